@@ -1,0 +1,138 @@
+# Makefile - builds libsilkroute (static and shared), the `silkroute` CLI,
+# tests, benchmarks and fuzzers.  Plain GNU make in the style of Redis:
+#
+#   make                 library + CLI in build/ (build/silkroute)
+#   make SAN=1           the same with ASan+UBSan, in build-san/
+#   make test            deps, build, unit/scenario/differential tests, then
+#                        again under ASan+UBSan; ends with "N passed, N failed"
+#   make run             deps, build, and a route on the built-in dataset
+#   make bench           benchmarks (medians, p99, ratios)
+#   make fuzz            libFuzzer targets (clang) in build-fuzz/
+#   make install         PREFIX=/usr/local DESTDIR=
+#
+# Every source file below src/lib/ is part of the library; src/cli/ and
+# src/server/ make the one `silkroute` binary, a client of the library.
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+CC      ?= cc
+SAN     ?= 0
+ifeq ($(SAN),1)
+BUILD   ?= build-san
+SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+OPT     ?= -O1 -g
+else
+BUILD   ?= build
+SANFLAGS =
+OPT     ?= -O2 -g
+endif
+
+PKGS      := jansson libutf8proc
+SRV_PKGS  := libmicrohttpd
+TEST_PKGS := cmocka
+PKG_CFLAGS  := $(shell pkg-config --cflags $(PKGS) $(SRV_PKGS) 2>/dev/null)
+LIB_LIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
+SRV_LIBS    := $(shell pkg-config --libs $(SRV_PKGS) 2>/dev/null)
+TEST_LIBS   := $(shell pkg-config --libs $(TEST_PKGS) 2>/dev/null)
+
+# The built-in dataset: the repository's data/ for a build tree; `make
+# install` rebuilds nothing, so installed binaries find data through
+# SILKROUTE_DATA or --data, or DATADIR given at build time.
+DATADIR ?= $(CURDIR)/data
+
+WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
+CFLAGS  ?=
+ALL_CFLAGS := -std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) $(WARN) $(SANFLAGS) -fPIC \
+              -Iinclude -Isrc/lib $(PKG_CFLAGS) -DSR_DATADIR='"$(DATADIR)"' $(CFLAGS)
+ALL_LDFLAGS := $(SANFLAGS) $(LDFLAGS)
+
+LIB_SRC  := $(sort $(shell find src/lib -name '*.c'))
+CLI_SRC  := $(sort $(shell find src/cli src/server -name '*.c' 2>/dev/null))
+TEST_SRC := $(sort $(wildcard tests/test_*.c))
+BENCH_SRC:= $(sort $(wildcard bench/bench_*.c))
+FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
+
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
+TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+BENCH_BIN:= $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
+# Test helpers shared by several tests (tests/util_*.c) link into each test.
+TEST_UTIL:= $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard tests/util_*.c))
+
+STATIC := $(BUILD)/libsilkroute.a
+SHARED := $(BUILD)/libsilkroute.so.0
+CLI    := $(BUILD)/silkroute
+
+.PHONY: all clean test check run bench fuzz install deps tests
+all: $(STATIC) $(SHARED) $(CLI) $(BUILD)/silkroute.pc
+
+deps:
+	@scripts/deps.sh
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(STATIC): $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(SHARED): $(LIB_OBJ)
+	$(CC) -shared -Wl,-soname,libsilkroute.so.0 $(ALL_LDFLAGS) -o $@ $^ $(LIB_LIBS)
+	ln -sf libsilkroute.so.0 $(BUILD)/libsilkroute.so
+
+$(CLI): $(CLI_OBJ) $(STATIC)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJ) $(STATIC) $(SRV_LIBS) $(LIB_LIBS)
+
+$(BUILD)/silkroute.pc: silkroute.pc.in Makefile
+	@mkdir -p $(dir $@)
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|0.1.0|g' $< > $@
+
+$(BUILD)/tests/%: tests/%.c $(STATIC) $(TEST_UTIL)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itests $(ALL_LDFLAGS) -o $@ $< $(TEST_UTIL) $(STATIC) $(TEST_LIBS) $(SRV_LIBS) $(LIB_LIBS)
+
+$(BUILD)/bench/%: bench/%.c $(STATIC)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(STATIC) $(LIB_LIBS)
+
+tests: $(TEST_BIN) $(CLI)
+
+# The full test run: plain build, then the sanitizer build.  tests/run.sh
+# prints one summary line for both.
+test check: deps
+	@$(MAKE) --no-print-directory tests
+	@$(MAKE) --no-print-directory SAN=1 tests
+	@tests/run.sh build build-san
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/run-main.sh $(CLI)
+
+bench: $(BENCH_BIN) $(CLI)
+	@for b in $(BENCH_BIN); do echo "== $$b"; $$b || exit 1; done
+
+fuzz:
+	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang \
+	  SANFLAGS='-fsanitize=fuzzer-no-link,address,undefined' OPT='-O1 -g' build-fuzz/libsilkroute.a
+	@mkdir -p build-fuzz/fuzz
+	@for f in $(FUZZ_SRC); do n=$$(basename $$f .c); \
+	  echo "clang $$f -> build-fuzz/fuzz/$$n"; \
+	  clang -std=c17 -D_DEFAULT_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Isrc/lib $(PKG_CFLAGS) \
+	    -o build-fuzz/fuzz/$$n $$f build-fuzz/libsilkroute.a $(SRV_LIBS) $(LIB_LIBS) || exit 1; done
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/bin \
+	  $(DESTDIR)$(PREFIX)/share/silkroute/data
+	install -m 644 include/silkroute.h $(DESTDIR)$(PREFIX)/include/
+	install -m 644 $(STATIC) $(DESTDIR)$(PREFIX)/lib/
+	install -m 755 $(SHARED) $(DESTDIR)$(PREFIX)/lib/
+	ln -sf libsilkroute.so.0 $(DESTDIR)$(PREFIX)/lib/libsilkroute.so
+	install -m 644 $(BUILD)/silkroute.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/
+	install -m 755 $(CLI) $(DESTDIR)$(PREFIX)/bin/
+	cp -R data/. $(DESTDIR)$(PREFIX)/share/silkroute/data/
+
+clean:
+	rm -rf build build-san build-fuzz
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

@@ -1,0 +1,333 @@
+/*
+ * silkroute.h - the one public header of libsilkroute.
+ *
+ * silkroute is a logistics information system for the transport corridors
+ * between China, Central Asia and Europe.  This header is the whole public
+ * API: the CLI (`silkroute ...`) and the HTTP server (`silkroute serve`) are
+ * thin clients of it and use nothing else.
+ *
+ * Objects and ownership
+ *   sr_network   An immutable network loaded from a dataset directory.  Once
+ *                sr_network_open() has returned it, it is never modified, so
+ *                any number of threads may use one network at the same time.
+ *   sr_query     Per-thread query state (search scratch arrays).  A query
+ *                object belongs to one thread at a time; create one per
+ *                thread and reuse it for many queries.
+ *   sr_result    The answer of one route query: one route, or a Pareto set.
+ *                Owned by the caller; free with sr_result_free().
+ *
+ * Errors
+ *   Every fallible function returns an sr_code.  A human-readable detail
+ *   message for the last failure is kept on the object that failed
+ *   (sr_network_errmsg(), sr_query_errmsg()); there is no global error state.
+ *   sr_strerror() gives a fixed message and sr_code_name() a stable
+ *   CamelCase name (used as "code" in JSON) for each code.
+ *
+ * Strings
+ *   All strings are UTF-8.  Strings returned as `const char *` belong to the
+ *   object they came from and live as long as it.  Strings returned as
+ *   `char *` are malloc()ed and must be released with sr_free().
+ */
+#ifndef SILKROUTE_H
+#define SILKROUTE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define SR_VERSION "0.1.0"
+
+/* ---------------------------------------------------------------------------
+ * Error codes.  Numbers are never reused.  X(ENUM, Name, message)
+ * ------------------------------------------------------------------------- */
+#define SR_ERRNO_MAP(X)                                                       \
+    X(SR_OK, 0, "Ok", "success")                                              \
+    X(SR_ENOMEM, 1, "OutOfMemory", "out of memory")                           \
+    X(SR_EIO, 2, "IoError", "cannot read or write a file")                    \
+    X(SR_EDATA, 3, "BadData", "invalid data file")                            \
+    X(SR_EARG, 4, "BadArgument", "invalid argument")                          \
+    X(SR_EPLACE, 5, "UnknownPlace", "unknown place")                          \
+    X(SR_ENOROUTE, 6, "NoRoute", "no route satisfies the query")              \
+    X(SR_ELIMIT, 7, "LimitExceeded", "a size or work limit was exceeded")     \
+    X(SR_EINTERNAL, 8, "InternalError", "internal error")                     \
+    X(SR_ENOTCONVERGED, 9, "NotConverged", "iteration limit reached before the requested gap") \
+    X(SR_ESTORE, 10, "StoreError", "tracking store error")
+
+typedef enum sr_code {
+#define SR__X(e, n, name, msg) e = n,
+    SR_ERRNO_MAP(SR__X)
+#undef SR__X
+} sr_code;
+
+/* A fixed English message for `code`; never NULL. */
+const char *sr_strerror(sr_code code);
+/* The stable JSON name of `code` ("NoRoute"); never NULL. */
+const char *sr_code_name(sr_code code);
+/* Release memory returned by this library as `char *`.  NULL is allowed. */
+void sr_free(void *p);
+
+/* ---------------------------------------------------------------------------
+ * Enumerations of the network model
+ * ------------------------------------------------------------------------- */
+typedef enum sr_mode { SR_RAIL = 0, SR_ROAD = 1, SR_SEA = 2, SR_AIR = 3, SR_MODE_COUNT = 4 } sr_mode;
+#define SR_MODE_BIT(m) (1u << (m))
+#define SR_MODES_ALL 0xFu
+
+typedef enum sr_place_kind {
+    SR_PLACE_CITY = 0,
+    SR_PLACE_RAIL_TERMINAL,
+    SR_PLACE_DRY_PORT,
+    SR_PLACE_BORDER_CROSSING,
+    SR_PLACE_SEAPORT,
+    SR_PLACE_AIRPORT,
+    SR_PLACE_KIND_COUNT
+} sr_place_kind;
+
+typedef enum sr_status { SR_OPEN = 0, SR_PLANNED = 1, SR_CLOSED = 2 } sr_status;
+
+/* Cargo units.  Costs and CO2e of a route scale with the unit (and its
+ * quantity): containers by their own tariffs, tonnes by tonne tariffs. */
+typedef enum sr_unit { SR_UNIT_20FT = 0, SR_UNIT_40FT = 1, SR_UNIT_T = 2, SR_UNIT_COUNT = 3 } sr_unit;
+
+/* Carrier classes: a route changes class only through a transfer. */
+typedef enum sr_class {
+    SR_CLASS_RAIL1435 = 0,
+    SR_CLASS_RAIL1520,
+    SR_CLASS_ROAD,
+    SR_CLASS_SEA,
+    SR_CLASS_AIR,
+    SR_CLASS_COUNT
+} sr_class;
+
+/* Names of the enumerations as used in data files and JSON ("rail",
+ * "border_crossing", "planned", "40ft", "rail1520"); never NULL. */
+const char *sr_mode_name(sr_mode m);
+const char *sr_place_kind_name(sr_place_kind k);
+const char *sr_status_name(sr_status s);
+const char *sr_unit_name(sr_unit u);
+const char *sr_class_name(sr_class c);
+/* Parse those names; return -1 for an unknown name. */
+int sr_mode_parse(const char *s);
+int sr_unit_parse(const char *s);
+
+/* ---------------------------------------------------------------------------
+ * Network
+ * ------------------------------------------------------------------------- */
+typedef struct sr_network sr_network;
+
+/* A place (hub, terminal, border post, port, airport).  Read-only view into
+ * the network; valid while the network is open. */
+typedef struct sr_place {
+    const char *id;      /* UN/LOCODE or CC-NAME */
+    const char *name_en; /* never NULL */
+    const char *name_zh; /* "" when unknown */
+    const char *name_ru; /* "" when unknown */
+    const char *tz;      /* IANA time zone, "" when unknown */
+    char country[3];     /* ISO 3166-1 alpha-2 */
+    sr_place_kind kind;
+    double lat, lon;
+} sr_place;
+
+/* A physical link.  Read-only view; valid while the network is open. */
+typedef struct sr_link {
+    const char *id;
+    const char *name;     /* "" when none */
+    uint32_t from, to;    /* place indices */
+    sr_mode mode;
+    uint16_t gauge_mm;    /* rail only, else 0 */
+    uint8_t directed;     /* 1: usable only from -> to */
+    sr_status status;
+    int open_year;        /* 0 when not given */
+    int32_t crossing;     /* crossing index, -1 when none */
+    double distance_km;
+    double duration_h;
+    double cost_usd[SR_UNIT_COUNT]; /* per unit of cargo, whole link */
+    double co2e_kg_per_tkm;
+    double capacity_teu_per_day;    /* 0 when not given */
+} sr_link;
+
+/* A border crossing.  Read-only view; valid while the network is open. */
+typedef struct sr_crossing {
+    const char *id;
+    const char *name;
+    const char *name_zh;
+    const char *name_ru;
+    sr_mode mode;
+    uint32_t place_a, place_b;
+    double dwell_h;
+    double dwell_congested_h;        /* 0 when unknown */
+    double capacity_teu_per_day;     /* 0 when unknown */
+    double fee_usd[SR_UNIT_COUNT];
+    const char *open_days;           /* "" when unknown */
+    const char *open_hours;          /* "" when unknown */
+    const char *open_season;         /* "" when unknown */
+} sr_crossing;
+
+/*
+ * Open the dataset in directory `dir` (NULL: the built-in default dataset
+ * directory compiled into the library, overridable by the SILKROUTE_DATA
+ * environment variable).  Always stores a handle in *out unless memory runs
+ * out (then *out is NULL and SR_ENOMEM is returned); on failure the handle
+ * holds the error message (sr_network_errmsg(): "links.csv:12: to: unknown
+ * place 'KZXXX'") and must still be closed.  The caller owns the handle.
+ */
+sr_code sr_network_open(const char *dir, sr_network **out);
+/* Close a network and free everything it owns.  NULL is allowed.  No query
+ * or result made from it may be used afterwards. */
+void sr_network_close(sr_network *net);
+/* Detail of the last failure on this handle; "" if none.  Owned by net. */
+const char *sr_network_errmsg(const sr_network *net);
+/* The directory the network was read from.  Owned by net. */
+const char *sr_network_dir(const sr_network *net);
+
+size_t sr_network_place_count(const sr_network *net);
+size_t sr_network_link_count(const sr_network *net);
+size_t sr_network_crossing_count(const sr_network *net);
+/* Element i (0 <= i < count); NULL when out of range.  Owned by net. */
+const sr_place *sr_network_place(const sr_network *net, size_t i);
+const sr_link *sr_network_link(const sr_network *net, size_t i);
+const sr_crossing *sr_network_crossing(const sr_network *net, size_t i);
+
+/*
+ * Find a place by id or by any of its names or aliases in any language,
+ * ignoring case, accents and punctuation.  Returns SR_OK and the index in
+ * *idx, or SR_EPLACE.  Thread-safe.
+ */
+sr_code sr_place_find(const sr_network *net, const char *name, size_t *idx);
+/*
+ * Rank places for a free-text query (prefix and fuzzy matches on all names
+ * and ids) and store up to `max` indices in out[], best first.  Returns the
+ * number stored.  Thread-safe.
+ */
+size_t sr_place_search(const sr_network *net, const char *query, size_t *out, size_t max);
+/* Index of the crossing with this id, or -1.  Thread-safe. */
+long sr_crossing_find(const sr_network *net, const char *id);
+
+/* ---------------------------------------------------------------------------
+ * Route queries
+ * ------------------------------------------------------------------------- */
+typedef enum sr_objective { SR_BY_TIME = 0, SR_BY_COST = 1, SR_BY_CO2 = 2, SR_BY_BLEND = 3 } sr_objective;
+
+#define SR_MAX_AVOID 64
+
+typedef struct sr_route_options {
+    const char *from, *to;          /* place ids or names */
+    sr_objective objective;         /* default SR_BY_TIME */
+    double weight_time_h;           /* SR_BY_BLEND: weight of one hour ... */
+    double weight_cost_usd;         /* ... of one USD ... */
+    double weight_co2e_kg;          /* ... and of one kg CO2e */
+    int pareto;                     /* non-zero: Pareto set over time, cost, CO2e */
+    unsigned modes;                 /* SR_MODE_BIT set; default SR_MODES_ALL */
+    size_t n_avoid_countries;
+    const char *avoid_countries[SR_MAX_AVOID]; /* ISO alpha-2 */
+    size_t n_avoid;
+    const char *avoid[SR_MAX_AVOID];           /* place or crossing ids/names */
+    int year;                       /* 0: links with status open only; else also planned links with open_year <= year */
+    sr_unit unit;                   /* default SR_UNIT_40FT */
+    double quantity;                /* units of cargo, default 1 */
+    int max_transfers;              /* -1: unlimited (default) */
+    size_t max_labels;              /* Pareto work limit; 0: library default */
+} sr_route_options;
+
+/* Fill `o` with the defaults stated above. */
+void sr_route_options_init(sr_route_options *o);
+
+typedef struct sr_leg {
+    uint32_t from, to;      /* place indices */
+    uint32_t link;          /* link index */
+    sr_mode mode;
+    uint16_t gauge_mm;      /* 0 unless rail */
+    double distance_km, duration_h, cost_usd, co2e_kg;
+} sr_leg;
+
+typedef enum sr_transfer_kind { SR_GAUGE_CHANGE = 0, SR_MODE_CHANGE = 1 } sr_transfer_kind;
+
+typedef struct sr_transfer {
+    uint32_t at;            /* place index */
+    sr_transfer_kind kind;
+    sr_class from_class, to_class;
+    uint32_t after_leg;     /* the transfer happens after legs[after_leg] */
+    double duration_h, cost_usd;
+} sr_transfer;
+
+typedef struct sr_border_crossing {
+    int32_t crossing;       /* crossing index, -1 for a sea/air leg without one */
+    uint32_t at;            /* place index where the border is cleared (entry side) */
+    uint32_t leg;           /* the leg that crosses */
+    char from_country[3], to_country[3];
+    double dwell_h, fee_usd;
+} sr_border_crossing;
+
+typedef struct sr_route {
+    double duration_h, distance_km, cost_usd, co2e_kg;
+    size_t n_legs;
+    const sr_leg *legs;
+    size_t n_transfers;
+    const sr_transfer *transfers;
+    size_t n_crossings;
+    const sr_border_crossing *crossings;
+} sr_route;
+
+typedef struct sr_result sr_result;
+typedef struct sr_query sr_query;
+
+/* Create query state for one thread on `net`.  The caller owns *out and
+ * frees it with sr_query_destroy() before closing the network. */
+sr_code sr_query_create(const sr_network *net, sr_query **out);
+/* Free query state.  NULL is allowed. */
+void sr_query_destroy(sr_query *q);
+/* Detail of the last failure of a query on q ("unknown place 'Almty'; did
+ * you mean: Almaty (KZALA)?"); "" if none.  Owned by q. */
+const char *sr_query_errmsg(const sr_query *q);
+
+/*
+ * Run a route query.  On SR_OK *out is a result owned by the caller (free
+ * it with sr_result_free()); otherwise *out is NULL and sr_query_errmsg()
+ * explains.  Single-objective queries return one route; Pareto queries
+ * return every non-dominated route over (time, cost, CO2e), sorted by time.
+ */
+sr_code sr_route_query(sr_query *q, const sr_route_options *opts, sr_result **out);
+/* Free a result.  NULL is allowed. */
+void sr_result_free(sr_result *r);
+size_t sr_result_count(const sr_result *r);
+/* Route i of the result (0 <= i < count), or NULL.  Owned by r. */
+const sr_route *sr_result_route(const sr_result *r, size_t i);
+
+/* ---------------------------------------------------------------------------
+ * Serialisation.  Each returns a malloc()ed NUL-terminated string (free with
+ * sr_free()) or NULL when memory runs out.  Thread-safe.
+ * ------------------------------------------------------------------------- */
+#define SR_JSON_PRETTY 1u
+
+/* {"code":"Ok","routes":[...]} - the contract documented in docs/API.md. */
+char *sr_result_json(const sr_network *net, const sr_result *r, unsigned flags);
+/* An RFC 7946 FeatureCollection, one LineString feature per leg. */
+char *sr_result_geojson(const sr_network *net, const sr_result *r, unsigned flags);
+/* {"code":"<Name>","message":"..."} */
+char *sr_error_json(sr_code code, const char *message, unsigned flags);
+/* The network as GeoJSON: places as Points, links as LineStrings.  Links of
+ * modes outside `modes`, or not usable in `year` (0: open links only, and
+ * planned ones too when year < 0), are left out. */
+char *sr_network_geojson(const sr_network *net, unsigned modes, int year, unsigned flags);
+/* One place as a JSON object. */
+char *sr_place_json(const sr_network *net, size_t idx, unsigned flags);
+
+/* ---------------------------------------------------------------------------
+ * Data validation
+ * ------------------------------------------------------------------------- */
+/*
+ * Check the dataset in `dir` against docs/DATA.md: every problem is one line
+ * "FILE:LINE: field: message" written to the callback (may be NULL).
+ * Returns the number of errors (warnings are reported but not counted), or
+ * -1 if `dir` cannot be read.  Thread-safe.
+ */
+typedef void (*sr_report_fn)(void *ctx, int is_error, const char *line);
+long sr_check_data(const char *dir, sr_report_fn report, void *ctx);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* SILKROUTE_H */

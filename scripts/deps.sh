@@ -1,0 +1,17 @@
+#!/bin/sh
+# deps.sh - install the Debian packages silkroute needs to build and test,
+# when they are missing.  Run by `make run` and `make test`; does nothing
+# when everything is present.  Installing needs root (or sudo).
+set -e
+PKGS="build-essential pkg-config libjansson-dev libutf8proc-dev libmicrohttpd-dev libcmocka-dev libsqlite3-dev clang"
+missing=""
+for p in $PKGS; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+echo "deps.sh: installing:$missing"
+SUDO=""
+[ "$(id -u)" = 0 ] || SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends $missing

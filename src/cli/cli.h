@@ -1,0 +1,47 @@
+/*
+ * cli.h - shared declarations of the `silkroute` command-line tool.
+ *
+ * The CLI is a thin client of libsilkroute: each subcommand parses its
+ * arguments, calls the public API and prints.  Subcommands are listed in a
+ * table in main.c (git style); each lives in its own cmd_*.c file.
+ *
+ * Exit codes (documented in README and `silkroute --help`):
+ *   0 success; 1 I/O or internal failure; 2 usage error or unknown place;
+ *   3 no route; 4 bad data; 5 not converged (assignment hit its limit).
+ */
+#ifndef SR_CLI_H
+#define SR_CLI_H
+
+#include <stdio.h>
+#include "silkroute.h"
+
+enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2, EXIT_NOROUTE = 3, EXIT_DATA = 4, EXIT_NOTCONV = 5 };
+
+typedef int (*cli_cmd_fn)(int argc, char **argv);
+
+/* Map a library code to the documented exit status. */
+int cli_exit_code(sr_code c);
+/* Print "silkroute: error: ..." to stderr, or the JSON error object to
+ * stdout when json is set; returns the exit status for `c`. */
+int cli_fail(int json, sr_code c, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Write all of s and a newline to stdout; non-zero if stdout failed (git
+ * style: a full disk or closed pipe must not look like success). */
+int cli_puts(const char *s);
+/* Open the network from --data (NULL = built-in); prints errors itself and
+ * returns NULL with *status set. */
+sr_network *cli_open_network(const char *dir, int json, int *status);
+/* Parse a whole decimal integer within [lo, hi]; 0 on success. */
+int cli_parse_int(const char *s, long lo, long hi, long *out);
+/* Parse a finite double within [lo, hi]; 0 on success. */
+int cli_parse_double(const char *s, double lo, double hi, double *out);
+
+int cmd_route(int argc, char **argv);
+int cmd_places(int argc, char **argv);
+int cmd_network(int argc, char **argv);
+int cmd_check_data(int argc, char **argv);
+int cmd_assign(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
+int cmd_critical(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
+
+#endif

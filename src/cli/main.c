@@ -1,0 +1,142 @@
+/*
+ * main.c - entry point of the `silkroute` command-line tool: dispatches to
+ * the subcommand table and owns the shared helpers of cli.h.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const struct cmd {
+    const char *name;
+    cli_cmd_fn fn;
+    const char *help;
+} commands[] = {
+    {"route", cmd_route, "plan an intermodal route between two places"},
+    {"places", cmd_places, "list or search places"},
+    {"network", cmd_network, "export the network (--geojson) or print a summary"},
+    {"check-data", cmd_check_data, "validate a dataset directory"},
+    {"assign", cmd_assign, "assign freight demand onto the network (equilibrium)"},
+    {"compare", cmd_compare, "compare a scenario against a base"},
+    {"critical", cmd_critical, "rank critical links and crossings"},
+    {"serve", cmd_serve, "run the HTTP JSON API and web map"},
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: silkroute COMMAND [OPTIONS]   (silkroute COMMAND --help)\n\ncommands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(f, "  %-11s %s\n", commands[i].name, commands[i].help);
+    fprintf(f, "\nexit status: 0 ok, 1 I/O or internal failure, 2 usage error or unknown place,\n"
+               "3 no route, 4 bad data, 5 not converged\n");
+}
+
+int cli_exit_code(sr_code c)
+{
+    switch (c) {
+    case SR_OK: return EXIT_OK;
+    case SR_EARG: case SR_EPLACE: return EXIT_USAGE;
+    case SR_ENOROUTE: return EXIT_NOROUTE;
+    case SR_EDATA: return EXIT_DATA;
+    case SR_ENOTCONVERGED: return EXIT_NOTCONV;
+    default: return EXIT_FAIL;
+    }
+}
+
+int cli_fail(int json, sr_code c, const char *fmt, ...)
+{
+    char msg[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (json) {
+        char *j = sr_error_json(c, msg, 0);
+        if (j)
+            cli_puts(j);
+        sr_free(j);
+    } else {
+        fprintf(stderr, "silkroute: error: %s\n", msg);
+    }
+    return cli_exit_code(c);
+}
+
+int cli_puts(const char *s)
+{
+    if (fputs(s, stdout) == EOF || fputc('\n', stdout) == EOF)
+        return -1;
+    return 0;
+}
+
+sr_network *cli_open_network(const char *dir, int json, int *status)
+{
+    sr_network *net = NULL;
+    sr_code c = sr_network_open(dir, &net);
+    if (c != SR_OK) {
+        *status = cli_fail(json, c, "%s", net ? sr_network_errmsg(net) : sr_strerror(c));
+        sr_network_close(net);
+        return NULL;
+    }
+    *status = 0;
+    return net;
+}
+
+int cli_parse_int(const char *s, long lo, long hi, long *out)
+{
+    char *end;
+    if (!s || !*s)
+        return -1;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || *end || v < lo || v > hi)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+int cli_parse_double(const char *s, double lo, double hi, double *out)
+{
+    char *end;
+    if (!s || !*s)
+        return -1;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || *end || !isfinite(v) || v < lo || v > hi)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+        usage(stdout);
+        return EXIT_OK;
+    }
+    if (!strcmp(argv[1], "--version")) {
+        printf("silkroute %s\n", SR_VERSION);
+        return EXIT_OK;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+        if (!strcmp(argv[1], commands[i].name)) {
+            int rc = commands[i].fn(argc - 1, argv + 1);
+            /* A write error on stdout (full disk, closed pipe) is a failure. */
+            if (fflush(stdout) != 0 || ferror(stdout)) {
+                fprintf(stderr, "silkroute: error: cannot write output: %s\n", strerror(errno));
+                return EXIT_FAIL;
+            }
+            return rc;
+        }
+    }
+    fprintf(stderr, "silkroute: error: unknown command '%s'\n", argv[1]);
+    usage(stderr);
+    return EXIT_USAGE;
+}

@@ -1,0 +1,277 @@
+/*
+ * csv.c - the bounded CSV reader declared in csv.h.
+ *
+ * The parser copies each record's fields into one scratch buffer (quotes
+ * removed, "" unescaped), so field pointers stay valid until the next call
+ * of sr__csv_next().  It never reads past the buffer: the whole file is in
+ * memory with a terminating NUL.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "csv.h"
+
+static int read_record(sr__csv *c, char **fields, int *nf, int keep);
+
+static int finish_open(sr__csv *c)
+{
+    /* Skip a UTF-8 byte order mark: spreadsheet exports often add one. */
+    if (c->len >= 3 && !memcmp(c->data, "\xEF\xBB\xBF", 3))
+        c->pos = 3;
+    int r = read_record(c, c->header, &c->nh, 1);
+    if (r < 0)
+        return -1;
+    if (r == 0) {
+        snprintf(c->err, sizeof c->err, "%s: empty file (a header line is required)", c->name);
+        return -1;
+    }
+    /* The header's strings live in scratch, which the next record reuses:
+     * keep our own copies. */
+    for (int i = 0; i < c->nh; i++) {
+        c->header[i] = strdup(c->header[i]);
+        if (!c->header[i]) {
+            c->nh = i;
+            snprintf(c->err, sizeof c->err, "%s: out of memory", c->name);
+            return -1;
+        }
+    }
+    for (int i = 0; i < c->nh; i++)
+        for (int j = 0; j < i; j++)
+            if (!strcmp(c->header[i], c->header[j])) {
+                snprintf(c->err, sizeof c->err, "%s:%ld: header: column '%s' appears twice", c->name,
+                         c->line, c->header[i]);
+                return -1;
+            }
+    return 0;
+}
+
+static void init(sr__csv *c, const char *name)
+{
+    memset(c, 0, sizeof *c);
+    c->name = name;
+    c->next_line = 1;
+}
+
+int sr__csv_open_buf(sr__csv *c, const char *buf, size_t len, const char *name)
+{
+    init(c, name);
+    if (len > SR__CSV_MAX_FILE) {
+        snprintf(c->err, sizeof c->err, "%s: file larger than %zu bytes", name, SR__CSV_MAX_FILE);
+        return -1;
+    }
+    c->data = malloc(len + 1);
+    if (!c->data) {
+        snprintf(c->err, sizeof c->err, "%s: out of memory", name);
+        return -1;
+    }
+    memcpy(c->data, buf, len);
+    c->data[len] = 0;
+    c->len = len;
+    return finish_open(c);
+}
+
+int sr__csv_open(sr__csv *c, const char *path, const char *name)
+{
+    init(c, name ? name : path);
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(c->err, sizeof c->err, "%s: cannot open: %s", c->name, strerror(errno));
+        return -1;
+    }
+    size_t cap = 65536, len = 0;
+    char *d = malloc(cap);
+    while (d) {
+        size_t n = fread(d + len, 1, cap - len - 1, f);
+        len += n;
+        if (n == 0)
+            break;
+        if (len + 1 == cap) {
+            if (cap > SR__CSV_MAX_FILE) {
+                free(d);
+                fclose(f);
+                snprintf(c->err, sizeof c->err, "%s: file larger than %zu bytes", c->name, SR__CSV_MAX_FILE);
+                return -1;
+            }
+            char *nd = realloc(d, cap * 2);
+            if (!nd) {
+                free(d);
+                d = NULL;
+                break;
+            }
+            d = nd;
+            cap *= 2;
+        }
+    }
+    int bad = ferror(f);
+    fclose(f);
+    if (!d || bad) {
+        free(d);
+        snprintf(c->err, sizeof c->err, "%s: %s", c->name, d ? "read error" : "out of memory");
+        return -1;
+    }
+    d[len] = 0;
+    c->data = d;
+    c->len = len;
+    return finish_open(c);
+}
+
+void sr__csv_close(sr__csv *c)
+{
+    free(c->data);
+    free(c->scratch);
+    for (int i = 0; i < c->nh; i++)
+        free(c->header[i]);
+    c->data = c->scratch = NULL;
+    c->nh = 0;
+}
+
+/* Parse one record starting at c->pos into scratch.  Returns 1, 0 at end of
+ * input, -1 on error. */
+static int read_record(sr__csv *c, char **fields, int *nf, int keep)
+{
+    (void)keep;
+    const char *d = c->data;
+    size_t p = c->pos;
+    /* Skip blank and comment lines. */
+    for (;;) {
+        if (p >= c->len)
+            return 0;
+        if (d[p] == '\n') {
+            p++;
+            c->next_line++;
+        } else if (d[p] == '\r' && d[p + 1] == '\n') {
+            p += 2;
+            c->next_line++;
+        } else if (d[p] == '#') {
+            while (p < c->len && d[p] != '\n')
+                p++;
+        } else {
+            break;
+        }
+    }
+    c->line = c->next_line;
+    /* The record is at most as long as the rest of the file; size scratch
+     * to the rest of this record's raw text conservatively. */
+    size_t need = 0;
+    {
+        size_t q = p;
+        int inq = 0;
+        while (q < c->len) {
+            if (d[q] == '"')
+                inq = !inq;
+            else if (d[q] == '\n' && !inq)
+                break;
+            q++;
+        }
+        need = q - p + SR__CSV_MAX_FIELDS + 1;
+    }
+    if (need > c->scratch_cap) {
+        char *s = realloc(c->scratch, need);
+        if (!s) {
+            snprintf(c->err, sizeof c->err, "%s:%ld: out of memory", c->name, c->line);
+            return -1;
+        }
+        c->scratch = s;
+        c->scratch_cap = need;
+    }
+    char *out = c->scratch;
+    int n = 0;
+    for (;;) {
+        if (n == SR__CSV_MAX_FIELDS) {
+            snprintf(c->err, sizeof c->err, "%s:%ld: more than %d fields", c->name, c->line, SR__CSV_MAX_FIELDS);
+            return -1;
+        }
+        char *start = out;
+        fields[n++] = start;
+        if (d[p] == '"') {
+            p++;
+            for (;;) {
+                if (p >= c->len) {
+                    snprintf(c->err, sizeof c->err, "%s:%ld: field %d: unterminated quoted field", c->name,
+                             c->line, n);
+                    return -1;
+                }
+                if (d[p] == '"') {
+                    if (d[p + 1] == '"') {
+                        *out++ = '"';
+                        p += 2;
+                        continue;
+                    }
+                    p++;
+                    break;
+                }
+                if (d[p] == '\n')
+                    c->next_line++;
+                *out++ = d[p++];
+            }
+            /* After a closing quote only a separator or end of line may
+             * follow; anything else is a malformed field. */
+            if (!(p >= c->len || d[p] == ',' || d[p] == '\n' || (d[p] == '\r' && d[p + 1] == '\n'))) {
+                snprintf(c->err, sizeof c->err, "%s:%ld: field %d: text after closing quote", c->name,
+                         c->line, n);
+                return -1;
+            }
+        } else {
+            while (p < c->len && d[p] != ',' && d[p] != '\n' && !(d[p] == '\r' && d[p + 1] == '\n')) {
+                if (d[p] == '"') {
+                    snprintf(c->err, sizeof c->err, "%s:%ld: field %d: quote inside an unquoted field", c->name,
+                             c->line, n);
+                    return -1;
+                }
+                if (d[p] == 0) {
+                    snprintf(c->err, sizeof c->err, "%s:%ld: field %d: NUL byte", c->name, c->line, n);
+                    return -1;
+                }
+                *out++ = d[p++];
+            }
+        }
+        if ((size_t)(out - start) > SR__CSV_MAX_FIELD) {
+            snprintf(c->err, sizeof c->err, "%s:%ld: field %d: longer than %d bytes", c->name, c->line, n,
+                     SR__CSV_MAX_FIELD);
+            return -1;
+        }
+        *out++ = 0;
+        if (p < c->len && d[p] == ',') {
+            p++;
+            continue;
+        }
+        break;
+    }
+    if (p < c->len) {
+        if (d[p] == '\r')
+            p++;
+        p++; /* the '\n' */
+        c->next_line++;
+    }
+    c->pos = p;
+    *nf = n;
+    return 1;
+}
+
+int sr__csv_next(sr__csv *c)
+{
+    return read_record(c, c->field, &c->nf, 0);
+}
+
+int sr__csv_col(const sr__csv *c, const char *name)
+{
+    for (int i = 0; i < c->nh; i++)
+        if (!strcmp(c->header[i], name))
+            return i;
+    return -1;
+}
+
+const char *sr__csv_get(const sr__csv *c, int col)
+{
+    if (col < 0 || col >= c->nf)
+        return "";
+    char *s = c->field[col];
+    while (*s == ' ' || *s == '\t')
+        s++;
+    size_t n = strlen(s);
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+        s[--n] = 0;
+    return s;
+}

@@ -1,0 +1,113 @@
+/*
+ * network.h - the internal layout of sr_network, shared by the loader, the
+ * router, the serialisers and the analysis modules.
+ *
+ * Why this shape: the network is built once and then only read, by many
+ * threads at once.  Everything a search touches per step lives in flat
+ * arrays indexed by small integers (structure of arrays, CSR adjacency), so
+ * a query walks contiguous memory and never follows malloc()ed pointers.
+ * Networks of millions of links fit the same layout.
+ *
+ *   places[p], links[l], crossings[x]   the model as read (public structs)
+ *   arc_off[p] .. arc_off[p+1]          the directed arcs leaving place p
+ *   arc_head/link/cls[a]                target place, link, carrier class
+ *   arc_time_h[a]                       running time + border dwell
+ *   arc_cost[u][a], arc_co2[u][a]       per cargo unit u: tariff + fees, kg CO2e
+ *   xfer_off[p] .. xfer_off[p+1]        transfers possible at place p
+ *   names[]                             normalised name -> place, sorted
+ */
+#ifndef SR_NETWORK_H
+#define SR_NETWORK_H
+
+#include <stdint.h>
+
+#include "silkroute.h"
+#include "util.h"
+
+typedef struct sr__xfer {
+    uint8_t from, to;       /* carrier classes; stored once per direction */
+    uint8_t kind;           /* sr_transfer_kind */
+    double duration_h;
+    double cost_usd[SR_UNIT_COUNT];
+    double capacity_teu_per_day;
+} sr__xfer;
+
+typedef struct sr__mode_info {
+    double speed_kmh;
+    double cost_per_km[SR_UNIT_COUNT];
+    double co2e_kg_per_tkm;
+    unsigned units;         /* bit u set: the mode carries unit u */
+} sr__mode_info;
+
+typedef struct sr__name {
+    const char *key;        /* normalised (see names.c) */
+    uint32_t place;
+} sr__name;
+
+struct sr_network {
+    char *dir;
+    char errmsg[1024];
+    sr__arena arena;
+
+    uint32_t n_places, n_links, n_crossings;
+    sr_place *places;
+    sr_link *links;
+    sr_crossing *crossings;
+
+    uint32_t n_arcs;
+    uint32_t *arc_off;      /* n_places + 1 */
+    uint32_t *arc_head, *arc_link;
+    uint8_t *arc_cls;
+    double *arc_time_h;
+    double *arc_cost[SR_UNIT_COUNT];
+    double *arc_co2[SR_UNIT_COUNT];
+
+    uint32_t n_xfers;
+    uint32_t *xfer_off;     /* n_places + 1 */
+    sr__xfer *xfers;
+
+    sr__mode_info modes[SR_MODE_COUNT];
+    double tonnes_per_unit[SR_UNIT_COUNT];
+
+    size_t n_names;
+    sr__name *names;
+};
+
+/* Carrier class of a link (rail by gauge). */
+static inline sr_class sr__link_class(const sr_link *l)
+{
+    if (l->mode == SR_RAIL)
+        return l->gauge_mm == 1435 ? SR_CLASS_RAIL1435 : SR_CLASS_RAIL1520;
+    return l->mode == SR_ROAD ? SR_CLASS_ROAD : l->mode == SR_SEA ? SR_CLASS_SEA : SR_CLASS_AIR;
+}
+
+/* Is link l usable in `year` (0: status open only)? */
+static inline int sr__link_usable(const sr_link *l, int year)
+{
+    if (l->status == SR_CLOSED)
+        return 0;
+    if (l->status == SR_PLANNED)
+        return year > 0 && l->open_year > 0 && l->open_year <= year;
+    return year <= 0 || l->open_year == 0 || l->open_year <= year;
+}
+
+/* names.c */
+/* Normalise a name for matching into out (cap bytes): NFKD, case fold,
+ * marks and punctuation removed, blanks dropped.  Returns length or -1. */
+int sr__normalize(const char *in, char *out, size_t cap);
+int sr__build_name_index(sr_network *net);
+/* Levenshtein distance on normalised strings, capped at max+1. */
+int sr__edit_distance(const char *a, const char *b, int max);
+/* "Almaty (KZALA), Almalyk (UZAML)" for the closest matches of name. */
+void sr__suggest(const sr_network *net, const char *name, char *out, size_t cap);
+
+/* load.c: read (and, with report != NULL, validate) a dataset. */
+typedef struct sr__diag {
+    sr_report_fn report;    /* NULL: stop at the first error */
+    void *ctx;
+    long errors, warnings;
+    char first[1024];       /* first error message */
+} sr__diag;
+sr_code sr__load(sr_network *net, const char *dir, sr__diag *diag);
+
+#endif

@@ -1,0 +1,168 @@
+/*
+ * util.c - the string arena, the capped buffer and checked growth declared
+ * in util.h.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+struct sr__arena_block {
+    sr__arena_block *next;
+    size_t used, size;
+    max_align_t align_[];
+};
+
+#define ARENA_BLOCK 65536
+
+void *sr__arena_alloc(sr__arena *a, size_t n)
+{
+    n = (n + 15) & ~(size_t)15;
+    sr__arena_block *b = a->head;
+    if (!b || b->size - b->used < n) {
+        size_t size = n > ARENA_BLOCK ? n : ARENA_BLOCK;
+        b = malloc(sizeof *b + size);
+        if (!b)
+            return NULL;
+        b->size = size;
+        b->used = 0;
+        b->next = a->head;
+        a->head = b;
+    }
+    void *p = (char *)b->align_ + b->used;
+    b->used += n;
+    return p;
+}
+
+char *sr__arena_strndup(sr__arena *a, const char *s, size_t n)
+{
+    char *p = sr__arena_alloc(a, n + 1);
+    if (!p)
+        return NULL;
+    memcpy(p, s, n);
+    p[n] = 0;
+    return p;
+}
+
+char *sr__arena_strdup(sr__arena *a, const char *s)
+{
+    return sr__arena_strndup(a, s ? s : "", s ? strlen(s) : 0);
+}
+
+void sr__arena_free(sr__arena *a)
+{
+    sr__arena_block *b = a->head;
+    while (b) {
+        sr__arena_block *n = b->next;
+        free(b);
+        b = n;
+    }
+    a->head = NULL;
+}
+
+void sr__buf_init(sr__buf *b, size_t max)
+{
+    b->p = NULL;
+    b->len = b->cap = 0;
+    b->max = max;
+    b->failed = 0;
+}
+
+int sr__buf_add(sr__buf *b, const void *s, size_t n)
+{
+    if (b->failed)
+        return -1;
+    if (n > b->max || b->len > b->max - n) {
+        b->failed = 1;
+        return -1;
+    }
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 256;
+        while (cap < b->len + n + 1)
+            cap *= 2;
+        char *p = realloc(b->p, cap);
+        if (!p) {
+            b->failed = 1;
+            return -1;
+        }
+        b->p = p;
+        b->cap = cap;
+    }
+    memcpy(b->p + b->len, s, n);
+    b->len += n;
+    b->p[b->len] = 0;
+    return 0;
+}
+
+int sr__buf_puts(sr__buf *b, const char *s) { return sr__buf_add(b, s, strlen(s)); }
+
+int sr__buf_printf(sr__buf *b, const char *fmt, ...)
+{
+    char tmp[512];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return -1;
+    if ((size_t)n < sizeof tmp)
+        return sr__buf_add(b, tmp, (size_t)n);
+    char *big = malloc((size_t)n + 1);
+    if (!big) {
+        b->failed = 1;
+        return -1;
+    }
+    va_start(ap, fmt);
+    vsnprintf(big, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    int rc = sr__buf_add(b, big, (size_t)n);
+    free(big);
+    return rc;
+}
+
+char *sr__buf_take(sr__buf *b)
+{
+    char *p = b->failed ? NULL : b->p;
+    if (!p && !b->failed)
+        p = calloc(1, 1);
+    if (b->failed)
+        free(b->p);
+    sr__buf_init(b, b->max);
+    return p;
+}
+
+void sr__buf_free(sr__buf *b)
+{
+    free(b->p);
+    sr__buf_init(b, b->max);
+}
+
+int sr__grow(void **arr, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap)
+        return 0;
+    size_t n = *cap ? *cap : 16;
+    while (n < need) {
+        if (n > SIZE_MAX / 2)
+            return -1;
+        n *= 2;
+    }
+    if (elem && n > SIZE_MAX / elem)
+        return -1;
+    void *p = realloc(*arr, n * elem);
+    if (!p)
+        return -1;
+    *arr = p;
+    *cap = n;
+    return 0;
+}
+
+double sr__haversine_km(double lat1, double lon1, double lat2, double lon2)
+{
+    const double r = 6371.0088, d = M_PI / 180.0;
+    double dlat = (lat2 - lat1) * d, dlon = (lon2 - lon1) * d;
+    double h = sin(dlat / 2) * sin(dlat / 2) + cos(lat1 * d) * cos(lat2 * d) * sin(dlon / 2) * sin(dlon / 2);
+    return 2 * r * asin(sqrt(h < 1 ? h : 1));
+}

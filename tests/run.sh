@@ -1,0 +1,25 @@
+#!/bin/sh
+# run.sh - run every test binary of the given build directories (from the
+# repository root, so tests find data/ and ../shared/data/), add up the
+# cmocka summaries and end with the line "N passed, N failed".
+# A binary that crashes or exits non-zero without a cmocka summary counts as
+# one failure.  Exit status: 0 when nothing failed.
+passed=0; failed=0
+for dir in "$@"; do
+  for t in "$dir"/tests/test_*; do
+    [ -x "$t" ] || continue
+    out=$("$t" 2>&1); rc=$?
+    p=$(printf '%s\n' "$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test(s)\./\1/p' | awk '{s+=$1} END {print s+0}')
+    f=$(printf '%s\n' "$out" | sed -n 's/^\[  FAILED  \] \([0-9]*\) test(s).*/\1/p' | awk '{s+=$1} END {print s+0}')
+    if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+    passed=$((passed + p)); failed=$((failed + f))
+    if [ "$f" -ne 0 ]; then
+      printf '%s\n' "$out"
+      echo "FAIL: $t (exit $rc)"
+    else
+      echo "ok   $t ($p)"
+    fi
+  done
+done
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
