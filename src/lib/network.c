@@ -44,7 +44,7 @@ sr_code sr_network_open(const char *dir, sr_network **out)
     sr_code rc = sr__load(net, dir, &d);
     if (rc == SR_EDATA) {
         if (d.errors > 1)
-            snprintf(net->errmsg, sizeof net->errmsg, "%.900s (and %ld more errors: run silkroute check-data %.60s)",
+            snprintf(net->errmsg, sizeof net->errmsg, "%.700s (and %ld more errors: run silkroute check-data %.200s)",
                      d.first, d.errors - 1, dir);
         else
             snprintf(net->errmsg, sizeof net->errmsg, "%s", d.first);
