@@ -129,7 +129,7 @@ int cmd_route(int argc, char **argv)
             o.pareto = 1;
             continue;
         }
-#define OPT(name) ((r = opt_val(argc, argv, &i, name, &v)) < 0 ? (missing = name, 1) : r)
+#define OPT(name) ((r = opt_val(argc, argv, &i, name, &v)) < 0 ? (missing = name, 0) : r)
         const char *missing = NULL;
         if (OPT("--by")) {
             if (!strcmp(v, "time"))
