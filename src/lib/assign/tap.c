@@ -1012,10 +1012,8 @@ static sr_code solve_b(solver *s, const sr_tap_options *o, sr_tap_stats *st)
             tol = 1e-3;
         if (tol < 1e-16)
             tol = 1e-16;
-        long tot_added = 0;
         for (uint32_t r = 0; r < s->n_orig; r++) {
             long ad = bush_update(s, r);
-            tot_added += ad;
             if (ad < 0) {
                 seterr(s->t, "internal error: bush of node %u has a cycle", s->orig[r] + 1);
                 return SR_EINTERNAL;
