@@ -298,6 +298,8 @@ typedef struct solver {
     double *L, *U;
     uint32_t *Lp, *Up, *pos, *indeg, *back;
     int orphans;             /* a shift met flow without inflow */
+    int inner, sweeps;
+    double tolf;
     double *nflow;
 } solver;
 
@@ -998,6 +1000,12 @@ static sr_code solve_b(solver *s, const sr_tap_options *o, sr_tap_stats *st)
             return rc;
     }
     resum(s);
+    /* Tuned on Chicago-Sketch and Winnipeg: a few sweeps per bush after
+     * each update, then two sweeps over all bushes, shifting only where a
+     * node's path costs differ by more than 1e-3 of the current gap. */
+    s->inner = 3;
+    s->sweeps = 2;
+    s->tolf = 1e-3;
     long it = 0;
     for (;;) {
         measure(s, st);
@@ -1007,7 +1015,7 @@ static sr_code solve_b(solver *s, const sr_tap_options *o, sr_tap_stats *st)
         if (it >= o->max_iterations)
             return SR_ENOTCONVERGED;
         /* Shift tolerance follows the gap so early passes stay cheap. */
-        double tol = st->relative_gap * 1e-2;
+        double tol = st->relative_gap * s->tolf;
         if (tol > 1e-3)
             tol = 1e-3;
         if (tol < 1e-16)
@@ -1018,7 +1026,7 @@ static sr_code solve_b(solver *s, const sr_tap_options *o, sr_tap_stats *st)
                 seterr(s->t, "internal error: bush of node %u has a cycle", s->orig[r] + 1);
                 return SR_EINTERNAL;
             }
-            for (int k = 0; k < 8; k++) {
+            for (int k = 0; k < s->inner; k++) {
                 s->orphans = 0;
                 double md = bush_shift(s, r, tol);
                 if (s->orphans)
@@ -1029,7 +1037,7 @@ static sr_code solve_b(solver *s, const sr_tap_options *o, sr_tap_stats *st)
         }
         /* Extra sweeps without bush changes settle the coupling between
          * origins cheaply. */
-        for (int pass = 0; pass < 2; pass++)
+        for (int pass = 0; pass < s->sweeps; pass++)
             for (uint32_t r = 0; r < s->n_orig; r++) {
                 s->orphans = 0;
                 bush_shift(s, r, tol);
