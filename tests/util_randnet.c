@@ -53,14 +53,18 @@ static void add_link(rn_net *m, uint64_t *r, int a, int b)
     k->cls = link_class(k->mode, k->gauge);
     /* Coordinates are within ~3 km of each other, so any distance >= 5 km
      * passes the loader's great-circle check. */
-    k->dist = 5 + 0.5 * rn_int(r, 0, 800);
-    m->wrote_dur[li] = rn_int(r, 0, 1);
-    k->dur = m->wrote_dur[li] ? 0.25 * rn_int(r, 1, 80) : k->dist / m->speed[k->mode];
-    m->wrote_cost[li] = (uint8_t)rn_int(r, 0, 7); /* bit u: cost for unit u written */
+    /* Coarse datasets use few distinct small values (zeros included), so
+     * that many routes tie: ties are where dominance rules go wrong. */
+    int co = m->coarse;
+    k->dist = co ? 5 + 5 * rn_int(r, 0, 3) : 5 + 0.5 * rn_int(r, 0, 800);
+    m->wrote_dur[li] = co ? 1 : rn_int(r, 0, 1);
+    k->dur = m->wrote_dur[li] ? (co ? rn_int(r, 1, 3) : 0.25 * rn_int(r, 1, 80)) : k->dist / m->speed[k->mode];
+    m->wrote_cost[li] = co ? 7 : (uint8_t)rn_int(r, 0, 7); /* bit u: cost for unit u written */
     for (int u = 0; u < SR_UNIT_COUNT; u++)
-        k->cost[u] = (m->wrote_cost[li] >> u & 1) ? 0.25 * rn_int(r, 0, 2000) : k->dist * m->perkm[k->mode][u];
-    m->wrote_co2[li] = rn_int(r, 0, 9) < 3;
-    k->co2f = m->wrote_co2[li] ? 0.001 * rn_int(r, 1, 100) : m->co2f[k->mode];
+        k->cost[u] = (m->wrote_cost[li] >> u & 1) ? (co ? 10 * rn_int(r, 0, 2) : 0.25 * rn_int(r, 0, 2000))
+                                                  : k->dist * m->perkm[k->mode][u];
+    m->wrote_co2[li] = co ? 1 : rn_int(r, 0, 9) < 3;
+    k->co2f = m->wrote_co2[li] ? (co ? 0.01 * rn_int(r, 0, 2) : 0.001 * rn_int(r, 1, 100)) : m->co2f[k->mode];
     int st = rn_int(r, 0, 99);
     if (st < 78) {
         k->status = SR_OPEN;
@@ -89,9 +93,9 @@ static void add_link(rn_net *m, uint64_t *r, int a, int b)
             x->a = a;
             x->b = b;
             x->mode = k->mode;
-            x->dwell = 0.5 * rn_int(r, 0, 40);
+            x->dwell = co ? 2 * rn_int(r, 0, 1) : 0.5 * rn_int(r, 0, 40);
             for (int u = 0; u < SR_UNIT_COUNT; u++)
-                x->fee[u] = rn_int(r, 0, 3) ? 0.25 * rn_int(r, 0, 400) : 0;
+                x->fee[u] = co ? 10 * rn_int(r, 0, 1) : rn_int(r, 0, 3) ? 0.25 * rn_int(r, 0, 400) : 0;
             reuse = m->nx++;
         }
         /* RN_MAXX >= RN_MAXL, so a slot is always free. */
@@ -118,9 +122,9 @@ static void add_xfer(rn_net *m, uint64_t *r, int p, int c1, int c2)
     t->place = p;
     t->c1 = c1;
     t->c2 = c2;
-    t->dur = 0.25 * rn_int(r, 0, 40);
+    t->dur = m->coarse ? rn_int(r, 0, 2) : 0.25 * rn_int(r, 0, 40);
     for (int u = 0; u < SR_UNIT_COUNT; u++)
-        t->cost[u] = 0.25 * rn_int(r, 0, 800);
+        t->cost[u] = m->coarse ? 10 * rn_int(r, 0, 2) : 0.25 * rn_int(r, 0, 800);
 }
 
 void rn_generate(rn_net *m, uint64_t *r)
@@ -129,6 +133,7 @@ void rn_generate(rn_net *m, uint64_t *r)
     memset(m, 0, sizeof *m);
     m->np = rn_int(r, 5, 9);
     m->ncc = rn_int(r, 2, 3);
+    m->coarse = rn_int(r, 0, 3) == 0;
     for (int i = 0; i < m->np; i++) {
         const char *c = i < m->ncc ? cc[i] : cc[rn_int(r, 0, m->ncc - 1)];
         memcpy(m->country[i], c, 3);

@@ -53,6 +53,7 @@ typedef struct rn_xfer {
 
 typedef struct rn_net {
     int np, ncc;
+    int coarse;             /* few distinct small values: many ties */
     char id[RN_MAXP][16];
     char country[RN_MAXP][3];
     double lat[RN_MAXP], lon[RN_MAXP];
