@@ -171,20 +171,18 @@ sr_code sr_freight_set_year(sr_freight *f, int year)
  * Demand
  * ---------------------------------------------------------------------- */
 
-/* Read the ids of the dataset's sources.csv into a sorted array. */
-static int load_source_ids(const char *dir, char ***ids, size_t *n)
+/* Append the ids of DIR/FILE (a sources.csv-style file) to ids[]. */
+static int load_source_ids(const char *dir, const char *file, char ***ids, size_t *n)
 {
     char path[4096];
-    snprintf(path, sizeof path, "%s/sources.csv", dir);
+    snprintf(path, sizeof path, "%s/%s", dir, file);
     sr__csv c;
-    *ids = NULL;
-    *n = 0;
-    if (sr__csv_open(&c, path, "sources.csv") < 0) {
+    if (sr__csv_open(&c, path, file) < 0) {
         sr__csv_close(&c);
         return -1;
     }
     int col = sr__csv_col(&c, "id"), r;
-    size_t cap = 0;
+    size_t cap = *n;
     while ((r = sr__csv_next(&c)) == 1) {
         if (*n == cap) {
             cap = cap ? cap * 2 : 64;
@@ -215,9 +213,17 @@ sr_code sr_freight_load_demand(sr_freight *f, const char *path)
         path = def;
     }
     const char *name = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-    char **ids;
-    size_t nids;
-    int have_sources = load_source_ids(sr_network_dir(f->net), &ids, &nids) == 0;
+    /* Source ids: the dataset's sources.csv, and demand_sources.csv next
+     * to the demand file or in the dataset (assumptions of the demand). */
+    char **ids = NULL;
+    size_t nids = 0;
+    int have_sources = load_source_ids(sr_network_dir(f->net), "sources.csv", &ids, &nids) == 0;
+    char ddir[4096];
+    snprintf(ddir, sizeof ddir, "%.*s", (int)(name - path), path);
+    if (!ddir[0])
+        snprintf(ddir, sizeof ddir, ".");
+    if (load_source_ids(ddir, "demand_sources.csv", &ids, &nids) != 0)
+        load_source_ids(sr_network_dir(f->net), "demand_sources.csv", &ids, &nids);
     sr__csv c;
     sr_code rc = SR_OK;
     free(f->dem_o);
