@@ -422,8 +422,8 @@ sr_code sr_freight_load_scenario(sr_freight *f, const char *path)
         if (want == 4) {
             v = strtod(w[3], &end);
             if (*end || !isfinite(v) || v < 0 || v > 1e9 || (verb == 2 && !(v > 0))) {
-                ferr(f, "%s:%ld: %s: '%.100s' is not a number in %s..1e9", name, ln, w[0], w[3],
-                     verb == 2 ? "(0" : "0");
+                ferr(f, "%s:%ld: %s: '%.100s' is not a number %s", name, ln, w[0], w[3],
+                     verb == 2 ? "> 0 and <= 1e9" : "in 0..1e9");
                 rc = SR_EDATA;
                 break;
             }

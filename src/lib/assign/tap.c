@@ -294,6 +294,7 @@ typedef struct solver {
     double *bf;
     uint32_t *topo;          /* n_orig x n: topological order of bush nodes */
     uint32_t *topo_n;
+    uint32_t *barc, *bn;     /* per bush: links by head in topological order */
     /* Bush scratch */
     double *L, *U;
     uint32_t *Lp, *Up, *pos, *indeg, *back;
@@ -364,7 +365,7 @@ static void solver_free(solver *s)
     void *ps[] = {s->lk, s->tail, s->head, s->fix, s->t0, s->bc, s->pw, s->cap, s->pk,
                   s->out_off, s->out_lk, s->in_off, s->in_lk, s->orig, s->dem_off, s->dem_d,
                   s->dem_v, s->flow, s->cost, s->der, s->dist, s->pred, s->heap, s->hpos,
-                  s->order, s->inb, s->bf, s->topo, s->topo_n, s->L, s->U, s->Lp, s->Up,
+                  s->order, s->inb, s->bf, s->topo, s->topo_n, s->barc, s->bn, s->L, s->U, s->Lp, s->Up,
                   s->pos, s->indeg, s->back, s->nflow};
     for (size_t i = 0; i < sizeof ps / sizeof ps[0]; i++)
         free(ps[i]);
@@ -727,6 +728,16 @@ static int bush_topo(solver *s, uint32_t r)
     for (uint32_t a = 0; a < s->m; a++)
         if (inb[a] && indeg[s->head[a]] != 0)
             return -1;
+    /* Bush links grouped by head in topological order (backward-star order
+     * within a head, so ties break as in a star scan). */
+    uint32_t *ba = s->barc + (size_t)r * s->m, nb = 0;
+    for (uint32_t i = 1; i < qt; i++) {
+        uint32_t v = topo[i];
+        for (uint32_t k = s->in_off[v]; k < s->in_off[v + 1]; k++)
+            if (inb[s->in_lk[k]])
+                ba[nb++] = s->in_lk[k];
+    }
+    s->bn[r] = nb;
     return 0;
 }
 
@@ -774,14 +785,18 @@ static void bush_labels(solver *s, uint32_t r, int all_arcs)
         L[v] = U[v] = INFINITY;
     L[o] = U[o] = 0;
     s->Lp[o] = s->Up[o] = NONE;
+    /* The bush's links in topological order of their heads: one linear
+     * scan instead of every node's full backward star. */
+    const uint32_t *ba = s->barc + (size_t)r * s->m;
+    uint32_t nb = s->bn[r], k = 0;
     for (uint32_t i = 1; i < tn; i++) {
         uint32_t v = topo[i];
         double lv = INFINITY, uv = -INFINITY;
         uint32_t lp = NONE, up = NONE;
-        for (uint32_t k = s->in_off[v]; k < s->in_off[v + 1]; k++) {
-            uint32_t a = s->in_lk[k];
+        for (; k < nb && s->head[ba[k]] == v; k++) {
+            uint32_t a = ba[k];
             if (!inb[a])
-                continue;
+                continue; /* pruned since the list was built */
             uint32_t u = s->tail[a];
             double c = s->cost[a];
             if (L[u] + c < lv) {
@@ -844,6 +859,10 @@ static long bush_update(solver *s, uint32_t r)
                 s->back[nback++] = a;
         }
     }
+    /* Pruning keeps the topological order valid; only additions need a
+     * new one. */
+    if (added == 0)
+        return 0;
     if (bush_topo(s, r) == 0)
         return added;
     /* A backward link closed a cycle: drop the backward ones. */
@@ -989,6 +1008,7 @@ static sr_code solve_b(solver *s, const sr_tap_options *o, sr_tap_stats *st)
     if (!(s->inb = calloc(C, 1)) || !(s->bf = calloc(C, sizeof *s->bf)) ||
         !(s->topo = calloc((size_t)(s->n_orig ? s->n_orig : 1) * N, sizeof *s->topo)) ||
         !(s->topo_n = calloc(s->n_orig ? s->n_orig : 1, sizeof *s->topo_n)) ||
+        !(s->barc = calloc(C, sizeof *s->barc)) || !(s->bn = calloc(s->n_orig ? s->n_orig : 1, sizeof *s->bn)) ||
         !(s->L = calloc(N, sizeof *s->L)) || !(s->U = calloc(N, sizeof *s->U)) ||
         !(s->Lp = calloc(N, sizeof *s->Lp)) || !(s->Up = calloc(N, sizeof *s->Up)) ||
         !(s->pos = calloc(N, sizeof *s->pos)) || !(s->back = calloc(s->m ? s->m : 1, sizeof *s->back)) || !(s->indeg = calloc(N, sizeof *s->indeg)))
