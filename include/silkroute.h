@@ -539,11 +539,14 @@ typedef struct sr_critical {
  * Network Robustness Index: for every capacitated link, crossing and
  * terminal that carries flow, re-assign with its capacity reduced by
  * `loss` (0 < loss < 1), or removed when loss == 1, and record the change
- * of total cost.  Results are sorted by delta_h, largest first; negative
- * values (Braess) are kept.  *out is malloc()ed (free with sr_free()).
+ * of total cost.  With n_only > 0 only the links and crossings whose ids
+ * are in only[] (and terminals "PLACE from>to") are tried; an id that
+ * matches nothing is SR_EARG.  Results are sorted by delta_h, largest
+ * first; negative values (Braess) are kept.  *out is malloc()ed (free with
+ * sr_free()).
  */
-sr_code sr_freight_critical(sr_freight *f, const sr_tap_options *o, double loss, sr_critical **out,
-                            size_t *n);
+sr_code sr_freight_critical(sr_freight *f, const sr_tap_options *o, double loss, const char *const *only,
+                            size_t n_only, sr_critical **out, size_t *n);
 
 #ifdef __cplusplus
 }

@@ -155,7 +155,7 @@ static void criticality(void **st)
     o.gap = 1e-10;
     sr_critical *r;
     size_t n;
-    assert_int_equal(sr_freight_critical(f, &o, 0.9, &r, &n), SR_OK);
+    assert_int_equal(sr_freight_critical(f, &o, 0.9, NULL, 0, &r, &n), SR_OK);
     assert_true(n >= 1);
     assert_string_equal(r[0].label, "X-RAIL");
     for (size_t i = 1; i < n; i++)
@@ -163,7 +163,7 @@ static void criticality(void **st)
     sr_free(r);
     /* Removal: the road to the airport is the only way there for containers
      * (air carries tonnes only). */
-    assert_int_equal(sr_freight_critical(f, &o, 1.0, &r, &n), SR_OK);
+    assert_int_equal(sr_freight_critical(f, &o, 1.0, NULL, 0, &r, &n), SR_OK);
     int found = 0;
     for (size_t i = 0; i < n; i++)
         if (!strcmp(r[i].label, "L11")) {
@@ -177,7 +177,17 @@ static void criticality(void **st)
     sr_freight_totals t;
     assert_int_equal(sr_freight_get_totals(f, &t), SR_OK);
     assert_true(fabs(t.teu_per_year - 251000) < 1e-6);
-    assert_int_equal(sr_freight_critical(f, &o, 0, &r, &n), SR_EARG);
+    assert_int_equal(sr_freight_critical(f, &o, 0, NULL, 0, &r, &n), SR_EARG);
+    /* A chosen set: only those elements are tried. */
+    const char *only[] = {"L11", "X-RAIL"};
+    assert_int_equal(sr_freight_critical(f, &o, 1.0, only, 2, &r, &n), SR_OK);
+    assert_int_equal(n, 2);
+    assert_string_equal(r[0].label, "L11");
+    assert_string_equal(r[1].label, "X-RAIL");
+    sr_free(r);
+    const char *bad[] = {"NOPE"};
+    assert_int_equal(sr_freight_critical(f, &o, 1.0, bad, 1, &r, &n), SR_EARG);
+    assert_non_null(strstr(sr_freight_errmsg(f), "'NOPE'"));
     sr_freight_destroy(f);
 }
 
@@ -208,6 +218,8 @@ static void cli(void **st)
     expect("critical --top 1" D, 0, "X-RAIL");
     expect("critical --json --loss 1" D, 0, "\"ranking\"");
     expect("critical --loss 2" D, 2, "--loss");
+    expect("critical --only X-RAIL,L1 --loss 1" D, 0, "L1 ");
+    expect("critical --only NOPE" D, 2, "unknown link, crossing or terminal 'NOPE'");
     expect("assign --tntp tests/data/assign/none", 1, "none_net.tntp: cannot open");
     expect("assign --tntp x --gap -1", 2, "--gap");
     expect("assign --tntp x --objective xx", 2, "--objective");

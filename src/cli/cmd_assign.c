@@ -51,6 +51,9 @@ static void assign_usage(FILE *f)
 typedef struct fopts {
     const char *data, *demand, *scenario, *base;
     int json, geojson, top;
+    char *only_buf;           /* --only list, split in place */
+    const char *only[256];
+    size_t n_only;
     long year;
     double gap, vot, loss;
     long max_it;
@@ -102,6 +105,20 @@ static int parse_fopts(int argc, char **argv, int first, fopts *o, const char *c
         } else if (!strcmp(cmd, "critical") && (r = opt_val(argc, argv, &i, "--loss", &v))) {
             if (r < 0 || cli_parse_double(v, 1e-6, 1, &o->loss))
                 return cli_fail(o->json, SR_EARG, "--loss: expected a capacity loss fraction in (0, 1]");
+        } else if (!strcmp(cmd, "critical") && (r = opt_val(argc, argv, &i, "--only", &v))) {
+            if (r < 0 || !*v || strlen(v) > 16000)
+                return cli_fail(o->json, SR_EARG, "--only: expected a comma-separated list of link or crossing ids");
+            free(o->only_buf);
+            o->only_buf = strdup(v);
+            o->n_only = 0;
+            if (!o->only_buf)
+                return cli_fail(o->json, SR_ENOMEM, "out of memory");
+            char *save = NULL;
+            for (char *t = strtok_r(o->only_buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+                if (o->n_only == sizeof o->only / sizeof o->only[0])
+                    return cli_fail(o->json, SR_EARG, "--only: more than 256 ids");
+                o->only[o->n_only++] = t;
+            }
         } else if (!strcmp(cmd, "critical") && (r = opt_val(argc, argv, &i, "--top", &v))) {
             long t;
             if (r < 0 || cli_parse_int(v, 1, 1000000, &t))
@@ -347,7 +364,7 @@ out:
 
 static void critical_usage(FILE *f)
 {
-    fprintf(f, "usage: silkroute critical [--loss 0.9] [--top N] [--scenario FILE] [--data DIR]\n"
+    fprintf(f, "usage: silkroute critical [--loss 0.9] [--top N] [--only ID,...] [--scenario FILE] [--data DIR]\n"
                "         [--demand FILE] [--year N] [--gap 1e-8] [--objective ue|so] [--json]\n"
                "Re-assigns the demand with each loaded capacitated link, crossing and terminal\n"
                "losing --loss of its capacity (1 = removal) and ranks them by the increase of\n"
@@ -359,17 +376,17 @@ int cmd_critical(int argc, char **argv)
     fopts o;
     fopts_init(&o);
     int st = parse_fopts(argc, argv, 1, &o, "critical", critical_usage);
+    sr_network *net = NULL;
+    sr_freight *f = NULL;
+    sr_critical *r = NULL;
     if (st >= 0)
-        return st;
-    sr_network *net;
-    sr_freight *f;
+        goto out;
     if ((st = open_freight(&o, o.scenario, &net, &f)) >= 0)
-        return st;
+        goto out;
     sr_tap_options t;
     tap_opts(&o, &t);
-    sr_critical *r = NULL;
     size_t n = 0;
-    sr_code rc = sr_freight_critical(f, &t, o.loss, &r, &n);
+    sr_code rc = sr_freight_critical(f, &t, o.loss, o.only, o.n_only, &r, &n);
     if (rc != SR_OK && rc != SR_ENOTCONVERGED) {
         st = cli_fail(o.json, rc, "%s", sr_freight_errmsg(f));
         goto out;
@@ -414,6 +431,7 @@ out:
     sr_free(r);
     sr_freight_destroy(f);
     sr_network_close(net);
+    free(o.only_buf);
     return st;
 }
 

@@ -849,13 +849,42 @@ static int crit_cmp(const void *x, const void *y)
     return a->index < b->index ? -1 : a->index > b->index;
 }
 
-sr_code sr_freight_critical(sr_freight *f, const sr_tap_options *o, double loss, sr_critical **out, size_t *n)
+/* The label of a candidate element (link id, crossing id, terminal). */
+static void crit_label(const sr_network *net, int kind, size_t i, char *buf, size_t cap)
+{
+    if (kind == 0)
+        snprintf(buf, cap, "%s", net->links[i].id);
+    else if (kind == 1)
+        snprintf(buf, cap, "%s", net->crossings[i].id);
+    else
+        snprintf(buf, cap, "%.60s %s>%s", net->places[xfer_place(net, (uint32_t)i)].id,
+                 sr_class_name((sr_class)net->xfers[i].from), sr_class_name((sr_class)net->xfers[i].to));
+}
+
+sr_code sr_freight_critical(sr_freight *f, const sr_tap_options *o, double loss, const char *const *only,
+                            size_t n_only, sr_critical **out, size_t *n)
 {
     *out = NULL;
     *n = 0;
     if (!(loss > 0 && loss <= 1)) {
         ferr(f, "loss must be in (0, 1]");
         return SR_EARG;
+    }
+    /* Every requested id must name some element. */
+    for (size_t q = 0; q < n_only; q++) {
+        int found = 0;
+        char lab[96];
+        for (int kind = 0; kind < 3 && !found; kind++) {
+            size_t count = kind == 0 ? f->net->n_links : kind == 1 ? f->net->n_crossings : f->net->n_xfers;
+            for (size_t i = 0; i < count && !found; i++) {
+                crit_label(f->net, kind, i, lab, sizeof lab);
+                found = !strcmp(lab, only[q]);
+            }
+        }
+        if (!found) {
+            ferr(f, "unknown link, crossing or terminal '%.100s'", only[q]);
+            return SR_EARG;
+        }
     }
     sr_code rc = sr_freight_solve(f, o);
     if (rc != SR_OK && rc != SR_ENOTCONVERGED)
@@ -900,6 +929,13 @@ sr_code sr_freight_critical(sr_freight *f, const sr_tap_options *o, double loss,
             }
             if (flow <= 0 || (loss < 1 && c <= 0))
                 continue;
+            char lab[96];
+            crit_label(net, kind, i, lab, sizeof lab);
+            int wanted = n_only == 0;
+            for (size_t q = 0; q < n_only && !wanted; q++)
+                wanted = !strcmp(lab, only[q]);
+            if (!wanted)
+                continue;
             /* Apply the edit to the built problem directly (an overlay on
              * the overlay), then restore it. */
             sr_code r2 = build(f);
@@ -923,13 +959,7 @@ sr_code sr_freight_critical(sr_freight *f, const sr_tap_options *o, double loss,
                     sr_tap_set_capacity(f->tap, k, f->tl_cap[k] * (1 - loss));
             }
             sr_critical *e = &res[m++];
-            if (kind == 0)
-                snprintf(e->label, sizeof e->label, "%s", net->links[i].id);
-            else if (kind == 1)
-                snprintf(e->label, sizeof e->label, "%s", net->crossings[i].id);
-            else
-                snprintf(e->label, sizeof e->label, "%.60s %s>%s", net->places[xfer_place(net, (uint32_t)i)].id,
-                         sr_class_name((sr_class)net->xfers[i].from), sr_class_name((sr_class)net->xfers[i].to));
+            memcpy(e->label, lab, sizeof e->label);
             e->kind = kind;
             e->index = i;
             e->base_flow = flow;
