@@ -95,7 +95,9 @@ static inline int sr__link_usable(const sr_link *l, int year)
 /* Normalise a name for matching into out (cap bytes): NFKD, case fold,
  * marks and punctuation removed, blanks dropped.  Returns length or -1. */
 int sr__normalize(const char *in, char *out, size_t cap);
-int sr__build_name_index(sr_network *net);
+/* Build net->names from ids, names in all languages and `extra` aliases
+ * (whose strings must live in the network's arena). */
+int sr__build_name_index(sr_network *net, const sr__name *extra, size_t n_extra);
 /* Levenshtein distance on normalised strings, capped at max+1. */
 int sr__edit_distance(const char *a, const char *b, int max);
 /* "Almaty (KZALA), Almalyk (UZAML)" for the closest matches of name. */

@@ -1,0 +1,952 @@
+/*
+ * load.c - reads a dataset directory (docs/DATA.md) into an sr_network and
+ * validates it.  The same code serves sr_network_open() and `silkroute
+ * check-data`: every problem is reported as "FILE:LINE: field: message";
+ * opening fails on the first error's message, check-data lists them all.
+ *
+ * Loading goes file by file in dependency order (sources, params, modes,
+ * places, crossings, links, transfers) and ends by building the compact
+ * search arrays described in network.h.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "csv.h"
+#include "network.h"
+
+#define MAX_PLACES 4000000u
+#define MAX_LINKS 16000000u
+
+typedef struct idmap {
+    const char *id;
+    uint32_t idx;
+} idmap;
+
+typedef struct loader {
+    sr_network *net;
+    sr__diag *d;
+    const char *dir;
+    /* sorted ids */
+    idmap *place_ids;
+    idmap *crossing_ids;
+    char **sources;         /* sorted source ids */
+    size_t n_sources, cap_sources;
+    char *source_used;
+    size_t cap_places, cap_links, cap_crossings, cap_xfers;
+    sr__xfer *xfer_tmp;     /* before CSR: carries place in capacity slot */
+    uint32_t *xfer_place;
+    size_t n_xfer_tmp;
+    sr__name *aliases;      /* extra names for the name index */
+    size_t n_aliases, cap_aliases;
+    int have_params[SR_UNIT_COUNT];
+    int have_mode[SR_MODE_COUNT];
+    /* current file for messages */
+    sr__csv *csv;
+} loader;
+
+static void vreport(loader *L, int is_error, const char *file, long line, const char *field, const char *fmt,
+                    va_list ap)
+{
+    char msg[768], full[1024];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    if (line > 0 && field)
+        snprintf(full, sizeof full, "%s:%ld: %s: %s", file, line, field, msg);
+    else if (line > 0)
+        snprintf(full, sizeof full, "%s:%ld: %s", file, line, msg);
+    else
+        snprintf(full, sizeof full, "%s: %s", file, msg);
+    if (is_error) {
+        if (L->d->errors++ == 0)
+            snprintf(L->d->first, sizeof L->d->first, "%s", full);
+    } else {
+        L->d->warnings++;
+    }
+    if (L->d->report)
+        L->d->report(L->d->ctx, is_error, full);
+}
+
+static void __attribute__((format(printf, 3, 4))) err(loader *L, const char *field, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vreport(L, 1, L->csv->name, L->csv->line, field, fmt, ap);
+    va_end(ap);
+}
+
+static void __attribute__((format(printf, 3, 4))) warn(loader *L, const char *field, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vreport(L, 0, L->csv->name, L->csv->line, field, fmt, ap);
+    va_end(ap);
+}
+
+static void __attribute__((format(printf, 3, 4))) file_err(loader *L, const char *file, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vreport(L, 1, file, 0, NULL, fmt, ap);
+    va_end(ap);
+}
+
+/* ---- field parsing -------------------------------------------------- */
+
+/* Parse a number field.  Returns 1 when given and valid, 0 when empty, -1
+ * when invalid (reported).  `lo_open`: the lower bound is exclusive. */
+static int num(loader *L, const char *col, double lo, int lo_open, double hi, double *out)
+{
+    const char *s = sr__csv_get(L->csv, sr__csv_col(L->csv, col));
+    if (!*s)
+        return 0;
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || *end || !isfinite(v)) {
+        err(L, col, "'%s' is not a number", s);
+        return -1;
+    }
+    if (lo_open ? !(v > lo) : !(v >= lo)) {
+        err(L, col, "%s must be %s %g", s, lo_open ? ">" : ">=", lo);
+        return -1;
+    }
+    if (v > hi) {
+        err(L, col, "%s exceeds the limit %g", s, hi);
+        return -1;
+    }
+    *out = v;
+    return 1;
+}
+
+static int num_req(loader *L, const char *col, double lo, int lo_open, double hi, double *out)
+{
+    int r = num(L, col, lo, lo_open, hi, out);
+    if (r == 0) {
+        err(L, col, "required");
+        return -1;
+    }
+    return r;
+}
+
+static const char *field(loader *L, const char *col) { return sr__csv_get(L->csv, sr__csv_col(L->csv, col)); }
+
+static int cmp_idmap(const void *a, const void *b)
+{
+    return strcmp(((const idmap *)a)->id, ((const idmap *)b)->id);
+}
+
+static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+static long find_id(const idmap *m, size_t n, const char *id)
+{
+    idmap key = {id, 0};
+    const idmap *r = m ? bsearch(&key, m, n, sizeof *m, cmp_idmap) : NULL;
+    return r ? (long)r->idx : -1;
+}
+
+static long place_ref(loader *L, const char *col, int required)
+{
+    const char *s = field(L, col);
+    if (!*s) {
+        if (required)
+            err(L, col, "required");
+        return -1;
+    }
+    long i = find_id(L->place_ids, L->net->n_places, s);
+    if (i < 0) {
+        char sug[256];
+        sr__suggest(L->net, s, sug, sizeof sug);
+        err(L, col, "unknown place '%s'%s%s", s, *sug ? "; did you mean: " : "", sug);
+    }
+    return i;
+}
+
+/* Check the row's source column: every id must exist in sources.csv and a
+ * row that states figures must name at least one. */
+static void check_sources(loader *L, int has_figures)
+{
+    int col = sr__csv_col(L->csv, "source");
+    const char *s = sr__csv_get(L->csv, col);
+    if (!*s) {
+        if (has_figures)
+            err(L, "source", "missing: every figure needs a source id from sources.csv");
+        return;
+    }
+    char buf[1024];
+    snprintf(buf, sizeof buf, "%s", s);
+    char *save = NULL;
+    for (char *tok = strtok_r(buf, ";", &save); tok; tok = strtok_r(NULL, ";", &save)) {
+        while (*tok == ' ')
+            tok++;
+        size_t n = strlen(tok);
+        while (n && tok[n - 1] == ' ')
+            tok[--n] = 0;
+        if (!n)
+            continue;
+        char **hit = L->sources ? bsearch(&tok, L->sources, L->n_sources, sizeof *L->sources, cmp_str) : NULL;
+        if (!hit)
+            err(L, "source", "unknown source id '%s'", tok);
+        else
+            L->source_used[hit - L->sources] = 1;
+    }
+}
+
+/* Warn about columns a file does not define: likely typos. */
+static void check_columns(loader *L, const char *const *known)
+{
+    for (int i = 0; i < L->csv->nh; i++) {
+        int ok = 0;
+        for (const char *const *k = known; *k; k++)
+            if (!strcmp(*k, L->csv->header[i]))
+                ok = 1;
+        if (!ok) {
+            long save = L->csv->line;
+            L->csv->line = 1;
+            warn(L, L->csv->header[i], "unknown column (ignored)");
+            L->csv->line = save;
+        }
+    }
+}
+
+static int require_columns(loader *L, const char *const *req)
+{
+    int ok = 1;
+    for (const char *const *k = req; *k; k++)
+        if (sr__csv_col(L->csv, *k) < 0) {
+            long save = L->csv->line;
+            L->csv->line = 1;
+            err(L, *k, "required column missing");
+            L->csv->line = save;
+            ok = 0;
+        }
+    return ok;
+}
+
+static char *sdup(loader *L, const char *s) { return sr__arena_strdup(&L->net->arena, s); }
+
+/* Report an error the CSV reader already formatted with file and line. */
+static void csv_error(loader *L, const sr__csv *csv)
+{
+    if (L->d->errors++ == 0)
+        snprintf(L->d->first, sizeof L->d->first, "%s", csv->err);
+    if (L->d->report)
+        L->d->report(L->d->ctx, 1, csv->err);
+}
+
+/* Open DIR/name; a missing optional file yields 0 without error. */
+static int open_file(loader *L, sr__csv *csv, const char *name, int optional)
+{
+    char path[4096];
+    if (snprintf(path, sizeof path, "%s/%s", L->dir, name) >= (int)sizeof path) {
+        file_err(L, name, "path too long");
+        return -1;
+    }
+    FILE *probe = fopen(path, "rb");
+    if (!probe) {
+        if (optional && errno == ENOENT)
+            return 0;
+        file_err(L, name, "cannot open %s: %s", path, strerror(errno));
+        return -1;
+    }
+    fclose(probe);
+    if (sr__csv_open(csv, path, name) < 0) {
+        csv_error(L, csv);
+        sr__csv_close(csv);
+        return -1;
+    }
+    L->csv = csv;
+    return 1;
+}
+
+static int next_row(loader *L, sr__csv *csv)
+{
+    int r = sr__csv_next(csv);
+    if (r < 0)
+        csv_error(L, csv);
+    return r;
+}
+
+/* ---- files -------------------------------------------------------------- */
+
+static void load_sources(loader *L)
+{
+    sr__csv csv;
+    if (open_file(L, &csv, "sources.csv", 0) <= 0)
+        return;
+    static const char *const cols[] = {"id", "kind", "title", "publisher", "url", "date", "note", NULL};
+    check_columns(L, cols);
+    static const char *const req[] = {"id", "kind", NULL};
+    if (require_columns(L, req)) {
+        while (next_row(L, &csv) > 0) {
+            const char *id = field(L, "id"), *kind = field(L, "kind");
+            if (!*id) {
+                err(L, "id", "required");
+                continue;
+            }
+            if (strcmp(kind, "source") && strcmp(kind, "assumption"))
+                err(L, "kind", "'%s' must be 'source' or 'assumption'", kind);
+            else if (!strcmp(kind, "assumption") && !*field(L, "note"))
+                err(L, "note", "an assumption must state its reasoning");
+            else if (!strcmp(kind, "source") && !*field(L, "title") && !*field(L, "url"))
+                err(L, "title", "a source needs a title or a url");
+            if (sr__grow((void **)&L->sources, &L->cap_sources, L->n_sources + 1, sizeof *L->sources) < 0)
+                break;
+            L->sources[L->n_sources++] = sdup(L, id);
+        }
+    }
+    qsort(L->sources, L->n_sources, sizeof *L->sources, cmp_str);
+    for (size_t i = 1; i < L->n_sources; i++)
+        if (!strcmp(L->sources[i], L->sources[i - 1]))
+            file_err(L, "sources.csv", "source id '%s' defined twice", L->sources[i]);
+    L->source_used = calloc(L->n_sources + 1, 1);
+    sr__csv_close(&csv);
+}
+
+static void load_params(loader *L)
+{
+    sr__csv csv;
+    if (open_file(L, &csv, "params.csv", 0) <= 0)
+        return;
+    static const char *const cols[] = {"key", "value", "unit", "source", NULL};
+    check_columns(L, cols);
+    while (next_row(L, &csv) > 0) {
+        const char *key = field(L, "key");
+        double v;
+        int u = !strcmp(key, "tonnes_per_20ft") ? SR_UNIT_20FT : !strcmp(key, "tonnes_per_40ft") ? SR_UNIT_40FT : -1;
+        if (u < 0) {
+            warn(L, "key", "unknown parameter '%s' (ignored)", key);
+            continue;
+        }
+        if (num_req(L, "value", 0, 1, 100, &v) > 0) {
+            L->net->tonnes_per_unit[u] = v;
+            L->have_params[u] = 1;
+        }
+        check_sources(L, 1);
+    }
+    sr__csv_close(&csv);
+    L->net->tonnes_per_unit[SR_UNIT_T] = 1;
+    L->have_params[SR_UNIT_T] = 1;
+    for (int u = 0; u < SR_UNIT_T; u++)
+        if (!L->have_params[u])
+            file_err(L, "params.csv", "parameter tonnes_per_%s missing", sr_unit_name((sr_unit)u));
+}
+
+static void load_modes(loader *L)
+{
+    sr__csv csv;
+    if (open_file(L, &csv, "modes.csv", 0) <= 0)
+        return;
+    static const char *const cols[] = {"mode", "speed_kmh", "cost_usd_per_km_20ft", "cost_usd_per_km_40ft",
+                                       "cost_usd_per_tkm", "co2e_kg_per_tkm", "units", "source", NULL};
+    check_columns(L, cols);
+    while (next_row(L, &csv) > 0) {
+        int m = sr_mode_parse(field(L, "mode"));
+        if (m < 0) {
+            err(L, "mode", "'%s' is not one of rail, road, sea, air", field(L, "mode"));
+            continue;
+        }
+        if (L->have_mode[m])
+            err(L, "mode", "mode '%s' defined twice", sr_mode_name((sr_mode)m));
+        sr__mode_info *mi = &L->net->modes[m];
+        num_req(L, "speed_kmh", 0, 1, 2000, &mi->speed_kmh);
+        num_req(L, "cost_usd_per_km_20ft", 0, 0, 1000, &mi->cost_per_km[SR_UNIT_20FT]);
+        num_req(L, "cost_usd_per_km_40ft", 0, 0, 1000, &mi->cost_per_km[SR_UNIT_40FT]);
+        num_req(L, "cost_usd_per_tkm", 0, 0, 100, &mi->cost_per_km[SR_UNIT_T]);
+        num_req(L, "co2e_kg_per_tkm", 0, 0, 10, &mi->co2e_kg_per_tkm);
+        char buf[128];
+        snprintf(buf, sizeof buf, "%s", field(L, "units"));
+        mi->units = 0;
+        char *save = NULL;
+        for (char *t = strtok_r(buf, ";", &save); t; t = strtok_r(NULL, ";", &save)) {
+            int u = sr_unit_parse(t);
+            if (u < 0)
+                err(L, "units", "'%s' is not one of 20ft, 40ft, t", t);
+            else
+                mi->units |= 1u << u;
+        }
+        if (!mi->units)
+            err(L, "units", "required: the cargo units the mode carries");
+        L->have_mode[m] = 1;
+        check_sources(L, 1);
+    }
+    sr__csv_close(&csv);
+    for (int m = 0; m < SR_MODE_COUNT; m++)
+        if (!L->have_mode[m])
+            file_err(L, "modes.csv", "mode '%s' missing", sr_mode_name((sr_mode)m));
+}
+
+static int valid_country(const char *s)
+{
+    return strlen(s) == 2 && isupper((unsigned char)s[0]) && isupper((unsigned char)s[1]);
+}
+
+static void load_places(loader *L)
+{
+    sr__csv csv;
+    sr_network *net = L->net;
+    if (open_file(L, &csv, "places.csv", 0) <= 0)
+        return;
+    static const char *const cols[] = {"id", "name_en", "name_zh", "name_ru", "aliases", "country", "kind",
+                                       "lat", "lon", "tz", "source", NULL};
+    check_columns(L, cols);
+    static const char *const req[] = {"id", "name_en", "country", "kind", "lat", "lon", NULL};
+    if (require_columns(L, req)) {
+        while (next_row(L, &csv) > 0) {
+            if (net->n_places >= MAX_PLACES) {
+                err(L, NULL, "more than %u places", MAX_PLACES);
+                break;
+            }
+            sr_place p = {0};
+            int ok = 1;
+            const char *id = field(L, "id");
+            if (!*id || strlen(id) > 64 || strpbrk(id, " ,;|")) {
+                err(L, "id", "'%s': an id is 1-64 characters without blanks, ',', ';' or '|'", id);
+                ok = 0;
+            }
+            if (!*field(L, "name_en")) {
+                err(L, "name_en", "required");
+                ok = 0;
+            }
+            const char *cc = field(L, "country");
+            if (!valid_country(cc)) {
+                err(L, "country", "'%s' is not an ISO 3166-1 alpha-2 code", cc);
+                ok = 0;
+            }
+            int kind = sr__kind_parse(field(L, "kind"));
+            if (kind < 0) {
+                err(L, "kind", "'%s' is not a place kind (city, rail_terminal, dry_port, border_crossing, seaport, "
+                               "airport)", field(L, "kind"));
+                ok = 0;
+            }
+            if (num_req(L, "lat", -90, 0, 90, &p.lat) < 0 || num_req(L, "lon", -180, 0, 180, &p.lon) < 0)
+                ok = 0;
+            const char *tz = field(L, "tz");
+            if (*tz && (!strchr(tz, '/') || strpbrk(tz, " .,")))
+                err(L, "tz", "'%s' is not an IANA time zone name", tz);
+            check_sources(L, 1);
+            if (!ok)
+                continue;
+            if (sr__grow((void **)&net->places, &L->cap_places, net->n_places + 1, sizeof *net->places) < 0)
+                break;
+            p.id = sdup(L, id);
+            p.name_en = sdup(L, field(L, "name_en"));
+            p.name_zh = sdup(L, field(L, "name_zh"));
+            p.name_ru = sdup(L, field(L, "name_ru"));
+            p.tz = sdup(L, tz);
+            memcpy(p.country, cc, 3);
+            p.kind = (sr_place_kind)kind;
+            net->places[net->n_places++] = p;
+            /* Aliases matter only to the name index, which names.c builds
+             * from the places and these extra names. */
+            const char *al = field(L, "aliases");
+            if (*al) {
+                char *copy = sdup(L, al);
+                char *save = NULL;
+                for (char *t = strtok_r(copy, "|", &save); t; t = strtok_r(NULL, "|", &save)) {
+                    while (*t == ' ')
+                        t++;
+                    if (!*t)
+                        continue;
+                    if (sr__grow((void **)&L->aliases, &L->cap_aliases, L->n_aliases + 1, sizeof *L->aliases) < 0)
+                        break;
+                    L->aliases[L->n_aliases++] = (sr__name){t, net->n_places - 1};
+                }
+            }
+        }
+    }
+    sr__csv_close(&csv);
+    L->place_ids = malloc((net->n_places + 1) * sizeof *L->place_ids);
+    if (!L->place_ids)
+        return;
+    for (uint32_t i = 0; i < net->n_places; i++)
+        L->place_ids[i] = (idmap){net->places[i].id, i};
+    qsort(L->place_ids, net->n_places, sizeof *L->place_ids, cmp_idmap);
+    for (uint32_t i = 1; i < net->n_places; i++)
+        if (!strcmp(L->place_ids[i].id, L->place_ids[i - 1].id))
+            file_err(L, "places.csv", "place id '%s' defined twice", L->place_ids[i].id);
+}
+
+static void parse_fees(loader *L, double fee[SR_UNIT_COUNT], const char *const cols[SR_UNIT_COUNT], int required)
+{
+    for (int u = 0; u < SR_UNIT_COUNT; u++) {
+        double v = 0;
+        if (required)
+            num_req(L, cols[u], 0, 0, 1e7, &v);
+        else
+            num(L, cols[u], 0, 0, 1e7, &v);
+        fee[u] = v;
+    }
+}
+
+static int valid_days(const char *s)
+{
+    if (!*s || !strcmp(s, "daily"))
+        return 1;
+    static const char *const d[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+    char buf[64];
+    snprintf(buf, sizeof buf, "%s", s);
+    char *save = NULL;
+    for (char *t = strtok_r(buf, ";", &save); t; t = strtok_r(NULL, ";", &save)) {
+        int ok = 0;
+        for (int i = 0; i < 7; i++)
+            ok |= !strcmp(t, d[i]);
+        if (!ok)
+            return 0;
+    }
+    return 1;
+}
+
+static int valid_hours(const char *s)
+{
+    int a, b, c, d, n = 0;
+    if (!*s || !strcmp(s, "24h"))
+        return 1;
+    return sscanf(s, "%2d:%2d-%2d:%2d%n", &a, &b, &c, &d, &n) == 4 && s[n] == 0 && a >= 0 && a <= 24 && c >= 0 &&
+           c <= 24 && b >= 0 && b < 60 && d >= 0 && d < 60;
+}
+
+static int valid_season(const char *s)
+{
+    int a, b, c, d, n = 0;
+    if (!*s)
+        return 1;
+    return sscanf(s, "%2d-%2d..%2d-%2d%n", &a, &b, &c, &d, &n) == 4 && s[n] == 0 && a >= 1 && a <= 12 && c >= 1 &&
+           c <= 12 && b >= 1 && b <= 31 && d >= 1 && d <= 31;
+}
+
+static void load_crossings(loader *L)
+{
+    sr__csv csv;
+    sr_network *net = L->net;
+    if (open_file(L, &csv, "crossings.csv", 0) <= 0)
+        return;
+    static const char *const cols[] = {"id", "name", "name_zh", "name_ru", "mode", "place_a", "place_b",
+                                       "dwell_h", "dwell_congested_h", "capacity_teu_per_day", "open_days",
+                                       "open_hours", "open_season", "fee_usd_20ft", "fee_usd_40ft", "fee_usd_t",
+                                       "source", NULL};
+    static const char *const fees[] = {"fee_usd_20ft", "fee_usd_40ft", "fee_usd_t"};
+    check_columns(L, cols);
+    static const char *const req[] = {"id", "name", "mode", "place_a", "place_b", "dwell_h", NULL};
+    if (require_columns(L, req)) {
+        while (next_row(L, &csv) > 0) {
+            sr_crossing x = {0};
+            int ok = 1;
+            const char *id = field(L, "id");
+            if (!*id || strlen(id) > 64 || strpbrk(id, " ,;|")) {
+                err(L, "id", "'%s': an id is 1-64 characters without blanks, ',', ';' or '|'", id);
+                ok = 0;
+            }
+            int m = sr_mode_parse(field(L, "mode"));
+            if (m != SR_RAIL && m != SR_ROAD) {
+                err(L, "mode", "'%s' must be rail or road", field(L, "mode"));
+                ok = 0;
+            }
+            long a = place_ref(L, "place_a", 1), b = place_ref(L, "place_b", 1);
+            if (a < 0 || b < 0)
+                ok = 0;
+            else if (!strcmp(net->places[a].country, net->places[b].country))
+                err(L, "place_b", "'%s' is in the same country as '%s'", net->places[b].id, net->places[a].id);
+            if (num_req(L, "dwell_h", 0, 0, 24 * 90, &x.dwell_h) < 0)
+                ok = 0;
+            num(L, "dwell_congested_h", 0, 0, 24 * 365, &x.dwell_congested_h);
+            if (x.dwell_congested_h && x.dwell_congested_h < x.dwell_h)
+                err(L, "dwell_congested_h", "smaller than dwell_h");
+            num(L, "capacity_teu_per_day", 0, 1, 1e7, &x.capacity_teu_per_day);
+            parse_fees(L, x.fee_usd, fees, 0);
+            if (!valid_days(field(L, "open_days")))
+                err(L, "open_days", "'%s': use 'daily' or days like Mon;Tue;Wed", field(L, "open_days"));
+            if (!valid_hours(field(L, "open_hours")))
+                err(L, "open_hours", "'%s': use HH:MM-HH:MM or 24h", field(L, "open_hours"));
+            if (!valid_season(field(L, "open_season")))
+                err(L, "open_season", "'%s': use MM-DD..MM-DD", field(L, "open_season"));
+            check_sources(L, 1);
+            if (!ok)
+                continue;
+            if (sr__grow((void **)&net->crossings, &L->cap_crossings, net->n_crossings + 1, sizeof x) < 0)
+                break;
+            x.id = sdup(L, id);
+            x.name = sdup(L, field(L, "name"));
+            x.name_zh = sdup(L, field(L, "name_zh"));
+            x.name_ru = sdup(L, field(L, "name_ru"));
+            x.mode = (sr_mode)m;
+            x.place_a = (uint32_t)a;
+            x.place_b = (uint32_t)b;
+            x.open_days = sdup(L, field(L, "open_days"));
+            x.open_hours = sdup(L, field(L, "open_hours"));
+            x.open_season = sdup(L, field(L, "open_season"));
+            net->crossings[net->n_crossings++] = x;
+        }
+    }
+    sr__csv_close(&csv);
+    L->crossing_ids = malloc((net->n_crossings + 1) * sizeof *L->crossing_ids);
+    if (!L->crossing_ids)
+        return;
+    for (uint32_t i = 0; i < net->n_crossings; i++)
+        L->crossing_ids[i] = (idmap){net->crossings[i].id, i};
+    qsort(L->crossing_ids, net->n_crossings, sizeof *L->crossing_ids, cmp_idmap);
+    for (uint32_t i = 1; i < net->n_crossings; i++)
+        if (!strcmp(L->crossing_ids[i].id, L->crossing_ids[i - 1].id))
+            file_err(L, "crossings.csv", "crossing id '%s' defined twice", L->crossing_ids[i].id);
+}
+
+static void load_links(loader *L)
+{
+    sr__csv csv;
+    sr_network *net = L->net;
+    if (open_file(L, &csv, "links.csv", 0) <= 0)
+        return;
+    static const char *const cols[] = {"id", "from", "to", "mode", "gauge_mm", "distance_km", "duration_h",
+                                       "cost_usd_20ft", "cost_usd_40ft", "cost_usd_t", "co2e_kg_per_tkm",
+                                       "capacity_teu_per_day", "status", "open_year", "crossing", "directed",
+                                       "name", "source", NULL};
+    static const char *const costs[] = {"cost_usd_20ft", "cost_usd_40ft", "cost_usd_t"};
+    check_columns(L, cols);
+    static const char *const req[] = {"id", "from", "to", "mode", "distance_km", NULL};
+    idmap *ids = NULL;
+    size_t cap_ids = 0;
+    if (require_columns(L, req)) {
+        while (next_row(L, &csv) > 0) {
+            if (net->n_links >= MAX_LINKS) {
+                err(L, NULL, "more than %u links", MAX_LINKS);
+                break;
+            }
+            sr_link k = {0};
+            int ok = 1;
+            const char *id = field(L, "id");
+            if (!*id || strlen(id) > 64 || strpbrk(id, " ,;|")) {
+                err(L, "id", "'%s': an id is 1-64 characters without blanks, ',', ';' or '|'", id);
+                ok = 0;
+            }
+            long a = place_ref(L, "from", 1), b = place_ref(L, "to", 1);
+            if (a < 0 || b < 0)
+                ok = 0;
+            else if (a == b) {
+                err(L, "to", "a link must join two different places");
+                ok = 0;
+            }
+            int m = sr_mode_parse(field(L, "mode"));
+            if (m < 0) {
+                err(L, "mode", "'%s' is not one of rail, road, sea, air", field(L, "mode"));
+                ok = 0;
+            }
+            double g = 0;
+            int gr = num(L, "gauge_mm", 0, 1, 3000, &g);
+            if (m == SR_RAIL) {
+                if (gr == 0)
+                    err(L, "gauge_mm", "required for rail");
+                if (gr <= 0 || (g != 1435 && g != 1520)) {
+                    if (gr > 0)
+                        err(L, "gauge_mm", "%g: supported gauges are 1435 and 1520", g);
+                    ok = 0;
+                }
+            } else if (gr > 0) {
+                err(L, "gauge_mm", "only rail links have a gauge");
+            }
+            if (num_req(L, "distance_km", 0, 1, 40000, &k.distance_km) < 0)
+                ok = 0;
+            int dr = num(L, "duration_h", 0, 1, 24 * 365, &k.duration_h);
+            if (dr < 0)
+                ok = 0;
+            double cost[SR_UNIT_COUNT];
+            int have_cost[SR_UNIT_COUNT];
+            for (int u = 0; u < SR_UNIT_COUNT; u++) {
+                have_cost[u] = num(L, costs[u], 0, 0, 1e7, &cost[u]);
+                if (have_cost[u] < 0)
+                    ok = 0;
+            }
+            double co2 = -1;
+            if (num(L, "co2e_kg_per_tkm", 0, 0, 10, &co2) < 0)
+                ok = 0;
+            num(L, "capacity_teu_per_day", 0, 1, 1e7, &k.capacity_teu_per_day);
+            const char *st = field(L, "status");
+            int status = *st ? sr__status_parse(st) : SR_OPEN;
+            if (status < 0) {
+                err(L, "status", "'%s' must be open, planned or closed", st);
+                ok = 0;
+            }
+            double oy = 0;
+            int yr = num(L, "open_year", 1800, 0, 2200, &oy);
+            if (yr > 0 && oy != floor(oy))
+                err(L, "open_year", "%g is not a whole year", oy);
+            if (status == SR_PLANNED && yr == 0)
+                err(L, "open_year", "required for a planned link");
+            const char *dir = field(L, "directed");
+            if (*dir && strcmp(dir, "0") && strcmp(dir, "1"))
+                err(L, "directed", "'%s' must be 0 or 1", dir);
+            const char *xs = field(L, "crossing");
+            long x = -1;
+            if (*xs) {
+                x = find_id(L->crossing_ids, net->n_crossings, xs);
+                if (x < 0) {
+                    err(L, "crossing", "unknown crossing '%s'", xs);
+                    ok = 0;
+                } else if (m >= 0 && (sr_mode)m != net->crossings[x].mode) {
+                    err(L, "crossing", "crossing '%s' is a %s crossing, the link is %s", xs,
+                        sr_mode_name(net->crossings[x].mode), sr_mode_name((sr_mode)m));
+                }
+            }
+            if (ok && a >= 0 && b >= 0 && strcmp(net->places[a].country, net->places[b].country) &&
+                (m == SR_RAIL || m == SR_ROAD) && x < 0)
+                err(L, "crossing", "a %s link from %s to %s crosses a border and must name its crossing",
+                    sr_mode_name((sr_mode)m), net->places[a].country, net->places[b].country);
+            if (ok && a >= 0 && b >= 0) {
+                double gc = sr__haversine_km(net->places[a].lat, net->places[a].lon, net->places[b].lat,
+                                             net->places[b].lon);
+                if (k.distance_km < 0.9 * gc)
+                    err(L, "distance_km", "%g km is shorter than the great-circle distance %.0f km between %s and %s",
+                        k.distance_km, gc, net->places[a].id, net->places[b].id);
+                else if (m != SR_AIR && m != SR_SEA && gc > 20 && k.distance_km > 3.0 * gc)
+                    warn(L, "distance_km", "%g km is over three times the great-circle distance %.0f km",
+                         k.distance_km, gc);
+            }
+            check_sources(L, 1);
+            if (!ok)
+                continue;
+            if (sr__grow((void **)&net->links, &L->cap_links, net->n_links + 1, sizeof k) < 0 ||
+                sr__grow((void **)&ids, &cap_ids, net->n_links + 1, sizeof *ids) < 0)
+                break;
+            const sr__mode_info *mi = &net->modes[m];
+            k.id = sdup(L, id);
+            k.name = sdup(L, field(L, "name"));
+            k.from = (uint32_t)a;
+            k.to = (uint32_t)b;
+            k.mode = (sr_mode)m;
+            k.gauge_mm = (uint16_t)g;
+            k.directed = !strcmp(dir, "1");
+            k.status = (sr_status)status;
+            k.open_year = (int)oy;
+            k.crossing = (int32_t)x;
+            if (dr == 0)
+                k.duration_h = mi->speed_kmh > 0 ? k.distance_km / mi->speed_kmh : 0;
+            for (int u = 0; u < SR_UNIT_COUNT; u++)
+                k.cost_usd[u] = have_cost[u] > 0 ? cost[u] : k.distance_km * mi->cost_per_km[u];
+            k.co2e_kg_per_tkm = co2 >= 0 ? co2 : mi->co2e_kg_per_tkm;
+            ids[net->n_links] = (idmap){k.id, net->n_links};
+            net->links[net->n_links++] = k;
+        }
+    }
+    sr__csv_close(&csv);
+    if (ids) {
+        qsort(ids, net->n_links, sizeof *ids, cmp_idmap);
+        for (uint32_t i = 1; i < net->n_links; i++)
+            if (!strcmp(ids[i].id, ids[i - 1].id))
+                file_err(L, "links.csv", "link id '%s' defined twice", ids[i].id);
+    }
+    free(ids);
+}
+
+static void load_transfers(loader *L)
+{
+    sr__csv csv;
+    if (open_file(L, &csv, "transfers.csv", 0) <= 0)
+        return;
+    static const char *const cols[] = {"place", "kind", "from", "to", "duration_h", "cost_usd_20ft",
+                                       "cost_usd_40ft", "cost_usd_t", "capacity_teu_per_day", "source", NULL};
+    static const char *const costs[] = {"cost_usd_20ft", "cost_usd_40ft", "cost_usd_t"};
+    check_columns(L, cols);
+    static const char *const req[] = {"place", "kind", "from", "to", "duration_h", NULL};
+    size_t cap = 0, cap2 = 0;
+    if (require_columns(L, req)) {
+        while (next_row(L, &csv) > 0) {
+            sr__xfer t = {0};
+            int ok = 1;
+            long p = place_ref(L, "place", 1);
+            if (p < 0)
+                ok = 0;
+            const char *kind = field(L, "kind");
+            int k = !strcmp(kind, "gauge_change") ? SR_GAUGE_CHANGE : !strcmp(kind, "mode_change") ? SR_MODE_CHANGE : -1;
+            if (k < 0) {
+                err(L, "kind", "'%s' must be gauge_change or mode_change", kind);
+                ok = 0;
+            }
+            int f = sr__class_parse(field(L, "from")), to = sr__class_parse(field(L, "to"));
+            if (f < 0) {
+                err(L, "from", "'%s' is not a class (rail1435, rail1520, road, sea, air)", field(L, "from"));
+                ok = 0;
+            }
+            if (to < 0) {
+                err(L, "to", "'%s' is not a class (rail1435, rail1520, road, sea, air)", field(L, "to"));
+                ok = 0;
+            }
+            if (ok && f == to) {
+                err(L, "to", "a transfer joins two different classes");
+                ok = 0;
+            }
+            if (ok) {
+                int both_rail = f <= SR_CLASS_RAIL1520 && to <= SR_CLASS_RAIL1520;
+                if (k == SR_GAUGE_CHANGE && !both_rail) {
+                    err(L, "kind", "a gauge_change joins rail1435 and rail1520");
+                    ok = 0;
+                } else if (k == SR_MODE_CHANGE && both_rail) {
+                    err(L, "kind", "a change between rail gauges is a gauge_change");
+                    ok = 0;
+                }
+            }
+            if (num_req(L, "duration_h", 0, 0, 24 * 60, &t.duration_h) < 0)
+                ok = 0;
+            parse_fees(L, t.cost_usd, costs, 1);
+            num(L, "capacity_teu_per_day", 0, 1, 1e7, &t.capacity_teu_per_day);
+            check_sources(L, 1);
+            if (!ok)
+                continue;
+            t.kind = (uint8_t)k;
+            for (int dir = 0; dir < 2; dir++) {
+                t.from = (uint8_t)(dir ? to : f);
+                t.to = (uint8_t)(dir ? f : to);
+                if (sr__grow((void **)&L->xfer_tmp, &cap, L->n_xfer_tmp + 1, sizeof t) < 0 ||
+                    sr__grow((void **)&L->xfer_place, &cap2, L->n_xfer_tmp + 1, sizeof(uint32_t)) < 0)
+                    break;
+                L->xfer_tmp[L->n_xfer_tmp] = t;
+                L->xfer_place[L->n_xfer_tmp++] = (uint32_t)p;
+            }
+        }
+    }
+    sr__csv_close(&csv);
+}
+
+/* ---- derived arrays ------------------------------------------------------ */
+
+static int build_arrays(loader *L)
+{
+    sr_network *net = L->net;
+    uint32_t np = net->n_places;
+    net->arc_off = calloc((size_t)np + 1, sizeof *net->arc_off);
+    net->xfer_off = calloc((size_t)np + 1, sizeof *net->xfer_off);
+    if (!net->arc_off || !net->xfer_off)
+        return -1;
+    size_t na = 0;
+    for (uint32_t i = 0; i < net->n_links; i++) {
+        const sr_link *k = &net->links[i];
+        net->arc_off[k->from + 1]++;
+        na++;
+        if (!k->directed) {
+            net->arc_off[k->to + 1]++;
+            na++;
+        }
+    }
+    for (uint32_t p = 0; p < np; p++)
+        net->arc_off[p + 1] += net->arc_off[p];
+    net->n_arcs = (uint32_t)na;
+    size_t n = na ? na : 1;
+    net->arc_head = malloc(n * sizeof *net->arc_head);
+    net->arc_link = malloc(n * sizeof *net->arc_link);
+    net->arc_cls = malloc(n);
+    net->arc_time_h = malloc(n * sizeof(double));
+    uint32_t *fill = malloc(((size_t)np + 1) * sizeof *fill);
+    int bad = !net->arc_head || !net->arc_link || !net->arc_cls || !net->arc_time_h || !fill;
+    for (int u = 0; u < SR_UNIT_COUNT; u++) {
+        net->arc_cost[u] = malloc(n * sizeof(double));
+        net->arc_co2[u] = malloc(n * sizeof(double));
+        bad |= !net->arc_cost[u] || !net->arc_co2[u];
+    }
+    if (bad) {
+        free(fill);
+        return -1;
+    }
+    memcpy(fill, net->arc_off, ((size_t)np + 1) * sizeof *fill);
+    /* Arcs keep the order of links.csv within each place: the order is part
+     * of what makes results deterministic when costs tie. */
+    for (uint32_t i = 0; i < net->n_links; i++) {
+        const sr_link *k = &net->links[i];
+        for (int dir = 0; dir < 2; dir++) {
+            if (dir && k->directed)
+                break;
+            uint32_t tail = dir ? k->to : k->from, head = dir ? k->from : k->to;
+            uint32_t a = fill[tail]++;
+            net->arc_head[a] = head;
+            net->arc_link[a] = i;
+            net->arc_cls[a] = (uint8_t)sr__link_class(k);
+            double t = k->duration_h;
+            const sr_crossing *x = k->crossing >= 0 ? &net->crossings[k->crossing] : NULL;
+            if (x)
+                t += x->dwell_h;
+            net->arc_time_h[a] = t;
+            for (int u = 0; u < SR_UNIT_COUNT; u++) {
+                net->arc_cost[u][a] = k->cost_usd[u] + (x ? x->fee_usd[u] : 0);
+                net->arc_co2[u][a] = net->tonnes_per_unit[u] * k->distance_km * k->co2e_kg_per_tkm;
+            }
+        }
+    }
+    free(fill);
+    /* Transfers in CSR by place, in file order. */
+    for (size_t i = 0; i < L->n_xfer_tmp; i++)
+        net->xfer_off[L->xfer_place[i] + 1]++;
+    for (uint32_t p = 0; p < np; p++)
+        net->xfer_off[p + 1] += net->xfer_off[p];
+    net->n_xfers = (uint32_t)L->n_xfer_tmp;
+    net->xfers = malloc((L->n_xfer_tmp ? L->n_xfer_tmp : 1) * sizeof *net->xfers);
+    fill = malloc(((size_t)np + 1) * sizeof *fill);
+    if (!net->xfers || !fill) {
+        free(fill);
+        return -1;
+    }
+    memcpy(fill, net->xfer_off, ((size_t)np + 1) * sizeof *fill);
+    for (size_t i = 0; i < L->n_xfer_tmp; i++)
+        net->xfers[fill[L->xfer_place[i]]++] = L->xfer_tmp[i];
+    free(fill);
+    /* Same transfer defined twice at a place is a data error. */
+    for (uint32_t p = 0; p < np; p++)
+        for (uint32_t i = net->xfer_off[p]; i < net->xfer_off[p + 1]; i++)
+            for (uint32_t j = net->xfer_off[p]; j < i; j++)
+                if (net->xfers[i].from == net->xfers[j].from && net->xfers[i].to == net->xfers[j].to)
+                    file_err(L, "transfers.csv", "transfer %s -> %s at %s defined twice",
+                             sr_class_name((sr_class)net->xfers[i].from), sr_class_name((sr_class)net->xfers[i].to),
+                             net->places[p].id);
+    return 0;
+}
+
+/* Whole-dataset checks that no single row can make. */
+static void cross_checks(loader *L)
+{
+    sr_network *net = L->net;
+    for (uint32_t i = 0; i < net->n_links; i++) {
+        const sr_link *k = &net->links[i];
+        if (k->crossing < 0)
+            continue;
+        const sr_crossing *x = &net->crossings[k->crossing];
+        int joins = (k->from == x->place_a && k->to == x->place_b) || (k->from == x->place_b && k->to == x->place_a);
+        if (!joins && !strcmp(net->places[k->from].country, net->places[k->to].country))
+            file_err(L, "links.csv", "link '%s' names crossing '%s' but stays inside %s", k->id, x->id,
+                     net->places[k->from].country);
+    }
+    for (size_t i = 0; i < L->n_sources; i++)
+        if (!L->source_used[i] && L->d->report) {
+            char msg[256];
+            snprintf(msg, sizeof msg, "sources.csv: source '%s' is never cited", L->sources[i]);
+            L->d->warnings++;
+            L->d->report(L->d->ctx, 0, msg);
+        }
+}
+
+sr_code sr__load(sr_network *net, const char *dir, sr__diag *d)
+{
+    loader L = {0};
+    L.net = net;
+    L.d = d;
+    L.dir = dir;
+    load_sources(&L);
+    load_params(&L);
+    load_modes(&L);
+    load_places(&L);
+    load_crossings(&L);
+    load_links(&L);
+    load_transfers(&L);
+    sr_code rc = SR_OK;
+    if (build_arrays(&L) < 0 || sr__build_name_index(net, L.aliases, L.n_aliases) < 0)
+        rc = SR_ENOMEM;
+    else
+        cross_checks(&L);
+    free(L.place_ids);
+    free(L.crossing_ids);
+    free(L.sources);
+    free(L.source_used);
+    free(L.xfer_tmp);
+    free(L.xfer_place);
+    free(L.aliases);
+    if (rc == SR_OK && d->errors)
+        rc = SR_EDATA;
+    return rc;
+}

@@ -1,0 +1,291 @@
+/*
+ * names.c - place names: normalisation for matching, the sorted name index,
+ * lookup by id or any name, ranked search and "did you mean" suggestions.
+ *
+ * Users type place names in English, Chinese or Russian, with or without
+ * accents, apostrophes and capitals ("Xi'an", "xian", "西安", "Сиань").
+ * Every id, name and alias is normalised once at load time (utf8proc: NFKD,
+ * case folding, marks stripped, only letters and digits kept) and stored in
+ * one sorted array, so a lookup is a binary search and the index is shared
+ * read-only by all threads.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+#include "network.h"
+
+#define MAX_NAME_BYTES 1024
+
+int sr__normalize(const char *in, char *out, size_t cap)
+{
+    if (!in || cap == 0)
+        return -1;
+    size_t inlen = strnlen(in, MAX_NAME_BYTES + 1);
+    if (inlen > MAX_NAME_BYTES)
+        return -1;
+    utf8proc_uint8_t *m = NULL;
+    utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)in, (utf8proc_ssize_t)inlen, &m,
+                                      UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_DECOMPOSE | UTF8PROC_CASEFOLD |
+                                          UTF8PROC_STRIPMARK);
+    if (n < 0)
+        return -1; /* invalid UTF-8 */
+    size_t o = 0;
+    utf8proc_ssize_t i = 0;
+    while (i < n) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t k = utf8proc_iterate(m + i, n - i, &cp);
+        if (k <= 0)
+            break;
+        utf8proc_category_t c = utf8proc_category(cp);
+        int keep = (c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_LO) ||
+                   (c >= UTF8PROC_CATEGORY_ND && c <= UTF8PROC_CATEGORY_NO);
+        if (keep) {
+            if (o + (size_t)k >= cap) {
+                free(m);
+                return -1;
+            }
+            memcpy(out + o, m + i, (size_t)k);
+            o += (size_t)k;
+        }
+        i += k;
+    }
+    free(m);
+    out[o] = 0;
+    return (int)o;
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+    const sr__name *x = a, *y = b;
+    int c = strcmp(x->key, y->key);
+    if (c)
+        return c;
+    return x->place < y->place ? -1 : x->place > y->place;
+}
+
+static int add_key(sr_network *net, size_t *cap, const char *name, uint32_t place)
+{
+    char key[MAX_NAME_BYTES * 4];
+    if (!name || !*name)
+        return 0;
+    int n = sr__normalize(name, key, sizeof key);
+    if (n <= 0)
+        return 0; /* nothing matchable (e.g. only punctuation) */
+    if (sr__grow((void **)&net->names, cap, net->n_names + 1, sizeof *net->names) < 0)
+        return -1;
+    const char *k = sr__arena_strndup(&net->arena, key, (size_t)n);
+    if (!k)
+        return -1;
+    net->names[net->n_names++] = (sr__name){k, place};
+    return 0;
+}
+
+int sr__build_name_index(sr_network *net, const sr__name *extra, size_t n_extra)
+{
+    size_t cap = 0;
+    free(net->names);
+    net->names = NULL;
+    net->n_names = 0;
+    for (uint32_t p = 0; p < net->n_places; p++) {
+        const sr_place *pl = &net->places[p];
+        if (add_key(net, &cap, pl->id, p) || add_key(net, &cap, pl->name_en, p) ||
+            add_key(net, &cap, pl->name_zh, p) || add_key(net, &cap, pl->name_ru, p))
+            return -1;
+    }
+    for (size_t i = 0; i < n_extra; i++)
+        if (add_key(net, &cap, extra[i].key, extra[i].place))
+            return -1;
+    if (net->n_names)
+        qsort(net->names, net->n_names, sizeof *net->names, cmp_name);
+    /* Drop exact duplicates (a name equal to the id, say). */
+    size_t w = 0;
+    for (size_t i = 0; i < net->n_names; i++)
+        if (!w || strcmp(net->names[i].key, net->names[w - 1].key) || net->names[i].place != net->names[w - 1].place)
+            net->names[w++] = net->names[i];
+    net->n_names = w;
+    return 0;
+}
+
+/* First index whose key is >= key. */
+static size_t lower_bound(const sr_network *net, const char *key)
+{
+    size_t lo = 0, hi = net->n_names;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(net->names[mid].key, key) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+sr_code sr_place_find(const sr_network *net, const char *name, size_t *idx)
+{
+    if (!net || !name)
+        return SR_EARG;
+    /* An exact id wins over any name, so ids are always unambiguous. */
+    for (uint32_t p = 0; p < net->n_places && strlen(name) <= 64; p++)
+        if (!strcmp(net->places[p].id, name)) {
+            *idx = p;
+            return SR_OK;
+        }
+    char key[MAX_NAME_BYTES * 4];
+    if (sr__normalize(name, key, sizeof key) <= 0)
+        return SR_EPLACE;
+    size_t i = lower_bound(net, key);
+    if (i < net->n_names && !strcmp(net->names[i].key, key)) {
+        /* Several places may share a name (a city and its airport both
+         * called "Navoi"); prefer a city, then the first in file order. */
+        size_t best = i;
+        for (size_t j = i; j < net->n_names && !strcmp(net->names[j].key, key); j++)
+            if (net->places[net->names[j].place].kind == SR_PLACE_CITY &&
+                net->places[net->names[best].place].kind != SR_PLACE_CITY)
+                best = j;
+        *idx = net->names[best].place;
+        return SR_OK;
+    }
+    return SR_EPLACE;
+}
+
+long sr_crossing_find(const sr_network *net, const char *id)
+{
+    if (!net || !id)
+        return -1;
+    for (uint32_t i = 0; i < net->n_crossings; i++)
+        if (!strcmp(net->crossings[i].id, id))
+            return (long)i;
+    return -1;
+}
+
+int sr__edit_distance(const char *a, const char *b, int max)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 256 || lb > 256)
+        return max + 1;
+    if ((la > lb ? la - lb : lb - la) > (size_t)max)
+        return max + 1;
+    int row[257];
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = (int)j;
+    for (size_t i = 1; i <= la; i++) {
+        int prev = row[0], best = row[0] = (int)i;
+        for (size_t j = 1; j <= lb; j++) {
+            int cur = row[j];
+            int v = prev + (a[i - 1] != b[j - 1]);
+            if (row[j] + 1 < v)
+                v = row[j] + 1;
+            if (row[j - 1] + 1 < v)
+                v = row[j - 1] + 1;
+            row[j] = v;
+            prev = cur;
+            if (v < best)
+                best = v;
+        }
+        if (best > max)
+            return max + 1;
+    }
+    return row[lb] > max ? max + 1 : row[lb];
+}
+
+typedef struct scored {
+    int score;
+    uint32_t place;
+} scored;
+
+static int cmp_scored(const void *a, const void *b)
+{
+    const scored *x = a, *y = b;
+    if (x->score != y->score)
+        return x->score - y->score;
+    return x->place < y->place ? -1 : x->place > y->place;
+}
+
+/* Score every place against key: 0 exact, 1 prefix, 2 substring, 3 + edit
+ * distance for near misses; INT_MAX-ish when unrelated.  The best score of
+ * any of a place's names counts. */
+static size_t rank(const sr_network *net, const char *key, size_t *out, size_t max, int fuzzy_only_max)
+{
+    if (!max || !net->n_places)
+        return 0;
+    scored *s = malloc(net->n_places * sizeof *s);
+    if (!s)
+        return 0;
+    for (uint32_t p = 0; p < net->n_places; p++)
+        s[p] = (scored){1 << 20, p};
+    size_t klen = strlen(key);
+    int maxd = klen < 4 ? 1 : klen < 8 ? 2 : 3;
+    if (fuzzy_only_max)
+        maxd = klen < 4 ? 1 : 3;
+    for (size_t i = 0; i < net->n_names; i++) {
+        const char *nk = net->names[i].key;
+        int sc;
+        if (!strcmp(nk, key))
+            sc = 0;
+        else if (!strncmp(nk, key, klen))
+            sc = 1;
+        else if (klen >= 2 && strstr(nk, key))
+            sc = 2;
+        else {
+            int d = sr__edit_distance(nk, key, maxd);
+            /* Also compare with the name's prefix of the query's length, so
+             * "almat" still finds "almaty" and "tashkent" near-misses
+             * "tashkentsouth". */
+            if (d > maxd && strlen(nk) > klen) {
+                char pre[MAX_NAME_BYTES];
+                size_t n = klen < sizeof pre - 1 ? klen : sizeof pre - 1;
+                memcpy(pre, nk, n);
+                pre[n] = 0;
+                int d2 = sr__edit_distance(pre, key, maxd);
+                if (d2 <= maxd)
+                    d = d2 + 1;
+            }
+            sc = d <= maxd ? 3 + d : 1 << 20;
+        }
+        uint32_t p = net->names[i].place;
+        if (sc < s[p].score)
+            s[p].score = sc;
+    }
+    qsort(s, net->n_places, sizeof *s, cmp_scored);
+    size_t n = 0;
+    for (; n < max && n < net->n_places && s[n].score < (1 << 20); n++)
+        out[n] = s[n].place;
+    free(s);
+    return n;
+}
+
+size_t sr_place_search(const sr_network *net, const char *query, size_t *out, size_t max)
+{
+    char key[MAX_NAME_BYTES * 4];
+    if (!net || !query || !out)
+        return 0;
+    if (sr__normalize(query, key, sizeof key) <= 0) {
+        /* An empty query lists places in file order. */
+        size_t n = 0;
+        if (!*query)
+            for (; n < max && n < net->n_places; n++)
+                out[n] = n;
+        return n;
+    }
+    return rank(net, key, out, max, 0);
+}
+
+void sr__suggest(const sr_network *net, const char *name, char *out, size_t cap)
+{
+    char key[MAX_NAME_BYTES * 4];
+    size_t idx[3];
+    out[0] = 0;
+    if (!net->n_names || sr__normalize(name, key, sizeof key) <= 0)
+        return;
+    size_t n = rank(net, key, idx, 3, 1);
+    size_t o = 0;
+    for (size_t i = 0; i < n && o < cap; i++) {
+        int w = snprintf(out + o, cap - o, "%s%s (%s)", i ? ", " : "", net->places[idx[i]].name_en,
+                         net->places[idx[i]].id);
+        if (w < 0)
+            break;
+        o += (size_t)w;
+    }
+}
