@@ -1191,8 +1191,28 @@ static int build_events(loader *L)
             }
         free(fill);
     }
+    XALLOC(tt->place_zone, tt->n_places);
+    for (uint32_t p = 0; p < tt->n_places; p++)
+        tt->place_zone[p] = tt->net ? -1 : (int16_t)tt->stop_zone[p];
     if (tt->net) {
         const sr_network *net = tt->net;
+        for (uint32_t p = 0; p < tt->n_places; p++) {
+            const char *tzn = net->places[p].tz;
+            if (tzn && *tzn) {
+                int z = sr__tt_zone(tt, tzn);
+                if (z < 0) {
+                    char save[1024];
+                    snprintf(save, sizeof save, "%s", tt->errmsg);
+                    fail(L, NULL, NULL, "places.csv: place '%s': tz: %s", net->places[p].id, save);
+                    goto out;
+                }
+                tt->place_zone[p] = (int16_t)z;
+            }
+        }
+        /* Stops at a place without its own zone print in the stop's zone. */
+        for (uint32_t s = 0; s < tt->n_stops; s++)
+            if (tt->place_zone[tt->stop_place[s]] < 0)
+                tt->place_zone[tt->stop_place[s]] = (int16_t)tt->stop_zone[s];
         XALLOC(tt->cross_hours, net->n_crossings);
         for (uint32_t x = 0; x < net->n_crossings; x++) {
             const sr_crossing *cr = &net->crossings[x];
@@ -1266,11 +1286,11 @@ sr_code sr__gtfs_load(struct sr_timetable *tt, const char *dir, const sr_network
     return load(tt, s, net);
 }
 
-sr_code sr__gtfs_load_mem(struct sr_timetable *tt, size_t n, const char *const *names, const char *const *bufs,
-                          const size_t *lens)
+sr_code sr__gtfs_load_mem(struct sr_timetable *tt, const sr_network *net, size_t n, const char *const *names,
+                          const char *const *bufs, const size_t *lens)
 {
     src s = {.n = n, .names = names, .bufs = bufs, .lens = lens};
-    return load(tt, s, NULL);
+    return load(tt, s, net);
 }
 
 void sr__tt_free(struct sr_timetable *tt)
@@ -1304,6 +1324,7 @@ void sr__tt_free(struct sr_timetable *tt)
     free(tt->st_dep);
     free(tt->st_km);
     free(tt->ev_off);
+    free(tt->place_zone);
     free(tt->ev_trip);
     free(tt->ev_pos);
     free(tt->cross_hours);

@@ -150,6 +150,7 @@ struct sr_timetable {
 
     /* The places the search runs on, and the trips leaving each of them. */
     uint32_t n_places;
+    int16_t *place_zone;      /* zone of each place for printing, -1 unknown */
     uint32_t *ev_off;         /* n_places + 1 */
     uint32_t *ev_trip;
     uint16_t *ev_pos;
@@ -177,12 +178,26 @@ int64_t sr__tt_day_start(const struct sr_timetable *tt, uint32_t zone, int64_t d
  * ...".  net may be NULL (then the places are the stops). */
 sr_code sr__gtfs_load(struct sr_timetable *tt, const char *dir, const struct sr_network *net);
 /* Load from in-memory files (fuzzer, tests): names[i] -> bufs[i]. */
-sr_code sr__gtfs_load_mem(struct sr_timetable *tt, size_t n, const char *const *names,
-                          const char *const *bufs, const size_t *lens);
+sr_code sr__gtfs_load_mem(struct sr_timetable *tt, const struct sr_network *net, size_t n,
+                          const char *const *names, const char *const *bufs, const size_t *lens);
 void sr__tt_free(struct sr_timetable *tt);
 /* Index of a zone, loading it on first use; -1 with tt->errmsg set. */
 int sr__tt_zone(struct sr_timetable *tt, const char *name);
 /* Index of a stop by stop_id, or -1. */
 long sr__tt_stop_find(const struct sr_timetable *tt, const char *id);
+
+/* api.c: hooks for the network and the router. */
+/* Is dir a bare GTFS feed (stops.txt, no places.csv)? */
+int sr__is_gtfs_feed(const char *dir);
+/* Build the network of a bare feed: its stops as places, no links. */
+sr_code sr__network_from_gtfs(struct sr_network *net, const char *dir);
+/* Load DIR/services/ (or the bare feed, or nothing) into net->timetable. */
+sr_code sr__tt_attach(struct sr_network *net);
+void sr__tt_detach(struct sr_network *net);
+/* A route query with depart/arrive_by set, after the router has resolved
+ * the places and built the avoid filters. */
+sr_code sr__tt_route_query(const struct sr_network *net, const sr_route_options *o, uint32_t from, uint32_t to,
+                           const uint8_t *banned_place, const uint8_t *banned_crossing, sr_result **out, char *err,
+                           size_t errcap);
 
 #endif
