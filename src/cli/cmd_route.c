@@ -107,10 +107,10 @@ static void print_route(const sr_network *net, const sr_route *r, int index, int
             const sr_border_crossing *x = &r->crossings[ci];
             const char *name = x->crossing >= 0 ? sr_network_crossing(net, (size_t)x->crossing)->name
                                                 : sr_network_place(net, x->at)->name_en;
-            printf("      border  %s -> %s at %s: dwell %.1f h%s\n", x->from_country, x->to_country, name, x->dwell_h,
-                   x->fee_usd > 0 ? "" : "");
+            printf("      border       %s -> %s at %s: dwell %.1f h", x->from_country, x->to_country, name, x->dwell_h);
             if (x->fee_usd > 0)
-                printf("              fee %.0f USD\n", x->fee_usd);
+                printf(", fee %.0f USD", x->fee_usd);
+            printf("\n");
         }
         for (; xi < r->n_transfers && r->transfers[xi].after_leg == i; xi++) {
             const sr_transfer *t = &r->transfers[xi];
@@ -162,7 +162,7 @@ int cmd_route(int argc, char **argv)
             o.pareto = 1;
             continue;
         }
-#define OPT(name) ((r = opt_val(argc, argv, &i, name, &v)) < 0 ? (missing = name, 1) : r)
+#define OPT(name) ((r = opt_val(argc, argv, &i, name, &v)) < 0 ? (missing = name, 0) : r)
         const char *missing = NULL;
         if (OPT("--by")) {
             if (!strcmp(v, "time"))
@@ -313,18 +313,18 @@ int cmd_route(int argc, char **argv)
         status = !s || cli_puts(s) ? EXIT_FAIL : EXIT_OK;
         sr_free(s);
     } else {
-        const sr_place *a = sr_network_place(net, 0);
-        (void)a;
         size_t n = sr_result_count(res);
-        size_t fi, ti;
+        size_t fi = 0, ti = 0;
         sr_place_find(net, o.from, &fi);
         sr_place_find(net, o.to, &ti);
-        printf("%s (%s) -> %s (%s), by %s%s, cargo %g x %s\n", sr_network_place(net, fi)->name_en,
+        static const char *const by[] = {"time", "cost", "co2", "weights"};
+        printf("%s (%s) -> %s (%s): %s, cargo %g x %s", sr_network_place(net, fi)->name_en,
                sr_network_place(net, fi)->id, sr_network_place(net, ti)->name_en, sr_network_place(net, ti)->id,
-               o.pareto ? "pareto" : o.objective == SR_BY_TIME ? "time" : o.objective == SR_BY_COST ? "cost"
-                                     : o.objective == SR_BY_CO2  ? "co2"
-                                                                 : "weights",
-               o.year ? "" : "", o.quantity, sr_unit_name(o.unit));
+               o.pareto ? "Pareto options over time, cost and CO2e" : by[o.objective], o.quantity,
+               sr_unit_name(o.unit));
+        if (o.year)
+            printf(", network of %d", o.year);
+        printf("\n");
         for (size_t i = 0; i < n; i++)
             print_route(net, sr_result_route(res, i), (int)i, (int)n);
         status = EXIT_OK;
