@@ -465,14 +465,21 @@ static int load_stops(loader *L)
         for (uint32_t i = 0; i < tt->n_stops && !L->failed; i++) {
             const char *want = *place_ids[i] ? place_ids[i] : tt->stop_id[i];
             long p = map_get(&pm, want);
-            if (p < 0) {
-                fail(L, NULL, NULL,
-                     "stops.txt: stop_id: stop '%s' matches no place of the network (give place_id or "
-                     "stop_places.txt)",
-                     tt->stop_id[i]);
+            size_t found;
+            /* Without an explicit mapping, a stop whose id is no place id is
+             * matched by its name (any language, accents ignored). */
+            if (p < 0 && !*place_ids[i] && net->names && sr_place_find(net, tt->stop_name[i], &found) == SR_OK)
+                p = (long)found;
+            if (p < 0 && *place_ids[i]) {
+                fail(L, NULL, NULL, "stops.txt: place_id: stop '%s' maps to '%s', which is no place of the network",
+                     tt->stop_id[i], place_ids[i]);
                 break;
             }
-            tt->stop_place[i] = (uint32_t)p;
+            /* A stop matching no place by id or name is left out of the
+             * search (its trips pass through it): the services of a dataset
+             * may cover more stops than its network. */
+            tt->stop_place[i] = p < 0 ? UINT32_MAX : (uint32_t)p;
+            tt->n_unmatched += p < 0;
         }
         map_free(&pm);
     }
@@ -916,7 +923,8 @@ static int load_stop_times(loader *L, st_row **rows_out, size_t *n_out)
         free(rows);
         return -1;
     }
-    qsort(rows, n, sizeof *rows, cmp_st);
+    if (n) /* qsort(NULL, 0, ...) is undefined behaviour */
+        qsort(rows, n, sizeof *rows, cmp_st);
     /* Per trip: distinct sequence numbers, first and last timed, times never
      * going back; untimed stops interpolated by position. */
     for (size_t i = 0; i < n;) {
@@ -1169,8 +1177,11 @@ static int build_events(loader *L)
     size_t n_ev = 0;
     XALLOC(tt->ev_off, (size_t)tt->n_places + 1);
     for (uint32_t k = 0; k < tt->n_trips; k++)
-        for (uint32_t p = 0; p + 1 < tt->trip_len[k]; p++)
-            tt->ev_off[tt->stop_place[tt->st_stop[tt->trip_st[k] + p]] + 1]++;
+        for (uint32_t p = 0; p + 1 < tt->trip_len[k]; p++) {
+            uint32_t pl = tt->stop_place[tt->st_stop[tt->trip_st[k] + p]];
+            if (pl != UINT32_MAX)
+                tt->ev_off[pl + 1]++;
+        }
     for (uint32_t p = 0; p < tt->n_places; p++)
         tt->ev_off[p + 1] += tt->ev_off[p];
     n_ev = tt->ev_off[tt->n_places];
@@ -1185,6 +1196,8 @@ static int build_events(loader *L)
         for (uint32_t k = 0; k < tt->n_trips; k++)
             for (uint32_t p = 0; p + 1 < tt->trip_len[k]; p++) {
                 uint32_t pl = tt->stop_place[tt->st_stop[tt->trip_st[k] + p]];
+                if (pl == UINT32_MAX)
+                    continue;
                 uint32_t e = tt->ev_off[pl] + fill[pl]++;
                 tt->ev_trip[e] = k;
                 tt->ev_pos[e] = (uint16_t)p;
@@ -1211,7 +1224,7 @@ static int build_events(loader *L)
         }
         /* Stops at a place without its own zone print in the stop's zone. */
         for (uint32_t s = 0; s < tt->n_stops; s++)
-            if (tt->place_zone[tt->stop_place[s]] < 0)
+            if (tt->stop_place[s] != UINT32_MAX && tt->place_zone[tt->stop_place[s]] < 0)
                 tt->place_zone[tt->stop_place[s]] = (int16_t)tt->stop_zone[s];
         XALLOC(tt->cross_hours, net->n_crossings);
         for (uint32_t x = 0; x < net->n_crossings; x++) {

@@ -333,7 +333,7 @@ static int expand_trips(ctx *x, uint32_t id)
         uint32_t cls = x->ncls == 1 ? 0 : r->cls;
         for (uint32_t j = pos + 1; j < tt->trip_len[k]; j++) {
             uint32_t pl = tt->stop_place[tt->st_stop[s + j]];
-            if (pl == place || (p->banned_place && p->banned_place[pl]))
+            if (pl == UINT32_MAX || pl == place || (p->banned_place && p->banned_place[pl]))
                 continue;
             tlab N = {0};
             double c, e, km;

@@ -123,7 +123,9 @@ struct sr_timetable {
     double *stop_lat, *stop_lon;
     uint16_t *stop_zone;      /* stop_timezone, else the first agency's zone */
     int32_t *stop_min_xfer;   /* transfers.txt type 2 at the same stop; -1 none */
-    uint32_t *stop_place;     /* place index (network place, or the stop itself) */
+    uint32_t *stop_place;     /* place index (network place, or the stop itself);
+                                 UINT32_MAX: matches no place, skipped */
+    uint32_t n_unmatched;     /* stops matching no network place */
 
     uint32_t n_services;
     const char **service_id;
