@@ -853,6 +853,162 @@ static void test_random_properties(void **state)
     assert_true(pareto_sets > 20);
 }
 
+/* ---- the mini network with a scheduled ferry and a crossing's hours ------------------ */
+
+static void copy_file(const char *from, const char *to)
+{
+    FILE *a = fopen(from, "rb"), *b = fopen(to, "wb");
+    assert_non_null(a);
+    assert_non_null(b);
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, a)) > 0)
+        assert_int_equal(fwrite(buf, 1, n, b), n);
+    fclose(a);
+    fclose(b);
+}
+
+static const char *const MINI_FILES[] = {"sources.csv", "params.csv", "modes.csv", "places.csv",
+                                         "crossings.csv", "links.csv", "transfers.csv"};
+static const char *const FERRY_FILES[][2] = {
+    {"agency.txt", "agency_id,agency_name,agency_url,agency_timezone\nF,Ferry Co,http://x,Asia/Shanghai\n"},
+    {"stops.txt", "stop_id,stop_name\nAAPRT,Port West\nBBPRT,Port East\n"},
+    {"routes.txt", "route_id,agency_id,route_short_name,route_long_name,route_type\nFERRY,F,F1,West-East ferry,4\n"},
+    {"route_freight.txt", "route_id,class,capacity_teu,price_20ft_usd,price_40ft_usd,price_t_usd,units,assumed,source\n"
+                          "FERRY,sea,50,300,500,20,20ft;40ft;t,1,A-test\n"},
+    {"trips.txt", "route_id,service_id,trip_id\nFERRY,MONTHU,F-OUT\n"},
+    {"stop_times.txt", "trip_id,arrival_time,departure_time,stop_id,stop_sequence\n"
+                       "F-OUT,10:00:00,10:00:00,AAPRT,1\nF-OUT,30:00:00,30:00:00,BBPRT,2\n"},
+    {"calendar.txt", "service_id,monday,tuesday,wednesday,thursday,friday,saturday,sunday,start_date,end_date\n"
+                     "MONTHU,1,0,0,1,0,0,0,20260101,20261231\n"},
+};
+
+static void make_mini_with_services(char *dir, size_t cap)
+{
+    assert_int_equal(mkfeeddir(dir, cap), 0);
+    char from[600], to[600];
+    for (size_t i = 0; i < sizeof MINI_FILES / sizeof *MINI_FILES; i++) {
+        snprintf(from, sizeof from, "tests/data/mini/%s", MINI_FILES[i]);
+        snprintf(to, sizeof to, "%s/%s", dir, MINI_FILES[i]);
+        copy_file(from, to);
+    }
+    snprintf(to, sizeof to, "%s/services", dir);
+    assert_int_equal(mkdir(to, 0700), 0);
+    for (size_t i = 0; i < sizeof FERRY_FILES / sizeof *FERRY_FILES; i++) {
+        snprintf(to, sizeof to, "%s/services/%s", dir, FERRY_FILES[i][0]);
+        FILE *f = fopen(to, "w");
+        assert_non_null(f);
+        fputs(FERRY_FILES[i][1], f);
+        fclose(f);
+    }
+}
+
+static void remove_mini(const char *dir)
+{
+    char p[600];
+    for (size_t i = 0; i < sizeof FERRY_FILES / sizeof *FERRY_FILES; i++) {
+        snprintf(p, sizeof p, "%s/services/%s", dir, FERRY_FILES[i][0]);
+        unlink(p);
+    }
+    snprintf(p, sizeof p, "%s/services", dir);
+    rmdir(p);
+    for (size_t i = 0; i < sizeof MINI_FILES / sizeof *MINI_FILES; i++) {
+        snprintf(p, sizeof p, "%s/%s", dir, MINI_FILES[i]);
+        unlink(p);
+    }
+    rmdir(dir);
+}
+
+static void test_network_services(void **state)
+{
+    (void)state;
+    char dir[64];
+    make_mini_with_services(dir, sizeof dir);
+    sr_network *net = NULL;
+    if (sr_network_open(dir, &net) != SR_OK)
+        fail_msg("%s", sr_network_errmsg(net));
+    assert_int_equal(sr_timetable_trip_count(sr_network_timetable(net)), 1);
+    sr_query *q = NULL;
+    assert_int_equal(sr_query_create(net, &q), SR_OK);
+    sr_route_options o;
+    sr_route_options_init(&o);
+    o.from = "AAORI";
+    o.to = "BBDST";
+
+    /* By road on a Saturday: the road crossing (Mon-Fri 09:00-18:00, Asia/
+     * Shanghai) keeps the truck waiting until Monday 09:00 +08:00. */
+    o.modes = SR_MODE_BIT(SR_ROAD);
+    assert_int_equal(sr_time_parse("2026-06-06T10:00", "Asia/Shanghai", &o.depart), SR_OK);
+    sr_result *r = NULL;
+    assert_int_equal(sr_route_query(q, &o, &r), SR_OK);
+    const sr_route *rt = sr_result_route(r, 0);
+    int found = 0;
+    for (size_t i = 0; i < rt->n_legs; i++)
+        if (rt->legs[i].link != SR_NO_LINK && !strcmp(sr_network_link(net, rt->legs[i].link)->id, "L5")) {
+            assert_true(rt->legs[i].depart == utc(2026, 6, 8, 1, 0));
+            assert_true(rt->legs[i].wait_h > 40);
+            assert_int_equal(rt->legs[i].depart_utc_offset_s, 8 * 3600);
+            found = 1;
+        }
+    assert_true(found);
+    check_route_times(rt, 0);
+    sr_result_free(r);
+    /* On a Wednesday morning the crossing is open: no wait at all. */
+    assert_int_equal(sr_time_parse("2026-06-03T08:00+08:00", NULL, &o.depart), SR_OK);
+    assert_int_equal(sr_route_query(q, &o, &r), SR_OK);
+    rt = sr_result_route(r, 0);
+    for (size_t i = 0; i < rt->n_legs; i++)
+        assert_true(rt->legs[i].wait_h < 0.01);
+    sr_result_free(r);
+
+    /* By road and sea: the continuous ferry link L8 is replaced by the
+     * Monday/Thursday sailing, boarded after the road -> sea transfer. */
+    o.modes = SR_MODE_BIT(SR_ROAD) | SR_MODE_BIT(SR_SEA);
+    o.avoid[0] = "X-ROAD";
+    o.n_avoid = 1;
+    assert_int_equal(sr_time_parse("2026-06-05T08:00", "Asia/Shanghai", &o.depart), SR_OK); /* Friday */
+    assert_int_equal(sr_route_query(q, &o, &r), SR_OK);
+    rt = sr_result_route(r, 0);
+    check_route_times(rt, 0);
+    found = 0;
+    for (size_t i = 0; i < rt->n_legs; i++)
+        if (rt->legs[i].service) {
+            assert_string_equal(rt->legs[i].service, "F-OUT");
+            /* Monday 8 June 10:00 +08:00. */
+            assert_true(rt->legs[i].depart == utc(2026, 6, 8, 2, 0));
+            assert_true(rt->legs[i].arrive == utc(2026, 6, 8, 22, 0));
+            assert_true(rt->legs[i].cost_usd > 499 && rt->legs[i].cost_usd < 501);
+            found = 1;
+        }
+    assert_true(found);
+    assert_true(rt->n_transfers >= 2); /* road -> sea, sea -> road */
+    char *js = sr_result_json(net, r, 0);
+    assert_non_null(js);
+    assert_non_null(strstr(js, "\"service\""));
+    assert_non_null(strstr(js, "+08:00"));
+    sr_free(js);
+    sr_result_free(r);
+
+    /* Pareto over the two weeks from that Friday: every option valid and
+     * none dominated. */
+    o.modes = SR_MODES_ALL;
+    o.n_avoid = 0;
+    o.pareto = 1;
+    o.window_s = 14 * 86400;
+    assert_int_equal(sr_route_query(q, &o, &r), SR_OK);
+    assert_true(sr_result_count(r) >= 2);
+    for (size_t i = 0; i < sr_result_count(r); i++) {
+        check_route_times(sr_result_route(r, i), 0);
+        for (size_t j = 0; j < sr_result_count(r); j++)
+            if (i != j)
+                assert_false(dominated(sr_result_route(r, j), sr_result_route(r, i)));
+    }
+    sr_result_free(r);
+    sr_query_destroy(q);
+    sr_network_close(net);
+    remove_mini(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -863,6 +1019,7 @@ int main(void)
         cmocka_unit_test(test_feed_as_dataset),
         cmocka_unit_test(test_random_differential),
         cmocka_unit_test(test_random_properties),
+        cmocka_unit_test(test_network_services),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

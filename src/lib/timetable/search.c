@@ -51,6 +51,7 @@ typedef struct tlab {
     int64_t dep;        /* when this step left (after waiting) */
     double c, e;
     uint32_t state, pred, next, how;
+    uint32_t xfer;      /* K_TRIP: network transfer row used to board, or NONE */
     int32_t day;        /* K_TRIP: service day (days since 1970) */
     uint16_t ntr;       /* transfers: class changes and boardings after a first leg */
     uint16_t pos_from, pos_to;
@@ -325,12 +326,25 @@ static int expand_trips(ctx *x, uint32_t id)
             int32_t m = tt->stop_min_xfer[tt->st_stop[s + pos]];
             ready += m >= 0 ? m : p->min_transfer_s;
         }
+        const sr__route *r = &tt->routes[tt->trip_route[k]];
+        uint32_t cls = x->ncls == 1 ? 0 : r->cls;
+        /* Boarding a service of another carrier class takes the network's
+         * transfer row for that change at this place, when there is one
+         * (trucks to a ferry: the road -> sea handling). */
+        uint32_t xf = NONE;
+        double xcost = 0;
+        if (x->net && cls != L.state % x->ncls)
+            for (uint32_t t = x->net->xfer_off[place]; t < x->net->xfer_off[place + 1]; t++)
+                if (x->net->xfers[t].from == L.state % x->ncls && x->net->xfers[t].to == cls) {
+                    xf = t;
+                    ready += (int64_t)llround(x->net->xfers[t].duration_h * 3600.0);
+                    xcost = p->qty * x->net->xfers[t].cost_usd[p->unit];
+                    break;
+                }
         int64_t dep, day;
         if (earliest_instance(x, k, pos, ready, &dep, &day) < 0)
             continue;
         int64_t base = dep - tt->st_dep[s + pos];
-        const sr__route *r = &tt->routes[tt->trip_route[k]];
-        uint32_t cls = x->ncls == 1 ? 0 : r->cls;
         for (uint32_t j = pos + 1; j < tt->trip_len[k]; j++) {
             uint32_t pl = tt->stop_place[tt->st_stop[s + j]];
             if (pl == UINT32_MAX || pl == place || (p->banned_place && p->banned_place[pl]))
@@ -340,11 +354,12 @@ static int expand_trips(ctx *x, uint32_t id)
             ride_cost(x, k, pos, j, &c, &e, &km);
             N.t = base + tt->st_arr[s + j];
             N.dep = dep;
-            N.c = L.c + c;
+            N.c = L.c + c + xcost;
             N.e = L.e + e;
             N.state = pl * x->ncls + cls;
             N.pred = id;
             N.how = k;
+            N.xfer = xf;
             N.day = (int32_t)day;
             N.pos_from = (uint16_t)pos;
             N.pos_to = (uint16_t)j;
@@ -442,6 +457,23 @@ static size_t steps_of(const ctx *x, uint32_t id, uint32_t **out)
  * shift the steps before the first fixed event (a scheduled departure or a
  * crossing with opening hours) by their slack.  INT64_MAX when the journey
  * has no fixed event (it can leave at any time). */
+/* Index of the first step with a fixed time (a scheduled departure or a
+ * crossing with opening hours), or n. */
+static size_t fixed_index(const ctx *x, const uint32_t *st, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const tlab *L = &x->lab[st[i]];
+        if (L->kind == K_TRIP)
+            return i;
+        if (L->kind == K_ARC) {
+            const sr_link *k = &x->net->links[x->net->arc_link[L->how]];
+            if (k->crossing >= 0 && x->tt->cross_hours && !x->tt->cross_hours[k->crossing].always)
+                return i;
+        }
+    }
+    return n;
+}
+
 static int64_t latest_departure(const ctx *x, const uint32_t *st, size_t n)
 {
     const sr_timetable *tt = x->tt;
@@ -455,6 +487,8 @@ static int64_t latest_departure(const ctx *x, const uint32_t *st, size_t n)
                 int32_t m = tt->stop_min_xfer[tt->st_stop[tt->trip_st[L->how] + L->pos_from]];
                 ready -= m >= 0 ? m : x->p->min_transfer_s;
             }
+            if (L->xfer != NONE)
+                ready -= (int64_t)llround(x->net->xfers[L->xfer].duration_h * 3600.0);
             return ready - before;
         }
         if (L->kind == K_ARC) {
@@ -481,11 +515,20 @@ static sr_code build(const ctx *x, const uint32_t *st, size_t n, int64_t depart,
     const sr__tt_plan *p = x->p;
     sr__route_init(rb);
     int boardings = 0;
+    /* Leaving later than the search did (windows, arrive-by) shifts the
+     * steps before the first fixed time; that step then waits less. */
+    size_t f = fixed_index(x, st, n);
+    int64_t shift = depart > x->t0 && f < n ? depart - x->t0 : 0;
     for (size_t i = 0; i < n; i++) {
-        const tlab *L = &x->lab[st[i]];
+        tlab Lc = x->lab[st[i]];
+        const tlab *L = &Lc;
         const tlab *P = &x->lab[L->pred];
         uint32_t from = P->state / x->ncls, to = L->state / x->ncls;
-        int64_t prev_t = i == 0 ? depart : P->t;
+        int64_t prev_t = i == 0 ? depart : P->t + (i - 1 < f ? shift : 0);
+        if (i < f) {
+            Lc.dep += shift;
+            Lc.t += shift;
+        }
         if (L->kind == K_XFER) {
             const sr__xfer *xf = &net->xfers[L->how];
             sr_transfer t = {from, (sr_transfer_kind)xf->kind, (sr_class)xf->from, (sr_class)xf->to,
@@ -493,6 +536,14 @@ static sr_code build(const ctx *x, const uint32_t *st, size_t n, int64_t depart,
             if (sr__route_add_transfer(rb, &t) < 0)
                 return SR_ENOMEM;
             continue;
+        }
+        if (L->kind == K_TRIP && L->xfer != NONE) {
+            const sr__xfer *xf = &net->xfers[L->xfer];
+            sr_transfer t = {from, (sr_transfer_kind)xf->kind, (sr_class)xf->from, (sr_class)xf->to,
+                             rb->n_legs ? (uint32_t)(rb->n_legs - 1) : 0, xf->duration_h, xf->cost_usd[p->unit] * p->qty};
+            if (sr__route_add_transfer(rb, &t) < 0)
+                return SR_ENOMEM;
+            prev_t += (int64_t)llround(xf->duration_h * 3600.0);
         }
         sr_leg leg;
         memset(&leg, 0, sizeof leg);
