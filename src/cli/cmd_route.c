@@ -126,7 +126,8 @@ static void print_route(const sr_network *net, const sr_route *r, int index, int
         char d1[40], d2[40];
         sr_time_format(r->depart, r->depart_utc_offset_s, d1, sizeof d1);
         sr_time_format(r->arrive, r->arrive_utc_offset_s, d2, sizeof d2);
-        printf("  depart %s, arrive %s\n", d1, d2);
+        printf("  depart %s, arrive %s; %d scheduled service%s\n", d1, d2, r->n_boardings,
+               r->n_boardings == 1 ? "" : "s");
     }
 }
 
