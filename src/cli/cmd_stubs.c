@@ -12,4 +12,3 @@ static int not_yet(const char *name)
 
 int cmd_compare(int argc, char **argv) { (void)argc; (void)argv; return not_yet("compare"); }
 int cmd_critical(int argc, char **argv) { (void)argc; (void)argv; return not_yet("critical"); }
-int cmd_serve(int argc, char **argv) { (void)argc; (void)argv; return not_yet("serve"); }
