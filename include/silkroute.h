@@ -230,6 +230,17 @@ typedef struct sr_route_options {
     double quantity;                /* units of cargo, default 1 */
     int max_transfers;              /* -1: unlimited (default) */
     size_t max_labels;              /* Pareto work limit; 0: library default */
+    /* Timetabled queries (see "Timetables" below).  All SR_TIME_NONE/0 by
+     * default, which keeps the static query above. */
+    int64_t depart;                 /* cargo ready at the origin (UTC s), or SR_TIME_NONE */
+    int64_t arrive_by;              /* latest arrival (UTC s), or SR_TIME_NONE */
+    int64_t window_s;               /* > 0: every non-dominated option departing in [depart, depart + window_s] */
+    int min_transfer_s;             /* minimum time between arriving at a stop and a scheduled departure; default 0 */
+    const struct sr_timetable *timetable; /* NULL: the services loaded with the network */
+    /* Pareto only: drop an option when another kept option is within this
+     * relative margin on every criterion (0.05 = 5%); the fastest, cheapest
+     * and lowest-CO2e options are always kept.  Default 0: the exact set. */
+    double pareto_tolerance;
 } sr_route_options;
 
 /* Fill `o` with the defaults stated above. */
@@ -241,6 +252,13 @@ typedef struct sr_leg {
     sr_mode mode;
     uint16_t gauge_mm;      /* 0 unless rail */
     double distance_km, duration_h, cost_usd, co2e_kg;
+    /* Timetabled queries only (when the route's `timed` is set): */
+    int64_t depart, arrive;         /* UTC seconds since 1970 */
+    int32_t depart_utc_offset_s;    /* local UTC offset at `from` at departure */
+    int32_t arrive_utc_offset_s;    /* local UTC offset at `to` at arrival */
+    double wait_h;                  /* waiting before this leg: departure, opening hours */
+    const char *service;            /* trip_id of a scheduled leg (link is SR_NO_LINK), else NULL */
+    const char *service_name;       /* its route's name, else NULL */
 } sr_leg;
 
 typedef enum sr_transfer_kind { SR_GAUGE_CHANGE = 0, SR_MODE_CHANGE = 1 } sr_transfer_kind;
@@ -269,6 +287,11 @@ typedef struct sr_route {
     const sr_transfer *transfers;
     size_t n_crossings;
     const sr_border_crossing *crossings;
+    /* Timetabled queries only: */
+    int timed;                      /* 1: depart/arrive below and in the legs are set */
+    int64_t depart, arrive;         /* UTC; duration_h is arrive - depart */
+    int32_t depart_utc_offset_s, arrive_utc_offset_s;
+    int n_boardings;                /* scheduled services boarded */
 } sr_route;
 
 typedef struct sr_result sr_result;
@@ -326,6 +349,58 @@ char *sr_place_json(const sr_network *net, size_t idx, unsigned flags);
  */
 typedef void (*sr_report_fn)(void *ctx, int is_error, const char *line);
 long sr_check_data(const char *dir, sr_report_fn report, void *ctx);
+
+/* ---------------------------------------------------------------------------
+ * Timetables
+ *
+ * Scheduled services (block trains, ferries, cargo flights) read from a GTFS
+ * feed (docs/DATA.md, "Services (GTFS)").  sr_network_open() loads the
+ * dataset's services/ folder, or the dataset itself when it is a bare GTFS
+ * feed (a folder with stops.txt), and attaches it to the network; a route
+ * query becomes time-dependent when sr_route_options.depart or .arrive_by
+ * is set: scheduled legs wait for their next departure, links are
+ * continuous, crossings wait for their opening days and hours.  Times are
+ * UTC seconds since 1970 inside; local offsets are given for printing.
+ *
+ * A timetable is immutable once opened and may be shared by any number of
+ * threads; query state stays per thread in sr_query.
+ * ------------------------------------------------------------------------- */
+#define SR_TIME_NONE INT64_MIN
+#define SR_NO_LINK UINT32_MAX
+typedef struct sr_timetable sr_timetable;
+
+/*
+ * Open the GTFS feed in `dir` with its stops matched to the places of `net`
+ * (by stop_id, a place_id column, or stop_places.txt), or to themselves when
+ * net is NULL.  Like sr_network_open(), always stores a handle the caller
+ * owns and must close, holding the error ("stop_times.txt:12:
+ * arrival_time: ...") on failure.  net must outlive the timetable.
+ */
+sr_code sr_timetable_open(const char *dir, const sr_network *net, sr_timetable **out);
+/* Close a timetable.  NULL is allowed. */
+void sr_timetable_close(sr_timetable *tt);
+/* Detail of the last failure; "" if none.  Owned by tt. */
+const char *sr_timetable_errmsg(const sr_timetable *tt);
+/* The services loaded with the network, or NULL.  Owned by net. */
+const sr_timetable *sr_network_timetable(const sr_network *net);
+/* Sizes: stops, trips (frequencies expanded), services (calendars). */
+size_t sr_timetable_stop_count(const sr_timetable *tt);
+size_t sr_timetable_trip_count(const sr_timetable *tt);
+size_t sr_timetable_service_count(const sr_timetable *tt);
+
+/*
+ * Parse an ISO 8601 time "2026-06-03T08:00", with optional seconds and an
+ * optional offset ("+08:00", "Z"); without an offset the time is local in
+ * IANA zone `tz` (NULL or "": UTC).  Stores UTC seconds in *out.  Returns
+ * SR_OK or SR_EARG.  Thread-safe.
+ */
+sr_code sr_time_parse(const char *s, const char *tz, int64_t *out);
+/* Format UTC instant t at offset off_s as "2026-06-03T08:00+08:00" into
+ * buf (cap >= 26).  Returns the length, or -1 if it does not fit. */
+int sr_time_format(int64_t t, int32_t off_s, char *buf, size_t cap);
+/* UTC offset of IANA zone `tz` at instant t in *off_s.  SR_OK, or SR_EARG
+ * for an unknown zone.  Reads the tz database on each call.  Thread-safe. */
+sr_code sr_tz_offset(const char *tz, int64_t t, int32_t *off_s);
 
 /* ---------------------------------------------------------------------------
  * Traffic assignment
