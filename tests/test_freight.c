@@ -191,6 +191,55 @@ static void criticality(void **st)
     sr_freight_destroy(f);
 }
 
+/* The default dataset with its demand table and example scenarios. */
+static void default_dataset(void **st)
+{
+    (void)st;
+    sr_network *dn = NULL;
+    if (sr_network_open("data", &dn) != SR_OK) {
+        sr_network_close(dn);
+        skip();
+        return;
+    }
+    sr_tap_options o;
+    sr_tap_options_init(&o);
+    o.gap = 1e-8;
+    const char *scen[] = {NULL, "data/scenarios/cku-2030.scn", "data/scenarios/khorgos-closed.scn",
+                          "data/scenarios/dostyk-expanded.scn"};
+    double gen[4];
+    for (int i = 0; i < 4; i++) {
+        sr_freight *f;
+        assert_int_equal(sr_freight_create(dn, &f), SR_OK);
+        sr_code rc = sr_freight_load_demand(f, NULL);
+        if (rc)
+            fprintf(stderr, "%s\n", sr_freight_errmsg(f));
+        assert_int_equal(rc, SR_OK);
+        if (scen[i]) {
+            rc = sr_freight_load_scenario(f, scen[i]);
+            if (rc)
+                fprintf(stderr, "%s\n", sr_freight_errmsg(f));
+            assert_int_equal(rc, SR_OK);
+        }
+        rc = sr_freight_solve(f, &o);
+        if (rc)
+            fprintf(stderr, "%s\n", sr_freight_errmsg(f));
+        assert_int_equal(rc, SR_OK);
+        sr_freight_totals t;
+        assert_int_equal(sr_freight_get_totals(f, &t), SR_OK);
+        assert_true(t.teu_per_year > 1e6);
+        gen[i] = t.generalized_h;
+        long kh = sr_crossing_find(dn, "X-KHORGOS-ALTYNKOL-RAIL"), kr = sr_crossing_find(dn, "X-KHORGOS-NURZHOLY-ROAD");
+        if (i == 2 && kh >= 0 && kr >= 0)
+            assert_true(sr_freight_crossing_flow(f, (size_t)kh) == 0 && sr_freight_crossing_flow(f, (size_t)kr) == 0);
+        sr_freight_destroy(f);
+    }
+    /* Closing Khorgos costs more; a new line or more capacity costs less. */
+    assert_true(gen[2] > gen[0]);
+    assert_true(gen[1] <= gen[0]);
+    assert_true(gen[3] <= gen[0]);
+    sr_network_close(dn);
+}
+
 static void expect(const char *args, int status, const char *needle)
 {
     int rc = tu_cli(argv0, args, out, sizeof out);
@@ -208,6 +257,8 @@ static void cli(void **st)
     expect("assign --json" D, 0, "\"totals\"");
     expect("assign --geojson" D, 0, "\"FeatureCollection\"");
     expect("assign --help", 0, "usage: silkroute assign");
+    expect("assign", 0, "TEU/year");
+    expect("compare data/scenarios/khorgos-closed.scn --json", 0, "\"corridors\"");
     expect("assign --year 1800" D, 2, "--year");
     expect("assign --scenario " A "bad_link.scn" D, 4, "bad_link.scn:1: link: unknown link 'L99'");
     expect("assign --json --scenario " A "bad_link.scn" D, 4, "\"code\":\"BadData\"");
@@ -271,6 +322,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(scenario_close_and_squeeze),
         cmocka_unit_test(scenario_errors),
         cmocka_unit_test(criticality),
+        cmocka_unit_test(default_dataset),
         cmocka_unit_test(cli),
         cmocka_unit_test(cli_tntp),
     };
