@@ -55,7 +55,7 @@ typedef struct fopts {
     const char *only[256];
     size_t n_only;
     long year;
-    double gap, vot, loss;
+    double gap, vot, loss, bpr_b, bpr_p;
     long max_it;
     int so;
 } fopts;
@@ -99,6 +99,12 @@ static int parse_fopts(int argc, char **argv, int first, fopts *o, const char *c
         } else if ((r = opt_val(argc, argv, &i, "--max-iterations", &v))) {
             if (r < 0 || cli_parse_int(v, 0, 100000000, &o->max_it))
                 return cli_fail(o->json, SR_EARG, "--max-iterations: expected an integer in 0..100000000");
+        } else if ((r = opt_val(argc, argv, &i, "--bpr-b", &v))) {
+            if (r < 0 || cli_parse_double(v, 0, 1000, &o->bpr_b))
+                return cli_fail(o->json, SR_EARG, "--bpr-b: expected a number in 0..1000");
+        } else if ((r = opt_val(argc, argv, &i, "--bpr-power", &v))) {
+            if (r < 0 || cli_parse_double(v, 0, 20, &o->bpr_p))
+                return cli_fail(o->json, SR_EARG, "--bpr-power: expected a number in 0..20");
         } else if ((r = opt_val(argc, argv, &i, "--value-of-time", &v))) {
             if (r < 0 || cli_parse_double(v, 1e-6, 1e6, &o->vot))
                 return cli_fail(o->json, SR_EARG, "--value-of-time: expected USD per TEU-hour in 1e-6..1e6");
@@ -145,6 +151,8 @@ static void fopts_init(fopts *o)
     o->vot = 2.0;
     o->loss = 0.9;
     o->max_it = 1000;
+    o->bpr_b = 0.15;
+    o->bpr_p = 4;
 }
 
 /* Open the network, create the assignment, load demand and scenario. */
@@ -157,7 +165,7 @@ static int open_freight(const fopts *o, const char *scenario, sr_network **net, 
         return st;
     sr_code rc = sr_freight_create(*net, f);
     if (rc == SR_OK)
-        rc = sr_freight_set_params(*f, o->vot, 0.15, 4);
+        rc = sr_freight_set_params(*f, o->vot, o->bpr_b, o->bpr_p);
     if (rc == SR_OK)
         rc = sr_freight_load_demand(*f, o->demand);
     if (rc == SR_OK && o->year)
