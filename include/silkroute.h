@@ -441,6 +441,9 @@ typedef struct sr_tap_options {
     sr_tap_algorithm algorithm;  /* default SR_TAP_ALGB */
     double gap;                  /* stop when relative gap <= gap; default 1e-6 */
     long max_iterations;         /* default 1000 (FW: 100000) */
+    int threads;                 /* threads for the gap's shortest paths (at most
+                                    64); default 1.  Results are bit-identical
+                                    for every thread count. */
 } sr_tap_options;
 
 /* Fill `o` with the defaults stated above. */

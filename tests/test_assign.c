@@ -183,6 +183,16 @@ static void test_deterministic(void **state)
     assert_int_equal(sr_tap_solve(t, &o, NULL), SR_OK);
     for (size_t i = 0; i < m; i++)
         assert_memory_equal(&f[i], &(double){sr_tap_link_flow(t, i)}, sizeof(double));
+    /* The thread count of the gap computation changes nothing. */
+    sr_tap_stats s1, s3;
+    assert_int_equal(sr_tap_solve(t, &o, &s1), SR_OK);
+    o.threads = 3;
+    assert_int_equal(sr_tap_solve(t, &o, &s3), SR_OK);
+    assert_memory_equal(&s1.relative_gap, &s3.relative_gap, sizeof(double));
+    for (size_t i = 0; i < m; i++)
+        assert_memory_equal(&f[i], &(double){sr_tap_link_flow(t, i)}, sizeof(double));
+    o.threads = -1;
+    assert_int_equal(sr_tap_solve(t, &o, NULL), SR_EARG);
     free(f);
     sr_tap_destroy(t);
 }

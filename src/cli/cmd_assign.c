@@ -37,7 +37,7 @@ static void assign_usage(FILE *f)
 {
     fprintf(f, "usage: silkroute assign --tntp PREFIX [--toll-factor X] [--distance-factor Y]\n"
                "         [--gap 1e-6] [--max-iterations N] [--objective ue|so] [--algorithm b|fw]\n"
-               "         [--json] [--flows-out FILE]\n"
+               "         [--threads N] [--json] [--flows-out FILE]\n"
                "PREFIX_net.tntp and PREFIX_trips.tntp must exist (TNTP format).\n"
                "The relative gap is TSTT/SPTT - 1 (see docs/ASSIGN.md).\n"
                "exit status: 0 converged, 5 iteration limit reached first, 2 usage error,\n"
@@ -455,6 +455,7 @@ int cmd_assign(int argc, char **argv)
     double toll_factor = 0, distance_factor = 0, gap = 1e-6;
     long max_it = -1;
     int json = 0, so = 0, fw = 0;
+    long threads = 1;
     for (int i = 1; i < argc; i++) {
         int r;
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
@@ -486,6 +487,9 @@ int cmd_assign(int argc, char **argv)
             if (r < 0 || (strcmp(v, "ue") && strcmp(v, "so")))
                 return cli_fail(json, SR_EARG, "--objective: expected 'ue' or 'so'");
             so = !strcmp(v, "so");
+        } else if ((r = opt_val(argc, argv, &i, "--threads", &v))) {
+            if (r < 0 || cli_parse_int(v, 1, 64, &threads))
+                return cli_fail(json, SR_EARG, "--threads: expected an integer in 1..64");
         } else if ((r = opt_val(argc, argv, &i, "--algorithm", &v))) {
             if (r < 0 || (strcmp(v, "b") && strcmp(v, "fw")))
                 return cli_fail(json, SR_EARG, "--algorithm: expected 'b' or 'fw'");
@@ -514,6 +518,7 @@ int cmd_assign(int argc, char **argv)
     o.gap = gap;
     o.objective = so ? SR_TAP_SO : SR_TAP_UE;
     o.algorithm = fw ? SR_TAP_FW : SR_TAP_ALGB;
+    o.threads = (int)threads;
     if (max_it >= 0)
         o.max_iterations = max_it;
     else if (fw)
