@@ -112,6 +112,14 @@ static void scenario_close_and_squeeze(void **st)
     assert_true(tc.generalized_h > tb.generalized_h);
     assert_true(ts.generalized_h > tb.generalized_h);
     assert_true(fabs(sr_freight_crossing_capacity(s, (size_t)sr_crossing_find(net, "X-RAIL")) - 50 * 365.0) < 1e-9);
+    /* BB-NEWPOST is reachable only over planned links: no path until the
+     * scenario opens the crossing (L14) and its approach (L13). */
+    sr_freight *o = solved(A "newpost_demand.csv", NULL, SR_ENOROUTE);
+    assert_non_null(strstr(sr_freight_errmsg(o), "no usable path from Origin City (AAORI)"));
+    sr_freight_destroy(o);
+    o = solved(A "newpost_demand.csv", A "open_xnew.scn", SR_OK);
+    assert_true(fabs(xflow(o, "X-NEW") - 1000) < 1e-9);
+    sr_freight_destroy(o);
     /* The overlay never touched the network: a fresh assignment is the base. */
     sr_freight *b2 = solved(A "mini_demand.csv", NULL, SR_OK);
     sr_freight_totals t2;

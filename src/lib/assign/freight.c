@@ -428,14 +428,19 @@ sr_code sr_freight_load_scenario(sr_freight *f, const char *path)
                 break;
             }
         }
-        if ((verb == 3 && !is_x) || ((verb == 4 || verb == 5) && is_x) || (verb == 0 && is_x)) {
+        if ((verb == 3 && !is_x) || ((verb == 4 || verb == 5) && is_x)) {
             ferr(f, "%s:%ld: %s: '%s %s' applies to %s only", name, ln, w[0], w[0], w[1],
                  verb == 3 ? "crossings" : "links");
             rc = SR_EDATA;
             break;
         }
         switch (verb) {
-        case 0: f->link_open[idx] = 1; break;
+        case 0:
+            if (is_x)
+                f->x_open[idx] = 1;
+            else
+                f->link_open[idx] = 1;
+            break;
         case 1:
             if (is_x)
                 f->x_open[idx] = 0;
@@ -472,7 +477,7 @@ static int link_usable(const sr_freight *f, uint32_t l)
         return 0;
     if (k->crossing >= 0 && f->x_open[k->crossing] == 0)
         return 0;
-    if (f->link_open[l] == 1)
+    if (f->link_open[l] == 1 || (k->crossing >= 0 && f->x_open[k->crossing] == 1 && k->status != SR_CLOSED))
         return 1;
     return sr__link_usable(k, f->year);
 }
