@@ -511,8 +511,10 @@ sr_code sr_tap_link_get(const sr_tap *t, size_t i, sr_tap_link *out);
  * SR_EIO or SR_EDATA (SR_ELIMIT for sizes beyond the library's limits).
  */
 sr_code sr_tap_read_tntp(const char *net_path, const char *trips_path, sr_tap **out);
-/* Parse TNTP network and trips text held in memory (same rules; names
- * "net" and "trips" stand in for file names).  For the fuzzer and tests. */
+/* Parse TNTP network and trips text held in memory (same rules and the
+ * same ownership of *out; "net" and "trips" stand in for file names in
+ * messages).  The buffers need not be NUL-terminated and stay the
+ * caller's. */
 sr_code sr_tap_parse_tntp(const char *net, size_t net_len, const char *trips, size_t trips_len,
                           sr_tap **out);
 
@@ -523,14 +525,17 @@ sr_code sr_tap_parse_tntp(const char *net, size_t net_len, const char *trips, si
  * SR_ELIMIT or SR_ENOMEM.  *stats (may be NULL) receives the statistics.
  */
 sr_code sr_tap_solve(sr_tap *t, const sr_tap_options *o, sr_tap_stats *stats);
-/* Flow and cost of link i after a solve; 0 when unsolved or out of range. */
+/* Flow and cost (the user cost, never the marginal one) of link i after a
+ * solve; flow 0 when unsolved or out of range, cost at zero flow when
+ * unsolved. */
 double sr_tap_link_flow(const sr_tap *t, size_t i);
 double sr_tap_link_cost(const sr_tap *t, size_t i);
-/* Write "From To Volume Cost" lines like the TNTP *_flow.tntp files. */
+/* Write "From To Volume Cost" lines like the TNTP *_flow.tntp files to
+ * `path` (created or truncated); SR_EIO with a message on t on failure. */
 sr_code sr_tap_write_flows(sr_tap *t, const char *path);
-/* Read a TNTP flow file into flows[0..link_count-1] (links matched by
- * from/to; parallel links in file order).  Links absent from the file get
- * NaN.  Errors go to t's message. */
+/* Read a TNTP flow file into the caller's array flows[0..link_count-1]
+ * (links matched by from/to; parallel links in file order).  Links absent
+ * from the file get NaN.  Errors go to t's message. */
 sr_code sr_tap_read_flows(sr_tap *t, const char *path, double *flows);
 
 /* ---------------------------------------------------------------------------
@@ -567,6 +572,8 @@ typedef struct sr_freight_totals {
  * The caller owns *out (on failure too, holding the message, unless it is
  * NULL after SR_ENOMEM); free it with sr_freight_destroy(). */
 sr_code sr_freight_create(const sr_network *net, sr_freight **out);
+/* Free an assignment and everything it owns (not the network).  NULL is
+ * allowed. */
 void sr_freight_destroy(sr_freight *f);
 /* Detail of the last failure ("demand.csv:4: origin: unknown place 'X'");
  * "" if none.  Owned by f. */
@@ -596,7 +603,7 @@ double sr_freight_crossing_flow(const sr_freight *f, size_t crossing);
 double sr_freight_link_capacity(const sr_freight *f, size_t link);
 double sr_freight_crossing_capacity(const sr_freight *f, size_t crossing);
 double sr_freight_crossing_utilisation(const sr_freight *f, size_t crossing);
-/* Results as JSON (totals, links, crossings, terminals, corridors) or as a
+/* Results as JSON (totals, links, crossings, terminals) or as a
  * GeoJSON FeatureCollection of loaded links and crossings.  malloc()ed;
  * free with sr_free(); NULL when unsolved or out of memory. */
 char *sr_freight_json(const sr_freight *f, unsigned flags);
