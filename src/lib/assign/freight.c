@@ -212,14 +212,15 @@ sr_code sr_freight_load_demand(sr_freight *f, const char *path)
         snprintf(def, sizeof def, "%s/demand.csv", sr_network_dir(f->net));
         path = def;
     }
-    const char *name = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+    const char *name = path;
+    const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
     /* Source ids: the dataset's sources.csv, and demand_sources.csv next
      * to the demand file or in the dataset (assumptions of the demand). */
     char **ids = NULL;
     size_t nids = 0;
     int have_sources = load_source_ids(sr_network_dir(f->net), "sources.csv", &ids, &nids) == 0;
     char ddir[4096];
-    snprintf(ddir, sizeof ddir, "%.*s", (int)(name - path), path);
+    snprintf(ddir, sizeof ddir, "%.*s", (int)(base - path), path);
     if (!ddir[0])
         snprintf(ddir, sizeof ddir, ".");
     if (load_source_ids(ddir, "demand_sources.csv", &ids, &nids) != 0)
@@ -339,7 +340,7 @@ static long find_link(const sr_network *net, const char *id)
 
 sr_code sr_freight_load_scenario(sr_freight *f, const char *path)
 {
-    const char *name = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+    const char *name = path; /* messages name the file as the user gave it */
     FILE *fp = fopen(path, "r");
     if (!fp) {
         ferr(f, "%s: cannot open: %s", path, strerror(errno));
@@ -349,11 +350,28 @@ sr_code sr_freight_load_scenario(sr_freight *f, const char *path)
     long ln = 0;
     sr_code rc = SR_OK;
     f->solved = 0;
-    while (fgets(line, sizeof line, fp)) {
+    int more = 1;
+    while (more) {
+        /* One line by getc: bounded, and NUL bytes are caught. */
+        size_t len = 0;
+        int ch, nul = 0, too_long = 0;
+        while ((ch = getc(fp)) != EOF && ch != '\n') {
+            if (ch == 0)
+                nul = 1;
+            if (len < sizeof line - 1)
+                line[len++] = (char)ch;
+            else
+                too_long = 1;
+        }
+        line[len] = 0;
+        if (ch == EOF) {
+            more = 0;
+            if (len == 0)
+                break;
+        }
         ln++;
-        size_t len = strlen(line);
-        if (len == sizeof line - 1 && line[len - 1] != '\n') {
-            ferr(f, "%s:%ld: line longer than %zu bytes", name, ln, sizeof line - 2);
+        if (too_long || nul) {
+            ferr(f, "%s:%ld: %s", name, ln, nul ? "NUL byte in line" : "line longer than 1023 bytes");
             rc = SR_EDATA;
             break;
         }
