@@ -316,6 +316,7 @@ typedef struct solver {
     uint32_t *topo;          /* n_orig x n: topological order of bush nodes */
     uint32_t *topo_n;
     uint32_t *barc, *bn;     /* per bush: links by head in topological order */
+    uint32_t *bcnt;          /* per bush and topological position: links into that node */
     /* Bush scratch */
     double *L, *U;
     uint32_t *Lp, *Up, *pos, *indeg, *back;
@@ -386,7 +387,7 @@ static void solver_free(solver *s)
     void *ps[] = {s->lk, s->tail, s->head, s->fix, s->t0, s->bc, s->pw, s->cap, s->pk,
                   s->out_off, s->out_lk, s->in_off, s->in_lk, s->orig, s->dem_off, s->dem_d,
                   s->dem_v, s->flow, s->cost, s->der, s->dist, s->pred, s->heap, s->hpos, s->hk,
-                  s->order, s->inb, s->bf, s->topo, s->topo_n, s->barc, s->bn, s->L, s->U, s->Lp, s->Up,
+                  s->order, s->inb, s->bf, s->topo, s->topo_n, s->barc, s->bn, s->bcnt, s->L, s->U, s->Lp, s->Up,
                   s->pos, s->indeg, s->back, s->nflow};
     for (size_t i = 0; i < sizeof ps / sizeof ps[0]; i++)
         free(ps[i]);
@@ -811,12 +812,13 @@ static int bush_topo(solver *s, uint32_t r)
         return -1;
     /* Bush links grouped by head in topological order (backward-star order
      * within a head, so ties break as in a star scan). */
-    uint32_t *ba = s->barc + (size_t)r * s->m, nb = 0;
+    uint32_t *ba = s->barc + (size_t)r * s->m, nb = 0, *bc = s->bcnt + (size_t)r * s->n;
     for (uint32_t i = 1; i < qt; i++) {
-        uint32_t v = topo[i];
+        uint32_t v = topo[i], before = nb;
         for (uint32_t k = s->in_off[v]; k < s->in_off[v + 1]; k++)
             if (inb[s->in_lk[k]])
                 ba[nb++] = s->in_lk[k];
+        bc[i] = nb - before;
     }
     s->bn[r] = nb;
     return 0;
@@ -860,21 +862,20 @@ static void bush_labels(solver *s, uint32_t r, int all_arcs)
     uint32_t tn = s->topo_n[r];
     double *L = s->L, *U = s->U;
     uint32_t o = topo[0];
-    /* Nodes outside the bush (unreachable from the origin) stay infinite,
-     * which keeps them out of the bush-growing test. */
-    for (uint32_t v = 0; v < s->n; v++)
-        L[v] = U[v] = INFINITY;
+    /* Only bush nodes get labels; the bush holds every node reachable from
+     * the origin, and the bush-growing test skips the others by position. */
     L[o] = U[o] = 0;
     s->Lp[o] = s->Up[o] = NONE;
     /* The bush's links in topological order of their heads: one linear
      * scan instead of every node's full backward star. */
     const uint32_t *ba = s->barc + (size_t)r * s->m;
-    uint32_t nb = s->bn[r], k = 0;
+    const uint32_t *bc = s->bcnt + (size_t)r * s->n;
+    uint32_t k = 0;
     for (uint32_t i = 1; i < tn; i++) {
         uint32_t v = topo[i];
         double lv = INFINITY, uv = -INFINITY;
         uint32_t lp = NONE, up = NONE;
-        for (; k < nb && s->head[ba[k]] == v; k++) {
+        for (uint32_t end = k + bc[i]; k < end; k++) {
             uint32_t a = ba[k];
             if (!inb[a])
                 continue; /* pruned since the list was built */
@@ -931,7 +932,7 @@ static long bush_update(solver *s, uint32_t r)
         if (inb[a])
             continue;
         uint32_t u = s->tail[a], v = s->head[a];
-        if (v == o || !passable(s, u, o) || s->pos[u] == UINT32_MAX)
+        if (v == o || !passable(s, u, o) || s->pos[u] == UINT32_MAX || s->pos[v] == UINT32_MAX)
             continue;
         if (s->U[u] + s->cost[a] < s->U[v]) {
             inb[a] = 1;
@@ -1089,7 +1090,8 @@ static sr_code solve_b(solver *s, const sr_tap_options *o, sr_tap_stats *st)
     if (!(s->inb = calloc(C, 1)) || !(s->bf = calloc(C, sizeof *s->bf)) ||
         !(s->topo = calloc((size_t)(s->n_orig ? s->n_orig : 1) * N, sizeof *s->topo)) ||
         !(s->topo_n = calloc(s->n_orig ? s->n_orig : 1, sizeof *s->topo_n)) ||
-        !(s->barc = calloc(C, sizeof *s->barc)) || !(s->bn = calloc(s->n_orig ? s->n_orig : 1, sizeof *s->bn)) ||
+        !(s->barc = calloc(C, sizeof *s->barc)) ||
+        !(s->bcnt = calloc((size_t)(s->n_orig ? s->n_orig : 1) * N, sizeof *s->bcnt)) || !(s->bn = calloc(s->n_orig ? s->n_orig : 1, sizeof *s->bn)) ||
         !(s->L = calloc(N, sizeof *s->L)) || !(s->U = calloc(N, sizeof *s->U)) ||
         !(s->Lp = calloc(N, sizeof *s->Lp)) || !(s->Up = calloc(N, sizeof *s->Up)) ||
         !(s->pos = calloc(N, sizeof *s->pos)) || !(s->back = calloc(s->m ? s->m : 1, sizeof *s->back)) || !(s->indeg = calloc(N, sizeof *s->indeg)))
