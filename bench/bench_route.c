@@ -97,7 +97,18 @@ static void run(sr_query *q, const sr_network *net, series *s, int pareto, sr_ob
 
 int main(int argc, char **argv)
 {
-    const char *dir = argc > 1 ? argv[1] : NULL;
+    /* bench_route [DIR] [--reps N] [--pareto-only]: the options are for
+     * profiling runs (perf record -- build/bench/bench_route ...). */
+    const char *dir = NULL;
+    int force_reps = 0, pareto_only = 0;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--reps") && i + 1 < argc)
+            force_reps = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--pareto-only"))
+            pareto_only = 1;
+        else
+            dir = argv[i];
+    }
     sr_network *net = NULL;
     sr_code rc = sr_network_open(dir, &net);
     const char *used = dir ? dir : "default dataset";
@@ -122,6 +133,8 @@ int main(int argc, char **argv)
         reps = 1;
     if (reps > 50)
         reps = 50;
+    if (force_reps > 0)
+        reps = force_reps;
     printf("dataset: %s (%s): %zu places, %zu links, %zu crossings; %zu ordered pairs x %d repetitions\n", used,
            sr_network_dir(net), np, sr_network_link_count(net), sr_network_crossing_count(net), pairs, reps);
     sr_query *q = NULL;
@@ -136,9 +149,11 @@ int main(int argc, char **argv)
     run(q, net, &warm, 1, SR_BY_TIME);
     free(warm.lat);
     for (int r = 0; r < reps; r++) {
-        run(q, net, &s[0], 0, SR_BY_TIME);
-        run(q, net, &s[1], 0, SR_BY_COST);
-        run(q, net, &s[2], 0, SR_BY_CO2);
+        if (!pareto_only) {
+            run(q, net, &s[0], 0, SR_BY_TIME);
+            run(q, net, &s[1], 0, SR_BY_COST);
+            run(q, net, &s[2], 0, SR_BY_CO2);
+        }
         run(q, net, &s[3], 1, SR_BY_TIME);
     }
     series single = {.name = "single (all)"};
