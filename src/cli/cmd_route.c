@@ -55,11 +55,27 @@ static void route_usage(FILE *f)
                "         [--modes rail,road,sea,air] [--avoid-countries KZ,RU] [--avoid PLACE,...]\n"
                "         [--year N] [--cargo 20ft|40ft|t] [--quantity N] [--max-transfers N]\n"
                "         [--weights TIME_H,COST_USD,CO2E_KG] [--data DIR] [--json | --geojson]\n"
+               "         [--depart TIME] [--arrive-by TIME] [--window 14d] [--min-transfer MINUTES]\n"
+               "TIME is ISO 8601, 2026-06-03T08:00 (local time at FROM, or at TO for --arrive-by) or\n"
+               "2026-06-03T08:00+08:00; with a time, scheduled services wait for their departures and\n"
+               "crossings for their opening hours; --window lists every non-dominated departure.\n"
                "FROM and TO are place ids or names in any language (Xi'an, xian, 西安, Сиань).\n"
                "exit status: 0 ok, 2 usage or unknown place, 3 no route, 4 bad data, 1 other failure\n");
 }
 
 static double hours_to_days(double h) { return h / 24.0; }
+
+/* "14d", "36h", "90m" or seconds, up to 62 days, into seconds. */
+static int parse_window(const char *v, int64_t *out)
+{
+    char *end;
+    double x = strtod(v, &end);
+    double unit = !strcmp(end, "d") ? 86400 : !strcmp(end, "h") ? 3600 : !strcmp(end, "m") ? 60 : !*end ? 1 : -1;
+    if (end == v || unit < 0 || !(x > 0) || x * unit > 62 * 86400.0)
+        return -1;
+    *out = (int64_t)(x * unit);
+    return 0;
+}
 
 static void print_route(const sr_network *net, const sr_route *r, int index, int total)
 {
@@ -74,8 +90,22 @@ static void print_route(const sr_network *net, const sr_route *r, int index, int
         char ga[8] = "";
         if (l->mode == SR_RAIL)
             snprintf(ga, sizeof ga, "%u", l->gauge_mm);
-        printf("  %-3zu %-28.28s %-28.28s %-5s %6s %9.0f %8.1f %9.0f %9.0f\n", i + 1, a->name_en, b->name_en,
-               sr_mode_name(l->mode), ga, l->distance_km, l->duration_h, l->cost_usd, l->co2e_kg);
+        printf("  %-3zu ", i + 1);
+        cli_cell(a->name_en, 28);
+        cli_cell(b->name_en, 28);
+        printf("%-5s %6s %9.0f %8.1f %9.0f %9.0f\n", sr_mode_name(l->mode), ga, l->distance_km, l->duration_h,
+               l->cost_usd, l->co2e_kg);
+        if (r->timed) {
+            char d1[40], d2[40];
+            sr_time_format(l->depart, l->depart_utc_offset_s, d1, sizeof d1);
+            sr_time_format(l->arrive, l->arrive_utc_offset_s, d2, sizeof d2);
+            printf("      depart %s  arrive %s", d1, d2);
+            if (l->wait_h > 0.005)
+                printf("  (waited %.1f h)", l->wait_h);
+            if (l->service)
+                printf("  service %s: %s", l->service, l->service_name ? l->service_name : "");
+            printf("\n");
+        }
         for (; ci < r->n_crossings && r->crossings[ci].leg == i; ci++) {
             const sr_border_crossing *x = &r->crossings[ci];
             const char *name = x->crossing >= 0 ? sr_network_crossing(net, (size_t)x->crossing)->name
@@ -95,13 +125,20 @@ static void print_route(const sr_network *net, const sr_route *r, int index, int
     printf("  total: %.0f km, %.1f h (%.1f days), %.0f USD, %.2f t CO2e; %zu transfer%s, %zu border crossing%s\n",
            r->distance_km, r->duration_h, hours_to_days(r->duration_h), r->cost_usd, r->co2e_kg / 1000.0,
            r->n_transfers, r->n_transfers == 1 ? "" : "s", r->n_crossings, r->n_crossings == 1 ? "" : "s");
+    if (r->timed) {
+        char d1[40], d2[40];
+        sr_time_format(r->depart, r->depart_utc_offset_s, d1, sizeof d1);
+        sr_time_format(r->arrive, r->arrive_utc_offset_s, d2, sizeof d2);
+        printf("  depart %s, arrive %s; %d scheduled service%s\n", d1, d2, r->n_boardings,
+               r->n_boardings == 1 ? "" : "s");
+    }
 }
 
 int cmd_route(int argc, char **argv)
 {
     sr_route_options o;
     sr_route_options_init(&o);
-    const char *data = NULL, *pos[2] = {NULL, NULL};
+    const char *data = NULL, *pos[2] = {NULL, NULL}, *depart_s = NULL, *arrive_s = NULL;
     int npos = 0, json = 0, geojson = 0;
     char modes_buf[MAX_ARG], avoidc_buf[MAX_ARG], avoid_buf[MAX_ARG];
     /* JSON output is decided before parsing the rest so that usage errors
@@ -208,6 +245,22 @@ int cmd_route(int argc, char **argv)
             o.weight_cost_usd = w[1];
             o.weight_co2e_kg = w[2];
         } else if (missing) {
+        } else if (OPT("--depart")) {
+            depart_s = v;
+        } else if (missing) {
+        } else if (OPT("--arrive-by")) {
+            arrive_s = v;
+        } else if (missing) {
+        } else if (OPT("--window")) {
+            if (parse_window(v, &o.window_s))
+                return cli_fail(json, SR_EARG, "--window: '%s' is not a duration like 14d, 36h or 90m (at most 62d)", v);
+        } else if (missing) {
+        } else if (OPT("--min-transfer")) {
+            long m;
+            if (cli_parse_int(v, 0, 7 * 24 * 60, &m))
+                return cli_fail(json, SR_EARG, "--min-transfer: '%s' is not a whole number of minutes", v);
+            o.min_transfer_s = (int)m * 60;
+        } else if (missing) {
         } else if (OPT("--data")) {
             data = v;
         } else if (missing) {
@@ -235,6 +288,23 @@ int cmd_route(int argc, char **argv)
     sr_network *net = cli_open_network(data, json, &status);
     if (!net)
         return status;
+    /* Times without an offset are local at the origin (departure) or the
+     * destination (arrive-by); an unknown place is reported by the query. */
+    size_t tzi;
+    if (depart_s && sr_time_parse(depart_s, sr_place_find(net, o.from, &tzi) == SR_OK ? sr_network_place(net, tzi)->tz : NULL,
+                                  &o.depart) != SR_OK) {
+        sr_network_close(net);
+        return cli_fail(json, SR_EARG, "--depart: '%s' is not a time like 2026-06-03T08:00 or 2026-06-03T08:00+08:00", depart_s);
+    }
+    if (arrive_s && sr_time_parse(arrive_s, sr_place_find(net, o.to, &tzi) == SR_OK ? sr_network_place(net, tzi)->tz : NULL,
+                                  &o.arrive_by) != SR_OK) {
+        sr_network_close(net);
+        return cli_fail(json, SR_EARG, "--arrive-by: '%s' is not a time like 2026-06-17T18:00+05:00", arrive_s);
+    }
+    if (o.window_s > 0 && !depart_s && !arrive_s) {
+        sr_network_close(net);
+        return cli_fail(json, SR_EARG, "--window: needs --depart or --arrive-by");
+    }
     sr_query *q = NULL;
     sr_result *res = NULL;
     sr_code c = sr_query_create(net, &q);
@@ -324,11 +394,14 @@ int cmd_places(int argc, char **argv)
         }
         printf("]}\n");
     } else {
-        printf("%-10s %-26s %-12s %-20s %-2s %-15s %10s %10s\n", "id", "name", "zh", "ru", "cc", "kind", "lat", "lon");
+        printf("%-18s %-26s %-12s %-20s %-2s %-15s %9s %9s\n", "id", "name", "zh", "ru", "cc", "kind", "lat", "lon");
         for (size_t i = 0; i < n; i++) {
             const sr_place *p = sr_network_place(net, idx[i]);
-            printf("%-10s %-26s %-12s %-20s %-2s %-15s %10.4f %10.4f\n", p->id, p->name_en, p->name_zh, p->name_ru,
-                   p->country, sr_place_kind_name(p->kind), p->lat, p->lon);
+            cli_cell(p->id, 18);
+            cli_cell(p->name_en, 26);
+            cli_cell(p->name_zh, 12);
+            cli_cell(p->name_ru, 20);
+            printf("%-2s %-15s %9.4f %9.4f\n", p->country, sr_place_kind_name(p->kind), p->lat, p->lon);
         }
         if (query && n == 0)
             fprintf(stderr, "silkroute: no place matches '%s'\n", query);

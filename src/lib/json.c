@@ -46,15 +46,27 @@ static json_t *route_json(const sr_network *net, const sr_route *r)
     json_t *legs = json_array(), *xfers = json_array(), *xings = json_array();
     for (size_t i = 0; i < r->n_legs; i++) {
         const sr_leg *l = &r->legs[i];
-        const sr_link *k = &net->links[l->link];
+        /* A scheduled leg (timetables) has no link: it names its service. */
+        const sr_link *k = l->link == SR_NO_LINK ? NULL : &net->links[l->link];
         json_t *o = json_pack("{s:o, s:o, s:s, s:s, s:s, s:o, s:o, s:o, s:o}", "from", place_ref(net, l->from), "to",
-                              place_ref(net, l->to), "mode", sr_mode_name(l->mode), "link", k->id, "name", k->name,
+                              place_ref(net, l->to), "mode", sr_mode_name(l->mode), "link", k ? k->id : "",
+                              "name", k ? k->name : l->service_name ? l->service_name : "",
                               "distance_km", num(l->distance_km, 0.01), "duration_h", num(l->duration_h, 0.01),
                               "cost_usd", num(l->cost_usd, 0.01), "co2e_kg", num(l->co2e_kg, 0.01));
         if (l->mode == SR_RAIL)
             json_object_set_new(o, "gauge_mm", json_integer(l->gauge_mm));
-        if (k->status == SR_PLANNED)
+        if (k && k->status == SR_PLANNED)
             json_object_set_new(o, "open_year", json_integer(k->open_year));
+        if (l->service)
+            json_object_set_new(o, "service", json_string(l->service));
+        if (r->timed) {
+            char b[40];
+            if (sr_time_format(l->depart, l->depart_utc_offset_s, b, sizeof b) > 0)
+                json_object_set_new(o, "depart", json_string(b));
+            if (sr_time_format(l->arrive, l->arrive_utc_offset_s, b, sizeof b) > 0)
+                json_object_set_new(o, "arrive", json_string(b));
+            json_object_set_new(o, "wait_h", num(l->wait_h, 0.01));
+        }
         json_array_append_new(legs, o);
     }
     for (size_t i = 0; i < r->n_transfers; i++) {
@@ -83,10 +95,20 @@ static json_t *route_json(const sr_network *net, const sr_route *r)
                                                num(x->dwell_h, 0.01), "fee_usd", num(x->fee_usd, 0.01), "leg",
                                                (json_int_t)x->leg));
     }
-    return json_pack("{s:o, s:o, s:o, s:o, s:i, s:o, s:o, s:o}", "duration_h", num(r->duration_h, 0.01),
-                     "distance_km", num(r->distance_km, 0.01), "cost_usd", num(r->cost_usd, 0.01), "co2e_kg",
-                     num(r->co2e_kg, 0.01), "n_transfers", (json_int_t)r->n_transfers, "legs", legs, "transfers",
-                     xfers, "border_crossings", xings);
+    json_t *ro = json_pack("{s:o, s:o, s:o, s:o, s:i, s:o, s:o, s:o}", "duration_h", num(r->duration_h, 0.01),
+                           "distance_km", num(r->distance_km, 0.01), "cost_usd", num(r->cost_usd, 0.01), "co2e_kg",
+                           num(r->co2e_kg, 0.01), "n_transfers", (json_int_t)r->n_transfers, "legs", legs,
+                           "transfers", xfers, "border_crossings", xings);
+    if (ro && r->timed) {
+        /* Timetabled routes (issue 4): when the cargo leaves and arrives. */
+        char b[40];
+        if (sr_time_format(r->depart, r->depart_utc_offset_s, b, sizeof b) > 0)
+            json_object_set_new(ro, "depart", json_string(b));
+        if (sr_time_format(r->arrive, r->arrive_utc_offset_s, b, sizeof b) > 0)
+            json_object_set_new(ro, "arrive", json_string(b));
+        json_object_set_new(ro, "n_boardings", json_integer(r->n_boardings));
+    }
+    return ro;
 }
 
 char *sr_result_json(const sr_network *net, const sr_result *r, unsigned flags)
@@ -127,7 +149,9 @@ char *sr_result_geojson(const sr_network *net, const sr_result *r, unsigned flag
                                       num(l->cost_usd, 0.01), "co2e_kg", num(l->co2e_kg, 0.01));
             if (l->mode == SR_RAIL)
                 json_object_set_new(props, "gauge_mm", json_integer(l->gauge_mm));
-            json_object_set_new(props, "link", json_string(net->links[l->link].id));
+            json_object_set_new(props, "link", json_string(l->link == SR_NO_LINK ? "" : net->links[l->link].id));
+            if (l->service)
+                json_object_set_new(props, "service", json_string(l->service));
             json_array_append_new(feats, json_pack("{s:s, s:o, s:o}", "type", "Feature", "geometry",
                                                    line(a->lon, a->lat, b->lon, b->lat), "properties", props));
         }

@@ -28,6 +28,7 @@
 
 #include "network.h"
 #include "route.h"
+#include "timetable/tt.h"
 
 #define NC SR_CLASS_COUNT
 #define NONE UINT32_MAX
@@ -144,6 +145,8 @@ void sr_route_options_init(sr_route_options *o)
     o->unit = SR_UNIT_40FT;
     o->quantity = 1;
     o->max_transfers = -1;
+    o->depart = SR_TIME_NONE;
+    o->arrive_by = SR_TIME_NONE;
 }
 
 /* ---- heap (binary, lazy deletion) -------------------------------------- */
@@ -381,9 +384,10 @@ static sr_code build_route(sr_query *q, const plan *p, const uint32_t *steps, si
             const sr_link *k = &net->links[net->arc_link[h]];
             /* The arc runs from one end of its link to the other. */
             uint32_t tail = net->arc_head[h] == k->from ? k->to : k->from;
-            sr_leg leg = {tail, net->arc_head[h], net->arc_link[h], k->mode, k->mode == SR_RAIL ? k->gauge_mm : 0,
-                          k->distance_km, k->duration_h, k->cost_usd[p->unit] * p->qty,
-                          net->arc_co2[p->unit][h] * p->qty};
+            sr_leg leg = {.from = tail, .to = net->arc_head[h], .link = net->arc_link[h], .mode = k->mode,
+                          .gauge_mm = k->mode == SR_RAIL ? k->gauge_mm : 0, .distance_km = k->distance_km,
+                          .duration_h = k->duration_h, .cost_usd = k->cost_usd[p->unit] * p->qty,
+                          .co2e_kg = net->arc_co2[p->unit][h] * p->qty};
             if (sr__route_add_leg(rb, &leg) < 0)
                 return SR_ENOMEM;
             const char *ca = net->places[tail].country, *cb = net->places[leg.to].country;
@@ -797,6 +801,9 @@ sr_code sr_route_query(sr_query *q, const sr_route_options *o, sr_result **out)
     sr_code rc = prepare(q, o, &p);
     if (rc != SR_OK)
         return rc;
+    if (o->depart != SR_TIME_NONE || o->arrive_by != SR_TIME_NONE)
+        return sr__tt_route_query(q->net, o, p.from, p.to, q->banned_place, q->banned_crossing, out, q->errmsg,
+                                  sizeof q->errmsg);
     size_t np = q->net->n_places;
     if ((size_t)p.layers * np * NC > UINT32_MAX - 1) {
         qerr(q, "network too large for a transfer limit of %d", p.layers - 1);
