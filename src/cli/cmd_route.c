@@ -51,7 +51,7 @@ static int split_list(char *s, const char **out, int max)
 
 static void route_usage(FILE *f)
 {
-    fprintf(f, "usage: silkroute route FROM TO [--by time|cost|co2] [--pareto]\n"
+    fprintf(f, "usage: silkroute route FROM TO [--by time|cost|co2] [--pareto] [--pareto-tolerance PCT]\n"
                "         [--modes rail,road,sea,air] [--avoid-countries KZ,RU] [--avoid PLACE,...]\n"
                "         [--year N] [--cargo 20ft|40ft|t] [--quantity N] [--max-transfers N]\n"
                "         [--weights TIME_H,COST_USD,CO2E_KG] [--data DIR] [--json | --geojson]\n"
@@ -260,6 +260,13 @@ int cmd_route(int argc, char **argv)
             if (cli_parse_int(v, 0, 7 * 24 * 60, &m))
                 return cli_fail(json, SR_EARG, "--min-transfer: '%s' is not a whole number of minutes", v);
             o.min_transfer_s = (int)m * 60;
+        } else if (missing) {
+        } else if (OPT("--pareto-tolerance")) {
+            double pct;
+            if (cli_parse_double(v, 0, 1000, &pct))
+                return cli_fail(json, SR_EARG, "--pareto-tolerance: '%s' is not a percentage from 0 to 1000", v);
+            o.pareto_tolerance = pct / 100.0;
+            o.pareto = 1;
         } else if (missing) {
         } else if (OPT("--data")) {
             data = v;
