@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "csv.h"
 #include "network.h"
 #include "route.h"
 #include "timetable/search.h"
@@ -96,8 +97,8 @@ sr_code sr__tt_attach(sr_network *net)
         static const char *const bufs[] = {"agency_id,agency_name,agency_url,agency_timezone\nx,x,x,UTC\n",
                                            "stop_id\n", "route_id,route_type\n", "route_id,service_id,trip_id\n",
                                            "trip_id,arrival_time,departure_time,stop_id,stop_sequence\n",
-                                           "service_id,monday,tuesday,wednesday,thursday,friday,saturday,sunday,"
-                                           "start_date,end_date\n"};
+                                           ("service_id,monday,tuesday,wednesday,thursday,friday,saturday,sunday,"
+                                            "start_date,end_date\n")};
         size_t lens[6];
         for (int i = 0; i < 6; i++)
             lens[i] = strlen(bufs[i]);
@@ -153,6 +154,46 @@ sr_code sr__network_from_gtfs(sr_network *net, const char *dir)
         p->lon = isnan(tt->stop_lon[i]) ? 0 : tt->stop_lon[i];
     }
     net->n_places = n;
+    /* translations.txt (optional) gives English, Chinese and Russian stop
+     * names; the feed's own stop_name then stays findable as an alias. */
+    sr__name *aliases = NULL;
+    size_t n_aliases = 0, cap_aliases = 0;
+    char path[4200];
+    sr__csv c;
+    if (snprintf(path, sizeof path, "%s/translations.txt", dir) < (int)sizeof path && is_file(dir, "translations.txt") &&
+        sr__csv_open(&c, path, "translations.txt") == 0) {
+        int c_t = sr__csv_col(&c, "table_name"), c_f = sr__csv_col(&c, "field_name");
+        int c_l = sr__csv_col(&c, "language"), c_tr = sr__csv_col(&c, "translation"), c_r = sr__csv_col(&c, "record_id");
+        while (c_t >= 0 && c_f >= 0 && c_l >= 0 && c_tr >= 0 && c_r >= 0 && sr__csv_next(&c) > 0) {
+            if (strcmp(sr__csv_get(&c, c_t), "stops") || strcmp(sr__csv_get(&c, c_f), "stop_name"))
+                continue;
+            const char *lang = sr__csv_get(&c, c_l), *tr = sr__csv_get(&c, c_tr);
+            long i = sr__tt_stop_find(tt, sr__csv_get(&c, c_r));
+            if (i < 0 || !*tr)
+                continue;
+            sr_place *p = &net->places[i];
+            const char **slot = !strcmp(lang, "en") ? &p->name_en : !strncmp(lang, "zh", 2) ? &p->name_zh
+                                : !strcmp(lang, "ru") ? &p->name_ru : NULL;
+            char *d = sr__arena_strdup(&net->arena, tr);
+            if (!d || sr__grow((void **)&aliases, &cap_aliases, n_aliases + 1, sizeof *aliases) < 0) {
+                sr__csv_close(&c);
+                free(aliases);
+                goto nomem;
+            }
+            if (slot && slot == &p->name_en) {
+                /* Keep the original name as an alias. */
+                aliases[n_aliases].key = p->name_en;
+                aliases[n_aliases++].place = (uint32_t)i;
+                *slot = d;
+            } else if (slot) {
+                *slot = d;
+            } else {
+                aliases[n_aliases].key = d;
+                aliases[n_aliases++].place = (uint32_t)i;
+            }
+        }
+        sr__csv_close(&c);
+    }
     /* Defaults for CO2e and costs of services without route_freight.txt. */
     static const double co2[SR_MODE_COUNT] = {0.022, 0.08, 0.015, 0.6};
     static const double speed[SR_MODE_COUNT] = {50, 60, 25, 800};
@@ -165,9 +206,9 @@ sr_code sr__network_from_gtfs(sr_network *net, const char *dir)
     net->tonnes_per_unit[SR_UNIT_40FT] = 20;
     net->tonnes_per_unit[SR_UNIT_T] = 1;
     sr_timetable_close(tt);
-    if (sr__build_name_index(net, NULL, 0) < 0)
-        return SR_ENOMEM;
-    return SR_OK;
+    int bad = sr__build_name_index(net, aliases, n_aliases) < 0;
+    free(aliases);
+    return bad ? SR_ENOMEM : SR_OK;
 nomem:
     sr_timetable_close(tt);
     snprintf(net->errmsg, sizeof net->errmsg, "%s: out of memory", dir);
