@@ -39,11 +39,13 @@ TEST_LIBS   := $(shell pkg-config --libs $(TEST_PKGS) 2>/dev/null)
 # install` rebuilds nothing, so installed binaries find data through
 # SILKROUTE_DATA or --data, or DATADIR given at build time.
 DATADIR ?= $(CURDIR)/data
+# The web map (web/, built by `make web` with npm) served by `silkroute serve`.
+WEBDIR  ?= $(CURDIR)/web/dist
 
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 CFLAGS  ?=
 ALL_CFLAGS := -std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) $(WARN) $(SANFLAGS) -fPIC \
-              -Iinclude -Isrc/lib $(PKG_CFLAGS) -DSR_DATADIR='"$(DATADIR)"' $(CFLAGS)
+              -Iinclude -Isrc/lib $(PKG_CFLAGS) -DSR_DATADIR='"$(DATADIR)"' -DSR_WEBDIR='"$(WEBDIR)"' $(CFLAGS)
 ALL_LDFLAGS := $(SANFLAGS) $(LDFLAGS)
 
 LIB_SRC  := $(sort $(shell find src/lib -name '*.c'))
@@ -53,7 +55,13 @@ BENCH_SRC:= $(sort $(wildcard bench/bench_*.c))
 FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
 
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
-CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
+# The server's OpenAPI document is compiled in from src/server/openapi.json.
+OPENAPI_OBJ := $(BUILD)/obj/gen/openapi.o
+CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o) $(OPENAPI_OBJ)
+# The server without its command (tests start it in-process): an archive,
+# so tests that do not use it pull nothing from it.
+SRV_OBJ  := $(filter-out %/cmd_serve.o,$(filter $(BUILD)/obj/src/server/%,$(CLI_OBJ))) $(OPENAPI_OBJ)
+SRV_LIB  := $(BUILD)/libsrserver.a
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 BENCH_BIN:= $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 # Test helpers shared by several tests (tests/util_*.c) link into each test.
@@ -63,7 +71,7 @@ STATIC := $(BUILD)/libsilkroute.a
 SHARED := $(BUILD)/libsilkroute.so.0
 CLI    := $(BUILD)/silkroute
 
-.PHONY: all clean test check run bench fuzz install deps tests
+.PHONY: all clean test check run bench fuzz install deps tests web test-web
 all: $(STATIC) $(SHARED) $(CLI) $(BUILD)/silkroute.pc
 
 deps:
@@ -72,6 +80,19 @@ deps:
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/gen/openapi.c: src/server/openapi.json
+	@mkdir -p $(dir $@)
+	{ echo '/* Generated from src/server/openapi.json by make; do not edit. */'; \
+	  echo 'const char sr__openapi_json[] ='; \
+	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $<; echo ';'; } > $@
+
+$(OPENAPI_OBJ): $(BUILD)/gen/openapi.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(SRV_LIB): $(SRV_OBJ)
+	rm -f $@ && ar rcs $@ $^
 
 $(STATIC): $(LIB_OBJ)
 	@mkdir -p $(dir $@)
@@ -88,9 +109,9 @@ $(BUILD)/silkroute.pc: silkroute.pc.in Makefile
 	@mkdir -p $(dir $@)
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|0.1.0|g' $< > $@
 
-$(BUILD)/tests/%: tests/%.c $(STATIC) $(TEST_UTIL)
+$(BUILD)/tests/%: tests/%.c $(STATIC) $(TEST_UTIL) $(SRV_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Itests $(ALL_LDFLAGS) -o $@ $< $(TEST_UTIL) $(STATIC) $(TEST_LIBS) $(SRV_LIBS) $(LIB_LIBS)
+	$(CC) $(ALL_CFLAGS) -Itests $(ALL_LDFLAGS) -o $@ $< $(TEST_UTIL) $(SRV_LIB) $(STATIC) $(TEST_LIBS) $(SRV_LIBS) $(LIB_LIBS)
 
 $(BUILD)/bench/%: bench/%.c $(STATIC)
 	@mkdir -p $(dir $@)
@@ -98,14 +119,26 @@ $(BUILD)/bench/%: bench/%.c $(STATIC)
 
 tests: $(TEST_BIN) $(CLI)
 
-# The full test run: plain build, then the sanitizer build.  tests/run.sh
-# prints one summary line for both.
+# The web map: npm ci (from web/package-lock.json) and a bundle in
+# web/dist.  Skipped with a note when npm is missing: the server then
+# serves the API only.
+web:
+	@if command -v npm >/dev/null 2>&1; then \
+	  cd web && { [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ] || \
+	    npm ci --no-audit --no-fund --loglevel=error; } && npm run --silent build; \
+	else echo "make web: npm not found; the server will serve the API only"; fi
+
+# The full test run: plain build, then the sanitizer build, then the web
+# map in headless Chromium.  tests/run.sh prints one summary line for all.
 test check: deps
+	@scripts/deps-test.sh
+	@$(MAKE) --no-print-directory web
 	@$(MAKE) --no-print-directory tests
 	@$(MAKE) --no-print-directory SAN=1 tests
 	@tests/run.sh build build-san
 
 run: deps
+	@$(MAKE) --no-print-directory web
 	@$(MAKE) --no-print-directory all
 	@scripts/run-main.sh $(CLI)
 
@@ -118,8 +151,8 @@ fuzz:
 	@mkdir -p build-fuzz/fuzz
 	@for f in $(FUZZ_SRC); do n=$$(basename $$f .c); \
 	  echo "clang $$f -> build-fuzz/fuzz/$$n"; \
-	  clang -std=c17 -D_DEFAULT_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Isrc/lib $(PKG_CFLAGS) \
-	    -o build-fuzz/fuzz/$$n $$f build-fuzz/libsilkroute.a $(SRV_LIBS) $(LIB_LIBS) || exit 1; done
+	  clang -std=c17 -D_DEFAULT_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Isrc/lib -Isrc/server $(PKG_CFLAGS) \
+	    -o build-fuzz/fuzz/$$n $$f src/server/request.c build-fuzz/libsilkroute.a $(SRV_LIBS) $(LIB_LIBS) || exit 1; done
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/bin \

@@ -1,0 +1,135 @@
+/*
+ * cmd_serve.c - `silkroute serve`: load the network once, start the HTTP
+ * server (server.c) and run until SIGTERM or SIGINT, then shut down
+ * gracefully: stop accepting, let requests in flight finish, free
+ * everything.
+ *
+ * Signals are blocked before the server's threads start, so they inherit
+ * the mask and only this thread receives them, in sigwait().
+ */
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../cli/cli.h"
+#include "server.h"
+
+#ifndef SR_WEBDIR
+#define SR_WEBDIR "web/dist"
+#endif
+
+static int usage(FILE *f, int status)
+{
+    fprintf(f, "usage: silkroute serve [--port 8080] [--bind 127.0.0.1] [--data DIR] [--threads N]\n"
+               "                       [--web DIR] [--timeout S] [--max-connections N] [--quiet]\n\n"
+               "Serve the HTTP JSON API under /v1 and the web map at /.\n"
+               "  --port N             TCP port (0: any free port); default 8080\n"
+               "  --bind ADDR          numeric IPv4 or IPv6 address; default 127.0.0.1\n"
+               "  --data DIR           dataset directory; default the built-in dataset\n"
+               "  --threads N          worker threads; default the number of CPUs\n"
+               "  --web DIR            static files served at /; default %s\n"
+               "                       (or $SILKROUTE_WEB)\n"
+               "  --timeout S          close connections idle for S seconds; default 30\n"
+               "  --max-connections N  default 1024\n"
+               "  --quiet              no access log (default: one line per request on stderr)\n",
+            SR_WEBDIR);
+    return status;
+}
+
+int cmd_serve(int argc, char **argv)
+{
+    sr__server_config cfg = {.bind = "127.0.0.1", .port = 8080, .access_log = stderr};
+    const char *data = NULL;
+    const char *web = getenv("SILKROUTE_WEB");
+    int web_given = web != NULL;
+    long v;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!strcmp(a, "--help") || !strcmp(a, "-h"))
+            return usage(stdout, EXIT_OK);
+        if (!strcmp(a, "--quiet")) {
+            cfg.access_log = NULL;
+            continue;
+        }
+        if (!val) {
+            fprintf(stderr, "silkroute: error: serve: unknown option or missing value: '%s'\n", a);
+            return usage(stderr, EXIT_USAGE);
+        }
+        i++;
+        if (!strcmp(a, "--port")) {
+            if (cli_parse_int(val, 0, 65535, &v))
+                return cli_fail(0, SR_EARG, "--port: expected 0 to 65535, got '%s'", val);
+            cfg.port = (int)v;
+        } else if (!strcmp(a, "--bind")) {
+            cfg.bind = val;
+        } else if (!strcmp(a, "--data")) {
+            data = val;
+        } else if (!strcmp(a, "--web")) {
+            web = val;
+            web_given = 1;
+        } else if (!strcmp(a, "--threads")) {
+            if (cli_parse_int(val, 1, 256, &v))
+                return cli_fail(0, SR_EARG, "--threads: expected 1 to 256, got '%s'", val);
+            cfg.threads = (unsigned)v;
+        } else if (!strcmp(a, "--timeout")) {
+            if (cli_parse_int(val, 1, 3600, &v))
+                return cli_fail(0, SR_EARG, "--timeout: expected 1 to 3600 seconds, got '%s'", val);
+            cfg.timeout_s = (unsigned)v;
+        } else if (!strcmp(a, "--max-connections")) {
+            if (cli_parse_int(val, 1, 100000, &v))
+                return cli_fail(0, SR_EARG, "--max-connections: expected 1 to 100000, got '%s'", val);
+            cfg.max_connections = (unsigned)v;
+        } else {
+            fprintf(stderr, "silkroute: error: serve: unknown option '%s'\n", a);
+            return usage(stderr, EXIT_USAGE);
+        }
+    }
+    if (!web)
+        web = SR_WEBDIR;
+    FILE *probe = NULL;
+    {
+        /* Without a built web UI the API still works: say so, serve no files. */
+        char idx[4096];
+        snprintf(idx, sizeof idx, "%s/index.html", web);
+        probe = fopen(idx, "r");
+        if (probe)
+            fclose(probe);
+        else if (web_given)
+            return cli_fail(0, SR_EARG, "--web: no index.html in '%s'", web);
+        else
+            fprintf(stderr, "silkroute: warning: no web UI in '%s' (run `make web`); serving the API only\n", web);
+    }
+    cfg.web_dir = probe ? web : NULL;
+
+    int status;
+    sr_network *net = cli_open_network(data, 0, &status);
+    if (!net)
+        return status;
+
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    sr__server *srv;
+    char err[512];
+    if (sr__server_start(net, &cfg, &srv, err, sizeof err)) {
+        sr_network_close(net);
+        return cli_fail(0, SR_EIO, "%s", err);
+    }
+    int v6 = strchr(cfg.bind, ':') != NULL;
+    printf("silkroute %s: %zu places, %zu links; web map at http://%s%s%s:%d/ (API under /v1)\n", SR_VERSION,
+           sr_network_place_count(net), sr_network_link_count(net), v6 ? "[" : "", cfg.bind, v6 ? "]" : "",
+           sr__server_port(srv));
+    fflush(stdout);
+    int sig = 0;
+    sigwait(&set, &sig);
+    fprintf(stderr, "silkroute: %s received, finishing requests in flight\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    sr__server_stop(srv, 10000);
+    sr_network_close(net);
+    return EXIT_OK;
+}

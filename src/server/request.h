@@ -1,0 +1,84 @@
+/*
+ * request.h - pure parsing of HTTP requests for `silkroute serve`: the
+ * request target (path and query string) and the route options of
+ * /v1/route, from a query string or a JSON body.
+ *
+ * Nothing here touches sockets or libmicrohttpd, so the same functions are
+ * unit-tested (tests/test_server_request.c) and fuzzed
+ * (fuzz/fuzz_request.c).  Every function checks its limits and, on bad
+ * input, returns an HTTP status with a message that names the offending
+ * parameter; none of them can fail with a 5xx on any input except when
+ * memory runs out.
+ */
+#ifndef SR_SERVER_REQUEST_H
+#define SR_SERVER_REQUEST_H
+
+#include <stddef.h>
+
+#include "silkroute.h"
+
+/* Limits of one request.  The URI limit is well below libmicrohttpd's
+ * connection buffer so that our JSON 414 answers, not its HTML one. */
+#define SR__MAX_URI 8192
+#define SR__MAX_BODY 65536
+#define SR__MAX_PARAMS 32
+#define SR__ERRLEN 512
+
+typedef struct sr__param {
+    char *key, *value; /* percent-decoded, NUL-terminated UTF-8 */
+} sr__param;
+
+/* A parsed request target: "/v1/places/KZALA?q=al".  Owns its strings. */
+typedef struct sr__target {
+    char *path;
+    size_t n_params;
+    sr__param params[SR__MAX_PARAMS];
+    char *buf;
+} sr__target;
+
+/*
+ * Parse the raw request target `uri` (len bytes, not necessarily
+ * NUL-terminated).  Returns 0 and fills *t (release it with
+ * sr__target_free()), or an HTTP status (400, 414; 500 only when memory
+ * runs out) with a message in err.  Rejects bad percent escapes, bad UTF-8,
+ * NUL and control bytes, too many and repeated parameters.
+ */
+int sr__target_parse(const char *uri, size_t len, sr__target *t, char *err, size_t errlen);
+void sr__target_free(sr__target *t);
+/* The value of parameter `key`, or NULL. */
+const char *sr__target_get(const sr__target *t, const char *key);
+
+/* Strictly valid UTF-8 (no overlongs, surrogates or values past U+10FFFF). */
+int sr__utf8_valid(const char *s, size_t len);
+
+/* A route request: the options plus the storage their strings point to. */
+typedef struct sr__route_req {
+    sr_route_options opts;
+    int geojson;          /* format=geojson */
+    char *arena;
+    size_t used, cap;
+} sr__route_req;
+
+/*
+ * Fill r from query parameters or a JSON body.  Both accept exactly the
+ * parameters from, to, by, pareto, modes, avoid_countries, avoid, year,
+ * cargo, max_transfers, format; anything else is a 400 naming it.
+ * Return 0, or an HTTP status with err set ("parameter 'year': ...").
+ * r must be released with sr__route_req_free() in every case.
+ */
+int sr__route_from_params(const sr__param *p, size_t n, sr__route_req *r, char *err, size_t errlen);
+int sr__route_from_json(const char *body, size_t len, sr__route_req *r, char *err, size_t errlen);
+void sr__route_req_free(sr__route_req *r);
+
+/* Parse "rail,road" into a mode bit set; -1 and err naming `param` on a
+ * bad or empty list. */
+long sr__parse_modes(const char *s, const char *param, char *err, size_t errlen);
+/* Parse a whole decimal integer in [lo, hi]; 0 on success. */
+int sr__parse_long(const char *s, long lo, long hi, long *out);
+
+/* HTTP status for a library code: SR_EARG 400, SR_EPLACE 404,
+ * SR_ENOROUTE 422, SR_ELIMIT 400 (the query asks for too much work),
+ * others 500. */
+int sr__http_status(sr_code c);
+
+#endif

@@ -1,0 +1,780 @@
+/*
+ * server.c - the HTTP JSON API and static file server of `silkroute serve`
+ * (see server.h), on libmicrohttpd in thread-pool mode.
+ *
+ * Each request gets a small context (struct req) created by the URI-log
+ * callback, which is the one place libmicrohttpd shows the raw request
+ * target: we parse it ourselves (request.c) so that bad escapes, bad UTF-8
+ * and repeated parameters are answered with a JSON 400 naming the problem
+ * instead of being silently "fixed".  The context also carries the body of
+ * a POST (capped), the status and size for the access log, and is freed by
+ * the completion callback, which writes the log line.
+ *
+ * Endpoints (docs/API.md, src/server/openapi.json):
+ *   GET|POST /v1/route, GET /v1/places, GET /v1/places/{id},
+ *   GET /v1/network, GET /v1/health, GET /v1/openapi.json, GET /... files.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <limits.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "request.h"
+#include "server.h"
+
+/* The OpenAPI document, generated from src/server/openapi.json by make. */
+extern const char sr__openapi_json[];
+
+#define MAX_PLACES_LIMIT 100
+
+typedef struct qnode {
+    sr_query *q;
+    struct qnode *next;
+} qnode;
+
+struct sr__server {
+    struct MHD_Daemon *d;
+    const sr_network *net;
+    sr__server_config cfg;
+    char *web_root; /* realpath of cfg.web_dir, or NULL */
+    int port;
+    unsigned threads;
+    time_t started;
+    atomic_long inflight;
+    pthread_mutex_t lock; /* guards queries and access-log writes */
+    qnode *queries;
+};
+
+typedef struct req {
+    sr__server *srv;
+    char *uri;
+    size_t uri_len;
+    const char *method;
+    const char *version;
+    char *body;
+    size_t body_len;
+    int body_too_big;
+    int status;
+    size_t bytes;
+    struct timespec t0;
+} req;
+
+/* ---------------------------------------------------------------------------
+ * Per-thread query state
+ * ------------------------------------------------------------------------- */
+
+/* Each pool thread keeps the sr_query it created for the server it serves;
+ * a thread belongs to one daemon for its whole life, so the owner check only
+ * guards against a stale value in a reused thread. */
+static _Thread_local const sr__server *tl_owner;
+static _Thread_local sr_query *tl_query;
+
+static sr_query *thread_query(sr__server *s)
+{
+    if (tl_owner == s && tl_query)
+        return tl_query;
+    sr_query *q = NULL;
+    if (sr_query_create(s->net, &q) != SR_OK || !q)
+        return NULL;
+    qnode *n = malloc(sizeof *n);
+    if (!n) {
+        sr_query_destroy(q);
+        return NULL;
+    }
+    n->q = q;
+    pthread_mutex_lock(&s->lock);
+    n->next = s->queries;
+    s->queries = n;
+    pthread_mutex_unlock(&s->lock);
+    tl_owner = s;
+    tl_query = q;
+    return q;
+}
+
+/* ---------------------------------------------------------------------------
+ * A small growable string for JSON assembled from library pieces
+ * ------------------------------------------------------------------------- */
+typedef struct sbuf {
+    char *p;
+    size_t len, cap;
+    int failed;
+} sbuf;
+
+static void sb_add(sbuf *b, const char *s, size_t n)
+{
+    if (b->failed)
+        return;
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 256;
+        while (cap < b->len + n + 1)
+            cap *= 2;
+        char *p = realloc(b->p, cap);
+        if (!p) {
+            b->failed = 1;
+            return;
+        }
+        b->p = p;
+        b->cap = cap;
+    }
+    memcpy(b->p + b->len, s, n);
+    b->len += n;
+    b->p[b->len] = '\0';
+}
+
+static void sb_puts(sbuf *b, const char *s) { sb_add(b, s, strlen(s)); }
+
+/* ---------------------------------------------------------------------------
+ * Responses
+ * ------------------------------------------------------------------------- */
+
+static void add_common_headers(struct MHD_Response *r)
+{
+    MHD_add_response_header(r, "Access-Control-Allow-Origin", "*");
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+}
+
+/* Queue `body` (len bytes, taken over: released with `release`) as the
+ * answer.  allow: the Allow header of a 405, else NULL. */
+static enum MHD_Result reply(req *rq, struct MHD_Connection *con, int status, const char *ctype, char *body,
+                             size_t len, void (*release)(void *), const char *allow)
+{
+    struct MHD_Response *r;
+    if (!body) {
+        /* Only memory exhaustion gets here: a fixed answer needs none. */
+        static const char oom[] = "{\"code\":\"OutOfMemory\",\"message\":\"out of memory\"}";
+        status = 500;
+        ctype = "application/json";
+        r = MHD_create_response_from_buffer(sizeof oom - 1, (void *)oom, MHD_RESPMEM_PERSISTENT);
+        len = sizeof oom - 1;
+    } else {
+        r = MHD_create_response_from_buffer_with_free_callback(len, body, release);
+    }
+    if (!r) {
+        if (body)
+            release(body);
+        return MHD_NO;
+    }
+    MHD_add_response_header(r, "Content-Type", ctype);
+    MHD_add_response_header(r, "Cache-Control", "no-store");
+    add_common_headers(r);
+    if (allow)
+        MHD_add_response_header(r, "Allow", allow);
+    rq->status = status;
+    rq->bytes = len;
+    enum MHD_Result ret = MHD_queue_response(con, (unsigned)status, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
+static enum MHD_Result reply_json(req *rq, struct MHD_Connection *con, int status, char *json,
+                                  void (*release)(void *))
+{
+    return reply(rq, con, status, "application/json", json, json ? strlen(json) : 0, release, NULL);
+}
+
+/* An error with a library code: exactly what the CLI prints with --json. */
+static enum MHD_Result reply_sr_error(req *rq, struct MHD_Connection *con, int status, sr_code c, const char *msg)
+{
+    return reply_json(rq, con, status, sr_error_json(c, msg, 0), sr_free);
+}
+
+/* An HTTP-level error ("NotFound", "MethodNotAllowed") with optional
+ * extra members; `extra` is taken over. */
+static enum MHD_Result reply_http_error(req *rq, struct MHD_Connection *con, int status, const char *code,
+                                        const char *msg, json_t *extra, const char *allow)
+{
+    json_t *o = json_pack("{s:s,s:s}", "code", code, "message", msg);
+    if (o && extra)
+        json_object_update(o, extra);
+    json_decref(extra);
+    char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;
+    json_decref(o);
+    return reply(rq, con, status, "application/json", s, s ? strlen(s) : 0, free, allow);
+}
+
+static enum MHD_Result reply_405(req *rq, struct MHD_Connection *con, const char *allow)
+{
+    char msg[128];
+    snprintf(msg, sizeof msg, "method %s not allowed here; allowed: %s", rq->method, allow);
+    return reply_http_error(rq, con, 405, "MethodNotAllowed", msg, NULL, allow);
+}
+
+/* ---------------------------------------------------------------------------
+ * Endpoints
+ * ------------------------------------------------------------------------- */
+
+/* 400 unless every parameter of t is in the NULL-terminated list. */
+static int check_params(const sr__target *t, const char *const *allowed, char *err, size_t errlen)
+{
+    for (size_t i = 0; i < t->n_params; i++) {
+        int ok = 0;
+        for (size_t k = 0; allowed[k]; k++)
+            if (!strcmp(t->params[i].key, allowed[k]))
+                ok = 1;
+        if (!ok) {
+            snprintf(err, errlen, "unknown parameter '%.64s'", t->params[i].key);
+            return 400;
+        }
+    }
+    return 0;
+}
+
+static enum MHD_Result ep_health(req *rq, struct MHD_Connection *con, const sr__target *t)
+{
+    static const char *const none[] = {NULL};
+    char err[SR__ERRLEN];
+    if (check_params(t, none, err, sizeof err))
+        return reply_sr_error(rq, con, 400, SR_EARG, err);
+    sr__server *s = rq->srv;
+    json_t *o = json_pack("{s:s,s:s,s:I,s:I,s:I,s:I,s:I}", "status", "ok", "version", SR_VERSION, "places",
+                          (json_int_t)sr_network_place_count(s->net), "links",
+                          (json_int_t)sr_network_link_count(s->net), "crossings",
+                          (json_int_t)sr_network_crossing_count(s->net), "threads", (json_int_t)s->threads,
+                          "uptime_s", (json_int_t)(time(NULL) - s->started));
+    char *j = o ? json_dumps(o, JSON_COMPACT) : NULL;
+    json_decref(o);
+    return reply_json(rq, con, 200, j, free);
+}
+
+static enum MHD_Result ep_openapi(req *rq, struct MHD_Connection *con, const sr__target *t)
+{
+    static const char *const none[] = {NULL};
+    char err[SR__ERRLEN];
+    if (check_params(t, none, err, sizeof err))
+        return reply_sr_error(rq, con, 400, SR_EARG, err);
+    struct MHD_Response *r = MHD_create_response_from_buffer(strlen(sr__openapi_json), (void *)sr__openapi_json,
+                                                             MHD_RESPMEM_PERSISTENT);
+    if (!r)
+        return MHD_NO;
+    MHD_add_response_header(r, "Content-Type", "application/json");
+    add_common_headers(r);
+    rq->status = 200;
+    rq->bytes = strlen(sr__openapi_json);
+    enum MHD_Result ret = MHD_queue_response(con, 200, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
+static enum MHD_Result ep_route(req *rq, struct MHD_Connection *con, const sr__target *t, int post)
+{
+    sr__server *s = rq->srv;
+    char err[SR__ERRLEN] = "";
+    sr__route_req rr;
+    int st;
+    if (post) {
+        if (t->n_params) {
+            return reply_sr_error(rq, con, 400, SR_EARG,
+                                  "POST /v1/route takes its options in the JSON body, not in the query string");
+        }
+        st = sr__route_from_json(rq->body ? rq->body : "", rq->body_len, &rr, err, sizeof err);
+    } else {
+        st = sr__route_from_params(t->params, t->n_params, &rr, err, sizeof err);
+    }
+    if (st) {
+        sr__route_req_free(&rr);
+        return reply_sr_error(rq, con, st, st == 413 ? SR_ELIMIT : st >= 500 ? SR_ENOMEM : SR_EARG, err);
+    }
+    sr_query *q = thread_query(s);
+    if (!q) {
+        sr__route_req_free(&rr);
+        return reply_sr_error(rq, con, 500, SR_ENOMEM, "cannot create query state");
+    }
+    sr_result *res = NULL;
+    sr_code c = sr_route_query(q, &rr.opts, &res);
+    enum MHD_Result ret;
+    if (c != SR_OK) {
+        const char *m = sr_query_errmsg(q);
+        ret = reply_sr_error(rq, con, sr__http_status(c), c, m && *m ? m : sr_strerror(c));
+    } else if (rr.geojson) {
+        char *j = sr_result_geojson(s->net, res, 0);
+        ret = reply(rq, con, 200, "application/geo+json", j, j ? strlen(j) : 0, sr_free, NULL);
+    } else {
+        ret = reply_json(rq, con, 200, sr_result_json(s->net, res, 0), sr_free);
+    }
+    sr_result_free(res);
+    sr__route_req_free(&rr);
+    return ret;
+}
+
+static enum MHD_Result ep_places(req *rq, struct MHD_Connection *con, const sr__target *t)
+{
+    static const char *const allowed[] = {"q", "limit", NULL};
+    sr__server *s = rq->srv;
+    char err[SR__ERRLEN];
+    if (check_params(t, allowed, err, sizeof err))
+        return reply_sr_error(rq, con, 400, SR_EARG, err);
+    const char *q = sr__target_get(t, "q");
+    const char *lim = sr__target_get(t, "limit");
+    size_t count = sr_network_place_count(s->net);
+    long limit = q ? 10 : (long)count;
+    if (lim && sr__parse_long(lim, 1, q ? MAX_PLACES_LIMIT : (long)(count ? count : 1), &limit)) {
+        snprintf(err, sizeof err, "parameter 'limit': expected an integer from 1 to %ld; got '%.64s'",
+                 q ? (long)MAX_PLACES_LIMIT : (long)(count ? count : 1), lim);
+        return reply_sr_error(rq, con, 400, SR_EARG, err);
+    }
+    if (q && strlen(q) > 256)
+        return reply_sr_error(rq, con, 400, SR_EARG, "parameter 'q': longer than 256 bytes");
+    size_t *idx = malloc((size_t)(limit > 0 ? limit : 1) * sizeof *idx);
+    if (!idx)
+        return reply_json(rq, con, 500, NULL, free);
+    size_t n = 0;
+    if (q) {
+        n = sr_place_search(s->net, q, idx, (size_t)limit);
+    } else {
+        for (size_t i = 0; i < count && n < (size_t)limit; i++)
+            idx[n++] = i;
+    }
+    sbuf b = {0};
+    sb_puts(&b, "{\"code\":\"Ok\",\"places\":[");
+    for (size_t i = 0; i < n; i++) {
+        char *pj = sr_place_json(s->net, idx[i], 0);
+        if (!pj) {
+            b.failed = 1;
+            break;
+        }
+        if (i)
+            sb_puts(&b, ",");
+        sb_puts(&b, pj);
+        sr_free(pj);
+    }
+    sb_puts(&b, "]}");
+    free(idx);
+    if (b.failed) {
+        free(b.p);
+        b.p = NULL;
+    }
+    return reply_json(rq, con, 200, b.p, free);
+}
+
+static enum MHD_Result ep_place(req *rq, struct MHD_Connection *con, const sr__target *t, const char *id)
+{
+    static const char *const none[] = {NULL};
+    sr__server *s = rq->srv;
+    char err[SR__ERRLEN];
+    if (check_params(t, none, err, sizeof err))
+        return reply_sr_error(rq, con, 400, SR_EARG, err);
+    if (!*id || strlen(id) > 256)
+        return reply_sr_error(rq, con, 400, SR_EARG, "place id must be 1 to 256 bytes");
+    size_t idx;
+    if (sr_place_find(s->net, id, &idx) == SR_OK)
+        return reply_json(rq, con, 200, sr_place_json(s->net, idx, 0), sr_free);
+    /* Unknown: answer 404 with the best matches, as the CLI does. */
+    size_t sug[5];
+    size_t n = sr_place_search(s->net, id, sug, 5);
+    sbuf msg = {0};
+    char head[400];
+    snprintf(head, sizeof head, "unknown place '%.256s'", id);
+    sb_puts(&msg, head);
+    json_t *arr = json_array();
+    for (size_t i = 0; i < n; i++) {
+        const sr_place *p = sr_network_place(s->net, sug[i]);
+        if (!p)
+            continue;
+        sb_puts(&msg, i ? ", " : "; did you mean: ");
+        sb_puts(&msg, p->name_en);
+        sb_puts(&msg, " (");
+        sb_puts(&msg, p->id);
+        sb_puts(&msg, ")");
+        char *pj = sr_place_json(s->net, sug[i], 0);
+        json_t *o = pj ? json_loads(pj, 0, NULL) : NULL;
+        sr_free(pj);
+        if (o)
+            json_array_append_new(arr, o);
+    }
+    if (n)
+        sb_puts(&msg, "?");
+    json_t *extra = json_pack("{s:o}", "suggestions", arr ? arr : json_array());
+    enum MHD_Result ret = reply_http_error(rq, con, 404, sr_code_name(SR_EPLACE),
+                                           msg.failed || !msg.p ? "unknown place" : msg.p, extra, NULL);
+    free(msg.p);
+    return ret;
+}
+
+static enum MHD_Result ep_network(req *rq, struct MHD_Connection *con, const sr__target *t)
+{
+    static const char *const allowed[] = {"modes", "year", NULL};
+    sr__server *s = rq->srv;
+    char err[SR__ERRLEN];
+    if (check_params(t, allowed, err, sizeof err))
+        return reply_sr_error(rq, con, 400, SR_EARG, err);
+    unsigned modes = SR_MODES_ALL;
+    long year = 0;
+    const char *m = sr__target_get(t, "modes"), *y = sr__target_get(t, "year");
+    if (m) {
+        long bits = sr__parse_modes(m, "modes", err, sizeof err);
+        if (bits < 0)
+            return reply_sr_error(rq, con, 400, SR_EARG, err);
+        modes = (unsigned)bits;
+    }
+    if (y && (sr__parse_long(y, -1, 2200, &year) || (year > 0 && year < 1900))) {
+        snprintf(err, sizeof err,
+                 "parameter 'year': expected -1 (all, planned too), 0 (open only) or a year from 1900 to 2200; got '%.64s'",
+                 y);
+        return reply_sr_error(rq, con, 400, SR_EARG, err);
+    }
+    char *j = sr_network_geojson(s->net, modes, (int)year, 0);
+    return reply(rq, con, 200, "application/geo+json", j, j ? strlen(j) : 0, sr_free, NULL);
+}
+
+static const char *content_type(const char *path)
+{
+    static const struct {
+        const char *ext, *type;
+    } types[] = {
+        {".html", "text/html; charset=utf-8"},  {".js", "text/javascript; charset=utf-8"},
+        {".mjs", "text/javascript; charset=utf-8"}, {".css", "text/css; charset=utf-8"},
+        {".json", "application/json"},          {".geojson", "application/geo+json"},
+        {".svg", "image/svg+xml"},              {".png", "image/png"},
+        {".jpg", "image/jpeg"},                 {".ico", "image/x-icon"},
+        {".woff2", "font/woff2"},               {".txt", "text/plain; charset=utf-8"},
+        {".map", "application/json"},           {".webp", "image/webp"},
+    };
+    const char *dot = strrchr(path, '.');
+    const char *slash = strrchr(path, '/');
+    if (dot && (!slash || dot > slash))
+        for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
+            if (!strcmp(dot, types[i].ext))
+                return types[i].type;
+    return "application/octet-stream";
+}
+
+static enum MHD_Result not_found(req *rq, struct MHD_Connection *con, const char *path)
+{
+    char msg[400];
+    snprintf(msg, sizeof msg, "no such resource: %.256s", path);
+    return reply_http_error(rq, con, 404, "NotFound", msg, NULL, NULL);
+}
+
+static enum MHD_Result ep_static(req *rq, struct MHD_Connection *con, const char *path)
+{
+    sr__server *s = rq->srv;
+    if (!s->web_root)
+        return not_found(rq, con, path);
+    /* Refuse what could leave the web root or reach hidden files: any
+     * segment starting with '.', backslashes, and (as a second wall) any
+     * resolved path outside the root. */
+    if (strstr(path, "/.") || strchr(path, '\\') || strstr(path, "//")) {
+        char msg[400];
+        snprintf(msg, sizeof msg, "path not allowed: %.256s", path);
+        return reply_http_error(rq, con, 400, "BadPath", msg, NULL, NULL);
+    }
+    char full[PATH_MAX], real[PATH_MAX];
+    size_t pl = strlen(path);
+    int n = snprintf(full, sizeof full, "%s%s%s", s->web_root, path, path[pl - 1] == '/' ? "index.html" : "");
+    if (n < 0 || (size_t)n >= sizeof full)
+        return not_found(rq, con, path);
+    size_t rl = strlen(s->web_root);
+    if (!realpath(full, real) || strncmp(real, s->web_root, rl) || real[rl] != '/')
+        return not_found(rq, con, path);
+    int fd = open(real, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0)
+        return not_found(rq, con, path);
+    if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+        close(fd);
+        return not_found(rq, con, path);
+    }
+    struct MHD_Response *r = MHD_create_response_from_fd((uint64_t)st.st_size, fd);
+    if (!r) {
+        close(fd);
+        return MHD_NO;
+    }
+    MHD_add_response_header(r, "Content-Type", content_type(real));
+    /* The bundle's file names are stable, so let browsers revalidate. */
+    MHD_add_response_header(r, "Cache-Control", "no-cache");
+    add_common_headers(r);
+    rq->status = 200;
+    rq->bytes = (size_t)st.st_size;
+    enum MHD_Result ret = MHD_queue_response(con, 200, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
+static enum MHD_Result dispatch(req *rq, struct MHD_Connection *con)
+{
+    char err[SR__ERRLEN];
+    sr__target t;
+    const char *m = rq->method;
+    int get = !strcmp(m, MHD_HTTP_METHOD_GET) || !strcmp(m, MHD_HTTP_METHOD_HEAD);
+    int post = !strcmp(m, MHD_HTTP_METHOD_POST);
+    if (rq->body_too_big) {
+        snprintf(err, sizeof err, "request body larger than %d bytes", SR__MAX_BODY);
+        return reply_sr_error(rq, con, 413, SR_ELIMIT, err);
+    }
+    int st = sr__target_parse(rq->uri ? rq->uri : "", rq->uri_len, &t, err, sizeof err);
+    if (st) {
+        sr__target_free(&t);
+        return reply_sr_error(rq, con, st, st == 414 ? SR_ELIMIT : st >= 500 ? SR_ENOMEM : SR_EARG, err);
+    }
+    enum MHD_Result ret;
+    const char *p = t.path;
+    if (!strcmp(m, MHD_HTTP_METHOD_OPTIONS)) {
+        /* CORS preflight: any origin may call the API. */
+        struct MHD_Response *r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+        if (!r) {
+            sr__target_free(&t);
+            return MHD_NO;
+        }
+        add_common_headers(r);
+        MHD_add_response_header(r, "Access-Control-Allow-Methods", "GET, HEAD, POST, OPTIONS");
+        MHD_add_response_header(r, "Access-Control-Allow-Headers", "Content-Type");
+        MHD_add_response_header(r, "Access-Control-Max-Age", "86400");
+        MHD_add_response_header(r, "Allow", "GET, HEAD, POST, OPTIONS");
+        rq->status = 204;
+        ret = MHD_queue_response(con, 204, r);
+        MHD_destroy_response(r);
+    } else if (!strcmp(p, "/v1/route")) {
+        ret = get || post ? ep_route(rq, con, &t, post) : reply_405(rq, con, "GET, HEAD, POST, OPTIONS");
+    } else if (!strcmp(p, "/v1/places")) {
+        ret = get ? ep_places(rq, con, &t) : reply_405(rq, con, "GET, HEAD, OPTIONS");
+    } else if (!strncmp(p, "/v1/places/", 11)) {
+        ret = get ? ep_place(rq, con, &t, p + 11) : reply_405(rq, con, "GET, HEAD, OPTIONS");
+    } else if (!strcmp(p, "/v1/network")) {
+        ret = get ? ep_network(rq, con, &t) : reply_405(rq, con, "GET, HEAD, OPTIONS");
+    } else if (!strcmp(p, "/v1/health")) {
+        ret = get ? ep_health(rq, con, &t) : reply_405(rq, con, "GET, HEAD, OPTIONS");
+    } else if (!strcmp(p, "/v1/openapi.json")) {
+        ret = get ? ep_openapi(rq, con, &t) : reply_405(rq, con, "GET, HEAD, OPTIONS");
+    } else if (!strncmp(p, "/v1/", 4) || !strcmp(p, "/v1")) {
+        ret = not_found(rq, con, p);
+    } else {
+        ret = get ? ep_static(rq, con, p) : reply_405(rq, con, "GET, HEAD, OPTIONS");
+    }
+    sr__target_free(&t);
+    return ret;
+}
+
+/* ---------------------------------------------------------------------------
+ * libmicrohttpd callbacks
+ * ------------------------------------------------------------------------- */
+
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *con)
+{
+    sr__server *s = cls;
+    req *rq = calloc(1, sizeof *rq);
+    if (!rq)
+        return NULL;
+    rq->srv = s;
+    clock_gettime(CLOCK_MONOTONIC, &rq->t0);
+    /* libmicrohttpd's read buffer bounds the URI; keep one byte more than
+     * our limit so that the parser can say 414. */
+    size_t n = strnlen(uri, SR__MAX_URI + 1);
+    rq->uri = malloc(n + 1);
+    if (rq->uri) {
+        memcpy(rq->uri, uri, n);
+        rq->uri[n] = '\0';
+        rq->uri_len = n;
+    }
+    atomic_fetch_add(&s->inflight, 1);
+    return rq;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const char *url, const char *method,
+                                  const char *version, const char *upload_data, size_t *upload_size, void **req_cls)
+{
+    sr__server *s = cls;
+    req *rq = *req_cls;
+    if (!rq || !rq->uri)
+        return MHD_NO; /* out of memory: drop the connection */
+    if (!rq->method) {
+        rq->method = method;
+        rq->version = version;
+        /* Refuse an announced oversized body before reading any of it. */
+        const char *cl = MHD_lookup_connection_value(con, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+        if (cl && strtoull(cl, NULL, 10) > SR__MAX_BODY) {
+            rq->body_too_big = 1;
+            return dispatch(rq, con);
+        }
+        return MHD_YES;
+    }
+    if (*upload_size) {
+        if (!rq->body_too_big) {
+            if (rq->body_len + *upload_size > SR__MAX_BODY) {
+                rq->body_too_big = 1;
+                free(rq->body);
+                rq->body = NULL;
+                rq->body_len = 0;
+            } else {
+                char *b = realloc(rq->body, rq->body_len + *upload_size + 1);
+                if (!b)
+                    return MHD_NO;
+                memcpy(b + rq->body_len, upload_data, *upload_size);
+                rq->body = b;
+                rq->body_len += *upload_size;
+                b[rq->body_len] = '\0';
+            }
+        }
+        *upload_size = 0;
+        if (rq->body_too_big)
+            return dispatch(rq, con);
+        return MHD_YES;
+    }
+    if (rq->status)
+        return MHD_YES; /* already answered (413 mid-upload) */
+    (void)s;
+    (void)url;
+    return dispatch(rq, con);
+}
+
+/* Copy s into out (size outsz) with control and non-ASCII bytes as \xHH,
+ * so that a hostile URI cannot forge log lines. */
+static void log_escape(const char *s, char *out, size_t outsz)
+{
+    size_t o = 0;
+    for (; s && *s && o + 5 < outsz; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c < 0x20 || c >= 0x7F || c == '"' || c == '\\')
+            o += (size_t)snprintf(out + o, outsz - o, "\\x%02X", c);
+        else
+            out[o++] = (char)c;
+    }
+    out[o] = '\0';
+}
+
+static void on_completed(void *cls, struct MHD_Connection *con, void **req_cls, enum MHD_RequestTerminationCode toe)
+{
+    sr__server *s = cls;
+    req *rq = *req_cls;
+    if (!rq)
+        return;
+    *req_cls = NULL;
+    if (s->cfg.access_log) {
+        char host[INET6_ADDRSTRLEN + 1] = "-";
+        const union MHD_ConnectionInfo *ci = MHD_get_connection_info(con, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+        if (ci && ci->client_addr) {
+            socklen_t len = ci->client_addr->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+                                                                   : sizeof(struct sockaddr_in);
+            if (getnameinfo(ci->client_addr, len, host, sizeof host, NULL, 0, NI_NUMERICHOST))
+                strcpy(host, "-");
+        }
+        struct timespec t1;
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        double ms = (double)(t1.tv_sec - rq->t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - rq->t0.tv_nsec) / 1e6;
+        char uri[600], when[32];
+        log_escape(rq->uri, uri, sizeof uri);
+        time_t now = time(NULL);
+        struct tm tm;
+        gmtime_r(&now, &tm);
+        strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        /* One fprintf per line under the lock: lines never interleave. */
+        pthread_mutex_lock(&s->lock);
+        fprintf(s->cfg.access_log, "%s %s \"%s %s %s\" %d %zu %.3fms%s\n", when, host,
+                rq->method ? rq->method : "-", uri, rq->version ? rq->version : "-", rq->status, rq->bytes, ms,
+                toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted");
+        fflush(s->cfg.access_log);
+        pthread_mutex_unlock(&s->lock);
+    }
+    free(rq->uri);
+    free(rq->body);
+    free(rq);
+    atomic_fetch_sub(&s->inflight, 1);
+}
+
+/* ---------------------------------------------------------------------------
+ * Start and stop
+ * ------------------------------------------------------------------------- */
+
+int sr__server_start(const sr_network *net, const sr__server_config *cfg, sr__server **out, char *err,
+                     size_t errlen)
+{
+    *out = NULL;
+    sr__server *s = calloc(1, sizeof *s);
+    if (!s) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    s->net = net;
+    s->cfg = *cfg;
+    s->started = time(NULL);
+    atomic_init(&s->inflight, 0);
+    pthread_mutex_init(&s->lock, NULL);
+    if (cfg->web_dir) {
+        char real[PATH_MAX];
+        if (!realpath(cfg->web_dir, real)) {
+            snprintf(err, errlen, "web directory '%s': %s", cfg->web_dir, strerror(errno));
+            sr__server_stop(s, 0);
+            return -1;
+        }
+        s->web_root = strdup(real);
+    }
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    s->threads = cfg->threads ? cfg->threads : (unsigned)(ncpu > 0 ? ncpu : 1);
+
+    struct sockaddr_storage ss;
+    memset(&ss, 0, sizeof ss);
+    const char *bind = cfg->bind ? cfg->bind : "127.0.0.1";
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ITC;
+    struct sockaddr_in *a4 = (struct sockaddr_in *)&ss;
+    struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&ss;
+    if (inet_pton(AF_INET, bind, &a4->sin_addr) == 1) {
+        a4->sin_family = AF_INET;
+        a4->sin_port = htons((uint16_t)cfg->port);
+    } else if (inet_pton(AF_INET6, bind, &a6->sin6_addr) == 1) {
+        a6->sin6_family = AF_INET6;
+        a6->sin6_port = htons((uint16_t)cfg->port);
+        flags |= MHD_USE_IPv6;
+    } else {
+        snprintf(err, errlen, "--bind: '%s' is not a numeric IPv4 or IPv6 address", bind);
+        sr__server_stop(s, 0);
+        return -1;
+    }
+    s->d = MHD_start_daemon(flags, (uint16_t)cfg->port, NULL, NULL, on_request, s,
+                            MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+                            MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)s->threads,
+                            MHD_OPTION_CONNECTION_LIMIT, (unsigned int)(cfg->max_connections ? cfg->max_connections : 1024),
+                            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)(cfg->timeout_s ? cfg->timeout_s : 30),
+                            /* Room for our URI limit plus headers; larger
+                             * requests get libmicrohttpd's own 414/431. */
+                            MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(48 * 1024),
+                            MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
+                            MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+                            MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned int)1,
+                            MHD_OPTION_END);
+    if (!s->d) {
+        snprintf(err, errlen, "cannot listen on %s port %d: %s", bind, cfg->port,
+                 errno ? strerror(errno) : "libmicrohttpd failed to start");
+        sr__server_stop(s, 0);
+        return -1;
+    }
+    const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
+    s->port = di ? di->port : cfg->port;
+    *out = s;
+    return 0;
+}
+
+int sr__server_port(const sr__server *s) { return s->port; }
+
+void sr__server_stop(sr__server *s, int grace_ms)
+{
+    if (!s)
+        return;
+    if (s->d) {
+        MHD_socket ls = MHD_quiesce_daemon(s->d);
+        if (ls != MHD_INVALID_SOCKET)
+            close(ls);
+        /* Let requests already being handled finish and be sent. */
+        for (int waited = 0; waited < grace_ms && atomic_load(&s->inflight) > 0; waited += 10)
+            nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
+        MHD_stop_daemon(s->d);
+    }
+    for (qnode *n = s->queries, *next; n; n = next) {
+        next = n->next;
+        sr_query_destroy(n->q);
+        free(n);
+    }
+    pthread_mutex_destroy(&s->lock);
+    free(s->web_root);
+    free(s);
+}

@@ -1,0 +1,43 @@
+/*
+ * server.h - the HTTP server of `silkroute serve`: a libmicrohttpd daemon
+ * in thread-pool mode over one shared, read-only sr_network.
+ *
+ * The server is a library-free layer of its own (no main(), no signals) so
+ * that tests can start one on an ephemeral loopback port, talk to it over
+ * real sockets and stop it (tests/test_server_http.c).  cmd_serve.c adds
+ * the command line, signals and graceful shutdown.
+ *
+ * Threads: every pool thread lazily creates its own sr_query on first use;
+ * the server keeps a list of them and destroys them after the daemon has
+ * stopped, so no query outlives its network.
+ */
+#ifndef SR_SERVER_H
+#define SR_SERVER_H
+
+#include <stdio.h>
+
+#include "silkroute.h"
+
+typedef struct sr__server_config {
+    const char *bind;          /* numeric IPv4 or IPv6 address; default 127.0.0.1 */
+    int port;                  /* 0: an ephemeral port (see sr__server_port) */
+    unsigned threads;          /* pool size; 0: number of CPUs */
+    const char *web_dir;       /* static files served at /; NULL: none */
+    unsigned max_connections;  /* default 1024 */
+    unsigned timeout_s;        /* idle time before a connection is closed; default 30 */
+    FILE *access_log;          /* one line per request; NULL: none */
+} sr__server_config;
+
+typedef struct sr__server sr__server;
+
+/* Start serving `net` (which must outlive the server).  Returns 0 and the
+ * server in *out, or -1 with a message in err. */
+int sr__server_start(const sr_network *net, const sr__server_config *cfg, sr__server **out, char *err,
+                     size_t errlen);
+/* The TCP port the server listens on. */
+int sr__server_port(const sr__server *s);
+/* Stop accepting connections, wait up to grace_ms for requests in flight
+ * to finish, then stop the threads and free everything. */
+void sr__server_stop(sr__server *s, int grace_ms);
+
+#endif

@@ -1,0 +1,59 @@
+// i18n.js - the labels of the web map in English, Chinese and Russian, and
+// the choice of a place's name in the current language.
+export const LABELS = {
+  en: {
+    subtitle: 'China – Central Asia – Europe freight routes', from: 'From', to: 'To',
+    clickHint: 'Or click two places on the map.', objective: 'Objective', time: 'fastest', cost: 'cheapest',
+    co2: 'lowest CO2e', pareto: 'all trade-offs (Pareto)', modes: 'Modes', rail: 'rail', road: 'road', sea: 'sea',
+    air: 'air', avoidCountries: 'Avoid countries', year: 'Year', cargo: 'Cargo unit', tonnes: 'tonnes',
+    quantity: 'Quantity', go: 'Find route', options: 'Options: time against cost (colour: CO2e)',
+    timeline: 'Timeline (days)', legs: 'Legs', transfers: 'Transfers', crossings: 'Border crossings',
+    days: 'days', usd: 'USD', tco2e: 't CO2e', km: 'km', h: 'h', none: 'none', searching: 'Searching…',
+    routeOf: (i, n) => `option ${i} of ${n}`, gauge_change: 'gauge change', mode_change: 'mode change',
+    dwell: 'dwell', planned: 'planned', legend: 'Legend', borderCrossing: 'border crossing',
+    gaugeChange: 'gauge change', needBoth: 'Choose an origin and a destination.', costAxis: 'cost (USD)',
+    timeAxis: 'time (days)', loadingMap: 'Loading the map…', noSuggestions: 'no match',
+  },
+  zh: {
+    subtitle: '中国—中亚—欧洲货运路线', from: '起点', to: '终点', clickHint: '或在地图上点击两个地点。',
+    objective: '目标', time: '最快', cost: '最便宜', co2: '最低碳排放', pareto: '所有权衡方案（帕累托）', modes: '运输方式',
+    rail: '铁路', road: '公路', sea: '海运', air: '航空', avoidCountries: '避开国家', year: '年份', cargo: '货物单位',
+    tonnes: '吨', quantity: '数量', go: '查询路线', options: '方案：时间与成本（颜色：二氧化碳当量）',
+    timeline: '时间线（天）', legs: '路段', transfers: '换装', crossings: '过境口岸', days: '天', usd: '美元',
+    tco2e: '吨二氧化碳当量', km: '公里', h: '小时', none: '无', searching: '正在查询…',
+    routeOf: (i, n) => `方案 ${i} / ${n}`, gauge_change: '换轨', mode_change: '换装（运输方式）', dwell: '停留',
+    planned: '规划中', legend: '图例', borderCrossing: '过境口岸', gaugeChange: '换轨站',
+    needBoth: '请选择起点和终点。', costAxis: '成本（美元）', timeAxis: '时间（天）', loadingMap: '正在加载地图…',
+    noSuggestions: '无匹配',
+  },
+  ru: {
+    subtitle: 'Грузовые маршруты Китай – Центральная Азия – Европа', from: 'Откуда', to: 'Куда',
+    clickHint: 'Или щёлкните два пункта на карте.', objective: 'Критерий', time: 'быстрее всего', cost: 'дешевле всего',
+    co2: 'меньше всего CO2e', pareto: 'все компромиссы (Парето)', modes: 'Виды транспорта', rail: 'ж/д',
+    road: 'авто', sea: 'море', air: 'авиа', avoidCountries: 'Избегать стран', year: 'Год', cargo: 'Единица груза',
+    tonnes: 'тонны', quantity: 'Количество', go: 'Найти маршрут', options: 'Варианты: время и стоимость (цвет: CO2e)',
+    timeline: 'График (дни)', legs: 'Участки', transfers: 'Перевалки', crossings: 'Погранпереходы', days: 'дн.',
+    usd: 'долл.', tco2e: 't CO2e', km: 'км', h: 'ч', none: 'нет', searching: 'Поиск…',
+    routeOf: (i, n) => `вариант ${i} из ${n}`, gauge_change: 'смена колеи', mode_change: 'смена вида транспорта',
+    dwell: 'простой', planned: 'в проекте', legend: 'Легенда', borderCrossing: 'погранпереход',
+    gaugeChange: 'смена колеи', needBoth: 'Выберите пункт отправления и назначения.', costAxis: 'стоимость (USD)',
+    timeAxis: 'время (дни)', loadingMap: 'Загрузка карты…', noSuggestions: 'нет совпадений',
+  },
+};
+
+let lang = 'en';
+export const getLang = () => lang;
+export const setLang = (l) => { lang = LABELS[l] ? l : 'en'; };
+export function t(key, ...args) {
+  const v = LABELS[lang][key] ?? LABELS.en[key] ?? key;
+  return typeof v === 'function' ? v(...args) : v;
+}
+// A place object from the API ({name, name_zh, name_ru}) in the current
+// language, falling back to English where a translation is missing.
+export function placeName(p) {
+  if (!p) return '';
+  const en = p.name ?? p.name_en ?? p.id;
+  if (lang === 'zh' && p.name_zh) return p.name_zh;
+  if (lang === 'ru' && p.name_ru) return p.name_ru;
+  return en;
+}

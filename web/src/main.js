@@ -1,0 +1,371 @@
+// main.js - the silkroute web map.  Talks only to the server it came from
+// (/v1/...), draws on Leaflet with a Natural Earth basemap bundled at build
+// time (no tiles, no CDN), and renders the route, its Pareto options and a
+// timeline as plain SVG.
+import 'leaflet/dist/leaflet.css';
+import './style.css';
+import L from 'leaflet';
+import { feature } from 'topojson-client';
+import { t, setLang, getLang, placeName } from './i18n.js';
+
+export const MODE_COLORS = { rail: '#c0392b', road: '#e67e22', sea: '#2471a3', air: '#7d3c98' };
+const $ = (id) => document.getElementById(id);
+const state = {
+  places: new Map(),          // id -> place object
+  chosen: { from: null, to: null },
+  routes: [],
+  sel: 0,
+  clickNext: 'from',
+};
+
+async function api(path, opts) {
+  const r = await fetch(path, opts);
+  let body = null;
+  try { body = await r.json(); } catch { body = { code: 'BadResponse', message: `HTTP ${r.status}` }; }
+  return { status: r.status, body };
+}
+
+// ---------------------------------------------------------------- the map
+const map = L.map('map', { zoomSnap: 0.25, worldCopyJump: true, attributionControl: true }).setView([44, 72], 4);
+map.attributionControl.setPrefix('Natural Earth · silkroute');
+const linkLayer = L.layerGroup().addTo(map);
+const markLayer = L.layerGroup().addTo(map);
+const placeLayer = L.layerGroup().addTo(map);
+const routeLayer = L.layerGroup().addTo(map);
+
+async function loadBasemap() {
+  const topo = await (await fetch('countries.json')).json();
+  const countries = feature(topo, topo.objects.countries);
+  L.geoJSON(countries, {
+    interactive: false,
+    style: { color: '#a9a191', weight: 0.7, fillColor: '#f4f1e8', fillOpacity: 1 },
+  }).addTo(map).bringToBack();
+}
+
+function placeFromFeature(f) {
+  const p = f.properties || {};
+  const [lon, lat] = f.geometry.coordinates;
+  return { ...p, name: p.name ?? p.name_en ?? p.id, lat, lon };
+}
+
+async function loadNetwork() {
+  const [net, all] = await Promise.all([api('/v1/network?year=-1'), api('/v1/places')]);
+  if (all.status === 200) for (const p of all.body.places) state.places.set(p.id, p);
+  if (net.status !== 200) return;
+  const rail = new Map(); // place id -> set of gauges meeting there
+  for (const f of net.body.features) {
+    if (f.geometry?.type === 'Point') {
+      const p = placeFromFeature(f);
+      if (p.id && !state.places.has(p.id)) state.places.set(p.id, p);
+    }
+  }
+  for (const f of net.body.features) {
+    const g = f.geometry;
+    if (!g || (g.type !== 'LineString' && g.type !== 'MultiLineString')) continue;
+    const p = f.properties || {};
+    const planned = p.status === 'planned';
+    L.geoJSON(f, {
+      style: {
+        color: MODE_COLORS[p.mode] || '#555', weight: p.mode === 'sea' || p.mode === 'air' ? 2 : 3,
+        opacity: planned ? 0.8 : 0.75, dashArray: planned || p.mode === 'sea' ? (planned ? '6 6' : '2 5') : null,
+        className: `net-link mode-${p.mode}${planned ? ' planned' : ''}`,
+      },
+    }).bindTooltip(() => `${p.name || p.id || ''} · ${t(p.mode)}${p.gauge_mm ? ` ${p.gauge_mm} mm` : ''}${planned ? ` · ${t('planned')} ${p.open_year || ''}` : ''}`)
+      .addTo(linkLayer);
+    if (p.mode === 'rail' && p.gauge_mm) {
+      for (const end of [p.from, p.to]) {
+        const id = typeof end === 'object' ? end?.id : end;
+        if (!id) continue;
+        if (!rail.has(id)) rail.set(id, new Set());
+        rail.get(id).add(p.gauge_mm);
+      }
+    }
+    if (p.crossing) {
+      const cs = g.type === 'LineString' ? g.coordinates : g.coordinates[0];
+      const mid = cs[Math.floor(cs.length / 2)];
+      const a = cs[0], b = cs[cs.length - 1];
+      const at = cs.length === 2 ? [(a[1] + b[1]) / 2, (a[0] + b[0]) / 2] : [mid[1], mid[0]];
+      L.marker(at, { icon: L.divIcon({ className: 'mk-border', html: '', iconSize: [11, 11] }) })
+        .bindTooltip(() => `${t('borderCrossing')}: ${p.crossing_name || p.crossing}`).addTo(markLayer);
+    }
+  }
+  for (const [id, gauges] of rail) {
+    const p = state.places.get(id);
+    if (p && gauges.size > 1)
+      L.marker([p.lat, p.lon], { icon: L.divIcon({ className: 'mk-gauge', html: '⇄', iconSize: [18, 18] }) })
+        .bindTooltip(() => `${t('gaugeChange')}: ${placeName(p)}`).addTo(markLayer);
+  }
+  for (const p of state.places.values()) {
+    const border = p.kind === 'border_crossing';
+    L.circleMarker([p.lat, p.lon], {
+      radius: border ? 4 : 5, color: '#333', weight: 1, fillColor: border ? '#f1c40f' : '#fff', fillOpacity: 1,
+      className: `place place-${p.id}`,
+    }).bindTooltip(() => `${placeName(p)} (${p.id})`).on('click', () => clickPlace(p)).addTo(placeLayer);
+  }
+}
+
+function addLegend() {
+  const legend = L.control({ position: 'bottomright' });
+  legend.onAdd = () => {
+    const d = L.DomUtil.create('div', 'legend');
+    d.id = 'legend';
+    return d;
+  };
+  legend.addTo(map);
+  renderLegend();
+}
+function renderLegend() {
+  const d = $('legend');
+  if (!d) return;
+  d.innerHTML = `<b>${t('legend')}</b>` +
+    ['rail', 'road', 'sea', 'air'].map((m) => `<div><i style="background:${MODE_COLORS[m]}"></i>${t(m)}</div>`).join('') +
+    `<div><i class="dash"></i>${t('planned')}</div><div><span class="mk-border"></span> ${t('borderCrossing')}</div>` +
+    `<div><span class="mk-gauge">⇄</span> ${t('gaugeChange')}</div>`;
+}
+
+function clickPlace(p) {
+  const which = !state.chosen.from ? 'from' : !state.chosen.to ? 'to' : state.clickNext;
+  choose(which, p);
+  state.clickNext = which === 'from' ? 'to' : 'from';
+  if (state.chosen.from && state.chosen.to) runQuery();
+}
+
+// ---------------------------------------------------------------- search
+function choose(which, p) {
+  state.chosen[which] = p;
+  $(which).value = placeName(p);
+  $(`${which}-suggest`).innerHTML = '';
+}
+
+function setupSearch(which) {
+  const input = $(which), list = $(`${which}-suggest`);
+  let timer = null, seq = 0;
+  input.addEventListener('input', () => {
+    state.chosen[which] = null;
+    clearTimeout(timer);
+    const q = input.value.trim();
+    if (!q) { list.innerHTML = ''; return; }
+    timer = setTimeout(async () => {
+      const my = ++seq;
+      const r = await api(`/v1/places?q=${encodeURIComponent(q)}&limit=8`);
+      if (my !== seq) return;
+      list.innerHTML = '';
+      const places = r.status === 200 ? r.body.places : [];
+      if (!places.length) { list.innerHTML = `<li class="empty">${t('noSuggestions')}</li>`; return; }
+      for (const p of places) {
+        const li = document.createElement('li');
+        li.innerHTML = `<b></b> <small></small>`;
+        li.querySelector('b').textContent = placeName(p);
+        li.querySelector('small').textContent = `${p.id} · ${p.country || ''}`;
+        li.dataset.id = p.id;
+        li.addEventListener('mousedown', (e) => { e.preventDefault(); choose(which, p); });
+        list.appendChild(li);
+      }
+    }, 120);
+  });
+  input.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' && list.firstElementChild?.dataset.id) {
+      e.preventDefault();
+      list.firstElementChild.dispatchEvent(new MouseEvent('mousedown'));
+    }
+  });
+  input.addEventListener('blur', () => setTimeout(() => { list.innerHTML = ''; }, 150));
+}
+
+// ---------------------------------------------------------------- query
+function buildQuery() {
+  const q = new URLSearchParams();
+  const from = state.chosen.from?.id || $('from').value.trim();
+  const to = state.chosen.to?.id || $('to').value.trim();
+  q.set('from', from);
+  q.set('to', to);
+  q.set('by', $('by').value);
+  if ($('pareto').checked) q.set('pareto', 'true');
+  const modes = [...document.querySelectorAll('input[name=mode]:checked')].map((e) => e.value);
+  if (modes.length && modes.length < 4) q.set('modes', modes.join(','));
+  const avoid = $('avoid').value.split(/[\s,;]+/).map((s) => s.trim().toUpperCase()).filter(Boolean);
+  if (avoid.length) q.set('avoid_countries', avoid.join(','));
+  if ($('year').value) q.set('year', $('year').value);
+  const qty = Number($('qty').value) || 1;
+  q.set('cargo', qty === 1 ? $('cargo').value : `${qty}${$('cargo').value === 't' ? '' : 'x'}${$('cargo').value}`);
+  return { from, to, q };
+}
+
+async function runQuery() {
+  const { from, to, q } = buildQuery();
+  const status = $('status');
+  if (!from || !to) { status.textContent = t('needBoth'); status.className = 'error'; return; }
+  status.textContent = t('searching');
+  status.className = '';
+  const r = await api(`/v1/route?${q}`);
+  if (r.status !== 200) {
+    status.textContent = `${r.body.code}: ${r.body.message}`;
+    status.className = 'error';
+    $('result').hidden = true;
+    routeLayer.clearLayers();
+    document.body.dataset.routes = '0';
+    return;
+  }
+  status.textContent = '';
+  state.routes = r.body.routes;
+  state.sel = 0;
+  renderResult(true);
+}
+
+// ---------------------------------------------------------------- result
+const fmt = (x, d = 0) => Number(x).toLocaleString(getLang() === 'zh' ? 'zh-CN' : getLang() === 'ru' ? 'ru-RU' : 'en-US',
+  { maximumFractionDigits: d, minimumFractionDigits: d });
+const days = (h) => fmt(h / 24, 1);
+
+function renderResult(fit) {
+  const routes = state.routes;
+  if (!routes.length) return;
+  const r = routes[state.sel];
+  $('result').hidden = false;
+  document.body.dataset.routes = String(routes.length);
+  document.body.dataset.selected = String(state.sel);
+  $('totals').innerHTML = `${routes.length > 1 ? `<div class="which">${t('routeOf', state.sel + 1, routes.length)}</div>` : ''}
+    <div class="tot"><b>${days(r.duration_h)}</b><span>${t('days')}</span></div>
+    <div class="tot"><b>${fmt(r.cost_usd)}</b><span>${t('usd')}</span></div>
+    <div class="tot"><b>${fmt(r.co2e_kg / 1000, 2)}</b><span>${t('tco2e')}</span></div>
+    <div class="tot"><b>${fmt(r.distance_km)}</b><span>${t('km')}</span></div>`;
+  const legs = $('legs');
+  legs.innerHTML = '';
+  for (const g of r.legs) {
+    const li = document.createElement('li');
+    li.className = 'leg';
+    li.innerHTML = `<i style="background:${MODE_COLORS[g.mode]}"></i><span class="lname"></span>
+      <small>${t(g.mode)}${g.gauge_mm ? ` ${g.gauge_mm} mm` : ''} · ${fmt(g.distance_km)} ${t('km')} · ${fmt(g.duration_h, 1)} ${t('h')} · ${fmt(g.cost_usd)} ${t('usd')}</small>`;
+    li.querySelector('.lname').textContent = `${placeName(g.from)} → ${placeName(g.to)}`;
+    legs.appendChild(li);
+  }
+  const list = (el, items, text) => {
+    el.innerHTML = '';
+    if (!items.length) { el.innerHTML = `<li class="empty">${t('none')}</li>`; return; }
+    for (const x of items) { const li = document.createElement('li'); li.textContent = text(x); el.appendChild(li); }
+  };
+  list($('transfers'), r.transfers || [], (x) => `${placeName(x.at)}: ${t(x.kind)} · ${fmt(x.duration_h, 1)} ${t('h')} · ${fmt(x.cost_usd)} ${t('usd')}`);
+  list($('crossings'), r.border_crossings || [], (x) => `${placeName(x.at)}: ${x.from_country} → ${x.to_country} · ${t('dwell')} ${fmt(x.dwell_h, 1)} ${t('h')}`);
+  drawRoute(r, fit);
+  drawTimeline(r);
+  drawPareto();
+}
+
+function drawRoute(r, fit) {
+  routeLayer.clearLayers();
+  const pts = [];
+  for (const g of r.legs) {
+    const ll = [[g.from.lat, g.from.lon], [g.to.lat, g.to.lon]];
+    pts.push(...ll);
+    L.polyline(ll, { color: '#fff', weight: 9, opacity: 0.9, interactive: false }).addTo(routeLayer);
+    L.polyline(ll, { color: MODE_COLORS[g.mode] || '#000', weight: 5, className: 'route-leg' })
+      .bindTooltip(() => `${placeName(g.from)} → ${placeName(g.to)} · ${t(g.mode)}`).addTo(routeLayer);
+  }
+  for (const x of r.transfers || [])
+    L.marker([x.at.lat, x.at.lon], { icon: L.divIcon({ className: 'mk-transfer', html: x.kind === 'gauge_change' ? '⇄' : '⇅', iconSize: [20, 20] }) })
+      .bindTooltip(() => `${t(x.kind)}: ${placeName(x.at)}`).addTo(routeLayer);
+  for (const x of r.border_crossings || [])
+    L.marker([x.at.lat, x.at.lon], { icon: L.divIcon({ className: 'mk-cross', html: '', iconSize: [14, 14] }) })
+      .bindTooltip(() => `${t('borderCrossing')}: ${placeName(x.at)} (${x.from_country} → ${x.to_country})`).addTo(routeLayer);
+  const ends = [r.legs[0]?.from, r.legs[r.legs.length - 1]?.to].filter(Boolean);
+  ends.forEach((p, i) => L.circleMarker([p.lat, p.lon], { radius: 8, color: '#111', weight: 2, fillColor: i ? '#e74c3c' : '#27ae60', fillOpacity: 1 })
+    .bindTooltip(() => placeName(p), { permanent: true, direction: 'top', className: 'end-label' }).addTo(routeLayer));
+  if (fit && pts.length) map.fitBounds(L.latLngBounds(pts), { padding: [40, 40], maxZoom: 7 });
+}
+
+const SVG = 'http://www.w3.org/2000/svg';
+function el(name, attrs, parent, text) {
+  const e = document.createElementNS(SVG, name);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  if (text !== undefined) e.textContent = text;
+  if (parent) parent.appendChild(e);
+  return e;
+}
+
+// The legs in order with transfers and border dwell between them, on a
+// scale of days: where the time of a route goes.
+function drawTimeline(r) {
+  const svg = $('timeline');
+  svg.innerHTML = '';
+  const segs = [];
+  for (const g of r.legs) {
+    segs.push({ h: g.duration_h, color: MODE_COLORS[g.mode], label: `${placeName(g.from)} → ${placeName(g.to)}` });
+    for (const x of r.border_crossings || [])
+      if (x.at.id === g.to.id) segs.push({ h: x.dwell_h, color: '#95a5a6', label: `${t('dwell')} ${placeName(x.at)}`, hatch: true });
+    for (const x of r.transfers || [])
+      if (x.at.id === g.to.id) segs.push({ h: x.duration_h, color: '#7f8c8d', label: `${t(x.kind)} ${placeName(x.at)}` });
+  }
+  const total = Math.max(segs.reduce((s, x) => s + x.h, 0), r.duration_h, 1);
+  const W = 300, x0 = 10;
+  let x = x0;
+  for (const s of segs) {
+    const w = (s.h / total) * W;
+    const rect = el('rect', { x, y: 6, width: Math.max(w, 0.5), height: 18, fill: s.color, class: 'tl-seg' }, svg);
+    el('title', {}, rect, `${s.label}: ${fmt(s.h / 24, 1)} ${t('days')}`);
+    x += w;
+  }
+  const d = total / 24;
+  const step = d > 30 ? 10 : d > 12 ? 5 : d > 5 ? 2 : 1;
+  for (let k = 0; k <= d + 1e-9; k += step) {
+    const px = x0 + (k * 24 / total) * W;
+    el('line', { x1: px, x2: px, y1: 24, y2: 29, stroke: '#555' }, svg);
+    el('text', { x: px, y: 40, 'font-size': 9, 'text-anchor': 'middle', fill: '#333' }, svg, String(k));
+  }
+}
+
+// Pareto options: time (x) against cost (y), CO2e as colour; a click
+// shows that option on the map.
+function drawPareto() {
+  const box = $('pareto-box'), svg = $('pareto-chart');
+  const rs = state.routes;
+  box.hidden = rs.length < 2;
+  svg.innerHTML = '';
+  if (rs.length < 2) return;
+  const X = (r) => r.duration_h / 24, Y = (r) => r.cost_usd, C = (r) => r.co2e_kg;
+  const ext = (f) => { const v = rs.map(f); const lo = Math.min(...v), hi = Math.max(...v); return hi > lo ? [lo, hi] : [lo - 1, hi + 1]; };
+  const [x0, x1] = ext(X), [y0, y1] = ext(Y), [c0, c1] = ext(C);
+  const L0 = 48, R0 = 310, T0 = 10, B0 = 165;
+  const sx = (v) => L0 + ((v - x0) / (x1 - x0)) * (R0 - L0 - 10) + 5;
+  const sy = (v) => B0 - ((v - y0) / (y1 - y0)) * (B0 - T0 - 10) - 5;
+  el('line', { x1: L0, x2: R0, y1: B0, y2: B0, stroke: '#333' }, svg);
+  el('line', { x1: L0, x2: L0, y1: T0, y2: B0, stroke: '#333' }, svg);
+  el('text', { x: (L0 + R0) / 2, y: 192, 'font-size': 10, 'text-anchor': 'middle' }, svg, t('timeAxis'));
+  el('text', { x: 10, y: (T0 + B0) / 2, 'font-size': 10, 'text-anchor': 'middle', transform: `rotate(-90 10 ${(T0 + B0) / 2})` }, svg, t('costAxis'));
+  for (const [v, f] of [[x0, 0], [x1, 1]]) el('text', { x: sx(v), y: B0 + 12, 'font-size': 9, 'text-anchor': 'middle' }, svg, fmt(v, 1));
+  for (const v of [y0, y1]) el('text', { x: L0 - 3, y: sy(v) + 3, 'font-size': 9, 'text-anchor': 'end' }, svg, fmt(v));
+  rs.forEach((r, i) => {
+    const k = (C(r) - c0) / (c1 - c0);
+    const color = `hsl(${120 - 120 * k}, 70%, 42%)`;
+    const c = el('circle', { cx: sx(X(r)), cy: sy(Y(r)), r: i === state.sel ? 8 : 6, fill: color, stroke: i === state.sel ? '#000' : '#fff', 'stroke-width': 2, class: 'pareto-opt', 'data-index': i, tabindex: 0 }, svg);
+    el('title', {}, c, `${fmt(X(r), 1)} ${t('days')} · ${fmt(Y(r))} ${t('usd')} · ${fmt(C(r) / 1000, 2)} ${t('tco2e')}`);
+    c.addEventListener('click', () => { state.sel = i; renderResult(true); });
+  });
+}
+
+// ---------------------------------------------------------------- language
+function applyLang(l) {
+  setLang(l);
+  document.documentElement.lang = l === 'zh' ? 'zh-Hans' : l;
+  document.body.dataset.lang = l;
+  for (const e of document.querySelectorAll('[data-i18n]')) e.textContent = t(e.dataset.i18n);
+  for (const b of document.querySelectorAll('[data-lang]')) b.classList.toggle('active', b.dataset.lang === l);
+  for (const w of ['from', 'to']) if (state.chosen[w]) $(w).value = placeName(state.chosen[w]);
+  renderLegend();
+  if (state.routes.length) renderResult(false);
+  try { localStorage.setItem('silkroute.lang', l); } catch { /* private mode */ }
+}
+
+// ---------------------------------------------------------------- start
+for (const b of document.querySelectorAll('[data-lang]')) b.addEventListener('click', () => applyLang(b.dataset.lang));
+setupSearch('from');
+setupSearch('to');
+$('query').addEventListener('submit', (e) => { e.preventDefault(); runQuery(); });
+addLegend();
+let saved = 'en';
+try { saved = localStorage.getItem('silkroute.lang') || 'en'; } catch { /* private mode */ }
+applyLang(saved);
+Promise.all([loadBasemap(), loadNetwork()]).then(() => { document.body.dataset.ready = '1'; }, (e) => {
+  $('status').textContent = String(e);
+  $('status').className = 'error';
+  document.body.dataset.ready = 'error';
+});
