@@ -323,6 +323,45 @@ sr_code sr_tz_offset(const char *tz, int64_t t, int32_t *off)
     return SR_OK;
 }
 
+static const char *place_tz(const sr_network *net, const char *name)
+{
+    size_t i;
+    if (!net || !name || sr_place_find(net, name, &i) != SR_OK)
+        return NULL;
+    return net->places[i].tz;
+}
+
+sr_code sr_route_options_set_times(const sr_network *net, sr_route_options *o, const char *depart,
+                                   const char *arrive_by, const char *window, char *err, size_t errcap)
+{
+    if (!o || !err || !errcap)
+        return SR_EARG;
+    err[0] = 0;
+    if (depart && *depart && sr_time_parse(depart, place_tz(net, o->from), &o->depart) != SR_OK) {
+        snprintf(err, errcap, "depart: '%.60s' is not a time like 2026-06-03T08:00 or 2026-06-03T08:00+08:00", depart);
+        return SR_EARG;
+    }
+    if (arrive_by && *arrive_by && sr_time_parse(arrive_by, place_tz(net, o->to), &o->arrive_by) != SR_OK) {
+        snprintf(err, errcap, "arrive_by: '%.60s' is not a time like 2026-06-17T18:00+05:00", arrive_by);
+        return SR_EARG;
+    }
+    if (window && *window) {
+        char *end;
+        double x = strtod(window, &end);
+        double unit = !strcmp(end, "d") ? 86400 : !strcmp(end, "h") ? 3600 : !strcmp(end, "m") ? 60 : !*end ? 1 : -1;
+        if (end == window || unit < 0 || !(x > 0) || x * unit > 62 * 86400.0) {
+            snprintf(err, errcap, "window: '%.60s' is not a duration like 14d, 36h or 90m (at most 62d)", window);
+            return SR_EARG;
+        }
+        o->window_s = (int64_t)(x * unit);
+        if (o->depart == SR_TIME_NONE && o->arrive_by == SR_TIME_NONE) {
+            snprintf(err, errcap, "window: needs depart or arrive_by");
+            return SR_EARG;
+        }
+    }
+    return SR_OK;
+}
+
 /* ---- the router's entry ------------------------------------------------------ */
 
 sr_code sr__tt_route_query(const sr_network *net, const sr_route_options *o, uint32_t from, uint32_t to,
