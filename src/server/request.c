@@ -394,6 +394,23 @@ static int apply_param(sr__route_req *r, const char *key, const char *val, char 
             return fail(err, errlen, 400, "parameter 'max_transfers': expected an integer from -1 to 64; got '%.64s'",
                         val);
         o->max_transfers = (int)v;
+    } else if (!strcmp(key, "depart") || !strcmp(key, "arrive_by") || !strcmp(key, "window")) {
+        if (strlen(val) > 64)
+            return fail(err, errlen, 400, "parameter '%s': longer than 64 bytes", key);
+        const char *d = arena_copy(r, val, strlen(val));
+        if (!d)
+            return fail(err, errlen, 500, "out of memory");
+        if (key[0] == 'd')
+            r->depart = d;
+        else if (key[0] == 'a')
+            r->arrive_by = d;
+        else
+            r->window = d;
+    } else if (!strcmp(key, "min_transfer")) {
+        if (sr__parse_long(val, 0, 7 * 24 * 60, &v))
+            return fail(err, errlen, 400, "parameter 'min_transfer': expected minutes from 0 to 10080; got '%.64s'",
+                        val);
+        o->min_transfer_s = (int)v * 60;
     } else if (!strcmp(key, "format")) {
         if (!strcmp(val, "json"))
             r->geojson = 0;

@@ -57,6 +57,10 @@ typedef struct sr__route_req {
     int geojson;          /* format=geojson */
     char *arena;
     size_t used, cap;
+    /* Timetabled queries (issue 4): kept as text and applied by the route
+     * endpoint with sr_route_options_set_times(), which needs the network
+     * to read times without an offset in the origin's time zone. */
+    const char *depart, *arrive_by, *window;
 } sr__route_req;
 
 /*

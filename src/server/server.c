@@ -286,6 +286,12 @@ static enum MHD_Result ep_route(req *rq, struct MHD_Connection *con, const sr__t
         sr__route_req_free(&rr);
         return reply_sr_error(rq, con, st, st == 413 ? SR_ELIMIT : st >= 500 ? SR_ENOMEM : SR_EARG, err);
     }
+    /* depart, arrive_by, window: times without an offset are local at the
+     * origin or destination, so they are read against the network. */
+    if (sr_route_options_set_times(s->net, &rr.opts, rr.depart, rr.arrive_by, rr.window, err, sizeof err) != SR_OK) {
+        sr__route_req_free(&rr);
+        return reply_sr_error(rq, con, 400, SR_EARG, err);
+    }
     sr_query *q = thread_query(s);
     if (!q) {
         sr__route_req_free(&rr);
