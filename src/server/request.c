@@ -311,17 +311,21 @@ static int parse_cargo(const char *s, sr_route_options *o, char *err, size_t err
         o->quantity = 1;
         return 0;
     }
-    char *end;
-    if ((*s >= '0' && *s <= '9') || *s == '.') {
+    /* Plain decimals only: strtod alone would also take "0x40" or "inf". */
+    size_t n = strspn(s, "0123456789.");
+    if (n > 0 && n < 32) {
+        char num[32], *end;
+        memcpy(num, s, n);
+        num[n] = '\0';
         errno = 0;
-        double q = strtod(s, &end);
-        const char *unit = end;
+        double q = strtod(num, &end);
+        const char *unit = s + n;
         if (*unit == 'x' || *unit == '*')
             unit++;
         else if (!strncmp(unit, "\xC3\x97", 2)) /* U+00D7 multiplication sign */
             unit += 2;
         u = sr_unit_parse(unit);
-        if (!errno && u >= 0 && isfinite(q) && q > 0 && q <= 1e6 && end != s) {
+        if (!errno && !*end && u >= 0 && isfinite(q) && q > 0 && q <= 1e6) {
             o->unit = (sr_unit)u;
             o->quantity = q;
             return 0;
