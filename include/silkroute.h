@@ -230,6 +230,13 @@ typedef struct sr_route_options {
     double quantity;                /* units of cargo, default 1 */
     int max_transfers;              /* -1: unlimited (default) */
     size_t max_labels;              /* Pareto work limit; 0: library default */
+    /* Timetabled queries (see "Timetables" below).  All SR_TIME_NONE/0 by
+     * default, which keeps the static query above. */
+    int64_t depart;                 /* cargo ready at the origin (UTC s), or SR_TIME_NONE */
+    int64_t arrive_by;              /* latest arrival (UTC s), or SR_TIME_NONE */
+    int64_t window_s;               /* > 0: every non-dominated option departing in [depart, depart + window_s] */
+    int min_transfer_s;             /* minimum time between arriving at a stop and a scheduled departure; default 0 */
+    const struct sr_timetable *timetable; /* NULL: the services loaded with the network */
 } sr_route_options;
 
 /* Fill `o` with the defaults stated above. */
@@ -241,6 +248,13 @@ typedef struct sr_leg {
     sr_mode mode;
     uint16_t gauge_mm;      /* 0 unless rail */
     double distance_km, duration_h, cost_usd, co2e_kg;
+    /* Timetabled queries only (when the route's `timed` is set): */
+    int64_t depart, arrive;         /* UTC seconds since 1970 */
+    int32_t depart_utc_offset_s;    /* local UTC offset at `from` at departure */
+    int32_t arrive_utc_offset_s;    /* local UTC offset at `to` at arrival */
+    double wait_h;                  /* waiting before this leg: departure, opening hours */
+    const char *service;            /* trip_id of a scheduled leg (link is SR_NO_LINK), else NULL */
+    const char *service_name;       /* its route's name, else NULL */
 } sr_leg;
 
 typedef enum sr_transfer_kind { SR_GAUGE_CHANGE = 0, SR_MODE_CHANGE = 1 } sr_transfer_kind;
@@ -269,6 +283,11 @@ typedef struct sr_route {
     const sr_transfer *transfers;
     size_t n_crossings;
     const sr_border_crossing *crossings;
+    /* Timetabled queries only: */
+    int timed;                      /* 1: depart/arrive below and in the legs are set */
+    int64_t depart, arrive;         /* UTC; duration_h is arrive - depart */
+    int32_t depart_utc_offset_s, arrive_utc_offset_s;
+    int n_boardings;                /* scheduled services boarded */
 } sr_route;
 
 typedef struct sr_result sr_result;
@@ -326,6 +345,186 @@ char *sr_place_json(const sr_network *net, size_t idx, unsigned flags);
  */
 typedef void (*sr_report_fn)(void *ctx, int is_error, const char *line);
 long sr_check_data(const char *dir, sr_report_fn report, void *ctx);
+
+/* ---------------------------------------------------------------------------
+ * Timetables
+ *
+ * Scheduled services (block trains, ferries, cargo flights) read from a GTFS
+ * feed (docs/DATA.md, "Services (GTFS)").  sr_network_open() loads the
+ * dataset's services/ folder, or the dataset itself when it is a bare GTFS
+ * feed (a folder with stops.txt), and attaches it to the network; a route
+ * query becomes time-dependent when sr_route_options.depart or .arrive_by
+ * is set: scheduled legs wait for their next departure, links are
+ * continuous, crossings wait for their opening days and hours.  Times are
+ * UTC seconds since 1970 inside; local offsets are given for printing.
+ *
+ * A timetable is immutable once opened and may be shared by any number of
+ * threads; query state stays per thread in sr_query.
+ * ------------------------------------------------------------------------- */
+#define SR_TIME_NONE INT64_MIN
+#define SR_NO_LINK UINT32_MAX
+typedef struct sr_timetable sr_timetable;
+
+/*
+ * Open the GTFS feed in `dir` with its stops matched to the places of `net`
+ * (by stop_id, a place_id column, or stop_places.txt), or to themselves when
+ * net is NULL.  Like sr_network_open(), always stores a handle the caller
+ * owns and must close, holding the error ("stop_times.txt:12:
+ * arrival_time: ...") on failure.  net must outlive the timetable.
+ */
+sr_code sr_timetable_open(const char *dir, const sr_network *net, sr_timetable **out);
+/* Close a timetable.  NULL is allowed. */
+void sr_timetable_close(sr_timetable *tt);
+/* Detail of the last failure; "" if none.  Owned by tt. */
+const char *sr_timetable_errmsg(const sr_timetable *tt);
+/* The services loaded with the network, or NULL.  Owned by net. */
+const sr_timetable *sr_network_timetable(const sr_network *net);
+/* Sizes: stops, trips (frequencies expanded), services (calendars). */
+size_t sr_timetable_stop_count(const sr_timetable *tt);
+size_t sr_timetable_trip_count(const sr_timetable *tt);
+size_t sr_timetable_service_count(const sr_timetable *tt);
+
+/*
+ * Parse an ISO 8601 time "2026-06-03T08:00", with optional seconds and an
+ * optional offset ("+08:00", "Z"); without an offset the time is local in
+ * IANA zone `tz` (NULL or "": UTC).  Stores UTC seconds in *out.  Returns
+ * SR_OK or SR_EARG.  Thread-safe.
+ */
+sr_code sr_time_parse(const char *s, const char *tz, int64_t *out);
+/* Format UTC instant t at offset off_s as "2026-06-03T08:00+08:00" into
+ * buf (cap >= 26).  Returns the length, or -1 if it does not fit. */
+int sr_time_format(int64_t t, int32_t off_s, char *buf, size_t cap);
+/* UTC offset of IANA zone `tz` at instant t in *off_s.  SR_OK, or SR_EARG
+ * for an unknown zone.  Reads the tz database on each call.  Thread-safe. */
+sr_code sr_tz_offset(const char *tz, int64_t t, int32_t *off_s);
+
+/* ---------------------------------------------------------------------------
+ * Traffic assignment
+ *
+ * Static assignment of a fixed origin-destination demand onto a network
+ * whose link costs grow with flow (BPR):
+ *
+ *   cost(v) = t0 * (1 + b * (v / capacity)^power) + toll_factor * toll
+ *             + distance_factor * length
+ *
+ * User equilibrium (UE): every used path of an origin-destination pair has
+ * the least cost; it minimises the Beckmann objective
+ *   sum over links of the integral from 0 to v of cost(x) dx.
+ * System optimum (SO): the total system cost TSTT = sum of v * cost(v) is
+ * least; it is the UE of the marginal costs cost(v) + v * cost'(v).
+ *
+ * Convergence is measured by the relative gap
+ *   gap = TSTT / SPTT - 1,
+ * where TSTT = sum over links of v * c(v) and SPTT = sum over OD pairs of
+ * demand * (least path cost), both with c the link cost for UE and the
+ * marginal cost for SO.  The gap is >= 0 and 0 exactly at the optimum.
+ *
+ * An sr_tap is one problem: nodes numbered 1..n (TNTP numbering), links,
+ * demand, and after sr_tap_solve() the link flows.  A handle belongs to one
+ * thread at a time; distinct handles are independent.  Results are
+ * deterministic: the same problem and options give bit-identical flows.
+ * ------------------------------------------------------------------------- */
+typedef struct sr_tap sr_tap;
+
+typedef enum sr_tap_objective { SR_TAP_UE = 0, SR_TAP_SO = 1 } sr_tap_objective;
+/* SR_TAP_ALGB: Algorithm B (Dial 2006), bush-based, converges to gaps of
+ * 1e-12 and below.  SR_TAP_FW: plain Frank-Wolfe with exact line search, a
+ * slow reference used by the differential tests. */
+typedef enum sr_tap_algorithm { SR_TAP_ALGB = 0, SR_TAP_FW = 1 } sr_tap_algorithm;
+
+typedef struct sr_tap_options {
+    sr_tap_objective objective;  /* default SR_TAP_UE */
+    sr_tap_algorithm algorithm;  /* default SR_TAP_ALGB */
+    double gap;                  /* stop when relative gap <= gap; default 1e-6 */
+    long max_iterations;         /* default 1000 (FW: 100000) */
+} sr_tap_options;
+
+/* Fill `o` with the defaults stated above. */
+void sr_tap_options_init(sr_tap_options *o);
+
+typedef struct sr_tap_stats {
+    double objective;            /* UE: Beckmann objective; SO: TSTT */
+    double beckmann;             /* Beckmann objective of the flows */
+    double tstt;                 /* total system cost, sum v * cost(v) */
+    double sptt;                 /* shortest-path total cost (of the gap's costs) */
+    double relative_gap;         /* see above */
+    double average_excess_cost;  /* (TSTT - SPTT) / total demand, gap's costs */
+    double total_demand;
+    long iterations;
+    double seconds;              /* wall-clock time of the solve */
+} sr_tap_stats;
+
+/* One link as given to sr_tap_add_link() and returned by sr_tap_link(). */
+typedef struct sr_tap_link {
+    uint32_t from, to;           /* node numbers 1..n */
+    double capacity;             /* > 0 when b > 0 */
+    double length;               /* >= 0 */
+    double free_flow_time;       /* t0 >= 0 */
+    double b, power;             /* >= 0 */
+    double toll;                 /* >= 0 */
+} sr_tap_link;
+
+/*
+ * Create an empty problem with nodes 1..n_nodes; nodes below
+ * first_thru_node are zones that flow may start or end at but never pass
+ * through (TNTP <FIRST THRU NODE>; 1 allows transit everywhere).  The
+ * caller owns *out and frees it with sr_tap_destroy().  Returns SR_EARG or
+ * SR_ELIMIT for bad sizes, SR_ENOMEM.
+ */
+sr_code sr_tap_create(size_t n_nodes, size_t first_thru_node, sr_tap **out);
+/* Free a problem and everything it owns.  NULL is allowed. */
+void sr_tap_destroy(sr_tap *t);
+/* Detail of the last failure on t ("net.tntp:12: capacity: ..."); "" if
+ * none.  Owned by t. */
+const char *sr_tap_errmsg(const sr_tap *t);
+
+/* Set the generalised-cost weights of toll and length (default 0, 0). */
+sr_code sr_tap_set_factors(sr_tap *t, double toll_factor, double distance_factor);
+/* Append a link; its index (0-based, in order of addition) goes to *index
+ * when index is not NULL.  The library copies *l; the caller keeps it.
+ * Adding links or demand discards a previous solution. */
+sr_code sr_tap_add_link(sr_tap *t, const sr_tap_link *l, size_t *index);
+/* Add `flow` (finite, >= 0) to the demand from node `from` to node `to`. */
+sr_code sr_tap_add_demand(sr_tap *t, uint32_t from, uint32_t to, double flow);
+/* Change a link's capacity (> 0) or open/close it, in place: the overlay
+ * used by scenarios and criticality runs.  Discards a previous solution. */
+sr_code sr_tap_set_capacity(sr_tap *t, size_t link, double capacity);
+sr_code sr_tap_set_enabled(sr_tap *t, size_t link, int enabled);
+
+size_t sr_tap_node_count(const sr_tap *t);
+size_t sr_tap_link_count(const sr_tap *t);
+/* Copy link i into *out; SR_EARG when out of range. */
+sr_code sr_tap_link_get(const sr_tap *t, size_t i, sr_tap_link *out);
+
+/*
+ * Read a TNTP network file and trip table (the formats of the
+ * Transportation Networks for Research repository) into a new problem.
+ * The caller owns *out (even on failure, when it holds the message; free it
+ * with sr_tap_destroy()).  Errors name "file:line: field: problem" and give
+ * SR_EIO or SR_EDATA (SR_ELIMIT for sizes beyond the library's limits).
+ */
+sr_code sr_tap_read_tntp(const char *net_path, const char *trips_path, sr_tap **out);
+/* Parse TNTP network and trips text held in memory (same rules; names
+ * "net" and "trips" stand in for file names).  For the fuzzer and tests. */
+sr_code sr_tap_parse_tntp(const char *net, size_t net_len, const char *trips, size_t trips_len,
+                          sr_tap **out);
+
+/*
+ * Solve (NULL options: defaults).  Returns SR_OK when the gap was reached,
+ * SR_ENOTCONVERGED when the iteration limit stopped it first (flows and
+ * statistics are still valid), SR_ENOROUTE when some demand has no path,
+ * SR_ELIMIT or SR_ENOMEM.  *stats (may be NULL) receives the statistics.
+ */
+sr_code sr_tap_solve(sr_tap *t, const sr_tap_options *o, sr_tap_stats *stats);
+/* Flow and cost of link i after a solve; 0 when unsolved or out of range. */
+double sr_tap_link_flow(const sr_tap *t, size_t i);
+double sr_tap_link_cost(const sr_tap *t, size_t i);
+/* Write "From To Volume Cost" lines like the TNTP *_flow.tntp files. */
+sr_code sr_tap_write_flows(sr_tap *t, const char *path);
+/* Read a TNTP flow file into flows[0..link_count-1] (links matched by
+ * from/to; parallel links in file order).  Links absent from the file get
+ * NaN.  Errors go to t's message. */
+sr_code sr_tap_read_flows(sr_tap *t, const char *path, double *flows);
 
 #ifdef __cplusplus
 }

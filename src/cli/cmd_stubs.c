@@ -10,6 +10,5 @@ static int not_yet(const char *name)
     return EXIT_USAGE;
 }
 
-int cmd_assign(int argc, char **argv) { (void)argc; (void)argv; return not_yet("assign"); }
 int cmd_compare(int argc, char **argv) { (void)argc; (void)argv; return not_yet("compare"); }
 int cmd_critical(int argc, char **argv) { (void)argc; (void)argv; return not_yet("critical"); }

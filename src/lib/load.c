@@ -297,7 +297,8 @@ static void load_sources(loader *L)
             L->sources[L->n_sources++] = sdup(L, id);
         }
     }
-    qsort(L->sources, L->n_sources, sizeof *L->sources, cmp_str);
+    if (L->n_sources)
+        qsort(L->sources, L->n_sources, sizeof *L->sources, cmp_str);
     for (size_t i = 1; i < L->n_sources; i++)
         if (!strcmp(L->sources[i], L->sources[i - 1]))
             file_err(L, "sources.csv", "source id '%s' defined twice", L->sources[i]);

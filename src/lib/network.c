@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "network.h"
+#include "timetable/tt.h"
 
 static const char *default_dir(void)
 {
@@ -40,11 +41,18 @@ sr_code sr_network_open(const char *dir, sr_network **out)
         snprintf(net->errmsg, sizeof net->errmsg, "%s: not a readable dataset directory", dir);
         return SR_EIO;
     }
+    if (sr__is_gtfs_feed(dir)) {
+        /* A bare GTFS feed: its stops are the places (timetable/api.c). */
+        sr_code rc = sr__network_from_gtfs(net, dir);
+        return rc == SR_OK ? sr__tt_attach(net) : rc;
+    }
     sr__diag d = {0};
     sr_code rc = sr__load(net, dir, &d);
-    if (rc == SR_EDATA) {
+    if (rc == SR_OK)
+        rc = sr__tt_attach(net);
+    else if (rc == SR_EDATA) {
         if (d.errors > 1)
-            snprintf(net->errmsg, sizeof net->errmsg, "%.900s (and %ld more errors: run silkroute check-data %.60s)",
+            snprintf(net->errmsg, sizeof net->errmsg, "%.700s (and %ld more errors: run silkroute check-data %.200s)",
                      d.first, d.errors - 1, dir);
         else
             snprintf(net->errmsg, sizeof net->errmsg, "%s", d.first);
@@ -58,6 +66,7 @@ void sr_network_close(sr_network *net)
 {
     if (!net)
         return;
+    sr__tt_detach(net);
     free(net->dir);
     free(net->places);
     free(net->links);

@@ -71,6 +71,10 @@ struct sr_network {
 
     size_t n_names;
     sr__name *names;
+
+    /* Scheduled services loaded with the network (timetable/api.c), never
+     * NULL once sr_network_open() succeeded. */
+    struct sr_timetable *timetable;
 };
 
 /* Carrier class of a link (rail by gauge). */

@@ -1,0 +1,169 @@
+/*
+ * bench_route.c - latency of route queries over all ordered place pairs of
+ * the default dataset: single-objective (time, cost, CO2e) and Pareto.
+ *
+ * Why all pairs and one reused sr_query: that is how the server uses the
+ * library (one query object per thread, arbitrary origin/destination), and
+ * medians over every pair are not flattered by a few easy or hard queries.
+ * The p99 shows the tail the HTTP server will see.  No assertions: the
+ * numbers go to docs/PERFORMANCE.md and are compared with the targets
+ * there (single median < 20 us, Pareto p99 < 2 ms).
+ *
+ * Run from the repository root (`make bench`): when the default dataset
+ * (data/) is missing it falls back to tests/data/mini and says so.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "silkroute.h"
+
+static double now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+typedef struct series {
+    const char *name;
+    double *lat;
+    size_t n, cap;
+    long ok, noroute, other;
+    double median, p99, mean;
+} series;
+
+static void add(series *s, double us)
+{
+    if (s->n == s->cap) {
+        s->cap = s->cap ? 2 * s->cap : 1024;
+        s->lat = realloc(s->lat, s->cap * sizeof *s->lat);
+        if (!s->lat) {
+            fprintf(stderr, "out of memory\n");
+            exit(1);
+        }
+    }
+    s->lat[s->n++] = us;
+}
+
+static void summarise(series *s)
+{
+    if (!s->n)
+        return;
+    qsort(s->lat, s->n, sizeof *s->lat, cmp_double);
+    s->median = s->lat[s->n / 2];
+    size_t k = (size_t)(0.99 * (double)(s->n - 1));
+    s->p99 = s->lat[k];
+    double sum = 0;
+    for (size_t i = 0; i < s->n; i++)
+        sum += s->lat[i];
+    s->mean = sum / (double)s->n;
+}
+
+static void run(sr_query *q, const sr_network *net, series *s, int pareto, sr_objective obj)
+{
+    size_t np = sr_network_place_count(net);
+    sr_route_options o;
+    sr_route_options_init(&o);
+    o.pareto = pareto;
+    o.objective = obj;
+    for (size_t a = 0; a < np; a++)
+        for (size_t b = 0; b < np; b++) {
+            if (a == b)
+                continue;
+            o.from = sr_network_place(net, a)->id;
+            o.to = sr_network_place(net, b)->id;
+            sr_result *r = NULL;
+            double t0 = now_us();
+            sr_code rc = sr_route_query(q, &o, &r);
+            double t1 = now_us();
+            sr_result_free(r);
+            add(s, t1 - t0);
+            if (rc == SR_OK)
+                s->ok++;
+            else if (rc == SR_ENOROUTE)
+                s->noroute++;
+            else
+                s->other++;
+        }
+}
+
+int main(int argc, char **argv)
+{
+    const char *dir = argc > 1 ? argv[1] : NULL;
+    sr_network *net = NULL;
+    sr_code rc = sr_network_open(dir, &net);
+    const char *used = dir ? dir : "default dataset";
+    if (rc != SR_OK) {
+        printf("note: %s not loadable (%s); falling back to tests/data/mini\n", dir ? dir : "the default dataset",
+               net ? sr_network_errmsg(net) : sr_strerror(rc));
+        sr_network_close(net);
+        net = NULL;
+        if (sr_network_open("tests/data/mini", &net) != SR_OK) {
+            fprintf(stderr, "cannot open tests/data/mini: %s\n", net ? sr_network_errmsg(net) : "?");
+            sr_network_close(net);
+            return 1;
+        }
+        used = "tests/data/mini (fallback)";
+    }
+    size_t np = sr_network_place_count(net);
+    size_t pairs = np * (np - 1);
+    /* Enough repetitions for stable percentiles on small datasets without
+     * running for minutes on big ones. */
+    int reps = pairs ? (int)(200000 / pairs) : 1;
+    if (reps < 1)
+        reps = 1;
+    if (reps > 50)
+        reps = 50;
+    printf("dataset: %s (%s): %zu places, %zu links, %zu crossings; %zu ordered pairs x %d repetitions\n", used,
+           sr_network_dir(net), np, sr_network_link_count(net), sr_network_crossing_count(net), pairs, reps);
+    sr_query *q = NULL;
+    if (sr_query_create(net, &q) != SR_OK) {
+        fprintf(stderr, "sr_query_create failed\n");
+        sr_network_close(net);
+        return 1;
+    }
+    series s[4] = {{.name = "time"}, {.name = "cost"}, {.name = "co2"}, {.name = "pareto"}};
+    /* Warm-up: the first query allocates the per-query arrays. */
+    series warm = {.name = "warm"};
+    run(q, net, &warm, 1, SR_BY_TIME);
+    free(warm.lat);
+    for (int r = 0; r < reps; r++) {
+        run(q, net, &s[0], 0, SR_BY_TIME);
+        run(q, net, &s[1], 0, SR_BY_COST);
+        run(q, net, &s[2], 0, SR_BY_CO2);
+        run(q, net, &s[3], 1, SR_BY_TIME);
+    }
+    series single = {.name = "single (all)"};
+    for (int k = 0; k < 3; k++)
+        for (size_t i = 0; i < s[k].n; i++)
+            add(&single, s[k].lat[i]);
+    single.ok = s[0].ok + s[1].ok + s[2].ok;
+    single.noroute = s[0].noroute + s[1].noroute + s[2].noroute;
+    for (int k = 0; k < 4; k++)
+        summarise(&s[k]);
+    summarise(&single);
+    printf("%-14s %9s %8s %9s %10s %10s %10s\n", "query", "count", "routes", "no-route", "median_us", "p99_us",
+           "mean_us");
+    series *all[5] = {&s[0], &s[1], &s[2], &single, &s[3]};
+    for (int k = 0; k < 5; k++)
+        printf("%-14s %9zu %8ld %9ld %10.2f %10.2f %10.2f\n", all[k]->name, all[k]->n, all[k]->ok, all[k]->noroute,
+               all[k]->median, all[k]->p99, all[k]->mean);
+    printf("ratio pareto/single: median %.2f, p99 %.2f\n", single.median > 0 ? s[3].median / single.median : 0,
+           single.p99 > 0 ? s[3].p99 / single.p99 : 0);
+    printf("targets: single median < 20 us: %s; pareto p99 < 2000 us: %s\n", single.median < 20 ? "met" : "MISSED",
+           s[3].p99 < 2000 ? "met" : "MISSED");
+    for (int k = 0; k < 4; k++)
+        free(s[k].lat);
+    free(single.lat);
+    sr_query_destroy(q);
+    sr_network_close(net);
+    return 0;
+}

@@ -1,0 +1,515 @@
+/*
+ * cmd_route.c - `silkroute route`, `places`, `network` and `check-data`:
+ * the network and routing subcommands.  Each parses its arguments, calls
+ * the public API and prints a table, JSON or GeoJSON.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+#define MAX_ARG 4096
+
+/* Match "--name value" or "--name=value"; advances *i over a separate
+ * value.  Returns 1 with *val set, 0 when argv[*i] is another option, -1
+ * when the value is missing. */
+static int opt_val(int argc, char **argv, int *i, const char *name, const char **val)
+{
+    size_t n = strlen(name);
+    const char *a = argv[*i];
+    if (strncmp(a, name, n))
+        return 0;
+    if (a[n] == '=') {
+        *val = a + n + 1;
+        return 1;
+    }
+    if (a[n])
+        return 0;
+    if (*i + 1 >= argc)
+        return -1;
+    *val = argv[++*i];
+    return 1;
+}
+
+/* Split a comma list in place into out[]; returns the count or -1 when
+ * there are more than max entries. */
+static int split_list(char *s, const char **out, int max)
+{
+    int n = 0;
+    char *save = NULL;
+    for (char *t = strtok_r(s, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        while (*t == ' ')
+            t++;
+        if (!*t)
+            continue;
+        if (n == max)
+            return -1;
+        out[n++] = t;
+    }
+    return n;
+}
+
+static void route_usage(FILE *f)
+{
+    fprintf(f, "usage: silkroute route FROM TO [--by time|cost|co2] [--pareto]\n"
+               "         [--modes rail,road,sea,air] [--avoid-countries KZ,RU] [--avoid PLACE,...]\n"
+               "         [--year N] [--cargo 20ft|40ft|t] [--quantity N] [--max-transfers N]\n"
+               "         [--weights TIME_H,COST_USD,CO2E_KG] [--data DIR] [--json | --geojson]\n"
+               "         [--depart TIME] [--arrive-by TIME] [--window 14d] [--min-transfer MINUTES]\n"
+               "TIME is ISO 8601, 2026-06-03T08:00 (local time at FROM, or at TO for --arrive-by) or\n"
+               "2026-06-03T08:00+08:00; with a time, scheduled services wait for their departures and\n"
+               "crossings for their opening hours; --window lists every non-dominated departure.\n"
+               "FROM and TO are place ids or names in any language (Xi'an, xian, 西安, Сиань).\n"
+               "exit status: 0 ok, 2 usage or unknown place, 3 no route, 4 bad data, 1 other failure\n");
+}
+
+static double hours_to_days(double h) { return h / 24.0; }
+
+/* "14d", "36h", "90m" or seconds, up to 62 days, into seconds. */
+static int parse_window(const char *v, int64_t *out)
+{
+    char *end;
+    double x = strtod(v, &end);
+    double unit = !strcmp(end, "d") ? 86400 : !strcmp(end, "h") ? 3600 : !strcmp(end, "m") ? 60 : !*end ? 1 : -1;
+    if (end == v || unit < 0 || !(x > 0) || x * unit > 62 * 86400.0)
+        return -1;
+    *out = (int64_t)(x * unit);
+    return 0;
+}
+
+static void print_route(const sr_network *net, const sr_route *r, int index, int total)
+{
+    if (total > 1)
+        printf("Option %d of %d\n", index + 1, total);
+    printf("  %-3s %-28s %-28s %-5s %6s %9s %8s %9s %9s\n", "#", "from", "to", "mode", "gauge", "km", "hours",
+           "USD", "kg CO2e");
+    size_t xi = 0, ci = 0;
+    for (size_t i = 0; i < r->n_legs; i++) {
+        const sr_leg *l = &r->legs[i];
+        const sr_place *a = sr_network_place(net, l->from), *b = sr_network_place(net, l->to);
+        char ga[8] = "";
+        if (l->mode == SR_RAIL)
+            snprintf(ga, sizeof ga, "%u", l->gauge_mm);
+        printf("  %-3zu %-28.28s %-28.28s %-5s %6s %9.0f %8.1f %9.0f %9.0f\n", i + 1, a->name_en, b->name_en,
+               sr_mode_name(l->mode), ga, l->distance_km, l->duration_h, l->cost_usd, l->co2e_kg);
+        if (r->timed) {
+            char d1[40], d2[40];
+            sr_time_format(l->depart, l->depart_utc_offset_s, d1, sizeof d1);
+            sr_time_format(l->arrive, l->arrive_utc_offset_s, d2, sizeof d2);
+            printf("      depart %s  arrive %s", d1, d2);
+            if (l->wait_h > 0.005)
+                printf("  (waited %.1f h)", l->wait_h);
+            if (l->service)
+                printf("  service %s: %s", l->service, l->service_name ? l->service_name : "");
+            printf("\n");
+        }
+        for (; ci < r->n_crossings && r->crossings[ci].leg == i; ci++) {
+            const sr_border_crossing *x = &r->crossings[ci];
+            const char *name = x->crossing >= 0 ? sr_network_crossing(net, (size_t)x->crossing)->name
+                                                : sr_network_place(net, x->at)->name_en;
+            printf("      border       %s -> %s at %s: dwell %.1f h", x->from_country, x->to_country, name, x->dwell_h);
+            if (x->fee_usd > 0)
+                printf(", fee %.0f USD", x->fee_usd);
+            printf("\n");
+        }
+        for (; xi < r->n_transfers && r->transfers[xi].after_leg == i; xi++) {
+            const sr_transfer *t = &r->transfers[xi];
+            printf("      %-12s at %s: %s -> %s, %.1f h, %.0f USD\n",
+                   t->kind == SR_GAUGE_CHANGE ? "gauge change" : "mode change", sr_network_place(net, t->at)->name_en,
+                   sr_class_name(t->from_class), sr_class_name(t->to_class), t->duration_h, t->cost_usd);
+        }
+    }
+    printf("  total: %.0f km, %.1f h (%.1f days), %.0f USD, %.2f t CO2e; %zu transfer%s, %zu border crossing%s\n",
+           r->distance_km, r->duration_h, hours_to_days(r->duration_h), r->cost_usd, r->co2e_kg / 1000.0,
+           r->n_transfers, r->n_transfers == 1 ? "" : "s", r->n_crossings, r->n_crossings == 1 ? "" : "s");
+    if (r->timed) {
+        char d1[40], d2[40];
+        sr_time_format(r->depart, r->depart_utc_offset_s, d1, sizeof d1);
+        sr_time_format(r->arrive, r->arrive_utc_offset_s, d2, sizeof d2);
+        printf("  depart %s, arrive %s; %d scheduled service%s\n", d1, d2, r->n_boardings,
+               r->n_boardings == 1 ? "" : "s");
+    }
+}
+
+int cmd_route(int argc, char **argv)
+{
+    sr_route_options o;
+    sr_route_options_init(&o);
+    const char *data = NULL, *pos[2] = {NULL, NULL}, *depart_s = NULL, *arrive_s = NULL;
+    int npos = 0, json = 0, geojson = 0;
+    char modes_buf[MAX_ARG], avoidc_buf[MAX_ARG], avoid_buf[MAX_ARG];
+    /* JSON output is decided before parsing the rest so that usage errors
+     * come out in the format the caller asked for. */
+    for (int i = 1; i < argc; i++)
+        if (!strcmp(argv[i], "--json"))
+            json = 1;
+    for (int i = 1; i < argc; i++) {
+        const char *v = NULL;
+        const char *a = argv[i];
+        int r;
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            route_usage(stdout);
+            return EXIT_OK;
+        }
+        if (strlen(a) > MAX_ARG - 1)
+            return cli_fail(json, SR_EARG, "argument %d: longer than %d bytes", i, MAX_ARG - 1);
+        if (!strcmp(a, "--json"))
+            continue;
+        if (!strcmp(a, "--geojson")) {
+            geojson = 1;
+            continue;
+        }
+        if (!strcmp(a, "--pareto")) {
+            o.pareto = 1;
+            continue;
+        }
+#define OPT(name) ((r = opt_val(argc, argv, &i, name, &v)) < 0 ? (missing = name, 0) : r)
+        const char *missing = NULL;
+        if (OPT("--by")) {
+            if (!strcmp(v, "time"))
+                o.objective = SR_BY_TIME;
+            else if (!strcmp(v, "cost"))
+                o.objective = SR_BY_COST;
+            else if (!strcmp(v, "co2") || !strcmp(v, "co2e"))
+                o.objective = SR_BY_CO2;
+            else
+                return cli_fail(json, SR_EARG, "--by: '%s' is not one of time, cost, co2", v);
+        } else if (missing) {
+        } else if (OPT("--modes")) {
+            snprintf(modes_buf, sizeof modes_buf, "%s", v);
+            const char *m[8];
+            int n = split_list(modes_buf, m, 8);
+            o.modes = 0;
+            for (int k = 0; k < n; k++) {
+                int md = sr_mode_parse(m[k]);
+                if (md < 0)
+                    return cli_fail(json, SR_EARG, "--modes: '%s' is not one of rail, road, sea, air", m[k]);
+                o.modes |= SR_MODE_BIT(md);
+            }
+            if (n <= 0)
+                return cli_fail(json, SR_EARG, "--modes: give at least one of rail, road, sea, air");
+        } else if (missing) {
+        } else if (OPT("--avoid-countries")) {
+            snprintf(avoidc_buf, sizeof avoidc_buf, "%s", v);
+            int n = split_list(avoidc_buf, o.avoid_countries, SR_MAX_AVOID);
+            if (n < 0)
+                return cli_fail(json, SR_EARG, "--avoid-countries: at most %d countries", SR_MAX_AVOID);
+            o.n_avoid_countries = (size_t)n;
+        } else if (missing) {
+        } else if (OPT("--avoid")) {
+            snprintf(avoid_buf, sizeof avoid_buf, "%s", v);
+            int n = split_list(avoid_buf, o.avoid, SR_MAX_AVOID);
+            if (n < 0)
+                return cli_fail(json, SR_EARG, "--avoid: at most %d places or crossings", SR_MAX_AVOID);
+            o.n_avoid = (size_t)n;
+        } else if (missing) {
+        } else if (OPT("--year")) {
+            long y;
+            if (cli_parse_int(v, 1800, 2200, &y))
+                return cli_fail(json, SR_EARG, "--year: '%s' is not a year between 1800 and 2200", v);
+            o.year = (int)y;
+        } else if (missing) {
+        } else if (OPT("--cargo")) {
+            int u = sr_unit_parse(v);
+            if (u < 0)
+                return cli_fail(json, SR_EARG, "--cargo: '%s' is not one of 20ft, 40ft, t", v);
+            o.unit = (sr_unit)u;
+        } else if (missing) {
+        } else if (OPT("--quantity")) {
+            if (cli_parse_double(v, 1e-9, 1e9, &o.quantity))
+                return cli_fail(json, SR_EARG, "--quantity: '%s' is not a number in (0, 1e9]", v);
+        } else if (missing) {
+        } else if (OPT("--max-transfers")) {
+            long n;
+            if (cli_parse_int(v, 0, 31, &n))
+                return cli_fail(json, SR_EARG, "--max-transfers: '%s' is not a whole number from 0 to 31", v);
+            o.max_transfers = (int)n;
+        } else if (missing) {
+        } else if (OPT("--weights")) {
+            double w[3];
+            char buf[256], *save = NULL;
+            snprintf(buf, sizeof buf, "%s", v);
+            int n = 0;
+            for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+                if (n == 3 || cli_parse_double(t, 0, 1e12, &w[n]))
+                    return cli_fail(json, SR_EARG, "--weights: give three non-negative numbers TIME_H,COST_USD,CO2E_KG");
+                n++;
+            }
+            if (n != 3)
+                return cli_fail(json, SR_EARG, "--weights: give three non-negative numbers TIME_H,COST_USD,CO2E_KG");
+            o.objective = SR_BY_BLEND;
+            o.weight_time_h = w[0];
+            o.weight_cost_usd = w[1];
+            o.weight_co2e_kg = w[2];
+        } else if (missing) {
+        } else if (OPT("--depart")) {
+            depart_s = v;
+        } else if (missing) {
+        } else if (OPT("--arrive-by")) {
+            arrive_s = v;
+        } else if (missing) {
+        } else if (OPT("--window")) {
+            if (parse_window(v, &o.window_s))
+                return cli_fail(json, SR_EARG, "--window: '%s' is not a duration like 14d, 36h or 90m (at most 62d)", v);
+        } else if (missing) {
+        } else if (OPT("--min-transfer")) {
+            long m;
+            if (cli_parse_int(v, 0, 7 * 24 * 60, &m))
+                return cli_fail(json, SR_EARG, "--min-transfer: '%s' is not a whole number of minutes", v);
+            o.min_transfer_s = (int)m * 60;
+        } else if (missing) {
+        } else if (OPT("--data")) {
+            data = v;
+        } else if (missing) {
+        } else if (a[0] == '-' && a[1]) {
+            return cli_fail(json, SR_EARG, "unknown option '%s' (see silkroute route --help)", a);
+        } else {
+            if (npos == 2)
+                return cli_fail(json, SR_EARG, "unexpected argument '%s': give exactly FROM and TO", a);
+            pos[npos++] = a;
+        }
+        if (missing)
+            return cli_fail(json, SR_EARG, "%s: a value is required", missing);
+#undef OPT
+    }
+    if (npos != 2) {
+        if (!json)
+            route_usage(stderr);
+        return cli_fail(json, SR_EARG, "give FROM and TO places");
+    }
+    if (json && geojson)
+        return cli_fail(json, SR_EARG, "--json and --geojson exclude each other");
+    o.from = pos[0];
+    o.to = pos[1];
+    int status;
+    sr_network *net = cli_open_network(data, json, &status);
+    if (!net)
+        return status;
+    /* Times without an offset are local at the origin (departure) or the
+     * destination (arrive-by); an unknown place is reported by the query. */
+    size_t tzi;
+    if (depart_s && sr_time_parse(depart_s, sr_place_find(net, o.from, &tzi) == SR_OK ? sr_network_place(net, tzi)->tz : NULL,
+                                  &o.depart) != SR_OK) {
+        sr_network_close(net);
+        return cli_fail(json, SR_EARG, "--depart: '%s' is not a time like 2026-06-03T08:00 or 2026-06-03T08:00+08:00", depart_s);
+    }
+    if (arrive_s && sr_time_parse(arrive_s, sr_place_find(net, o.to, &tzi) == SR_OK ? sr_network_place(net, tzi)->tz : NULL,
+                                  &o.arrive_by) != SR_OK) {
+        sr_network_close(net);
+        return cli_fail(json, SR_EARG, "--arrive-by: '%s' is not a time like 2026-06-17T18:00+05:00", arrive_s);
+    }
+    if (o.window_s > 0 && !depart_s && !arrive_s) {
+        sr_network_close(net);
+        return cli_fail(json, SR_EARG, "--window: needs --depart or --arrive-by");
+    }
+    sr_query *q = NULL;
+    sr_result *res = NULL;
+    sr_code c = sr_query_create(net, &q);
+    if (c == SR_OK)
+        c = sr_route_query(q, &o, &res);
+    if (c != SR_OK) {
+        status = cli_fail(json, c, "%s", q && *sr_query_errmsg(q) ? sr_query_errmsg(q) : sr_strerror(c));
+    } else if (json || geojson) {
+        char *s = json ? sr_result_json(net, res, SR_JSON_PRETTY) : sr_result_geojson(net, res, SR_JSON_PRETTY);
+        status = !s || cli_puts(s) ? EXIT_FAIL : EXIT_OK;
+        sr_free(s);
+    } else {
+        size_t n = sr_result_count(res);
+        size_t fi = 0, ti = 0;
+        sr_place_find(net, o.from, &fi);
+        sr_place_find(net, o.to, &ti);
+        static const char *const by[] = {"time", "cost", "co2", "weights"};
+        printf("%s (%s) -> %s (%s): %s, cargo %g x %s", sr_network_place(net, fi)->name_en,
+               sr_network_place(net, fi)->id, sr_network_place(net, ti)->name_en, sr_network_place(net, ti)->id,
+               o.pareto ? "Pareto options over time, cost and CO2e" : by[o.objective], o.quantity,
+               sr_unit_name(o.unit));
+        if (o.year)
+            printf(", network of %d", o.year);
+        printf("\n");
+        for (size_t i = 0; i < n; i++)
+            print_route(net, sr_result_route(res, i), (int)i, (int)n);
+        status = EXIT_OK;
+    }
+    sr_result_free(res);
+    sr_query_destroy(q);
+    sr_network_close(net);
+    return status;
+}
+
+int cmd_places(int argc, char **argv)
+{
+    const char *data = NULL, *query = NULL;
+    int json = 0;
+    long limit = 0;
+    for (int i = 1; i < argc; i++)
+        if (!strcmp(argv[i], "--json"))
+            json = 1;
+    for (int i = 1; i < argc; i++) {
+        const char *v;
+        int r;
+        if (!strcmp(argv[i], "--help")) {
+            printf("usage: silkroute places [QUERY] [--limit N] [--data DIR] [--json]\n");
+            return EXIT_OK;
+        }
+        if (!strcmp(argv[i], "--json"))
+            continue;
+        if ((r = opt_val(argc, argv, &i, "--data", &v)) != 0) {
+            if (r < 0)
+                return cli_fail(json, SR_EARG, "--data: a directory is required");
+            data = v;
+        } else if ((r = opt_val(argc, argv, &i, "--limit", &v)) != 0) {
+            if (r < 0 || cli_parse_int(v, 1, 100000, &limit))
+                return cli_fail(json, SR_EARG, "--limit: give a whole number from 1 to 100000");
+        } else if (argv[i][0] == '-' && argv[i][1]) {
+            return cli_fail(json, SR_EARG, "unknown option '%s'", argv[i]);
+        } else if (query) {
+            return cli_fail(json, SR_EARG, "unexpected argument '%s'", argv[i]);
+        } else {
+            if (strlen(argv[i]) > 1024)
+                return cli_fail(json, SR_EARG, "QUERY: longer than 1024 bytes");
+            query = argv[i];
+        }
+    }
+    int status;
+    sr_network *net = cli_open_network(data, json, &status);
+    if (!net)
+        return status;
+    size_t np = sr_network_place_count(net);
+    size_t max = limit ? (size_t)limit : query ? 20 : np;
+    size_t *idx = malloc((max ? max : 1) * sizeof *idx);
+    if (!idx) {
+        sr_network_close(net);
+        return cli_fail(json, SR_ENOMEM, "out of memory");
+    }
+    size_t n = sr_place_search(net, query ? query : "", idx, max);
+    if (json) {
+        printf("{\"code\":\"Ok\",\"places\":[");
+        for (size_t i = 0; i < n; i++) {
+            char *s = sr_place_json(net, idx[i], 0);
+            printf("%s%s", i ? "," : "", s ? s : "null");
+            sr_free(s);
+        }
+        printf("]}\n");
+    } else {
+        printf("%-10s %-26s %-12s %-20s %-2s %-15s %10s %10s\n", "id", "name", "zh", "ru", "cc", "kind", "lat", "lon");
+        for (size_t i = 0; i < n; i++) {
+            const sr_place *p = sr_network_place(net, idx[i]);
+            printf("%-10s %-26s %-12s %-20s %-2s %-15s %10.4f %10.4f\n", p->id, p->name_en, p->name_zh, p->name_ru,
+                   p->country, sr_place_kind_name(p->kind), p->lat, p->lon);
+        }
+        if (query && n == 0)
+            fprintf(stderr, "silkroute: no place matches '%s'\n", query);
+    }
+    free(idx);
+    sr_network_close(net);
+    return query && n == 0 ? EXIT_USAGE : EXIT_OK;
+}
+
+int cmd_network(int argc, char **argv)
+{
+    const char *data = NULL;
+    int geojson = 0;
+    long year = 0;
+    unsigned modes = SR_MODES_ALL;
+    char buf[256];
+    for (int i = 1; i < argc; i++) {
+        const char *v;
+        int r;
+        if (!strcmp(argv[i], "--help")) {
+            printf("usage: silkroute network [--geojson] [--modes rail,road,sea,air] [--year N|all] [--data DIR]\n"
+                   "Without --geojson prints a summary.  --year N keeps links usable in year N (default: open\n"
+                   "links only); --year all keeps every link with its status.\n");
+            return EXIT_OK;
+        }
+        if (!strcmp(argv[i], "--geojson")) {
+            geojson = 1;
+        } else if ((r = opt_val(argc, argv, &i, "--data", &v)) != 0) {
+            if (r < 0)
+                return cli_fail(0, SR_EARG, "--data: a directory is required");
+            data = v;
+        } else if ((r = opt_val(argc, argv, &i, "--year", &v)) != 0) {
+            if (r < 0)
+                return cli_fail(0, SR_EARG, "--year: a value is required");
+            if (!strcmp(v, "all"))
+                year = -1;
+            else if (cli_parse_int(v, 1800, 2200, &year))
+                return cli_fail(0, SR_EARG, "--year: '%s' is not a year between 1800 and 2200 or 'all'", v);
+        } else if ((r = opt_val(argc, argv, &i, "--modes", &v)) != 0) {
+            if (r < 0)
+                return cli_fail(0, SR_EARG, "--modes: a value is required");
+            snprintf(buf, sizeof buf, "%s", v);
+            const char *m[8];
+            int n = split_list(buf, m, 8);
+            modes = 0;
+            for (int k = 0; k < n; k++) {
+                int md = sr_mode_parse(m[k]);
+                if (md < 0)
+                    return cli_fail(0, SR_EARG, "--modes: '%s' is not one of rail, road, sea, air", m[k]);
+                modes |= SR_MODE_BIT(md);
+            }
+            if (n <= 0)
+                return cli_fail(0, SR_EARG, "--modes: give at least one mode");
+        } else {
+            return cli_fail(0, SR_EARG, "unknown argument '%s'", argv[i]);
+        }
+    }
+    int status;
+    sr_network *net = cli_open_network(data, 0, &status);
+    if (!net)
+        return status;
+    if (geojson) {
+        char *s = sr_network_geojson(net, modes, (int)year, 0);
+        status = !s || cli_puts(s) ? EXIT_FAIL : EXIT_OK;
+        sr_free(s);
+    } else {
+        size_t by_mode[SR_MODE_COUNT] = {0}, planned = 0;
+        double km[SR_MODE_COUNT] = {0};
+        for (size_t i = 0; i < sr_network_link_count(net); i++) {
+            const sr_link *k = sr_network_link(net, i);
+            by_mode[k->mode]++;
+            km[k->mode] += k->distance_km;
+            planned += k->status == SR_PLANNED;
+        }
+        printf("dataset %s: %zu places, %zu links (%zu planned), %zu border crossings\n", sr_network_dir(net),
+               sr_network_place_count(net), sr_network_link_count(net), planned, sr_network_crossing_count(net));
+        for (int m = 0; m < SR_MODE_COUNT; m++)
+            printf("  %-5s %5zu links %9.0f km\n", sr_mode_name((sr_mode)m), by_mode[m], km[m]);
+    }
+    sr_network_close(net);
+    return status;
+}
+
+static void print_report(void *ctx, int is_error, const char *line)
+{
+    (void)ctx;
+    fprintf(is_error ? stdout : stdout, "%s: %s\n", is_error ? "error" : "warning", line);
+}
+
+int cmd_check_data(int argc, char **argv)
+{
+    const char *dir = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--help")) {
+            printf("usage: silkroute check-data [DIR]   (default: the built-in dataset)\n"
+                   "Prints one line per problem, FILE:LINE: field: message; exit 4 when there are errors.\n");
+            return EXIT_OK;
+        }
+        if (argv[i][0] == '-' || dir)
+            return cli_fail(0, SR_EARG, "unexpected argument '%s'", argv[i]);
+        dir = argv[i];
+    }
+    if (!dir) {
+        /* The built-in dataset: ask the library where it is. */
+        sr_network *net = NULL;
+        sr_network_open(NULL, &net);
+        static char path[4096];
+        snprintf(path, sizeof path, "%s", net ? sr_network_dir(net) : "data");
+        sr_network_close(net);
+        dir = path;
+    }
+    long errors = sr_check_data(dir, print_report, NULL);
+    if (errors < 0)
+        return cli_fail(0, SR_EIO, "%s: not a readable dataset directory", dir);
+    printf("%s: %ld error%s\n", dir, errors, errors == 1 ? "" : "s");
+    return errors ? EXIT_DATA : EXIT_OK;
+}

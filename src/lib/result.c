@@ -1,0 +1,124 @@
+/*
+ * result.c - route results: building routes leg by leg, their totals, and
+ * the public accessors of sr_result.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "route.h"
+#include "util.h"
+
+void sr__route_init(sr__route_buf *rb)
+{
+    sr__route_release(rb);
+}
+
+void sr__route_release(sr__route_buf *rb)
+{
+    free(rb->legs);
+    free(rb->transfers);
+    free(rb->crossings);
+    memset(rb, 0, sizeof *rb);
+}
+
+int sr__route_add_leg(sr__route_buf *rb, const sr_leg *leg)
+{
+    if (sr__grow((void **)&rb->legs, &rb->cap_legs, rb->n_legs + 1, sizeof *leg) < 0)
+        return -1;
+    rb->legs[rb->n_legs++] = *leg;
+    return 0;
+}
+
+int sr__route_add_transfer(sr__route_buf *rb, const sr_transfer *t)
+{
+    if (sr__grow((void **)&rb->transfers, &rb->cap_transfers, rb->n_transfers + 1, sizeof *t) < 0)
+        return -1;
+    rb->transfers[rb->n_transfers++] = *t;
+    return 0;
+}
+
+int sr__route_add_crossing(sr__route_buf *rb, const sr_border_crossing *x)
+{
+    if (sr__grow((void **)&rb->crossings, &rb->cap_crossings, rb->n_crossings + 1, sizeof *x) < 0)
+        return -1;
+    rb->crossings[rb->n_crossings++] = *x;
+    return 0;
+}
+
+void sr__route_totals(sr__route_buf *rb)
+{
+    sr_route *v = &rb->view;
+    v->duration_h = v->distance_km = v->cost_usd = v->co2e_kg = 0;
+    for (size_t i = 0; i < rb->n_legs; i++) {
+        v->duration_h += rb->legs[i].duration_h;
+        v->distance_km += rb->legs[i].distance_km;
+        v->cost_usd += rb->legs[i].cost_usd;
+        v->co2e_kg += rb->legs[i].co2e_kg;
+    }
+    for (size_t i = 0; i < rb->n_transfers; i++) {
+        v->duration_h += rb->transfers[i].duration_h;
+        v->cost_usd += rb->transfers[i].cost_usd;
+    }
+    for (size_t i = 0; i < rb->n_crossings; i++) {
+        v->duration_h += rb->crossings[i].dwell_h;
+        v->cost_usd += rb->crossings[i].fee_usd;
+    }
+    v->legs = rb->legs;
+    v->n_legs = rb->n_legs;
+    v->transfers = rb->transfers;
+    v->n_transfers = rb->n_transfers;
+    v->crossings = rb->crossings;
+    v->n_crossings = rb->n_crossings;
+}
+
+sr_result *sr__result_new(size_t n)
+{
+    sr_result *r = calloc(1, sizeof *r);
+    if (!r)
+        return NULL;
+    r->routes = calloc(n ? n : 1, sizeof *r->routes);
+    if (!r->routes) {
+        free(r);
+        return NULL;
+    }
+    r->n = n;
+    return r;
+}
+
+sr__route_buf *sr__result_slot(sr_result *r, size_t i) { return i < r->n ? &r->routes[i] : NULL; }
+
+static int cmp_route(const void *a, const void *b)
+{
+    const sr_route *x = &((const sr__route_buf *)a)->view, *y = &((const sr__route_buf *)b)->view;
+    if (x->duration_h != y->duration_h)
+        return x->duration_h < y->duration_h ? -1 : 1;
+    if (x->cost_usd != y->cost_usd)
+        return x->cost_usd < y->cost_usd ? -1 : 1;
+    if (x->co2e_kg != y->co2e_kg)
+        return x->co2e_kg < y->co2e_kg ? -1 : 1;
+    return 0;
+}
+
+void sr__result_sort_by_time(sr_result *r)
+{
+    qsort(r->routes, r->n, sizeof *r->routes, cmp_route);
+    /* qsort moved the buffers: the views point into the buffers' own heap
+     * arrays, which did not move, so they stay valid. */
+}
+
+void sr_result_free(sr_result *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->n; i++)
+        sr__route_release(&r->routes[i]);
+    free(r->routes);
+    free(r);
+}
+
+size_t sr_result_count(const sr_result *r) { return r ? r->n : 0; }
+
+const sr_route *sr_result_route(const sr_result *r, size_t i)
+{
+    return r && i < r->n ? &r->routes[i].view : NULL;
+}

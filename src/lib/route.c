@@ -1,0 +1,686 @@
+/*
+ * route.c - the intermodal router: per-thread query state, single-objective
+ * search (Dijkstra) and multi-criteria Pareto search (label setting) over
+ * the network's (place, carrier class) state graph.
+ *
+ * The state graph.  A state is a place together with the carrier class the
+ * cargo is on (rail 1435, rail 1520, road, sea, air).  A link's arc moves
+ * between states of its own class; a transfer row moves between classes at
+ * one place and costs time and money, so a gauge change is never free.  At
+ * the origin every class is a start state, at the destination every class
+ * is a goal.  With a transfer limit the states gain a layer per transfer
+ * used (state = (layer, place, class)), which keeps the search exact.
+ *
+ * Costs are non-negative, so Dijkstra on a scalar weight (time, cost, CO2e
+ * or a weighted blend) is exact; the Pareto search keeps, per state, a bag
+ * of mutually non-dominated labels and processes labels in order of time,
+ * pruning any label dominated at its own state or at the destination.
+ *
+ * Query state (distance arrays, heap, label store) is allocated on first
+ * use and reused; arrays are reset lazily by a generation stamp, so the cost
+ * of a query depends on the part of the network it explores, not its size.
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "network.h"
+#include "route.h"
+#include "timetable/tt.h"
+
+#define NC SR_CLASS_COUNT
+#define NONE UINT32_MAX
+#define DEFAULT_MAX_LABELS 2000000u
+#define MAX_TRANSFER_LAYERS 32
+
+typedef struct heap_item {
+    double key;
+    uint32_t id;
+} heap_item;
+
+typedef struct label {
+    double t, c, e;
+    uint32_t state;
+    uint32_t pred;       /* label index, NONE at the origin */
+    uint32_t how;        /* arc index, or n_arcs + transfer index */
+    uint32_t next;       /* next label in the same state's bag */
+    uint8_t dead;
+} label;
+
+struct sr_query {
+    const sr_network *net;
+    char errmsg[1024];
+    /* per-state arrays */
+    size_t cap_states;
+    uint32_t *stamp, gen;
+    double *dist;
+    uint32_t *pred, *how;
+    uint32_t *bag;              /* Pareto: first label of each state */
+    /* heap */
+    heap_item *heap;
+    size_t n_heap, cap_heap;
+    /* Pareto labels */
+    label *labels;
+    size_t n_labels, cap_labels;
+    /* per-query filters */
+    uint8_t *banned_place;      /* n_places */
+    uint8_t *banned_crossing;   /* n_crossings */
+};
+
+static void qerr(sr_query *q, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void qerr(sr_query *q, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(q->errmsg, sizeof q->errmsg, fmt, ap);
+    va_end(ap);
+}
+
+sr_code sr_query_create(const sr_network *net, sr_query **out)
+{
+    if (!out)
+        return SR_EARG;
+    *out = NULL;
+    if (!net)
+        return SR_EARG;
+    sr_query *q = calloc(1, sizeof *q);
+    if (!q)
+        return SR_ENOMEM;
+    q->net = net;
+    q->banned_place = calloc(net->n_places + 1, 1);
+    q->banned_crossing = calloc(net->n_crossings + 1, 1);
+    if (!q->banned_place || !q->banned_crossing) {
+        sr_query_destroy(q);
+        return SR_ENOMEM;
+    }
+    *out = q;
+    return SR_OK;
+}
+
+void sr_query_destroy(sr_query *q)
+{
+    if (!q)
+        return;
+    free(q->stamp);
+    free(q->dist);
+    free(q->pred);
+    free(q->how);
+    free(q->bag);
+    free(q->heap);
+    free(q->labels);
+    free(q->banned_place);
+    free(q->banned_crossing);
+    free(q);
+}
+
+const char *sr_query_errmsg(const sr_query *q) { return q ? q->errmsg : ""; }
+
+void sr_route_options_init(sr_route_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->objective = SR_BY_TIME;
+    o->modes = SR_MODES_ALL;
+    o->unit = SR_UNIT_40FT;
+    o->quantity = 1;
+    o->max_transfers = -1;
+    o->depart = SR_TIME_NONE;
+    o->arrive_by = SR_TIME_NONE;
+}
+
+/* ---- heap (binary, lazy deletion) -------------------------------------- */
+
+static int heap_push(sr_query *q, double key, uint32_t id)
+{
+    if (sr__grow((void **)&q->heap, &q->cap_heap, q->n_heap + 1, sizeof *q->heap) < 0)
+        return -1;
+    size_t i = q->n_heap++;
+    while (i > 0) {
+        size_t p = (i - 1) / 2;
+        if (q->heap[p].key < key || (q->heap[p].key == key && q->heap[p].id <= id))
+            break;
+        q->heap[i] = q->heap[p];
+        i = p;
+    }
+    q->heap[i] = (heap_item){key, id};
+    return 0;
+}
+
+static heap_item heap_pop(sr_query *q)
+{
+    heap_item top = q->heap[0], last = q->heap[--q->n_heap];
+    size_t i = 0, n = q->n_heap;
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= n)
+            break;
+        if (c + 1 < n && (q->heap[c + 1].key < q->heap[c].key ||
+                          (q->heap[c + 1].key == q->heap[c].key && q->heap[c + 1].id < q->heap[c].id)))
+            c++;
+        if (last.key < q->heap[c].key || (last.key == q->heap[c].key && last.id <= q->heap[c].id))
+            break;
+        q->heap[i] = q->heap[c];
+        i = c;
+    }
+    if (n)
+        q->heap[i] = last;
+    return top;
+}
+
+/* ---- per-query preparation ---------------------------------------------- */
+
+typedef struct plan {
+    uint32_t from, to;
+    int layers;                 /* 1 + max transfers, or 1 when unlimited */
+    int limit_transfers;
+    unsigned modes;
+    int year;
+    sr_unit unit;
+    double qty;
+    double wt, wc, we;          /* scalar weights */
+} plan;
+
+static int resolve_place(sr_query *q, const char *name, const char *what, uint32_t *out)
+{
+    size_t idx;
+    if (!name || !*name) {
+        qerr(q, "%s: a place is required", what);
+        return SR_EARG;
+    }
+    if (sr_place_find(q->net, name, &idx) != SR_OK) {
+        char sug[400];
+        sr__suggest(q->net, name, sug, sizeof sug);
+        qerr(q, "%s: unknown place '%.200s'%s%s", what, name, *sug ? "; did you mean: " : "", sug);
+        return SR_EPLACE;
+    }
+    *out = (uint32_t)idx;
+    return SR_OK;
+}
+
+static void clear_bans(sr_query *q)
+{
+    memset(q->banned_place, 0, q->net->n_places);
+    memset(q->banned_crossing, 0, q->net->n_crossings);
+}
+
+static sr_code prepare(sr_query *q, const sr_route_options *o, plan *p)
+{
+    const sr_network *net = q->net;
+    sr_code rc;
+    memset(p, 0, sizeof *p);
+    q->errmsg[0] = 0;
+    if ((rc = resolve_place(q, o->from, "from", &p->from)) || (rc = resolve_place(q, o->to, "to", &p->to)))
+        return rc;
+    if ((unsigned)o->objective > SR_BY_BLEND) {
+        qerr(q, "by: unknown objective");
+        return SR_EARG;
+    }
+    if ((unsigned)o->unit >= SR_UNIT_COUNT) {
+        qerr(q, "cargo: unknown unit");
+        return SR_EARG;
+    }
+    if (!(o->quantity > 0) || o->quantity > 1e9) {
+        qerr(q, "quantity: must be > 0 and at most 1e9");
+        return SR_EARG;
+    }
+    if (!(o->modes & SR_MODES_ALL) || (o->modes & ~SR_MODES_ALL)) {
+        qerr(q, "modes: at least one of rail, road, sea, air is required");
+        return SR_EARG;
+    }
+    if (o->year < 0 || o->year > 2200) {
+        qerr(q, "year: %d is out of range (0 or 1800-2200)", o->year);
+        return SR_EARG;
+    }
+    if (o->max_transfers > MAX_TRANSFER_LAYERS - 1) {
+        qerr(q, "max_transfers: at most %d", MAX_TRANSFER_LAYERS - 1);
+        return SR_EARG;
+    }
+    if (o->n_avoid > SR_MAX_AVOID || o->n_avoid_countries > SR_MAX_AVOID) {
+        qerr(q, "avoid: at most %d entries", SR_MAX_AVOID);
+        return SR_EARG;
+    }
+    p->modes = o->modes;
+    p->year = o->year;
+    p->unit = o->unit;
+    p->qty = o->quantity;
+    p->limit_transfers = o->max_transfers >= 0;
+    p->layers = p->limit_transfers ? o->max_transfers + 1 : 1;
+    /* Scalar weights.  A tiny share of the other criteria breaks ties
+     * towards routes that are also good on them, deterministically. */
+    const double eps = 1e-7;
+    switch (o->objective) {
+    case SR_BY_TIME: p->wt = 1; p->wc = eps; p->we = eps; break;
+    case SR_BY_COST: p->wt = eps; p->wc = 1; p->we = eps; break;
+    case SR_BY_CO2: p->wt = eps; p->wc = eps; p->we = 1; break;
+    case SR_BY_BLEND:
+        p->wt = o->weight_time_h;
+        p->wc = o->weight_cost_usd;
+        p->we = o->weight_co2e_kg;
+        if (!(p->wt >= 0) || !(p->wc >= 0) || !(p->we >= 0) || !isfinite(p->wt + p->wc + p->we) ||
+            p->wt + p->wc + p->we <= 0) {
+            qerr(q, "weights: blend weights must be finite, non-negative and not all zero");
+            return SR_EARG;
+        }
+        break;
+    }
+    clear_bans(q);
+    for (size_t i = 0; i < o->n_avoid_countries; i++) {
+        const char *cc = o->avoid_countries[i];
+        if (!cc || strlen(cc) != 2 || cc[0] < 'A' || cc[0] > 'Z' || cc[1] < 'A' || cc[1] > 'Z') {
+            qerr(q, "avoid_countries: '%.20s' is not an ISO 3166-1 alpha-2 code (e.g. KZ)", cc ? cc : "");
+            return SR_EARG;
+        }
+        for (uint32_t k = 0; k < net->n_places; k++)
+            if (!strcmp(net->places[k].country, cc))
+                q->banned_place[k] = 1;
+    }
+    for (size_t i = 0; i < o->n_avoid; i++) {
+        const char *a = o->avoid[i];
+        long x = sr_crossing_find(net, a ? a : "");
+        if (x >= 0) {
+            q->banned_crossing[x] = 1;
+            continue;
+        }
+        uint32_t pl;
+        if ((rc = resolve_place(q, a, "avoid", &pl)) != SR_OK)
+            return rc;
+        q->banned_place[pl] = 1;
+    }
+    if (q->banned_place[p->from] || q->banned_place[p->to]) {
+        qerr(q, "avoid: the %s %s (%s) is itself avoided", q->banned_place[p->from] ? "origin" : "destination",
+             net->places[q->banned_place[p->from] ? p->from : p->to].name_en,
+             net->places[q->banned_place[p->from] ? p->from : p->to].id);
+        return SR_EARG;
+    }
+    if (p->from == p->to) {
+        qerr(q, "from and to are the same place (%s)", net->places[p->from].id);
+        return SR_EARG;
+    }
+    return SR_OK;
+}
+
+/* Is arc a usable under the plan?  Filters: mode, year, cargo unit,
+ * avoided places and crossings. */
+static inline int arc_ok(const sr_query *q, const plan *p, uint32_t a)
+{
+    const sr_network *net = q->net;
+    const sr_link *k = &net->links[net->arc_link[a]];
+    if (!(p->modes & SR_MODE_BIT(k->mode)) || !(net->modes[k->mode].units & (1u << p->unit)))
+        return 0;
+    if (!sr__link_usable(k, p->year))
+        return 0;
+    if (q->banned_place[net->arc_head[a]])
+        return 0;
+    if (k->crossing >= 0 && q->banned_crossing[k->crossing])
+        return 0;
+    return 1;
+}
+
+static int ensure_states(sr_query *q, size_t n, int pareto)
+{
+    if (n <= q->cap_states && (!pareto || q->bag))
+        return 0;
+    size_t cap = n > q->cap_states ? n : q->cap_states;
+    free(q->stamp);
+    free(q->dist);
+    free(q->pred);
+    free(q->how);
+    free(q->bag);
+    q->stamp = calloc(cap, sizeof *q->stamp);
+    q->dist = malloc(cap * sizeof *q->dist);
+    q->pred = malloc(cap * sizeof *q->pred);
+    q->how = malloc(cap * sizeof *q->how);
+    q->bag = malloc(cap * sizeof *q->bag);
+    q->gen = 0;
+    q->cap_states = cap;
+    if (!q->stamp || !q->dist || !q->pred || !q->how || !q->bag) {
+        q->cap_states = 0;
+        return -1;
+    }
+    return 0;
+}
+
+static void next_generation(sr_query *q)
+{
+    if (++q->gen == 0) {
+        memset(q->stamp, 0, q->cap_states * sizeof *q->stamp);
+        q->gen = 1;
+    }
+}
+
+#define STATE(p, layer, place, cls) ((((size_t)(layer) * (p)->np + (place)) * NC) + (cls))
+
+/* ---- result assembly ---------------------------------------------------- */
+
+/* A step of a path: an arc or a transfer (how >= n_arcs), in order. */
+static sr_code build_route(sr_query *q, const plan *p, const uint32_t *steps, size_t n, sr__route_buf *rb)
+{
+    const sr_network *net = q->net;
+    sr__route_init(rb);
+    for (size_t i = 0; i < n; i++) {
+        uint32_t h = steps[i];
+        if (h < net->n_arcs) {
+            const sr_link *k = &net->links[net->arc_link[h]];
+            /* The arc runs from one end of its link to the other. */
+            uint32_t tail = net->arc_head[h] == k->from ? k->to : k->from;
+            sr_leg leg = {.from = tail, .to = net->arc_head[h], .link = net->arc_link[h], .mode = k->mode,
+                          .gauge_mm = k->mode == SR_RAIL ? k->gauge_mm : 0, .distance_km = k->distance_km,
+                          .duration_h = k->duration_h, .cost_usd = k->cost_usd[p->unit] * p->qty,
+                          .co2e_kg = net->arc_co2[p->unit][h] * p->qty};
+            if (sr__route_add_leg(rb, &leg) < 0)
+                return SR_ENOMEM;
+            const char *ca = net->places[tail].country, *cb = net->places[leg.to].country;
+            if (strcmp(ca, cb)) {
+                sr_border_crossing bc = {k->crossing, leg.to, (uint32_t)(rb->n_legs - 1), {0}, {0}, 0, 0};
+                memcpy(bc.from_country, ca, 3);
+                memcpy(bc.to_country, cb, 3);
+                if (k->crossing >= 0) {
+                    const sr_crossing *x = &net->crossings[k->crossing];
+                    bc.dwell_h = x->dwell_h;
+                    bc.fee_usd = x->fee_usd[p->unit] * p->qty;
+                }
+                if (sr__route_add_crossing(rb, &bc) < 0)
+                    return SR_ENOMEM;
+            }
+        } else {
+            const sr__xfer *x = &net->xfers[h - net->n_arcs];
+            uint32_t at = rb->n_legs ? rb->legs[rb->n_legs - 1].to : p->from;
+            sr_transfer t = {at, (sr_transfer_kind)x->kind, (sr_class)x->from, (sr_class)x->to,
+                             rb->n_legs ? (uint32_t)(rb->n_legs - 1) : 0, x->duration_h, x->cost_usd[p->unit] * p->qty};
+            if (sr__route_add_transfer(rb, &t) < 0)
+                return SR_ENOMEM;
+        }
+    }
+    sr__route_totals(rb);
+    return SR_OK;
+}
+
+/* ---- single objective ---------------------------------------------------- */
+
+static sr_code dijkstra(sr_query *q, plan *p, size_t np, sr_result **out)
+{
+    const sr_network *net = q->net;
+    struct {
+        uint32_t np;
+    } dims = {(uint32_t)np};
+    size_t n_states = (size_t)p->layers * np * NC;
+    if (ensure_states(q, n_states, 0) < 0)
+        return SR_ENOMEM;
+    next_generation(q);
+    q->n_heap = 0;
+    const double *cost = net->arc_cost[p->unit], *co2 = net->arc_co2[p->unit];
+    for (int c = 0; c < NC; c++) {
+        size_t s = STATE(&dims, 0, p->from, c);
+        q->stamp[s] = q->gen;
+        q->dist[s] = 0;
+        q->pred[s] = NONE;
+        q->how[s] = NONE;
+        if (heap_push(q, 0, (uint32_t)s) < 0)
+            return SR_ENOMEM;
+    }
+    size_t goal = SIZE_MAX;
+    while (q->n_heap) {
+        heap_item it = heap_pop(q);
+        size_t s = it.id;
+        if (it.key > q->dist[s])
+            continue;
+        uint32_t cls = (uint32_t)(s % NC), place = (uint32_t)((s / NC) % np), layer = (uint32_t)(s / NC / np);
+        if (place == p->to) {
+            goal = s;
+            break;
+        }
+        double d = it.key;
+        for (uint32_t a = net->arc_off[place]; a < net->arc_off[place + 1]; a++) {
+            if (net->arc_cls[a] != cls || !arc_ok(q, p, a))
+                continue;
+            double w = p->wt * net->arc_time_h[a] + p->qty * (p->wc * cost[a] + p->we * co2[a]);
+            size_t t = STATE(&dims, layer, net->arc_head[a], cls);
+            double nd = d + w;
+            if (q->stamp[t] != q->gen || nd < q->dist[t]) {
+                q->stamp[t] = q->gen;
+                q->dist[t] = nd;
+                q->pred[t] = (uint32_t)s;
+                q->how[t] = a;
+                if (heap_push(q, nd, (uint32_t)t) < 0)
+                    return SR_ENOMEM;
+            }
+        }
+        if (place == p->from || (p->limit_transfers && (int)layer + 1 >= p->layers))
+            continue;
+        uint32_t nl = p->limit_transfers ? layer + 1 : 0;
+        for (uint32_t x = net->xfer_off[place]; x < net->xfer_off[place + 1]; x++) {
+            const sr__xfer *tr = &net->xfers[x];
+            if (tr->from != cls)
+                continue;
+            double w = p->wt * tr->duration_h + p->qty * p->wc * tr->cost_usd[p->unit];
+            size_t t = STATE(&dims, nl, place, tr->to);
+            double nd = d + w;
+            if (q->stamp[t] != q->gen || nd < q->dist[t]) {
+                q->stamp[t] = q->gen;
+                q->dist[t] = nd;
+                q->pred[t] = (uint32_t)s;
+                q->how[t] = net->n_arcs + x;
+                if (heap_push(q, nd, (uint32_t)t) < 0)
+                    return SR_ENOMEM;
+            }
+        }
+    }
+    if (goal == SIZE_MAX) {
+        qerr(q, "no route from %s (%s) to %s (%s) under the given constraints", net->places[p->from].name_en,
+             net->places[p->from].id, net->places[p->to].name_en, net->places[p->to].id);
+        return SR_ENOROUTE;
+    }
+    size_t n = 0;
+    for (size_t s = goal; q->pred[s] != NONE; s = q->pred[s])
+        n++;
+    uint32_t *steps = malloc((n ? n : 1) * sizeof *steps);
+    if (!steps)
+        return SR_ENOMEM;
+    size_t i = n;
+    for (size_t s = goal; q->pred[s] != NONE; s = q->pred[s])
+        steps[--i] = q->how[s];
+    sr_result *r = sr__result_new(1);
+    sr_code rc = r ? build_route(q, p, steps, n, sr__result_slot(r, 0)) : SR_ENOMEM;
+    free(steps);
+    if (rc != SR_OK) {
+        sr_result_free(r);
+        return rc;
+    }
+    *out = r;
+    return SR_OK;
+}
+
+/* ---- Pareto --------------------------------------------------------------- */
+
+/* Relative tolerance so that float noise does not keep near-identical
+ * labels apart. */
+static inline int leq(double a, double b) { return a <= b + 1e-9 * (fabs(b) + 1); }
+
+static inline int dominates(const label *a, double t, double c, double e)
+{
+    return leq(a->t, t) && leq(a->c, c) && leq(a->e, e);
+}
+
+static sr_code pareto(sr_query *q, plan *p, size_t np, size_t max_labels, sr_result **out)
+{
+    const sr_network *net = q->net;
+    struct {
+        uint32_t np;
+    } dims = {(uint32_t)np};
+    size_t n_states = (size_t)p->layers * np * NC;
+    if (ensure_states(q, n_states, 1) < 0)
+        return SR_ENOMEM;
+    next_generation(q);
+    q->n_heap = 0;
+    q->n_labels = 0;
+    const double *cost = net->arc_cost[p->unit], *co2 = net->arc_co2[p->unit];
+    uint32_t target_bag = NONE; /* labels at the destination, any class */
+
+#define BAG(s) (q->stamp[s] == q->gen ? q->bag[s] : NONE)
+
+    /* Insert a label unless dominated; kill labels it dominates. */
+#define TRY_LABEL(S, T, C, E, PRED, HOW)                                                                          \
+    do {                                                                                                          \
+        size_t s_ = (S);                                                                                          \
+        double t_ = (T), c_ = (C), e_ = (E);                                                                      \
+        int dom_ = 0;                                                                                             \
+        for (uint32_t l_ = target_bag; l_ != NONE && !dom_; l_ = q->labels[l_].next)                              \
+            if (!q->labels[l_].dead && dominates(&q->labels[l_], t_, c_, e_))                                     \
+                dom_ = 1;                                                                                         \
+        for (uint32_t l_ = BAG(s_); l_ != NONE && !dom_; l_ = q->labels[l_].next)                                 \
+            if (!q->labels[l_].dead && dominates(&q->labels[l_], t_, c_, e_))                                     \
+                dom_ = 1;                                                                                         \
+        if (dom_)                                                                                                 \
+            break;                                                                                                \
+        for (uint32_t l_ = BAG(s_); l_ != NONE; l_ = q->labels[l_].next)                                          \
+            if (!q->labels[l_].dead && leq(t_, q->labels[l_].t) && leq(c_, q->labels[l_].c) &&                   \
+                leq(e_, q->labels[l_].e))                                                                         \
+                q->labels[l_].dead = 1;                                                                           \
+        if (q->n_labels >= max_labels) {                                                                          \
+            qerr(q, "pareto: more than %zu labels; narrow the query (modes, avoid, max_transfers)", max_labels); \
+            return SR_ELIMIT;                                                                                     \
+        }                                                                                                         \
+        if (sr__grow((void **)&q->labels, &q->cap_labels, q->n_labels + 1, sizeof *q->labels) < 0)               \
+            return SR_ENOMEM;                                                                                     \
+        uint32_t id_ = (uint32_t)q->n_labels++;                                                                   \
+        q->labels[id_] = (label){t_, c_, e_, (uint32_t)s_, (PRED), (HOW), BAG(s_), 0};                           \
+        q->stamp[s_] = q->gen;                                                                                    \
+        q->bag[s_] = id_;                                                                                         \
+        if (heap_push(q, t_ + 1e-6 * c_ + 1e-9 * e_, id_) < 0)                                                   \
+            return SR_ENOMEM;                                                                                     \
+    } while (0)
+
+    for (int c = 0; c < NC; c++)
+        TRY_LABEL(STATE(&dims, 0, p->from, c), 0.0, 0.0, 0.0, NONE, NONE);
+
+    while (q->n_heap) {
+        heap_item it = heap_pop(q);
+        label L = q->labels[it.id];
+        if (L.dead)
+            continue;
+        size_t s = L.state;
+        uint32_t cls = (uint32_t)(s % NC), place = (uint32_t)((s / NC) % np), layer = (uint32_t)(s / NC / np);
+        /* A label settled later may still be dominated by a destination
+         * label found since it was queued. */
+        int dom = 0;
+        for (uint32_t l = target_bag; l != NONE && !dom; l = q->labels[l].next)
+            if (dominates(&q->labels[l], L.t, L.c, L.e))
+                dom = 1;
+        if (dom) {
+            q->labels[it.id].dead = 1;
+            continue;
+        }
+        if (place == p->to) {
+            /* Move into the destination bag (labels there are final since
+             * they are popped in non-decreasing key order). */
+            q->labels[it.id].next = target_bag;
+            target_bag = it.id;
+            continue;
+        }
+        for (uint32_t a = net->arc_off[place]; a < net->arc_off[place + 1]; a++) {
+            if (net->arc_cls[a] != cls || !arc_ok(q, p, a))
+                continue;
+            TRY_LABEL(STATE(&dims, layer, net->arc_head[a], cls), L.t + net->arc_time_h[a],
+                      L.c + p->qty * cost[a], L.e + p->qty * co2[a], it.id, a);
+        }
+        if (place == p->from || (p->limit_transfers && (int)layer + 1 >= p->layers))
+            continue;
+        uint32_t nl = p->limit_transfers ? layer + 1 : 0;
+        for (uint32_t x = net->xfer_off[place]; x < net->xfer_off[place + 1]; x++) {
+            const sr__xfer *tr = &net->xfers[x];
+            if (tr->from != cls)
+                continue;
+            TRY_LABEL(STATE(&dims, nl, place, tr->to), L.t + tr->duration_h, L.c + p->qty * tr->cost_usd[p->unit],
+                      L.e, it.id, net->n_arcs + x);
+        }
+    }
+#undef TRY_LABEL
+#undef BAG
+    /* Collect the destination labels: they were inserted in order of key
+     * but the bag list is reversed; keep the non-dominated ones. */
+    size_t n = 0;
+    for (uint32_t l = target_bag; l != NONE; l = q->labels[l].next)
+        n++;
+    if (!n) {
+        qerr(q, "no route from %s (%s) to %s (%s) under the given constraints", net->places[p->from].name_en,
+             net->places[p->from].id, net->places[p->to].name_en, net->places[p->to].id);
+        return SR_ENOROUTE;
+    }
+    uint32_t *ids = malloc(n * sizeof *ids);
+    if (!ids)
+        return SR_ENOMEM;
+    size_t k = n;
+    for (uint32_t l = target_bag; l != NONE; l = q->labels[l].next)
+        ids[--k] = l;
+    /* Destination labels of different classes may dominate each other. */
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        const label *a = &q->labels[ids[i]];
+        int dom = 0;
+        for (size_t j = 0; j < n && !dom; j++) {
+            if (i == j)
+                continue;
+            const label *b = &q->labels[ids[j]];
+            if (dominates(b, a->t, a->c, a->e) && (!dominates(a, b->t, b->c, b->e) || j < i))
+                dom = 1;
+        }
+        if (!dom)
+            ids[m++] = ids[i];
+    }
+    sr_result *r = sr__result_new(m);
+    if (!r) {
+        free(ids);
+        return SR_ENOMEM;
+    }
+    sr_code rc = SR_OK;
+    for (size_t i = 0; i < m && rc == SR_OK; i++) {
+        size_t len = 0;
+        for (uint32_t l = ids[i]; q->labels[l].pred != NONE; l = q->labels[l].pred)
+            len++;
+        uint32_t *steps = malloc((len ? len : 1) * sizeof *steps);
+        if (!steps) {
+            rc = SR_ENOMEM;
+            break;
+        }
+        size_t j = len;
+        for (uint32_t l = ids[i]; q->labels[l].pred != NONE; l = q->labels[l].pred)
+            steps[--j] = q->labels[l].how;
+        rc = build_route(q, p, steps, len, sr__result_slot(r, i));
+        free(steps);
+    }
+    free(ids);
+    if (rc != SR_OK) {
+        sr_result_free(r);
+        return rc;
+    }
+    sr__result_sort_by_time(r);
+    *out = r;
+    return SR_OK;
+}
+
+sr_code sr_route_query(sr_query *q, const sr_route_options *o, sr_result **out)
+{
+    if (!out)
+        return SR_EARG;
+    *out = NULL;
+    if (!q || !o)
+        return SR_EARG;
+    plan p;
+    sr_code rc = prepare(q, o, &p);
+    if (rc != SR_OK)
+        return rc;
+    if (o->depart != SR_TIME_NONE || o->arrive_by != SR_TIME_NONE)
+        return sr__tt_route_query(q->net, o, p.from, p.to, q->banned_place, q->banned_crossing, out, q->errmsg,
+                                  sizeof q->errmsg);
+    size_t np = q->net->n_places;
+    if ((size_t)p.layers * np * NC > UINT32_MAX - 1) {
+        qerr(q, "network too large for a transfer limit of %d", p.layers - 1);
+        return SR_ELIMIT;
+    }
+    if (o->pareto)
+        rc = pareto(q, &p, np, o->max_labels ? o->max_labels : DEFAULT_MAX_LABELS, out);
+    else
+        rc = dijkstra(q, &p, np, out);
+    return rc;
+}

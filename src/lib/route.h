@@ -1,0 +1,41 @@
+/*
+ * route.h - internal representation of route results, shared by the router
+ * (route.c), the result accessors (result.c), the serialisers (json.c) and
+ * any other search that produces routes (timetables).
+ */
+#ifndef SR_ROUTE_H
+#define SR_ROUTE_H
+
+#include "silkroute.h"
+
+/* One route under construction: growable arrays behind the public view. */
+typedef struct sr__route_buf {
+    sr_route view;          /* what sr_result_route() hands out */
+    sr_leg *legs;
+    size_t n_legs, cap_legs;
+    sr_transfer *transfers;
+    size_t n_transfers, cap_transfers;
+    sr_border_crossing *crossings;
+    size_t n_crossings, cap_crossings;
+} sr__route_buf;
+
+void sr__route_init(sr__route_buf *rb);
+void sr__route_release(sr__route_buf *rb);
+int sr__route_add_leg(sr__route_buf *rb, const sr_leg *leg);
+int sr__route_add_transfer(sr__route_buf *rb, const sr_transfer *t);
+int sr__route_add_crossing(sr__route_buf *rb, const sr_border_crossing *x);
+/* Fill view: pointers and totals = legs + transfers + crossing dwell/fees. */
+void sr__route_totals(sr__route_buf *rb);
+
+struct sr_result {
+    size_t n;
+    sr__route_buf *routes;
+};
+
+/* A result with n empty routes, or NULL when memory runs out. */
+sr_result *sr__result_new(size_t n);
+sr__route_buf *sr__result_slot(sr_result *r, size_t i);
+/* Sort routes by duration, then cost, then CO2e. */
+void sr__result_sort_by_time(sr_result *r);
+
+#endif

@@ -1,0 +1,889 @@
+/*
+ * search.c - the time-dependent search: earliest arrival and Pareto sets
+ * over (arrival, cost, CO2e, transfers) on scheduled services combined with
+ * the network's continuous links, plus depart-at, arrive-by and departure
+ * window queries built on it.
+ *
+ * The model.  A state is (place, carrier class) as in the static router.
+ * From a label at time t a search can
+ *   - drive a continuous link: wait until its border crossing is open (the
+ *     crossing's days, hours and season, local time), then take its running
+ *     time plus dwell;
+ *   - change carrier class by a transfer row of the network;
+ *   - board a scheduled trip that calls at the place: the earliest running
+ *     day whose departure is at or after t plus the minimum transfer time,
+ *     and alight at any later stop of that trip (one label per stop).
+ * Every step is FIFO (leaving later never arrives earlier), so labels can
+ * be settled in order of time: this is time-dependent Dijkstra (one label
+ * per state) or multi-criteria label setting (a bag of non-dominated labels
+ * per state), with pruning by the labels found at the destination.
+ *
+ * Memory does not grow with service days: running days are looked up in
+ * the trips' bitfields while boarding, a handful of days around t.
+ *
+ * Windows and arrive-by queries repeat the search: a window from t finds
+ * the best options, moves t past the latest departure that still catches
+ * the earliest of them, and repeats; arrive-by bisects the departure time
+ * (arrival is monotone in departure time).  A final filter keeps the options
+ * not dominated in (later departure, earlier arrival, cost, CO2e, transfers).
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "network.h"
+#include "route.h"
+#include "timetable/search.h"
+
+#define NONE UINT32_MAX
+#define HORIZON_S ((int64_t)62 * SR__DAY)  /* how far past departure a search looks */
+#define MAX_WINDOW_S ((int64_t)62 * SR__DAY)
+#define MAX_WINDOW_STEPS 20000
+#define DEFAULT_MAX_LABELS 2000000u
+#define STEP_S 60                          /* window and bisection resolution */
+
+enum { K_START = 0, K_ARC, K_XFER, K_TRIP };
+
+typedef struct tlab {
+    int64_t t;          /* arrival at the state */
+    int64_t dep;        /* when this step left (after waiting) */
+    double c, e;
+    uint32_t state, pred, next, how;
+    uint32_t xfer;      /* K_TRIP: network transfer row used to board, or NONE */
+    int32_t day;        /* K_TRIP: service day (days since 1970) */
+    uint16_t ntr;       /* transfers: class changes and boardings after a first leg */
+    uint16_t pos_from, pos_to;
+    uint8_t kind, dead, moved;
+} tlab;
+
+typedef struct hitem {
+    int64_t t;
+    double c;
+    uint32_t id;
+} hitem;
+
+typedef struct ctx {
+    const sr__tt_plan *p;
+    const sr_timetable *tt;
+    const sr_network *net;
+    uint32_t ncls, n_states;
+    uint32_t *bag;      /* first label per state */
+    tlab *lab;
+    size_t n_lab, cap_lab, max_lab;
+    hitem *heap;
+    size_t n_heap, cap_heap;
+    uint32_t target_bag;
+    int64_t t0, horizon;
+    int overflow;
+} ctx;
+
+/* ---- heap ----------------------------------------------------------------- */
+
+static inline int hless(const hitem *a, const hitem *b) { return a->t < b->t || (a->t == b->t && a->c < b->c); }
+
+static int hpush(ctx *x, int64_t t, double c, uint32_t id)
+{
+    if (sr__grow((void **)&x->heap, &x->cap_heap, x->n_heap + 1, sizeof *x->heap) < 0)
+        return -1;
+    size_t i = x->n_heap++;
+    hitem it = {t, c, id};
+    while (i) {
+        size_t par = (i - 1) / 2;
+        if (!hless(&it, &x->heap[par]))
+            break;
+        x->heap[i] = x->heap[par];
+        i = par;
+    }
+    x->heap[i] = it;
+    return 0;
+}
+
+static hitem hpop(ctx *x)
+{
+    hitem top = x->heap[0], last = x->heap[--x->n_heap];
+    size_t i = 0, n = x->n_heap;
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= n)
+            break;
+        if (c + 1 < n && hless(&x->heap[c + 1], &x->heap[c]))
+            c++;
+        if (!hless(&x->heap[c], &last))
+            break;
+        x->heap[i] = x->heap[c];
+        i = c;
+    }
+    if (n)
+        x->heap[i] = last;
+    return top;
+}
+
+/* ---- dominance -------------------------------------------------------------- */
+
+static inline int leq(double a, double b) { return a <= b + 1e-9 * (fabs(b) + 1); }
+
+/* Does a dominate (t, c, e, n)?  Earliest-arrival mode compares time, then
+ * cost as a tie-break; Pareto mode all four criteria. */
+static inline int dom(const ctx *x, const tlab *a, int64_t t, double c, double e, unsigned n)
+{
+    if (!x->p->pareto)
+        return a->t < t || (a->t == t && leq(a->c, c));
+    return a->t <= t && leq(a->c, c) && leq(a->e, e) && a->ntr <= n;
+}
+
+/* Add a label unless dominated at its state or at the destination; kill the
+ * labels it dominates there. */
+static int add_label(ctx *x, const tlab *L)
+{
+    if (L->t > x->horizon)
+        return 0;
+    for (uint32_t i = x->target_bag; i != NONE; i = x->lab[i].next)
+        if (dom(x, &x->lab[i], L->t, L->c, L->e, L->ntr))
+            return 0;
+    uint32_t *link = &x->bag[L->state];
+    for (uint32_t i = *link; i != NONE; i = x->lab[i].next)
+        if (!x->lab[i].dead && dom(x, &x->lab[i], L->t, L->c, L->e, L->ntr))
+            return 0;
+    for (uint32_t i = *link; i != NONE; i = x->lab[i].next)
+        if (!x->lab[i].dead && dom(x, L, x->lab[i].t, x->lab[i].c, x->lab[i].e, x->lab[i].ntr))
+            x->lab[i].dead = 1;
+    if (x->n_lab >= x->max_lab) {
+        x->overflow = 1;
+        return 0;
+    }
+    if (sr__grow((void **)&x->lab, &x->cap_lab, x->n_lab + 1, sizeof *x->lab) < 0)
+        return -1;
+    uint32_t id = (uint32_t)x->n_lab++;
+    x->lab[id] = *L;
+    x->lab[id].next = x->bag[L->state];
+    x->bag[L->state] = id;
+    return hpush(x, L->t, L->c, id);
+}
+
+/* ---- steps ------------------------------------------------------------------ */
+
+static inline const sr__tz *zone_of(const sr_timetable *tt, int z) { return z >= 0 ? &tt->zones[z] : NULL; }
+
+static int arc_usable(const ctx *x, uint32_t a)
+{
+    const sr_network *net = x->net;
+    const sr__tt_plan *p = x->p;
+    uint32_t l = net->arc_link[a];
+    const sr_link *k = &net->links[l];
+    if (!(p->modes & SR_MODE_BIT(k->mode)) || !(net->modes[k->mode].units & (1u << p->unit)))
+        return 0;
+    if (!sr__link_usable(k, p->year))
+        return 0;
+    if (p->banned_place && p->banned_place[net->arc_head[a]])
+        return 0;
+    if (k->crossing >= 0 && p->banned_crossing && p->banned_crossing[k->crossing])
+        return 0;
+    if (x->tt->link_scheduled && x->tt->link_scheduled[l])
+        return 0;
+    return 1;
+}
+
+static int expand_links(ctx *x, uint32_t id)
+{
+    const sr_network *net = x->net;
+    const sr__tt_plan *p = x->p;
+    tlab L = x->lab[id];
+    uint32_t place = L.state / x->ncls, cls = L.state % x->ncls;
+    for (uint32_t a = net->arc_off[place]; a < net->arc_off[place + 1]; a++) {
+        if (net->arc_cls[a] != cls || !arc_usable(x, a))
+            continue;
+        const sr_link *k = &net->links[net->arc_link[a]];
+        int64_t start = L.t;
+        if (k->crossing >= 0 && x->tt->cross_hours) {
+            const sr__hours *h = &x->tt->cross_hours[k->crossing];
+            start = sr__hours_next_open(h, zone_of(x->tt, h->zone), L.t);
+            if (start == INT64_MAX)
+                continue;
+        }
+        tlab N = {0};
+        N.t = start + (int64_t)llround(net->arc_time_h[a] * 3600.0);
+        N.dep = start;
+        N.c = L.c + p->qty * net->arc_cost[p->unit][a];
+        N.e = L.e + p->qty * net->arc_co2[p->unit][a];
+        N.state = net->arc_head[a] * x->ncls + cls;
+        N.pred = id;
+        N.how = a;
+        N.ntr = L.ntr;
+        N.kind = K_ARC;
+        N.moved = 1;
+        if (add_label(x, &N) < 0)
+            return -1;
+    }
+    if (place == p->from)
+        return 0; /* as in the static router: no transfer at the origin */
+    for (uint32_t t = net->xfer_off[place]; t < net->xfer_off[place + 1]; t++) {
+        const sr__xfer *tr = &net->xfers[t];
+        if (tr->from != cls)
+            continue;
+        tlab N = {0};
+        N.t = L.t + (int64_t)llround(tr->duration_h * 3600.0);
+        N.dep = L.t;
+        N.c = L.c + p->qty * tr->cost_usd[p->unit];
+        N.e = L.e;
+        N.state = place * x->ncls + tr->to;
+        N.pred = id;
+        N.how = t;
+        N.ntr = (uint16_t)(L.ntr + 1);
+        N.kind = K_XFER;
+        N.moved = L.moved;
+        if (add_label(x, &N) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Cost and CO2e of riding trip k from position i to j. */
+static void ride_cost(const ctx *x, uint32_t k, uint32_t i, uint32_t j, double *c, double *e, double *km)
+{
+    const sr_timetable *tt = x->tt;
+    const sr__route *r = &tt->routes[tt->trip_route[k]];
+    const sr__tt_plan *p = x->p;
+    uint32_t s = tt->trip_st[k], n = tt->trip_len[k];
+    double d = (double)tt->st_km[s + j] - (double)tt->st_km[s + i];
+    double total = (double)tt->st_km[s + n - 1] - (double)tt->st_km[s];
+    double share;
+    if (total > 0)
+        share = d / total;
+    else {
+        double tot_t = (double)(tt->st_arr[s + n - 1] - tt->st_dep[s]);
+        share = tot_t > 0 ? (double)(tt->st_arr[s + j] - tt->st_dep[s + i]) / tot_t : 1.0;
+    }
+    *km = d;
+    const sr_network *net = x->net;
+    if (r->price_usd[p->unit] >= 0)
+        *c = p->qty * r->price_usd[p->unit] * share;
+    else if (net)
+        *c = p->qty * net->modes[r->mode].cost_per_km[p->unit] * d;
+    else
+        *c = 0;
+    double tonnes = net ? net->tonnes_per_unit[p->unit] : (p->unit == SR_UNIT_T ? 1.0 : p->unit == SR_UNIT_20FT ? 10.0 : 20.0);
+    double f = r->co2e_kg_per_tkm >= 0 ? r->co2e_kg_per_tkm : net ? net->modes[r->mode].co2e_kg_per_tkm : 0;
+    *e = p->qty * tonnes * f * d;
+}
+
+static int trip_allowed(const ctx *x, uint32_t k)
+{
+    const sr__tt_plan *p = x->p;
+    const sr__route *r = &x->tt->routes[x->tt->trip_route[k]];
+    if (!(p->modes & SR_MODE_BIT(r->mode)) || !(r->units & (1u << p->unit)))
+        return 0;
+    if (r->capacity_teu > 0 && p->unit != SR_UNIT_T && p->qty * (p->unit == SR_UNIT_40FT ? 2 : 1) > r->capacity_teu)
+        return 0;
+    return 1;
+}
+
+/* Earliest running day of trip k whose departure from position pos is at or
+ * after `ready`: the UTC departure in *dep and the day, or -1. */
+static int earliest_instance(const ctx *x, uint32_t k, uint32_t pos, int64_t ready, int64_t *dep, int64_t *day)
+{
+    const sr_timetable *tt = x->tt;
+    int32_t off = tt->st_dep[tt->trip_st[k] + pos] + tt->trip_shift[k];
+    const sr__tz *z = &tt->zones[tt->trip_zone[k]];
+    /* The service day whose start + off is near `ready`, one day early to be
+     * safe across offsets; then walk forward over the bitfield. */
+    int64_t local = ready + sr__tz_offset(z, ready) - off;
+    int64_t d = local / SR__DAY - (local % SR__DAY < 0) - 1;
+    int64_t last = tt->day0 + (int64_t)tt->n_days - 1;
+    if (d < tt->day0)
+        d = tt->day0;
+    for (; d <= last; d++) {
+        if (!sr__tt_runs(tt, tt->trip_service[k], d))
+            continue;
+        int64_t t = sr__tt_day_start(tt, tt->trip_zone[k], d) + off;
+        if (t > x->horizon)
+            return -1;
+        if (t >= ready) {
+            *dep = t;
+            *day = d;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+static int expand_trips(ctx *x, uint32_t id)
+{
+    const sr_timetable *tt = x->tt;
+    const sr__tt_plan *p = x->p;
+    tlab L = x->lab[id];
+    uint32_t place = L.state / x->ncls;
+    if (place >= tt->n_places)
+        return 0;
+    for (uint32_t ev = tt->ev_off[place]; ev < tt->ev_off[place + 1]; ev++) {
+        uint32_t k = tt->ev_trip[ev], pos = tt->ev_pos[ev];
+        if (!trip_allowed(x, k))
+            continue;
+        uint32_t s = tt->trip_st[k];
+        int64_t ready = L.t;
+        if (L.kind != K_START) {
+            int32_t m = tt->stop_min_xfer[tt->st_stop[s + pos]];
+            ready += m >= 0 ? m : p->min_transfer_s;
+        }
+        const sr__route *r = &tt->routes[tt->trip_route[k]];
+        uint32_t cls = x->ncls == 1 ? 0 : r->cls;
+        /* Boarding a service of another carrier class takes the network's
+         * transfer row for that change at this place, when there is one
+         * (trucks to a ferry: the road -> sea handling). */
+        uint32_t xf = NONE;
+        double xcost = 0;
+        if (x->net && cls != L.state % x->ncls)
+            for (uint32_t t = x->net->xfer_off[place]; t < x->net->xfer_off[place + 1]; t++)
+                if (x->net->xfers[t].from == L.state % x->ncls && x->net->xfers[t].to == cls) {
+                    xf = t;
+                    ready += (int64_t)llround(x->net->xfers[t].duration_h * 3600.0);
+                    xcost = p->qty * x->net->xfers[t].cost_usd[p->unit];
+                    break;
+                }
+        int64_t dep, day;
+        if (earliest_instance(x, k, pos, ready, &dep, &day) < 0)
+            continue;
+        int64_t base = dep - tt->st_dep[s + pos];
+        for (uint32_t j = pos + 1; j < tt->trip_len[k]; j++) {
+            uint32_t pl = tt->stop_place[tt->st_stop[s + j]];
+            if (pl == UINT32_MAX || pl == place || (p->banned_place && p->banned_place[pl]))
+                continue;
+            tlab N = {0};
+            double c, e, km;
+            ride_cost(x, k, pos, j, &c, &e, &km);
+            N.t = base + tt->st_arr[s + j];
+            N.dep = dep;
+            N.c = L.c + c + xcost;
+            N.e = L.e + e;
+            N.state = pl * x->ncls + cls;
+            N.pred = id;
+            N.how = k;
+            N.xfer = xf;
+            N.day = (int32_t)day;
+            N.pos_from = (uint16_t)pos;
+            N.pos_to = (uint16_t)j;
+            N.ntr = (uint16_t)(L.ntr + (L.moved ? 1 : 0));
+            N.kind = K_TRIP;
+            N.moved = 1;
+            if (add_label(x, &N) < 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
+/* One search from t0.  Leaves the labels in x; the destination's labels are
+ * on x->target_bag. */
+static sr_code run(ctx *x, int64_t t0)
+{
+    const sr__tt_plan *p = x->p;
+    x->n_lab = 0;
+    x->n_heap = 0;
+    x->target_bag = NONE;
+    x->overflow = 0;
+    x->t0 = t0;
+    x->horizon = t0 + HORIZON_S;
+    memset(x->bag, 0xff, (size_t)x->n_states * sizeof *x->bag);
+    for (uint32_t c = 0; c < x->ncls; c++) {
+        tlab S = {0};
+        S.t = S.dep = t0;
+        S.state = p->from * x->ncls + c;
+        S.pred = NONE;
+        S.kind = K_START;
+        if (add_label(x, &S) < 0)
+            return SR_ENOMEM;
+    }
+    while (x->n_heap) {
+        hitem it = hpop(x);
+        uint32_t id = it.id;
+        if (x->lab[id].dead)
+            continue;
+        uint32_t place = x->lab[id].state / x->ncls;
+        /* Dominated meanwhile by a destination label? */
+        int pruned = 0;
+        for (uint32_t i = x->target_bag; i != NONE && !pruned; i = x->lab[i].next)
+            pruned = dom(x, &x->lab[i], x->lab[id].t, x->lab[id].c, x->lab[id].e, x->lab[id].ntr);
+        if (pruned)
+            continue;
+        if (place == p->to) {
+            /* Settled at the destination: move to the target bag. */
+            x->lab[id].dead = 2;
+            uint32_t i = id;
+            tlab *T = &x->lab[i];
+            for (uint32_t *pp = &x->target_bag; *pp != NONE;) {
+                tlab *o = &x->lab[*pp];
+                if (dom(x, T, o->t, o->c, o->e, o->ntr))
+                    *pp = o->next;
+                else
+                    pp = &o->next;
+            }
+            /* The bag link of this label is reused for the target list;
+             * the state bag no longer needs it (the destination is never
+             * expanded). */
+            T->next = x->target_bag;
+            x->target_bag = i;
+            if (!p->pareto)
+                break;
+            continue;
+        }
+        if (x->net && expand_links(x, id) < 0)
+            return SR_ENOMEM;
+        if (expand_trips(x, id) < 0)
+            return SR_ENOMEM;
+    }
+    return SR_OK;
+}
+
+/* ---- journeys ---------------------------------------------------------------- */
+
+/* The steps of the journey ending at label id, first to last. */
+static size_t steps_of(const ctx *x, uint32_t id, uint32_t **out)
+{
+    size_t n = 0;
+    for (uint32_t i = id; x->lab[i].pred != NONE; i = x->lab[i].pred)
+        n++;
+    uint32_t *s = malloc((n ? n : 1) * sizeof *s);
+    if (!s)
+        return SIZE_MAX;
+    size_t j = n;
+    for (uint32_t i = id; x->lab[i].pred != NONE; i = x->lab[i].pred)
+        s[--j] = i;
+    *out = s;
+    return n;
+}
+
+/* The latest departure from the origin that still makes the same journey:
+ * shift the steps before the first fixed event (a scheduled departure or a
+ * crossing with opening hours) by their slack.  INT64_MAX when the journey
+ * has no fixed event (it can leave at any time). */
+/* Index of the first step with a fixed time (a scheduled departure or a
+ * crossing with opening hours), or n. */
+static size_t fixed_index(const ctx *x, const uint32_t *st, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const tlab *L = &x->lab[st[i]];
+        if (L->kind == K_TRIP)
+            return i;
+        if (L->kind == K_ARC) {
+            const sr_link *k = &x->net->links[x->net->arc_link[L->how]];
+            if (k->crossing >= 0 && x->tt->cross_hours && !x->tt->cross_hours[k->crossing].always)
+                return i;
+        }
+    }
+    return n;
+}
+
+static int64_t latest_departure(const ctx *x, const uint32_t *st, size_t n)
+{
+    const sr_timetable *tt = x->tt;
+    int64_t before = 0; /* running time of the steps before the fixed one */
+    for (size_t i = 0; i < n; i++) {
+        const tlab *L = &x->lab[st[i]];
+        const tlab *P = &x->lab[L->pred];
+        if (L->kind == K_TRIP) {
+            int64_t ready = L->dep;
+            if (P->kind != K_START) {
+                int32_t m = tt->stop_min_xfer[tt->st_stop[tt->trip_st[L->how] + L->pos_from]];
+                ready -= m >= 0 ? m : x->p->min_transfer_s;
+            }
+            if (L->xfer != NONE)
+                ready -= (int64_t)llround(x->net->xfers[L->xfer].duration_h * 3600.0);
+            return ready - before;
+        }
+        if (L->kind == K_ARC) {
+            const sr_link *k = &x->net->links[x->net->arc_link[L->how]];
+            if (k->crossing >= 0 && tt->cross_hours && !tt->cross_hours[k->crossing].always)
+                return L->dep - before;
+        }
+        before += L->t - L->dep;
+    }
+    return INT64_MAX;
+}
+
+static int32_t place_offset(const ctx *x, uint32_t place, int64_t t)
+{
+    const sr_timetable *tt = x->tt;
+    int z = tt->place_zone ? tt->place_zone[place] : -1;
+    return z >= 0 ? sr__tz_offset(&tt->zones[z], t) : 0;
+}
+
+static sr_code build(const ctx *x, const uint32_t *st, size_t n, int64_t depart, sr__route_buf *rb)
+{
+    const sr_network *net = x->net;
+    const sr_timetable *tt = x->tt;
+    const sr__tt_plan *p = x->p;
+    sr__route_init(rb);
+    int boardings = 0;
+    /* Leaving later than the search did (windows, arrive-by) shifts the
+     * steps before the first fixed time; that step then waits less. */
+    size_t f = fixed_index(x, st, n);
+    int64_t shift = depart > x->t0 && f < n ? depart - x->t0 : 0;
+    for (size_t i = 0; i < n; i++) {
+        tlab Lc = x->lab[st[i]];
+        const tlab *L = &Lc;
+        const tlab *P = &x->lab[L->pred];
+        uint32_t from = P->state / x->ncls, to = L->state / x->ncls;
+        int64_t prev_t = i == 0 ? depart : P->t + (i - 1 < f ? shift : 0);
+        if (i < f) {
+            Lc.dep += shift;
+            Lc.t += shift;
+        }
+        if (L->kind == K_XFER) {
+            const sr__xfer *xf = &net->xfers[L->how];
+            sr_transfer t = {from, (sr_transfer_kind)xf->kind, (sr_class)xf->from, (sr_class)xf->to,
+                             rb->n_legs ? (uint32_t)(rb->n_legs - 1) : 0, xf->duration_h, xf->cost_usd[p->unit] * p->qty};
+            if (sr__route_add_transfer(rb, &t) < 0)
+                return SR_ENOMEM;
+            continue;
+        }
+        if (L->kind == K_TRIP && L->xfer != NONE) {
+            const sr__xfer *xf = &net->xfers[L->xfer];
+            sr_transfer t = {from, (sr_transfer_kind)xf->kind, (sr_class)xf->from, (sr_class)xf->to,
+                             rb->n_legs ? (uint32_t)(rb->n_legs - 1) : 0, xf->duration_h, xf->cost_usd[p->unit] * p->qty};
+            if (sr__route_add_transfer(rb, &t) < 0)
+                return SR_ENOMEM;
+            prev_t += (int64_t)llround(xf->duration_h * 3600.0);
+        }
+        sr_leg leg;
+        memset(&leg, 0, sizeof leg);
+        leg.from = from;
+        leg.to = to;
+        leg.depart = L->dep;
+        leg.arrive = L->t;
+        leg.wait_h = (double)(L->dep - prev_t) / 3600.0;
+        leg.depart_utc_offset_s = place_offset(x, from, L->dep);
+        leg.arrive_utc_offset_s = place_offset(x, to, L->t);
+        int32_t crossing = -1;
+        double dwell = 0, fee = 0;
+        if (L->kind == K_ARC) {
+            const sr_link *k = &net->links[net->arc_link[L->how]];
+            leg.link = net->arc_link[L->how];
+            leg.mode = k->mode;
+            leg.gauge_mm = k->mode == SR_RAIL ? k->gauge_mm : 0;
+            leg.distance_km = k->distance_km;
+            leg.duration_h = k->duration_h;
+            leg.cost_usd = k->cost_usd[p->unit] * p->qty;
+            leg.co2e_kg = net->arc_co2[p->unit][L->how] * p->qty;
+            crossing = k->crossing;
+            if (crossing >= 0) {
+                dwell = net->crossings[crossing].dwell_h;
+                fee = net->crossings[crossing].fee_usd[p->unit] * p->qty;
+            }
+        } else {
+            const sr__route *r = &tt->routes[tt->trip_route[L->how]];
+            double c, e, km;
+            ride_cost(x, L->how, L->pos_from, L->pos_to, &c, &e, &km);
+            leg.link = SR_NO_LINK;
+            leg.mode = (sr_mode)r->mode;
+            leg.gauge_mm = r->mode == SR_RAIL ? (r->cls == SR_CLASS_RAIL1520 ? 1520 : 1435) : 0;
+            leg.distance_km = km;
+            leg.duration_h = (double)(L->t - L->dep) / 3600.0;
+            leg.cost_usd = c;
+            leg.co2e_kg = e;
+            leg.service = tt->trip_id[L->how];
+            leg.service_name = *r->long_name ? r->long_name : *r->short_name ? r->short_name : r->id;
+            boardings++;
+        }
+        if (sr__route_add_leg(rb, &leg) < 0)
+            return SR_ENOMEM;
+        if (net) {
+            const char *ca = net->places[from].country, *cb = net->places[to].country;
+            if (*ca && *cb && strcmp(ca, cb)) {
+                sr_border_crossing bc = {crossing, to, (uint32_t)(rb->n_legs - 1), {0}, {0}, dwell, fee};
+                memcpy(bc.from_country, ca, 3);
+                memcpy(bc.to_country, cb, 3);
+                if (sr__route_add_crossing(rb, &bc) < 0)
+                    return SR_ENOMEM;
+            }
+        }
+    }
+    sr__route_totals(rb);
+    sr_route *v = &rb->view;
+    int64_t arrive = n ? x->lab[st[n - 1]].t : depart;
+    v->timed = 1;
+    v->depart = depart;
+    v->arrive = arrive;
+    v->depart_utc_offset_s = place_offset(x, p->from, depart);
+    v->arrive_utc_offset_s = place_offset(x, p->to, arrive);
+    v->duration_h = (double)(arrive - depart) / 3600.0;
+    v->n_boardings = boardings;
+    return SR_OK;
+}
+
+/* ---- the query kinds ------------------------------------------------------------ */
+
+typedef struct cand {
+    int64_t dep, arr;
+    double c, e;
+    unsigned ntr;
+    uint32_t *steps;    /* label ids (valid only in the search that made them) */
+    size_t n;
+    sr__route_buf rb;
+} cand;
+
+static int cand_dominates(const sr__tt_plan *p, const cand *a, const cand *b)
+{
+    if (a->dep < b->dep || a->arr > b->arr)
+        return 0;
+    if (!p->pareto)
+        return a->dep > b->dep || a->arr < b->arr || leq(a->c, b->c);
+    return leq(a->c, b->c) && leq(a->e, b->e) && a->ntr <= b->ntr;
+}
+
+/* The current destination labels, best first, as candidate journeys with
+ * routes built.  depart_fixed: report this departure; else the latest. */
+static sr_code collect(ctx *x, int64_t depart_fixed, cand **cs, size_t *nc, size_t *capc)
+{
+    for (uint32_t i = x->target_bag; i != NONE; i = x->lab[i].next) {
+        if (sr__grow((void **)cs, capc, *nc + 1, sizeof **cs) < 0)
+            return SR_ENOMEM;
+        cand *c = &(*cs)[*nc];
+        memset(c, 0, sizeof *c);
+        c->n = steps_of(x, i, &c->steps);
+        if (c->n == SIZE_MAX)
+            return SR_ENOMEM;
+        int64_t ld = latest_departure(x, c->steps, c->n);
+        c->dep = depart_fixed != SR_TIME_NONE ? depart_fixed : ld == INT64_MAX ? x->t0 : ld;
+        c->arr = x->lab[i].t;
+        c->c = x->lab[i].c;
+        c->e = x->lab[i].e;
+        c->ntr = x->lab[i].ntr;
+        sr_code rc = build(x, c->steps, c->n, c->dep, &c->rb);
+        free(c->steps);
+        c->steps = NULL;
+        (*nc)++;
+        if (rc != SR_OK)
+            return rc;
+        /* Keep the latest departure (for windows) in steps-free form. */
+        c->rb.view.depart = c->dep;
+        if (ld != INT64_MAX && depart_fixed == SR_TIME_NONE)
+            c->n = (size_t)1; /* has a fixed event */
+        else
+            c->n = 0;
+    }
+    return SR_OK;
+}
+
+static void free_cands(cand *cs, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        sr__route_release(&cs[i].rb);
+    free(cs);
+}
+
+static sr_code to_result(const sr__tt_plan *p, cand *cs, size_t nc, sr_result **out)
+{
+    /* Drop dominated and duplicate candidates. */
+    uint8_t *drop = calloc(nc ? nc : 1, 1);
+    if (!drop)
+        return SR_ENOMEM;
+    size_t keep = 0;
+    for (size_t i = 0; i < nc; i++) {
+        for (size_t j = 0; j < nc && !drop[i]; j++) {
+            if (i == j || drop[j])
+                continue;
+            int ji = cand_dominates(p, &cs[j], &cs[i]), ij = cand_dominates(p, &cs[i], &cs[j]);
+            if (ji && (!ij || j < i))
+                drop[i] = 1;
+        }
+        keep += !drop[i];
+    }
+    sr_result *r = sr__result_new(keep);
+    if (!r) {
+        free(drop);
+        return SR_ENOMEM;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < nc; i++)
+        if (!drop[i]) {
+            r->routes[k++] = cs[i].rb;
+            memset(&cs[i].rb, 0, sizeof cs[i].rb);
+        }
+    free(drop);
+    /* Departure order, then arrival, then cost. */
+    for (size_t i = 1; i < keep; i++)
+        for (size_t j = i; j > 0; j--) {
+            const sr_route *a = &r->routes[j - 1].view, *b = &r->routes[j].view;
+            int swap = a->depart > b->depart || (a->depart == b->depart && (a->arrive > b->arrive ||
+                                                                             (a->arrive == b->arrive && a->cost_usd > b->cost_usd)));
+            if (!swap)
+                break;
+            sr__route_buf tmp = r->routes[j - 1];
+            r->routes[j - 1] = r->routes[j];
+            r->routes[j] = tmp;
+        }
+    *out = r;
+    return SR_OK;
+}
+
+static sr_code ctx_init(ctx *x, const sr__tt_plan *p)
+{
+    memset(x, 0, sizeof *x);
+    x->p = p;
+    x->tt = p->tt;
+    x->net = p->tt->net;
+    x->ncls = x->net ? SR_CLASS_COUNT : 1;
+    x->n_states = p->tt->n_places * x->ncls;
+    x->max_lab = p->max_labels ? p->max_labels : DEFAULT_MAX_LABELS;
+    x->bag = malloc((x->n_states ? x->n_states : 1) * sizeof *x->bag);
+    return x->bag ? SR_OK : SR_ENOMEM;
+}
+
+static void ctx_free(ctx *x)
+{
+    free(x->bag);
+    free(x->lab);
+    free(x->heap);
+}
+
+/* Earliest arrival from t at the destination, SR_TIME_NONE if none. */
+static sr_code ea_at(ctx *x, int64_t t, int64_t *arr)
+{
+    sr_code rc = run(x, t);
+    if (rc != SR_OK)
+        return rc;
+    *arr = x->target_bag == NONE ? SR_TIME_NONE : x->lab[x->target_bag].t;
+    return SR_OK;
+}
+
+sr_code sr__tt_search(const sr__tt_plan *p, sr_result **out, char *err, size_t errcap)
+{
+    *out = NULL;
+    ctx x;
+    sr_code rc = ctx_init(&x, p);
+    cand *cs = NULL;
+    size_t nc = 0, capc = 0;
+    if (rc != SR_OK)
+        goto done;
+    if (p->window_s < 0 || p->window_s > MAX_WINDOW_S) {
+        snprintf(err, errcap, "window: must be between 0 and %lld days", (long long)(MAX_WINDOW_S / SR__DAY));
+        rc = SR_EARG;
+        goto done;
+    }
+    if (p->arrive_by != SR_TIME_NONE && p->window_s == 0 && !p->pareto) {
+        /* Arrive-by: the latest departure whose earliest arrival is in time. */
+        int64_t lo = p->depart != SR_TIME_NONE ? p->depart : p->arrive_by - 31 * (int64_t)SR__DAY, hi = p->arrive_by;
+        int64_t a;
+        if ((rc = ea_at(&x, lo, &a)) != SR_OK)
+            goto done;
+        if (a == SR_TIME_NONE || a > p->arrive_by) {
+            snprintf(err, errcap, "no journey arrives by the requested time");
+            rc = SR_ENOROUTE;
+            goto done;
+        }
+        while (hi - lo > STEP_S) {
+            int64_t mid = lo + (hi - lo) / 2;
+            if ((rc = ea_at(&x, mid, &a)) != SR_OK)
+                goto done;
+            if (a != SR_TIME_NONE && a <= p->arrive_by)
+                lo = mid;
+            else
+                hi = mid;
+        }
+        if ((rc = ea_at(&x, lo, &a)) != SR_OK || (rc = collect(&x, SR_TIME_NONE, &cs, &nc, &capc)) != SR_OK)
+            goto done;
+        /* The latest departure of the journey found is at least lo. */
+        for (size_t i = 0; i < nc; i++)
+            if (cs[i].dep < lo || cs[i].n == 0) {
+                cs[i].dep = lo;
+                cs[i].rb.view.depart = lo;
+                cs[i].rb.view.duration_h = (double)(cs[i].arr - lo) / 3600.0;
+            }
+        rc = to_result(p, cs, nc, out);
+        goto done;
+    }
+    int64_t start = p->depart, end;
+    if (p->window_s > 0 || p->arrive_by != SR_TIME_NONE) {
+        if (start == SR_TIME_NONE)
+            start = p->arrive_by - (p->window_s > 0 ? p->window_s : 14 * (int64_t)SR__DAY);
+        end = p->window_s > 0 ? start + p->window_s : p->arrive_by;
+        if (p->arrive_by != SR_TIME_NONE && end > p->arrive_by)
+            end = p->arrive_by;
+        int64_t t = start;
+        for (int steps = 0;; steps++) {
+            if (steps >= MAX_WINDOW_STEPS) {
+                snprintf(err, errcap, "window: more than %d departures to examine", MAX_WINDOW_STEPS);
+                rc = SR_ELIMIT;
+                goto done;
+            }
+            if ((rc = run(&x, t)) != SR_OK)
+                goto done;
+            if (x.overflow) {
+                snprintf(err, errcap, "more than %zu labels; narrow the query or raise max_labels", x.max_lab);
+                rc = SR_ELIMIT;
+                goto done;
+            }
+            size_t first = nc;
+            if ((rc = collect(&x, SR_TIME_NONE, &cs, &nc, &capc)) != SR_OK)
+                goto done;
+            int64_t next_t = INT64_MAX;
+            for (size_t i = first; i < nc; i++) {
+                if (cs[i].n && cs[i].dep < next_t)
+                    next_t = cs[i].dep;
+            }
+            /* Options departing after the window, or arriving too late, go. */
+            for (size_t i = first; i < nc;) {
+                if (cs[i].dep > end || (p->arrive_by != SR_TIME_NONE && cs[i].arr > p->arrive_by)) {
+                    sr__route_release(&cs[i].rb);
+                    cs[i] = cs[--nc];
+                } else {
+                    i++;
+                }
+            }
+            if (next_t == INT64_MAX || next_t + STEP_S > end)
+                break;
+            t = next_t + STEP_S > t ? next_t + STEP_S : t + STEP_S;
+        }
+        if (nc == 0) {
+            snprintf(err, errcap, "no journey %s", p->arrive_by != SR_TIME_NONE ? "arrives by the requested time"
+                                                                                 : "departs in the window");
+            rc = SR_ENOROUTE;
+            goto done;
+        }
+        rc = to_result(p, cs, nc, out);
+        goto done;
+    }
+    /* Depart at. */
+    if ((rc = run(&x, start)) != SR_OK)
+        goto done;
+    if (x.overflow) {
+        snprintf(err, errcap, "more than %zu labels; narrow the query or raise max_labels", x.max_lab);
+        rc = SR_ELIMIT;
+        goto done;
+    }
+    if (x.target_bag == NONE) {
+        snprintf(err, errcap, "no journey within %lld days of the departure", (long long)(HORIZON_S / SR__DAY));
+        rc = SR_ENOROUTE;
+        goto done;
+    }
+    if ((rc = collect(&x, start, &cs, &nc, &capc)) != SR_OK)
+        goto done;
+    rc = to_result(p, cs, nc, out);
+done:
+    free_cands(cs, nc);
+    ctx_free(&x);
+    return rc;
+}
+
+sr_code sr__tt_earliest(const sr_timetable *tt, uint32_t from, uint32_t to, int64_t t0, int min_transfer_s,
+                        int64_t *arrival)
+{
+    sr__tt_plan p;
+    memset(&p, 0, sizeof p);
+    p.tt = tt;
+    p.from = from;
+    p.to = to;
+    p.modes = SR_MODES_ALL;
+    p.unit = SR_UNIT_40FT;
+    p.qty = 1;
+    p.min_transfer_s = min_transfer_s;
+    p.depart = t0;
+    p.arrive_by = SR_TIME_NONE;
+    ctx x;
+    sr_code rc = ctx_init(&x, &p);
+    if (rc == SR_OK)
+        rc = ea_at(&x, t0, arrival);
+    ctx_free(&x);
+    return rc;
+}
