@@ -278,6 +278,34 @@ static void test_route_contract(void **state)
     resp_free(&r);
 }
 
+/* A repeated query is answered from the cache, byte for byte. */
+static void test_route_cache(void **state)
+{
+    (void)state;
+    resp a, b, h;
+    assert_int_equal(get("/v1/route?from=CNXIA&to=GETBS&year=2030&by=cost", &a), 0);
+    assert_int_equal(get("/v1/route?by=cost&year=2030&to=GETBS&from=CNXIA", &b), 0);
+    assert_int_equal(a.status, 200);
+    assert_string_equal(a.body, b.body);
+    assert_int_equal(get("/v1/health", &h), 0);
+    json_t *j = json_loads(h.body, 0, NULL);
+    json_t *c = json_object_get(j, "route_cache");
+    assert_true(json_is_true(json_object_get(c, "enabled")));
+    assert_true(json_integer_value(json_object_get(c, "hits")) >= 1);
+    json_decref(j);
+    resp_free(&a);
+    resp_free(&b);
+    resp_free(&h);
+    /* GeoJSON and JSON of one query are different entries. */
+    assert_int_equal(get("/v1/route?from=CNXIA&to=GETBS&year=2030&by=cost&format=geojson", &a), 0);
+    assert_true(has_header(&a, "Content-Type: application/geo+json"));
+    resp_free(&a);
+    assert_int_equal(get("/v1/route?from=CNXIA&to=GETBS&year=2030&by=cost&format=geojson", &a), 0);
+    assert_true(has_header(&a, "Content-Type: application/geo+json"));
+    assert_non_null(strstr(a.body, "FeatureCollection"));
+    resp_free(&a);
+}
+
 static void test_route_errors(void **state)
 {
     (void)state;
@@ -641,6 +669,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_health_openapi),   cmocka_unit_test(test_route_contract),
+        cmocka_unit_test(test_route_cache),
         cmocka_unit_test(test_route_errors),     cmocka_unit_test(test_places_network),
         cmocka_unit_test(test_static_files),     cmocka_unit_test(test_methods_cors),
         cmocka_unit_test(test_keep_alive),       cmocka_unit_test(test_malformed_corpus),
