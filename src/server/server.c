@@ -201,7 +201,8 @@ static enum MHD_Result reply_http_error(req *rq, struct MHD_Connection *con, int
     if (o && extra)
         json_object_update(o, extra);
     json_decref(extra);
-    char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;
+    /* 15 digits: the library's rounded coordinates print as it printed them. */
+    char *s = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15)) : NULL;
     json_decref(o);
     return reply(rq, con, status, "application/json", s, s ? strlen(s) : 0, free, allow);
 }
@@ -457,7 +458,7 @@ static enum MHD_Result ep_place(req *rq, struct MHD_Connection *con, const sr__t
         sb_puts(&msg, p->id);
         sb_puts(&msg, ")");
         char *pj = sr_place_json(s->net, sug[i], 0);
-        json_t *o = pj ? json_loads(pj, 0, NULL) : NULL;
+        json_t *o = pj ? json_loads(pj, JSON_DECODE_ANY, NULL) : NULL;
         sr_free(pj);
         if (o)
             json_array_append_new(arr, o);
