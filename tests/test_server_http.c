@@ -24,7 +24,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -34,6 +36,7 @@
 #define WEB "build/test-web"
 
 static sr_network *net;
+static char bin_dir[512]; /* the build directory of this test binary */
 static sr__server *srv;
 static int port;
 
@@ -665,8 +668,90 @@ static void test_ipv6_and_restart(void **state)
     assert_non_null(strstr(err, "--bind"));
 }
 
-int main(void)
+/* `silkroute serve` itself: prints its URL, serves, and on SIGTERM
+ * finishes a request already in flight before exiting 0. */
+static void test_serve_command_sigterm(void **state)
 {
+    (void)state;
+    char bin[600];
+    snprintf(bin, sizeof bin, "%s/silkroute", bin_dir);
+    if (access(bin, X_OK)) {
+        skip();
+        return;
+    }
+    int out[2];
+    assert_int_equal(pipe(out), 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(out[1], 1);
+        close(out[0]);
+        close(out[1]);
+        execl(bin, bin, "serve", "--port", "0", "--data", DATA, "--web", WEB, "--quiet", "--threads", "2", (char *)NULL);
+        _exit(127);
+    }
+    close(out[1]);
+    char line[512] = "";
+    size_t n = 0;
+    struct timeval tv = {10, 0};
+    fd_set rs;
+    while (n < sizeof line - 1 && !strchr(line, '\n')) {
+        FD_ZERO(&rs);
+        FD_SET(out[0], &rs);
+        if (select(out[0] + 1, &rs, NULL, NULL, &tv) <= 0)
+            break;
+        ssize_t r = read(out[0], line + n, sizeof line - 1 - n);
+        if (r <= 0)
+            break;
+        n += (size_t)r;
+        line[n] = '\0';
+    }
+    close(out[0]);
+    const char *u = strstr(line, "http://127.0.0.1:");
+    assert_non_null(u);
+    int saved = port;
+    port = atoi(u + 17);
+    resp r;
+    assert_int_equal(get("/v1/health", &r), 0);
+    assert_int_equal(r.status, 200);
+    resp_free(&r);
+    /* A request whose headers are still arriving when SIGTERM comes. */
+    int fd = connect_lo();
+    const char *head = "GET /v1/route?from=CNXIA&to=KZALA HTTP/1.1\r\nHost: t\r\n";
+    assert_int_equal(send_all(fd, head, strlen(head)), 0);
+    nanosleep(&(struct timespec){0, 200 * 1000 * 1000}, NULL);
+    kill(pid, SIGTERM);
+    nanosleep(&(struct timespec){0, 300 * 1000 * 1000}, NULL);
+    assert_int_equal(send_all(fd, "Connection: close\r\n\r\n", 23), 0);
+    assert_int_equal(read_resp(fd, &r), 0);
+    assert_int_equal(r.status, 200);
+    resp_free(&r);
+    close(fd);
+    /* No new connections after the signal, and a clean exit. */
+    int st = -1;
+    for (int i = 0; i < 100 && waitpid(pid, &st, WNOHANG) == 0; i++)
+        nanosleep(&(struct timespec){0, 100 * 1000 * 1000}, NULL);
+    if (!WIFEXITED(st)) {
+        kill(pid, SIGKILL);
+        waitpid(pid, &st, 0);
+        fail_msg("serve did not exit after SIGTERM");
+    }
+    assert_int_equal(WEXITSTATUS(st), 0);
+    assert_true(connect_lo() < 0);
+    port = saved;
+}
+
+int main(int argc, char **argv)
+{
+    /* build/tests/test_server_http -> build/silkroute */
+    snprintf(bin_dir, sizeof bin_dir, "%s", argc > 0 ? argv[0] : "build/tests/x");
+    char *slash = strrchr(bin_dir, '/');
+    if (slash)
+        *slash = '\0';
+    slash = strrchr(bin_dir, '/');
+    if (slash)
+        *slash = '\0';
+    else
+        snprintf(bin_dir, sizeof bin_dir, "..");
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_health_openapi),   cmocka_unit_test(test_route_contract),
         cmocka_unit_test(test_route_cache),
@@ -674,7 +759,7 @@ int main(void)
         cmocka_unit_test(test_static_files),     cmocka_unit_test(test_methods_cors),
         cmocka_unit_test(test_keep_alive),       cmocka_unit_test(test_malformed_corpus),
         cmocka_unit_test(test_truncated_and_slow), cmocka_unit_test(test_concurrent),
-        cmocka_unit_test(test_ipv6_and_restart),
+        cmocka_unit_test(test_ipv6_and_restart), cmocka_unit_test(test_serve_command_sigterm),
     };
     return cmocka_run_group_tests_name("server_http", tests, setup, teardown);
 }
