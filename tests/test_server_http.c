@@ -721,7 +721,8 @@ static void test_serve_command_sigterm(void **state)
     nanosleep(&(struct timespec){0, 200 * 1000 * 1000}, NULL);
     kill(pid, SIGTERM);
     nanosleep(&(struct timespec){0, 300 * 1000 * 1000}, NULL);
-    assert_int_equal(send_all(fd, "Connection: close\r\n\r\n", 23), 0);
+    const char *rest = "Connection: close\r\n\r\n";
+    assert_int_equal(send_all(fd, rest, strlen(rest)), 0);
     assert_int_equal(read_resp(fd, &r), 0);
     assert_int_equal(r.status, 200);
     resp_free(&r);

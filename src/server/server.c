@@ -669,6 +669,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
         }
         return MHD_YES;
     }
+    if (rq->status) {
+        /* Already answered (413): drop whatever body still arrives. */
+        *upload_size = 0;
+        return MHD_YES;
+    }
     if (*upload_size) {
         if (!rq->body_too_big) {
             if (rq->body_len + *upload_size > SR__MAX_BODY) {
@@ -691,8 +696,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
             return dispatch(rq, con);
         return MHD_YES;
     }
-    if (rq->status)
-        return MHD_YES; /* already answered (413 mid-upload) */
     (void)s;
     (void)url;
     return dispatch(rq, con);
