@@ -237,6 +237,10 @@ typedef struct sr_route_options {
     int64_t window_s;               /* > 0: every non-dominated option departing in [depart, depart + window_s] */
     int min_transfer_s;             /* minimum time between arriving at a stop and a scheduled departure; default 0 */
     const struct sr_timetable *timetable; /* NULL: the services loaded with the network */
+    /* Pareto only: drop an option when another kept option is within this
+     * relative margin on every criterion (0.05 = 5%); the fastest, cheapest
+     * and lowest-CO2e options are always kept.  Default 0: the exact set. */
+    double pareto_tolerance;
 } sr_route_options;
 
 /* Fill `o` with the defaults stated above. */

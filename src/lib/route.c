@@ -678,9 +678,15 @@ sr_code sr_route_query(sr_query *q, const sr_route_options *o, sr_result **out)
         qerr(q, "network too large for a transfer limit of %d", p.layers - 1);
         return SR_ELIMIT;
     }
-    if (o->pareto)
+    if (o->pareto) {
+        if (!(o->pareto_tolerance >= 0 && o->pareto_tolerance <= 10)) {
+            qerr(q, "pareto_tolerance: must be between 0 and 10");
+            return SR_EARG;
+        }
         rc = pareto(q, &p, np, o->max_labels ? o->max_labels : DEFAULT_MAX_LABELS, out);
-    else
+        if (rc == SR_OK)
+            sr__result_thin(*out, o->pareto_tolerance);
+    } else
         rc = dijkstra(q, &p, np, out);
     return rc;
 }
