@@ -139,11 +139,16 @@ static void test_route_params_ok(void **state)
                              &r, err),
                      0);
     assert_true(r.opts.quantity == 2.5);
+
     assert_int_equal(r.opts.objective, SR_BY_BLEND);
     assert_true(r.opts.weight_cost_usd == 0.01);
     assert_int_equal(r.opts.window_s, 14 * 86400);
     assert_int_equal(r.opts.min_transfer_s, 90 * 60);
     assert_string_equal(r.depart, "2026-06-03T08:00");
+    sr__route_req_free(&r);
+    assert_int_equal(route_q("/v1/route?from=a&to=b&pareto_tolerance=5", &r, err), 0);
+    assert_true(r.opts.pareto);
+    assert_true(r.opts.pareto_tolerance == 0.05);
     sr__route_req_free(&r);
     assert_int_equal(route_q("/v1/route?from=a&to=b&cargo=25t", &r, err), 0);
     assert_int_equal(r.opts.unit, SR_UNIT_T);
@@ -180,6 +185,7 @@ static void test_route_params_bad(void **state)
         {"/v1/route?from=a&to=b&format=xml", "'format'"},
         {"/v1/route?from=a&to=b&speed=9", "'speed'"},
         {"/v1/route?from=a&to=b&quantity=0", "'quantity'"},
+        {"/v1/route?from=a&to=b&pareto_tolerance=-5", "'pareto_tolerance'"},
         {"/v1/route?from=a&to=b&quantity=1e3", "'quantity'"},
         {"/v1/route?from=a&to=b&weights=1,2", "'weights'"},
         {"/v1/route?from=a&to=b&weights=1,2,3,4", "'weights'"},

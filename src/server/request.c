@@ -406,6 +406,13 @@ static int apply_param(sr__route_req *r, const char *key, const char *val, char 
         if (sr__parse_long(val, 1800, 2200, &v))
             return fail(err, errlen, 400, "parameter 'year': expected an integer from 1800 to 2200; got '%.64s'", val);
         o->year = (int)v;
+    } else if (!strcmp(key, "pareto_tolerance")) {
+        double pct;
+        if (parse_decimal(val, &pct) || pct > 1000)
+            return fail(err, errlen, 400, "parameter 'pareto_tolerance': expected a percentage from 0 to 1000; got '%.64s'",
+                        val);
+        o->pareto_tolerance = pct / 100.0;
+        o->pareto = 1;
     } else if (!strcmp(key, "quantity")) {
         double q;
         if (parse_decimal(val, &q) || q <= 0 || q > 1e9)

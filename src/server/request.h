@@ -64,7 +64,7 @@ typedef struct sr__route_req {
 
 /*
  * Fill r from query parameters or a JSON body.  Both accept exactly the
- * options of `silkroute route`: from, to, by, pareto, modes,
+ * options of `silkroute route`: from, to, by, pareto, pareto_tolerance, modes,
  * avoid_countries, avoid, year, cargo, quantity, max_transfers, weights,
  * depart, arrive_by, window, min_transfer, and format; anything else is a
  * 400 naming it.

@@ -284,8 +284,8 @@ static void route_key(const sr__route_req *rr, sbuf *b)
     sb_puts(b, o->from);
     sb_add(b, "\x1f", 1);
     sb_puts(b, o->to);
-    snprintf(num, sizeof num, "\x1f%d|%.17g,%.17g,%.17g|%d|%u|%d|%d|%.17g|%d|%lld|%lld|%lld|%d|%d|%s|%s|", (int)o->objective,
-             o->weight_time_h, o->weight_cost_usd, o->weight_co2e_kg, o->pareto, o->modes, o->year, (int)o->unit,
+    snprintf(num, sizeof num, "\x1f%d|%.17g,%.17g,%.17g|%d|%.17g|%u|%d|%d|%.17g|%d|%lld|%lld|%lld|%d|%d|%s|%s|", (int)o->objective,
+             o->weight_time_h, o->weight_cost_usd, o->weight_co2e_kg, o->pareto, o->pareto_tolerance, o->modes, o->year, (int)o->unit,
              o->quantity, o->max_transfers, (long long)o->depart, (long long)o->arrive_by, (long long)o->window_s,
              o->min_transfer_s, rr->geojson, rr->depart ? rr->depart : "", rr->arrive_by ? rr->arrive_by : "");
     sb_puts(b, num);
