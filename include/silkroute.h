@@ -398,6 +398,16 @@ sr_code sr_time_parse(const char *s, const char *tz, int64_t *out);
 /* Format UTC instant t at offset off_s as "2026-06-03T08:00+08:00" into
  * buf (cap >= 26).  Returns the length, or -1 if it does not fit. */
 int sr_time_format(int64_t t, int32_t off_s, char *buf, size_t cap);
+/*
+ * Set the time fields of `o` from text, as the CLI and the HTTP server take
+ * them: depart and arrive_by as for sr_time_parse() (without an offset,
+ * local at o->from resp. o->to, resolved in net), window as "14d", "36h",
+ * "90m" or seconds (at most 62 days).  NULL or "" leaves a field unset.
+ * o->from and o->to must be set first.  Returns SR_OK, or SR_EARG with a
+ * message naming the parameter in err.  Thread-safe.
+ */
+sr_code sr_route_options_set_times(const sr_network *net, sr_route_options *o, const char *depart,
+                                   const char *arrive_by, const char *window, char *err, size_t errcap);
 /* UTC offset of IANA zone `tz` at instant t in *off_s.  SR_OK, or SR_EARG
  * for an unknown zone.  Reads the tz database on each call.  Thread-safe. */
 sr_code sr_tz_offset(const char *tz, int64_t t, int32_t *off_s);
