@@ -627,14 +627,17 @@ typedef struct sr_critical {
     double delta_h;           /* increase of total generalised cost, hours */
     double delta_usd;         /* increase of total cost, USD */
     int isolates;             /* 1: demand lost its only path (removal) */
+    int notional;             /* 1: it had no capacity; its base flow was used */
     char label[96];           /* link or crossing id, or "PLACE rail1435>rail1520" */
 } sr_critical;
 
 /*
- * Network Robustness Index: for every capacitated link, crossing and
- * terminal that carries flow, re-assign with its capacity reduced by
- * `loss` (0 < loss < 1), or removed when loss == 1, and record the change
- * of total cost.  With n_only > 0 only the links and crossings whose ids
+ * Network Robustness Index: for every link, crossing and terminal that
+ * carries flow, re-assign with its capacity reduced by `loss`
+ * (0 < loss < 1), or removed when loss == 1, and record the change of
+ * total cost.  An element without a capacity is given a notional capacity
+ * equal to its base flow (per link direction) with the BPR curve of
+ * sr_freight_set_params(), and is flagged `notional`.  With n_only > 0 only the links and crossings whose ids
  * are in only[] (and terminals "PLACE from>to") are tried; an id that
  * matches nothing is SR_EARG.  Results are sorted by delta_h, largest
  * first; negative values (Braess) are kept.  *out is malloc()ed (free with

@@ -374,8 +374,8 @@ static void critical_usage(FILE *f)
 {
     fprintf(f, "usage: silkroute critical [--loss 0.9] [--top N] [--only ID,...] [--scenario FILE] [--data DIR]\n"
                "         [--demand FILE] [--year N] [--gap 1e-8] [--objective ue|so] [--json]\n"
-               "Re-assigns the demand with each loaded capacitated link, crossing and terminal\n"
-               "losing --loss of its capacity (1 = removal) and ranks them by the increase of\n"
+               "Re-assigns the demand with each loaded link, crossing and terminal losing --loss\n"
+               "of its capacity (1 = removal; without a capacity, of its base flow) and ranks them by the increase of\n"
                "total generalised cost (Network Robustness Index); negative values are Braess effects.\n");
 }
 
@@ -406,9 +406,9 @@ int cmd_critical(int argc, char **argv)
         json_t *arr = json_array();
         for (size_t i = 0; i < shown; i++) {
             const char *id = r[i].label;
-            json_t *e = json_pack("{s:i, s:s, s:s, s:I, s:f, s:b}", "rank", (int)i + 1, "kind", kinds[r[i].kind], "id",
-                                  id, "index", (json_int_t)r[i].index, "base_flow_teu", r[i].base_flow, "isolates",
-                                  r[i].isolates);
+            json_t *e = json_pack("{s:i, s:s, s:s, s:I, s:f, s:b, s:b}", "rank", (int)i + 1, "kind", kinds[r[i].kind],
+                                  "id", id, "index", (json_int_t)r[i].index, "base_flow_teu", r[i].base_flow,
+                                  "notional_capacity", r[i].notional, "isolates", r[i].isolates);
             if (e && !r[i].isolates) {
                 json_object_set_new(e, "delta_generalized_cost_h", json_real(r[i].delta_h));
                 json_object_set_new(e, "delta_cost_usd", json_real(r[i].delta_usd));
@@ -422,7 +422,8 @@ int cmd_critical(int argc, char **argv)
             cli_puts(s);
         free(s);
     } else {
-        printf("capacity loss %.0f%%; %zu loaded elements re-assigned\n", 100 * o.loss, n);
+        printf("capacity loss %.0f%%; %zu loaded elements re-assigned (* no capacity in the data: its base flow\n"
+               "was used as a notional capacity)\n", 100 * o.loss, n);
         printf("%-5s %-9s %-30s %14s %18s %16s\n", "rank", "kind", "id", "base TEU/yr", "NRI (gen. hours)",
                "delta USD");
         for (size_t i = 0; i < shown; i++) {
@@ -431,8 +432,8 @@ int cmd_critical(int argc, char **argv)
                 printf("%-5zu %-9s %-30.30s %14.0f %18s %16s\n", i + 1, kinds[r[i].kind], id, r[i].base_flow,
                        "isolates demand", "-");
             else
-                printf("%-5zu %-9s %-30.30s %14.0f %18.6g %16.6g\n", i + 1, kinds[r[i].kind], id, r[i].base_flow,
-                       r[i].delta_h, r[i].delta_usd);
+                printf("%-5zu %-9s %-30.30s %14.0f %18.6g %16.6g%s\n", i + 1, kinds[r[i].kind], id, r[i].base_flow,
+                       r[i].delta_h, r[i].delta_usd, r[i].notional ? "  *" : "");
         }
     }
 out:

@@ -925,11 +925,22 @@ sr_code sr_freight_critical(sr_freight *f, const sr_tap_options *o, double loss,
         ferr(f, "out of memory");
         return SR_ENOMEM;
     }
+    /* Base flow of every assignment link; builds of the same overlay give
+     * the same link numbering. */
+    double *tl_base = malloc((f->n_tl ? f->n_tl : 1) * sizeof *tl_base);
+    if (!tl_base) {
+        free(arc_base);
+        free(xf_base);
+        free(res);
+        ferr(f, "out of memory");
+        return SR_ENOMEM;
+    }
+    for (size_t k = 0; k < f->n_tl; k++)
+        tl_base[k] = sr_tap_link_flow(f->tap, k);
     memcpy(arc_base, f->arc_flow, net->n_arcs * sizeof *arc_base);
     memcpy(xf_base, f->xfer_flow, net->n_xfers * sizeof *xf_base);
     size_t m = 0;
-    /* Candidates: links (capacitated, or any with loss == 1) and
-     * crossings and terminals that carry flow. */
+    /* Candidates: every link, crossing and terminal that carries flow. */
     for (int kind = 0; kind < 3 && rc != SR_ENOMEM; kind++) {
         size_t count = kind == 0 ? net->n_links : kind == 1 ? net->n_crossings : net->n_xfers;
         for (size_t i = 0; i < count; i++) {
@@ -950,8 +961,12 @@ sr_code sr_freight_critical(sr_freight *f, const sr_tap_options *o, double loss,
                 flow = xf_base[i];
                 c = net->xfers[i].capacity_teu_per_day * 365.0;
             }
-            if (flow <= 0 || (loss < 1 && c <= 0))
+            if (flow <= 0)
                 continue;
+            /* An element without a capacity is given a notional one equal
+             * to its base flow (per link direction), so that every loaded
+             * link, crossing and terminal can be ranked. */
+            int notional = loss < 1 && c <= 0;
             char lab[96];
             crit_label(net, kind, i, lab, sizeof lab);
             int wanted = n_only == 0;
@@ -976,16 +991,27 @@ sr_code sr_freight_critical(sr_freight *f, const sr_tap_options *o, double loss,
                     hit = 1;
                 if (!hit)
                     continue;
-                if (loss >= 1)
+                if (loss >= 1) {
                     sr_tap_set_enabled(f->tap, k, 0);
-                else if (f->tl_cap[k] > 0)
-                    sr_tap_set_capacity(f->tap, k, f->tl_cap[k] * (1 - loss));
+                } else if (!notional) {
+                    if (f->tl_cap[k] > 0)
+                        sr_tap_set_capacity(f->tap, k, f->tl_cap[k] * (1 - loss));
+                } else if (tl_base[k] > 0) {
+                    double cap0 = f->tl_cap[k] > 0 && f->tl_cap[k] < tl_base[k] ? f->tl_cap[k] : tl_base[k];
+                    if (!(f->tl_cap[k] > 0)) {
+                        /* Uncongested so far: give it the BPR curve. */
+                        f->tap->b[k] = f->bpr_b;
+                        f->tap->power[k] = f->bpr_p;
+                    }
+                    sr_tap_set_capacity(f->tap, k, cap0 * (1 - loss));
+                }
             }
             sr_critical *e = &res[m++];
             memcpy(e->label, lab, sizeof e->label);
             e->kind = kind;
             e->index = i;
             e->base_flow = flow;
+            e->notional = notional;
             r2 = run(f, o);
             if (r2 == SR_ENOROUTE) {
                 e->isolates = 1;
@@ -1002,6 +1028,7 @@ sr_code sr_freight_critical(sr_freight *f, const sr_tap_options *o, double loss,
     }
     free(arc_base);
     free(xf_base);
+    free(tl_base);
     if (rc != SR_OK && rc != SR_ENOTCONVERGED) {
         free(res);
         return rc;
