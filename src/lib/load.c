@@ -922,9 +922,13 @@ static void cross_checks(loader *L)
             continue;
         const sr_crossing *x = &net->crossings[k->crossing];
         int joins = (k->from == x->place_a && k->to == x->place_b) || (k->from == x->place_b && k->to == x->place_a);
-        if (!joins && !strcmp(net->places[k->from].country, net->places[k->to].country))
-            file_err(L, "links.csv", "link '%s' names crossing '%s' but stays inside %s", k->id, x->id,
-                     net->places[k->from].country);
+        const char *lf = net->places[k->from].country, *lt = net->places[k->to].country;
+        const char *xa = net->places[x->place_a].country, *xb = net->places[x->place_b].country;
+        if (!joins && !strcmp(lf, lt))
+            file_err(L, "links.csv", "link '%s' names crossing '%s' but stays inside %s", k->id, x->id, lf);
+        else if (strcmp(lf, lt) && !((!strcmp(lf, xa) && !strcmp(lt, xb)) || (!strcmp(lf, xb) && !strcmp(lt, xa))))
+            file_err(L, "links.csv", "link '%s' joins %s and %s but names crossing '%s' between %s and %s", k->id, lf,
+                     lt, x->id, xa, xb);
     }
     for (size_t i = 0; i < L->n_sources; i++)
         if (!L->source_used[i] && L->d->report) {
