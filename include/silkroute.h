@@ -613,7 +613,18 @@ double sr_freight_crossing_flow(const sr_freight *f, size_t crossing);
 double sr_freight_link_capacity(const sr_freight *f, size_t link);
 double sr_freight_crossing_capacity(const sr_freight *f, size_t crossing);
 double sr_freight_crossing_utilisation(const sr_freight *f, size_t crossing);
-/* Results as JSON (totals, links, crossings, terminals) or as a
+/* Demand rows (after loading; self-pairs dropped): origin and destination
+ * place indices and TEU per year, and after a solve the hours and USD per
+ * TEU of the row's least-cost path at the solved flows.  At user
+ * equilibrium every used path of the pair has the same generalised cost
+ * hours + USD / value of time, but the split between time and money can
+ * differ between used paths: these describe the least-cost one.  NULL
+ * outputs are skipped; SR_EARG when i is out of range. */
+size_t sr_freight_demand_count(const sr_freight *f);
+sr_code sr_freight_demand_row(const sr_freight *f, size_t i, size_t *origin, size_t *destination, double *teu,
+                              double *hours, double *usd);
+/* Results as JSON (totals, corridors by destination country, OD rows,
+ * links, crossings, terminals) or as a
  * GeoJSON FeatureCollection of loaded links and crossings.  malloc()ed;
  * free with sr_free(); NULL when unsolved or out of memory. */
 char *sr_freight_json(const sr_freight *f, unsigned flags);

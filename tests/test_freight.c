@@ -85,11 +85,23 @@ static void base_assignment(void **st)
     assert_true(fabs(xs - 300000) < 1e-6);
     /* Capacity from crossings.csv: 500 TEU/day. */
     assert_true(fabs(sr_freight_crossing_capacity(f, (size_t)sr_crossing_find(net, "X-RAIL")) - 500 * 365.0) < 1e-9);
+    /* Per-pair path figures: the rail path AAORI -> BBDST of the mini data
+     * runs 2 + 1 + 10 (dwell) + 5 (gauge change) + 2 hours free-flow, more
+     * with congestion at the crossing. */
+    assert_int_equal(sr_freight_demand_count(f), 2);
+    size_t po, pd;
+    double teu, hours, usd;
+    assert_int_equal(sr_freight_demand_row(f, 0, &po, &pd, &teu, &hours, &usd), SR_OK);
+    assert_string_equal(sr_network_place(net, po)->id, "AAORI");
+    assert_true(teu == 250000 && hours >= 20 && usd > 0);
+    assert_int_equal(sr_freight_demand_row(f, 2, NULL, NULL, NULL, NULL, NULL), SR_EARG);
     char *j = sr_freight_json(f, 0), *g = sr_freight_geojson(f, 0);
     assert_non_null(j);
     assert_non_null(g);
     assert_non_null(strstr(j, "\"teu_per_year\""));
     assert_non_null(strstr(j, "\"X-RAIL\""));
+    assert_non_null(strstr(j, "\"corridors\""));
+    assert_non_null(strstr(j, "\"generalized_cost_h_per_teu\""));
     assert_non_null(strstr(g, "FeatureCollection"));
     sr_free(j);
     sr_free(g);
@@ -282,6 +294,8 @@ static void cli(void **st)
     expect("assign --json --scenario " A "bad_link.scn" D, 4, "\"code\":\"BadData\"");
     expect("assign --data " MINI " --demand " A "bad_demand.csv", 4, "bad_demand.csv:3: destination");
     expect("compare " A "close_xrail.scn" D, 0, "X-ROAD");
+    expect("compare " A "close_xrail.scn --json" D, 0, "\"destinations\"");
+    expect("assign" D, 0, "by destination country");
     expect("compare " A "close_xrail.scn --base " A "squeeze_xrail.scn --json" D, 0, "\"change\"");
     expect("compare" D, 2, "SCENARIO");
     expect("critical --top 2" D, 0, "X-RAIL");

@@ -191,6 +191,46 @@ static void tap_opts(const fopts *o, sr_tap_options *t)
     t->objective = o->so ? SR_TAP_SO : SR_TAP_UE;
 }
 
+/* TEU per year and TEU-weighted mean hours and USD per TEU of the demand
+ * bound for country cc. */
+static void country_stats(const sr_freight *f, const sr_network *net, const char *cc, double *teu, double *h,
+                          double *usd)
+{
+    *teu = *h = *usd = 0;
+    for (size_t r = 0; r < sr_freight_demand_count(f); r++) {
+        size_t d;
+        double v, hr, us;
+        sr_freight_demand_row(f, r, NULL, &d, &v, &hr, &us);
+        if (strcmp(sr_network_place(net, d)->country, cc))
+            continue;
+        *teu += v;
+        *h += v * hr;
+        *usd += v * us;
+    }
+    if (*teu > 0) {
+        *h /= *teu;
+        *usd /= *teu;
+    }
+}
+
+/* The distinct destination countries of the demand, in order of first
+ * appearance; returns how many (at most max). */
+static size_t dest_countries(const sr_freight *f, const sr_network *net, char (*out)[3], size_t max)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < sr_freight_demand_count(f); i++) {
+        size_t d;
+        sr_freight_demand_row(f, i, NULL, &d, NULL, NULL, NULL);
+        const char *cc = sr_network_place(net, d)->country;
+        int dup = 0;
+        for (size_t k = 0; k < n && !dup; k++)
+            dup = !strcmp(out[k], cc);
+        if (!dup && n < max)
+            memcpy(out[n++], cc, 3);
+    }
+    return n;
+}
+
 static void corridor_usage(FILE *f)
 {
     fprintf(f, "usage: silkroute assign [--data DIR] [--demand FILE] [--scenario FILE] [--year N]\n"
@@ -236,7 +276,20 @@ static int corridor_assign(int argc, char **argv)
         printf("total time       %.4g TEU-hours/year\n", tt.teu_hours);
         printf("total CO2e       %.4g t/year\n", tt.co2e_kg / 1000);
         printf("relative gap     %.2e after %ld iterations\n\n", tt.relative_gap, tt.iterations);
-        printf("%-22s %-34s %12s %12s %6s\n", "crossing", "name", "TEU/year", "capacity", "util");
+        /* Corridor totals by destination country (TEU-weighted means of
+         * the equilibrium paths). */
+        printf("by destination country (means over TEU; generalised cost = days + USD / value of time,\n"
+               "equal on all used paths; days and USD of the least-cost path):\n");
+        printf("%-12s %12s %14s %12s %14s\n", "to country", "TEU/year", "gen. days", "path days", "path USD/TEU");
+        char ccs[256][3];
+        size_t ncc = dest_countries(f, net, ccs, 256);
+        for (size_t i = 0; i < ncc; i++) {
+            double teu, h, usd;
+            country_stats(f, net, ccs[i], &teu, &h, &usd);
+            printf("%-12s %12.0f %14.1f %12.1f %14.0f\n", ccs[i], teu, (h + usd / o.vot) / 24, h / 24, usd);
+        }
+        printf("\n");
+        printf("\n%-22s %-34s %12s %12s %6s\n", "crossing", "name", "TEU/year", "capacity", "util");
         for (size_t x = 0; x < sr_network_crossing_count(net); x++) {
             double v = sr_freight_crossing_flow(f, x), c = sr_freight_crossing_capacity(f, x);
             if (v <= 0)
@@ -328,15 +381,29 @@ int cmd_compare(int argc, char **argv)
             json_array_append_new(cors, json_pack("{s:s, s:f, s:f, s:f}", "crossing", sr_network_crossing(n1, x)->id,
                                                   "base_teu", va, "scenario_teu", vb, "change_teu", vb - va));
         }
+        json_t *dests = json_array();
+        char ccs[256][3];
+        size_t ncc = dest_countries(b, n2, ccs, 256);
+        for (size_t i = 0; i < ncc; i++) {
+            double t1, h1, u1, t2, h2, u2;
+            country_stats(a, n1, ccs[i], &t1, &h1, &u1);
+            country_stats(b, n2, ccs[i], &t2, &h2, &u2);
+            json_array_append_new(dests, json_pack("{s:s, s:f, s:f, s:f, s:f, s:f, s:f, s:f}", "destination_country",
+                                                   ccs[i], "teu_per_year", t2, "base_generalized_cost_h_per_teu",
+                                                   h1 + u1 / o.vot, "scenario_generalized_cost_h_per_teu",
+                                                   h2 + u2 / o.vot, "base_path_hours", h1, "scenario_path_hours", h2,
+                                                   "base_path_cost_usd_per_teu", u1,
+                                                   "scenario_path_cost_usd_per_teu", u2));
+        }
         json_t *j = json_pack("{s:s, s:s, s:s?, s:{s:f, s:f, s:f, s:f}, s:{s:f, s:f, s:f, s:f}, "
-                              "s:{s:f, s:f, s:f, s:f}, s:o}",
+                              "s:{s:f, s:f, s:f, s:f}, s:o, s:o}",
                               "code", "Ok", "scenario", o.scenario, "base", o.base, "base_totals", "cost_usd",
                               ta.cost_usd, "teu_hours", ta.teu_hours, "co2e_kg", ta.co2e_kg, "generalized_cost_h",
                               ta.generalized_h, "scenario_totals", "cost_usd", tb.cost_usd, "teu_hours",
                               tb.teu_hours, "co2e_kg", tb.co2e_kg, "generalized_cost_h", tb.generalized_h, "change",
                               "cost_usd", tb.cost_usd - ta.cost_usd, "teu_hours", tb.teu_hours - ta.teu_hours,
                               "co2e_kg", tb.co2e_kg - ta.co2e_kg, "generalized_cost_h",
-                              tb.generalized_h - ta.generalized_h, "corridors", cors);
+                              tb.generalized_h - ta.generalized_h, "corridors", cors, "destinations", dests);
         char *s = j ? json_dumps(j, JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10)) : NULL;
         json_decref(j);
         if (!s) {
@@ -360,6 +427,19 @@ int cmd_compare(int argc, char **argv)
                 continue;
             const sr_crossing *X = sr_network_crossing(n1, x);
             printf("%-22.22s %-34.34s %12.0f %12.0f %+12.0f\n", X->id, X->name, fa, fb, fb - fa);
+        }
+        printf("\nby destination country: generalised cost per TEU (days + USD / value of time; equal on\n"
+               "all used paths), and days and USD of the least-cost path\n");
+        printf("%-10s %10s %10s %10s %10s %10s %12s %12s\n", "to", "TEU/year", "base gen.", "scen. gen.", "base days",
+               "scen. days", "base USD", "scen. USD");
+        char ccs[256][3];
+        size_t ncc = dest_countries(b, n2, ccs, 256);
+        for (size_t i = 0; i < ncc; i++) {
+            double t1, h1, u1, t2, h2, u2;
+            country_stats(a, n1, ccs[i], &t1, &h1, &u1);
+            country_stats(b, n2, ccs[i], &t2, &h2, &u2);
+            printf("%-10s %10.0f %10.1f %10.1f %10.1f %10.1f %12.0f %12.0f\n", ccs[i], t2, (h1 + u1 / o.vot) / 24,
+                   (h2 + u2 / o.vot) / 24, h1 / 24, h2 / 24, u1, u2);
         }
     }
 out:

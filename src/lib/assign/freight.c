@@ -57,6 +57,7 @@ struct sr_freight {
     double *tl_cost_usd, *tl_co2, *tl_cap;
     double *arc_flow;         /* per network arc */
     double *xfer_flow;        /* per transfer */
+    double *od_time, *od_usd; /* per demand row: hours and USD per TEU of the least-cost path */
     sr_freight_totals totals;
 };
 
@@ -115,6 +116,9 @@ static void clear_solution(sr_freight *f)
     free(f->tl_cap);
     free(f->arc_flow);
     free(f->xfer_flow);
+    free(f->od_time);
+    free(f->od_usd);
+    f->od_time = f->od_usd = NULL;
     f->tl_kind = NULL;
     f->tl_idx = NULL;
     f->tl_cost_usd = f->tl_co2 = f->tl_cap = f->arc_flow = f->xfer_flow = NULL;
@@ -637,6 +641,113 @@ static void explain_noroute(sr_freight *f)
     }
 }
 
+/* Hours and USD per TEU of each demand row's least-cost path at the
+ * solved flows (at user equilibrium every used path of a pair costs the
+ * same, so this is what each of its containers pays).  Dijkstra on the
+ * assignment links by generalised cost, carrying time and money along. */
+static sr_code od_paths(sr_freight *f)
+{
+    const sr_tap *t = f->tap;
+    uint32_t n = t->n_nodes, m = t->n_links;
+    free(f->od_time);
+    free(f->od_usd);
+    f->od_time = malloc((f->n_dem ? f->n_dem : 1) * sizeof(double));
+    f->od_usd = malloc((f->n_dem ? f->n_dem : 1) * sizeof(double));
+    uint32_t *off = calloc((size_t)n + 1, sizeof *off), *lk = malloc((m ? m : 1) * sizeof *lk),
+             *fill = malloc(((size_t)n + 1) * sizeof *fill);
+    double *gc = malloc((m ? m : 1) * sizeof *gc), *tm = malloc((m ? m : 1) * sizeof *tm);
+    double *dist = malloc((size_t)n * sizeof *dist), *dh = malloc((size_t)n * sizeof *dh),
+           *du = malloc((size_t)n * sizeof *du);
+    struct hk { double d; uint32_t v; } *heap = malloc(((size_t)m + 1) * sizeof *heap);
+    sr_code rc = SR_OK;
+    if (!f->od_time || !f->od_usd || !off || !lk || !fill || !gc || !tm || !dist || !dh || !du || !heap) {
+        rc = SR_ENOMEM;
+        goto out;
+    }
+    for (uint32_t a = 0; a < m; a++) {
+        double v = sr_tap_link_flow(t, a), time = t->t0[a];
+        if (t->b[a] > 0 && t->t0[a] > 0)
+            time *= 1 + t->b[a] * pow(v / t->capacity[a], t->power[a]);
+        tm[a] = time;
+        gc[a] = time + t->toll[a] / f->vot;
+        if (t->enabled[a])
+            off[t->tail[a] + 1]++;
+    }
+    for (uint32_t v = 0; v < n; v++)
+        off[v + 1] += off[v];
+    memcpy(fill, off, ((size_t)n + 1) * sizeof *fill);
+    for (uint32_t a = 0; a < m; a++)
+        if (t->enabled[a])
+            lk[fill[t->tail[a]]++] = a;
+    for (size_t i = 0; i < f->n_dem; i++)
+        f->od_time[i] = f->od_usd[i] = NAN;
+    for (size_t i = 0; i < f->n_dem; i++) {
+        if (!isnan(f->od_time[i]))
+            continue; /* done with an earlier row of the same origin */
+        uint32_t src = node_of(f->dem_o[i], 0) - 1, hn = 0;
+        for (uint32_t v = 0; v < n; v++)
+            dist[v] = INFINITY;
+        dist[src] = dh[src] = du[src] = 0;
+        heap[hn++] = (struct hk){0, src};
+        while (hn) {
+            struct hk top = heap[0], last = heap[--hn];
+            uint32_t j = 0;
+            for (;;) {
+                uint32_t c = 2 * j + 1;
+                if (c >= hn)
+                    break;
+                if (c + 1 < hn && heap[c + 1].d < heap[c].d)
+                    c++;
+                if (heap[c].d >= last.d)
+                    break;
+                heap[j] = heap[c];
+                j = c;
+            }
+            if (hn)
+                heap[j] = last;
+            if (top.d > dist[top.v])
+                continue;
+            for (uint32_t k = off[top.v]; k < off[top.v + 1]; k++) {
+                uint32_t a = lk[k], w = t->head[a];
+                double nd = top.d + gc[a];
+                if (nd < dist[w]) {
+                    dist[w] = nd;
+                    dh[w] = dh[top.v] + tm[a];
+                    du[w] = du[top.v] + t->toll[a];
+                    uint32_t q = hn++;
+                    while (q > 0 && heap[(q - 1) / 2].d > nd) {
+                        heap[q] = heap[(q - 1) / 2];
+                        q = (q - 1) / 2;
+                    }
+                    heap[q] = (struct hk){nd, w};
+                }
+            }
+        }
+        for (size_t r = i; r < f->n_dem; r++) {
+            if (f->dem_o[r] != f->dem_o[i])
+                continue;
+            uint32_t d = node_of(f->dem_d[r], 1) - 1;
+            if (isfinite(dist[d])) {
+                f->od_time[r] = dh[d];
+                f->od_usd[r] = du[d];
+            } else {
+                f->od_time[r] = f->od_usd[r] = INFINITY;
+            }
+        }
+    }
+out:
+    free(off);
+    free(lk);
+    free(fill);
+    free(gc);
+    free(tm);
+    free(dist);
+    free(dh);
+    free(du);
+    free(heap);
+    return rc;
+}
+
 /* Solve the built problem and gather per-element flows and totals. */
 static sr_code run(sr_freight *f, const sr_tap_options *o)
 {
@@ -681,6 +792,10 @@ static sr_code run(sr_freight *f, const sr_tap_options *o)
     t->teu_per_year = st.total_demand;
     t->relative_gap = st.relative_gap;
     t->iterations = st.iterations;
+    if (od_paths(f) != SR_OK) {
+        ferr(f, "out of memory");
+        return SR_ENOMEM;
+    }
     f->solved = 1;
     return rc;
 }
@@ -745,6 +860,26 @@ static uint32_t xfer_place(const sr_network *net, uint32_t x)
     while (p + 1 < net->n_places && net->xfer_off[p + 1] <= x)
         p++;
     return p;
+}
+
+size_t sr_freight_demand_count(const sr_freight *f) { return f->n_dem; }
+
+sr_code sr_freight_demand_row(const sr_freight *f, size_t i, size_t *origin, size_t *destination, double *teu,
+                              double *hours, double *usd)
+{
+    if (i >= f->n_dem)
+        return SR_EARG;
+    if (origin)
+        *origin = f->dem_o[i];
+    if (destination)
+        *destination = f->dem_d[i];
+    if (teu)
+        *teu = f->dem_v[i] * f->demand_scale;
+    if (hours)
+        *hours = f->solved && f->od_time ? f->od_time[i] : NAN;
+    if (usd)
+        *usd = f->solved && f->od_usd ? f->od_usd[i] : NAN;
+    return SR_OK;
 }
 
 /* ------------------------------------------------------------------------
@@ -813,6 +948,43 @@ char *sr_freight_json(const sr_freight *f, unsigned flags)
                                                "flow_teu", f->xfer_flow[x], "capacity_teu_per_year", c,
                                                "utilisation", util(f->xfer_flow[x], c)));
     }
+    /* Corridor totals: demand grouped by destination country, with the
+     * TEU-weighted means of the equilibrium generalised cost (the same on
+     * every used path of a pair) and of the least-cost path's hours and
+     * USD (which used paths may split differently). */
+    json_t *cors = json_array(), *ods = json_array();
+    char done[256][3];
+    size_t nd = 0;
+    for (size_t i = 0; i < f->n_dem; i++) {
+        const char *cc = net->places[f->dem_d[i]].country;
+        int seen = 0;
+        for (size_t k = 0; k < nd && !seen; k++)
+            seen = !strcmp(done[k], cc);
+        if (seen || nd == 256)
+            continue;
+        memcpy(done[nd++], cc, 3);
+        double teu = 0, h = 0, usd = 0;
+        for (size_t r = i; r < f->n_dem; r++) {
+            if (strcmp(net->places[f->dem_d[r]].country, cc))
+                continue;
+            double v = f->dem_v[r] * f->demand_scale;
+            teu += v;
+            h += v * f->od_time[r];
+            usd += v * f->od_usd[r];
+        }
+        json_array_append_new(cors, json_pack("{s:s, s:f, s:f, s:f, s:f}", "destination_country", cc, "teu_per_year",
+                                              teu, "generalized_cost_h_per_teu",
+                                              teu > 0 ? (h + usd / f->vot) / teu : 0.0, "path_hours",
+                                              teu > 0 ? h / teu : 0.0, "path_cost_usd_per_teu",
+                                              teu > 0 ? usd / teu : 0.0));
+    }
+    for (size_t i = 0; i < f->n_dem; i++)
+        json_array_append_new(ods, json_pack("{s:s, s:s, s:f, s:f, s:f}", "origin", net->places[f->dem_o[i]].id,
+                                             "destination", net->places[f->dem_d[i]].id, "teu_per_year",
+                                             f->dem_v[i] * f->demand_scale, "path_hours", f->od_time[i],
+                                             "path_cost_usd_per_teu", f->od_usd[i]));
+    json_object_set_new(root, "corridors", cors);
+    json_object_set_new(root, "od", ods);
     json_object_set_new(root, "links", links);
     json_object_set_new(root, "crossings", xs);
     json_object_set_new(root, "terminals", terms);
