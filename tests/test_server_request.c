@@ -32,6 +32,10 @@ static void test_target_ok(void **state)
     assert_string_equal(sr__target_get(&t, "limit"), "3");
     assert_null(sr__target_get(&t, "x"));
     sr__target_free(&t);
+    assert_int_equal(parse("http://localhost:8080/v1/health?x=1", &t, err), 0);
+    assert_string_equal(t.path, "/v1/health");
+    assert_string_equal(sr__target_get(&t, "x"), "1");
+    sr__target_free(&t);
     assert_int_equal(parse("/a%20b?x=1+2&&flag&", &t, err), 0);
     assert_string_equal(t.path, "/a b");
     assert_string_equal(sr__target_get(&t, "x"), "1 2");
@@ -60,6 +64,7 @@ static void test_target_bad(void **state)
         {"v1/route", 400, "'/'"},
         {"", 400, "'/'"},
         {"/x#frag", 400, "#"},
+        {"http://host", 400, "path"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         sr__target t;

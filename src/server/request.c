@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "request.h"
 
@@ -124,6 +125,16 @@ int sr__target_parse(const char *uri, size_t len, sr__target *t, char *err, size
     memset(t, 0, sizeof *t);
     if (len > SR__MAX_URI)
         return fail(err, errlen, 414, "request URI longer than %d bytes", SR__MAX_URI);
+    /* Absolute form ("GET http://host/v1/health"), which HTTP/1.1 servers
+     * must accept: the authority is not ours to check, keep the path. */
+    size_t skip = len >= 7 && !strncasecmp(uri, "http://", 7) ? 7 : len >= 8 && !strncasecmp(uri, "https://", 8) ? 8 : 0;
+    if (skip) {
+        const char *slash = memchr(uri + skip, '/', len - skip);
+        if (!slash)
+            return fail(err, errlen, 400, "absolute request target without a path");
+        len -= (size_t)(slash - uri);
+        uri = slash;
+    }
     if (len == 0 || uri[0] != '/')
         return fail(err, errlen, 400, "request target must start with '/'");
     /* Decoded pieces are never longer than the raw target; one buffer of
