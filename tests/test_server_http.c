@@ -359,7 +359,10 @@ static void test_route_errors(void **state)
     assert_error(&r, 422, "NoRoute", NULL);
     resp_free(&r);
     assert_int_equal(get("/v1/route?from=CNXIA&to=KZALA&depart=soon", &r), 0);
-    assert_error(&r, 400, "BadArgument", "'depart'");
+    assert_error(&r, 400, "BadArgument", "depart");
+    resp_free(&r);
+    assert_int_equal(get("/v1/route?from=CNXIA&to=KZALA&depart=2026-06-03T08:00&window=5w", &r), 0);
+    assert_error(&r, 400, "BadArgument", "window");
     resp_free(&r);
     assert_int_equal(get("/v1/route?from=CNXIA&to=KZALA&depart=2026-06-03T08:00", &r), 0);
     assert_int_equal(r.status, 200);

@@ -25,6 +25,7 @@
 #include "silkroute.h"
 #include "timetable/search.h"
 #include "timetable/tt.h"
+#include "util.h"
 
 #define NMK "../shared/data/gtfs/north-macedonia"
 #define INF INT64_MAX
@@ -1009,7 +1010,40 @@ static void test_network_services(void **state)
     remove_mini(dir);
 }
 
-int main(void)
+/* ---- the CLI flags ------------------------------------------------------------------- */
+
+static const char *argv0;
+
+static void expect_cli(const char *args, int status, const char *needle)
+{
+    static char out[1 << 18];
+    int rc = tu_cli(argv0, args, out, sizeof out);
+    if (rc != status || (needle && !strstr(out, needle)))
+        fail_msg("silkroute %s: exit %d (want %d), output:\n%.2000s\n(want '%s')", args, rc, status, out,
+                 needle ? needle : "");
+}
+
+static void test_cli_times(void **state)
+{
+    (void)state;
+    struct stat st;
+    if (stat(NMK "/stops.txt", &st) == 0) {
+        expect_cli("route Skopje Bitola --data " NMK " --depart 2026-06-07T06:00 --json", 0,
+                   "\"depart\": \"2026-06-07T06:00+02:00\"");
+        expect_cli("route Skopje Bitola --data " NMK " --depart 2026-06-07T06:00", 0, "service T641");
+        expect_cli("route Skopje Bitola --data " NMK " --depart 2026-06-07T06:00 --window 1d", 0, "Option 3 of 3");
+        expect_cli("route Skopje Bitola --data " NMK " --arrive-by 2026-06-07T12:00", 0, "arrive 2026-06-07T10:31+02:00");
+        expect_cli("route Skopje Bitola --data " NMK " --depart tomorrow", 2, "--depart: 'tomorrow'");
+        expect_cli("route Skopje Bitola --data " NMK " --depart 2026-06-07T06:00 --window 1x", 2, "--window");
+        expect_cli("route Skopje Bitola --data " NMK " --window 1d", 2, "needs depart or arrive_by");
+        expect_cli("route Skopje Bitola --data " NMK " --depart tomorrow --json", 2, "\"code\":\"BadArgument\"");
+    }
+    if (stat("data/places.csv", &st) == 0 && stat("data/services/stops.txt", &st) == 0)
+        expect_cli("route \"Xi'an\" Tashkent --depart 2026-06-03T08:00 --window 14d --pareto --json", 0,
+                   "\"service\": \"XA-TAS-1\"");
+}
+
+int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_tz),
@@ -1020,6 +1054,9 @@ int main(void)
         cmocka_unit_test(test_random_differential),
         cmocka_unit_test(test_random_properties),
         cmocka_unit_test(test_network_services),
+        cmocka_unit_test(test_cli_times),
     };
+    (void)argc;
+    argv0 = argv[0];
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -65,18 +65,6 @@ static void route_usage(FILE *f)
 
 static double hours_to_days(double h) { return h / 24.0; }
 
-/* "14d", "36h", "90m" or seconds, up to 62 days, into seconds. */
-static int parse_window(const char *v, int64_t *out)
-{
-    char *end;
-    double x = strtod(v, &end);
-    double unit = !strcmp(end, "d") ? 86400 : !strcmp(end, "h") ? 3600 : !strcmp(end, "m") ? 60 : !*end ? 1 : -1;
-    if (end == v || unit < 0 || !(x > 0) || x * unit > 62 * 86400.0)
-        return -1;
-    *out = (int64_t)(x * unit);
-    return 0;
-}
-
 static void print_route(const sr_network *net, const sr_route *r, int index, int total)
 {
     if (total > 1)
@@ -138,7 +126,8 @@ int cmd_route(int argc, char **argv)
 {
     sr_route_options o;
     sr_route_options_init(&o);
-    const char *data = NULL, *pos[2] = {NULL, NULL}, *depart_s = NULL, *arrive_s = NULL;
+    const char *data = NULL, *pos[2] = {NULL, NULL}, *depart_s = NULL, *arrive_s = NULL,
+               *window_s = NULL;
     int npos = 0, json = 0, geojson = 0;
     char modes_buf[MAX_ARG], avoidc_buf[MAX_ARG], avoid_buf[MAX_ARG];
     /* JSON output is decided before parsing the rest so that usage errors
@@ -252,8 +241,7 @@ int cmd_route(int argc, char **argv)
             arrive_s = v;
         } else if (missing) {
         } else if (OPT("--window")) {
-            if (parse_window(v, &o.window_s))
-                return cli_fail(json, SR_EARG, "--window: '%s' is not a duration like 14d, 36h or 90m (at most 62d)", v);
+            window_s = v;
         } else if (missing) {
         } else if (OPT("--min-transfer")) {
             long m;
@@ -296,21 +284,11 @@ int cmd_route(int argc, char **argv)
     if (!net)
         return status;
     /* Times without an offset are local at the origin (departure) or the
-     * destination (arrive-by); an unknown place is reported by the query. */
-    size_t tzi;
-    if (depart_s && sr_time_parse(depart_s, sr_place_find(net, o.from, &tzi) == SR_OK ? sr_network_place(net, tzi)->tz : NULL,
-                                  &o.depart) != SR_OK) {
+     * destination (arrive-by). */
+    char terr[256];
+    if (sr_route_options_set_times(net, &o, depart_s, arrive_s, window_s, terr, sizeof terr) != SR_OK) {
         sr_network_close(net);
-        return cli_fail(json, SR_EARG, "--depart: '%s' is not a time like 2026-06-03T08:00 or 2026-06-03T08:00+08:00", depart_s);
-    }
-    if (arrive_s && sr_time_parse(arrive_s, sr_place_find(net, o.to, &tzi) == SR_OK ? sr_network_place(net, tzi)->tz : NULL,
-                                  &o.arrive_by) != SR_OK) {
-        sr_network_close(net);
-        return cli_fail(json, SR_EARG, "--arrive-by: '%s' is not a time like 2026-06-17T18:00+05:00", arrive_s);
-    }
-    if (o.window_s > 0 && !depart_s && !arrive_s) {
-        sr_network_close(net);
-        return cli_fail(json, SR_EARG, "--window: needs --depart or --arrive-by");
+        return cli_fail(json, SR_EARG, "--%s", terr);
     }
     sr_query *q = NULL;
     sr_result *res = NULL;

@@ -271,6 +271,19 @@ static int next_row(loader *L, sr__csv *csv)
 
 /* ---- files -------------------------------------------------------------- */
 
+/* The scheduled services (services/route_freight.txt, timetable/gtfs.c)
+ * cite the dataset's sources too: check their ids here so that check-data
+ * covers them.  The rest of the feed is validated when it is loaded. */
+static void check_service_sources(loader *L)
+{
+    sr__csv csv;
+    if (open_file(L, &csv, "services/route_freight.txt", 1) <= 0)
+        return;
+    while (next_row(L, &csv) > 0)
+        check_sources(L, 1);
+    sr__csv_close(&csv);
+}
+
 static void load_sources(loader *L)
 {
     sr__csv csv;
@@ -935,6 +948,7 @@ sr_code sr__load(sr_network *net, const char *dir, sr__diag *d)
     load_crossings(&L);
     load_links(&L);
     load_transfers(&L);
+    check_service_sources(&L);
     sr_code rc = SR_OK;
     if (build_arrays(&L) < 0 || sr__build_name_index(net, L.aliases, L.n_aliases) < 0)
         rc = SR_ENOMEM;

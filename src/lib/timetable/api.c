@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "csv.h"
 #include "network.h"
 #include "route.h"
 #include "timetable/search.h"
@@ -96,8 +97,8 @@ sr_code sr__tt_attach(sr_network *net)
         static const char *const bufs[] = {"agency_id,agency_name,agency_url,agency_timezone\nx,x,x,UTC\n",
                                            "stop_id\n", "route_id,route_type\n", "route_id,service_id,trip_id\n",
                                            "trip_id,arrival_time,departure_time,stop_id,stop_sequence\n",
-                                           "service_id,monday,tuesday,wednesday,thursday,friday,saturday,sunday,"
-                                           "start_date,end_date\n"};
+                                           ("service_id,monday,tuesday,wednesday,thursday,friday,saturday,sunday,"
+                                            "start_date,end_date\n")};
         size_t lens[6];
         for (int i = 0; i < 6; i++)
             lens[i] = strlen(bufs[i]);
@@ -153,6 +154,46 @@ sr_code sr__network_from_gtfs(sr_network *net, const char *dir)
         p->lon = isnan(tt->stop_lon[i]) ? 0 : tt->stop_lon[i];
     }
     net->n_places = n;
+    /* translations.txt (optional) gives English, Chinese and Russian stop
+     * names; the feed's own stop_name then stays findable as an alias. */
+    sr__name *aliases = NULL;
+    size_t n_aliases = 0, cap_aliases = 0;
+    char path[4200];
+    sr__csv c;
+    if (snprintf(path, sizeof path, "%s/translations.txt", dir) < (int)sizeof path && is_file(dir, "translations.txt") &&
+        sr__csv_open(&c, path, "translations.txt") == 0) {
+        int c_t = sr__csv_col(&c, "table_name"), c_f = sr__csv_col(&c, "field_name");
+        int c_l = sr__csv_col(&c, "language"), c_tr = sr__csv_col(&c, "translation"), c_r = sr__csv_col(&c, "record_id");
+        while (c_t >= 0 && c_f >= 0 && c_l >= 0 && c_tr >= 0 && c_r >= 0 && sr__csv_next(&c) > 0) {
+            if (strcmp(sr__csv_get(&c, c_t), "stops") || strcmp(sr__csv_get(&c, c_f), "stop_name"))
+                continue;
+            const char *lang = sr__csv_get(&c, c_l), *tr = sr__csv_get(&c, c_tr);
+            long i = sr__tt_stop_find(tt, sr__csv_get(&c, c_r));
+            if (i < 0 || !*tr)
+                continue;
+            sr_place *p = &net->places[i];
+            const char **slot = !strcmp(lang, "en") ? &p->name_en : !strncmp(lang, "zh", 2) ? &p->name_zh
+                                : !strcmp(lang, "ru") ? &p->name_ru : NULL;
+            char *d = sr__arena_strdup(&net->arena, tr);
+            if (!d || sr__grow((void **)&aliases, &cap_aliases, n_aliases + 1, sizeof *aliases) < 0) {
+                sr__csv_close(&c);
+                free(aliases);
+                goto nomem;
+            }
+            if (slot && slot == &p->name_en) {
+                /* Keep the original name as an alias. */
+                aliases[n_aliases].key = p->name_en;
+                aliases[n_aliases++].place = (uint32_t)i;
+                *slot = d;
+            } else if (slot) {
+                *slot = d;
+            } else {
+                aliases[n_aliases].key = d;
+                aliases[n_aliases++].place = (uint32_t)i;
+            }
+        }
+        sr__csv_close(&c);
+    }
     /* Defaults for CO2e and costs of services without route_freight.txt. */
     static const double co2[SR_MODE_COUNT] = {0.022, 0.08, 0.015, 0.6};
     static const double speed[SR_MODE_COUNT] = {50, 60, 25, 800};
@@ -165,9 +206,9 @@ sr_code sr__network_from_gtfs(sr_network *net, const char *dir)
     net->tonnes_per_unit[SR_UNIT_40FT] = 20;
     net->tonnes_per_unit[SR_UNIT_T] = 1;
     sr_timetable_close(tt);
-    if (sr__build_name_index(net, NULL, 0) < 0)
-        return SR_ENOMEM;
-    return SR_OK;
+    int bad = sr__build_name_index(net, aliases, n_aliases) < 0;
+    free(aliases);
+    return bad ? SR_ENOMEM : SR_OK;
 nomem:
     sr_timetable_close(tt);
     snprintf(net->errmsg, sizeof net->errmsg, "%s: out of memory", dir);
@@ -279,6 +320,45 @@ sr_code sr_tz_offset(const char *tz, int64_t t, int32_t *off)
         return SR_EARG;
     *off = sr__tz_offset(&z, t);
     sr__tz_free(&z);
+    return SR_OK;
+}
+
+static const char *place_tz(const sr_network *net, const char *name)
+{
+    size_t i;
+    if (!net || !name || sr_place_find(net, name, &i) != SR_OK)
+        return NULL;
+    return net->places[i].tz;
+}
+
+sr_code sr_route_options_set_times(const sr_network *net, sr_route_options *o, const char *depart,
+                                   const char *arrive_by, const char *window, char *err, size_t errcap)
+{
+    if (!o || !err || !errcap)
+        return SR_EARG;
+    err[0] = 0;
+    if (depart && *depart && sr_time_parse(depart, place_tz(net, o->from), &o->depart) != SR_OK) {
+        snprintf(err, errcap, "depart: '%.60s' is not a time like 2026-06-03T08:00 or 2026-06-03T08:00+08:00", depart);
+        return SR_EARG;
+    }
+    if (arrive_by && *arrive_by && sr_time_parse(arrive_by, place_tz(net, o->to), &o->arrive_by) != SR_OK) {
+        snprintf(err, errcap, "arrive_by: '%.60s' is not a time like 2026-06-17T18:00+05:00", arrive_by);
+        return SR_EARG;
+    }
+    if (window && *window) {
+        char *end;
+        double x = strtod(window, &end);
+        double unit = !strcmp(end, "d") ? 86400 : !strcmp(end, "h") ? 3600 : !strcmp(end, "m") ? 60 : !*end ? 1 : -1;
+        if (end == window || unit < 0 || !(x > 0) || x * unit > 62 * 86400.0) {
+            snprintf(err, errcap, "window: '%.60s' is not a duration like 14d, 36h or 90m (at most 62d)", window);
+            return SR_EARG;
+        }
+        o->window_s = (int64_t)(x * unit);
+        if (o->depart == SR_TIME_NONE && o->arrive_by == SR_TIME_NONE) {
+            snprintf(err, errcap, "window: needs depart or arrive_by");
+            return SR_EARG;
+        }
+    }
     return SR_OK;
 }
 

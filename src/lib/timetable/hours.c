@@ -164,3 +164,28 @@ int64_t sr__hours_prev_open(const sr__hours *h, const sr__tz *z, int64_t t)
     }
     return INT64_MIN;
 }
+
+int64_t sr__hours_open_until(const sr__hours *h, const sr__tz *z, int64_t t)
+{
+    if (h->always)
+        return INT64_MAX;
+    int64_t day = local_day(z, t);
+    for (int k = -1; k <= 1; k++) {
+        if (!day_ok(h, day + k))
+            continue;
+        int64_t s, e;
+        window(h, z, day + k, &s, &e);
+        if (s <= t && t < e) {
+            /* Back-to-back windows (24h on consecutive days) run on. */
+            int64_t until = e;
+            for (int j = k + 1; j <= SCAN_DAYS && day_ok(h, day + j); j++) {
+                window(h, z, day + j, &s, &e);
+                if (s > until)
+                    break;
+                until = e;
+            }
+            return until;
+        }
+    }
+    return t;
+}

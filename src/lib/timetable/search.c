@@ -619,6 +619,9 @@ typedef struct cand {
     unsigned ntr;
     uint32_t *steps;    /* label ids (valid only in the search that made them) */
     size_t n;
+    int fixed;          /* has a fixed event (scheduled departure, crossing hours) */
+    int64_t next_t;     /* windows: where the next search starts, INT64_MAX none */
+    uint64_t sig;       /* hash of the steps: the same journey found twice */
     sr__route_buf rb;
 } cand;
 
@@ -635,6 +638,7 @@ static int cand_dominates(const sr__tt_plan *p, const cand *a, const cand *b)
  * routes built.  depart_fixed: report this departure; else the latest. */
 static sr_code collect(ctx *x, int64_t depart_fixed, cand **cs, size_t *nc, size_t *capc)
 {
+    const sr_timetable *tt = x->tt;
     for (uint32_t i = x->target_bag; i != NONE; i = x->lab[i].next) {
         if (sr__grow((void **)cs, capc, *nc + 1, sizeof **cs) < 0)
             return SR_ENOMEM;
@@ -644,23 +648,43 @@ static sr_code collect(ctx *x, int64_t depart_fixed, cand **cs, size_t *nc, size
         if (c->n == SIZE_MAX)
             return SR_ENOMEM;
         int64_t ld = latest_departure(x, c->steps, c->n);
+        size_t f = fixed_index(x, c->steps, c->n);
+        c->fixed = f < c->n;
         c->dep = depart_fixed != SR_TIME_NONE ? depart_fixed : ld == INT64_MAX ? x->t0 : ld;
         c->arr = x->lab[i].t;
         c->c = x->lab[i].c;
         c->e = x->lab[i].e;
         c->ntr = x->lab[i].ntr;
+        c->next_t = INT64_MAX;
+        if (c->fixed) {
+            const tlab *F = &x->lab[c->steps[f]];
+            const tlab *P = &x->lab[F->pred];
+            c->next_t = ld + STEP_S;
+            if (F->kind == K_ARC && F->dep == P->t) {
+                /* Through an open crossing without waiting: leaving a bit
+                 * later only arrives a bit later, until the crossing closes;
+                 * the next distinct option is the one that meets it closed. */
+                const sr__hours *h = &tt->cross_hours[x->net->links[x->net->arc_link[F->how]].crossing];
+                int64_t e = sr__hours_open_until(h, zone_of(tt, h->zone), F->dep);
+                if (e != INT64_MAX && e - (F->dep - ld) > c->next_t)
+                    c->next_t = e - (F->dep - ld);
+            }
+        }
+        uint64_t sig = 1469598103934665603ull;
+        for (size_t k = 0; k < c->n; k++) {
+            const tlab *L = &x->lab[c->steps[k]];
+            uint64_t v = (uint64_t)L->kind << 60 ^ (uint64_t)L->how << 28 ^ (uint64_t)(uint32_t)L->day ^
+                         (uint64_t)L->pos_to << 44;
+            sig = (sig ^ v) * 1099511628211ull;
+        }
+        c->sig = sig;
         sr_code rc = build(x, c->steps, c->n, c->dep, &c->rb);
         free(c->steps);
         c->steps = NULL;
         (*nc)++;
         if (rc != SR_OK)
             return rc;
-        /* Keep the latest departure (for windows) in steps-free form. */
         c->rb.view.depart = c->dep;
-        if (ld != INT64_MAX && depart_fixed == SR_TIME_NONE)
-            c->n = (size_t)1; /* has a fixed event */
-        else
-            c->n = 0;
     }
     return SR_OK;
 }
@@ -679,6 +703,12 @@ static sr_code to_result(const sr__tt_plan *p, cand *cs, size_t nc, sr_result **
     if (!drop)
         return SR_ENOMEM;
     size_t keep = 0;
+    /* The same journey found from several start times (it runs through
+     * open crossings, or needs no fixed time at all): keep the first. */
+    for (size_t i = 0; i < nc; i++)
+        for (size_t j = 0; j < i && !drop[i]; j++)
+            if (!drop[j] && cs[j].sig == cs[i].sig && cs[j].n == cs[i].n)
+                drop[i] = 1;
     for (size_t i = 0; i < nc; i++) {
         for (size_t j = 0; j < nc && !drop[i]; j++) {
             if (i == j || drop[j])
@@ -785,7 +815,7 @@ sr_code sr__tt_search(const sr__tt_plan *p, sr_result **out, char *err, size_t e
             goto done;
         /* The latest departure of the journey found is at least lo. */
         for (size_t i = 0; i < nc; i++)
-            if (cs[i].dep < lo || cs[i].n == 0) {
+            if (cs[i].dep < lo || !cs[i].fixed) {
                 cs[i].dep = lo;
                 cs[i].rb.view.depart = lo;
                 cs[i].rb.view.duration_h = (double)(cs[i].arr - lo) / 3600.0;
@@ -818,10 +848,9 @@ sr_code sr__tt_search(const sr__tt_plan *p, sr_result **out, char *err, size_t e
             if ((rc = collect(&x, SR_TIME_NONE, &cs, &nc, &capc)) != SR_OK)
                 goto done;
             int64_t next_t = INT64_MAX;
-            for (size_t i = first; i < nc; i++) {
-                if (cs[i].n && cs[i].dep < next_t)
-                    next_t = cs[i].dep;
-            }
+            for (size_t i = first; i < nc; i++)
+                if (cs[i].next_t < next_t)
+                    next_t = cs[i].next_t;
             /* Options departing after the window, or arriving too late, go. */
             for (size_t i = first; i < nc;) {
                 if (cs[i].dep > end || (p->arrive_by != SR_TIME_NONE && cs[i].arr > p->arrive_by)) {
@@ -831,9 +860,9 @@ sr_code sr__tt_search(const sr__tt_plan *p, sr_result **out, char *err, size_t e
                     i++;
                 }
             }
-            if (next_t == INT64_MAX || next_t + STEP_S > end)
+            if (next_t == INT64_MAX || next_t > end)
                 break;
-            t = next_t + STEP_S > t ? next_t + STEP_S : t + STEP_S;
+            t = next_t > t ? next_t : t + STEP_S;
         }
         if (nc == 0) {
             snprintf(err, errcap, "no journey %s", p->arrive_by != SR_TIME_NONE ? "arrives by the requested time"

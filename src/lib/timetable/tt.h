@@ -86,6 +86,9 @@ int sr__hours_parse(sr__hours *h, const char *days, const char *hours, const cha
 /* Earliest instant >= t at which the place is open; INT64_MAX if never
  * within a year and a day. */
 int64_t sr__hours_next_open(const sr__hours *h, const sr__tz *z, int64_t t);
+/* First instant after t at which it is closed, for t in an open window
+ * (t itself when closed at t; INT64_MAX when it never closes). */
+int64_t sr__hours_open_until(const sr__hours *h, const sr__tz *z, int64_t t);
 /* Latest instant <= t at which it is open; INT64_MIN if none in that span. */
 int64_t sr__hours_prev_open(const sr__hours *h, const sr__tz *z, int64_t t);
 

@@ -275,6 +275,11 @@ static int apply_footer(sr__tz *z, uint32_t *cap, const char *s, char *err, size
         sr__civil_from_days(dd0, &yy, &mm, &dd);
         y0 = yy;
     }
+    /* A file's last transition may lie anywhere in 64-bit time: the rule
+     * only ever needs generating for the years we answer questions about,
+     * and bounding them bounds the loop. */
+    if (y0 < 1900)
+        y0 = 1900;
     for (int y = y0; y <= TZ_LAST_YEAR; y++) {
         int64_t a = rule_local(&r1, y) - std; /* DST starts; rule time in standard time */
         int64_t b = rule_local(&r2, y) - dst; /* DST ends; rule time in daylight time */
@@ -355,6 +360,12 @@ int sr__tz_parse(sr__tz *z, const unsigned char *buf, size_t len, char *err, siz
                 goto fail;
             }
             prev = t;
+            /* Transitions beyond +-2^40 s (35,000 years) carry no meaning
+             * and would overflow the civil-date arithmetic. */
+            if (t < -((int64_t)1 << 40) || t > ((int64_t)1 << 40)) {
+                snprintf(err, errcap, "TZif transition %u out of range", i);
+                goto fail;
+            }
             if (push(z, &cap, t, (int32_t)be32(types + 6 * idx[i])) < 0) {
                 snprintf(err, errcap, "out of memory");
                 goto fail;
