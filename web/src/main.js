@@ -172,9 +172,18 @@ function setupSearch(which) {
     }, 120);
   });
   input.addEventListener('keydown', (e) => {
-    if (e.key === 'Enter' && list.firstElementChild?.dataset.id) {
+    const items = [...list.querySelectorAll('li[data-id]')];
+    if (!items.length) return;
+    let i = items.findIndex((li) => li.classList.contains('active'));
+    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
       e.preventDefault();
-      list.firstElementChild.dispatchEvent(new MouseEvent('mousedown'));
+      i = e.key === 'ArrowDown' ? Math.min(i + 1, items.length - 1) : Math.max(i - 1, 0);
+      items.forEach((li, k) => li.classList.toggle('active', k === i));
+    } else if (e.key === 'Enter') {
+      e.preventDefault();
+      items[Math.max(i, 0)].dispatchEvent(new MouseEvent('mousedown'));
+    } else if (e.key === 'Escape') {
+      list.innerHTML = '';
     }
   });
   input.addEventListener('blur', () => setTimeout(() => { list.innerHTML = ''; }, 150));
@@ -216,6 +225,8 @@ async function runQuery() {
     return;
   }
   status.textContent = '';
+  // The query in the address, so that a route can be shared or reloaded.
+  history.replaceState(null, '', `#${q}`);
   state.routes = r.body.routes;
   state.sel = 0;
   renderResult(true);
@@ -386,7 +397,44 @@ addLegend();
 let saved = 'en';
 try { saved = localStorage.getItem('silkroute.lang') || 'en'; } catch { /* private mode */ }
 applyLang(saved);
-Promise.all([loadBasemap(), loadNetwork()]).then(() => { document.body.dataset.ready = '1'; }, (e) => {
+$('swap').addEventListener('click', () => {
+  const a = state.chosen.from, b = state.chosen.to, va = $('from').value, vb = $('to').value;
+  state.chosen.from = b;
+  state.chosen.to = a;
+  $('from').value = vb;
+  $('to').value = va;
+  if ((b || vb) && (a || va)) runQuery();
+});
+
+// A shared link (#from=..&to=..&by=..) fills the form and runs the query.
+function restoreFromHash() {
+  const h = new URLSearchParams(location.hash.slice(1));
+  if (!h.get('from') || !h.get('to')) return;
+  for (const w of ['from', 'to']) {
+    const p = state.places.get(h.get(w));
+    if (p) choose(w, p);
+    else $(w).value = h.get(w);
+  }
+  if (h.get('by')) $('by').value = h.get('by');
+  $('pareto').checked = h.get('pareto') === 'true';
+  if (h.get('modes')) {
+    const m = h.get('modes').split(',');
+    for (const e of document.querySelectorAll('input[name=mode]')) e.checked = m.includes(e.value);
+  }
+  if (h.get('avoid_countries')) $('avoid').value = h.get('avoid_countries');
+  if (h.get('year')) $('year').value = h.get('year');
+  const c = (h.get('cargo') || '').match(/^(?:([0-9.]+)x?)?(20ft|40ft|t)$/);
+  if (c) {
+    $('cargo').value = c[2];
+    $('qty').value = c[1] || '1';
+  }
+  runQuery();
+}
+
+Promise.all([loadBasemap(), loadNetwork()]).then(() => {
+  document.body.dataset.ready = '1';
+  restoreFromHash();
+}, (e) => {
   $('status').textContent = String(e);
   $('status').className = 'error';
   document.body.dataset.ready = 'error';
