@@ -248,7 +248,7 @@ static sr_code prepare(sr_query *q, const sr_route_options *o, plan *p)
         qerr(q, "modes: at least one of rail, road, sea, air is required");
         return SR_EARG;
     }
-    if (o->year < 0 || o->year > 2200) {
+    if (o->year < 0 || (o->year > 0 && o->year < 1800) || o->year > 2200) {
         qerr(q, "year: %d is out of range (0 or 1800-2200)", o->year);
         return SR_EARG;
     }
