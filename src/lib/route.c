@@ -282,6 +282,14 @@ static sr_code prepare(sr_query *q, const sr_route_options *o, plan *p)
             qerr(q, "weights: blend weights must be finite, non-negative and not all zero");
             return SR_EARG;
         }
+        /* The same tie-break as above, relative to the largest weight, so
+         * that a zero weight never lets a dominated route win a tie. */
+        {
+            double wmax = fmax(p->wt, fmax(p->wc, p->we));
+            p->wt += eps * wmax;
+            p->wc += eps * wmax;
+            p->we += eps * wmax;
+        }
         break;
     }
     clear_bans(q);
