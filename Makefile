@@ -44,7 +44,7 @@ WEBDIR  ?= $(CURDIR)/web/dist
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 CFLAGS  ?=
 ALL_CFLAGS := -std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) $(WARN) $(SANFLAGS) -fPIC \
-              -Iinclude -Isrc/lib $(PKG_CFLAGS) -DSR_DATADIR='"$(DATADIR)"' -DSR_INSTALL_DATADIR='"$(PREFIX)/share/silkroute/data"' -DSR_WEBDIR='"$(WEBDIR)"' $(CFLAGS)
+              -Iinclude -Isrc/lib $(PKG_CFLAGS) -DSR_DATADIR='"$(DATADIR)"' -DSR_INSTALL_DATADIR='"$(PREFIX)/share/silkroute/data"' -DSR_WEBDIR='"$(WEBDIR)"' -DSR_INSTALL_WEBDIR='"$(PREFIX)/share/silkroute/web"' $(CFLAGS)
 ALL_LDFLAGS := $(SANFLAGS) $(LDFLAGS)
 
 LIB_SRC  := $(sort $(shell find src/lib -name '*.c'))
@@ -165,6 +165,9 @@ install: all
 	install -m 644 $(BUILD)/silkroute.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/
 	install -m 755 $(CLI) $(DESTDIR)$(PREFIX)/bin/
 	cp -R data/. $(DESTDIR)$(PREFIX)/share/silkroute/data/
+	@# The web map, when `make web` has built it.
+	if [ -f web/dist/index.html ]; then install -d $(DESTDIR)$(PREFIX)/share/silkroute/web && \
+	  cp -R web/dist/. $(DESTDIR)$(PREFIX)/share/silkroute/web/; fi
 
 clean:
 	rm -rf build build-san build-fuzz

@@ -207,6 +207,35 @@ static int teardown(void **state)
     return 0;
 }
 
+/* Every "$ref" of the OpenAPI document points at something that exists. */
+static void check_refs(json_t *root, json_t *v, int *n)
+{
+    const char *k;
+    json_t *e;
+    size_t i;
+    if (json_is_object(v)) {
+        json_object_foreach(v, k, e) {
+            if (!strcmp(k, "$ref")) {
+                const char *ref = json_string_value(e);
+                assert_non_null(ref);
+                assert_memory_equal(ref, "#/", 2);
+                char path[256];
+                snprintf(path, sizeof path, "%s", ref + 2);
+                json_t *at = root;
+                for (char *save = NULL, *tok = strtok_r(path, "/", &save); tok; tok = strtok_r(NULL, "/", &save))
+                    at = json_object_get(at, tok);
+                if (!at)
+                    fail_msg("openapi.json: dangling $ref %s", ref);
+                (*n)++;
+            } else {
+                check_refs(root, e, n);
+            }
+        }
+    } else if (json_is_array(v)) {
+        json_array_foreach(v, i, e) check_refs(root, e, n);
+    }
+}
+
 static void test_health_openapi(void **state)
 {
     (void)state;
@@ -228,6 +257,9 @@ static void test_health_openapi(void **state)
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         if (!json_object_get(paths, all[i]))
             fail_msg("openapi.json lacks %s", all[i]);
+    int nrefs = 0;
+    check_refs(j, j, &nrefs);
+    assert_true(nrefs > 20);
     json_decref(j);
     resp_free(&r);
 }
@@ -327,7 +359,10 @@ static void test_route_errors(void **state)
     assert_error(&r, 422, "NoRoute", NULL);
     resp_free(&r);
     assert_int_equal(get("/v1/route?from=CNXIA&to=KZALA&depart=soon", &r), 0);
-    assert_error(&r, 400, "BadArgument", "'depart'");
+    assert_error(&r, 400, "BadArgument", "depart");
+    resp_free(&r);
+    assert_int_equal(get("/v1/route?from=CNXIA&to=KZALA&depart=2026-06-03T08:00&window=5w", &r), 0);
+    assert_error(&r, 400, "BadArgument", "window");
     resp_free(&r);
     assert_int_equal(get("/v1/route?from=CNXIA&to=KZALA&depart=2026-06-03T08:00", &r), 0);
     assert_int_equal(r.status, 200);
@@ -381,9 +416,20 @@ static void test_places_network(void **state)
     assert_int_equal(r.status, 200);
     assert_true(has_header(&r, "Content-Type: application/geo+json"));
     assert_non_null(strstr(r.body, "FeatureCollection"));
+    /* The BTK link is planned for 2030: absent by default, present with
+     * planned links or from 2030 on. */
+    assert_null(strstr(r.body, "R-BAK-TBS"));
     resp_free(&r);
     assert_int_equal(get("/v1/network?modes=rail&year=-1", &r), 0);
     assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "R-BAK-TBS"));
+    assert_null(strstr(r.body, "D-ALA-TAS")); /* a road link */
+    resp_free(&r);
+    assert_int_equal(get("/v1/network?year=2030", &r), 0);
+    assert_non_null(strstr(r.body, "R-BAK-TBS"));
+    resp_free(&r);
+    assert_int_equal(get("/v1/network?year=2029", &r), 0);
+    assert_null(strstr(r.body, "R-BAK-TBS"));
     resp_free(&r);
     assert_int_equal(get("/v1/network?year=tomorrow", &r), 0);
     assert_error(&r, 400, "BadArgument", "'year'");
@@ -637,6 +683,43 @@ static void test_concurrent(void **state)
     }
 }
 
+/* One access-log line per request, with method, target and status. */
+static void test_access_log(void **state)
+{
+    (void)state;
+    FILE *log = tmpfile();
+    sr__server *s2;
+    sr__server_config cfg = {.bind = "127.0.0.1", .port = 0, .threads = 2, .timeout_s = 1, .access_log = log};
+    char err[256];
+    assert_int_equal(sr__server_start(net, &cfg, &s2, err, sizeof err), 0);
+    int saved = port;
+    port = sr__server_port(s2);
+    resp r;
+    const char *targets[] = {"/v1/health", "/v1/route?from=CNXIA&to=KZALA", "/v1/nope", "/v1/places?q=%0A"};
+    for (size_t i = 0; i < 4; i++) {
+        assert_int_equal(get(targets[i], &r), 0);
+        resp_free(&r);
+    }
+    port = saved;
+    sr__server_stop(s2, 1000);
+    rewind(log);
+    char line[1024];
+    int n = 0, seen_bad = 0;
+    /* Lines are written when each answer has been sent, so their order may
+     * differ from the order of the requests. */
+    while (fgets(line, sizeof line, log)) {
+        n++;
+        assert_non_null(strstr(line, "127.0.0.1 \"GET /v1/"));
+        /* The target is logged as sent (still percent-encoded), so a
+         * hostile one cannot forge log lines. */
+        if (strstr(line, "q=%0A") && strstr(line, "\" 400 "))
+            seen_bad = 1;
+    }
+    fclose(log);
+    assert_int_equal(n, 4);
+    assert_true(seen_bad);
+}
+
 /* A second server on IPv6 loopback, stopped while idle. */
 static void test_ipv6_and_restart(void **state)
 {
@@ -760,6 +843,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_static_files),     cmocka_unit_test(test_methods_cors),
         cmocka_unit_test(test_keep_alive),       cmocka_unit_test(test_malformed_corpus),
         cmocka_unit_test(test_truncated_and_slow), cmocka_unit_test(test_concurrent),
+        cmocka_unit_test(test_access_log),
         cmocka_unit_test(test_ipv6_and_restart), cmocka_unit_test(test_serve_command_sigterm),
     };
     return cmocka_run_group_tests_name("server_http", tests, setup, teardown);

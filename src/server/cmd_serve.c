@@ -19,6 +19,16 @@
 #define SR_WEBDIR "web/dist"
 #endif
 
+static int has_index(const char *dir)
+{
+    char idx[4096];
+    snprintf(idx, sizeof idx, "%s/index.html", dir);
+    FILE *f = fopen(idx, "r");
+    if (f)
+        fclose(f);
+    return f != NULL;
+}
+
 static int usage(FILE *f, int status)
 {
     fprintf(f, "usage: silkroute serve [--port 8080] [--bind 127.0.0.1] [--data DIR] [--threads N]\n"
@@ -92,22 +102,21 @@ int cmd_serve(int argc, char **argv)
             return usage(stderr, EXIT_USAGE);
         }
     }
-    if (!web)
-        web = SR_WEBDIR;
-    FILE *probe = NULL;
-    {
-        /* Without a built web UI the API still works: say so, serve no files. */
-        char idx[4096];
-        snprintf(idx, sizeof idx, "%s/index.html", web);
-        probe = fopen(idx, "r");
-        if (probe)
-            fclose(probe);
-        else if (web_given)
+    /* The build tree's web/dist, else the installed copy.  Without a built
+     * web UI the API still works: say so, serve no files. */
+    if (web_given) {
+        if (!has_index(web))
             return cli_fail(0, SR_EARG, "--web: no index.html in '%s'", web);
-        else
-            fprintf(stderr, "silkroute: warning: no web UI in '%s' (run `make web`); serving the API only\n", web);
+        cfg.web_dir = web;
+    } else if (has_index(SR_WEBDIR)) {
+        cfg.web_dir = SR_WEBDIR;
+#ifdef SR_INSTALL_WEBDIR
+    } else if (has_index(SR_INSTALL_WEBDIR)) {
+        cfg.web_dir = SR_INSTALL_WEBDIR;
+#endif
+    } else {
+        fprintf(stderr, "silkroute: warning: no web UI in '%s' (run `make web`); serving the API only\n", SR_WEBDIR);
     }
-    cfg.web_dir = probe ? web : NULL;
 
     int status;
     sr_network *net = cli_open_network(data, 0, &status);

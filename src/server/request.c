@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "request.h"
 
@@ -124,6 +125,16 @@ int sr__target_parse(const char *uri, size_t len, sr__target *t, char *err, size
     memset(t, 0, sizeof *t);
     if (len > SR__MAX_URI)
         return fail(err, errlen, 414, "request URI longer than %d bytes", SR__MAX_URI);
+    /* Absolute form ("GET http://host/v1/health"), which HTTP/1.1 servers
+     * must accept: the authority is not ours to check, keep the path. */
+    size_t skip = len >= 7 && !strncasecmp(uri, "http://", 7) ? 7 : len >= 8 && !strncasecmp(uri, "https://", 8) ? 8 : 0;
+    if (skip) {
+        const char *slash = memchr(uri + skip, '/', len - skip);
+        if (!slash)
+            return fail(err, errlen, 400, "absolute request target without a path");
+        len -= (size_t)(slash - uri);
+        uri = slash;
+    }
     if (len == 0 || uri[0] != '/')
         return fail(err, errlen, 400, "request target must start with '/'");
     /* Decoded pieces are never longer than the raw target; one buffer of
@@ -436,37 +447,6 @@ static int apply_param(sr__route_req *r, const char *key, const char *val, char 
         o->weight_time_h = w[0];
         o->weight_cost_usd = w[1];
         o->weight_co2e_kg = w[2];
-    } else if (!strcmp(key, "depart") || !strcmp(key, "arrive_by")) {
-        if (!*val || strlen(val) > 40)
-            return fail(err, errlen, 400, "parameter '%s': expected a time like 2026-06-03T08:00 or 2026-06-03T08:00+08:00",
-                        key);
-        const char *d = arena_copy(r, val, strlen(val));
-        if (!d)
-            return fail(err, errlen, 500, "out of memory");
-        if (key[0] == 'd')
-            r->depart = d;
-        else
-            r->arrive_by = d;
-    } else if (!strcmp(key, "window")) {
-        double q;
-        size_t n = strlen(val);
-        char num[32];
-        int unit = n ? val[n - 1] : 0;
-        long mult = unit == 'd' ? 86400 : unit == 'h' ? 3600 : unit == 'm' ? 60 : 0;
-        if (n >= 2 && n < sizeof num) {
-            memcpy(num, val, n - 1);
-            num[n - 1] = '\0';
-        } else {
-            num[0] = '\0';
-        }
-        if (!mult || parse_decimal(num, &q) || q <= 0 || q * (double)mult > 62.0 * 86400)
-            return fail(err, errlen, 400, "parameter 'window': expected a duration like 14d, 36h or 90m (at most 62d); got '%.64s'",
-                        val);
-        o->window_s = (int64_t)(q * (double)mult);
-    } else if (!strcmp(key, "min_transfer")) {
-        if (sr__parse_long(val, 0, 7 * 24 * 60, &v))
-            return fail(err, errlen, 400, "parameter 'min_transfer': expected whole minutes from 0 to 10080; got '%.64s'", val);
-        o->min_transfer_s = (int)v * 60;
     } else if (!strcmp(key, "cargo")) {
         return parse_cargo(val, o, err, errlen);
     } else if (!strcmp(key, "max_transfers")) {
@@ -474,6 +454,23 @@ static int apply_param(sr__route_req *r, const char *key, const char *val, char 
             return fail(err, errlen, 400, "parameter 'max_transfers': expected an integer from 0 to 31 (-1: no limit); got '%.64s'",
                         val);
         o->max_transfers = (int)v;
+    } else if (!strcmp(key, "depart") || !strcmp(key, "arrive_by") || !strcmp(key, "window")) {
+        if (!*val || strlen(val) > 64)
+            return fail(err, errlen, 400, "parameter '%s': must be 1 to 64 bytes", key);
+        const char *d = arena_copy(r, val, strlen(val));
+        if (!d)
+            return fail(err, errlen, 500, "out of memory");
+        if (key[0] == 'd')
+            r->depart = d;
+        else if (key[0] == 'a')
+            r->arrive_by = d;
+        else
+            r->window = d;
+    } else if (!strcmp(key, "min_transfer")) {
+        if (sr__parse_long(val, 0, 7 * 24 * 60, &v))
+            return fail(err, errlen, 400, "parameter 'min_transfer': expected minutes from 0 to 10080; got '%.64s'",
+                        val);
+        o->min_transfer_s = (int)v * 60;
     } else if (!strcmp(key, "format")) {
         if (!strcmp(val, "json"))
             r->geojson = 0;

@@ -55,11 +55,12 @@ int sr__utf8_valid(const char *s, size_t len);
 typedef struct sr__route_req {
     sr_route_options opts;
     int geojson;          /* format=geojson */
-    /* Timetabled queries: times stay text until the server knows the time
-     * zone of the origin (depart) or destination (arrive_by). */
-    const char *depart, *arrive_by;
     char *arena;
     size_t used, cap;
+    /* Timetabled queries (issue 4): kept as text and applied by the route
+     * endpoint with sr_route_options_set_times(), which needs the network
+     * to read times without an offset in the origin's time zone. */
+    const char *depart, *arrive_by, *window;
 } sr__route_req;
 
 /*

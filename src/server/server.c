@@ -319,22 +319,11 @@ static enum MHD_Result ep_route(req *rq, struct MHD_Connection *con, const sr__t
         sr__route_req_free(&rr);
         return reply_sr_error(rq, con, st, st == 413 ? SR_ELIMIT : st >= 500 ? SR_ENOMEM : SR_EARG, err);
     }
-    /* Times without an offset are local at the origin (depart) or the
-     * destination (arrive_by), as in the CLI. */
-    const char *tp[2] = {rr.depart, rr.arrive_by}, *names[2] = {"depart", "arrive_by"};
-    const char *places[2] = {rr.opts.from, rr.opts.to};
-    int64_t *dst[2] = {&rr.opts.depart, &rr.opts.arrive_by};
-    for (int k = 0; k < 2; k++) {
-        if (!tp[k])
-            continue;
-        size_t pi;
-        const char *tz = sr_place_find(s->net, places[k], &pi) == SR_OK ? sr_network_place(s->net, pi)->tz : NULL;
-        if (sr_time_parse(tp[k], tz, dst[k]) != SR_OK) {
-            snprintf(err, sizeof err, "parameter '%s': '%.64s' is not a time like 2026-06-03T08:00 or 2026-06-03T08:00+08:00",
-                     names[k], tp[k]);
-            sr__route_req_free(&rr);
-            return reply_sr_error(rq, con, 400, SR_EARG, err);
-        }
+    /* depart, arrive_by, window: times without an offset are local at the
+     * origin or destination, so they are read against the network. */
+    if (sr_route_options_set_times(s->net, &rr.opts, rr.depart, rr.arrive_by, rr.window, err, sizeof err) != SR_OK) {
+        sr__route_req_free(&rr);
+        return reply_sr_error(rq, con, 400, SR_EARG, err);
     }
     sbuf key = {0};
     if (s->cache) {

@@ -12,7 +12,7 @@ export const LABELS = {
     routeOf: (i, n) => `option ${i} of ${n}`, gauge_change: 'gauge change', mode_change: 'mode change',
     dwell: 'dwell', planned: 'planned', legend: 'Legend', borderCrossing: 'border crossing',
     gaugeChange: 'gauge change', needBoth: 'Choose an origin and a destination.', costAxis: 'cost (USD)',
-    timeAxis: 'time (days)', loadingMap: 'Loading the map…', noSuggestions: 'no match',
+    timeAxis: 'time (days)', loadingMap: 'Loading the map…', noSuggestions: 'no match', swap: 'swap',
   },
   zh: {
     subtitle: '中国—中亚—欧洲货运路线', from: '起点', to: '终点', clickHint: '或在地图上点击两个地点。',
@@ -24,7 +24,7 @@ export const LABELS = {
     routeOf: (i, n) => `方案 ${i} / ${n}`, gauge_change: '换轨', mode_change: '换装（运输方式）', dwell: '停留',
     planned: '规划中', legend: '图例', borderCrossing: '过境口岸', gaugeChange: '换轨站',
     needBoth: '请选择起点和终点。', costAxis: '成本（美元）', timeAxis: '时间（天）', loadingMap: '正在加载地图…',
-    noSuggestions: '无匹配',
+    noSuggestions: '无匹配', swap: '互换',
   },
   ru: {
     subtitle: 'Грузовые маршруты Китай – Центральная Азия – Европа', from: 'Откуда', to: 'Куда',
@@ -37,7 +37,7 @@ export const LABELS = {
     routeOf: (i, n) => `вариант ${i} из ${n}`, gauge_change: 'смена колеи', mode_change: 'смена вида транспорта',
     dwell: 'простой', planned: 'в проекте', legend: 'Легенда', borderCrossing: 'погранпереход',
     gaugeChange: 'смена колеи', needBoth: 'Выберите пункт отправления и назначения.', costAxis: 'стоимость (USD)',
-    timeAxis: 'время (дни)', loadingMap: 'Загрузка карты…', noSuggestions: 'нет совпадений',
+    timeAxis: 'время (дни)', loadingMap: 'Загрузка карты…', noSuggestions: 'нет совпадений', swap: 'поменять',
   },
 };
 

@@ -172,9 +172,18 @@ function setupSearch(which) {
     }, 120);
   });
   input.addEventListener('keydown', (e) => {
-    if (e.key === 'Enter' && list.firstElementChild?.dataset.id) {
+    const items = [...list.querySelectorAll('li[data-id]')];
+    if (!items.length) return;
+    let i = items.findIndex((li) => li.classList.contains('active'));
+    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
       e.preventDefault();
-      list.firstElementChild.dispatchEvent(new MouseEvent('mousedown'));
+      i = e.key === 'ArrowDown' ? Math.min(i + 1, items.length - 1) : Math.max(i - 1, 0);
+      items.forEach((li, k) => li.classList.toggle('active', k === i));
+    } else if (e.key === 'Enter') {
+      e.preventDefault();
+      items[Math.max(i, 0)].dispatchEvent(new MouseEvent('mousedown'));
+    } else if (e.key === 'Escape') {
+      list.innerHTML = '';
     }
   });
   input.addEventListener('blur', () => setTimeout(() => { list.innerHTML = ''; }, 150));
@@ -216,6 +225,8 @@ async function runQuery() {
     return;
   }
   status.textContent = '';
+  // The query in the address, so that a route can be shared or reloaded.
+  history.replaceState(null, '', `#${q}`);
   state.routes = r.body.routes;
   state.sel = 0;
   renderResult(true);
@@ -281,7 +292,7 @@ function drawRoute(r, fit) {
   const ends = [r.legs[0]?.from, r.legs[r.legs.length - 1]?.to].filter(Boolean);
   ends.forEach((p, i) => L.circleMarker([p.lat, p.lon], { radius: 8, color: '#111', weight: 2, fillColor: i ? '#e74c3c' : '#27ae60', fillOpacity: 1 })
     .bindTooltip(() => placeName(p), { permanent: true, direction: 'top', className: 'end-label' }).addTo(routeLayer));
-  if (fit && pts.length) map.fitBounds(L.latLngBounds(pts), { padding: [40, 40], maxZoom: 7 });
+  if (fit && pts.length) map.fitBounds(L.latLngBounds(pts), { padding: [40, 40], maxZoom: 7, animate: false });
 }
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -298,14 +309,25 @@ function el(name, attrs, parent, text) {
 function drawTimeline(r) {
   const svg = $('timeline');
   svg.innerHTML = '';
+  // Waits go after the leg they belong to: the library says which (leg,
+  // after_leg), else the leg that ends where they happen.
+  const legOf = (x) => {
+    const k = x.leg ?? x.after_leg;
+    if (Number.isInteger(k) && k >= 0 && k < r.legs.length) return k;
+    const at = x.at?.place ?? x.at?.id;
+    const i = r.legs.findIndex((g) => g.to.id === at);
+    return i >= 0 ? i : r.legs.length - 1;
+  };
+  const after = r.legs.map(() => []);
+  for (const x of r.border_crossings || [])
+    after[legOf(x)].push({ h: x.dwell_h, color: '#95a5a6', label: `${t('dwell')} ${placeName(x.at)}` });
+  for (const x of r.transfers || [])
+    after[legOf(x)].push({ h: x.duration_h, color: '#7f8c8d', label: `${t(x.kind)} ${placeName(x.at)}` });
   const segs = [];
-  for (const g of r.legs) {
+  r.legs.forEach((g, i) => {
     segs.push({ h: g.duration_h, color: MODE_COLORS[g.mode], label: `${placeName(g.from)} → ${placeName(g.to)}` });
-    for (const x of r.border_crossings || [])
-      if (x.at.id === g.to.id) segs.push({ h: x.dwell_h, color: '#95a5a6', label: `${t('dwell')} ${placeName(x.at)}`, hatch: true });
-    for (const x of r.transfers || [])
-      if (x.at.id === g.to.id) segs.push({ h: x.duration_h, color: '#7f8c8d', label: `${t(x.kind)} ${placeName(x.at)}` });
-  }
+    segs.push(...after[i]);
+  });
   const total = Math.max(segs.reduce((s, x) => s + x.h, 0), r.duration_h, 1);
   const W = 300, x0 = 10;
   let x = x0;
@@ -316,11 +338,11 @@ function drawTimeline(r) {
     x += w;
   }
   const d = total / 24;
-  const step = d > 30 ? 10 : d > 12 ? 5 : d > 5 ? 2 : 1;
+  const step = d > 30 ? 10 : d > 12 ? 5 : d > 5 ? 2 : d > 2 ? 1 : 0.25;
   for (let k = 0; k <= d + 1e-9; k += step) {
     const px = x0 + (k * 24 / total) * W;
     el('line', { x1: px, x2: px, y1: 24, y2: 29, stroke: '#555' }, svg);
-    el('text', { x: px, y: 40, 'font-size': 9, 'text-anchor': 'middle', fill: '#333' }, svg, String(k));
+    el('text', { x: px, y: 40, 'font-size': 9, 'text-anchor': 'middle', fill: '#333' }, svg, fmt(k, step < 1 ? 2 : 0));
   }
 }
 
@@ -375,7 +397,44 @@ addLegend();
 let saved = 'en';
 try { saved = localStorage.getItem('silkroute.lang') || 'en'; } catch { /* private mode */ }
 applyLang(saved);
-Promise.all([loadBasemap(), loadNetwork()]).then(() => { document.body.dataset.ready = '1'; }, (e) => {
+$('swap').addEventListener('click', () => {
+  const a = state.chosen.from, b = state.chosen.to, va = $('from').value, vb = $('to').value;
+  state.chosen.from = b;
+  state.chosen.to = a;
+  $('from').value = vb;
+  $('to').value = va;
+  if ((b || vb) && (a || va)) runQuery();
+});
+
+// A shared link (#from=..&to=..&by=..) fills the form and runs the query.
+function restoreFromHash() {
+  const h = new URLSearchParams(location.hash.slice(1));
+  if (!h.get('from') || !h.get('to')) return;
+  for (const w of ['from', 'to']) {
+    const p = state.places.get(h.get(w));
+    if (p) choose(w, p);
+    else $(w).value = h.get(w);
+  }
+  if (h.get('by')) $('by').value = h.get('by');
+  $('pareto').checked = h.get('pareto') === 'true';
+  if (h.get('modes')) {
+    const m = h.get('modes').split(',');
+    for (const e of document.querySelectorAll('input[name=mode]')) e.checked = m.includes(e.value);
+  }
+  if (h.get('avoid_countries')) $('avoid').value = h.get('avoid_countries');
+  if (h.get('year')) $('year').value = h.get('year');
+  const c = (h.get('cargo') || '').match(/^(?:([0-9.]+)x?)?(20ft|40ft|t)$/);
+  if (c) {
+    $('cargo').value = c[2];
+    $('qty').value = c[1] || '1';
+  }
+  runQuery();
+}
+
+Promise.all([loadBasemap(), loadNetwork()]).then(() => {
+  document.body.dataset.ready = '1';
+  restoreFromHash();
+}, (e) => {
   $('status').textContent = String(e);
   $('status').className = 'error';
   document.body.dataset.ready = 'error';

@@ -150,6 +150,22 @@ await test('clicking a place on the map chooses it and routes again', async () =
   await shot('7-click');
 });
 
+await test('the address holds the query: a reload shows the same route', async () => {
+  const url = page.url();
+  assert(url.includes('#') && url.includes('from=UZTAS'), `no query in ${url}`);
+  await page.reload();
+  await page.waitForSelector('body[data-ready="1"]', { timeout: 15000 });
+  await page.waitForSelector('#result:not([hidden])', { timeout: 10000 });
+  assert((await page.inputValue('#from')) === 'Tashkent', 'origin not restored');
+  assert(await page.locator('path.route-leg').count() >= 1, 'restored route not drawn');
+});
+
+await test('swap exchanges origin and destination', async () => {
+  await page.click('#swap');
+  await page.waitForFunction(() => document.querySelector('#from').value === 'Almaty', null, { timeout: 5000 });
+  await page.waitForFunction(() => document.querySelector('#legs').textContent.startsWith('Almaty'), null, { timeout: 10000 });
+});
+
 await test('unknown place shows the server error', async () => {
   await page.fill('#to', 'Atlantis');
   await page.uncheck('#pareto');
