@@ -35,9 +35,8 @@ LIB_LIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
 SRV_LIBS    := $(shell pkg-config --libs $(SRV_PKGS) 2>/dev/null)
 TEST_LIBS   := $(shell pkg-config --libs $(TEST_PKGS) 2>/dev/null)
 
-# The built-in dataset: the repository's data/ for a build tree; `make
-# install` rebuilds nothing, so installed binaries find data through
-# SILKROUTE_DATA or --data, or DATADIR given at build time.
+# The built-in dataset: SILKROUTE_DATA if set, else the repository's data/
+# (DATADIR) while it exists, else the installed copy under PREFIX.
 DATADIR ?= $(CURDIR)/data
 # The web map (web/, built by `make web` with npm) served by `silkroute serve`.
 WEBDIR  ?= $(CURDIR)/web/dist
@@ -45,7 +44,7 @@ WEBDIR  ?= $(CURDIR)/web/dist
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 CFLAGS  ?=
 ALL_CFLAGS := -std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) $(WARN) $(SANFLAGS) -fPIC \
-              -Iinclude -Isrc/lib $(PKG_CFLAGS) -DSR_DATADIR='"$(DATADIR)"' -DSR_WEBDIR='"$(WEBDIR)"' $(CFLAGS)
+              -Iinclude -Isrc/lib $(PKG_CFLAGS) -DSR_DATADIR='"$(DATADIR)"' -DSR_INSTALL_DATADIR='"$(PREFIX)/share/silkroute/data"' -DSR_WEBDIR='"$(WEBDIR)"' $(CFLAGS)
 ALL_LDFLAGS := $(SANFLAGS) $(LDFLAGS)
 
 LIB_SRC  := $(sort $(shell find src/lib -name '*.c'))

@@ -3,10 +3,12 @@
  * on Chicago-Sketch and Winnipeg (single thread), median of 3 runs, with
  * the ratio to the published bar (Algorithm B, 0.6 s to 1e-6 on
  * Chicago-Sketch).  Reading the files is not timed.  Skips networks whose
- * files are missing.
+ * files are missing.  Both wall-clock and process CPU time are reported:
+ * on a shared machine the CPU time is the steadier measure.
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "silkroute.h"
@@ -38,20 +40,25 @@ static void bench(const char *dir, const char *name, double tf, double df)
     sr_tap_set_factors(tap, tf, df);
     const double gaps[] = {1e-4, 1e-6, 1e-10};
     for (size_t g = 0; g < 3; g++) {
-        double sec[RUNS];
+        double sec[RUNS], cpu[RUNS];
         sr_tap_stats st = {0};
         for (int r = 0; r < RUNS; r++) {
             sr_tap_options o;
             sr_tap_options_init(&o);
             o.gap = gaps[g];
+            struct timespec c0, c1;
+            clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c0);
             sr_tap_solve(tap, &o, &st);
+            clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c1);
             sec[r] = st.seconds;
+            cpu[r] = (double)(c1.tv_sec - c0.tv_sec) + 1e-9 * (double)(c1.tv_nsec - c0.tv_nsec);
         }
         qsort(sec, RUNS, sizeof sec[0], cmp);
-        printf("%-14s gap %.0e  median %7.3f s  (min %.3f, max %.3f)  %3ld iterations  gap reached %.2e  "
-               "ratio to 0.6 s bar %.2f\n",
-               name, gaps[g], sec[RUNS / 2], sec[0], sec[RUNS - 1], st.iterations, st.relative_gap,
-               sec[RUNS / 2] / 0.6);
+        qsort(cpu, RUNS, sizeof cpu[0], cmp);
+        printf("%-14s gap %.0e  wall median %6.3f s (min %.3f, max %.3f)  cpu median %6.3f s  %3ld iterations  "
+               "gap %.2e  cpu ratio to 0.6 s bar %.2f\n",
+               name, gaps[g], sec[RUNS / 2], sec[0], sec[RUNS - 1], cpu[RUNS / 2], st.iterations, st.relative_gap,
+               cpu[RUNS / 2] / 0.6);
     }
     sr_tap_destroy(tap);
 }

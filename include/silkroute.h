@@ -237,6 +237,10 @@ typedef struct sr_route_options {
     int64_t window_s;               /* > 0: every non-dominated option departing in [depart, depart + window_s] */
     int min_transfer_s;             /* minimum time between arriving at a stop and a scheduled departure; default 0 */
     const struct sr_timetable *timetable; /* NULL: the services loaded with the network */
+    /* Pareto only: drop an option when another kept option is within this
+     * relative margin on every criterion (0.05 = 5%); the fastest, cheapest
+     * and lowest-CO2e options are always kept.  Default 0: the exact set. */
+    double pareto_tolerance;
 } sr_route_options;
 
 /* Fill `o` with the defaults stated above. */
@@ -535,6 +539,99 @@ sr_code sr_tap_write_flows(sr_tap *t, const char *path);
  * from/to; parallel links in file order).  Links absent from the file get
  * NaN.  Errors go to t's message. */
 sr_code sr_tap_read_flows(sr_tap *t, const char *path, double *flows);
+
+/* ---------------------------------------------------------------------------
+ * Freight assignment on the corridor network (part of Traffic assignment)
+ *
+ * An sr_freight assigns annual container demand (TEU per year between
+ * places) onto a loaded sr_network.  The assignment network has, per place,
+ * one node per carrier class (rail 1435, rail 1520, road, sea, air) plus a
+ * source and a sink; links become arcs with free-flow time = running time +
+ * border dwell (hours) and a fixed cost = tariff + fees (USD per TEU)
+ * divided by the value of time; transfers (gauge and mode changes) are
+ * arcs too.  Links, crossings and transfers with a capacity
+ * (capacity_teu_per_day x 365; a crossing's capacity caps its links) get
+ * BPR congestion, t = t0 (1 + b (v/c)^p), by default b = 0.15, p = 4.
+ *
+ * Scenarios are overlays of edits kept on the sr_freight (the network is
+ * never copied or modified); see docs/SCENARIOS.md.  The sr_freight
+ * borrows the network: close it only after sr_freight_destroy().  One
+ * thread at a time per sr_freight; several may share one network.
+ * ------------------------------------------------------------------------- */
+typedef struct sr_freight sr_freight;
+
+typedef struct sr_freight_totals {
+    double teu_per_year;      /* assigned demand */
+    double cost_usd;          /* sum of flow x (tariffs + fees + transfers) */
+    double teu_hours;         /* sum of flow x congested time */
+    double co2e_kg;           /* sum of flow x CO2e per TEU */
+    double generalized_h;     /* the objective's total: TSTT in hours */
+    double relative_gap;
+    long iterations;
+} sr_freight_totals;
+
+/* Create an assignment of `net` (borrowed) with no demand and no edits.
+ * The caller owns *out (on failure too, holding the message, unless it is
+ * NULL after SR_ENOMEM); free it with sr_freight_destroy(). */
+sr_code sr_freight_create(const sr_network *net, sr_freight **out);
+void sr_freight_destroy(sr_freight *f);
+/* Detail of the last failure ("demand.csv:4: origin: unknown place 'X'");
+ * "" if none.  Owned by f. */
+const char *sr_freight_errmsg(const sr_freight *f);
+/* Read demand rows origin,destination,teu_per_year,source from a CSV file
+ * (NULL: demand.csv in the network's directory); source ids must exist in
+ * the dataset's sources.csv.  Replaces earlier demand. */
+sr_code sr_freight_load_demand(sr_freight *f, const char *path);
+/* Set the scenario year (planned links with open_year <= year become
+ * usable; 0: open links only).  A scenario file's "year" overrides it. */
+sr_code sr_freight_set_year(sr_freight *f, int year);
+/* Apply the edits of a scenario file on top of the current ones. */
+sr_code sr_freight_load_scenario(sr_freight *f, const char *path);
+/* Set the value of time (USD per TEU-hour, > 0; default 2) and BPR b, power. */
+sr_code sr_freight_set_params(sr_freight *f, double value_of_time, double bpr_b, double bpr_power);
+/* Solve (NULL options: defaults) and keep the flows; codes as sr_tap_solve. */
+sr_code sr_freight_solve(sr_freight *f, const sr_tap_options *o);
+/* Totals of the last solve. */
+sr_code sr_freight_get_totals(const sr_freight *f, sr_freight_totals *out);
+/* TEU per year on link i in direction dir (0: from -> to, 1: to -> from),
+ * on crossing x (both directions), and the capacities in TEU per year of
+ * the scenario (0: not capacitated).  Capacities apply to each direction
+ * of each link; a crossing's utilisation is its busiest direction-link's
+ * flow over the capacity (sr_freight_crossing_utilisation()). */
+double sr_freight_link_flow(const sr_freight *f, size_t link, int dir);
+double sr_freight_crossing_flow(const sr_freight *f, size_t crossing);
+double sr_freight_link_capacity(const sr_freight *f, size_t link);
+double sr_freight_crossing_capacity(const sr_freight *f, size_t crossing);
+double sr_freight_crossing_utilisation(const sr_freight *f, size_t crossing);
+/* Results as JSON (totals, links, crossings, terminals, corridors) or as a
+ * GeoJSON FeatureCollection of loaded links and crossings.  malloc()ed;
+ * free with sr_free(); NULL when unsolved or out of memory. */
+char *sr_freight_json(const sr_freight *f, unsigned flags);
+char *sr_freight_geojson(const sr_freight *f, unsigned flags);
+
+/* One element of a criticality ranking. */
+typedef struct sr_critical {
+    int kind;                 /* 0 link, 1 crossing, 2 transfer (terminal) */
+    size_t index;             /* link, crossing or transfer index */
+    double base_flow;         /* TEU per year through it in the base */
+    double delta_h;           /* increase of total generalised cost, hours */
+    double delta_usd;         /* increase of total cost, USD */
+    int isolates;             /* 1: demand lost its only path (removal) */
+    char label[96];           /* link or crossing id, or "PLACE rail1435>rail1520" */
+} sr_critical;
+
+/*
+ * Network Robustness Index: for every capacitated link, crossing and
+ * terminal that carries flow, re-assign with its capacity reduced by
+ * `loss` (0 < loss < 1), or removed when loss == 1, and record the change
+ * of total cost.  With n_only > 0 only the links and crossings whose ids
+ * are in only[] (and terminals "PLACE from>to") are tried; an id that
+ * matches nothing is SR_EARG.  Results are sorted by delta_h, largest
+ * first; negative values (Braess) are kept.  *out is malloc()ed (free with
+ * sr_free()).
+ */
+sr_code sr_freight_critical(sr_freight *f, const sr_tap_options *o, double loss, const char *const *only,
+                            size_t n_only, sr_critical **out, size_t *n);
 
 #ifdef __cplusplus
 }

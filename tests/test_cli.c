@@ -44,6 +44,7 @@ static void route_ok(void **st)
     expect("route AAORI BBDST --json" MINI, 0, "\"code\": \"Ok\"");
     expect("route AAORI BBDST --geojson" MINI, 0, "\"FeatureCollection\"");
     expect("route AAORI BBDST --pareto" MINI, 0, "Option 2 of 2");
+    expect("route AAORI BBDST --pareto-tolerance 10" MINI, 0, "Option 2 of 2");
     expect("route AAORI BBDST --modes rail --year 2031" MINI, 0, "New Post");
     expect("route AAORI BBDST --cargo t --by=time" MINI, 0, "air");
     expect("route AAORI BBDST --weights 1,1,0" MINI, 0, "565 USD");
@@ -74,6 +75,8 @@ static void route_errors(void **st)
     expect("route AAORI BBDST --avoid-countries BB" MINI, 2, "destination");
     expect("route AAORI BBDST --avoid Nowhere" MINI, 2, "avoid: unknown place 'Nowhere'");
     expect("route AAORI BBDST --frob" MINI, 2, "unknown option '--frob'");
+    expect("route AAORI BBDST --pareto-tolerance -3" MINI, 2, "--pareto-tolerance: '-3'");
+    expect("route AAORI BBDST --pareto-tolerance five" MINI, 2, "--pareto-tolerance: 'five'");
     expect("route AAORI BBDST --json --geojson" MINI, 2, "exclude");
     expect("route AAORI AAORI" MINI, 2, "the same place");
     expect("route AAORI BBDST --modes rail --max-transfers 0" MINI, 3, "no route");

@@ -21,6 +21,7 @@
 
 #include <cmocka.h>
 
+#include "network.h"
 #include "silkroute.h"
 #include "util_randnet.h"
 
@@ -295,6 +296,212 @@ static void test_diff_filters(void **state)
     run_cases(0x5111c0de0004ull, 25, 8, shape_filters);
 }
 
+/* ---- data/: Pareto sets against a plain label-correcting search -------- */
+
+/*
+ * On the real dataset a brute force is out of reach, but a one-to-all
+ * label-correcting search (FIFO, per-state bags of non-dominated vectors,
+ * no lower bounds, no destination pruning, no heap order) is simple enough
+ * to trust and independent of the router's label-setting machinery.  It
+ * reads the network's arc arrays (network.h), so it checks the search, not
+ * the loader: the loader is covered by the random datasets above.
+ */
+typedef struct lc_label {
+    double t, c, e;
+    uint32_t state;
+    uint8_t alive;
+} lc_label;
+
+typedef struct lc_search {
+    lc_label *pool;
+    size_t n, cap;
+    uint32_t **bag;       /* per state: label ids */
+    size_t *bag_n, *bag_cap;
+    uint32_t *queue;
+    size_t qh, qt, qcap;
+} lc_search;
+
+static void lc_push_queue(lc_search *S, uint32_t id)
+{
+    if (S->qt == S->qcap) {
+        S->qcap = S->qcap ? 2 * S->qcap : 1024;
+        S->queue = realloc(S->queue, S->qcap * sizeof *S->queue);
+        assert_non_null(S->queue);
+    }
+    S->queue[S->qt++] = id;
+}
+
+static void lc_try(lc_search *S, uint32_t st, double t, double c, double e)
+{
+    rn_vec v = {t, c, e};
+    size_t k = 0;
+    for (size_t i = 0; i < S->bag_n[st]; i++) {
+        lc_label *o = &S->pool[S->bag[st][i]];
+        if (rn_dominates((rn_vec){o->t, o->c, o->e}, v, 1e-9))
+            return;
+    }
+    for (size_t i = 0; i < S->bag_n[st]; i++) {
+        lc_label *o = &S->pool[S->bag[st][i]];
+        if (rn_dominates(v, (rn_vec){o->t, o->c, o->e}, 1e-9))
+            o->alive = 0;
+        else
+            S->bag[st][k++] = S->bag[st][i];
+    }
+    S->bag_n[st] = k;
+    if (S->n == S->cap) {
+        S->cap = S->cap ? 2 * S->cap : 4096;
+        S->pool = realloc(S->pool, S->cap * sizeof *S->pool);
+        assert_non_null(S->pool);
+    }
+    uint32_t id = (uint32_t)S->n++;
+    S->pool[id] = (lc_label){t, c, e, st, 1};
+    if (S->bag_n[st] == S->bag_cap[st]) {
+        S->bag_cap[st] = S->bag_cap[st] ? 2 * S->bag_cap[st] : 8;
+        S->bag[st] = realloc(S->bag[st], S->bag_cap[st] * sizeof **S->bag);
+        assert_non_null(S->bag[st]);
+    }
+    S->bag[st][S->bag_n[st]++] = id;
+    lc_push_queue(S, id);
+}
+
+/* One-to-all Pareto sets from `from` with default options (40ft, year 0,
+ * all modes, no limits). */
+static void lc_run(const sr_network *net, uint32_t from, lc_search *S)
+{
+    const sr_unit u = SR_UNIT_40FT;
+    uint32_t ns = net->n_places * SR_CLASS_COUNT;
+    memset(S, 0, sizeof *S);
+    S->bag = calloc(ns, sizeof *S->bag);
+    S->bag_n = calloc(ns, sizeof *S->bag_n);
+    S->bag_cap = calloc(ns, sizeof *S->bag_cap);
+    assert_true(S->bag && S->bag_n && S->bag_cap);
+    for (uint32_t c = 0; c < SR_CLASS_COUNT; c++)
+        lc_try(S, from * SR_CLASS_COUNT + c, 0, 0, 0);
+    while (S->qh < S->qt) {
+        lc_label L = S->pool[S->queue[S->qh++]];
+        if (!L.alive)
+            continue;
+        uint32_t place = L.state / SR_CLASS_COUNT, cls = L.state % SR_CLASS_COUNT;
+        for (uint32_t a = net->arc_off[place]; a < net->arc_off[place + 1]; a++) {
+            const sr_link *k = &net->links[net->arc_link[a]];
+            if (net->arc_cls[a] != cls || !(net->modes[k->mode].units >> u & 1) || !sr__link_usable(k, 0) ||
+                net->arc_head[a] == from)
+                continue;
+            lc_try(S, net->arc_head[a] * SR_CLASS_COUNT + cls, L.t + net->arc_time_h[a], L.c + net->arc_cost[u][a],
+                   L.e + net->arc_co2[u][a]);
+        }
+        if (place == from)
+            continue;
+        for (uint32_t x = net->xfer_off[place]; x < net->xfer_off[place + 1]; x++)
+            if (net->xfers[x].from == cls)
+                lc_try(S, place * SR_CLASS_COUNT + net->xfers[x].to, L.t + net->xfers[x].duration_h,
+                       L.c + net->xfers[x].cost_usd[u], L.e);
+    }
+}
+
+static void lc_free(const sr_network *net, lc_search *S)
+{
+    for (uint32_t s = 0; s < net->n_places * SR_CLASS_COUNT; s++)
+        free(S->bag[s]);
+    free(S->bag);
+    free(S->bag_n);
+    free(S->bag_cap);
+    free(S->pool);
+    free(S->queue);
+}
+
+static void test_diff_pareto_default_data(void **state)
+{
+    (void)state;
+    sr_network *net = NULL;
+    if (sr_network_open("data", &net) != SR_OK) {
+        print_message("    data/ not loadable (%s): skipped\n", net ? sr_network_errmsg(net) : "?");
+        sr_network_close(net);
+        skip();
+    }
+    sr_query *q = NULL;
+    assert_int_equal(sr_query_create(net, &q), SR_OK);
+    uint32_t np = net->n_places;
+    long compared = 0, routes = 0, noroute = 0;
+    /* Every 37th place as origin (a spread over the corridors), all
+     * destinations. */
+    for (uint32_t from = 0; from < np; from += 37) {
+        lc_search S;
+        lc_run(net, from, &S);
+        for (uint32_t to = 0; to < np; to++) {
+            if (to == from)
+                continue;
+            /* Reference front at the destination over all classes. */
+            rn_vec *ref = NULL;
+            size_t nref = 0;
+            for (uint32_t c = 0; c < SR_CLASS_COUNT; c++) {
+                uint32_t st = to * SR_CLASS_COUNT + c;
+                for (size_t i = 0; i < S.bag_n[st]; i++) {
+                    const lc_label *L = &S.pool[S.bag[st][i]];
+                    rn_vec v = {L->t, L->c, L->e};
+                    int dom = 0;
+                    for (size_t j = 0; j < nref && !dom; j++)
+                        dom = rn_dominates(ref[j], v, 1e-9);
+                    if (dom)
+                        continue;
+                    size_t k = 0;
+                    for (size_t j = 0; j < nref; j++)
+                        if (!rn_dominates(v, ref[j], 1e-9))
+                            ref[k++] = ref[j];
+                    nref = k;
+                    ref = realloc(ref, (nref + 1) * sizeof *ref);
+                    assert_non_null(ref);
+                    ref[nref++] = v;
+                }
+            }
+            sr_route_options o;
+            sr_route_options_init(&o);
+            o.from = net->places[from].id;
+            o.to = net->places[to].id;
+            o.pareto = 1;
+            sr_result *res = NULL;
+            sr_code rc = sr_route_query(q, &o, &res);
+            compared++;
+            if (!nref) {
+                noroute++;
+                if (rc != SR_ENOROUTE)
+                    fail_msg("%s -> %s: reference finds no route, library says %s", o.from, o.to, sr_code_name(rc));
+                free(ref);
+                continue;
+            }
+            if (rc != SR_OK)
+                fail_msg("%s -> %s: library says %s: %s", o.from, o.to, sr_code_name(rc), sr_query_errmsg(q));
+            size_t n = sr_result_count(res);
+            routes += (long)n;
+            int bad = n != nref;
+            for (size_t i = 0; i < n && !bad; i++) {
+                const sr_route *r = sr_result_route(res, i);
+                rn_vec v = {r->duration_h, r->cost_usd, r->co2e_kg};
+                int hit = 0;
+                for (size_t j = 0; j < nref && !hit; j++)
+                    hit = rn_vec_close(v, ref[j], 1e-6);
+                bad = !hit;
+            }
+            if (bad) {
+                fprintf(stderr, "%s -> %s: library %zu options, reference %zu\n", o.from, o.to, n, nref);
+                for (size_t i = 0; i < n; i++)
+                    fprintf(stderr, "  lib (%g, %g, %g)\n", sr_result_route(res, i)->duration_h,
+                            sr_result_route(res, i)->cost_usd, sr_result_route(res, i)->co2e_kg);
+                for (size_t j = 0; j < nref; j++)
+                    fprintf(stderr, "  ref (%g, %g, %g)\n", ref[j].t, ref[j].c, ref[j].e);
+                fail_msg("%s -> %s: Pareto sets differ", o.from, o.to);
+            }
+            sr_result_free(res);
+            free(ref);
+        }
+        lc_free(net, &S);
+    }
+    print_message("    %ld pairs compared (%ld without route), %.2f options per pair\n", compared, noroute,
+                  compared > noroute ? (double)routes / (double)(compared - noroute) : 0);
+    sr_query_destroy(q);
+    sr_network_close(net);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -302,6 +509,7 @@ int main(void)
         cmocka_unit_test(test_diff_random_options),
         cmocka_unit_test(test_diff_transfer_limits),
         cmocka_unit_test(test_diff_filters),
+        cmocka_unit_test(test_diff_pareto_default_data),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

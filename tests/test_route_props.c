@@ -21,6 +21,7 @@
 
 #include <cmocka.h>
 
+#include "csv.h"
 #include "silkroute.h"
 #include "util_randnet.h"
 
@@ -491,12 +492,183 @@ static void test_mini_golden(void **state)
     sr_network_close(net);
 }
 
+/* ---- the default dataset (data/), when present -------------------------- */
+
+/* The modes that carry each unit, from DIR/modes.csv (not in the public
+ * API). */
+static unsigned dataset_unit_modes(const char *dir, sr_unit unit)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/modes.csv", dir);
+    sr__csv csv;
+    unsigned out = 0;
+    if (sr__csv_open(&csv, path, "modes.csv") == 0) {
+        int cm = sr__csv_col(&csv, "mode"), cu = sr__csv_col(&csv, "units");
+        while (sr__csv_next(&csv) > 0) {
+            int m = sr_mode_parse(sr__csv_get(&csv, cm));
+            char buf[128];
+            snprintf(buf, sizeof buf, "%s", sr__csv_get(&csv, cu));
+            char *save = NULL;
+            for (char *t = strtok_r(buf, ";", &save); t; t = strtok_r(NULL, ";", &save))
+                if (m >= 0 && sr_unit_parse(t) == (int)unit)
+                    out |= SR_MODE_BIT(m);
+        }
+    }
+    sr__csv_close(&csv);
+    return out;
+}
+
+static void test_props_default_data(void **state)
+{
+    (void)state;
+    sr_network *net = NULL;
+    if (sr_network_open("data", &net) != SR_OK) {
+        print_message("    data/ not loadable (%s): skipped\n", net ? sr_network_errmsg(net) : "?");
+        sr_network_close(net);
+        skip();
+    }
+    sr_query *q = NULL;
+    assert_int_equal(sr_query_create(net, &q), SR_OK);
+    counts cnt = {0};
+    size_t np = sr_network_place_count(net), pairs = np * (np - 1);
+    /* A deterministic sample of about 600 ordered pairs per option set:
+     * enough to meet every corridor, small enough for the sanitizer run. */
+    size_t step = pairs / 600 + 1;
+    for (int variant = 0; variant < 4; variant++) {
+        for (size_t k = (size_t)variant; k < pairs; k += step) {
+            size_t a = k / (np - 1), b = k % (np - 1);
+            if (b >= a)
+                b++;
+            sr_route_options o;
+            sr_route_options_init(&o);
+            o.from = sr_network_place(net, a)->id;
+            o.to = sr_network_place(net, b)->id;
+            o.weight_time_h = 20;
+            o.weight_cost_usd = 1;
+            o.weight_co2e_kg = 0.05;
+            switch (variant) {
+            case 1: o.unit = SR_UNIT_T; o.quantity = 5; break;
+            case 2: o.year = 2030; o.max_transfers = 2; break;
+            case 3: o.unit = SR_UNIT_20FT; o.modes = SR_MODE_BIT(SR_RAIL) | SR_MODE_BIT(SR_ROAD); break;
+            default: break;
+            }
+            check_query_family(net, q, &o, dataset_unit_modes("data", o.unit), NULL, NULL, &cnt);
+        }
+    }
+    print_message("    %ld queries, %ld routes checked, %ld option sets without route\n", cnt.queries, cnt.routes,
+                  cnt.noroute);
+    sr_query_destroy(q);
+    sr_network_close(net);
+}
+
+/* ---- pareto_tolerance: thinning after the exact search ------------------- */
+
+static int covers_eps(const sr_route *a, const sr_route *b, double eps)
+{
+    return a->duration_h <= b->duration_h * (1 + eps) + 1e-9 && a->cost_usd <= b->cost_usd * (1 + eps) + 1e-9 &&
+           a->co2e_kg <= b->co2e_kg * (1 + eps) + 1e-9;
+}
+
+/* The thinned set is a subset of the exact set, keeps the three optima and
+ * covers every dropped option within the tolerance. */
+static void check_thinning(sr_query *q, sr_route_options *o, double eps, long *thinned)
+{
+    sr_result *exact = NULL, *thin = NULL;
+    o->pareto = 1;
+    o->pareto_tolerance = 0;
+    sr_code rc = sr_route_query(q, o, &exact);
+    o->pareto_tolerance = eps;
+    assert_int_equal(sr_route_query(q, o, &thin), rc);
+    if (rc != SR_OK)
+        return;
+    size_t ne = sr_result_count(exact), nt = sr_result_count(thin);
+    assert_true(nt >= 1 && nt <= ne);
+    *thinned += (long)(ne - nt);
+    for (size_t i = 0; i < nt; i++) {
+        int found = 0;
+        for (size_t j = 0; j < ne && !found; j++)
+            found = same_vector(sr_result_route(thin, i), sr_result_route(exact, j));
+        if (!found)
+            fail_msg("%s -> %s eps %g: thinned option %zu is not in the exact set", o->from, o->to, eps, i);
+    }
+    for (int k = 0; k < 3; k++) {
+        double be = INFINITY, bt = INFINITY;
+        for (size_t j = 0; j < ne; j++)
+            be = fmin(be, objective_of(o, (sr_objective)k, sr_result_route(exact, j)));
+        for (size_t i = 0; i < nt; i++)
+            bt = fmin(bt, objective_of(o, (sr_objective)k, sr_result_route(thin, i)));
+        if (!close_rel(be, bt, 1e-9))
+            fail_msg("%s -> %s eps %g: optimum %d lost by thinning (%g vs %g)", o->from, o->to, eps, k, bt, be);
+    }
+    for (size_t j = 0; j < ne; j++) {
+        int cov = 0;
+        for (size_t i = 0; i < nt && !cov; i++)
+            cov = covers_eps(sr_result_route(thin, i), sr_result_route(exact, j), eps);
+        if (!cov)
+            fail_msg("%s -> %s eps %g: exact option %zu dropped but not covered", o->from, o->to, eps, j);
+    }
+    sr_result_free(exact);
+    sr_result_free(thin);
+    o->pareto_tolerance = 0;
+    o->pareto = 0;
+}
+
+static void test_pareto_tolerance(void **state)
+{
+    (void)state;
+    static const double eps[] = {0.01, 0.05, 0.2, 1.0};
+    uint64_t rng = 0x7011e4a7ull;
+    long thinned = 0, n = 0;
+    rn_net *m = malloc(sizeof *m);
+    assert_non_null(m);
+    for (int d = 0; d < 20; d++) {
+        sr_network *net = rn_open_random(m, &rng);
+        assert_non_null(net);
+        sr_query *q = NULL;
+        assert_int_equal(sr_query_create(net, &q), SR_OK);
+        for (int c = 0; c < 10; c++) {
+            rn_query rq;
+            rn_random_query(m, &rng, &rq);
+            sr_route_options o;
+            rn_options(m, &rq, &o);
+            check_thinning(q, &o, eps[c % 4], &thinned);
+            n++;
+        }
+        sr_query_destroy(q);
+        sr_network_close(net);
+    }
+    free(m);
+    /* Invalid tolerances are argument errors. */
+    sr_network *net = NULL;
+    assert_int_equal(sr_network_open(MINI, &net), SR_OK);
+    sr_query *q = NULL;
+    assert_int_equal(sr_query_create(net, &q), SR_OK);
+    sr_route_options o;
+    sr_route_options_init(&o);
+    o.from = "AAORI";
+    o.to = "BBDST";
+    o.pareto = 1;
+    sr_result *r = NULL;
+    o.pareto_tolerance = -0.1;
+    assert_int_equal(sr_route_query(q, &o, &r), SR_EARG);
+    o.pareto_tolerance = NAN;
+    assert_int_equal(sr_route_query(q, &o, &r), SR_EARG);
+    o.pareto_tolerance = 0.1;
+    assert_int_equal(sr_route_query(q, &o, &r), SR_OK);
+    sr_result_free(r);
+    sr_query_destroy(q);
+    sr_network_close(net);
+    print_message("    %ld queries, %ld options thinned away\n", n, thinned);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_props_random),
         cmocka_unit_test(test_props_mini),
         cmocka_unit_test(test_mini_golden),
+        cmocka_unit_test(test_props_default_data),
+        cmocka_unit_test(test_pareto_tolerance),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -223,6 +223,51 @@ static void pareto_on_a_long_route(void **st)
     sr_result_free(res);
 }
 
+/* With a tolerance the options are a subset of the exact set that keeps
+ * each criterion's optimum and covers every dropped option within it. */
+static void pareto_tolerance_thins(void **st)
+{
+    (void)st;
+    sr_route_options o;
+    sr_route_options_init(&o);
+    o.from = "Xi'an";
+    o.to = "Baku";
+    o.pareto = 1;
+    sr_result *all = NULL, *thin = NULL;
+    assert_int_equal(sr_route_query(q, &o, &all), SR_OK);
+    o.pareto_tolerance = 0.05;
+    assert_int_equal(sr_route_query(q, &o, &thin), SR_OK);
+    size_t na = sr_result_count(all), nt = sr_result_count(thin);
+    assert_true(nt >= 1 && nt < na);
+    double best[3] = {1e300, 1e300, 1e300}, tbest[3] = {1e300, 1e300, 1e300};
+    for (size_t i = 0; i < na; i++) {
+        const sr_route *a = sr_result_route(all, i);
+        best[0] = fmin(best[0], a->duration_h);
+        best[1] = fmin(best[1], a->cost_usd);
+        best[2] = fmin(best[2], a->co2e_kg);
+        int covered = 0, member = 0;
+        for (size_t j = 0; j < nt; j++) {
+            const sr_route *t = sr_result_route(thin, j);
+            covered |= t->duration_h <= a->duration_h * 1.05 && t->cost_usd <= a->cost_usd * 1.05 &&
+                       t->co2e_kg <= a->co2e_kg * 1.05;
+            member |= t->duration_h == a->duration_h && t->cost_usd == a->cost_usd && t->co2e_kg == a->co2e_kg;
+        }
+        assert_true(covered || member);
+    }
+    for (size_t j = 0; j < nt; j++) {
+        const sr_route *t = sr_result_route(thin, j);
+        tbest[0] = fmin(tbest[0], t->duration_h);
+        tbest[1] = fmin(tbest[1], t->cost_usd);
+        tbest[2] = fmin(tbest[2], t->co2e_kg);
+    }
+    for (int k = 0; k < 3; k++)
+        assert_true(tbest[k] == best[k]);
+    sr_result_free(all);
+    sr_result_free(thin);
+    o.pareto_tolerance = -1;
+    assert_int_equal(sr_route_query(q, &o, &thin), SR_EARG);
+}
+
 static void dataset_is_valid_and_large_enough(void **st)
 {
     (void)st;
@@ -244,6 +289,7 @@ int main(void)
         cmocka_unit_test(kashgar_tashkent_avoiding_kazakhstan),
         cmocka_unit_test(cku_railway_from_2031),
         cmocka_unit_test(pareto_on_a_long_route),
+        cmocka_unit_test(pareto_tolerance_thins),
     };
     return cmocka_run_group_tests_name("scenarios", tests, setup, teardown);
 }

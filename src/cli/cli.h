@@ -30,6 +30,9 @@ int cli_puts(const char *s);
 /* Open the network from --data (NULL = built-in); prints errors itself and
  * returns NULL with *status set. */
 sr_network *cli_open_network(const char *dir, int json, int *status);
+/* Print s left-aligned in a column of `width` terminal cells (CJK counts
+ * two cells), cut with "…" if longer, then one space. */
+void cli_cell(const char *s, int width);
 /* Parse a whole decimal integer within [lo, hi]; 0 on success. */
 int cli_parse_int(const char *s, long lo, long hi, long *out);
 /* Parse a finite double within [lo, hi]; 0 on success. */

@@ -44,8 +44,413 @@ static void assign_usage(FILE *f)
                "4 bad input file, 3 demand without a path, 1 other failure\n");
 }
 
+/* ------------------------------------------------------------------------
+ * Corridor mode: assign, compare, critical on the dataset network
+ * ---------------------------------------------------------------------- */
+
+typedef struct fopts {
+    const char *data, *demand, *scenario, *base;
+    int json, geojson, top;
+    char *only_buf;           /* --only list, split in place */
+    const char *only[256];
+    size_t n_only;
+    long year;
+    double gap, vot, loss, bpr_b, bpr_p;
+    long max_it;
+    int so;
+} fopts;
+
+/* Parse the options shared by the corridor commands; returns -1 when done
+ * and ok, or an exit status. */
+static int parse_fopts(int argc, char **argv, int first, fopts *o, const char *cmd, void (*usage)(FILE *))
+{
+    const char *v;
+    for (int i = first; i < argc; i++) {
+        int r;
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            usage(stdout);
+            return EXIT_OK;
+        } else if (!strcmp(argv[i], "--json")) {
+            o->json = 1;
+        } else if (!strcmp(argv[i], "--geojson") && !strcmp(cmd, "assign")) {
+            o->geojson = 1;
+        } else if ((r = opt_val(argc, argv, &i, "--data", &v))) {
+            if (r < 0 || !*v)
+                return cli_fail(o->json, SR_EARG, "--data: expected a directory");
+            o->data = v;
+        } else if ((r = opt_val(argc, argv, &i, "--demand", &v))) {
+            if (r < 0 || !*v)
+                return cli_fail(o->json, SR_EARG, "--demand: expected a CSV file");
+            o->demand = v;
+        } else if ((r = opt_val(argc, argv, &i, "--scenario", &v))) {
+            if (r < 0 || !*v)
+                return cli_fail(o->json, SR_EARG, "--scenario: expected a scenario file");
+            o->scenario = v;
+        } else if (!strcmp(cmd, "compare") && (r = opt_val(argc, argv, &i, "--base", &v))) {
+            if (r < 0 || !*v)
+                return cli_fail(o->json, SR_EARG, "--base: expected a scenario file");
+            o->base = v;
+        } else if ((r = opt_val(argc, argv, &i, "--year", &v))) {
+            if (r < 0 || cli_parse_int(v, 1900, 2200, &o->year))
+                return cli_fail(o->json, SR_EARG, "--year: expected a year in 1900..2200");
+        } else if ((r = opt_val(argc, argv, &i, "--gap", &v))) {
+            if (r < 0 || cli_parse_double(v, 0, 1, &o->gap))
+                return cli_fail(o->json, SR_EARG, "--gap: expected a relative gap in 0..1");
+        } else if ((r = opt_val(argc, argv, &i, "--max-iterations", &v))) {
+            if (r < 0 || cli_parse_int(v, 0, 100000000, &o->max_it))
+                return cli_fail(o->json, SR_EARG, "--max-iterations: expected an integer in 0..100000000");
+        } else if ((r = opt_val(argc, argv, &i, "--bpr-b", &v))) {
+            if (r < 0 || cli_parse_double(v, 0, 1000, &o->bpr_b))
+                return cli_fail(o->json, SR_EARG, "--bpr-b: expected a number in 0..1000");
+        } else if ((r = opt_val(argc, argv, &i, "--bpr-power", &v))) {
+            if (r < 0 || cli_parse_double(v, 0, 20, &o->bpr_p))
+                return cli_fail(o->json, SR_EARG, "--bpr-power: expected a number in 0..20");
+        } else if ((r = opt_val(argc, argv, &i, "--value-of-time", &v))) {
+            if (r < 0 || cli_parse_double(v, 1e-6, 1e6, &o->vot))
+                return cli_fail(o->json, SR_EARG, "--value-of-time: expected USD per TEU-hour in 1e-6..1e6");
+        } else if (!strcmp(cmd, "critical") && (r = opt_val(argc, argv, &i, "--loss", &v))) {
+            if (r < 0 || cli_parse_double(v, 1e-6, 1, &o->loss))
+                return cli_fail(o->json, SR_EARG, "--loss: expected a capacity loss fraction in (0, 1]");
+        } else if (!strcmp(cmd, "critical") && (r = opt_val(argc, argv, &i, "--only", &v))) {
+            if (r < 0 || !*v || strlen(v) > 16000)
+                return cli_fail(o->json, SR_EARG, "--only: expected a comma-separated list of link or crossing ids");
+            free(o->only_buf);
+            o->only_buf = strdup(v);
+            o->n_only = 0;
+            if (!o->only_buf)
+                return cli_fail(o->json, SR_ENOMEM, "out of memory");
+            char *save = NULL;
+            for (char *t = strtok_r(o->only_buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+                if (o->n_only == sizeof o->only / sizeof o->only[0])
+                    return cli_fail(o->json, SR_EARG, "--only: more than 256 ids");
+                o->only[o->n_only++] = t;
+            }
+        } else if (!strcmp(cmd, "critical") && (r = opt_val(argc, argv, &i, "--top", &v))) {
+            long t;
+            if (r < 0 || cli_parse_int(v, 1, 1000000, &t))
+                return cli_fail(o->json, SR_EARG, "--top: expected a count in 1..1000000");
+            o->top = (int)t;
+        } else if ((r = opt_val(argc, argv, &i, "--objective", &v))) {
+            if (r < 0 || (strcmp(v, "ue") && strcmp(v, "so")))
+                return cli_fail(o->json, SR_EARG, "--objective: expected 'ue' or 'so'");
+            o->so = !strcmp(v, "so");
+        } else if (!strcmp(cmd, "compare") && argv[i][0] != '-' && !o->scenario) {
+            o->scenario = argv[i];
+        } else {
+            usage(stderr);
+            return cli_fail(o->json, SR_EARG, "unknown argument '%.200s'", argv[i]);
+        }
+    }
+    return -1;
+}
+
+static void fopts_init(fopts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->gap = 1e-8;
+    o->vot = 2.0;
+    o->loss = 0.9;
+    o->max_it = 1000;
+    o->bpr_b = 0.15;
+    o->bpr_p = 4;
+}
+
+/* Open the network, create the assignment, load demand and scenario. */
+static int open_freight(const fopts *o, const char *scenario, sr_network **net, sr_freight **f)
+{
+    int st;
+    *f = NULL;
+    *net = cli_open_network(o->data, o->json, &st);
+    if (!*net)
+        return st;
+    sr_code rc = sr_freight_create(*net, f);
+    if (rc == SR_OK)
+        rc = sr_freight_set_params(*f, o->vot, o->bpr_b, o->bpr_p);
+    if (rc == SR_OK)
+        rc = sr_freight_load_demand(*f, o->demand);
+    if (rc == SR_OK && o->year)
+        rc = sr_freight_set_year(*f, (int)o->year);
+    if (rc == SR_OK && scenario)
+        rc = sr_freight_load_scenario(*f, scenario);
+    if (rc != SR_OK) {
+        st = cli_fail(o->json, rc, "%s", *f ? sr_freight_errmsg(*f) : sr_strerror(rc));
+        sr_freight_destroy(*f);
+        sr_network_close(*net);
+        *f = NULL;
+        *net = NULL;
+        return st;
+    }
+    return -1;
+}
+
+static void tap_opts(const fopts *o, sr_tap_options *t)
+{
+    sr_tap_options_init(t);
+    t->gap = o->gap;
+    t->max_iterations = o->max_it;
+    t->objective = o->so ? SR_TAP_SO : SR_TAP_UE;
+}
+
+static void corridor_usage(FILE *f)
+{
+    fprintf(f, "usage: silkroute assign [--data DIR] [--demand FILE] [--scenario FILE] [--year N]\n"
+               "         [--gap 1e-8] [--max-iterations N] [--objective ue|so] [--value-of-time USD]\n"
+               "         [--json | --geojson]\n"
+               "       silkroute assign --tntp PREFIX ...   (see --tntp --help)\n"
+               "Assigns the annual container demand (DIR/demand.csv, TEU per year) onto the network\n"
+               "and prints utilisation of crossings, terminals and links.  See docs/ASSIGN.md.\n");
+}
+
+static int corridor_assign(int argc, char **argv)
+{
+    fopts o;
+    fopts_init(&o);
+    int st = parse_fopts(argc, argv, 1, &o, "assign", corridor_usage);
+    if (st >= 0)
+        return st;
+    sr_network *net;
+    sr_freight *f;
+    if ((st = open_freight(&o, o.scenario, &net, &f)) >= 0)
+        return st;
+    sr_tap_options t;
+    tap_opts(&o, &t);
+    sr_code rc = sr_freight_solve(f, &t);
+    if (rc != SR_OK && rc != SR_ENOTCONVERGED) {
+        st = cli_fail(o.json || o.geojson, rc, "%s", sr_freight_errmsg(f));
+        goto out;
+    }
+    st = cli_exit_code(rc);
+    if (o.json || o.geojson) {
+        char *s = o.geojson ? sr_freight_geojson(f, 0) : sr_freight_json(f, 0);
+        if (!s) {
+            st = cli_fail(1, SR_ENOMEM, "out of memory");
+            goto out;
+        }
+        cli_puts(s);
+        sr_free(s);
+    } else {
+        sr_freight_totals tt;
+        sr_freight_get_totals(f, &tt);
+        printf("demand           %.0f TEU/year\n", tt.teu_per_year);
+        printf("total cost       %.4g USD/year (tariffs, fees, transfers)\n", tt.cost_usd);
+        printf("total time       %.4g TEU-hours/year\n", tt.teu_hours);
+        printf("total CO2e       %.4g t/year\n", tt.co2e_kg / 1000);
+        printf("relative gap     %.2e after %ld iterations\n\n", tt.relative_gap, tt.iterations);
+        printf("%-22s %-34s %12s %12s %6s\n", "crossing", "name", "TEU/year", "capacity", "util");
+        for (size_t x = 0; x < sr_network_crossing_count(net); x++) {
+            double v = sr_freight_crossing_flow(f, x), c = sr_freight_crossing_capacity(f, x);
+            if (v <= 0)
+                continue;
+            const sr_crossing *X = sr_network_crossing(net, x);
+            char cs[32] = "-", us[16] = "-";
+            if (c > 0) {
+                snprintf(cs, sizeof cs, "%.0f", c);
+                snprintf(us, sizeof us, "%.0f%%", 100 * sr_freight_crossing_utilisation(f, x));
+            }
+            printf("%-22.22s %-34.34s %12.0f %12s %6s\n", X->id, X->name, v, cs, us);
+        }
+        printf("\n%-22s %-12s %-12s %-5s %12s %12s %12s %6s\n", "link", "from", "to", "mode", "TEU/yr fwd",
+               "TEU/yr back", "capacity", "util");
+        for (size_t l = 0; l < sr_network_link_count(net); l++) {
+            double a = sr_freight_link_flow(f, l, 0), b = sr_freight_link_flow(f, l, 1);
+            if (a <= 0 && b <= 0)
+                continue;
+            const sr_link *k = sr_network_link(net, l);
+            double c = sr_freight_link_capacity(f, l);
+            char cs[32] = "-", us[16] = "-";
+            if (c > 0) {
+                snprintf(cs, sizeof cs, "%.0f", c);
+                snprintf(us, sizeof us, "%.0f%%", 100 * fmax(a, b) / c);
+            }
+            printf("%-22.22s %-12.12s %-12.12s %-5s %12.0f %12.0f %12s %6s\n", k->id,
+                   sr_network_place(net, k->from)->id, sr_network_place(net, k->to)->id, sr_mode_name(k->mode), a,
+                   b, cs, us);
+        }
+    }
+    if (rc == SR_ENOTCONVERGED)
+        fprintf(stderr, "silkroute: warning: %s\n", sr_freight_errmsg(f));
+out:
+    sr_freight_destroy(f);
+    sr_network_close(net);
+    return st;
+}
+
+static void compare_usage(FILE *f)
+{
+    fprintf(f, "usage: silkroute compare SCENARIO [--base SCENARIO] [--data DIR] [--demand FILE]\n"
+               "         [--year N] [--gap 1e-8] [--max-iterations N] [--objective ue|so] [--json]\n"
+               "Assigns the demand under the base (no edits, or --base) and under SCENARIO and\n"
+               "prints the change in total cost, time, CO2e and flows per crossing (corridor).\n");
+}
+
+int cmd_compare(int argc, char **argv)
+{
+    fopts o;
+    fopts_init(&o);
+    int st = parse_fopts(argc, argv, 1, &o, "compare", compare_usage);
+    if (st >= 0)
+        return st;
+    if (!o.scenario) {
+        compare_usage(stderr);
+        return cli_fail(o.json, SR_EARG, "a SCENARIO file is required");
+    }
+    sr_network *n1 = NULL, *n2 = NULL;
+    sr_freight *a = NULL, *b = NULL;
+    if ((st = open_freight(&o, o.base, &n1, &a)) >= 0)
+        return st;
+    if ((st = open_freight(&o, o.scenario, &n2, &b)) >= 0) {
+        sr_freight_destroy(a);
+        sr_network_close(n1);
+        return st;
+    }
+    sr_tap_options t;
+    tap_opts(&o, &t);
+    sr_code ra = sr_freight_solve(a, &t);
+    if (ra != SR_OK && ra != SR_ENOTCONVERGED) {
+        st = cli_fail(o.json, ra, "base: %s", sr_freight_errmsg(a));
+        goto out;
+    }
+    sr_code rb = sr_freight_solve(b, &t);
+    if (rb != SR_OK && rb != SR_ENOTCONVERGED) {
+        st = cli_fail(o.json, rb, "%s: %s", o.scenario, sr_freight_errmsg(b));
+        goto out;
+    }
+    st = (ra == SR_ENOTCONVERGED || rb == SR_ENOTCONVERGED) ? EXIT_NOTCONV : EXIT_OK;
+    sr_freight_totals ta, tb;
+    sr_freight_get_totals(a, &ta);
+    sr_freight_get_totals(b, &tb);
+    if (o.json) {
+        json_t *cors = json_array();
+        for (size_t x = 0; x < sr_network_crossing_count(n1); x++) {
+            double va = sr_freight_crossing_flow(a, x), vb = sr_freight_crossing_flow(b, x);
+            if (va <= 0 && vb <= 0)
+                continue;
+            json_array_append_new(cors, json_pack("{s:s, s:f, s:f, s:f}", "crossing", sr_network_crossing(n1, x)->id,
+                                                  "base_teu", va, "scenario_teu", vb, "change_teu", vb - va));
+        }
+        json_t *j = json_pack("{s:s, s:s, s:s?, s:{s:f, s:f, s:f, s:f}, s:{s:f, s:f, s:f, s:f}, "
+                              "s:{s:f, s:f, s:f, s:f}, s:o}",
+                              "code", "Ok", "scenario", o.scenario, "base", o.base, "base_totals", "cost_usd",
+                              ta.cost_usd, "teu_hours", ta.teu_hours, "co2e_kg", ta.co2e_kg, "generalized_cost_h",
+                              ta.generalized_h, "scenario_totals", "cost_usd", tb.cost_usd, "teu_hours",
+                              tb.teu_hours, "co2e_kg", tb.co2e_kg, "generalized_cost_h", tb.generalized_h, "change",
+                              "cost_usd", tb.cost_usd - ta.cost_usd, "teu_hours", tb.teu_hours - ta.teu_hours,
+                              "co2e_kg", tb.co2e_kg - ta.co2e_kg, "generalized_cost_h",
+                              tb.generalized_h - ta.generalized_h, "corridors", cors);
+        char *s = j ? json_dumps(j, JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10)) : NULL;
+        json_decref(j);
+        if (!s) {
+            st = cli_fail(1, SR_ENOMEM, "out of memory");
+            goto out;
+        }
+        cli_puts(s);
+        free(s);
+    } else {
+        printf("%-22s %16s %16s %16s %8s\n", "", "base", "scenario", "change", "%");
+        const char *names[] = {"cost USD/year", "time TEU-h/year", "CO2e t/year", "generalised h"};
+        double va[] = {ta.cost_usd, ta.teu_hours, ta.co2e_kg / 1000, ta.generalized_h};
+        double vb[] = {tb.cost_usd, tb.teu_hours, tb.co2e_kg / 1000, tb.generalized_h};
+        for (int i = 0; i < 4; i++)
+            printf("%-22s %16.6g %16.6g %+16.6g %+7.2f%%\n", names[i], va[i], vb[i], vb[i] - va[i],
+                   va[i] != 0 ? 100 * (vb[i] - va[i]) / va[i] : 0.0);
+        printf("\n%-22s %-34s %12s %12s %12s\n", "corridor (crossing)", "name", "base TEU", "scenario", "change");
+        for (size_t x = 0; x < sr_network_crossing_count(n1); x++) {
+            double fa = sr_freight_crossing_flow(a, x), fb = sr_freight_crossing_flow(b, x);
+            if (fa <= 0 && fb <= 0)
+                continue;
+            const sr_crossing *X = sr_network_crossing(n1, x);
+            printf("%-22.22s %-34.34s %12.0f %12.0f %+12.0f\n", X->id, X->name, fa, fb, fb - fa);
+        }
+    }
+out:
+    sr_freight_destroy(a);
+    sr_freight_destroy(b);
+    sr_network_close(n1);
+    sr_network_close(n2);
+    return st;
+}
+
+static void critical_usage(FILE *f)
+{
+    fprintf(f, "usage: silkroute critical [--loss 0.9] [--top N] [--only ID,...] [--scenario FILE] [--data DIR]\n"
+               "         [--demand FILE] [--year N] [--gap 1e-8] [--objective ue|so] [--json]\n"
+               "Re-assigns the demand with each loaded capacitated link, crossing and terminal\n"
+               "losing --loss of its capacity (1 = removal) and ranks them by the increase of\n"
+               "total generalised cost (Network Robustness Index); negative values are Braess effects.\n");
+}
+
+int cmd_critical(int argc, char **argv)
+{
+    fopts o;
+    fopts_init(&o);
+    int st = parse_fopts(argc, argv, 1, &o, "critical", critical_usage);
+    sr_network *net = NULL;
+    sr_freight *f = NULL;
+    sr_critical *r = NULL;
+    if (st >= 0)
+        goto out;
+    if ((st = open_freight(&o, o.scenario, &net, &f)) >= 0)
+        goto out;
+    sr_tap_options t;
+    tap_opts(&o, &t);
+    size_t n = 0;
+    sr_code rc = sr_freight_critical(f, &t, o.loss, o.only, o.n_only, &r, &n);
+    if (rc != SR_OK && rc != SR_ENOTCONVERGED) {
+        st = cli_fail(o.json, rc, "%s", sr_freight_errmsg(f));
+        goto out;
+    }
+    st = cli_exit_code(rc);
+    size_t shown = o.top && (size_t)o.top < n ? (size_t)o.top : n;
+    static const char *const kinds[] = {"link", "crossing", "terminal"};
+    if (o.json) {
+        json_t *arr = json_array();
+        for (size_t i = 0; i < shown; i++) {
+            const char *id = r[i].label;
+            json_t *e = json_pack("{s:i, s:s, s:s, s:I, s:f, s:b}", "rank", (int)i + 1, "kind", kinds[r[i].kind], "id",
+                                  id, "index", (json_int_t)r[i].index, "base_flow_teu", r[i].base_flow, "isolates",
+                                  r[i].isolates);
+            if (e && !r[i].isolates) {
+                json_object_set_new(e, "delta_generalized_cost_h", json_real(r[i].delta_h));
+                json_object_set_new(e, "delta_cost_usd", json_real(r[i].delta_usd));
+            }
+            json_array_append_new(arr, e);
+        }
+        json_t *j = json_pack("{s:s, s:f, s:o}", "code", "Ok", "capacity_loss", o.loss, "ranking", arr);
+        char *s = j ? json_dumps(j, JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10)) : NULL;
+        json_decref(j);
+        if (s)
+            cli_puts(s);
+        free(s);
+    } else {
+        printf("capacity loss %.0f%%; %zu loaded elements re-assigned\n", 100 * o.loss, n);
+        printf("%-5s %-9s %-30s %14s %18s %16s\n", "rank", "kind", "id", "base TEU/yr", "NRI (gen. hours)",
+               "delta USD");
+        for (size_t i = 0; i < shown; i++) {
+            const char *id = r[i].label;
+            if (r[i].isolates)
+                printf("%-5zu %-9s %-30.30s %14.0f %18s %16s\n", i + 1, kinds[r[i].kind], id, r[i].base_flow,
+                       "isolates demand", "-");
+            else
+                printf("%-5zu %-9s %-30.30s %14.0f %18.6g %16.6g\n", i + 1, kinds[r[i].kind], id, r[i].base_flow,
+                       r[i].delta_h, r[i].delta_usd);
+        }
+    }
+out:
+    sr_free(r);
+    sr_freight_destroy(f);
+    sr_network_close(net);
+    free(o.only_buf);
+    return st;
+}
+
 int cmd_assign(int argc, char **argv)
 {
+    int has_tntp = 0;
+    for (int i = 1; i < argc; i++)
+        if (!strncmp(argv[i], "--tntp", 6))
+            has_tntp = 1;
+    if (!has_tntp)
+        return corridor_assign(argc, argv);
     const char *prefix = NULL, *flows_out = NULL, *v;
     double toll_factor = 0, distance_factor = 0, gap = 1e-6;
     long max_it = -1;
@@ -90,10 +495,8 @@ int cmd_assign(int argc, char **argv)
             return cli_fail(json, SR_EARG, "unknown argument '%.200s'", argv[i]);
         }
     }
-    if (!prefix) {
-        assign_usage(stderr);
-        return cli_fail(json, SR_EARG, "--tntp PREFIX is required");
-    }
+    if (!prefix)
+        return corridor_assign(argc, argv);
 
     char net[MAX_PATH_ARG + 32], trips[MAX_PATH_ARG + 32];
     snprintf(net, sizeof net, "%s_net.tntp", prefix);

@@ -51,7 +51,7 @@ static int split_list(char *s, const char **out, int max)
 
 static void route_usage(FILE *f)
 {
-    fprintf(f, "usage: silkroute route FROM TO [--by time|cost|co2] [--pareto]\n"
+    fprintf(f, "usage: silkroute route FROM TO [--by time|cost|co2] [--pareto] [--pareto-tolerance PCT]\n"
                "         [--modes rail,road,sea,air] [--avoid-countries KZ,RU] [--avoid PLACE,...]\n"
                "         [--year N] [--cargo 20ft|40ft|t] [--quantity N] [--max-transfers N]\n"
                "         [--weights TIME_H,COST_USD,CO2E_KG] [--data DIR] [--json | --geojson]\n"
@@ -78,8 +78,11 @@ static void print_route(const sr_network *net, const sr_route *r, int index, int
         char ga[8] = "";
         if (l->mode == SR_RAIL)
             snprintf(ga, sizeof ga, "%u", l->gauge_mm);
-        printf("  %-3zu %-28.28s %-28.28s %-5s %6s %9.0f %8.1f %9.0f %9.0f\n", i + 1, a->name_en, b->name_en,
-               sr_mode_name(l->mode), ga, l->distance_km, l->duration_h, l->cost_usd, l->co2e_kg);
+        printf("  %-3zu ", i + 1);
+        cli_cell(a->name_en, 28);
+        cli_cell(b->name_en, 28);
+        printf("%-5s %6s %9.0f %8.1f %9.0f %9.0f\n", sr_mode_name(l->mode), ga, l->distance_km, l->duration_h,
+               l->cost_usd, l->co2e_kg);
         if (r->timed) {
             char d1[40], d2[40];
             sr_time_format(l->depart, l->depart_utc_offset_s, d1, sizeof d1);
@@ -246,6 +249,13 @@ int cmd_route(int argc, char **argv)
                 return cli_fail(json, SR_EARG, "--min-transfer: '%s' is not a whole number of minutes", v);
             o.min_transfer_s = (int)m * 60;
         } else if (missing) {
+        } else if (OPT("--pareto-tolerance")) {
+            double pct;
+            if (cli_parse_double(v, 0, 1000, &pct))
+                return cli_fail(json, SR_EARG, "--pareto-tolerance: '%s' is not a percentage from 0 to 1000", v);
+            o.pareto_tolerance = pct / 100.0;
+            o.pareto = 1;
+        } else if (missing) {
         } else if (OPT("--data")) {
             data = v;
         } else if (missing) {
@@ -369,11 +379,14 @@ int cmd_places(int argc, char **argv)
         }
         printf("]}\n");
     } else {
-        printf("%-10s %-26s %-12s %-20s %-2s %-15s %10s %10s\n", "id", "name", "zh", "ru", "cc", "kind", "lat", "lon");
+        printf("%-18s %-26s %-12s %-20s %-2s %-15s %9s %9s\n", "id", "name", "zh", "ru", "cc", "kind", "lat", "lon");
         for (size_t i = 0; i < n; i++) {
             const sr_place *p = sr_network_place(net, idx[i]);
-            printf("%-10s %-26s %-12s %-20s %-2s %-15s %10.4f %10.4f\n", p->id, p->name_en, p->name_zh, p->name_ru,
-                   p->country, sr_place_kind_name(p->kind), p->lat, p->lon);
+            cli_cell(p->id, 18);
+            cli_cell(p->name_en, 26);
+            cli_cell(p->name_zh, 12);
+            cli_cell(p->name_ru, 20);
+            printf("%-2s %-15s %9.4f %9.4f\n", p->country, sr_place_kind_name(p->kind), p->lat, p->lon);
         }
         if (query && n == 0)
             fprintf(stderr, "silkroute: no place matches '%s'\n", query);

@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 
 #include "cli.h"
 
@@ -33,6 +34,48 @@ static void usage(FILE *f)
         fprintf(f, "  %-11s %s\n", commands[i].name, commands[i].help);
     fprintf(f, "\nexit status: 0 ok, 1 I/O or internal failure, 2 usage error or unknown place,\n"
                "3 no route, 4 bad data, 5 not converged\n");
+}
+
+void cli_cell(const char *s, int width)
+{
+    /* Column widths count terminal cells, not bytes, so tables of Chinese
+     * and Russian names stay aligned. */
+    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)(s ? s : "");
+    int used = 0;
+    utf8proc_ssize_t len = (utf8proc_ssize_t)strlen((const char *)p);
+    while (len > 0) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t k = utf8proc_iterate(p, len, &cp);
+        if (k <= 0)
+            break;
+        int w = utf8proc_charwidth(cp);
+        if (used + w > width - 1 && k < len) {
+            /* Not the last character and no room for it plus the ellipsis. */
+            int rest = 0;
+            utf8proc_ssize_t q = 0;
+            while (q < len) {
+                utf8proc_int32_t c2;
+                utf8proc_ssize_t k2 = utf8proc_iterate(p + q, len - q, &c2);
+                if (k2 <= 0)
+                    break;
+                rest += utf8proc_charwidth(c2);
+                q += k2;
+            }
+            if (used + rest > width) {
+                fputs("…", stdout);
+                used++;
+                len = 0;
+                break;
+            }
+        }
+        fwrite(p, 1, (size_t)k, stdout);
+        used += w;
+        p += k;
+        len -= k;
+    }
+    for (; used < width; used++)
+        fputc(' ', stdout);
+    fputc(' ', stdout);
 }
 
 int cli_exit_code(sr_code c)

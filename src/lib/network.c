@@ -16,11 +16,18 @@ static const char *default_dir(void)
     const char *env = getenv("SILKROUTE_DATA");
     if (env && *env)
         return env;
+    /* A build tree uses its own data/; an installed library, whose build
+     * tree may be gone, uses the copy `make install` put under PREFIX. */
+    struct stat st;
 #ifdef SR_DATADIR
-    return SR_DATADIR;
-#else
-    return "data";
+    if (stat(SR_DATADIR, &st) == 0 && S_ISDIR(st.st_mode))
+        return SR_DATADIR;
 #endif
+#ifdef SR_INSTALL_DATADIR
+    if (stat(SR_INSTALL_DATADIR, &st) == 0 && S_ISDIR(st.st_mode))
+        return SR_INSTALL_DATADIR;
+#endif
+    return "data";
 }
 
 sr_code sr_network_open(const char *dir, sr_network **out)

@@ -106,6 +106,77 @@ void sr__result_sort_by_time(sr_result *r)
      * arrays, which did not move, so they stay valid. */
 }
 
+static int covers(const sr_route *a, const sr_route *b, double eps)
+{
+    return a->duration_h <= b->duration_h * (1 + eps) && a->cost_usd <= b->cost_usd * (1 + eps) &&
+           a->co2e_kg <= b->co2e_kg * (1 + eps);
+}
+
+void sr__result_thin(sr_result *r, double eps)
+{
+    if (!r || r->n < 2 || !(eps > 0))
+        return;
+    char *keep = calloc(r->n, 1);
+    if (!keep)
+        return; /* thinning is a convenience: the exact set stays valid */
+    size_t best[3] = {0, 0, 0};
+    for (size_t i = 1; i < r->n; i++) {
+        const sr_route *v = &r->routes[i].view;
+        if (v->duration_h < r->routes[best[0]].view.duration_h)
+            best[0] = i;
+        if (v->cost_usd < r->routes[best[1]].view.cost_usd)
+            best[1] = i;
+        if (v->co2e_kg < r->routes[best[2]].view.co2e_kg)
+            best[2] = i;
+    }
+    for (int k = 0; k < 3; k++)
+        keep[best[k]] = 1;
+    /* Decide the others best first (by the sum of each criterion relative
+     * to its optimum), so that a balanced option is kept and the lopsided
+     * near-copies it covers are dropped, whatever their order by time. */
+    double t0 = r->routes[best[0]].view.duration_h, c0 = r->routes[best[1]].view.cost_usd,
+           e0 = r->routes[best[2]].view.co2e_kg;
+    size_t *order = malloc(r->n * sizeof *order);
+    double *score = malloc(r->n * sizeof *score);
+    if (!order || !score) {
+        free(order);
+        free(score);
+        free(keep);
+        return;
+    }
+    for (size_t i = 0; i < r->n; i++) {
+        const sr_route *v = &r->routes[i].view;
+        order[i] = i;
+        score[i] = v->duration_h / (t0 > 0 ? t0 : 1) + v->cost_usd / (c0 > 0 ? c0 : 1) + v->co2e_kg / (e0 > 0 ? e0 : 1);
+    }
+    for (size_t i = 1; i < r->n; i++) /* insertion sort: sets are small */
+        for (size_t j = i; j > 0 && score[order[j]] < score[order[j - 1]]; j--) {
+            size_t t = order[j];
+            order[j] = order[j - 1];
+            order[j - 1] = t;
+        }
+    for (size_t k = 0; k < r->n; k++) {
+        size_t i = order[k];
+        if (keep[i])
+            continue;
+        int covered = 0;
+        for (size_t j = 0; j < r->n && !covered; j++)
+            covered = keep[j] && covers(&r->routes[j].view, &r->routes[i].view, eps);
+        keep[i] = !covered;
+    }
+    free(order);
+    free(score);
+    size_t w = 0;
+    for (size_t i = 0; i < r->n; i++) {
+        if (keep[i])
+            r->routes[w++] = r->routes[i];
+        else
+            sr__route_release(&r->routes[i]);
+    }
+    r->n = w;
+    free(keep);
+}
+
 void sr_result_free(sr_result *r)
 {
     if (!r)

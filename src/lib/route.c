@@ -67,6 +67,19 @@ struct sr_query {
     /* per-query filters */
     uint8_t *banned_place;      /* n_places */
     uint8_t *banned_crossing;   /* n_crossings */
+    /* Pareto: labels that reached the destination, in settling order (a
+     * list of their own, so that the per-state bags stay intact). */
+    uint32_t *tgt;
+    size_t n_tgt, cap_tgt;
+    /* Pareto: lower bounds of time, cost and CO2e from each place to the
+     * destination (reverse Dijkstra per criterion, ignoring classes and
+     * transfers, which can only add), used to prune labels that cannot
+     * lead to a non-dominated route and as an A* heap key.  Built lazily:
+     * the reverse adjacency once per query object, the bounds per query. */
+    uint32_t *rev_off, *rev_arc, *rev_tail;
+    double *lb;                 /* 3 x n_places */
+    uint32_t *lb_seen, *lb_done, lb_gen;
+    double lb_radius[3];        /* bound for places the search did not settle */
 };
 
 static void qerr(sr_query *q, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -112,6 +125,13 @@ void sr_query_destroy(sr_query *q)
     free(q->labels);
     free(q->banned_place);
     free(q->banned_crossing);
+    free(q->tgt);
+    free(q->rev_off);
+    free(q->rev_arc);
+    free(q->rev_tail);
+    free(q->lb);
+    free(q->lb_seen);
+    free(q->lb_done);
     free(q);
 }
 
@@ -502,6 +522,103 @@ static inline int dominates(const label *a, double t, double c, double e)
     return leq(a->t, t) && leq(a->c, c) && leq(a->e, e);
 }
 
+/* Incoming arcs of each place (the network stores outgoing ones only). */
+static int build_reverse(sr_query *q)
+{
+    const sr_network *net = q->net;
+    uint32_t np = net->n_places, na = net->n_arcs;
+    q->rev_off = calloc((size_t)np + 1, sizeof *q->rev_off);
+    q->rev_arc = malloc(((size_t)na + 1) * sizeof *q->rev_arc);
+    q->rev_tail = malloc(((size_t)na + 1) * sizeof *q->rev_tail);
+    uint32_t *fill = malloc(((size_t)np + 1) * sizeof *fill);
+    q->lb = malloc(((size_t)np * 3 + 1) * sizeof *q->lb);
+    q->lb_seen = calloc((size_t)np * 3 + 1, sizeof *q->lb_seen);
+    q->lb_done = calloc((size_t)np * 3 + 1, sizeof *q->lb_done);
+    q->lb_gen = 0;
+    if (!q->rev_off || !q->rev_arc || !q->rev_tail || !fill || !q->lb || !q->lb_seen || !q->lb_done) {
+        free(fill);
+        free(q->rev_off);
+        q->rev_off = NULL;
+        return -1;
+    }
+    for (uint32_t a = 0; a < na; a++)
+        q->rev_off[net->arc_head[a] + 1]++;
+    for (uint32_t v = 0; v < np; v++)
+        q->rev_off[v + 1] += q->rev_off[v];
+    memcpy(fill, q->rev_off, ((size_t)np + 1) * sizeof *fill);
+    for (uint32_t u = 0; u < np; u++)
+        for (uint32_t a = net->arc_off[u]; a < net->arc_off[u + 1]; a++) {
+            uint32_t i = fill[net->arc_head[a]]++;
+            q->rev_arc[i] = a;
+            q->rev_tail[i] = u;
+        }
+    free(fill);
+    return 0;
+}
+
+/*
+ * Lower bounds to the destination per criterion.  Each reverse Dijkstra
+ * stops once the origin is settled: places it settled have exact relaxed
+ * distances, all others are at least as far as the last settled key (the
+ * radius), which is a valid and still consistent bound.
+ */
+static int lower_bounds(sr_query *q, const plan *p, uint32_t np)
+{
+    const sr_network *net = q->net;
+    if (!q->rev_off && build_reverse(q) < 0)
+        return -1;
+    if (++q->lb_gen == 0) {
+        memset(q->lb_seen, 0, (size_t)np * 3 * sizeof *q->lb_seen);
+        memset(q->lb_done, 0, (size_t)np * 3 * sizeof *q->lb_done);
+        q->lb_gen = 1;
+    }
+    const uint32_t gen = q->lb_gen;
+    const double *cost = net->arc_cost[p->unit], *co2 = net->arc_co2[p->unit];
+    for (int k = 0; k < 3; k++) {
+        double *d = q->lb + (size_t)k * np;
+        uint32_t *seen = q->lb_seen + (size_t)k * np, *done = q->lb_done + (size_t)k * np;
+        double radius = INFINITY; /* heap exhausted: unsettled places cannot reach the destination */
+        q->n_heap = 0;
+        seen[p->to] = gen;
+        d[p->to] = 0;
+        if (heap_push(q, 0, p->to) < 0)
+            return -1;
+        while (q->n_heap) {
+            heap_item it = heap_pop(q);
+            uint32_t v = it.id;
+            if (done[v] == gen || it.key > d[v])
+                continue;
+            done[v] = gen;
+            if (v == p->from) {
+                radius = it.key;
+                break;
+            }
+            for (uint32_t i = q->rev_off[v]; i < q->rev_off[v + 1]; i++) {
+                uint32_t a = q->rev_arc[i], u = q->rev_tail[i];
+                if (done[u] == gen || !arc_ok(q, p, a))
+                    continue;
+                double w = k == 0 ? net->arc_time_h[a] : k == 1 ? p->qty * cost[a] : p->qty * co2[a];
+                double nd = it.key + w;
+                if (seen[u] != gen || nd < d[u]) {
+                    seen[u] = gen;
+                    d[u] = nd;
+                    if (heap_push(q, nd, u) < 0)
+                        return -1;
+                }
+            }
+        }
+        q->lb_radius[k] = radius;
+    }
+    q->n_heap = 0;
+    return 0;
+}
+
+static inline double lower_bound(const sr_query *q, uint32_t np, int k, uint32_t place)
+{
+    size_t i = (size_t)k * np + place;
+    return q->lb_done[i] == q->lb_gen ? q->lb[i] : q->lb_radius[k];
+}
+
 static sr_code pareto(sr_query *q, plan *p, size_t np, size_t max_labels, sr_result **out)
 {
     const sr_network *net = q->net;
@@ -514,29 +631,44 @@ static sr_code pareto(sr_query *q, plan *p, size_t np, size_t max_labels, sr_res
     next_generation(q);
     q->n_heap = 0;
     q->n_labels = 0;
+    q->n_tgt = 0;
     const double *cost = net->arc_cost[p->unit], *co2 = net->arc_co2[p->unit];
-    uint32_t target_bag = NONE; /* labels at the destination, any class */
+    if (lower_bounds(q, p, (uint32_t)np) < 0)
+        return SR_ENOMEM;
 
 #define BAG(s) (q->stamp[s] == q->gen ? q->bag[s] : NONE)
 
-    /* Insert a label unless dominated; kill labels it dominates. */
-#define TRY_LABEL(S, T, C, E, PRED, HOW)                                                                          \
+    /* Insert a label at state S (place PL) unless it, or its best possible
+     * completion (label + lower bounds), is dominated; unlink the labels of
+     * the state's bag that it dominates. */
+#define TRY_LABEL(S, PL, T, C, E, PRED, HOW)                                                                      \
     do {                                                                                                          \
         size_t s_ = (S);                                                                                          \
+        uint32_t pl_ = (PL);                                                                                      \
         double t_ = (T), c_ = (C), e_ = (E);                                                                      \
-        int dom_ = 0;                                                                                             \
-        for (uint32_t l_ = target_bag; l_ != NONE && !dom_; l_ = q->labels[l_].next)                              \
-            if (!q->labels[l_].dead && dominates(&q->labels[l_], t_, c_, e_))                                     \
+        double bt_ = t_ + lower_bound(q, (uint32_t)np, 0, pl_), bc_ = c_ + lower_bound(q, (uint32_t)np, 1, pl_), \
+               be_ = e_ + lower_bound(q, (uint32_t)np, 2, pl_);                                                   \
+        int dom_ = !(bt_ < INFINITY && bc_ < INFINITY && be_ < INFINITY);                                        \
+        for (size_t k_ = 0; k_ < q->n_tgt && !dom_; k_++)                                                         \
+            if (!q->labels[q->tgt[k_]].dead && dominates(&q->labels[q->tgt[k_]], bt_, bc_, be_))                  \
                 dom_ = 1;                                                                                         \
         for (uint32_t l_ = BAG(s_); l_ != NONE && !dom_; l_ = q->labels[l_].next)                                 \
             if (!q->labels[l_].dead && dominates(&q->labels[l_], t_, c_, e_))                                     \
                 dom_ = 1;                                                                                         \
         if (dom_)                                                                                                 \
             break;                                                                                                \
-        for (uint32_t l_ = BAG(s_); l_ != NONE; l_ = q->labels[l_].next)                                          \
-            if (!q->labels[l_].dead && leq(t_, q->labels[l_].t) && leq(c_, q->labels[l_].c) &&                   \
-                leq(e_, q->labels[l_].e))                                                                         \
-                q->labels[l_].dead = 1;                                                                           \
+        if (q->stamp[s_] == q->gen) {                                                                             \
+            uint32_t *pp_ = &q->bag[s_];                                                                          \
+            while (*pp_ != NONE) {                                                                                \
+                label *o_ = &q->labels[*pp_];                                                                     \
+                if (!o_->dead && leq(t_, o_->t) && leq(c_, o_->c) && leq(e_, o_->e))                              \
+                    o_->dead = 1;                                                                                 \
+                if (o_->dead)                                                                                     \
+                    *pp_ = o_->next;                                                                              \
+                else                                                                                              \
+                    pp_ = &o_->next;                                                                              \
+            }                                                                                                     \
+        }                                                                                                         \
         if (q->n_labels >= max_labels) {                                                                          \
             qerr(q, "pareto: more than %zu labels; narrow the query (modes, avoid, max_transfers)", max_labels); \
             return SR_ELIMIT;                                                                                     \
@@ -547,12 +679,12 @@ static sr_code pareto(sr_query *q, plan *p, size_t np, size_t max_labels, sr_res
         q->labels[id_] = (label){t_, c_, e_, (uint32_t)s_, (PRED), (HOW), BAG(s_), 0};                           \
         q->stamp[s_] = q->gen;                                                                                    \
         q->bag[s_] = id_;                                                                                         \
-        if (heap_push(q, t_ + 1e-6 * c_ + 1e-9 * e_, id_) < 0)                                                   \
+        if (heap_push(q, bt_ + 1e-6 * bc_ + 1e-9 * be_, id_) < 0)                                                \
             return SR_ENOMEM;                                                                                     \
     } while (0)
 
     for (int c = 0; c < NC; c++)
-        TRY_LABEL(STATE(&dims, 0, p->from, c), 0.0, 0.0, 0.0, NONE, NONE);
+        TRY_LABEL(STATE(&dims, 0, p->from, c), p->from, 0.0, 0.0, 0.0, NONE, NONE);
 
     while (q->n_heap) {
         heap_item it = heap_pop(q);
@@ -561,11 +693,13 @@ static sr_code pareto(sr_query *q, plan *p, size_t np, size_t max_labels, sr_res
             continue;
         size_t s = L.state;
         uint32_t cls = (uint32_t)(s % NC), place = (uint32_t)((s / NC) % np), layer = (uint32_t)(s / NC / np);
-        /* A label settled later may still be dominated by a destination
-         * label found since it was queued. */
+        /* A label settled later may still be dominated (with its lower
+         * bounds) by a destination label found since it was queued. */
+        double bt = L.t + lower_bound(q, (uint32_t)np, 0, place), bc = L.c + lower_bound(q, (uint32_t)np, 1, place),
+               be = L.e + lower_bound(q, (uint32_t)np, 2, place);
         int dom = 0;
-        for (uint32_t l = target_bag; l != NONE && !dom; l = q->labels[l].next)
-            if (dominates(&q->labels[l], L.t, L.c, L.e))
+        for (size_t k = 0; k < q->n_tgt && !dom; k++)
+            if (dominates(&q->labels[q->tgt[k]], bt, bc, be))
                 dom = 1;
         if (dom) {
             q->labels[it.id].dead = 1;
@@ -574,14 +708,15 @@ static sr_code pareto(sr_query *q, plan *p, size_t np, size_t max_labels, sr_res
         if (place == p->to) {
             /* Move into the destination bag (labels there are final since
              * they are popped in non-decreasing key order). */
-            q->labels[it.id].next = target_bag;
-            target_bag = it.id;
+            if (sr__grow((void **)&q->tgt, &q->cap_tgt, q->n_tgt + 1, sizeof *q->tgt) < 0)
+                return SR_ENOMEM;
+            q->tgt[q->n_tgt++] = it.id;
             continue;
         }
         for (uint32_t a = net->arc_off[place]; a < net->arc_off[place + 1]; a++) {
             if (net->arc_cls[a] != cls || !arc_ok(q, p, a))
                 continue;
-            TRY_LABEL(STATE(&dims, layer, net->arc_head[a], cls), L.t + net->arc_time_h[a],
+            TRY_LABEL(STATE(&dims, layer, net->arc_head[a], cls), net->arc_head[a], L.t + net->arc_time_h[a],
                       L.c + p->qty * cost[a], L.e + p->qty * co2[a], it.id, a);
         }
         if (place == p->from || (p->limit_transfers && (int)layer + 1 >= p->layers))
@@ -591,17 +726,15 @@ static sr_code pareto(sr_query *q, plan *p, size_t np, size_t max_labels, sr_res
             const sr__xfer *tr = &net->xfers[x];
             if (tr->from != cls)
                 continue;
-            TRY_LABEL(STATE(&dims, nl, place, tr->to), L.t + tr->duration_h, L.c + p->qty * tr->cost_usd[p->unit],
+            TRY_LABEL(STATE(&dims, nl, place, tr->to), place, L.t + tr->duration_h, L.c + p->qty * tr->cost_usd[p->unit],
                       L.e, it.id, net->n_arcs + x);
         }
     }
 #undef TRY_LABEL
 #undef BAG
-    /* Collect the destination labels: they were inserted in order of key
-     * but the bag list is reversed; keep the non-dominated ones. */
-    size_t n = 0;
-    for (uint32_t l = target_bag; l != NONE; l = q->labels[l].next)
-        n++;
+    /* Collect the destination labels (in settling order); keep the
+     * non-dominated ones. */
+    size_t n = q->n_tgt;
     if (!n) {
         qerr(q, "no route from %s (%s) to %s (%s) under the given constraints", net->places[p->from].name_en,
              net->places[p->from].id, net->places[p->to].name_en, net->places[p->to].id);
@@ -610,9 +743,7 @@ static sr_code pareto(sr_query *q, plan *p, size_t np, size_t max_labels, sr_res
     uint32_t *ids = malloc(n * sizeof *ids);
     if (!ids)
         return SR_ENOMEM;
-    size_t k = n;
-    for (uint32_t l = target_bag; l != NONE; l = q->labels[l].next)
-        ids[--k] = l;
+    memcpy(ids, q->tgt, n * sizeof *ids);
     /* Destination labels of different classes may dominate each other. */
     size_t m = 0;
     for (size_t i = 0; i < n; i++) {
@@ -678,9 +809,15 @@ sr_code sr_route_query(sr_query *q, const sr_route_options *o, sr_result **out)
         qerr(q, "network too large for a transfer limit of %d", p.layers - 1);
         return SR_ELIMIT;
     }
-    if (o->pareto)
+    if (o->pareto) {
+        if (!(o->pareto_tolerance >= 0 && o->pareto_tolerance <= 10)) {
+            qerr(q, "pareto_tolerance: must be between 0 and 10");
+            return SR_EARG;
+        }
         rc = pareto(q, &p, np, o->max_labels ? o->max_labels : DEFAULT_MAX_LABELS, out);
-    else
+        if (rc == SR_OK)
+            sr__result_thin(*out, o->pareto_tolerance);
+    } else
         rc = dijkstra(q, &p, np, out);
     return rc;
 }

@@ -35,6 +35,9 @@ struct sr_result {
 /* A result with n empty routes, or NULL when memory runs out. */
 sr_result *sr__result_new(size_t n);
 sr__route_buf *sr__result_slot(sr_result *r, size_t i);
+/* Thin a sorted Pareto set: keep the optimum of each criterion, then in
+ * order every route not within (1 + eps) on all criteria of a kept one. */
+void sr__result_thin(sr_result *r, double eps);
 /* Sort routes by duration, then cost, then CO2e. */
 void sr__result_sort_by_time(sr_result *r);
 
