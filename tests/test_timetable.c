@@ -441,9 +441,11 @@ typedef struct rtrip {
 } rtrip;
 
 typedef struct rfeed {
-    int zone_off;           /* fixed offset of the agency zone */
+    int zone_off;           /* fixed offset of the agency zone ... */
+    int dst;                /* ... or Europe/Skopje across the 2026-03-29 DST change */
     const char *zone;
     int64_t day0;
+    int32_t freq_start, freq_end, headway; /* trip 0 runs by frequencies.txt */
     rtrip trips[RT_N];
     double price[3];
 } rfeed;
@@ -459,9 +461,14 @@ static uint32_t rnd(void)
 
 static void gen_feed(rfeed *f)
 {
-    f->zone_off = rnd() % 2 ? 5 * 3600 : 0;
-    f->zone = f->zone_off ? "Asia/Tashkent" : "UTC";
-    f->day0 = sr__days_from_civil(2026, 6, 1);
+    int z = (int)(rnd() % 3);
+    f->dst = z == 2;
+    f->zone_off = z == 1 ? 5 * 3600 : 0;
+    f->zone = z == 0 ? "UTC" : z == 1 ? "Asia/Tashkent" : "Europe/Skopje";
+    f->day0 = f->dst ? sr__days_from_civil(2026, 3, 25) : sr__days_from_civil(2026, 6, 1);
+    f->freq_start = (int32_t)(rnd() % (20 * 3600)) / 60 * 60;
+    f->headway = (int32_t)(3 + rnd() % 6) * 3600;
+    f->freq_end = f->freq_start + (int32_t)(rnd() % (12 * 3600)) / 60 * 60;
     for (int r = 0; r < 3; r++)
         f->price[r] = 100 + rnd() % 900;
     for (int k = 0; k < RT_N; k++) {
@@ -486,6 +493,15 @@ static void gen_feed(rfeed *f)
         }
         t->days = (uint16_t)(rnd() & ((1u << RDAYS) - 1));
     }
+}
+
+/* UTC offset of the feed's zone at noon of day day0 + d: written out
+ * independently of tz.c (Skopje switches to CEST on 29 March 2026). */
+static int32_t ref_offset(const rfeed *f, int d)
+{
+    if (!f->dst)
+        return f->zone_off;
+    return f->day0 + d < sr__days_from_civil(2026, 3, 29) ? 3600 : 7200;
 }
 
 static void hms(char *b, size_t cap, int32_t s) { snprintf(b, cap, "%02d:%02d:%02d", s / 3600, s / 60 % 60, s % 60); }
@@ -535,6 +551,14 @@ static void write_feed(const rfeed *f, const char *dir)
     }
     fprintf(o, "NEVER,20260601,2\n");
     fclose(o);
+    OPEN("frequencies.txt");
+    {
+        char a[16], b[16];
+        hms(a, sizeof a, f->freq_start);
+        hms(b, sizeof b, f->freq_end);
+        fprintf(o, "trip_id,start_time,end_time,headway_secs\nT0,%s,%s,%d\n", a, b, (int)f->headway);
+    }
+    fclose(o);
     OPEN("stop_times.txt");
     fprintf(o, "trip_id,arrival_time,departure_time,stop_id,stop_sequence\n");
     for (int k = 0; k < RT_N; k++)
@@ -571,27 +595,32 @@ static int cmp_idx(const void *a, const void *b)
 
 static int64_t te_earliest(const rfeed *f, int from, int to, int64_t t0, int mt)
 {
-    enum { MAXN = RT_N * RDAYS * 12 * 2 + RS + 16 };
+    enum { MAXN = (RT_N + 12) * RDAYS * 12 + RS + 16 };
     static te_node n[MAXN * 2];
     int nn = 0;
-    /* Events. */
-    static int dep_of[RT_N][RDAYS][6], arr_of[RT_N][RDAYS][6];
+    /* Events: every trip instance, trip 0 expanded from its frequency. */
     for (int k = 0; k < RT_N; k++)
         for (int d = 0; d < RDAYS; d++) {
             const rtrip *t = &f->trips[k];
             if (!(t->days >> d & 1))
                 continue;
-            int64_t base = (f->day0 + d) * 86400 - f->zone_off;
-            for (int i = 0; i < t->n; i++) {
-                arr_of[k][d][i] = nn;
-                n[nn++] = (te_node){base + t->arr[i], t->stop[i], 2, -1, {-1, -1}};
-                dep_of[k][d][i] = nn;
-                n[nn++] = (te_node){base + t->dep[i], t->stop[i], 1, -1, {-1, -1}};
-            }
-            for (int i = 0; i < t->n; i++) {
-                if (i + 1 < t->n)
-                    n[dep_of[k][d][i]].out[0] = arr_of[k][d][i + 1];
-                n[arr_of[k][d][i]].out[0] = dep_of[k][d][i];
+            int64_t day_start = (f->day0 + d) * 86400 - ref_offset(f, d);
+            for (int32_t st = f->freq_start; k > 0 || st <= f->freq_end; st += f->headway) {
+                int64_t base = day_start + (k == 0 ? st - t->dep[0] : 0);
+                int arr_of[6], dep_of[6];
+                for (int i = 0; i < t->n; i++) {
+                    arr_of[i] = nn;
+                    n[nn++] = (te_node){base + t->arr[i], t->stop[i], 2, -1, {-1, -1}};
+                    dep_of[i] = nn;
+                    n[nn++] = (te_node){base + t->dep[i], t->stop[i], 1, -1, {-1, -1}};
+                }
+                for (int i = 0; i < t->n; i++) {
+                    if (i + 1 < t->n)
+                        n[dep_of[i]].out[0] = arr_of[i + 1];
+                    n[arr_of[i]].out[0] = dep_of[i];
+                }
+                if (k > 0)
+                    break;
             }
         }
     int n_events = nn;
@@ -661,7 +690,7 @@ static int mkfeeddir(char *dir, size_t cap)
 static void rmfeeddir(const char *dir)
 {
     static const char *const files[] = {"agency.txt", "stops.txt", "routes.txt", "route_freight.txt", "trips.txt",
-                                        "calendar_dates.txt", "stop_times.txt"};
+                                        "calendar_dates.txt", "stop_times.txt", "frequencies.txt"};
     char path[600];
     for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
         snprintf(path, sizeof path, "%s/%s", dir, files[i]);
@@ -675,7 +704,7 @@ static void test_random_differential(void **state)
     (void)state;
     rng_state = 0x9e3779b97f4a7c15ull;
     long compared = 0, found = 0;
-    for (int iter = 0; iter < 25; iter++) {
+    for (int iter = 0; iter < 40; iter++) {
         static rfeed f;
         gen_feed(&f);
         char dir[64];
