@@ -911,6 +911,7 @@ static const char *const FERRY_FILES[][2] = {
                        "F-OUT,10:00:00,10:00:00,AAPRT,1\nF-OUT,30:00:00,30:00:00,BBPRT,2\n"},
     {"calendar.txt", "service_id,monday,tuesday,wednesday,thursday,friday,saturday,sunday,start_date,end_date\n"
                      "MONTHU,1,0,0,1,0,0,0,20260101,20261231\n"},
+    {"terminals.txt", "stop_id,open_days,open_hours,dwell_h\nAAPRT,Mon-Fri,09:00-17:00,1.5\n"},
 };
 
 static void make_mini_with_services(char *dir, size_t cap)
@@ -1012,6 +1013,21 @@ static void test_network_services(void **state)
         }
     assert_true(found);
     assert_true(rt->n_transfers >= 2); /* road -> sea, sea -> road */
+    sr_result_free(r);
+    /* Sunday evening: the port terminal (Mon-Fri 09:00-17:00, 1.5 h
+     * handling) takes the truck on Monday 09:00, too late for Monday's
+     * sailing after the 4 h road -> sea transfer: Thursday's it is. */
+    assert_int_equal(sr_time_parse("2026-06-07T20:00+08:00", NULL, &o.depart), SR_OK);
+    assert_int_equal(sr_route_query(q, &o, &r), SR_OK);
+    rt = sr_result_route(r, 0);
+    check_route_times(rt, 0);
+    found = 0;
+    for (size_t i = 0; i < rt->n_legs; i++)
+        if (rt->legs[i].service) {
+            assert_true(rt->legs[i].depart == utc(2026, 6, 11, 2, 0));
+            found = 1;
+        }
+    assert_true(found);
     char *js = sr_result_json(net, r, 0);
     assert_non_null(js);
     assert_non_null(strstr(js, "\"service\""));

@@ -1169,6 +1169,59 @@ static int load_transfers(loader *L)
     return L->failed ? -1 : 0;
 }
 
+/* terminals.txt (extension): opening days, hours, season and handling
+ * dwell of the terminal at a stop's place. */
+static int load_terminals(loader *L)
+{
+    struct sr_timetable *tt = L->tt;
+    sr__csv c;
+    int have = open_file(L, &c, "terminals.txt", 0);
+    if (have <= 0)
+        return have;
+    uint32_t np = tt->net ? tt->net->n_places : tt->n_stops;
+    int c_s = need_col(L, &c, "stop_id"), c_d = sr__csv_col(&c, "open_days"), c_h = sr__csv_col(&c, "open_hours");
+    int c_se = sr__csv_col(&c, "open_season"), c_w = sr__csv_col(&c, "dwell_h");
+    tt->place_hours = calloc(np ? np : 1, sizeof *tt->place_hours);
+    tt->place_dwell_s = calloc(np ? np : 1, sizeof *tt->place_dwell_s);
+    if (!tt->place_hours || !tt->place_dwell_s) {
+        fail(L, NULL, NULL, "out of memory");
+        sr__csv_close(&c);
+        return -1;
+    }
+    for (uint32_t p = 0; p < np; p++) {
+        tt->place_hours[p].always = 1;
+        tt->place_hours[p].zone = -1;
+    }
+    while (!L->failed && c_s >= 0 && next(L, &c) > 0) {
+        long st = map_get(&L->stops, sr__csv_get(&c, c_s));
+        if (st < 0) {
+            fail(L, &c, "stop_id", "unknown stop '%s'", sr__csv_get(&c, c_s));
+            break;
+        }
+        char err[300];
+        sr__hours h;
+        if (sr__hours_parse(&h, sr__csv_get(&c, c_d), sr__csv_get(&c, c_h), sr__csv_get(&c, c_se), err, sizeof err) < 0) {
+            char *colon = strchr(err, ':');
+            fail(L, &c, NULL, "%s", colon ? err : err);
+            break;
+        }
+        double dw = 0;
+        const char *v = sr__csv_get(&c, c_w);
+        if (*v && parse_dbl(v, 0, 24 * 30, &dw) < 0) {
+            fail(L, &c, "dwell_h", "not hours in [0, 720]: '%.20s'", v);
+            break;
+        }
+        h.zone = (int16_t)tt->stop_zone[st];
+        uint32_t pl = tt->stop_place[st];
+        if (pl == UINT32_MAX)
+            continue;
+        tt->place_hours[pl] = h;
+        tt->place_dwell_s[pl] = (int32_t)(dw * 3600);
+    }
+    sr__csv_close(&c);
+    return L->failed ? -1 : 0;
+}
+
 /* Places and the events (trip, position) leaving each place. */
 static int build_events(loader *L)
 {
@@ -1280,7 +1333,7 @@ static sr_code load(struct sr_timetable *tt, src s, const sr_network *net)
     size_t n_rows = 0;
     if (load_agencies(&L) == 0 && load_stops(&L) == 0 && load_routes(&L) == 0 && load_calendar(&L) == 0 &&
         load_trips(&L) == 0 && load_stop_times(&L, &rows, &n_rows) == 0 && build_trips(&L, rows, n_rows) == 0 &&
-        load_transfers(&L) >= 0)
+        load_transfers(&L) >= 0 && load_terminals(&L) >= 0)
         build_events(&L);
     free(rows);
     map_free(&L.stops);
@@ -1341,6 +1394,8 @@ void sr__tt_free(struct sr_timetable *tt)
     free(tt->ev_trip);
     free(tt->ev_pos);
     free(tt->cross_hours);
+    free(tt->place_hours);
+    free(tt->place_dwell_s);
     free(tt->link_scheduled);
     free(tt->dir);
     sr__arena_free(&tt->arena);
