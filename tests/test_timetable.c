@@ -873,6 +873,20 @@ static void test_random_properties(void **state)
             sr_result_free(r2);
             arrive_by++;
             sr_result_free(r);
+            /* Pareto arrive-by: every option in time, none dominated. */
+            o2 = o;
+            o2.pareto = 1;
+            o2.arrive_by = deadline + 2 * 86400;
+            assert_int_equal(sr_route_query(q, &o2, &r), SR_OK);
+            for (size_t i = 0; i < sr_result_count(r); i++) {
+                const sr_route *x = sr_result_route(r, i);
+                check_route_times(x, mt);
+                assert_true(x->arrive <= o2.arrive_by);
+                for (size_t j = 0; j < sr_result_count(r); j++)
+                    if (i != j)
+                        assert_false(dominated(sr_result_route(r, j), x));
+            }
+            sr_result_free(r);
             sr_result_free(ea);
         }
         sr_query_destroy(q);
