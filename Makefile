@@ -119,12 +119,14 @@ $(BUILD)/bench/%: bench/%.c $(STATIC)
 tests: $(TEST_BIN) $(CLI)
 
 # The web map: npm ci (from web/package-lock.json) and a bundle in
-# web/dist.  Skipped with a note when npm is missing: the server then
-# serves the API only.
+# web/dist.  Without npm, or when the npm registry cannot be reached, it
+# says so and goes on: the server then serves the API only and tests/run.sh
+# reports the browser test as skipped.
 web:
 	@if command -v npm >/dev/null 2>&1; then \
 	  cd web && { [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ] || \
-	    npm ci --no-audit --no-fund --loglevel=error; } && npm run --silent build; \
+	    npm ci --no-audit --no-fund --loglevel=error; } && npm run --silent build || \
+	    echo "make web: WARNING: the web map was not built (see above); the server will serve the API only"; \
 	else echo "make web: npm not found; the server will serve the API only"; fi
 
 # The full test run: plain build, then the sanitizer build, then the web

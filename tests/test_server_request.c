@@ -134,6 +134,22 @@ static void test_route_params_ok(void **state)
     assert_int_equal(r.opts.max_transfers, 2);
     assert_true(r.geojson);
     sr__route_req_free(&r);
+    assert_int_equal(route_q("/v1/route?from=a&to=b&cargo=t&quantity=2.5&weights=1,0.01,0&window=14d"
+                             "&min_transfer=90&depart=2026-06-03T08:00",
+                             &r, err),
+                     0);
+    assert_true(r.opts.quantity == 2.5);
+
+    assert_int_equal(r.opts.objective, SR_BY_BLEND);
+    assert_true(r.opts.weight_cost_usd == 0.01);
+    assert_int_equal(r.opts.window_s, 14 * 86400);
+    assert_int_equal(r.opts.min_transfer_s, 90 * 60);
+    assert_string_equal(r.depart, "2026-06-03T08:00");
+    sr__route_req_free(&r);
+    assert_int_equal(route_q("/v1/route?from=a&to=b&pareto_tolerance=5", &r, err), 0);
+    assert_true(r.opts.pareto);
+    assert_true(r.opts.pareto_tolerance == 0.05);
+    sr__route_req_free(&r);
     assert_int_equal(route_q("/v1/route?from=a&to=b&cargo=25t", &r, err), 0);
     assert_int_equal(r.opts.unit, SR_UNIT_T);
     assert_true(r.opts.quantity == 25.0);
@@ -168,6 +184,16 @@ static void test_route_params_bad(void **state)
         {"/v1/route?from=a&to=b&max_transfers=%2B1%20", "'max_transfers'"},
         {"/v1/route?from=a&to=b&format=xml", "'format'"},
         {"/v1/route?from=a&to=b&speed=9", "'speed'"},
+        {"/v1/route?from=a&to=b&quantity=0", "'quantity'"},
+        {"/v1/route?from=a&to=b&pareto_tolerance=-5", "'pareto_tolerance'"},
+        {"/v1/route?from=a&to=b&quantity=1e3", "'quantity'"},
+        {"/v1/route?from=a&to=b&weights=1,2", "'weights'"},
+        {"/v1/route?from=a&to=b&weights=1,2,3,4", "'weights'"},
+        {"/v1/route?from=a&to=b&weights=1,-2,3", "'weights'"},
+        {"/v1/route?from=a&to=b&window=63d", "'window'"},
+        {"/v1/route?from=a&to=b&window=5w", "'window'"},
+        {"/v1/route?from=a&to=b&min_transfer=-1", "'min_transfer'"},
+        {"/v1/route?from=a&to=b&depart=", "'depart'"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         sr__route_req r;

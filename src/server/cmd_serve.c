@@ -22,7 +22,7 @@
 static int usage(FILE *f, int status)
 {
     fprintf(f, "usage: silkroute serve [--port 8080] [--bind 127.0.0.1] [--data DIR] [--threads N]\n"
-               "                       [--web DIR] [--timeout S] [--max-connections N] [--quiet]\n\n"
+               "                       [--web DIR] [--timeout S] [--max-connections N] [--cache N] [--quiet]\n\n"
                "Serve the HTTP JSON API under /v1 and the web map at /.\n"
                "  --port N             TCP port (0: any free port); default 8080\n"
                "  --bind ADDR          numeric IPv4 or IPv6 address; default 127.0.0.1\n"
@@ -32,6 +32,8 @@ static int usage(FILE *f, int status)
                "                       (or $SILKROUTE_WEB)\n"
                "  --timeout S          close connections idle for S seconds; default 30\n"
                "  --max-connections N  default 1024\n"
+               "  --cache N            remember N route answers (the network never changes while\n"
+               "                       serving); 0: no cache; default 1024\n"
                "  --quiet              no access log (default: one line per request on stderr)\n",
             SR_WEBDIR);
     return status;
@@ -77,6 +79,10 @@ int cmd_serve(int argc, char **argv)
             if (cli_parse_int(val, 1, 3600, &v))
                 return cli_fail(0, SR_EARG, "--timeout: expected 1 to 3600 seconds, got '%s'", val);
             cfg.timeout_s = (unsigned)v;
+        } else if (!strcmp(a, "--cache")) {
+            if (cli_parse_int(val, 0, 1000000, &v))
+                return cli_fail(0, SR_EARG, "--cache: expected 0 to 1000000 entries, got '%s'", val);
+            cfg.route_cache = v ? v : -1;
         } else if (!strcmp(a, "--max-connections")) {
             if (cli_parse_int(val, 1, 100000, &v))
                 return cli_fail(0, SR_EARG, "--max-connections: expected 1 to 100000, got '%s'", val);

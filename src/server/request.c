@@ -311,17 +311,21 @@ static int parse_cargo(const char *s, sr_route_options *o, char *err, size_t err
         o->quantity = 1;
         return 0;
     }
-    char *end;
-    if ((*s >= '0' && *s <= '9') || *s == '.') {
+    /* Plain decimals only: strtod alone would also take "0x40" or "inf". */
+    size_t n = strspn(s, "0123456789.");
+    if (n > 0 && n < 32) {
+        char num[32], *end;
+        memcpy(num, s, n);
+        num[n] = '\0';
         errno = 0;
-        double q = strtod(s, &end);
-        const char *unit = end;
+        double q = strtod(num, &end);
+        const char *unit = s + n;
         if (*unit == 'x' || *unit == '*')
             unit++;
         else if (!strncmp(unit, "\xC3\x97", 2)) /* U+00D7 multiplication sign */
             unit += 2;
         u = sr_unit_parse(unit);
-        if (!errno && u >= 0 && isfinite(q) && q > 0 && q <= 1e6 && end != s) {
+        if (!errno && !*end && u >= 0 && isfinite(q) && q > 0 && q <= 1e6) {
             o->unit = (sr_unit)u;
             o->quantity = q;
             return 0;
@@ -329,6 +333,21 @@ static int parse_cargo(const char *s, sr_route_options *o, char *err, size_t err
     }
     return fail(err, errlen, 400,
                 "parameter 'cargo': expected 20ft, 40ft or t, optionally with a quantity (3x40ft, 25t); got '%.64s'", s);
+}
+
+/* A plain non-negative decimal ("2", "0.5"): no sign, exponent or hex. */
+static int parse_decimal(const char *s, double *out)
+{
+    size_t n = strspn(s, "0123456789.");
+    if (n == 0 || s[n] || n > 30)
+        return -1;
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || *end || !isfinite(v))
+        return -1;
+    *out = v;
+    return 0;
 }
 
 static int parse_bool(const char *s, int *out)
@@ -384,33 +403,77 @@ static int apply_param(sr__route_req *r, const char *key, const char *val, char 
     } else if (!strcmp(key, "avoid")) {
         return add_list(r, key, val, o->avoid, &o->n_avoid, 0, err, errlen);
     } else if (!strcmp(key, "year")) {
-        if (sr__parse_long(val, 1900, 2200, &v))
-            return fail(err, errlen, 400, "parameter 'year': expected an integer from 1900 to 2200; got '%.64s'", val);
+        if (sr__parse_long(val, 1800, 2200, &v))
+            return fail(err, errlen, 400, "parameter 'year': expected an integer from 1800 to 2200; got '%.64s'", val);
         o->year = (int)v;
-    } else if (!strcmp(key, "cargo")) {
-        return parse_cargo(val, o, err, errlen);
-    } else if (!strcmp(key, "max_transfers")) {
-        if (sr__parse_long(val, -1, 64, &v))
-            return fail(err, errlen, 400, "parameter 'max_transfers': expected an integer from -1 to 64; got '%.64s'",
+    } else if (!strcmp(key, "pareto_tolerance")) {
+        double pct;
+        if (parse_decimal(val, &pct) || pct > 1000)
+            return fail(err, errlen, 400, "parameter 'pareto_tolerance': expected a percentage from 0 to 1000; got '%.64s'",
                         val);
-        o->max_transfers = (int)v;
-    } else if (!strcmp(key, "depart") || !strcmp(key, "arrive_by") || !strcmp(key, "window")) {
-        if (strlen(val) > 64)
-            return fail(err, errlen, 400, "parameter '%s': longer than 64 bytes", key);
+        o->pareto_tolerance = pct / 100.0;
+        o->pareto = 1;
+    } else if (!strcmp(key, "quantity")) {
+        double q;
+        if (parse_decimal(val, &q) || q <= 0 || q > 1e9)
+            return fail(err, errlen, 400, "parameter 'quantity': expected a number in (0, 1e9]; got '%.64s'", val);
+        o->quantity = q;
+    } else if (!strcmp(key, "weights")) {
+        double w[3];
+        const char *p = val;
+        for (int k = 0; k < 3; k++) {
+            char num[40];
+            size_t n = strcspn(p, ",");
+            if (n == 0 || n >= sizeof num || (k < 2 && p[n] != ',') || (k == 2 && p[n]))
+                return fail(err, errlen, 400, "parameter 'weights': expected TIME_H,COST_USD,CO2E_KG (three numbers >= 0)");
+            memcpy(num, p, n);
+            num[n] = '\0';
+            if (parse_decimal(num, &w[k]) || w[k] > 1e12)
+                return fail(err, errlen, 400, "parameter 'weights': expected TIME_H,COST_USD,CO2E_KG (three numbers >= 0)");
+            p += n + (p[n] ? 1 : 0);
+        }
+        o->objective = SR_BY_BLEND;
+        o->weight_time_h = w[0];
+        o->weight_cost_usd = w[1];
+        o->weight_co2e_kg = w[2];
+    } else if (!strcmp(key, "depart") || !strcmp(key, "arrive_by")) {
+        if (!*val || strlen(val) > 40)
+            return fail(err, errlen, 400, "parameter '%s': expected a time like 2026-06-03T08:00 or 2026-06-03T08:00+08:00",
+                        key);
         const char *d = arena_copy(r, val, strlen(val));
         if (!d)
             return fail(err, errlen, 500, "out of memory");
         if (key[0] == 'd')
             r->depart = d;
-        else if (key[0] == 'a')
-            r->arrive_by = d;
         else
-            r->window = d;
+            r->arrive_by = d;
+    } else if (!strcmp(key, "window")) {
+        double q;
+        size_t n = strlen(val);
+        char num[32];
+        int unit = n ? val[n - 1] : 0;
+        long mult = unit == 'd' ? 86400 : unit == 'h' ? 3600 : unit == 'm' ? 60 : 0;
+        if (n >= 2 && n < sizeof num) {
+            memcpy(num, val, n - 1);
+            num[n - 1] = '\0';
+        } else {
+            num[0] = '\0';
+        }
+        if (!mult || parse_decimal(num, &q) || q <= 0 || q * (double)mult > 62.0 * 86400)
+            return fail(err, errlen, 400, "parameter 'window': expected a duration like 14d, 36h or 90m (at most 62d); got '%.64s'",
+                        val);
+        o->window_s = (int64_t)(q * (double)mult);
     } else if (!strcmp(key, "min_transfer")) {
         if (sr__parse_long(val, 0, 7 * 24 * 60, &v))
-            return fail(err, errlen, 400, "parameter 'min_transfer': expected minutes from 0 to 10080; got '%.64s'",
-                        val);
+            return fail(err, errlen, 400, "parameter 'min_transfer': expected whole minutes from 0 to 10080; got '%.64s'", val);
         o->min_transfer_s = (int)v * 60;
+    } else if (!strcmp(key, "cargo")) {
+        return parse_cargo(val, o, err, errlen);
+    } else if (!strcmp(key, "max_transfers")) {
+        if (sr__parse_long(val, -1, 31, &v))
+            return fail(err, errlen, 400, "parameter 'max_transfers': expected an integer from 0 to 31 (-1: no limit); got '%.64s'",
+                        val);
+        o->max_transfers = (int)v;
     } else if (!strcmp(key, "format")) {
         if (!strcmp(val, "json"))
             r->geojson = 0;

@@ -55,18 +55,19 @@ int sr__utf8_valid(const char *s, size_t len);
 typedef struct sr__route_req {
     sr_route_options opts;
     int geojson;          /* format=geojson */
+    /* Timetabled queries: times stay text until the server knows the time
+     * zone of the origin (depart) or destination (arrive_by). */
+    const char *depart, *arrive_by;
     char *arena;
     size_t used, cap;
-    /* Timetabled queries (issue 4): kept as text and applied by the route
-     * endpoint with sr_route_options_set_times(), which needs the network
-     * to read times without an offset in the origin's time zone. */
-    const char *depart, *arrive_by, *window;
 } sr__route_req;
 
 /*
  * Fill r from query parameters or a JSON body.  Both accept exactly the
- * parameters from, to, by, pareto, modes, avoid_countries, avoid, year,
- * cargo, max_transfers, format; anything else is a 400 naming it.
+ * options of `silkroute route`: from, to, by, pareto, pareto_tolerance, modes,
+ * avoid_countries, avoid, year, cargo, quantity, max_transfers, weights,
+ * depart, arrive_by, window, min_transfer, and format; anything else is a
+ * 400 naming it.
  * Return 0, or an HTTP status with err set ("parameter 'year': ...").
  * r must be released with sr__route_req_free() in every case.
  */

@@ -31,6 +31,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cache.h"
 #include "request.h"
 #include "server.h"
 
@@ -55,6 +56,7 @@ struct sr__server {
     atomic_long inflight;
     pthread_mutex_t lock; /* guards queries and access-log writes */
     qnode *queries;
+    sr__cache *cache;     /* NULL: caching off */
 };
 
 typedef struct req {
@@ -199,7 +201,8 @@ static enum MHD_Result reply_http_error(req *rq, struct MHD_Connection *con, int
     if (o && extra)
         json_object_update(o, extra);
     json_decref(extra);
-    char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;
+    /* 15 digits: the library's rounded coordinates print as it printed them. */
+    char *s = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15)) : NULL;
     json_decref(o);
     return reply(rq, con, status, "application/json", s, s ? strlen(s) : 0, free, allow);
 }
@@ -238,11 +241,16 @@ static enum MHD_Result ep_health(req *rq, struct MHD_Connection *con, const sr__
     if (check_params(t, none, err, sizeof err))
         return reply_sr_error(rq, con, 400, SR_EARG, err);
     sr__server *s = rq->srv;
-    json_t *o = json_pack("{s:s,s:s,s:I,s:I,s:I,s:I,s:I}", "status", "ok", "version", SR_VERSION, "places",
-                          (json_int_t)sr_network_place_count(s->net), "links",
+    uint64_t hits, misses;
+    size_t entries;
+    sr__cache_stats(s->cache, &hits, &misses, &entries);
+    json_t *o = json_pack("{s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:{s:b,s:I,s:I,s:I}}", "status", "ok", "version", SR_VERSION,
+                          "places", (json_int_t)sr_network_place_count(s->net), "links",
                           (json_int_t)sr_network_link_count(s->net), "crossings",
                           (json_int_t)sr_network_crossing_count(s->net), "threads", (json_int_t)s->threads,
-                          "uptime_s", (json_int_t)(time(NULL) - s->started));
+                          "uptime_s", (json_int_t)(time(NULL) - s->started), "route_cache", "enabled",
+                          s->cache != NULL, "entries", (json_int_t)entries, "hits", (json_int_t)hits, "misses",
+                          (json_int_t)misses);
     char *j = o ? json_dumps(o, JSON_COMPACT) : NULL;
     json_decref(o);
     return reply_json(rq, con, 200, j, free);
@@ -267,6 +275,31 @@ static enum MHD_Result ep_openapi(req *rq, struct MHD_Connection *con, const sr_
     return ret;
 }
 
+/* The canonical form of parsed route options: equal keys mean equal
+ * queries, whatever the spelling of the URL or body. */
+static void route_key(const sr__route_req *rr, sbuf *b)
+{
+    const sr_route_options *o = &rr->opts;
+    char num[512];
+    sb_puts(b, o->from);
+    sb_add(b, "\x1f", 1);
+    sb_puts(b, o->to);
+    snprintf(num, sizeof num, "\x1f%d|%.17g,%.17g,%.17g|%d|%.17g|%u|%d|%d|%.17g|%d|%lld|%lld|%lld|%d|%d|%s|%s|", (int)o->objective,
+             o->weight_time_h, o->weight_cost_usd, o->weight_co2e_kg, o->pareto, o->pareto_tolerance, o->modes, o->year, (int)o->unit,
+             o->quantity, o->max_transfers, (long long)o->depart, (long long)o->arrive_by, (long long)o->window_s,
+             o->min_transfer_s, rr->geojson, rr->depart ? rr->depart : "", rr->arrive_by ? rr->arrive_by : "");
+    sb_puts(b, num);
+    for (size_t i = 0; i < o->n_avoid_countries; i++) {
+        sb_puts(b, o->avoid_countries[i]);
+        sb_add(b, ",", 1);
+    }
+    sb_add(b, "|", 1);
+    for (size_t i = 0; i < o->n_avoid; i++) {
+        sb_puts(b, o->avoid[i]);
+        sb_add(b, "\x1f", 1);
+    }
+}
+
 static enum MHD_Result ep_route(req *rq, struct MHD_Connection *con, const sr__target *t, int post)
 {
     sr__server *s = rq->srv;
@@ -286,32 +319,63 @@ static enum MHD_Result ep_route(req *rq, struct MHD_Connection *con, const sr__t
         sr__route_req_free(&rr);
         return reply_sr_error(rq, con, st, st == 413 ? SR_ELIMIT : st >= 500 ? SR_ENOMEM : SR_EARG, err);
     }
-    /* depart, arrive_by, window: times without an offset are local at the
-     * origin or destination, so they are read against the network. */
-    if (sr_route_options_set_times(s->net, &rr.opts, rr.depart, rr.arrive_by, rr.window, err, sizeof err) != SR_OK) {
-        sr__route_req_free(&rr);
-        return reply_sr_error(rq, con, 400, SR_EARG, err);
+    /* Times without an offset are local at the origin (depart) or the
+     * destination (arrive_by), as in the CLI. */
+    const char *tp[2] = {rr.depart, rr.arrive_by}, *names[2] = {"depart", "arrive_by"};
+    const char *places[2] = {rr.opts.from, rr.opts.to};
+    int64_t *dst[2] = {&rr.opts.depart, &rr.opts.arrive_by};
+    for (int k = 0; k < 2; k++) {
+        if (!tp[k])
+            continue;
+        size_t pi;
+        const char *tz = sr_place_find(s->net, places[k], &pi) == SR_OK ? sr_network_place(s->net, pi)->tz : NULL;
+        if (sr_time_parse(tp[k], tz, dst[k]) != SR_OK) {
+            snprintf(err, sizeof err, "parameter '%s': '%.64s' is not a time like 2026-06-03T08:00 or 2026-06-03T08:00+08:00",
+                     names[k], tp[k]);
+            sr__route_req_free(&rr);
+            return reply_sr_error(rq, con, 400, SR_EARG, err);
+        }
+    }
+    sbuf key = {0};
+    if (s->cache) {
+        route_key(&rr, &key);
+        char *body;
+        size_t len;
+        int cst;
+        if (!key.failed && sr__cache_get(s->cache, key.p, &body, &len, &cst)) {
+            const char *ctype = cst == 200 && rr.geojson ? "application/geo+json" : "application/json";
+            free(key.p);
+            sr__route_req_free(&rr);
+            return reply(rq, con, cst, ctype, body, len, free, NULL);
+        }
     }
     sr_query *q = thread_query(s);
     if (!q) {
+        free(key.p);
         sr__route_req_free(&rr);
         return reply_sr_error(rq, con, 500, SR_ENOMEM, "cannot create query state");
     }
     sr_result *res = NULL;
     sr_code c = sr_route_query(q, &rr.opts, &res);
-    enum MHD_Result ret;
+    char *body;
+    int status;
     if (c != SR_OK) {
         const char *m = sr_query_errmsg(q);
-        ret = reply_sr_error(rq, con, sr__http_status(c), c, m && *m ? m : sr_strerror(c));
-    } else if (rr.geojson) {
-        char *j = sr_result_geojson(s->net, res, 0);
-        ret = reply(rq, con, 200, "application/geo+json", j, j ? strlen(j) : 0, sr_free, NULL);
+        status = sr__http_status(c);
+        body = sr_error_json(c, m && *m ? m : sr_strerror(c), 0);
     } else {
-        ret = reply_json(rq, con, 200, sr_result_json(s->net, res, 0), sr_free);
+        status = 200;
+        body = rr.geojson ? sr_result_geojson(s->net, res, 0) : sr_result_json(s->net, res, 0);
     }
     sr_result_free(res);
+    /* Only answers that depend on the options alone are remembered, not
+     * failures such as running out of memory. */
+    if (s->cache && body && key.p && !key.failed && (status == 200 || status == 404 || status == 422 || status == 400))
+        sr__cache_put(s->cache, key.p, body, strlen(body), status);
+    free(key.p);
+    const char *ctype = status == 200 && rr.geojson ? "application/geo+json" : "application/json";
     sr__route_req_free(&rr);
-    return ret;
+    return reply(rq, con, status, ctype, body, body ? strlen(body) : 0, sr_free, NULL);
 }
 
 static enum MHD_Result ep_places(req *rq, struct MHD_Connection *con, const sr__target *t)
@@ -394,7 +458,7 @@ static enum MHD_Result ep_place(req *rq, struct MHD_Connection *con, const sr__t
         sb_puts(&msg, p->id);
         sb_puts(&msg, ")");
         char *pj = sr_place_json(s->net, sug[i], 0);
-        json_t *o = pj ? json_loads(pj, 0, NULL) : NULL;
+        json_t *o = pj ? json_loads(pj, JSON_DECODE_ANY, NULL) : NULL;
         sr_free(pj);
         if (o)
             json_array_append_new(arr, o);
@@ -605,6 +669,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
         }
         return MHD_YES;
     }
+    if (rq->status) {
+        /* Already answered (413): drop whatever body still arrives. */
+        *upload_size = 0;
+        return MHD_YES;
+    }
     if (*upload_size) {
         if (!rq->body_too_big) {
             if (rq->body_len + *upload_size > SR__MAX_BODY) {
@@ -627,8 +696,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
             return dispatch(rq, con);
         return MHD_YES;
     }
-    if (rq->status)
-        return MHD_YES; /* already answered (413 mid-upload) */
     (void)s;
     (void)url;
     return dispatch(rq, con);
@@ -715,6 +782,15 @@ int sr__server_start(const sr_network *net, const sr__server_config *cfg, sr__se
         }
         s->web_root = strdup(real);
     }
+    if (cfg->route_cache >= 0) {
+        /* Answers up to 256 KiB: a Pareto set of a dozen long routes. */
+        s->cache = sr__cache_create(cfg->route_cache ? (size_t)cfg->route_cache : 1024, 256 * 1024);
+        if (!s->cache) {
+            snprintf(err, errlen, "out of memory");
+            sr__server_stop(s, 0);
+            return -1;
+        }
+    }
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     s->threads = cfg->threads ? cfg->threads : (unsigned)(ncpu > 0 ? ncpu : 1);
 
@@ -780,6 +856,7 @@ void sr__server_stop(sr__server *s, int grace_ms)
         sr_query_destroy(n->q);
         free(n);
     }
+    sr__cache_free(s->cache);
     pthread_mutex_destroy(&s->lock);
     free(s->web_root);
     free(s);

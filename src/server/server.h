@@ -26,6 +26,7 @@ typedef struct sr__server_config {
     unsigned max_connections;  /* default 1024 */
     unsigned timeout_s;        /* idle time before a connection is closed; default 30 */
     FILE *access_log;          /* one line per request; NULL: none */
+    long route_cache;          /* /v1/route answers cached (cache.h); 0: 1024, -1: none */
 } sr__server_config;
 
 typedef struct sr__server sr__server;

@@ -20,7 +20,7 @@ export const LABELS = {
     rail: '铁路', road: '公路', sea: '海运', air: '航空', avoidCountries: '避开国家', year: '年份', cargo: '货物单位',
     tonnes: '吨', quantity: '数量', go: '查询路线', options: '方案：时间与成本（颜色：二氧化碳当量）',
     timeline: '时间线（天）', legs: '路段', transfers: '换装', crossings: '过境口岸', days: '天', usd: '美元',
-    tco2e: '吨二氧化碳当量', km: '公里', h: '小时', none: '无', searching: '正在查询…',
+    tco2e: '吨 CO2e', km: '公里', h: '小时', none: '无', searching: '正在查询…',
     routeOf: (i, n) => `方案 ${i} / ${n}`, gauge_change: '换轨', mode_change: '换装（运输方式）', dwell: '停留',
     planned: '规划中', legend: '图例', borderCrossing: '过境口岸', gaugeChange: '换轨站',
     needBoth: '请选择起点和终点。', costAxis: '成本（美元）', timeAxis: '时间（天）', loadingMap: '正在加载地图…',

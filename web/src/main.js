@@ -52,56 +52,64 @@ async function loadNetwork() {
   const [net, all] = await Promise.all([api('/v1/network?year=-1'), api('/v1/places')]);
   if (all.status === 200) for (const p of all.body.places) state.places.set(p.id, p);
   if (net.status !== 200) return;
-  const rail = new Map(); // place id -> set of gauges meeting there
-  for (const f of net.body.features) {
-    if (f.geometry?.type === 'Point') {
-      const p = placeFromFeature(f);
-      if (p.id && !state.places.has(p.id)) state.places.set(p.id, p);
-    }
+  const feats = net.body.features;
+  const kind = (f) => f.properties?.feature ?? (f.geometry?.type === 'Point' ? 'place' : 'link');
+  for (const f of feats) {
+    if (kind(f) !== 'place') continue;
+    const p = placeFromFeature(f);
+    state.places.set(p.id, { ...(state.places.get(p.id) || {}), ...p });
   }
-  for (const f of net.body.features) {
-    const g = f.geometry;
-    if (!g || (g.type !== 'LineString' && g.type !== 'MultiLineString')) continue;
-    const p = f.properties || {};
+  // Where the library does not flag gauge changes, infer them from rail
+  // links of two gauges meeting at a place.
+  const gauges = new Map();
+  for (const f of feats) {
+    if (kind(f) !== 'link') continue;
+    const g = f.geometry, p = f.properties || {};
     const planned = p.status === 'planned';
     L.geoJSON(f, {
       style: {
-        color: MODE_COLORS[p.mode] || '#555', weight: p.mode === 'sea' || p.mode === 'air' ? 2 : 3,
-        opacity: planned ? 0.8 : 0.75, dashArray: planned || p.mode === 'sea' ? (planned ? '6 6' : '2 5') : null,
+        color: MODE_COLORS[p.mode] || '#555', weight: p.mode === 'air' ? 1.2 : p.mode === 'sea' ? 2 : 3,
+        opacity: p.mode === 'air' ? 0.45 : planned ? 0.85 : 0.75, dashArray: planned ? '7 6' : p.mode === 'sea' || p.mode === 'air' ? '2 5' : null,
         className: `net-link mode-${p.mode}${planned ? ' planned' : ''}`,
       },
     }).bindTooltip(() => `${p.name || p.id || ''} · ${t(p.mode)}${p.gauge_mm ? ` ${p.gauge_mm} mm` : ''}${planned ? ` · ${t('planned')} ${p.open_year || ''}` : ''}`)
       .addTo(linkLayer);
-    if (p.mode === 'rail' && p.gauge_mm) {
-      for (const end of [p.from, p.to]) {
-        const id = typeof end === 'object' ? end?.id : end;
+    if (p.mode === 'rail' && p.gauge_mm)
+      for (const id of [p.from, p.to]) {
         if (!id) continue;
-        if (!rail.has(id)) rail.set(id, new Set());
-        rail.get(id).add(p.gauge_mm);
+        if (!gauges.has(id)) gauges.set(id, new Set());
+        gauges.get(id).add(p.gauge_mm);
       }
-    }
-    if (p.crossing) {
+    if (p.crossing && !feats.some((x) => kind(x) === 'crossing')) {
       const cs = g.type === 'LineString' ? g.coordinates : g.coordinates[0];
-      const mid = cs[Math.floor(cs.length / 2)];
       const a = cs[0], b = cs[cs.length - 1];
-      const at = cs.length === 2 ? [(a[1] + b[1]) / 2, (a[0] + b[0]) / 2] : [mid[1], mid[0]];
-      L.marker(at, { icon: L.divIcon({ className: 'mk-border', html: '', iconSize: [11, 11] }) })
-        .bindTooltip(() => `${t('borderCrossing')}: ${p.crossing_name || p.crossing}`).addTo(markLayer);
+      addCrossing([(a[1] + b[1]) / 2, (a[0] + b[0]) / 2], { id: p.crossing, name: p.crossing });
     }
   }
-  for (const [id, gauges] of rail) {
-    const p = state.places.get(id);
-    if (p && gauges.size > 1)
-      L.marker([p.lat, p.lon], { icon: L.divIcon({ className: 'mk-gauge', html: '⇄', iconSize: [18, 18] }) })
+  for (const f of feats) {
+    if (kind(f) !== 'crossing') continue;
+    const [lon, lat] = f.geometry.coordinates;
+    addCrossing([lat, lon], f.properties);
+  }
+  const flagged = feats.some((f) => f.properties && 'gauge_change' in f.properties);
+  for (const p of state.places.values()) {
+    if (flagged ? p.gauge_change : (gauges.get(p.id)?.size || 0) > 1)
+      L.marker([p.lat, p.lon], { icon: L.divIcon({ className: 'mk-gauge', html: '⇄', iconSize: [18, 18] }), zIndexOffset: -100 })
         .bindTooltip(() => `${t('gaugeChange')}: ${placeName(p)}`).addTo(markLayer);
   }
   for (const p of state.places.values()) {
     const border = p.kind === 'border_crossing';
     L.circleMarker([p.lat, p.lon], {
-      radius: border ? 4 : 5, color: '#333', weight: 1, fillColor: border ? '#f1c40f' : '#fff', fillOpacity: 1,
+      radius: border ? 3.5 : 4.5, color: '#333', weight: 1, fillColor: border ? '#d9c7e6' : '#fff', fillOpacity: 1,
       className: `place place-${p.id}`,
     }).bindTooltip(() => `${placeName(p)} (${p.id})`).on('click', () => clickPlace(p)).addTo(placeLayer);
   }
+}
+
+function addCrossing(latlng, c) {
+  const dwell = c.dwell_h !== undefined ? ` · ${t('dwell')} ${c.dwell_h} ${t('h')}` : '';
+  L.marker(latlng, { icon: L.divIcon({ className: 'mk-border', html: '', iconSize: [11, 11] }) })
+    .bindTooltip(() => `${t('borderCrossing')}: ${placeName(c)}${dwell}`).addTo(markLayer);
 }
 
 function addLegend() {
@@ -203,6 +211,7 @@ async function runQuery() {
     status.className = 'error';
     $('result').hidden = true;
     routeLayer.clearLayers();
+    map.getContainer().classList.remove('has-route');
     document.body.dataset.routes = '0';
     return;
   }
@@ -253,6 +262,8 @@ function renderResult(fit) {
 
 function drawRoute(r, fit) {
   routeLayer.clearLayers();
+  // Fade the network so that the route stands out.
+  map.getContainer().classList.add('has-route');
   const pts = [];
   for (const g of r.legs) {
     const ll = [[g.from.lat, g.from.lon], [g.to.lat, g.to.lon]];

@@ -141,6 +141,15 @@ await test('language switch: Chinese and Russian labels and place names', async 
   await page.click('button[data-lang="en"]');
 });
 
+await test('clicking a place on the map chooses it and routes again', async () => {
+  await page.uncheck('#pareto');
+  await page.locator('path.place-UZTAS').dispatchEvent('click');
+  await page.waitForFunction(() => document.querySelector('#from').value === 'Tashkent', null, { timeout: 5000 });
+  await page.waitForFunction(() => document.querySelector('#legs').textContent.includes('Tashkent'), null, { timeout: 10000 });
+  assert(await page.locator('path.route-leg').count() >= 1, 'clicked route not drawn');
+  await shot('7-click');
+});
+
 await test('unknown place shows the server error', async () => {
   await page.fill('#to', 'Atlantis');
   await page.uncheck('#pareto');
