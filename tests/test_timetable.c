@@ -171,6 +171,21 @@ static void test_gtfs_errors(void **state)
     assert_int_equal(tt.words, 6);
     sr__tt_free(&tt);
 
+    /* Platforms of one station are one place: T1 arrives at platform P1,
+     * T2 leaves from platform P2 of the same station. */
+    const char *plat[8] = {AG, "stop_id,stop_name,parent_station\nS1,One,\nSTA,Station,\nP1,Platform 1,STA\nP2,Platform 2,STA\nS3,Three,\n",
+                           RT, TR, SS "T1,08:00:00,08:00:00,S1,1\nT1,09:00:00,09:00:00,P1,2\nT2,09:30:00,09:30:00,P2,1\nT2,11:00:00,11:00:00,S3,2\n",
+                           CA, NULL, NULL};
+    assert_int_equal(load_mem(&tt, plat), SR_OK);
+    int64_t arr;
+    int64_t wed8 = sr__days_from_civil(2026, 6, 3) * 86400 + 2 * 3600; /* 07:00 +05:00 */
+    assert_int_equal(sr__tt_earliest(&tt, (uint32_t)sr__tt_stop_find(&tt, "S1"), (uint32_t)sr__tt_stop_find(&tt, "S3"),
+                                     wed8, 600, &arr), SR_OK);
+    assert_true(arr == sr__days_from_civil(2026, 6, 3) * 86400 + 6 * 3600); /* 11:00 +05:00 */
+    sr__tt_free(&tt);
+    const char *plat_bad[8] = {AG, "stop_id,stop_name,parent_station\nP1,Platform 1,NOPE\n", RT, TR, SS, CA, NULL, NULL};
+    expect_error(plat_bad, "parent_station: stop 'P1' names unknown station 'NOPE'");
+
     const char *b1[8] = {AG, ST, RT, TR, SS "T1,08:00:00,08:00:00,S1,1\nT1,07:00:00,07:00:00,S2,2\n", CA, NULL, NULL};
     expect_error(b1, "stop_times.txt:3: arrival_time: earlier");
     const char *b2[8] = {AG, ST, RT, TR, SS "T1,8:00,08:00:00,S1,1\n", CA, NULL, NULL};

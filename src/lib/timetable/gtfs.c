@@ -367,9 +367,10 @@ static int load_stops(loader *L)
     int c_id = need_col(L, &c, "stop_id"), c_name = sr__csv_col(&c, "stop_name");
     int c_lat = sr__csv_col(&c, "stop_lat"), c_lon = sr__csv_col(&c, "stop_lon");
     int c_tz = sr__csv_col(&c, "stop_timezone"), c_place = sr__csv_col(&c, "place_id");
+    int c_parent = sr__csv_col(&c, "parent_station");
     size_t cap[7] = {0};
-    const char **place_ids = NULL;
-    size_t pcap = 0;
+    const char **place_ids = NULL, **parents = NULL;
+    size_t pcap = 0, parcap = 0;
     int r;
     while (c_id >= 0 && (r = next(L, &c)) > 0) {
         uint32_t i = tt->n_stops;
@@ -383,11 +384,14 @@ static int load_stops(loader *L)
             push_elem(L, (void **)&tt->stop_lat, &cap[2], i, sizeof *tt->stop_lat, SR__TT_MAX_STOPS, &c) < 0 ||
             push_elem(L, (void **)&tt->stop_lon, &cap[3], i, sizeof *tt->stop_lon, SR__TT_MAX_STOPS, &c) < 0 ||
             push_elem(L, (void **)&tt->stop_zone, &cap[4], i, sizeof *tt->stop_zone, SR__TT_MAX_STOPS, &c) < 0 ||
-            push_elem(L, (void **)&place_ids, &pcap, i, sizeof *place_ids, SR__TT_MAX_STOPS, &c) < 0)
+            push_elem(L, (void **)&place_ids, &pcap, i, sizeof *place_ids, SR__TT_MAX_STOPS, &c) < 0 ||
+            push_elem(L, (void **)&parents, &parcap, i, sizeof *parents, SR__TT_MAX_STOPS, &c) < 0)
             break;
         char *d = dup(L, id), *nm = dup(L, sr__csv_get(&c, c_name)), *pl = dup(L, sr__csv_get(&c, c_place));
-        if (!d || !nm || !pl)
+        char *par = dup(L, sr__csv_get(&c, c_parent));
+        if (!d || !nm || !pl || !par)
             break;
+        parents[i] = par;
         tt->stop_id[i] = d;
         tt->stop_name[i] = nm;
         place_ids[i] = pl;
@@ -422,6 +426,7 @@ static int load_stops(loader *L)
     sr__csv_close(&c);
     if (L->failed) {
         free(place_ids);
+        free(parents);
         return -1;
     }
     /* Places: network places matched by id (stop_id, a place_id column, or
@@ -433,8 +438,26 @@ static int load_stops(loader *L)
         fail(L, NULL, NULL, "out of memory");
         return -1;
     }
+    /* Platforms (stops with a parent_station) are their station's place:
+     * changing trains between platforms is a transfer at one place. */
+    long *parent = malloc((tt->n_stops ? tt->n_stops : 1) * sizeof *parent);
+    if (!parent) {
+        free(place_ids);
+        free(parents);
+        fail(L, NULL, NULL, "out of memory");
+        return -1;
+    }
     for (uint32_t i = 0; i < tt->n_stops; i++) {
-        tt->stop_place[i] = i;
+        parent[i] = *parents[i] ? map_get(&L->stops, parents[i]) : -1;
+        if (*parents[i] && parent[i] < 0) {
+            fail(L, NULL, NULL, "stops.txt: parent_station: stop '%s' names unknown station '%s'", tt->stop_id[i],
+                 parents[i]);
+            break;
+        }
+    }
+    free(parents);
+    for (uint32_t i = 0; i < tt->n_stops; i++) {
+        tt->stop_place[i] = parent[i] >= 0 ? (uint32_t)parent[i] : i;
         tt->stop_min_xfer[i] = -1;
     }
     if (tt->net) {
@@ -479,11 +502,17 @@ static int load_stops(loader *L)
              * search (its trips pass through it): the services of a dataset
              * may cover more stops than its network. */
             tt->stop_place[i] = p < 0 ? UINT32_MAX : (uint32_t)p;
-            tt->n_unmatched += p < 0;
+        }
+        /* A platform that matches no place is at its station's place. */
+        for (uint32_t i = 0; i < tt->n_stops && !L->failed; i++) {
+            if (tt->stop_place[i] == UINT32_MAX && parent[i] >= 0)
+                tt->stop_place[i] = tt->stop_place[parent[i]];
+            tt->n_unmatched += tt->stop_place[i] == UINT32_MAX;
         }
         map_free(&pm);
     }
     free(place_ids);
+    free(parent);
     return L->failed ? -1 : 0;
 }
 
