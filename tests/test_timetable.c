@@ -404,6 +404,7 @@ static void test_feed_as_dataset(void **state)
         skip();
         return;
     }
+    assert_int_equal(sr_check_data(NMK, NULL, NULL), 0);
     sr_network *net = NULL;
     assert_int_equal(sr_network_open(NMK, &net), SR_OK);
     assert_non_null(sr_network_timetable(net));
@@ -750,6 +751,16 @@ static void test_random_differential(void **state)
             found += ref != INF;
         }
         sr_timetable_close(tt);
+        if (iter == 0) {
+            /* check-data on a bare feed reports the loader's first error. */
+            assert_int_equal(sr_check_data(dir, NULL, NULL), 0);
+            char p[600];
+            snprintf(p, sizeof p, "%s/trips.txt", dir);
+            FILE *o = fopen(p, "a");
+            fputs("R9,S0,TX\n", o);
+            fclose(o);
+            assert_int_equal(sr_check_data(dir, NULL, NULL), 1);
+        }
         rmfeeddir(dir);
     }
     print_message("random: %ld queries compared, %ld with a journey\n", compared, found);
