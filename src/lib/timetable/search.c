@@ -137,7 +137,7 @@ static inline int dom(const ctx *x, const tlab *a, int64_t t, double c, double e
  * labels it dominates there. */
 static int add_label(ctx *x, const tlab *L)
 {
-    if (L->t > x->horizon)
+    if (L->t > x->horizon || (x->p->max_transfers >= 0 && L->ntr > x->p->max_transfers))
         return 0;
     for (uint32_t i = x->target_bag; i != NONE; i = x->lab[i].next)
         if (dom(x, &x->lab[i], L->t, L->c, L->e, L->ntr))
@@ -939,6 +939,7 @@ sr_code sr__tt_earliest(const sr_timetable *tt, uint32_t from, uint32_t to, int6
     p.min_transfer_s = min_transfer_s;
     p.depart = t0;
     p.arrive_by = SR_TIME_NONE;
+    p.max_transfers = -1;
     ctx x;
     sr_code rc = ctx_init(&x, &p);
     if (rc == SR_OK)
