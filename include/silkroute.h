@@ -453,6 +453,9 @@ typedef struct sr_tap_options {
     sr_tap_algorithm algorithm;  /* default SR_TAP_ALGB */
     double gap;                  /* stop when relative gap <= gap; default 1e-6 */
     long max_iterations;         /* default 1000 (FW: 100000) */
+    int threads;                 /* threads for the gap's shortest paths (at most
+                                    64); default 1.  Results are bit-identical
+                                    for every thread count. */
 } sr_tap_options;
 
 /* Fill `o` with the defaults stated above. */
@@ -520,8 +523,10 @@ sr_code sr_tap_link_get(const sr_tap *t, size_t i, sr_tap_link *out);
  * SR_EIO or SR_EDATA (SR_ELIMIT for sizes beyond the library's limits).
  */
 sr_code sr_tap_read_tntp(const char *net_path, const char *trips_path, sr_tap **out);
-/* Parse TNTP network and trips text held in memory (same rules; names
- * "net" and "trips" stand in for file names).  For the fuzzer and tests. */
+/* Parse TNTP network and trips text held in memory (same rules and the
+ * same ownership of *out; "net" and "trips" stand in for file names in
+ * messages).  The buffers need not be NUL-terminated and stay the
+ * caller's. */
 sr_code sr_tap_parse_tntp(const char *net, size_t net_len, const char *trips, size_t trips_len,
                           sr_tap **out);
 
@@ -532,14 +537,17 @@ sr_code sr_tap_parse_tntp(const char *net, size_t net_len, const char *trips, si
  * SR_ELIMIT or SR_ENOMEM.  *stats (may be NULL) receives the statistics.
  */
 sr_code sr_tap_solve(sr_tap *t, const sr_tap_options *o, sr_tap_stats *stats);
-/* Flow and cost of link i after a solve; 0 when unsolved or out of range. */
+/* Flow and cost (the user cost, never the marginal one) of link i after a
+ * solve; flow 0 when unsolved or out of range, cost at zero flow when
+ * unsolved. */
 double sr_tap_link_flow(const sr_tap *t, size_t i);
 double sr_tap_link_cost(const sr_tap *t, size_t i);
-/* Write "From To Volume Cost" lines like the TNTP *_flow.tntp files. */
+/* Write "From To Volume Cost" lines like the TNTP *_flow.tntp files to
+ * `path` (created or truncated); SR_EIO with a message on t on failure. */
 sr_code sr_tap_write_flows(sr_tap *t, const char *path);
-/* Read a TNTP flow file into flows[0..link_count-1] (links matched by
- * from/to; parallel links in file order).  Links absent from the file get
- * NaN.  Errors go to t's message. */
+/* Read a TNTP flow file into the caller's array flows[0..link_count-1]
+ * (links matched by from/to; parallel links in file order).  Links absent
+ * from the file get NaN.  Errors go to t's message. */
 sr_code sr_tap_read_flows(sr_tap *t, const char *path, double *flows);
 
 /* ---------------------------------------------------------------------------
@@ -576,6 +584,8 @@ typedef struct sr_freight_totals {
  * The caller owns *out (on failure too, holding the message, unless it is
  * NULL after SR_ENOMEM); free it with sr_freight_destroy(). */
 sr_code sr_freight_create(const sr_network *net, sr_freight **out);
+/* Free an assignment and everything it owns (not the network).  NULL is
+ * allowed. */
 void sr_freight_destroy(sr_freight *f);
 /* Detail of the last failure ("demand.csv:4: origin: unknown place 'X'");
  * "" if none.  Owned by f. */
@@ -605,7 +615,18 @@ double sr_freight_crossing_flow(const sr_freight *f, size_t crossing);
 double sr_freight_link_capacity(const sr_freight *f, size_t link);
 double sr_freight_crossing_capacity(const sr_freight *f, size_t crossing);
 double sr_freight_crossing_utilisation(const sr_freight *f, size_t crossing);
-/* Results as JSON (totals, links, crossings, terminals, corridors) or as a
+/* Demand rows (after loading; self-pairs dropped): origin and destination
+ * place indices and TEU per year, and after a solve the hours and USD per
+ * TEU of the row's least-cost path at the solved flows.  At user
+ * equilibrium every used path of the pair has the same generalised cost
+ * hours + USD / value of time, but the split between time and money can
+ * differ between used paths: these describe the least-cost one.  NULL
+ * outputs are skipped; SR_EARG when i is out of range. */
+size_t sr_freight_demand_count(const sr_freight *f);
+sr_code sr_freight_demand_row(const sr_freight *f, size_t i, size_t *origin, size_t *destination, double *teu,
+                              double *hours, double *usd);
+/* Results as JSON (totals, corridors by destination country, OD rows,
+ * links, crossings, terminals) or as a
  * GeoJSON FeatureCollection of loaded links and crossings.  malloc()ed;
  * free with sr_free(); NULL when unsolved or out of memory. */
 char *sr_freight_json(const sr_freight *f, unsigned flags);
@@ -619,14 +640,17 @@ typedef struct sr_critical {
     double delta_h;           /* increase of total generalised cost, hours */
     double delta_usd;         /* increase of total cost, USD */
     int isolates;             /* 1: demand lost its only path (removal) */
+    int notional;             /* 1: it had no capacity; its base flow was used */
     char label[96];           /* link or crossing id, or "PLACE rail1435>rail1520" */
 } sr_critical;
 
 /*
- * Network Robustness Index: for every capacitated link, crossing and
- * terminal that carries flow, re-assign with its capacity reduced by
- * `loss` (0 < loss < 1), or removed when loss == 1, and record the change
- * of total cost.  With n_only > 0 only the links and crossings whose ids
+ * Network Robustness Index: for every link, crossing and terminal that
+ * carries flow, re-assign with its capacity reduced by `loss`
+ * (0 < loss < 1), or removed when loss == 1, and record the change of
+ * total cost.  An element without a capacity is given a notional capacity
+ * equal to its base flow (per link direction) with the BPR curve of
+ * sr_freight_set_params(), and is flagged `notional`.  With n_only > 0 only the links and crossings whose ids
  * are in only[] (and terminals "PLACE from>to") are tried; an id that
  * matches nothing is SR_EARG.  Results are sorted by delta_h, largest
  * first; negative values (Braess) are kept.  *out is malloc()ed (free with

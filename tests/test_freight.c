@@ -85,11 +85,23 @@ static void base_assignment(void **st)
     assert_true(fabs(xs - 300000) < 1e-6);
     /* Capacity from crossings.csv: 500 TEU/day. */
     assert_true(fabs(sr_freight_crossing_capacity(f, (size_t)sr_crossing_find(net, "X-RAIL")) - 500 * 365.0) < 1e-9);
+    /* Per-pair path figures: the rail path AAORI -> BBDST of the mini data
+     * runs 2 + 1 + 10 (dwell) + 5 (gauge change) + 2 hours free-flow, more
+     * with congestion at the crossing. */
+    assert_int_equal(sr_freight_demand_count(f), 2);
+    size_t po, pd;
+    double teu, hours, usd;
+    assert_int_equal(sr_freight_demand_row(f, 0, &po, &pd, &teu, &hours, &usd), SR_OK);
+    assert_string_equal(sr_network_place(net, po)->id, "AAORI");
+    assert_true(teu == 250000 && hours >= 20 && usd > 0);
+    assert_int_equal(sr_freight_demand_row(f, 2, NULL, NULL, NULL, NULL, NULL), SR_EARG);
     char *j = sr_freight_json(f, 0), *g = sr_freight_geojson(f, 0);
     assert_non_null(j);
     assert_non_null(g);
     assert_non_null(strstr(j, "\"teu_per_year\""));
     assert_non_null(strstr(j, "\"X-RAIL\""));
+    assert_non_null(strstr(j, "\"corridors\""));
+    assert_non_null(strstr(j, "\"generalized_cost_h_per_teu\""));
     assert_non_null(strstr(g, "FeatureCollection"));
     sr_free(j);
     sr_free(g);
@@ -112,6 +124,14 @@ static void scenario_close_and_squeeze(void **st)
     assert_true(tc.generalized_h > tb.generalized_h);
     assert_true(ts.generalized_h > tb.generalized_h);
     assert_true(fabs(sr_freight_crossing_capacity(s, (size_t)sr_crossing_find(net, "X-RAIL")) - 50 * 365.0) < 1e-9);
+    /* BB-NEWPOST is reachable only over planned links: no path until the
+     * scenario opens the crossing (L14) and its approach (L13). */
+    sr_freight *o = solved(A "newpost_demand.csv", NULL, SR_ENOROUTE);
+    assert_non_null(strstr(sr_freight_errmsg(o), "no usable path from Origin City (AAORI)"));
+    sr_freight_destroy(o);
+    o = solved(A "newpost_demand.csv", A "open_xnew.scn", SR_OK);
+    assert_true(fabs(xflow(o, "X-NEW") - 1000) < 1e-9);
+    sr_freight_destroy(o);
     /* The overlay never touched the network: a fresh assignment is the base. */
     sr_freight *b2 = solved(A "mini_demand.csv", NULL, SR_OK);
     sr_freight_totals t2;
@@ -131,10 +151,13 @@ static void scenario_errors(void **st)
     assert_int_equal(sr_freight_load_scenario(f, A "bad_verb.scn"), SR_EDATA);
     assert_non_null(strstr(sr_freight_errmsg(f), "bad_verb.scn:2: command: expected one of"));
     assert_int_equal(sr_freight_load_scenario(f, A "bad_link.scn"), SR_EDATA);
-    assert_string_equal(sr_freight_errmsg(f), "bad_link.scn:1: link: unknown link 'L99'");
+    assert_non_null(strstr(sr_freight_errmsg(f), "bad_link.scn:1: link: unknown link 'L99'"));
     assert_int_equal(sr_freight_load_scenario(f, A "bad_number.scn"), SR_EDATA);
     assert_non_null(strstr(sr_freight_errmsg(f), "bad_number.scn:2: capacity: 'lots' is not a number"));
+    assert_int_equal(sr_freight_load_scenario(f, A "nul.scn"), SR_EDATA);
+    assert_non_null(strstr(sr_freight_errmsg(f), "nul.scn:1: NUL byte in line"));
     assert_int_equal(sr_freight_load_scenario(f, A "missing.scn"), SR_EIO);
+    assert_non_null(strstr(sr_freight_errmsg(f), "tests/data/assign/missing.scn: cannot open"));
     assert_int_equal(sr_freight_load_demand(f, A "bad_demand.csv"), SR_EDATA);
     assert_non_null(strstr(sr_freight_errmsg(f), "bad_demand.csv:3: destination: unknown place 'Nowhere'"));
     assert_int_equal(sr_freight_load_demand(f, A "bad_source.csv"), SR_EDATA);
@@ -156,8 +179,15 @@ static void criticality(void **st)
     sr_critical *r;
     size_t n;
     assert_int_equal(sr_freight_critical(f, &o, 0.9, NULL, 0, &r, &n), SR_OK);
-    assert_true(n >= 1);
-    assert_string_equal(r[0].label, "X-RAIL");
+    /* The rail border link L2 is the only link through X-RAIL: both rank
+     * first with the same index (L2 has no capacity of its own, so its
+     * notional one is its flow capped by the crossing's). */
+    assert_true(n >= 2);
+    assert_string_equal(r[0].label, "L2");
+    assert_int_equal(r[0].notional, 1);
+    assert_string_equal(r[1].label, "X-RAIL");
+    assert_int_equal(r[1].notional, 0);
+    assert_true(r[0].delta_h == r[1].delta_h && r[0].delta_h > 0);
     for (size_t i = 1; i < n; i++)
         assert_true(r[i - 1].delta_h >= r[i].delta_h);
     sr_free(r);
@@ -264,9 +294,11 @@ static void cli(void **st)
     expect("assign --json --scenario " A "bad_link.scn" D, 4, "\"code\":\"BadData\"");
     expect("assign --data " MINI " --demand " A "bad_demand.csv", 4, "bad_demand.csv:3: destination");
     expect("compare " A "close_xrail.scn" D, 0, "X-ROAD");
+    expect("compare " A "close_xrail.scn --json" D, 0, "\"destinations\"");
+    expect("assign" D, 0, "by destination country");
     expect("compare " A "close_xrail.scn --base " A "squeeze_xrail.scn --json" D, 0, "\"change\"");
     expect("compare" D, 2, "SCENARIO");
-    expect("critical --top 1" D, 0, "X-RAIL");
+    expect("critical --top 2" D, 0, "X-RAIL");
     expect("critical --json --loss 1" D, 0, "\"ranking\"");
     expect("critical --loss 2" D, 2, "--loss");
     expect("critical --only X-RAIL,L1 --loss 1" D, 0, "L1 ");

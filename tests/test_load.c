@@ -173,6 +173,22 @@ static void missing_files(void **st)
     sr_network_close(net);
 }
 
+/* A cross-border link must name a crossing between its own two countries. */
+static void crossing_of_other_countries(void **st)
+{
+    (void)st;
+    char *dir = tu_copy_dataset(MINI);
+    assert_int_equal(tu_edit(dir, "places.csv", "BB-NEWPOST,New Post,新口岸,Новый пост,,BB", "BB-NEWPOST,New Post,新口岸,Новый пост,,CC"), 0);
+    assert_int_equal(tu_edit(dir, "crossings.csv", "X-NEW,New line crossing,新线口岸,Новый переход,rail,CCNEW,BB-NEWPOST",
+                             "X-NEW,New line crossing,新线口岸,Новый переход,rail,CCNEW,BB-BORDER"), 0);
+    char *all = calloc(1, 8192);
+    long n = sr_check_data(dir, report_cb, all);
+    if (n <= 0 || !strstr(all, "link 'L14' joins AA and CC but names crossing 'X-NEW' between AA and BB"))
+        fail_msg("got %ld errors:\n%s", n, all);
+    free(all);
+    tu_rmdir(dir);
+}
+
 static void warnings_do_not_fail(void **st)
 {
     (void)st;
@@ -208,7 +224,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(loads_mini),    cmocka_unit_test(check_data_ok),         cmocka_unit_test(bad_input),
-        cmocka_unit_test(missing_files), cmocka_unit_test(warnings_do_not_fail), cmocka_unit_test(garbage_files),
+        cmocka_unit_test(missing_files), cmocka_unit_test(crossing_of_other_countries),
+        cmocka_unit_test(warnings_do_not_fail), cmocka_unit_test(garbage_files),
     };
     return cmocka_run_group_tests_name("load", tests, NULL, NULL);
 }

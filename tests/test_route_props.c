@@ -488,6 +488,20 @@ static void test_mini_golden(void **state)
     assert_int_equal(sr_route_query(q, &o, &r), SR_EPLACE);
     assert_null(r);
 
+    /* Years outside "0 or 1800-2200" (the range the message names and the
+     * loader accepts for open_year) are argument errors: year 5 used to be
+     * accepted and silently dropped every open link with an open_year. */
+    o.to = "BBDST";
+    static const int bad_years[] = {-1, 5, 1799, 2201};
+    for (size_t i = 0; i < sizeof bad_years / sizeof *bad_years; i++) {
+        o.year = bad_years[i];
+        assert_int_equal(sr_route_query(q, &o, &r), SR_EARG);
+        assert_null(r);
+    }
+    o.year = 1800;
+    assert_int_equal(sr_route_query(q, &o, &r), SR_OK);
+    sr_result_free(r);
+
     sr_query_destroy(q);
     sr_network_close(net);
 }

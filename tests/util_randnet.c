@@ -84,7 +84,12 @@ static void add_link(rn_net *m, uint64_t *r, int a, int b)
         int reuse = -1;
         if (m->nx > 0 && rn_int(r, 0, 9) < 3) {
             int x = rn_int(r, 0, m->nx - 1);
-            if (m->crossings[x].mode == k->mode)
+            const char *xa = m->country[m->crossings[x].a], *xb = m->country[m->crossings[x].b];
+            /* Only a crossing of the same mode between the same two
+             * countries may be shared (the loader checks this). */
+            if (m->crossings[x].mode == k->mode &&
+                ((!strcmp(xa, m->country[a]) && !strcmp(xb, m->country[b])) ||
+                 (!strcmp(xa, m->country[b]) && !strcmp(xb, m->country[a]))))
                 reuse = x;
         }
         if (reuse < 0 && m->nx < RN_MAXX) {

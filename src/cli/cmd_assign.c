@@ -37,7 +37,7 @@ static void assign_usage(FILE *f)
 {
     fprintf(f, "usage: silkroute assign --tntp PREFIX [--toll-factor X] [--distance-factor Y]\n"
                "         [--gap 1e-6] [--max-iterations N] [--objective ue|so] [--algorithm b|fw]\n"
-               "         [--json] [--flows-out FILE]\n"
+               "         [--threads N] [--json] [--flows-out FILE]\n"
                "PREFIX_net.tntp and PREFIX_trips.tntp must exist (TNTP format).\n"
                "The relative gap is TSTT/SPTT - 1 (see docs/ASSIGN.md).\n"
                "exit status: 0 converged, 5 iteration limit reached first, 2 usage error,\n"
@@ -191,6 +191,46 @@ static void tap_opts(const fopts *o, sr_tap_options *t)
     t->objective = o->so ? SR_TAP_SO : SR_TAP_UE;
 }
 
+/* TEU per year and TEU-weighted mean hours and USD per TEU of the demand
+ * bound for country cc. */
+static void country_stats(const sr_freight *f, const sr_network *net, const char *cc, double *teu, double *h,
+                          double *usd)
+{
+    *teu = *h = *usd = 0;
+    for (size_t r = 0; r < sr_freight_demand_count(f); r++) {
+        size_t d;
+        double v, hr, us;
+        sr_freight_demand_row(f, r, NULL, &d, &v, &hr, &us);
+        if (strcmp(sr_network_place(net, d)->country, cc))
+            continue;
+        *teu += v;
+        *h += v * hr;
+        *usd += v * us;
+    }
+    if (*teu > 0) {
+        *h /= *teu;
+        *usd /= *teu;
+    }
+}
+
+/* The distinct destination countries of the demand, in order of first
+ * appearance; returns how many (at most max). */
+static size_t dest_countries(const sr_freight *f, const sr_network *net, char (*out)[3], size_t max)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < sr_freight_demand_count(f); i++) {
+        size_t d;
+        sr_freight_demand_row(f, i, NULL, &d, NULL, NULL, NULL);
+        const char *cc = sr_network_place(net, d)->country;
+        int dup = 0;
+        for (size_t k = 0; k < n && !dup; k++)
+            dup = !strcmp(out[k], cc);
+        if (!dup && n < max)
+            memcpy(out[n++], cc, 3);
+    }
+    return n;
+}
+
 static void corridor_usage(FILE *f)
 {
     fprintf(f, "usage: silkroute assign [--data DIR] [--demand FILE] [--scenario FILE] [--year N]\n"
@@ -236,7 +276,20 @@ static int corridor_assign(int argc, char **argv)
         printf("total time       %.4g TEU-hours/year\n", tt.teu_hours);
         printf("total CO2e       %.4g t/year\n", tt.co2e_kg / 1000);
         printf("relative gap     %.2e after %ld iterations\n\n", tt.relative_gap, tt.iterations);
-        printf("%-22s %-34s %12s %12s %6s\n", "crossing", "name", "TEU/year", "capacity", "util");
+        /* Corridor totals by destination country (TEU-weighted means of
+         * the equilibrium paths). */
+        printf("by destination country (means over TEU; generalised cost = days + USD / value of time,\n"
+               "equal on all used paths; days and USD of the least-cost path):\n");
+        printf("%-12s %12s %14s %12s %14s\n", "to country", "TEU/year", "gen. days", "path days", "path USD/TEU");
+        char ccs[256][3];
+        size_t ncc = dest_countries(f, net, ccs, 256);
+        for (size_t i = 0; i < ncc; i++) {
+            double teu, h, usd;
+            country_stats(f, net, ccs[i], &teu, &h, &usd);
+            printf("%-12s %12.0f %14.1f %12.1f %14.0f\n", ccs[i], teu, (h + usd / o.vot) / 24, h / 24, usd);
+        }
+        printf("\n");
+        printf("\n%-22s %-34s %12s %12s %6s\n", "crossing", "name", "TEU/year", "capacity", "util");
         for (size_t x = 0; x < sr_network_crossing_count(net); x++) {
             double v = sr_freight_crossing_flow(f, x), c = sr_freight_crossing_capacity(f, x);
             if (v <= 0)
@@ -328,15 +381,29 @@ int cmd_compare(int argc, char **argv)
             json_array_append_new(cors, json_pack("{s:s, s:f, s:f, s:f}", "crossing", sr_network_crossing(n1, x)->id,
                                                   "base_teu", va, "scenario_teu", vb, "change_teu", vb - va));
         }
+        json_t *dests = json_array();
+        char ccs[256][3];
+        size_t ncc = dest_countries(b, n2, ccs, 256);
+        for (size_t i = 0; i < ncc; i++) {
+            double t1, h1, u1, t2, h2, u2;
+            country_stats(a, n1, ccs[i], &t1, &h1, &u1);
+            country_stats(b, n2, ccs[i], &t2, &h2, &u2);
+            json_array_append_new(dests, json_pack("{s:s, s:f, s:f, s:f, s:f, s:f, s:f, s:f}", "destination_country",
+                                                   ccs[i], "teu_per_year", t2, "base_generalized_cost_h_per_teu",
+                                                   h1 + u1 / o.vot, "scenario_generalized_cost_h_per_teu",
+                                                   h2 + u2 / o.vot, "base_path_hours", h1, "scenario_path_hours", h2,
+                                                   "base_path_cost_usd_per_teu", u1,
+                                                   "scenario_path_cost_usd_per_teu", u2));
+        }
         json_t *j = json_pack("{s:s, s:s, s:s?, s:{s:f, s:f, s:f, s:f}, s:{s:f, s:f, s:f, s:f}, "
-                              "s:{s:f, s:f, s:f, s:f}, s:o}",
+                              "s:{s:f, s:f, s:f, s:f}, s:o, s:o}",
                               "code", "Ok", "scenario", o.scenario, "base", o.base, "base_totals", "cost_usd",
                               ta.cost_usd, "teu_hours", ta.teu_hours, "co2e_kg", ta.co2e_kg, "generalized_cost_h",
                               ta.generalized_h, "scenario_totals", "cost_usd", tb.cost_usd, "teu_hours",
                               tb.teu_hours, "co2e_kg", tb.co2e_kg, "generalized_cost_h", tb.generalized_h, "change",
                               "cost_usd", tb.cost_usd - ta.cost_usd, "teu_hours", tb.teu_hours - ta.teu_hours,
                               "co2e_kg", tb.co2e_kg - ta.co2e_kg, "generalized_cost_h",
-                              tb.generalized_h - ta.generalized_h, "corridors", cors);
+                              tb.generalized_h - ta.generalized_h, "corridors", cors, "destinations", dests);
         char *s = j ? json_dumps(j, JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10)) : NULL;
         json_decref(j);
         if (!s) {
@@ -361,6 +428,19 @@ int cmd_compare(int argc, char **argv)
             const sr_crossing *X = sr_network_crossing(n1, x);
             printf("%-22.22s %-34.34s %12.0f %12.0f %+12.0f\n", X->id, X->name, fa, fb, fb - fa);
         }
+        printf("\nby destination country: generalised cost per TEU (days + USD / value of time; equal on\n"
+               "all used paths), and days and USD of the least-cost path\n");
+        printf("%-10s %10s %10s %10s %10s %10s %12s %12s\n", "to", "TEU/year", "base gen.", "scen. gen.", "base days",
+               "scen. days", "base USD", "scen. USD");
+        char ccs[256][3];
+        size_t ncc = dest_countries(b, n2, ccs, 256);
+        for (size_t i = 0; i < ncc; i++) {
+            double t1, h1, u1, t2, h2, u2;
+            country_stats(a, n1, ccs[i], &t1, &h1, &u1);
+            country_stats(b, n2, ccs[i], &t2, &h2, &u2);
+            printf("%-10s %10.0f %10.1f %10.1f %10.1f %10.1f %12.0f %12.0f\n", ccs[i], t2, (h1 + u1 / o.vot) / 24,
+                   (h2 + u2 / o.vot) / 24, h1 / 24, h2 / 24, u1, u2);
+        }
     }
 out:
     sr_freight_destroy(a);
@@ -374,8 +454,8 @@ static void critical_usage(FILE *f)
 {
     fprintf(f, "usage: silkroute critical [--loss 0.9] [--top N] [--only ID,...] [--scenario FILE] [--data DIR]\n"
                "         [--demand FILE] [--year N] [--gap 1e-8] [--objective ue|so] [--json]\n"
-               "Re-assigns the demand with each loaded capacitated link, crossing and terminal\n"
-               "losing --loss of its capacity (1 = removal) and ranks them by the increase of\n"
+               "Re-assigns the demand with each loaded link, crossing and terminal losing --loss\n"
+               "of its capacity (1 = removal; without a capacity, of its base flow) and ranks them by the increase of\n"
                "total generalised cost (Network Robustness Index); negative values are Braess effects.\n");
 }
 
@@ -406,9 +486,9 @@ int cmd_critical(int argc, char **argv)
         json_t *arr = json_array();
         for (size_t i = 0; i < shown; i++) {
             const char *id = r[i].label;
-            json_t *e = json_pack("{s:i, s:s, s:s, s:I, s:f, s:b}", "rank", (int)i + 1, "kind", kinds[r[i].kind], "id",
-                                  id, "index", (json_int_t)r[i].index, "base_flow_teu", r[i].base_flow, "isolates",
-                                  r[i].isolates);
+            json_t *e = json_pack("{s:i, s:s, s:s, s:I, s:f, s:b, s:b}", "rank", (int)i + 1, "kind", kinds[r[i].kind],
+                                  "id", id, "index", (json_int_t)r[i].index, "base_flow_teu", r[i].base_flow,
+                                  "notional_capacity", r[i].notional, "isolates", r[i].isolates);
             if (e && !r[i].isolates) {
                 json_object_set_new(e, "delta_generalized_cost_h", json_real(r[i].delta_h));
                 json_object_set_new(e, "delta_cost_usd", json_real(r[i].delta_usd));
@@ -422,7 +502,8 @@ int cmd_critical(int argc, char **argv)
             cli_puts(s);
         free(s);
     } else {
-        printf("capacity loss %.0f%%; %zu loaded elements re-assigned\n", 100 * o.loss, n);
+        printf("capacity loss %.0f%%; %zu loaded elements re-assigned (* no capacity in the data: its base flow\n"
+               "was used as a notional capacity)\n", 100 * o.loss, n);
         printf("%-5s %-9s %-30s %14s %18s %16s\n", "rank", "kind", "id", "base TEU/yr", "NRI (gen. hours)",
                "delta USD");
         for (size_t i = 0; i < shown; i++) {
@@ -431,8 +512,8 @@ int cmd_critical(int argc, char **argv)
                 printf("%-5zu %-9s %-30.30s %14.0f %18s %16s\n", i + 1, kinds[r[i].kind], id, r[i].base_flow,
                        "isolates demand", "-");
             else
-                printf("%-5zu %-9s %-30.30s %14.0f %18.6g %16.6g\n", i + 1, kinds[r[i].kind], id, r[i].base_flow,
-                       r[i].delta_h, r[i].delta_usd);
+                printf("%-5zu %-9s %-30.30s %14.0f %18.6g %16.6g%s\n", i + 1, kinds[r[i].kind], id, r[i].base_flow,
+                       r[i].delta_h, r[i].delta_usd, r[i].notional ? "  *" : "");
         }
     }
 out:
@@ -455,6 +536,7 @@ int cmd_assign(int argc, char **argv)
     double toll_factor = 0, distance_factor = 0, gap = 1e-6;
     long max_it = -1;
     int json = 0, so = 0, fw = 0;
+    long threads = 1;
     for (int i = 1; i < argc; i++) {
         int r;
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
@@ -486,6 +568,9 @@ int cmd_assign(int argc, char **argv)
             if (r < 0 || (strcmp(v, "ue") && strcmp(v, "so")))
                 return cli_fail(json, SR_EARG, "--objective: expected 'ue' or 'so'");
             so = !strcmp(v, "so");
+        } else if ((r = opt_val(argc, argv, &i, "--threads", &v))) {
+            if (r < 0 || cli_parse_int(v, 1, 64, &threads))
+                return cli_fail(json, SR_EARG, "--threads: expected an integer in 1..64");
         } else if ((r = opt_val(argc, argv, &i, "--algorithm", &v))) {
             if (r < 0 || (strcmp(v, "b") && strcmp(v, "fw")))
                 return cli_fail(json, SR_EARG, "--algorithm: expected 'b' or 'fw'");
@@ -514,6 +599,7 @@ int cmd_assign(int argc, char **argv)
     o.gap = gap;
     o.objective = so ? SR_TAP_SO : SR_TAP_UE;
     o.algorithm = fw ? SR_TAP_FW : SR_TAP_ALGB;
+    o.threads = (int)threads;
     if (max_it >= 0)
         o.max_iterations = max_it;
     else if (fw)

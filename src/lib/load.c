@@ -271,17 +271,22 @@ static int next_row(loader *L, sr__csv *csv)
 
 /* ---- files -------------------------------------------------------------- */
 
-/* The scheduled services (services/route_freight.txt, timetable/gtfs.c)
- * cite the dataset's sources too: check their ids here so that check-data
- * covers them.  The rest of the feed is validated when it is loaded. */
-static void check_service_sources(loader *L)
+/* Files read by other modules cite the dataset's sources too: the
+ * scheduled services (services/route_freight.txt, timetable/gtfs.c) and the
+ * freight demand table (demand.csv, assign/freight.c).  Their source ids
+ * are checked here so that check-data covers every figure; the rest of
+ * each file is validated by the module that loads it. */
+static void check_extra_sources(loader *L)
 {
-    sr__csv csv;
-    if (open_file(L, &csv, "services/route_freight.txt", 1) <= 0)
-        return;
-    while (next_row(L, &csv) > 0)
-        check_sources(L, 1);
-    sr__csv_close(&csv);
+    static const char *const files[] = {"services/route_freight.txt", "demand.csv"};
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        sr__csv csv;
+        if (open_file(L, &csv, files[i], 1) <= 0)
+            continue;
+        while (next_row(L, &csv) > 0)
+            check_sources(L, 1);
+        sr__csv_close(&csv);
+    }
 }
 
 static void load_sources(loader *L)
@@ -922,9 +927,13 @@ static void cross_checks(loader *L)
             continue;
         const sr_crossing *x = &net->crossings[k->crossing];
         int joins = (k->from == x->place_a && k->to == x->place_b) || (k->from == x->place_b && k->to == x->place_a);
-        if (!joins && !strcmp(net->places[k->from].country, net->places[k->to].country))
-            file_err(L, "links.csv", "link '%s' names crossing '%s' but stays inside %s", k->id, x->id,
-                     net->places[k->from].country);
+        const char *lf = net->places[k->from].country, *lt = net->places[k->to].country;
+        const char *xa = net->places[x->place_a].country, *xb = net->places[x->place_b].country;
+        if (!joins && !strcmp(lf, lt))
+            file_err(L, "links.csv", "link '%s' names crossing '%s' but stays inside %s", k->id, x->id, lf);
+        else if (strcmp(lf, lt) && !((!strcmp(lf, xa) && !strcmp(lt, xb)) || (!strcmp(lf, xb) && !strcmp(lt, xa))))
+            file_err(L, "links.csv", "link '%s' joins %s and %s but names crossing '%s' between %s and %s", k->id, lf,
+                     lt, x->id, xa, xb);
     }
     for (size_t i = 0; i < L->n_sources; i++)
         if (!L->source_used[i] && L->d->report) {
@@ -948,7 +957,7 @@ sr_code sr__load(sr_network *net, const char *dir, sr__diag *d)
     load_crossings(&L);
     load_links(&L);
     load_transfers(&L);
-    check_service_sources(&L);
+    check_extra_sources(&L);
     sr_code rc = SR_OK;
     if (build_arrays(&L) < 0 || sr__build_name_index(net, L.aliases, L.n_aliases) < 0)
         rc = SR_ENOMEM;

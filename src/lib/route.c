@@ -248,7 +248,7 @@ static sr_code prepare(sr_query *q, const sr_route_options *o, plan *p)
         qerr(q, "modes: at least one of rail, road, sea, air is required");
         return SR_EARG;
     }
-    if (o->year < 0 || o->year > 2200) {
+    if (o->year < 0 || (o->year > 0 && o->year < 1800) || o->year > 2200) {
         qerr(q, "year: %d is out of range (0 or 1800-2200)", o->year);
         return SR_EARG;
     }
@@ -281,6 +281,14 @@ static sr_code prepare(sr_query *q, const sr_route_options *o, plan *p)
             p->wt + p->wc + p->we <= 0) {
             qerr(q, "weights: blend weights must be finite, non-negative and not all zero");
             return SR_EARG;
+        }
+        /* The same tie-break as above, relative to the largest weight, so
+         * that a zero weight never lets a dominated route win a tie. */
+        {
+            double wmax = fmax(p->wt, fmax(p->wc, p->we));
+            p->wt += eps * wmax;
+            p->wc += eps * wmax;
+            p->we += eps * wmax;
         }
         break;
     }

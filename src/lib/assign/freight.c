@@ -57,6 +57,7 @@ struct sr_freight {
     double *tl_cost_usd, *tl_co2, *tl_cap;
     double *arc_flow;         /* per network arc */
     double *xfer_flow;        /* per transfer */
+    double *od_time, *od_usd; /* per demand row: hours and USD per TEU of the least-cost path */
     sr_freight_totals totals;
 };
 
@@ -115,6 +116,9 @@ static void clear_solution(sr_freight *f)
     free(f->tl_cap);
     free(f->arc_flow);
     free(f->xfer_flow);
+    free(f->od_time);
+    free(f->od_usd);
+    f->od_time = f->od_usd = NULL;
     f->tl_kind = NULL;
     f->tl_idx = NULL;
     f->tl_cost_usd = f->tl_co2 = f->tl_cap = f->arc_flow = f->xfer_flow = NULL;
@@ -212,14 +216,15 @@ sr_code sr_freight_load_demand(sr_freight *f, const char *path)
         snprintf(def, sizeof def, "%s/demand.csv", sr_network_dir(f->net));
         path = def;
     }
-    const char *name = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+    const char *name = path;
+    const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
     /* Source ids: the dataset's sources.csv, and demand_sources.csv next
      * to the demand file or in the dataset (assumptions of the demand). */
     char **ids = NULL;
     size_t nids = 0;
     int have_sources = load_source_ids(sr_network_dir(f->net), "sources.csv", &ids, &nids) == 0;
     char ddir[4096];
-    snprintf(ddir, sizeof ddir, "%.*s", (int)(name - path), path);
+    snprintf(ddir, sizeof ddir, "%.*s", (int)(base - path), path);
     if (!ddir[0])
         snprintf(ddir, sizeof ddir, ".");
     if (load_source_ids(ddir, "demand_sources.csv", &ids, &nids) != 0)
@@ -339,7 +344,7 @@ static long find_link(const sr_network *net, const char *id)
 
 sr_code sr_freight_load_scenario(sr_freight *f, const char *path)
 {
-    const char *name = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+    const char *name = path; /* messages name the file as the user gave it */
     FILE *fp = fopen(path, "r");
     if (!fp) {
         ferr(f, "%s: cannot open: %s", path, strerror(errno));
@@ -349,11 +354,28 @@ sr_code sr_freight_load_scenario(sr_freight *f, const char *path)
     long ln = 0;
     sr_code rc = SR_OK;
     f->solved = 0;
-    while (fgets(line, sizeof line, fp)) {
+    int more = 1;
+    while (more) {
+        /* One line by getc: bounded, and NUL bytes are caught. */
+        size_t len = 0;
+        int ch, nul = 0, too_long = 0;
+        while ((ch = getc(fp)) != EOF && ch != '\n') {
+            if (ch == 0)
+                nul = 1;
+            if (len < sizeof line - 1)
+                line[len++] = (char)ch;
+            else
+                too_long = 1;
+        }
+        line[len] = 0;
+        if (ch == EOF) {
+            more = 0;
+            if (len == 0)
+                break;
+        }
         ln++;
-        size_t len = strlen(line);
-        if (len == sizeof line - 1 && line[len - 1] != '\n') {
-            ferr(f, "%s:%ld: line longer than %zu bytes", name, ln, sizeof line - 2);
+        if (too_long || nul) {
+            ferr(f, "%s:%ld: %s", name, ln, nul ? "NUL byte in line" : "line longer than 1023 bytes");
             rc = SR_EDATA;
             break;
         }
@@ -428,14 +450,19 @@ sr_code sr_freight_load_scenario(sr_freight *f, const char *path)
                 break;
             }
         }
-        if ((verb == 3 && !is_x) || ((verb == 4 || verb == 5) && is_x) || (verb == 0 && is_x)) {
+        if ((verb == 3 && !is_x) || ((verb == 4 || verb == 5) && is_x)) {
             ferr(f, "%s:%ld: %s: '%s %s' applies to %s only", name, ln, w[0], w[0], w[1],
                  verb == 3 ? "crossings" : "links");
             rc = SR_EDATA;
             break;
         }
         switch (verb) {
-        case 0: f->link_open[idx] = 1; break;
+        case 0:
+            if (is_x)
+                f->x_open[idx] = 1;
+            else
+                f->link_open[idx] = 1;
+            break;
         case 1:
             if (is_x)
                 f->x_open[idx] = 0;
@@ -472,7 +499,7 @@ static int link_usable(const sr_freight *f, uint32_t l)
         return 0;
     if (k->crossing >= 0 && f->x_open[k->crossing] == 0)
         return 0;
-    if (f->link_open[l] == 1)
+    if (f->link_open[l] == 1 || (k->crossing >= 0 && f->x_open[k->crossing] == 1 && k->status != SR_CLOSED))
         return 1;
     return sr__link_usable(k, f->year);
 }
@@ -614,6 +641,113 @@ static void explain_noroute(sr_freight *f)
     }
 }
 
+/* Hours and USD per TEU of each demand row's least-cost path at the
+ * solved flows (at user equilibrium every used path of a pair costs the
+ * same, so this is what each of its containers pays).  Dijkstra on the
+ * assignment links by generalised cost, carrying time and money along. */
+static sr_code od_paths(sr_freight *f)
+{
+    const sr_tap *t = f->tap;
+    uint32_t n = t->n_nodes, m = t->n_links;
+    free(f->od_time);
+    free(f->od_usd);
+    f->od_time = malloc((f->n_dem ? f->n_dem : 1) * sizeof(double));
+    f->od_usd = malloc((f->n_dem ? f->n_dem : 1) * sizeof(double));
+    uint32_t *off = calloc((size_t)n + 1, sizeof *off), *lk = malloc((m ? m : 1) * sizeof *lk),
+             *fill = malloc(((size_t)n + 1) * sizeof *fill);
+    double *gc = malloc((m ? m : 1) * sizeof *gc), *tm = malloc((m ? m : 1) * sizeof *tm);
+    double *dist = malloc((size_t)n * sizeof *dist), *dh = malloc((size_t)n * sizeof *dh),
+           *du = malloc((size_t)n * sizeof *du);
+    struct hk { double d; uint32_t v; } *heap = malloc(((size_t)m + 1) * sizeof *heap);
+    sr_code rc = SR_OK;
+    if (!f->od_time || !f->od_usd || !off || !lk || !fill || !gc || !tm || !dist || !dh || !du || !heap) {
+        rc = SR_ENOMEM;
+        goto out;
+    }
+    for (uint32_t a = 0; a < m; a++) {
+        double v = sr_tap_link_flow(t, a), time = t->t0[a];
+        if (t->b[a] > 0 && t->t0[a] > 0)
+            time *= 1 + t->b[a] * pow(v / t->capacity[a], t->power[a]);
+        tm[a] = time;
+        gc[a] = time + t->toll[a] / f->vot;
+        if (t->enabled[a])
+            off[t->tail[a] + 1]++;
+    }
+    for (uint32_t v = 0; v < n; v++)
+        off[v + 1] += off[v];
+    memcpy(fill, off, ((size_t)n + 1) * sizeof *fill);
+    for (uint32_t a = 0; a < m; a++)
+        if (t->enabled[a])
+            lk[fill[t->tail[a]]++] = a;
+    for (size_t i = 0; i < f->n_dem; i++)
+        f->od_time[i] = f->od_usd[i] = NAN;
+    for (size_t i = 0; i < f->n_dem; i++) {
+        if (!isnan(f->od_time[i]))
+            continue; /* done with an earlier row of the same origin */
+        uint32_t src = node_of(f->dem_o[i], 0) - 1, hn = 0;
+        for (uint32_t v = 0; v < n; v++)
+            dist[v] = INFINITY;
+        dist[src] = dh[src] = du[src] = 0;
+        heap[hn++] = (struct hk){0, src};
+        while (hn) {
+            struct hk top = heap[0], last = heap[--hn];
+            uint32_t j = 0;
+            for (;;) {
+                uint32_t c = 2 * j + 1;
+                if (c >= hn)
+                    break;
+                if (c + 1 < hn && heap[c + 1].d < heap[c].d)
+                    c++;
+                if (heap[c].d >= last.d)
+                    break;
+                heap[j] = heap[c];
+                j = c;
+            }
+            if (hn)
+                heap[j] = last;
+            if (top.d > dist[top.v])
+                continue;
+            for (uint32_t k = off[top.v]; k < off[top.v + 1]; k++) {
+                uint32_t a = lk[k], w = t->head[a];
+                double nd = top.d + gc[a];
+                if (nd < dist[w]) {
+                    dist[w] = nd;
+                    dh[w] = dh[top.v] + tm[a];
+                    du[w] = du[top.v] + t->toll[a];
+                    uint32_t q = hn++;
+                    while (q > 0 && heap[(q - 1) / 2].d > nd) {
+                        heap[q] = heap[(q - 1) / 2];
+                        q = (q - 1) / 2;
+                    }
+                    heap[q] = (struct hk){nd, w};
+                }
+            }
+        }
+        for (size_t r = i; r < f->n_dem; r++) {
+            if (f->dem_o[r] != f->dem_o[i])
+                continue;
+            uint32_t d = node_of(f->dem_d[r], 1) - 1;
+            if (isfinite(dist[d])) {
+                f->od_time[r] = dh[d];
+                f->od_usd[r] = du[d];
+            } else {
+                f->od_time[r] = f->od_usd[r] = INFINITY;
+            }
+        }
+    }
+out:
+    free(off);
+    free(lk);
+    free(fill);
+    free(gc);
+    free(tm);
+    free(dist);
+    free(dh);
+    free(du);
+    free(heap);
+    return rc;
+}
+
 /* Solve the built problem and gather per-element flows and totals. */
 static sr_code run(sr_freight *f, const sr_tap_options *o)
 {
@@ -658,6 +792,10 @@ static sr_code run(sr_freight *f, const sr_tap_options *o)
     t->teu_per_year = st.total_demand;
     t->relative_gap = st.relative_gap;
     t->iterations = st.iterations;
+    if (od_paths(f) != SR_OK) {
+        ferr(f, "out of memory");
+        return SR_ENOMEM;
+    }
     f->solved = 1;
     return rc;
 }
@@ -722,6 +860,26 @@ static uint32_t xfer_place(const sr_network *net, uint32_t x)
     while (p + 1 < net->n_places && net->xfer_off[p + 1] <= x)
         p++;
     return p;
+}
+
+size_t sr_freight_demand_count(const sr_freight *f) { return f->n_dem; }
+
+sr_code sr_freight_demand_row(const sr_freight *f, size_t i, size_t *origin, size_t *destination, double *teu,
+                              double *hours, double *usd)
+{
+    if (i >= f->n_dem)
+        return SR_EARG;
+    if (origin)
+        *origin = f->dem_o[i];
+    if (destination)
+        *destination = f->dem_d[i];
+    if (teu)
+        *teu = f->dem_v[i] * f->demand_scale;
+    if (hours)
+        *hours = f->solved && f->od_time ? f->od_time[i] : NAN;
+    if (usd)
+        *usd = f->solved && f->od_usd ? f->od_usd[i] : NAN;
+    return SR_OK;
 }
 
 /* ------------------------------------------------------------------------
@@ -790,6 +948,43 @@ char *sr_freight_json(const sr_freight *f, unsigned flags)
                                                "flow_teu", f->xfer_flow[x], "capacity_teu_per_year", c,
                                                "utilisation", util(f->xfer_flow[x], c)));
     }
+    /* Corridor totals: demand grouped by destination country, with the
+     * TEU-weighted means of the equilibrium generalised cost (the same on
+     * every used path of a pair) and of the least-cost path's hours and
+     * USD (which used paths may split differently). */
+    json_t *cors = json_array(), *ods = json_array();
+    char done[256][3];
+    size_t nd = 0;
+    for (size_t i = 0; i < f->n_dem; i++) {
+        const char *cc = net->places[f->dem_d[i]].country;
+        int seen = 0;
+        for (size_t k = 0; k < nd && !seen; k++)
+            seen = !strcmp(done[k], cc);
+        if (seen || nd == 256)
+            continue;
+        memcpy(done[nd++], cc, 3);
+        double teu = 0, h = 0, usd = 0;
+        for (size_t r = i; r < f->n_dem; r++) {
+            if (strcmp(net->places[f->dem_d[r]].country, cc))
+                continue;
+            double v = f->dem_v[r] * f->demand_scale;
+            teu += v;
+            h += v * f->od_time[r];
+            usd += v * f->od_usd[r];
+        }
+        json_array_append_new(cors, json_pack("{s:s, s:f, s:f, s:f, s:f}", "destination_country", cc, "teu_per_year",
+                                              teu, "generalized_cost_h_per_teu",
+                                              teu > 0 ? (h + usd / f->vot) / teu : 0.0, "path_hours",
+                                              teu > 0 ? h / teu : 0.0, "path_cost_usd_per_teu",
+                                              teu > 0 ? usd / teu : 0.0));
+    }
+    for (size_t i = 0; i < f->n_dem; i++)
+        json_array_append_new(ods, json_pack("{s:s, s:s, s:f, s:f, s:f}", "origin", net->places[f->dem_o[i]].id,
+                                             "destination", net->places[f->dem_d[i]].id, "teu_per_year",
+                                             f->dem_v[i] * f->demand_scale, "path_hours", f->od_time[i],
+                                             "path_cost_usd_per_teu", f->od_usd[i]));
+    json_object_set_new(root, "corridors", cors);
+    json_object_set_new(root, "od", ods);
     json_object_set_new(root, "links", links);
     json_object_set_new(root, "crossings", xs);
     json_object_set_new(root, "terminals", terms);
@@ -902,11 +1097,22 @@ sr_code sr_freight_critical(sr_freight *f, const sr_tap_options *o, double loss,
         ferr(f, "out of memory");
         return SR_ENOMEM;
     }
+    /* Base flow of every assignment link; builds of the same overlay give
+     * the same link numbering. */
+    double *tl_base = malloc((f->n_tl ? f->n_tl : 1) * sizeof *tl_base);
+    if (!tl_base) {
+        free(arc_base);
+        free(xf_base);
+        free(res);
+        ferr(f, "out of memory");
+        return SR_ENOMEM;
+    }
+    for (size_t k = 0; k < f->n_tl; k++)
+        tl_base[k] = sr_tap_link_flow(f->tap, k);
     memcpy(arc_base, f->arc_flow, net->n_arcs * sizeof *arc_base);
     memcpy(xf_base, f->xfer_flow, net->n_xfers * sizeof *xf_base);
     size_t m = 0;
-    /* Candidates: links (capacitated, or any with loss == 1) and
-     * crossings and terminals that carry flow. */
+    /* Candidates: every link, crossing and terminal that carries flow. */
     for (int kind = 0; kind < 3 && rc != SR_ENOMEM; kind++) {
         size_t count = kind == 0 ? net->n_links : kind == 1 ? net->n_crossings : net->n_xfers;
         for (size_t i = 0; i < count; i++) {
@@ -927,8 +1133,12 @@ sr_code sr_freight_critical(sr_freight *f, const sr_tap_options *o, double loss,
                 flow = xf_base[i];
                 c = net->xfers[i].capacity_teu_per_day * 365.0;
             }
-            if (flow <= 0 || (loss < 1 && c <= 0))
+            if (flow <= 0)
                 continue;
+            /* An element without a capacity is given a notional one equal
+             * to its base flow (per link direction), so that every loaded
+             * link, crossing and terminal can be ranked. */
+            int notional = loss < 1 && c <= 0;
             char lab[96];
             crit_label(net, kind, i, lab, sizeof lab);
             int wanted = n_only == 0;
@@ -953,16 +1163,27 @@ sr_code sr_freight_critical(sr_freight *f, const sr_tap_options *o, double loss,
                     hit = 1;
                 if (!hit)
                     continue;
-                if (loss >= 1)
+                if (loss >= 1) {
                     sr_tap_set_enabled(f->tap, k, 0);
-                else if (f->tl_cap[k] > 0)
-                    sr_tap_set_capacity(f->tap, k, f->tl_cap[k] * (1 - loss));
+                } else if (!notional) {
+                    if (f->tl_cap[k] > 0)
+                        sr_tap_set_capacity(f->tap, k, f->tl_cap[k] * (1 - loss));
+                } else if (tl_base[k] > 0) {
+                    double cap0 = f->tl_cap[k] > 0 && f->tl_cap[k] < tl_base[k] ? f->tl_cap[k] : tl_base[k];
+                    if (!(f->tl_cap[k] > 0)) {
+                        /* Uncongested so far: give it the BPR curve. */
+                        f->tap->b[k] = f->bpr_b;
+                        f->tap->power[k] = f->bpr_p;
+                    }
+                    sr_tap_set_capacity(f->tap, k, cap0 * (1 - loss));
+                }
             }
             sr_critical *e = &res[m++];
             memcpy(e->label, lab, sizeof e->label);
             e->kind = kind;
             e->index = i;
             e->base_flow = flow;
+            e->notional = notional;
             r2 = run(f, o);
             if (r2 == SR_ENOROUTE) {
                 e->isolates = 1;
@@ -979,6 +1200,7 @@ sr_code sr_freight_critical(sr_freight *f, const sr_tap_options *o, double loss,
     }
     free(arc_base);
     free(xf_base);
+    free(tl_base);
     if (rc != SR_OK && rc != SR_ENOTCONVERGED) {
         free(res);
         return rc;

@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <pthread.h>
 
 #include "silkroute.h"
 #include "tap.h"
@@ -48,6 +49,7 @@ void sr_tap_options_init(sr_tap_options *o)
     o->algorithm = SR_TAP_ALGB;
     o->gap = 1e-6;
     o->max_iterations = 1000;
+    o->threads = 1;
 }
 
 sr_code sr_tap_create(size_t n_nodes, size_t first_thru_node, sr_tap **out)
@@ -267,6 +269,16 @@ typedef struct hkey {
     uint32_t v;
 } hkey;
 
+/* Scratch of one shortest-path computation (one per thread). */
+typedef struct spwork {
+    double *dist;
+    uint32_t *pred, *order;
+    uint8_t *done;
+    hkey *hk;
+} spwork;
+
+#define SR__TAP_MAX_THREADS 64
+
 /* The solver's working copy: enabled links only, sorted into stars. */
 typedef struct solver {
     sr_tap *t;
@@ -293,6 +305,9 @@ typedef struct solver {
     double *dist;
     uint32_t *pred, *heap, *hpos;
     hkey *hk;                /* heap entries: at most one push per link, plus one */
+    uint32_t threads;        /* for the gap's shortest paths */
+    spwork tw[SR__TAP_MAX_THREADS]; /* per extra thread; [0] unused */
+    double *spr;             /* shortest-path total per origin */
     uint32_t *order;         /* settle order */
 
     /* Bushes: n_orig x m */
@@ -301,6 +316,7 @@ typedef struct solver {
     uint32_t *topo;          /* n_orig x n: topological order of bush nodes */
     uint32_t *topo_n;
     uint32_t *barc, *bn;     /* per bush: links by head in topological order */
+    uint32_t *bcnt;          /* per bush and topological position: links into that node */
     /* Bush scratch */
     double *L, *U;
     uint32_t *Lp, *Up, *pos, *indeg, *back;
@@ -371,10 +387,18 @@ static void solver_free(solver *s)
     void *ps[] = {s->lk, s->tail, s->head, s->fix, s->t0, s->bc, s->pw, s->cap, s->pk,
                   s->out_off, s->out_lk, s->in_off, s->in_lk, s->orig, s->dem_off, s->dem_d,
                   s->dem_v, s->flow, s->cost, s->der, s->dist, s->pred, s->heap, s->hpos, s->hk,
-                  s->order, s->inb, s->bf, s->topo, s->topo_n, s->barc, s->bn, s->L, s->U, s->Lp, s->Up,
+                  s->order, s->inb, s->bf, s->topo, s->topo_n, s->barc, s->bn, s->bcnt, s->L, s->U, s->Lp, s->Up,
                   s->pos, s->indeg, s->back, s->nflow};
     for (size_t i = 0; i < sizeof ps / sizeof ps[0]; i++)
         free(ps[i]);
+    for (int i = 1; i < SR__TAP_MAX_THREADS; i++) {
+        free(s->tw[i].dist);
+        free(s->tw[i].pred);
+        free(s->tw[i].order);
+        free(s->tw[i].done);
+        free(s->tw[i].hk);
+    }
+    free(s->spr);
 }
 
 /* Order OD triples by origin, then destination, merging duplicates. */
@@ -509,13 +533,13 @@ static inline int passable(const solver *s, uint32_t v, uint32_t o)
  * Binary heap of (distance, node) pairs with lazy deletion: a node may sit
  * in the heap more than once and stale entries are skipped when popped,
  * which keeps the sift loops free of indirect loads. */
-static uint32_t dijkstra(solver *s, uint32_t o)
+static uint32_t sp_run(const solver *s, const spwork *w, uint32_t o)
 {
     uint32_t n = s->n, hn = 0, ns = 0;
-    double *dist = s->dist;
-    uint32_t *pred = s->pred;
-    uint8_t *done = (uint8_t *)s->hpos;
-    hkey *h = s->hk;
+    double *dist = w->dist;
+    uint32_t *pred = w->pred;
+    uint8_t *done = w->done;
+    hkey *h = w->hk;
     for (uint32_t v = 0; v < n; v++) {
         dist[v] = INFINITY;
         pred[v] = NONE;
@@ -545,7 +569,7 @@ static uint32_t dijkstra(solver *s, uint32_t o)
         if (done[u] || top.d > dist[u])
             continue;
         done[u] = 1;
-        s->order[ns++] = u;
+        w->order[ns++] = u;
         if (!passable(s, u, o))
             continue;
         double du = top.d;
@@ -569,6 +593,73 @@ static uint32_t dijkstra(solver *s, uint32_t o)
         }
     }
     return ns;
+}
+
+static uint32_t dijkstra(solver *s, uint32_t o)
+{
+    spwork w = {s->dist, s->pred, s->order, (uint8_t *)s->hpos, s->hk};
+    return sp_run(s, &w, o);
+}
+
+/* Shortest-path totals of origins [lo, hi) into s->spr[], with workspace w:
+ * one block of the gap computation, run by one thread. */
+typedef struct spjob {
+    const solver *s;
+    spwork w;
+    uint32_t lo, hi;
+} spjob;
+
+static void *sp_block(void *arg)
+{
+    spjob *j = arg;
+    const solver *s = j->s;
+    for (uint32_t r = j->lo; r < j->hi; r++) {
+        sp_run(s, &j->w, s->orig[r]);
+        double t = 0;
+        for (uint32_t k = s->dem_off[r]; k < s->dem_off[r + 1]; k++)
+            t += s->dem_v[k] * j->w.dist[s->dem_d[k]];
+        s->spr[r] = t;
+    }
+    return NULL;
+}
+
+/* Fill s->spr[] for all origins, with up to s->threads threads.  Each
+ * origin's total is computed the same way whatever the thread count, and
+ * the caller sums them in origin order, so results do not depend on it. */
+static void sp_all(solver *s)
+{
+    uint32_t T = s->threads;
+    if (T > s->n_orig / 4)
+        T = s->n_orig / 4;
+    if (T <= 1) {
+        spjob j = {s, {s->dist, s->pred, s->order, (uint8_t *)s->hpos, s->hk}, 0, s->n_orig};
+        sp_block(&j);
+        return;
+    }
+    spjob jobs[SR__TAP_MAX_THREADS];
+    pthread_t tid[SR__TAP_MAX_THREADS];
+    int started[SR__TAP_MAX_THREADS] = {0};
+    for (uint32_t i = 0; i < T; i++) {
+        jobs[i].s = s;
+        jobs[i].lo = (uint32_t)((uint64_t)s->n_orig * i / T);
+        jobs[i].hi = (uint32_t)((uint64_t)s->n_orig * (i + 1) / T);
+        if (i == 0) {
+            jobs[i].w = (spwork){s->dist, s->pred, s->order, (uint8_t *)s->hpos, s->hk};
+            continue;
+        }
+        jobs[i].w = s->tw[i];
+        if (jobs[i].w.dist && pthread_create(&tid[i], NULL, sp_block, &jobs[i]) == 0)
+            started[i] = 1;
+    }
+    sp_block(&jobs[0]);
+    for (uint32_t i = 1; i < T; i++) {
+        if (started[i])
+            pthread_join(tid[i], NULL);
+        else {
+            jobs[i].w = (spwork){s->dist, s->pred, s->order, (uint8_t *)s->hpos, s->hk};
+            sp_block(&jobs[i]);
+        }
+    }
 }
 
 /* Check every destination of origin row r is reachable (after dijkstra). */
@@ -595,11 +686,9 @@ static void measure(solver *s, sr_tap_stats *st)
         bk += beckmann_link(s, a, s->flow[a]);
         ttc += s->flow[a] * user_cost(s, a, s->flow[a]);
     }
-    for (uint32_t r = 0; r < s->n_orig; r++) {
-        dijkstra(s, s->orig[r]);
-        for (uint32_t k = s->dem_off[r]; k < s->dem_off[r + 1]; k++)
-            sptt += s->dem_v[k] * s->dist[s->dem_d[k]];
-    }
+    sp_all(s);
+    for (uint32_t r = 0; r < s->n_orig; r++)
+        sptt += s->spr[r];
     st->tstt = ttc;
     st->beckmann = bk;
     st->sptt = sptt;
@@ -723,12 +812,13 @@ static int bush_topo(solver *s, uint32_t r)
         return -1;
     /* Bush links grouped by head in topological order (backward-star order
      * within a head, so ties break as in a star scan). */
-    uint32_t *ba = s->barc + (size_t)r * s->m, nb = 0;
+    uint32_t *ba = s->barc + (size_t)r * s->m, nb = 0, *bc = s->bcnt + (size_t)r * s->n;
     for (uint32_t i = 1; i < qt; i++) {
-        uint32_t v = topo[i];
+        uint32_t v = topo[i], before = nb;
         for (uint32_t k = s->in_off[v]; k < s->in_off[v + 1]; k++)
             if (inb[s->in_lk[k]])
                 ba[nb++] = s->in_lk[k];
+        bc[i] = nb - before;
     }
     s->bn[r] = nb;
     return 0;
@@ -772,21 +862,20 @@ static void bush_labels(solver *s, uint32_t r, int all_arcs)
     uint32_t tn = s->topo_n[r];
     double *L = s->L, *U = s->U;
     uint32_t o = topo[0];
-    /* Nodes outside the bush (unreachable from the origin) stay infinite,
-     * which keeps them out of the bush-growing test. */
-    for (uint32_t v = 0; v < s->n; v++)
-        L[v] = U[v] = INFINITY;
+    /* Only bush nodes get labels; the bush holds every node reachable from
+     * the origin, and the bush-growing test skips the others by position. */
     L[o] = U[o] = 0;
     s->Lp[o] = s->Up[o] = NONE;
     /* The bush's links in topological order of their heads: one linear
      * scan instead of every node's full backward star. */
     const uint32_t *ba = s->barc + (size_t)r * s->m;
-    uint32_t nb = s->bn[r], k = 0;
+    const uint32_t *bc = s->bcnt + (size_t)r * s->n;
+    uint32_t k = 0;
     for (uint32_t i = 1; i < tn; i++) {
         uint32_t v = topo[i];
         double lv = INFINITY, uv = -INFINITY;
         uint32_t lp = NONE, up = NONE;
-        for (; k < nb && s->head[ba[k]] == v; k++) {
+        for (uint32_t end = k + bc[i]; k < end; k++) {
             uint32_t a = ba[k];
             if (!inb[a])
                 continue; /* pruned since the list was built */
@@ -843,7 +932,7 @@ static long bush_update(solver *s, uint32_t r)
         if (inb[a])
             continue;
         uint32_t u = s->tail[a], v = s->head[a];
-        if (v == o || !passable(s, u, o) || s->pos[u] == UINT32_MAX)
+        if (v == o || !passable(s, u, o) || s->pos[u] == UINT32_MAX || s->pos[v] == UINT32_MAX)
             continue;
         if (s->U[u] + s->cost[a] < s->U[v]) {
             inb[a] = 1;
@@ -1001,7 +1090,8 @@ static sr_code solve_b(solver *s, const sr_tap_options *o, sr_tap_stats *st)
     if (!(s->inb = calloc(C, 1)) || !(s->bf = calloc(C, sizeof *s->bf)) ||
         !(s->topo = calloc((size_t)(s->n_orig ? s->n_orig : 1) * N, sizeof *s->topo)) ||
         !(s->topo_n = calloc(s->n_orig ? s->n_orig : 1, sizeof *s->topo_n)) ||
-        !(s->barc = calloc(C, sizeof *s->barc)) || !(s->bn = calloc(s->n_orig ? s->n_orig : 1, sizeof *s->bn)) ||
+        !(s->barc = calloc(C, sizeof *s->barc)) ||
+        !(s->bcnt = calloc((size_t)(s->n_orig ? s->n_orig : 1) * N, sizeof *s->bcnt)) || !(s->bn = calloc(s->n_orig ? s->n_orig : 1, sizeof *s->bn)) ||
         !(s->L = calloc(N, sizeof *s->L)) || !(s->U = calloc(N, sizeof *s->U)) ||
         !(s->Lp = calloc(N, sizeof *s->Lp)) || !(s->Up = calloc(N, sizeof *s->Up)) ||
         !(s->pos = calloc(N, sizeof *s->pos)) || !(s->back = calloc(s->m ? s->m : 1, sizeof *s->back)) || !(s->indeg = calloc(N, sizeof *s->indeg)))
@@ -1071,7 +1161,7 @@ sr_code sr_tap_solve(sr_tap *t, const sr_tap_options *opt, sr_tap_stats *stats)
         opt = &def;
     }
     t->errmsg[0] = 0;
-    if (!(opt->gap >= 0) || opt->max_iterations < 0 ||
+    if (!(opt->gap >= 0) || opt->max_iterations < 0 || opt->threads < 0 ||
         (opt->objective != SR_TAP_UE && opt->objective != SR_TAP_SO) ||
         (opt->algorithm != SR_TAP_ALGB && opt->algorithm != SR_TAP_FW)) {
         seterr(t, "bad options (gap must be >= 0, max_iterations >= 0)");
@@ -1085,7 +1175,26 @@ sr_code sr_tap_solve(sr_tap *t, const sr_tap_options *opt, sr_tap_stats *stats)
         seterr(t, "out of memory");
         return rc;
     }
-    if (!(s.nflow = calloc(s.n, sizeof *s.nflow))) {
+    /* Workspaces of the extra gap threads; a thread whose workspace cannot
+     * be allocated is simply not used. */
+    s.threads = opt->threads > 1 ? (uint32_t)(opt->threads > SR__TAP_MAX_THREADS ? SR__TAP_MAX_THREADS : opt->threads) : 1;
+    for (uint32_t i = 1; i < s.threads; i++) {
+        spwork *w = &s.tw[i];
+        w->dist = malloc(s.n * sizeof *w->dist);
+        w->pred = malloc(s.n * sizeof *w->pred);
+        w->order = malloc(s.n * sizeof *w->order);
+        w->done = malloc(s.n ? s.n : 1);
+        w->hk = malloc(((size_t)s.m + 1) * sizeof *w->hk);
+        if (!w->dist || !w->pred || !w->order || !w->done || !w->hk) {
+            free(w->dist);
+            free(w->pred);
+            free(w->order);
+            free(w->done);
+            free(w->hk);
+            memset(w, 0, sizeof *w);
+        }
+    }
+    if (!(s.spr = calloc(s.n_orig ? s.n_orig : 1, sizeof *s.spr)) || !(s.nflow = calloc(s.n, sizeof *s.nflow))) {
         solver_free(&s);
         seterr(t, "out of memory");
         return SR_ENOMEM;
