@@ -12,7 +12,7 @@
 
 static const char *const names[] = {"agency.txt", "stops.txt", "routes.txt", "trips.txt", "stop_times.txt",
                                     "calendar.txt", "calendar_dates.txt", "frequencies.txt", "transfers.txt",
-                                    "route_freight.txt"};
+                                    "route_freight.txt", "terminals.txt"};
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -359,7 +359,8 @@ long sr_check_data(const char *dir, sr_report_fn report, void *ctx);
  * feed (a folder with stops.txt), and attaches it to the network; a route
  * query becomes time-dependent when sr_route_options.depart or .arrive_by
  * is set: scheduled legs wait for their next departure, links are
- * continuous, crossings wait for their opening days and hours.  Times are
+ * continuous, crossings and terminals (terminals.txt) wait for their
+ * opening days and hours.  Times are
  * UTC seconds since 1970 inside; local offsets are given for printing.
  *
  * A timetable is immutable once opened and may be shared by any number of
@@ -371,7 +372,8 @@ typedef struct sr_timetable sr_timetable;
 
 /*
  * Open the GTFS feed in `dir` with its stops matched to the places of `net`
- * (by stop_id, a place_id column, or stop_places.txt), or to themselves when
+ * (a place_id column, stop_places.txt, stop_id, or stop_name; platforms
+ * go to their parent_station's place), or to themselves when
  * net is NULL.  Like sr_network_open(), always stores a handle the caller
  * owns and must close, holding the error ("stop_times.txt:12:
  * arrival_time: ...") on failure.  net must outlive the timetable.

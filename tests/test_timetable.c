@@ -171,6 +171,21 @@ static void test_gtfs_errors(void **state)
     assert_int_equal(tt.words, 6);
     sr__tt_free(&tt);
 
+    /* Platforms of one station are one place: T1 arrives at platform P1,
+     * T2 leaves from platform P2 of the same station. */
+    const char *plat[8] = {AG, "stop_id,stop_name,parent_station\nS1,One,\nSTA,Station,\nP1,Platform 1,STA\nP2,Platform 2,STA\nS3,Three,\n",
+                           RT, TR, SS "T1,08:00:00,08:00:00,S1,1\nT1,09:00:00,09:00:00,P1,2\nT2,09:30:00,09:30:00,P2,1\nT2,11:00:00,11:00:00,S3,2\n",
+                           CA, NULL, NULL};
+    assert_int_equal(load_mem(&tt, plat), SR_OK);
+    int64_t arr;
+    int64_t wed8 = sr__days_from_civil(2026, 6, 3) * 86400 + 2 * 3600; /* 07:00 +05:00 */
+    assert_int_equal(sr__tt_earliest(&tt, (uint32_t)sr__tt_stop_find(&tt, "S1"), (uint32_t)sr__tt_stop_find(&tt, "S3"),
+                                     wed8, 600, &arr), SR_OK);
+    assert_true(arr == sr__days_from_civil(2026, 6, 3) * 86400 + 6 * 3600); /* 11:00 +05:00 */
+    sr__tt_free(&tt);
+    const char *plat_bad[8] = {AG, "stop_id,stop_name,parent_station\nP1,Platform 1,NOPE\n", RT, TR, SS, CA, NULL, NULL};
+    expect_error(plat_bad, "parent_station: stop 'P1' names unknown station 'NOPE'");
+
     const char *b1[8] = {AG, ST, RT, TR, SS "T1,08:00:00,08:00:00,S1,1\nT1,07:00:00,07:00:00,S2,2\n", CA, NULL, NULL};
     expect_error(b1, "stop_times.txt:3: arrival_time: earlier");
     const char *b2[8] = {AG, ST, RT, TR, SS "T1,8:00,08:00:00,S1,1\n", CA, NULL, NULL};
@@ -389,6 +404,7 @@ static void test_feed_as_dataset(void **state)
         skip();
         return;
     }
+    assert_int_equal(sr_check_data(NMK, NULL, NULL), 0);
     sr_network *net = NULL;
     assert_int_equal(sr_network_open(NMK, &net), SR_OK);
     assert_non_null(sr_network_timetable(net));
@@ -441,9 +457,11 @@ typedef struct rtrip {
 } rtrip;
 
 typedef struct rfeed {
-    int zone_off;           /* fixed offset of the agency zone */
+    int zone_off;           /* fixed offset of the agency zone ... */
+    int dst;                /* ... or Europe/Skopje across the 2026-03-29 DST change */
     const char *zone;
     int64_t day0;
+    int32_t freq_start, freq_end, headway; /* trip 0 runs by frequencies.txt */
     rtrip trips[RT_N];
     double price[3];
 } rfeed;
@@ -459,9 +477,14 @@ static uint32_t rnd(void)
 
 static void gen_feed(rfeed *f)
 {
-    f->zone_off = rnd() % 2 ? 5 * 3600 : 0;
-    f->zone = f->zone_off ? "Asia/Tashkent" : "UTC";
-    f->day0 = sr__days_from_civil(2026, 6, 1);
+    int z = (int)(rnd() % 3);
+    f->dst = z == 2;
+    f->zone_off = z == 1 ? 5 * 3600 : 0;
+    f->zone = z == 0 ? "UTC" : z == 1 ? "Asia/Tashkent" : "Europe/Skopje";
+    f->day0 = f->dst ? sr__days_from_civil(2026, 3, 25) : sr__days_from_civil(2026, 6, 1);
+    f->freq_start = (int32_t)(rnd() % (20 * 3600)) / 60 * 60;
+    f->headway = (int32_t)(3 + rnd() % 6) * 3600;
+    f->freq_end = f->freq_start + (int32_t)(rnd() % (12 * 3600)) / 60 * 60;
     for (int r = 0; r < 3; r++)
         f->price[r] = 100 + rnd() % 900;
     for (int k = 0; k < RT_N; k++) {
@@ -486,6 +509,15 @@ static void gen_feed(rfeed *f)
         }
         t->days = (uint16_t)(rnd() & ((1u << RDAYS) - 1));
     }
+}
+
+/* UTC offset of the feed's zone at noon of day day0 + d: written out
+ * independently of tz.c (Skopje switches to CEST on 29 March 2026). */
+static int32_t ref_offset(const rfeed *f, int d)
+{
+    if (!f->dst)
+        return f->zone_off;
+    return f->day0 + d < sr__days_from_civil(2026, 3, 29) ? 3600 : 7200;
 }
 
 static void hms(char *b, size_t cap, int32_t s) { snprintf(b, cap, "%02d:%02d:%02d", s / 3600, s / 60 % 60, s % 60); }
@@ -535,6 +567,14 @@ static void write_feed(const rfeed *f, const char *dir)
     }
     fprintf(o, "NEVER,20260601,2\n");
     fclose(o);
+    OPEN("frequencies.txt");
+    {
+        char a[16], b[16];
+        hms(a, sizeof a, f->freq_start);
+        hms(b, sizeof b, f->freq_end);
+        fprintf(o, "trip_id,start_time,end_time,headway_secs\nT0,%s,%s,%d\n", a, b, (int)f->headway);
+    }
+    fclose(o);
     OPEN("stop_times.txt");
     fprintf(o, "trip_id,arrival_time,departure_time,stop_id,stop_sequence\n");
     for (int k = 0; k < RT_N; k++)
@@ -571,27 +611,32 @@ static int cmp_idx(const void *a, const void *b)
 
 static int64_t te_earliest(const rfeed *f, int from, int to, int64_t t0, int mt)
 {
-    enum { MAXN = RT_N * RDAYS * 12 * 2 + RS + 16 };
+    enum { MAXN = (RT_N + 12) * RDAYS * 12 + RS + 16 };
     static te_node n[MAXN * 2];
     int nn = 0;
-    /* Events. */
-    static int dep_of[RT_N][RDAYS][6], arr_of[RT_N][RDAYS][6];
+    /* Events: every trip instance, trip 0 expanded from its frequency. */
     for (int k = 0; k < RT_N; k++)
         for (int d = 0; d < RDAYS; d++) {
             const rtrip *t = &f->trips[k];
             if (!(t->days >> d & 1))
                 continue;
-            int64_t base = (f->day0 + d) * 86400 - f->zone_off;
-            for (int i = 0; i < t->n; i++) {
-                arr_of[k][d][i] = nn;
-                n[nn++] = (te_node){base + t->arr[i], t->stop[i], 2, -1, {-1, -1}};
-                dep_of[k][d][i] = nn;
-                n[nn++] = (te_node){base + t->dep[i], t->stop[i], 1, -1, {-1, -1}};
-            }
-            for (int i = 0; i < t->n; i++) {
-                if (i + 1 < t->n)
-                    n[dep_of[k][d][i]].out[0] = arr_of[k][d][i + 1];
-                n[arr_of[k][d][i]].out[0] = dep_of[k][d][i];
+            int64_t day_start = (f->day0 + d) * 86400 - ref_offset(f, d);
+            for (int32_t st = f->freq_start; k > 0 || st <= f->freq_end; st += f->headway) {
+                int64_t base = day_start + (k == 0 ? st - t->dep[0] : 0);
+                int arr_of[6], dep_of[6];
+                for (int i = 0; i < t->n; i++) {
+                    arr_of[i] = nn;
+                    n[nn++] = (te_node){base + t->arr[i], t->stop[i], 2, -1, {-1, -1}};
+                    dep_of[i] = nn;
+                    n[nn++] = (te_node){base + t->dep[i], t->stop[i], 1, -1, {-1, -1}};
+                }
+                for (int i = 0; i < t->n; i++) {
+                    if (i + 1 < t->n)
+                        n[dep_of[i]].out[0] = arr_of[i + 1];
+                    n[arr_of[i]].out[0] = dep_of[i];
+                }
+                if (k > 0)
+                    break;
             }
         }
     int n_events = nn;
@@ -661,7 +706,7 @@ static int mkfeeddir(char *dir, size_t cap)
 static void rmfeeddir(const char *dir)
 {
     static const char *const files[] = {"agency.txt", "stops.txt", "routes.txt", "route_freight.txt", "trips.txt",
-                                        "calendar_dates.txt", "stop_times.txt"};
+                                        "calendar_dates.txt", "stop_times.txt", "frequencies.txt"};
     char path[600];
     for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
         snprintf(path, sizeof path, "%s/%s", dir, files[i]);
@@ -675,7 +720,7 @@ static void test_random_differential(void **state)
     (void)state;
     rng_state = 0x9e3779b97f4a7c15ull;
     long compared = 0, found = 0;
-    for (int iter = 0; iter < 25; iter++) {
+    for (int iter = 0; iter < 40; iter++) {
         static rfeed f;
         gen_feed(&f);
         char dir[64];
@@ -706,6 +751,16 @@ static void test_random_differential(void **state)
             found += ref != INF;
         }
         sr_timetable_close(tt);
+        if (iter == 0) {
+            /* check-data on a bare feed reports the loader's first error. */
+            assert_int_equal(sr_check_data(dir, NULL, NULL), 0);
+            char p[600];
+            snprintf(p, sizeof p, "%s/trips.txt", dir);
+            FILE *o = fopen(p, "a");
+            fputs("R9,S0,TX\n", o);
+            fclose(o);
+            assert_int_equal(sr_check_data(dir, NULL, NULL), 1);
+        }
         rmfeeddir(dir);
     }
     print_message("random: %ld queries compared, %ld with a journey\n", compared, found);
@@ -844,6 +899,20 @@ static void test_random_properties(void **state)
             sr_result_free(r2);
             arrive_by++;
             sr_result_free(r);
+            /* Pareto arrive-by: every option in time, none dominated. */
+            o2 = o;
+            o2.pareto = 1;
+            o2.arrive_by = deadline + 2 * 86400;
+            assert_int_equal(sr_route_query(q, &o2, &r), SR_OK);
+            for (size_t i = 0; i < sr_result_count(r); i++) {
+                const sr_route *x = sr_result_route(r, i);
+                check_route_times(x, mt);
+                assert_true(x->arrive <= o2.arrive_by);
+                for (size_t j = 0; j < sr_result_count(r); j++)
+                    if (i != j)
+                        assert_false(dominated(sr_result_route(r, j), x));
+            }
+            sr_result_free(r);
             sr_result_free(ea);
         }
         sr_query_destroy(q);
@@ -882,6 +951,7 @@ static const char *const FERRY_FILES[][2] = {
                        "F-OUT,10:00:00,10:00:00,AAPRT,1\nF-OUT,30:00:00,30:00:00,BBPRT,2\n"},
     {"calendar.txt", "service_id,monday,tuesday,wednesday,thursday,friday,saturday,sunday,start_date,end_date\n"
                      "MONTHU,1,0,0,1,0,0,0,20260101,20261231\n"},
+    {"terminals.txt", "stop_id,open_days,open_hours,dwell_h\nAAPRT,Mon-Fri,09:00-17:00,1.5\n"},
 };
 
 static void make_mini_with_services(char *dir, size_t cap)
@@ -983,6 +1053,21 @@ static void test_network_services(void **state)
         }
     assert_true(found);
     assert_true(rt->n_transfers >= 2); /* road -> sea, sea -> road */
+    sr_result_free(r);
+    /* Sunday evening: the port terminal (Mon-Fri 09:00-17:00, 1.5 h
+     * handling) takes the truck on Monday 09:00, too late for Monday's
+     * sailing after the 4 h road -> sea transfer: Thursday's it is. */
+    assert_int_equal(sr_time_parse("2026-06-07T20:00+08:00", NULL, &o.depart), SR_OK);
+    assert_int_equal(sr_route_query(q, &o, &r), SR_OK);
+    rt = sr_result_route(r, 0);
+    check_route_times(rt, 0);
+    found = 0;
+    for (size_t i = 0; i < rt->n_legs; i++)
+        if (rt->legs[i].service) {
+            assert_true(rt->legs[i].depart == utc(2026, 6, 11, 2, 0));
+            found = 1;
+        }
+    assert_true(found);
     char *js = sr_result_json(net, r, 0);
     assert_non_null(js);
     assert_non_null(strstr(js, "\"service\""));

@@ -124,7 +124,33 @@ long sr_check_data(const char *dir, sr_report_fn report, void *ctx)
     if (!net)
         return -1;
     sr__diag d = {report, ctx, 0, 0, {0}};
-    sr_code rc = sr__load(net, dir, &d);
+    sr_code rc;
+    if (sr__is_gtfs_feed(dir)) {
+        /* A bare GTFS feed (timetable/api.c): the loader stops at its first
+         * error, which is reported as one line. */
+        net->dir = strdup(dir);
+        rc = net->dir ? sr__network_from_gtfs(net, dir) : SR_ENOMEM;
+        if (rc == SR_OK)
+            rc = sr__tt_attach(net);
+        if (rc != SR_OK && rc != SR_ENOMEM) {
+            d.errors++;
+            if (report)
+                report(ctx, 1, net->errmsg);
+        }
+    } else {
+        rc = sr__load(net, dir, &d);
+        /* The services (DIR/services/) are checked by loading them against
+         * the network, as sr_network_open() does. */
+        if (rc == SR_OK) {
+            net->dir = strdup(dir);
+            rc = net->dir ? sr__tt_attach(net) : SR_ENOMEM;
+            if (rc != SR_OK && rc != SR_ENOMEM) {
+                d.errors++;
+                if (report)
+                    report(ctx, 1, net->errmsg);
+            }
+        }
+    }
     sr_network_close(net);
     if (rc == SR_ENOMEM)
         return -1;

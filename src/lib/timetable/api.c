@@ -400,6 +400,8 @@ sr_code sr__tt_route_query(const sr_network *net, const sr_route_options *o, uin
     p.arrive_by = o->arrive_by;
     p.window_s = o->window_s;
     p.max_labels = o->max_labels;
+    /* Transfers: class changes, and boarding a service after a first leg. */
+    p.max_transfers = o->max_transfers;
     p.banned_place = banned_place;
     p.banned_crossing = banned_crossing;
     sr_code rc = sr__tt_search(&p, out, err, errcap);

@@ -367,9 +367,10 @@ static int load_stops(loader *L)
     int c_id = need_col(L, &c, "stop_id"), c_name = sr__csv_col(&c, "stop_name");
     int c_lat = sr__csv_col(&c, "stop_lat"), c_lon = sr__csv_col(&c, "stop_lon");
     int c_tz = sr__csv_col(&c, "stop_timezone"), c_place = sr__csv_col(&c, "place_id");
+    int c_parent = sr__csv_col(&c, "parent_station");
     size_t cap[7] = {0};
-    const char **place_ids = NULL;
-    size_t pcap = 0;
+    const char **place_ids = NULL, **parents = NULL;
+    size_t pcap = 0, parcap = 0;
     int r;
     while (c_id >= 0 && (r = next(L, &c)) > 0) {
         uint32_t i = tt->n_stops;
@@ -383,11 +384,14 @@ static int load_stops(loader *L)
             push_elem(L, (void **)&tt->stop_lat, &cap[2], i, sizeof *tt->stop_lat, SR__TT_MAX_STOPS, &c) < 0 ||
             push_elem(L, (void **)&tt->stop_lon, &cap[3], i, sizeof *tt->stop_lon, SR__TT_MAX_STOPS, &c) < 0 ||
             push_elem(L, (void **)&tt->stop_zone, &cap[4], i, sizeof *tt->stop_zone, SR__TT_MAX_STOPS, &c) < 0 ||
-            push_elem(L, (void **)&place_ids, &pcap, i, sizeof *place_ids, SR__TT_MAX_STOPS, &c) < 0)
+            push_elem(L, (void **)&place_ids, &pcap, i, sizeof *place_ids, SR__TT_MAX_STOPS, &c) < 0 ||
+            push_elem(L, (void **)&parents, &parcap, i, sizeof *parents, SR__TT_MAX_STOPS, &c) < 0)
             break;
         char *d = dup(L, id), *nm = dup(L, sr__csv_get(&c, c_name)), *pl = dup(L, sr__csv_get(&c, c_place));
-        if (!d || !nm || !pl)
+        char *par = dup(L, sr__csv_get(&c, c_parent));
+        if (!d || !nm || !pl || !par)
             break;
+        parents[i] = par;
         tt->stop_id[i] = d;
         tt->stop_name[i] = nm;
         place_ids[i] = pl;
@@ -422,6 +426,7 @@ static int load_stops(loader *L)
     sr__csv_close(&c);
     if (L->failed) {
         free(place_ids);
+        free(parents);
         return -1;
     }
     /* Places: network places matched by id (stop_id, a place_id column, or
@@ -433,8 +438,26 @@ static int load_stops(loader *L)
         fail(L, NULL, NULL, "out of memory");
         return -1;
     }
+    /* Platforms (stops with a parent_station) are their station's place:
+     * changing trains between platforms is a transfer at one place. */
+    long *parent = malloc((tt->n_stops ? tt->n_stops : 1) * sizeof *parent);
+    if (!parent) {
+        free(place_ids);
+        free(parents);
+        fail(L, NULL, NULL, "out of memory");
+        return -1;
+    }
     for (uint32_t i = 0; i < tt->n_stops; i++) {
-        tt->stop_place[i] = i;
+        parent[i] = *parents[i] ? map_get(&L->stops, parents[i]) : -1;
+        if (*parents[i] && parent[i] < 0) {
+            fail(L, NULL, NULL, "stops.txt: parent_station: stop '%s' names unknown station '%s'", tt->stop_id[i],
+                 parents[i]);
+            break;
+        }
+    }
+    free(parents);
+    for (uint32_t i = 0; i < tt->n_stops; i++) {
+        tt->stop_place[i] = parent[i] >= 0 ? (uint32_t)parent[i] : i;
         tt->stop_min_xfer[i] = -1;
     }
     if (tt->net) {
@@ -479,11 +502,17 @@ static int load_stops(loader *L)
              * search (its trips pass through it): the services of a dataset
              * may cover more stops than its network. */
             tt->stop_place[i] = p < 0 ? UINT32_MAX : (uint32_t)p;
-            tt->n_unmatched += p < 0;
+        }
+        /* A platform that matches no place is at its station's place. */
+        for (uint32_t i = 0; i < tt->n_stops && !L->failed; i++) {
+            if (tt->stop_place[i] == UINT32_MAX && parent[i] >= 0)
+                tt->stop_place[i] = tt->stop_place[parent[i]];
+            tt->n_unmatched += tt->stop_place[i] == UINT32_MAX;
         }
         map_free(&pm);
     }
     free(place_ids);
+    free(parent);
     return L->failed ? -1 : 0;
 }
 
@@ -1169,6 +1198,59 @@ static int load_transfers(loader *L)
     return L->failed ? -1 : 0;
 }
 
+/* terminals.txt (extension): opening days, hours, season and handling
+ * dwell of the terminal at a stop's place. */
+static int load_terminals(loader *L)
+{
+    struct sr_timetable *tt = L->tt;
+    sr__csv c;
+    int have = open_file(L, &c, "terminals.txt", 0);
+    if (have <= 0)
+        return have;
+    uint32_t np = tt->net ? tt->net->n_places : tt->n_stops;
+    int c_s = need_col(L, &c, "stop_id"), c_d = sr__csv_col(&c, "open_days"), c_h = sr__csv_col(&c, "open_hours");
+    int c_se = sr__csv_col(&c, "open_season"), c_w = sr__csv_col(&c, "dwell_h");
+    tt->place_hours = calloc(np ? np : 1, sizeof *tt->place_hours);
+    tt->place_dwell_s = calloc(np ? np : 1, sizeof *tt->place_dwell_s);
+    if (!tt->place_hours || !tt->place_dwell_s) {
+        fail(L, NULL, NULL, "out of memory");
+        sr__csv_close(&c);
+        return -1;
+    }
+    for (uint32_t p = 0; p < np; p++) {
+        tt->place_hours[p].always = 1;
+        tt->place_hours[p].zone = -1;
+    }
+    while (!L->failed && c_s >= 0 && next(L, &c) > 0) {
+        long st = map_get(&L->stops, sr__csv_get(&c, c_s));
+        if (st < 0) {
+            fail(L, &c, "stop_id", "unknown stop '%s'", sr__csv_get(&c, c_s));
+            break;
+        }
+        char err[300];
+        sr__hours h;
+        if (sr__hours_parse(&h, sr__csv_get(&c, c_d), sr__csv_get(&c, c_h), sr__csv_get(&c, c_se), err, sizeof err) < 0) {
+            char *colon = strchr(err, ':');
+            fail(L, &c, NULL, "%s", colon ? err : err);
+            break;
+        }
+        double dw = 0;
+        const char *v = sr__csv_get(&c, c_w);
+        if (*v && parse_dbl(v, 0, 24 * 30, &dw) < 0) {
+            fail(L, &c, "dwell_h", "not hours in [0, 720]: '%.20s'", v);
+            break;
+        }
+        h.zone = (int16_t)tt->stop_zone[st];
+        uint32_t pl = tt->stop_place[st];
+        if (pl == UINT32_MAX)
+            continue;
+        tt->place_hours[pl] = h;
+        tt->place_dwell_s[pl] = (int32_t)(dw * 3600);
+    }
+    sr__csv_close(&c);
+    return L->failed ? -1 : 0;
+}
+
 /* Places and the events (trip, position) leaving each place. */
 static int build_events(loader *L)
 {
@@ -1280,7 +1362,7 @@ static sr_code load(struct sr_timetable *tt, src s, const sr_network *net)
     size_t n_rows = 0;
     if (load_agencies(&L) == 0 && load_stops(&L) == 0 && load_routes(&L) == 0 && load_calendar(&L) == 0 &&
         load_trips(&L) == 0 && load_stop_times(&L, &rows, &n_rows) == 0 && build_trips(&L, rows, n_rows) == 0 &&
-        load_transfers(&L) >= 0)
+        load_transfers(&L) >= 0 && load_terminals(&L) >= 0)
         build_events(&L);
     free(rows);
     map_free(&L.stops);
@@ -1341,6 +1423,8 @@ void sr__tt_free(struct sr_timetable *tt)
     free(tt->ev_trip);
     free(tt->ev_pos);
     free(tt->cross_hours);
+    free(tt->place_hours);
+    free(tt->place_dwell_s);
     free(tt->link_scheduled);
     free(tt->dir);
     sr__arena_free(&tt->arena);

@@ -137,7 +137,7 @@ static inline int dom(const ctx *x, const tlab *a, int64_t t, double c, double e
  * labels it dominates there. */
 static int add_label(ctx *x, const tlab *L)
 {
-    if (L->t > x->horizon)
+    if (L->t > x->horizon || (x->p->max_transfers >= 0 && L->ntr > x->p->max_transfers))
         return 0;
     for (uint32_t i = x->target_bag; i != NONE; i = x->lab[i].next)
         if (dom(x, &x->lab[i], L->t, L->c, L->e, L->ntr))
@@ -222,9 +222,16 @@ static int expand_links(ctx *x, uint32_t id)
         const sr__xfer *tr = &net->xfers[t];
         if (tr->from != cls)
             continue;
+        int64_t start = L.t;
+        if (x->tt->place_hours) {
+            const sr__hours *h = &x->tt->place_hours[place];
+            start = sr__hours_next_open(h, zone_of(x->tt, h->zone), L.t);
+            if (start == INT64_MAX)
+                continue;
+        }
         tlab N = {0};
-        N.t = L.t + (int64_t)llround(tr->duration_h * 3600.0);
-        N.dep = L.t;
+        N.t = start + (int64_t)llround(tr->duration_h * 3600.0);
+        N.dep = start;
         N.c = L.c + p->qty * tr->cost_usd[p->unit];
         N.e = L.e;
         N.state = place * x->ncls + tr->to;
@@ -322,6 +329,14 @@ static int expand_trips(ctx *x, uint32_t id)
             continue;
         uint32_t s = tt->trip_st[k];
         int64_t ready = L.t;
+        if (tt->place_hours) {
+            /* Gate-in at the terminal: while it is open, then its dwell. */
+            const sr__hours *h = &tt->place_hours[place];
+            ready = sr__hours_next_open(h, zone_of(tt, h->zone), ready);
+            if (ready == INT64_MAX)
+                continue;
+            ready += tt->place_dwell_s[place];
+        }
         if (L.kind != K_START) {
             int32_t m = tt->stop_min_xfer[tt->st_stop[s + pos]];
             ready += m >= 0 ? m : p->min_transfer_s;
@@ -459,17 +474,29 @@ static size_t steps_of(const ctx *x, uint32_t id, uint32_t **out)
  * has no fixed event (it can leave at any time). */
 /* Index of the first step with a fixed time (a scheduled departure or a
  * crossing with opening hours), or n. */
+/* The opening hours that make a link or transfer step start at a fixed
+ * time (a crossing's, or a terminal's for a transfer), or NULL. */
+static const sr__hours *step_hours(const ctx *x, const tlab *L)
+{
+    const sr_timetable *tt = x->tt;
+    if (L->kind == K_ARC) {
+        const sr_link *k = &x->net->links[x->net->arc_link[L->how]];
+        if (k->crossing >= 0 && tt->cross_hours && !tt->cross_hours[k->crossing].always)
+            return &tt->cross_hours[k->crossing];
+    } else if (L->kind == K_XFER && tt->place_hours) {
+        const sr__hours *h = &tt->place_hours[L->state / x->ncls];
+        if (!h->always)
+            return h;
+    }
+    return NULL;
+}
+
 static size_t fixed_index(const ctx *x, const uint32_t *st, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         const tlab *L = &x->lab[st[i]];
-        if (L->kind == K_TRIP)
+        if (L->kind == K_TRIP || step_hours(x, L))
             return i;
-        if (L->kind == K_ARC) {
-            const sr_link *k = &x->net->links[x->net->arc_link[L->how]];
-            if (k->crossing >= 0 && x->tt->cross_hours && !x->tt->cross_hours[k->crossing].always)
-                return i;
-        }
     }
     return n;
 }
@@ -489,13 +516,16 @@ static int64_t latest_departure(const ctx *x, const uint32_t *st, size_t n)
             }
             if (L->xfer != NONE)
                 ready -= (int64_t)llround(x->net->xfers[L->xfer].duration_h * 3600.0);
+            if (tt->place_hours) {
+                /* The latest gate-in that still leaves the dwell. */
+                uint32_t pl = P->state / x->ncls;
+                const sr__hours *h = &tt->place_hours[pl];
+                ready = sr__hours_prev_open(h, zone_of(tt, h->zone), ready - tt->place_dwell_s[pl]);
+            }
             return ready - before;
         }
-        if (L->kind == K_ARC) {
-            const sr_link *k = &x->net->links[x->net->arc_link[L->how]];
-            if (k->crossing >= 0 && tt->cross_hours && !tt->cross_hours[k->crossing].always)
-                return L->dep - before;
-        }
+        if (step_hours(x, L))
+            return L->dep - before;
         before += L->t - L->dep;
     }
     return INT64_MAX;
@@ -660,11 +690,11 @@ static sr_code collect(ctx *x, int64_t depart_fixed, cand **cs, size_t *nc, size
             const tlab *F = &x->lab[c->steps[f]];
             const tlab *P = &x->lab[F->pred];
             c->next_t = ld + STEP_S;
-            if (F->kind == K_ARC && F->dep == P->t) {
-                /* Through an open crossing without waiting: leaving a bit
-                 * later only arrives a bit later, until the crossing closes;
-                 * the next distinct option is the one that meets it closed. */
-                const sr__hours *h = &tt->cross_hours[x->net->links[x->net->arc_link[F->how]].crossing];
+            const sr__hours *h = step_hours(x, F);
+            if (h && F->dep == P->t) {
+                /* Through an open crossing or terminal without waiting:
+                 * leaving a bit later only arrives a bit later, until it
+                 * closes; the next distinct option meets it closed. */
                 int64_t e = sr__hours_open_until(h, zone_of(tt, h->zone), F->dep);
                 if (e != INT64_MAX && e - (F->dep - ld) > c->next_t)
                     c->next_t = e - (F->dep - ld);
@@ -909,6 +939,7 @@ sr_code sr__tt_earliest(const sr_timetable *tt, uint32_t from, uint32_t to, int6
     p.min_transfer_s = min_transfer_s;
     p.depart = t0;
     p.arrive_by = SR_TIME_NONE;
+    p.max_transfers = -1;
     ctx x;
     sr_code rc = ctx_init(&x, &p);
     if (rc == SR_OK)

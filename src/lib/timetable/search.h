@@ -20,6 +20,7 @@ typedef struct sr__tt_plan {
     int min_transfer_s;
     int64_t depart, arrive_by, window_s;  /* SR_TIME_NONE / 0 when not given */
     size_t max_labels;
+    int max_transfers;               /* -1: unlimited; else at most this many transfers */
     const uint8_t *banned_place;     /* n_places or NULL */
     const uint8_t *banned_crossing;  /* n_crossings or NULL */
 } sr__tt_plan;

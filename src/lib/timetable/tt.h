@@ -160,6 +160,11 @@ struct sr_timetable {
     uint32_t *ev_trip;
     uint16_t *ev_pos;
 
+    /* Terminal opening hours and handling dwell per place (terminals.txt),
+     * NULL when the feed has none: cargo is handed in only while the
+     * terminal is open, and dwell_s before a scheduled departure. */
+    sr__hours *place_hours;
+    int32_t *place_dwell_s;
     /* Opening hours of network crossings (index = crossing), NULL without. */
     sr__hours *cross_hours;
     /* Links replaced by a schedule (sea/air links whose both ends a trip of
