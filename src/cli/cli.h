@@ -33,6 +33,13 @@ sr_network *cli_open_network(const char *dir, int json, int *status);
 /* Print s left-aligned in a column of `width` terminal cells (CJK counts
  * two cells), cut with "…" if longer, then one space. */
 void cli_cell(const char *s, int width);
+/* Match "--name value" or "--name=value" at argv[*i], advancing *i over a
+ * separate value: 1 with *val set, 0 when argv[*i] is another option, -1
+ * when the value is missing. */
+int cli_opt_val(int argc, char **argv, int *i, const char *name, const char **val);
+/* Split a comma list in place into out[] (blank entries skipped); the
+ * count, or -1 when there are more than max entries. */
+int cli_split_list(char *s, const char **out, int max);
 /* Parse a whole decimal integer within [lo, hi]; 0 on success. */
 int cli_parse_int(const char *s, long lo, long hi, long *out);
 /* Parse a finite double within [lo, hi]; 0 on success. */

@@ -13,25 +13,6 @@
 
 #define MAX_PATH_ARG 4000
 
-/* "--name value" or "--name=value"; 1 with *val set, 0 when argv[*i] is
- * not this option, -1 when the value is missing. */
-static int opt_val(int argc, char **argv, int *i, const char *name, const char **val)
-{
-    size_t n = strlen(name);
-    const char *a = argv[*i];
-    if (strncmp(a, name, n))
-        return 0;
-    if (a[n] == '=') {
-        *val = a + n + 1;
-        return 1;
-    }
-    if (a[n])
-        return 0;
-    if (*i + 1 >= argc)
-        return -1;
-    *val = argv[++*i];
-    return 1;
-}
 
 static void assign_usage(FILE *f)
 {
@@ -74,44 +55,44 @@ static int parse_fopts(int argc, char **argv, int first, fopts *o, const char *c
             o->json = 1;
         } else if (!strcmp(argv[i], "--geojson") && !strcmp(cmd, "assign")) {
             o->geojson = 1;
-        } else if ((r = opt_val(argc, argv, &i, "--data", &v))) {
+        } else if ((r = cli_opt_val(argc, argv, &i, "--data", &v))) {
             if (r < 0 || !*v)
                 return cli_fail(o->json, SR_EARG, "--data: expected a directory");
             o->data = v;
-        } else if ((r = opt_val(argc, argv, &i, "--demand", &v))) {
+        } else if ((r = cli_opt_val(argc, argv, &i, "--demand", &v))) {
             if (r < 0 || !*v)
                 return cli_fail(o->json, SR_EARG, "--demand: expected a CSV file");
             o->demand = v;
-        } else if ((r = opt_val(argc, argv, &i, "--scenario", &v))) {
+        } else if ((r = cli_opt_val(argc, argv, &i, "--scenario", &v))) {
             if (r < 0 || !*v)
                 return cli_fail(o->json, SR_EARG, "--scenario: expected a scenario file");
             o->scenario = v;
-        } else if (!strcmp(cmd, "compare") && (r = opt_val(argc, argv, &i, "--base", &v))) {
+        } else if (!strcmp(cmd, "compare") && (r = cli_opt_val(argc, argv, &i, "--base", &v))) {
             if (r < 0 || !*v)
                 return cli_fail(o->json, SR_EARG, "--base: expected a scenario file");
             o->base = v;
-        } else if ((r = opt_val(argc, argv, &i, "--year", &v))) {
+        } else if ((r = cli_opt_val(argc, argv, &i, "--year", &v))) {
             if (r < 0 || cli_parse_int(v, 1900, 2200, &o->year))
                 return cli_fail(o->json, SR_EARG, "--year: expected a year in 1900..2200");
-        } else if ((r = opt_val(argc, argv, &i, "--gap", &v))) {
+        } else if ((r = cli_opt_val(argc, argv, &i, "--gap", &v))) {
             if (r < 0 || cli_parse_double(v, 0, 1, &o->gap))
                 return cli_fail(o->json, SR_EARG, "--gap: expected a relative gap in 0..1");
-        } else if ((r = opt_val(argc, argv, &i, "--max-iterations", &v))) {
+        } else if ((r = cli_opt_val(argc, argv, &i, "--max-iterations", &v))) {
             if (r < 0 || cli_parse_int(v, 0, 100000000, &o->max_it))
                 return cli_fail(o->json, SR_EARG, "--max-iterations: expected an integer in 0..100000000");
-        } else if ((r = opt_val(argc, argv, &i, "--bpr-b", &v))) {
+        } else if ((r = cli_opt_val(argc, argv, &i, "--bpr-b", &v))) {
             if (r < 0 || cli_parse_double(v, 0, 1000, &o->bpr_b))
                 return cli_fail(o->json, SR_EARG, "--bpr-b: expected a number in 0..1000");
-        } else if ((r = opt_val(argc, argv, &i, "--bpr-power", &v))) {
+        } else if ((r = cli_opt_val(argc, argv, &i, "--bpr-power", &v))) {
             if (r < 0 || cli_parse_double(v, 0, 20, &o->bpr_p))
                 return cli_fail(o->json, SR_EARG, "--bpr-power: expected a number in 0..20");
-        } else if ((r = opt_val(argc, argv, &i, "--value-of-time", &v))) {
+        } else if ((r = cli_opt_val(argc, argv, &i, "--value-of-time", &v))) {
             if (r < 0 || cli_parse_double(v, 1e-6, 1e6, &o->vot))
                 return cli_fail(o->json, SR_EARG, "--value-of-time: expected USD per TEU-hour in 1e-6..1e6");
-        } else if (!strcmp(cmd, "critical") && (r = opt_val(argc, argv, &i, "--loss", &v))) {
+        } else if (!strcmp(cmd, "critical") && (r = cli_opt_val(argc, argv, &i, "--loss", &v))) {
             if (r < 0 || cli_parse_double(v, 1e-6, 1, &o->loss))
                 return cli_fail(o->json, SR_EARG, "--loss: expected a capacity loss fraction in (0, 1]");
-        } else if (!strcmp(cmd, "critical") && (r = opt_val(argc, argv, &i, "--only", &v))) {
+        } else if (!strcmp(cmd, "critical") && (r = cli_opt_val(argc, argv, &i, "--only", &v))) {
             if (r < 0 || !*v || strlen(v) > 16000)
                 return cli_fail(o->json, SR_EARG, "--only: expected a comma-separated list of link or crossing ids");
             free(o->only_buf);
@@ -125,12 +106,12 @@ static int parse_fopts(int argc, char **argv, int first, fopts *o, const char *c
                     return cli_fail(o->json, SR_EARG, "--only: more than 256 ids");
                 o->only[o->n_only++] = t;
             }
-        } else if (!strcmp(cmd, "critical") && (r = opt_val(argc, argv, &i, "--top", &v))) {
+        } else if (!strcmp(cmd, "critical") && (r = cli_opt_val(argc, argv, &i, "--top", &v))) {
             long t;
             if (r < 0 || cli_parse_int(v, 1, 1000000, &t))
                 return cli_fail(o->json, SR_EARG, "--top: expected a count in 1..1000000");
             o->top = (int)t;
-        } else if ((r = opt_val(argc, argv, &i, "--objective", &v))) {
+        } else if ((r = cli_opt_val(argc, argv, &i, "--objective", &v))) {
             if (r < 0 || (strcmp(v, "ue") && strcmp(v, "so")))
                 return cli_fail(o->json, SR_EARG, "--objective: expected 'ue' or 'so'");
             o->so = !strcmp(v, "so");
@@ -544,34 +525,34 @@ int cmd_assign(int argc, char **argv)
             return EXIT_OK;
         } else if (!strcmp(argv[i], "--json")) {
             json = 1;
-        } else if ((r = opt_val(argc, argv, &i, "--tntp", &v))) {
+        } else if ((r = cli_opt_val(argc, argv, &i, "--tntp", &v))) {
             if (r < 0 || !*v || strlen(v) > MAX_PATH_ARG)
                 return cli_fail(json, SR_EARG, "--tntp: expected a path prefix of at most %d bytes", MAX_PATH_ARG);
             prefix = v;
-        } else if ((r = opt_val(argc, argv, &i, "--flows-out", &v))) {
+        } else if ((r = cli_opt_val(argc, argv, &i, "--flows-out", &v))) {
             if (r < 0 || !*v)
                 return cli_fail(json, SR_EARG, "--flows-out: expected a file name");
             flows_out = v;
-        } else if ((r = opt_val(argc, argv, &i, "--toll-factor", &v))) {
+        } else if ((r = cli_opt_val(argc, argv, &i, "--toll-factor", &v))) {
             if (r < 0 || cli_parse_double(v, 0, 1e12, &toll_factor))
                 return cli_fail(json, SR_EARG, "--toll-factor: expected a number in 0..1e12");
-        } else if ((r = opt_val(argc, argv, &i, "--distance-factor", &v))) {
+        } else if ((r = cli_opt_val(argc, argv, &i, "--distance-factor", &v))) {
             if (r < 0 || cli_parse_double(v, 0, 1e12, &distance_factor))
                 return cli_fail(json, SR_EARG, "--distance-factor: expected a number in 0..1e12");
-        } else if ((r = opt_val(argc, argv, &i, "--gap", &v))) {
+        } else if ((r = cli_opt_val(argc, argv, &i, "--gap", &v))) {
             if (r < 0 || cli_parse_double(v, 0, 1, &gap))
                 return cli_fail(json, SR_EARG, "--gap: expected a relative gap in 0..1");
-        } else if ((r = opt_val(argc, argv, &i, "--max-iterations", &v))) {
+        } else if ((r = cli_opt_val(argc, argv, &i, "--max-iterations", &v))) {
             if (r < 0 || cli_parse_int(v, 0, 100000000, &max_it))
                 return cli_fail(json, SR_EARG, "--max-iterations: expected an integer in 0..100000000");
-        } else if ((r = opt_val(argc, argv, &i, "--objective", &v))) {
+        } else if ((r = cli_opt_val(argc, argv, &i, "--objective", &v))) {
             if (r < 0 || (strcmp(v, "ue") && strcmp(v, "so")))
                 return cli_fail(json, SR_EARG, "--objective: expected 'ue' or 'so'");
             so = !strcmp(v, "so");
-        } else if ((r = opt_val(argc, argv, &i, "--threads", &v))) {
+        } else if ((r = cli_opt_val(argc, argv, &i, "--threads", &v))) {
             if (r < 0 || cli_parse_int(v, 1, 64, &threads))
                 return cli_fail(json, SR_EARG, "--threads: expected an integer in 1..64");
-        } else if ((r = opt_val(argc, argv, &i, "--algorithm", &v))) {
+        } else if ((r = cli_opt_val(argc, argv, &i, "--algorithm", &v))) {
             if (r < 0 || (strcmp(v, "b") && strcmp(v, "fw")))
                 return cli_fail(json, SR_EARG, "--algorithm: expected 'b' or 'fw'");
             fw = !strcmp(v, "fw");

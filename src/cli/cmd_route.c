@@ -10,45 +10,6 @@
 
 #define MAX_ARG 4096
 
-/* Match "--name value" or "--name=value"; advances *i over a separate
- * value.  Returns 1 with *val set, 0 when argv[*i] is another option, -1
- * when the value is missing. */
-static int opt_val(int argc, char **argv, int *i, const char *name, const char **val)
-{
-    size_t n = strlen(name);
-    const char *a = argv[*i];
-    if (strncmp(a, name, n))
-        return 0;
-    if (a[n] == '=') {
-        *val = a + n + 1;
-        return 1;
-    }
-    if (a[n])
-        return 0;
-    if (*i + 1 >= argc)
-        return -1;
-    *val = argv[++*i];
-    return 1;
-}
-
-/* Split a comma list in place into out[]; returns the count or -1 when
- * there are more than max entries. */
-static int split_list(char *s, const char **out, int max)
-{
-    int n = 0;
-    char *save = NULL;
-    for (char *t = strtok_r(s, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-        while (*t == ' ')
-            t++;
-        if (!*t)
-            continue;
-        if (n == max)
-            return -1;
-        out[n++] = t;
-    }
-    return n;
-}
-
 static void route_usage(FILE *f)
 {
     fprintf(f, "usage: silkroute route FROM TO [--by time|cost|co2] [--pareto] [--pareto-tolerance PCT]\n"
@@ -155,7 +116,7 @@ int cmd_route(int argc, char **argv)
             o.pareto = 1;
             continue;
         }
-#define OPT(name) ((r = opt_val(argc, argv, &i, name, &v)) < 0 ? (missing = name, 0) : r)
+#define OPT(name) ((r = cli_opt_val(argc, argv, &i, name, &v)) < 0 ? (missing = name, 0) : r)
         const char *missing = NULL;
         if (OPT("--by")) {
             if (!strcmp(v, "time"))
@@ -170,7 +131,7 @@ int cmd_route(int argc, char **argv)
         } else if (OPT("--modes")) {
             snprintf(modes_buf, sizeof modes_buf, "%s", v);
             const char *m[8];
-            int n = split_list(modes_buf, m, 8);
+            int n = cli_split_list(modes_buf, m, 8);
             o.modes = 0;
             for (int k = 0; k < n; k++) {
                 int md = sr_mode_parse(m[k]);
@@ -183,14 +144,14 @@ int cmd_route(int argc, char **argv)
         } else if (missing) {
         } else if (OPT("--avoid-countries")) {
             snprintf(avoidc_buf, sizeof avoidc_buf, "%s", v);
-            int n = split_list(avoidc_buf, o.avoid_countries, SR_MAX_AVOID);
+            int n = cli_split_list(avoidc_buf, o.avoid_countries, SR_MAX_AVOID);
             if (n < 0)
                 return cli_fail(json, SR_EARG, "--avoid-countries: at most %d countries", SR_MAX_AVOID);
             o.n_avoid_countries = (size_t)n;
         } else if (missing) {
         } else if (OPT("--avoid")) {
             snprintf(avoid_buf, sizeof avoid_buf, "%s", v);
-            int n = split_list(avoid_buf, o.avoid, SR_MAX_AVOID);
+            int n = cli_split_list(avoid_buf, o.avoid, SR_MAX_AVOID);
             if (n < 0)
                 return cli_fail(json, SR_EARG, "--avoid: at most %d places or crossings", SR_MAX_AVOID);
             o.n_avoid = (size_t)n;
@@ -341,11 +302,11 @@ int cmd_places(int argc, char **argv)
         }
         if (!strcmp(argv[i], "--json"))
             continue;
-        if ((r = opt_val(argc, argv, &i, "--data", &v)) != 0) {
+        if ((r = cli_opt_val(argc, argv, &i, "--data", &v)) != 0) {
             if (r < 0)
                 return cli_fail(json, SR_EARG, "--data: a directory is required");
             data = v;
-        } else if ((r = opt_val(argc, argv, &i, "--limit", &v)) != 0) {
+        } else if ((r = cli_opt_val(argc, argv, &i, "--limit", &v)) != 0) {
             if (r < 0 || cli_parse_int(v, 1, 100000, &limit))
                 return cli_fail(json, SR_EARG, "--limit: give a whole number from 1 to 100000");
         } else if (argv[i][0] == '-' && argv[i][1]) {
@@ -414,23 +375,23 @@ int cmd_network(int argc, char **argv)
         }
         if (!strcmp(argv[i], "--geojson")) {
             geojson = 1;
-        } else if ((r = opt_val(argc, argv, &i, "--data", &v)) != 0) {
+        } else if ((r = cli_opt_val(argc, argv, &i, "--data", &v)) != 0) {
             if (r < 0)
                 return cli_fail(0, SR_EARG, "--data: a directory is required");
             data = v;
-        } else if ((r = opt_val(argc, argv, &i, "--year", &v)) != 0) {
+        } else if ((r = cli_opt_val(argc, argv, &i, "--year", &v)) != 0) {
             if (r < 0)
                 return cli_fail(0, SR_EARG, "--year: a value is required");
             if (!strcmp(v, "all"))
                 year = -1;
             else if (cli_parse_int(v, 1800, 2200, &year))
                 return cli_fail(0, SR_EARG, "--year: '%s' is not a year between 1800 and 2200 or 'all'", v);
-        } else if ((r = opt_val(argc, argv, &i, "--modes", &v)) != 0) {
+        } else if ((r = cli_opt_val(argc, argv, &i, "--modes", &v)) != 0) {
             if (r < 0)
                 return cli_fail(0, SR_EARG, "--modes: a value is required");
             snprintf(buf, sizeof buf, "%s", v);
             const char *m[8];
-            int n = split_list(buf, m, 8);
+            int n = cli_split_list(buf, m, 8);
             modes = 0;
             for (int k = 0; k < n; k++) {
                 int md = sr_mode_parse(m[k]);

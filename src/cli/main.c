@@ -78,6 +78,45 @@ void cli_cell(const char *s, int width)
     fputc(' ', stdout);
 }
 
+/* Match "--name value" or "--name=value"; advances *i over a separate
+ * value.  Returns 1 with *val set, 0 when argv[*i] is another option, -1
+ * when the value is missing. */
+int cli_opt_val(int argc, char **argv, int *i, const char *name, const char **val)
+{
+    size_t n = strlen(name);
+    const char *a = argv[*i];
+    if (strncmp(a, name, n))
+        return 0;
+    if (a[n] == '=') {
+        *val = a + n + 1;
+        return 1;
+    }
+    if (a[n])
+        return 0;
+    if (*i + 1 >= argc)
+        return -1;
+    *val = argv[++*i];
+    return 1;
+}
+
+/* Split a comma list in place into out[]; returns the count or -1 when
+ * there are more than max entries. */
+int cli_split_list(char *s, const char **out, int max)
+{
+    int n = 0;
+    char *save = NULL;
+    for (char *t = strtok_r(s, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        while (*t == ' ')
+            t++;
+        if (!*t)
+            continue;
+        if (n == max)
+            return -1;
+        out[n++] = t;
+    }
+    return n;
+}
+
 int cli_exit_code(sr_code c)
 {
     switch (c) {
