@@ -85,6 +85,10 @@ static void errors(void **st)
     expect_error("a,b\n1,\"x\"y\n", "t.csv:2: field 2: text after closing quote");
     expect_error("a,b\n1,x\"y\n", "t.csv:2: field 2: quote inside an unquoted field");
     expect_error("a,a\n", "column 'a' appears twice");
+    expect_error("a,b\nok,bad\xff\n", "t.csv:2: field 2: invalid UTF-8");
+    expect_error("a\n\xc0\xaf\n", "invalid UTF-8");         /* overlong '/' */
+    expect_error("a\n\xed\xa0\x80\n", "invalid UTF-8");     /* surrogate */
+    expect_error("a\n\xe8\xa5\n", "invalid UTF-8");          /* truncated */
     /* A NUL byte inside the data is rejected, not silently truncated. */
     static const char nul[] = "a\nx\0y\n";
     sr__csv c;

@@ -7,6 +7,7 @@
  * memory with a terminating NUL.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,46 @@
 #include "csv.h"
 
 static int read_record(sr__csv *c, char **fields, int *nf, int keep);
+
+/* Length of the valid UTF-8 prefix of s[0..n).  Every text field must be
+ * UTF-8: the JSON writers and the name index rely on it. */
+static size_t utf8_valid_prefix(const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        unsigned char c = s[i];
+        size_t k;
+        uint32_t cp;
+        if (c < 0x80) {
+            i++;
+            continue;
+        } else if ((c & 0xE0) == 0xC0) {
+            k = 2;
+            cp = c & 0x1F;
+        } else if ((c & 0xF0) == 0xE0) {
+            k = 3;
+            cp = c & 0x0F;
+        } else if ((c & 0xF8) == 0xF0) {
+            k = 4;
+            cp = c & 0x07;
+        } else {
+            return i;
+        }
+        if (i + k > n)
+            return i;
+        for (size_t j = 1; j < k; j++) {
+            if ((s[i + j] & 0xC0) != 0x80)
+                return i;
+            cp = (cp << 6) | (s[i + j] & 0x3F);
+        }
+        /* Overlong forms, surrogates and values past U+10FFFF are invalid. */
+        if ((k == 2 && cp < 0x80) || (k == 3 && cp < 0x800) || (k == 4 && cp < 0x10000) || cp > 0x10FFFF ||
+            (cp >= 0xD800 && cp <= 0xDFFF))
+            return i;
+        i += k;
+    }
+    return n;
+}
 
 static int finish_open(sr__csv *c)
 {
@@ -230,6 +271,10 @@ static int read_record(sr__csv *c, char **fields, int *nf, int keep)
         if ((size_t)(out - start) > SR__CSV_MAX_FIELD) {
             snprintf(c->err, sizeof c->err, "%s:%ld: field %d: longer than %d bytes", c->name, c->line, n,
                      SR__CSV_MAX_FIELD);
+            return -1;
+        }
+        if (utf8_valid_prefix((const unsigned char *)start, (size_t)(out - start)) != (size_t)(out - start)) {
+            snprintf(c->err, sizeof c->err, "%s:%ld: field %d: invalid UTF-8", c->name, c->line, n);
             return -1;
         }
         *out++ = 0;

@@ -3,13 +3,16 @@
  * the contract that the CLI (--json, --geojson), the HTTP API and the web
  * map share (docs/API.md).  Fields may be added; never renamed.
  *
- * Built with jansson so that escaping and UTF-8 are right by construction.
+ * Places and the network are built with jansson; routes, route GeoJSON and
+ * errors, the HTTP API's hot path, with a small streaming writer (below).
  * Numbers are rounded to what is meaningful (0.01 h, km, USD, kg; 1e-6
  * degrees) so that output is stable and diffable.
  */
 #include <jansson.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
+#include <utf8proc.h>
 
 #include "network.h"
 #include "route.h"
@@ -41,86 +44,6 @@ static json_t *place_ref(const sr_network *net, uint32_t p)
                      sr_place_kind_name(pl->kind), "lat", num(pl->lat, 1e-6), "lon", num(pl->lon, 1e-6));
 }
 
-static json_t *route_json(const sr_network *net, const sr_route *r)
-{
-    json_t *legs = json_array(), *xfers = json_array(), *xings = json_array();
-    for (size_t i = 0; i < r->n_legs; i++) {
-        const sr_leg *l = &r->legs[i];
-        /* A scheduled leg (timetables) has no link: it names its service. */
-        const sr_link *k = l->link == SR_NO_LINK ? NULL : &net->links[l->link];
-        json_t *o = json_pack("{s:o, s:o, s:s, s:s, s:s, s:o, s:o, s:o, s:o}", "from", place_ref(net, l->from), "to",
-                              place_ref(net, l->to), "mode", sr_mode_name(l->mode), "link", k ? k->id : "",
-                              "name", k ? k->name : l->service_name ? l->service_name : "",
-                              "distance_km", num(l->distance_km, 0.01), "duration_h", num(l->duration_h, 0.01),
-                              "cost_usd", num(l->cost_usd, 0.01), "co2e_kg", num(l->co2e_kg, 0.01));
-        if (l->mode == SR_RAIL)
-            json_object_set_new(o, "gauge_mm", json_integer(l->gauge_mm));
-        if (k && k->status == SR_PLANNED)
-            json_object_set_new(o, "open_year", json_integer(k->open_year));
-        if (l->service)
-            json_object_set_new(o, "service", json_string(l->service));
-        if (r->timed) {
-            char b[40];
-            if (sr_time_format(l->depart, l->depart_utc_offset_s, b, sizeof b) > 0)
-                json_object_set_new(o, "depart", json_string(b));
-            if (sr_time_format(l->arrive, l->arrive_utc_offset_s, b, sizeof b) > 0)
-                json_object_set_new(o, "arrive", json_string(b));
-            json_object_set_new(o, "wait_h", num(l->wait_h, 0.01));
-        }
-        json_array_append_new(legs, o);
-    }
-    for (size_t i = 0; i < r->n_transfers; i++) {
-        const sr_transfer *t = &r->transfers[i];
-        json_array_append_new(
-            xfers, json_pack("{s:o, s:s, s:s, s:s, s:o, s:o}", "at", place_ref(net, t->at), "kind",
-                             t->kind == SR_GAUGE_CHANGE ? "gauge_change" : "mode_change", "from_class",
-                             sr_class_name(t->from_class), "to_class", sr_class_name(t->to_class), "duration_h",
-                             num(t->duration_h, 0.01), "cost_usd", num(t->cost_usd, 0.01)));
-    }
-    for (size_t i = 0; i < r->n_crossings; i++) {
-        const sr_border_crossing *x = &r->crossings[i];
-        json_t *at = place_ref(net, x->at);
-        if (x->crossing >= 0) {
-            /* "at" names the crossing itself, with the entry post's place
-             * for position. */
-            const sr_crossing *c = &net->crossings[x->crossing];
-            json_object_set_new(at, "id", json_string(c->id));
-            json_object_set_new(at, "name", json_string(c->name));
-            json_object_set_new(at, "name_zh", json_string(c->name_zh));
-            json_object_set_new(at, "name_ru", json_string(c->name_ru));
-            json_object_set_new(at, "place", json_string(net->places[x->at].id));
-        }
-        json_array_append_new(xings, json_pack("{s:o, s:s, s:s, s:o, s:o, s:i}", "at", at, "from_country",
-                                               x->from_country, "to_country", x->to_country, "dwell_h",
-                                               num(x->dwell_h, 0.01), "fee_usd", num(x->fee_usd, 0.01), "leg",
-                                               (json_int_t)x->leg));
-    }
-    json_t *ro = json_pack("{s:o, s:o, s:o, s:o, s:i, s:o, s:o, s:o}", "duration_h", num(r->duration_h, 0.01),
-                           "distance_km", num(r->distance_km, 0.01), "cost_usd", num(r->cost_usd, 0.01), "co2e_kg",
-                           num(r->co2e_kg, 0.01), "n_transfers", (json_int_t)r->n_transfers, "legs", legs,
-                           "transfers", xfers, "border_crossings", xings);
-    if (ro && r->timed) {
-        /* Timetabled routes (issue 4): when the cargo leaves and arrives. */
-        char b[40];
-        if (sr_time_format(r->depart, r->depart_utc_offset_s, b, sizeof b) > 0)
-            json_object_set_new(ro, "depart", json_string(b));
-        if (sr_time_format(r->arrive, r->arrive_utc_offset_s, b, sizeof b) > 0)
-            json_object_set_new(ro, "arrive", json_string(b));
-        json_object_set_new(ro, "n_boardings", json_integer(r->n_boardings));
-    }
-    return ro;
-}
-
-char *sr_result_json(const sr_network *net, const sr_result *r, unsigned flags)
-{
-    if (!net || !r)
-        return NULL;
-    json_t *routes = json_array();
-    for (size_t i = 0; i < sr_result_count(r); i++)
-        json_array_append_new(routes, route_json(net, sr_result_route(r, i)));
-    return dump(json_pack("{s:s, s:o}", "code", "Ok", "routes", routes), flags);
-}
-
 static json_t *line(double lon1, double lat1, double lon2, double lat2)
 {
     return json_pack("{s:s, s:[[o,o],[o,o]]}", "type", "LineString", "coordinates", num(lon1, 1e-6),
@@ -132,41 +55,436 @@ static json_t *point(double lon, double lat)
     return json_pack("{s:s, s:[o,o]}", "type", "Point", "coordinates", num(lon, 1e-6), num(lat, 1e-6));
 }
 
+/* ---- streaming writer ------------------------------------------------------
+ * Routes are the hot path of the HTTP API: building a jansson tree for a
+ * long route cost some 25 times the search itself, so routes, route
+ * GeoJSON and errors are written straight into a capped buffer instead.
+ * The output is byte for byte what jansson printed before (compact, or
+ * pretty with an indent of 2; reals as "%.12g" with ".0" added), so the
+ * contract did not move.  Strings in a network are valid UTF-8 (the CSV
+ * reader checks), so escaping is all that is needed. */
+
+#define JW_MAX_OUT ((size_t)256 << 20)
+#define JW_MAX_DEPTH 32
+
+typedef struct jw {
+    sr__buf b;
+    int pretty, depth;
+    /* Per depth: 0 no item yet, 1 items written, 2 a key waits for its
+     * value (which then takes no separator). */
+    unsigned char count[JW_MAX_DEPTH];
+} jw;
+
+static void jw_init(jw *w, unsigned flags)
+{
+    sr__buf_init(&w->b, JW_MAX_OUT);
+    w->pretty = (flags & SR_JSON_PRETTY) != 0;
+    w->depth = 0;
+    w->count[0] = 0;
+}
+
+static void jw_indent(jw *w)
+{
+    static const char spaces[] = "                                                                ";
+    sr__buf_add(&w->b, "\n", 1);
+    int n = 2 * w->depth;
+    while (n > 0) {
+        int k = n < 64 ? n : 64;
+        sr__buf_add(&w->b, spaces, (size_t)k);
+        n -= k;
+    }
+}
+
+/* Before a value or key at the current depth: separator and indentation. */
+static void jw_item(jw *w)
+{
+    if (w->depth == 0)
+        return;
+    if (w->count[w->depth])
+        sr__buf_add(&w->b, ",", 1);
+    else
+        w->count[w->depth] = 1;
+    if (w->pretty)
+        jw_indent(w);
+}
+
+static void jw_value_prefix(jw *w);
+
+static void jw_open(jw *w, char c)
+{
+    jw_value_prefix(w);
+    sr__buf_add(&w->b, &c, 1);
+    if (w->depth + 1 < JW_MAX_DEPTH)
+        w->count[++w->depth] = 0;
+    else
+        w->b.failed = 1;
+}
+
+static void jw_close(jw *w, char c)
+{
+    int had = w->count[w->depth];
+    w->depth--;
+    if (had && w->pretty)
+        jw_indent(w);
+    sr__buf_add(&w->b, &c, 1);
+}
+
+static void jw_str_raw(jw *w, const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    sr__buf_add(&w->b, "\"", 1);
+    const char *run = s;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        unsigned char c = *p;
+        if (c >= 0x20 && c != '"' && c != '\\')
+            continue;
+        sr__buf_add(&w->b, run, (size_t)((const char *)p - run));
+        char esc[7] = {'\\', 0, 0, 0, 0, 0, 0};
+        size_t n = 2;
+        switch (c) {
+        case '"': esc[1] = '"'; break;
+        case '\\': esc[1] = '\\'; break;
+        case '\b': esc[1] = 'b'; break;
+        case '\f': esc[1] = 'f'; break;
+        case '\n': esc[1] = 'n'; break;
+        case '\r': esc[1] = 'r'; break;
+        case '\t': esc[1] = 't'; break;
+        default:
+            memcpy(esc + 1, "u00", 3);
+            esc[4] = hex[c >> 4];
+            esc[5] = hex[c & 15];
+            n = 6;
+        }
+        sr__buf_add(&w->b, esc, n);
+        run = (const char *)p + 1;
+    }
+    sr__buf_add(&w->b, run, strlen(run));
+    sr__buf_add(&w->b, "\"", 1);
+}
+
+static void jw_key(jw *w, const char *k)
+{
+    jw_item(w);
+    jw_str_raw(w, k);
+    sr__buf_add(&w->b, w->pretty ? ": " : ":", w->pretty ? 2 : 1);
+    w->count[w->depth] = 2;
+}
+
+/* Before a value: none after its key, else an array item's separator. */
+static void jw_value_prefix(jw *w)
+{
+    if (w->depth > 0 && w->count[w->depth] == 2) {
+        w->count[w->depth] = 1;
+        return;
+    }
+    jw_item(w);
+}
+
+static void jw_str(jw *w, const char *s)
+{
+    jw_value_prefix(w);
+    jw_str_raw(w, s ? s : "");
+}
+
+static void jw_int(jw *w, long long v)
+{
+    char t[24], *e = t + sizeof t, *c = e;
+    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+    jw_value_prefix(w);
+    do {
+        *--c = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        *--c = '-';
+    sr__buf_add(&w->b, c, (size_t)(e - c));
+}
+
+/* A real rounded to `unit` (0.01 or 1e-6), printed as jansson's "%.12g"
+ * with ".0" would print it.  The fast path writes the decimal digits of the
+ * rounded integer directly; values it cannot match exactly (twelve or more
+ * digits, or tiny magnitudes that "%g" writes with an exponent) take the
+ * snprintf path. */
+static void jw_num(jw *w, double v, double unit, int decimals)
+{
+    char t[48];
+    double r = round(v / unit) * unit;
+    if (r == 0)
+        r = 0;
+    jw_value_prefix(w);
+    double scaled = round(v / unit);
+    if (isfinite(r) && fabs(scaled) < 1e11 && (r == 0 || fabs(r) >= 1e-4)) {
+        /* Digits of the rounded integer, written from the right: this is
+         * the innermost loop of a route's JSON, so no printf here. */
+        unsigned long long q = (unsigned long long)llround(fabs(scaled));
+        char *e = t + sizeof t, *c = e;
+        int digits = 0;
+        int trailing = 1; /* still inside the fraction's trailing zeros */
+        for (; digits < decimals; digits++) {
+            char d = (char)('0' + q % 10);
+            q /= 10;
+            if (trailing && d == '0')
+                continue;
+            trailing = 0;
+            *--c = d;
+        }
+        if (c == e)
+            *--c = '0'; /* a whole number keeps ".0" */
+        *--c = '.';
+        do {
+            *--c = (char)('0' + q % 10);
+            q /= 10;
+        } while (q);
+        if (scaled < 0)
+            *--c = '-';
+        sr__buf_add(&w->b, c, (size_t)(e - c));
+        return;
+    }
+    int n = snprintf(t, sizeof t, "%.12g", r);
+    if (n < 0 || n >= (int)sizeof t - 3) {
+        w->b.failed = 1;
+        return;
+    }
+    if (!strchr(t, '.') && !strchr(t, 'e') && !strchr(t, 'n') && !strchr(t, 'i')) {
+        t[n++] = '.';
+        t[n++] = '0';
+        t[n] = 0;
+    }
+    char *e = strchr(t, 'e');
+    if (e) {
+        /* jansson drops the exponent's '+' and leading zeros. */
+        char *st = e + 1, *en = st + 1;
+        if (*st == '-')
+            st++;
+        while (*en == '0')
+            en++;
+        if (en != st) {
+            memmove(st, en, strlen(en) + 1);
+            n = (int)strlen(t);
+        }
+    }
+    sr__buf_add(&w->b, t, (size_t)n);
+}
+
+#define KS(w, k, v) (jw_key(w, k), jw_str(w, v))
+#define KN(w, k, v) (jw_key(w, k), jw_num(w, v, 0.01, 2))
+#define KI(w, k, v) (jw_key(w, k), jw_int(w, v))
+
+/* The place object of the contract; with a crossing, "at" names the
+ * crossing and keeps the entry post's place for position. */
+static void jw_place(jw *w, const sr_network *net, uint32_t p, const sr_crossing *x)
+{
+    const sr_place *pl = &net->places[p];
+    jw_open(w, '{');
+    KS(w, "id", x ? x->id : pl->id);
+    KS(w, "name", x ? x->name : pl->name_en);
+    KS(w, "name_zh", x ? x->name_zh : pl->name_zh);
+    KS(w, "name_ru", x ? x->name_ru : pl->name_ru);
+    KS(w, "country", pl->country);
+    KS(w, "kind", sr_place_kind_name(pl->kind));
+    jw_key(w, "lat");
+    jw_num(w, pl->lat, 1e-6, 6);
+    jw_key(w, "lon");
+    jw_num(w, pl->lon, 1e-6, 6);
+    if (x)
+        KS(w, "place", pl->id);
+    jw_close(w, '}');
+}
+
+static void jw_time(jw *w, const char *key, int64_t t, int32_t off)
+{
+    char b[40];
+    if (sr_time_format(t, off, b, sizeof b) > 0)
+        KS(w, key, b);
+}
+
+static void jw_route(jw *w, const sr_network *net, const sr_route *r)
+{
+    jw_open(w, '{');
+    KN(w, "duration_h", r->duration_h);
+    KN(w, "distance_km", r->distance_km);
+    KN(w, "cost_usd", r->cost_usd);
+    KN(w, "co2e_kg", r->co2e_kg);
+    KI(w, "n_transfers", (long long)r->n_transfers);
+    jw_key(w, "legs");
+    jw_open(w, '[');
+    for (size_t i = 0; i < r->n_legs; i++) {
+        const sr_leg *l = &r->legs[i];
+        /* A scheduled leg (timetables) has no link: it names its service. */
+        const sr_link *k = l->link == SR_NO_LINK ? NULL : &net->links[l->link];
+        jw_open(w, '{');
+        jw_key(w, "from");
+        jw_place(w, net, l->from, NULL);
+        jw_key(w, "to");
+        jw_place(w, net, l->to, NULL);
+        KS(w, "mode", sr_mode_name(l->mode));
+        KS(w, "link", k ? k->id : "");
+        KS(w, "name", k ? k->name : l->service_name ? l->service_name : "");
+        KN(w, "distance_km", l->distance_km);
+        KN(w, "duration_h", l->duration_h);
+        KN(w, "cost_usd", l->cost_usd);
+        KN(w, "co2e_kg", l->co2e_kg);
+        if (l->mode == SR_RAIL)
+            KI(w, "gauge_mm", l->gauge_mm);
+        if (k && k->status == SR_PLANNED)
+            KI(w, "open_year", k->open_year);
+        if (l->service)
+            KS(w, "service", l->service);
+        if (r->timed) {
+            jw_time(w, "depart", l->depart, l->depart_utc_offset_s);
+            jw_time(w, "arrive", l->arrive, l->arrive_utc_offset_s);
+            KN(w, "wait_h", l->wait_h);
+        }
+        jw_close(w, '}');
+    }
+    jw_close(w, ']');
+    jw_key(w, "transfers");
+    jw_open(w, '[');
+    for (size_t i = 0; i < r->n_transfers; i++) {
+        const sr_transfer *t = &r->transfers[i];
+        jw_open(w, '{');
+        jw_key(w, "at");
+        jw_place(w, net, t->at, NULL);
+        KS(w, "kind", t->kind == SR_GAUGE_CHANGE ? "gauge_change" : "mode_change");
+        KS(w, "from_class", sr_class_name(t->from_class));
+        KS(w, "to_class", sr_class_name(t->to_class));
+        KN(w, "duration_h", t->duration_h);
+        KN(w, "cost_usd", t->cost_usd);
+        jw_close(w, '}');
+    }
+    jw_close(w, ']');
+    jw_key(w, "border_crossings");
+    jw_open(w, '[');
+    for (size_t i = 0; i < r->n_crossings; i++) {
+        const sr_border_crossing *x = &r->crossings[i];
+        jw_open(w, '{');
+        jw_key(w, "at");
+        jw_place(w, net, x->at, x->crossing >= 0 ? &net->crossings[x->crossing] : NULL);
+        KS(w, "from_country", x->from_country);
+        KS(w, "to_country", x->to_country);
+        KN(w, "dwell_h", x->dwell_h);
+        KN(w, "fee_usd", x->fee_usd);
+        KI(w, "leg", (long long)x->leg);
+        jw_close(w, '}');
+    }
+    jw_close(w, ']');
+    if (r->timed) {
+        /* Timetabled routes (issue 4): when the cargo leaves and arrives. */
+        jw_time(w, "depart", r->depart, r->depart_utc_offset_s);
+        jw_time(w, "arrive", r->arrive, r->arrive_utc_offset_s);
+        KI(w, "n_boardings", (long long)r->n_boardings);
+    }
+    jw_close(w, '}');
+}
+
+char *sr_result_json(const sr_network *net, const sr_result *r, unsigned flags)
+{
+    if (!net || !r)
+        return NULL;
+    jw w;
+    jw_init(&w, flags);
+    jw_open(&w, '{');
+    KS(&w, "code", "Ok");
+    jw_key(&w, "routes");
+    jw_open(&w, '[');
+    for (size_t i = 0; i < sr_result_count(r); i++)
+        jw_route(&w, net, sr_result_route(r, i));
+    jw_close(&w, ']');
+    jw_close(&w, '}');
+    return sr__buf_take(&w.b);
+}
+
+static void jw_line(jw *w, const sr_place *a, const sr_place *b)
+{
+    jw_open(w, '{');
+    KS(w, "type", "LineString");
+    jw_key(w, "coordinates");
+    jw_open(w, '[');
+    const sr_place *ends[2] = {a, b};
+    for (int i = 0; i < 2; i++) {
+        jw_open(w, '[');
+        jw_num(w, ends[i]->lon, 1e-6, 6);
+        jw_num(w, ends[i]->lat, 1e-6, 6);
+        jw_close(w, ']');
+    }
+    jw_close(w, ']');
+    jw_close(w, '}');
+}
+
 char *sr_result_geojson(const sr_network *net, const sr_result *r, unsigned flags)
 {
     if (!net || !r)
         return NULL;
-    json_t *feats = json_array();
+    jw w;
+    jw_init(&w, flags);
+    jw_open(&w, '{');
+    KS(&w, "type", "FeatureCollection");
+    jw_key(&w, "features");
+    jw_open(&w, '[');
     for (size_t i = 0; i < sr_result_count(r); i++) {
         const sr_route *rt = sr_result_route(r, i);
         for (size_t j = 0; j < rt->n_legs; j++) {
             const sr_leg *l = &rt->legs[j];
             const sr_place *a = &net->places[l->from], *b = &net->places[l->to];
-            json_t *props = json_pack("{s:i, s:i, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o}", "route",
-                                      (json_int_t)i, "leg", (json_int_t)j, "from", a->id, "from_name", a->name_en,
-                                      "to", b->id, "to_name", b->name_en, "mode", sr_mode_name(l->mode), "distance_km",
-                                      num(l->distance_km, 0.01), "duration_h", num(l->duration_h, 0.01), "cost_usd",
-                                      num(l->cost_usd, 0.01), "co2e_kg", num(l->co2e_kg, 0.01));
+            jw_open(&w, '{');
+            KS(&w, "type", "Feature");
+            jw_key(&w, "geometry");
+            jw_line(&w, a, b);
+            jw_key(&w, "properties");
+            jw_open(&w, '{');
+            KI(&w, "route", (long long)i);
+            KI(&w, "leg", (long long)j);
+            KS(&w, "from", a->id);
+            KS(&w, "from_name", a->name_en);
+            KS(&w, "to", b->id);
+            KS(&w, "to_name", b->name_en);
+            KS(&w, "mode", sr_mode_name(l->mode));
+            KN(&w, "distance_km", l->distance_km);
+            KN(&w, "duration_h", l->duration_h);
+            KN(&w, "cost_usd", l->cost_usd);
+            KN(&w, "co2e_kg", l->co2e_kg);
             if (l->mode == SR_RAIL)
-                json_object_set_new(props, "gauge_mm", json_integer(l->gauge_mm));
-            json_object_set_new(props, "link", json_string(l->link == SR_NO_LINK ? "" : net->links[l->link].id));
+                KI(&w, "gauge_mm", l->gauge_mm);
+            KS(&w, "link", l->link == SR_NO_LINK ? "" : net->links[l->link].id);
             if (l->service)
-                json_object_set_new(props, "service", json_string(l->service));
-            json_array_append_new(feats, json_pack("{s:s, s:o, s:o}", "type", "Feature", "geometry",
-                                                   line(a->lon, a->lat, b->lon, b->lat), "properties", props));
+                KS(&w, "service", l->service);
+            jw_close(&w, '}');
+            jw_close(&w, '}');
         }
     }
-    return dump(json_pack("{s:s, s:o}", "type", "FeatureCollection", "features", feats), flags);
+    jw_close(&w, ']');
+    jw_close(&w, '}');
+    return sr__buf_take(&w.b);
+}
+
+static int valid_utf8(const char *s)
+{
+    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+    utf8proc_ssize_t n = (utf8proc_ssize_t)strlen(s);
+    while (n > 0) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t k = utf8proc_iterate(p, n, &cp);
+        if (k <= 0)
+            return 0;
+        p += k;
+        n -= k;
+    }
+    return 1;
 }
 
 char *sr_error_json(sr_code code, const char *message, unsigned flags)
 {
-    /* json_string rejects invalid UTF-8; fall back to the fixed message so
-     * an error about bad input can always be reported. */
-    json_t *m = json_string(message ? message : "");
-    if (!m)
-        m = json_string(sr_strerror(code));
-    return dump(json_pack("{s:s, s:o}", "code", sr_code_name(code), "message", m), flags);
+    /* A message quoting bad input may not be valid UTF-8; the fixed
+     * message keeps the error reportable. */
+    if (!message || !valid_utf8(message))
+        message = message ? sr_strerror(code) : "";
+    jw w;
+    jw_init(&w, flags);
+    jw_open(&w, '{');
+    KS(&w, "code", sr_code_name(code));
+    KS(&w, "message", message);
+    jw_close(&w, '}');
+    return sr__buf_take(&w.b);
 }
 
 static json_t *place_obj(const sr_network *net, size_t idx)
