@@ -424,6 +424,17 @@ static sr_code build_route(sr_query *q, const plan *p, const uint32_t *steps, si
     return SR_OK;
 }
 
+/* Size the per-state arrays for this query's state graph, invalidate the
+ * previous query's marks and empty the heap. */
+static int begin_search(sr_query *q, const plan *p, size_t np, int pareto)
+{
+    if (ensure_states(q, (size_t)p->layers * np * NC, pareto) < 0)
+        return -1;
+    next_generation(q);
+    q->n_heap = 0;
+    return 0;
+}
+
 /* ---- single objective ---------------------------------------------------- */
 
 static sr_code dijkstra(sr_query *q, plan *p, size_t np, sr_result **out)
@@ -432,11 +443,8 @@ static sr_code dijkstra(sr_query *q, plan *p, size_t np, sr_result **out)
     struct {
         uint32_t np;
     } dims = {(uint32_t)np};
-    size_t n_states = (size_t)p->layers * np * NC;
-    if (ensure_states(q, n_states, 0) < 0)
+    if (begin_search(q, p, np, 0) < 0)
         return SR_ENOMEM;
-    next_generation(q);
-    q->n_heap = 0;
     const double *cost = net->arc_cost[p->unit], *co2 = net->arc_co2[p->unit];
     for (int c = 0; c < NC; c++) {
         size_t s = STATE(&dims, 0, p->from, c);
@@ -633,11 +641,8 @@ static sr_code pareto(sr_query *q, plan *p, size_t np, size_t max_labels, sr_res
     struct {
         uint32_t np;
     } dims = {(uint32_t)np};
-    size_t n_states = (size_t)p->layers * np * NC;
-    if (ensure_states(q, n_states, 1) < 0)
+    if (begin_search(q, p, np, 1) < 0)
         return SR_ENOMEM;
-    next_generation(q);
-    q->n_heap = 0;
     q->n_labels = 0;
     q->n_tgt = 0;
     const double *cost = net->arc_cost[p->unit], *co2 = net->arc_co2[p->unit];
