@@ -13,6 +13,11 @@ export const LABELS = {
     dwell: 'dwell', planned: 'planned', legend: 'Legend', borderCrossing: 'border crossing',
     gaugeChange: 'gauge change', needBoth: 'Choose an origin and a destination.', costAxis: 'cost (USD)',
     timeAxis: 'time (days)', loadingMap: 'Loading the map…', noSuggestions: 'no match', swap: 'swap',
+    timetable: 'Timetable', readyAt: 'Ready at', arriveBy: 'Arrive by', window: 'Window', windowNone: 'none',
+    d3: '3 days', d7: '7 days', d14: '14 days', minTransfer: 'Min. transfer (min)',
+    timeHint: 'Local times: “ready at” at the origin, “arrive by” at the destination. Empty: a route without timetable.',
+    depart: 'Depart', arrive: 'Arrive', wait: 'wait', service: 'service', waiting: 'waiting',
+    boardings: (n) => `${n} scheduled service${n === 1 ? '' : 's'}`, departs: 'departs',
   },
   zh: {
     subtitle: '中国—中亚—欧洲货运路线', from: '起点', to: '终点', clickHint: '或在地图上点击两个地点。',
@@ -25,6 +30,11 @@ export const LABELS = {
     planned: '规划中', legend: '图例', borderCrossing: '过境口岸', gaugeChange: '换轨站',
     needBoth: '请选择起点和终点。', costAxis: '成本（美元）', timeAxis: '时间（天）', loadingMap: '正在加载地图…',
     noSuggestions: '无匹配', swap: '互换',
+    timetable: '时刻表', readyAt: '货物就绪时间', arriveBy: '最晚到达', window: '时间窗口', windowNone: '无',
+    d3: '3 天', d7: '7 天', d14: '14 天', minTransfer: '最短换乘（分钟）',
+    timeHint: '当地时间：就绪时间按起点，最晚到达按终点。留空则不按时刻表查询。',
+    depart: '出发', arrive: '到达', wait: '等待', service: '班列', waiting: '等待',
+    boardings: (n) => `${n} 趟定期班列`, departs: '出发',
   },
   ru: {
     subtitle: 'Грузовые маршруты Китай – Центральная Азия – Европа', from: 'Откуда', to: 'Куда',
@@ -38,6 +48,11 @@ export const LABELS = {
     dwell: 'простой', planned: 'в проекте', legend: 'Легенда', borderCrossing: 'погранпереход',
     gaugeChange: 'смена колеи', needBoth: 'Выберите пункт отправления и назначения.', costAxis: 'стоимость (USD)',
     timeAxis: 'время (дни)', loadingMap: 'Загрузка карты…', noSuggestions: 'нет совпадений', swap: 'поменять',
+    timetable: 'Расписание', readyAt: 'Готов к отправке', arriveBy: 'Прибыть до', window: 'Окно', windowNone: 'нет',
+    d3: '3 дня', d7: '7 дней', d14: '14 дней', minTransfer: 'Мин. пересадка (мин)',
+    timeHint: 'Местное время: готовность — в пункте отправления, «прибыть до» — в пункте назначения. Пусто — маршрут без расписания.',
+    depart: 'Отправление', arrive: 'Прибытие', wait: 'ожидание', service: 'рейс', waiting: 'ожидание',
+    boardings: (n) => `регулярных рейсов: ${n}`, departs: 'отпр.',
   },
 };
 

@@ -205,6 +205,14 @@ function buildQuery() {
   if ($('year').value) q.set('year', $('year').value);
   const qty = Number($('qty').value) || 1;
   q.set('cargo', qty === 1 ? $('cargo').value : `${qty}${$('cargo').value === 't' ? '' : 'x'}${$('cargo').value}`);
+  // Timetabled query.  The times go without an offset: the server reads
+  // "ready at" in the origin's zone and "arrive by" in the destination's,
+  // which is what a shipper means, whatever the browser's own zone.
+  const depart = $('depart').value, arriveBy = $('arrive_by').value;
+  if (depart) q.set('depart', depart);
+  if (arriveBy) q.set('arrive_by', arriveBy);
+  if (depart && $('window').value) q.set('window', $('window').value);
+  if ((depart || arriveBy) && $('min_transfer').value !== '') q.set('min_transfer', $('min_transfer').value);
   return { from, to, q };
 }
 
@@ -236,6 +244,25 @@ async function runQuery() {
 const fmt = (x, d = 0) => Number(x).toLocaleString(getLang() === 'zh' ? 'zh-CN' : getLang() === 'ru' ? 'ru-RU' : 'en-US',
   { maximumFractionDigits: d, minimumFractionDigits: d });
 const days = (h) => fmt(h / 24, 1);
+// Times of timetabled routes come as local ISO 8601 with the UTC offset of
+// the place ("2026-06-03T10:00+08:00").  They are shown as they are, in
+// the place's own time with its offset, never in the browser's zone: a
+// departure from Xi'an is 10:00 in Xi'an wherever the planner sits.
+const ISO_TIME = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}(?::?\d{2})?)?$/;
+function localTime(iso, short = false) {
+  const m = ISO_TIME.exec(iso || '');
+  if (!m) return iso || '';
+  const off = !m[3] || m[3] === 'Z' ? 'UTC' : `UTC${m[3]}`;
+  return `${short ? m[1].slice(5) : m[1]} ${m[2]} ${off}`;
+}
+const isTimed = (r) => Boolean(r && r.depart && r.arrive);
+// Waiting in hours up to a day, in days beyond.
+const waitText = (h) => (h < 24 ? `${fmt(h, 1)} ${t('h')}` : `${fmt(h / 24, 1)} ${t('days')}`);
+// One line per option for the option picker.
+function optionText(r, i) {
+  const head = isTimed(r) ? `${localTime(r.depart, true)} → ${localTime(r.arrive, true)} · ` : '';
+  return `${i + 1}. ${head}${days(r.duration_h)} ${t('days')} · ${fmt(r.cost_usd)} ${t('usd')} · ${fmt(r.co2e_kg / 1000, 2)} ${t('tco2e')}`;
+}
 
 function renderResult(fit) {
   const routes = state.routes;
@@ -244,11 +271,23 @@ function renderResult(fit) {
   $('result').hidden = false;
   document.body.dataset.routes = String(routes.length);
   document.body.dataset.selected = String(state.sel);
-  $('totals').innerHTML = `${routes.length > 1 ? `<div class="which">${t('routeOf', state.sel + 1, routes.length)}</div>` : ''}
+  $('totals').innerHTML = `${routes.length > 1 ? `<div class="which">${t('routeOf', state.sel + 1, routes.length)}
+      <select id="option"></select></div>` : ''}
     <div class="tot"><b>${days(r.duration_h)}</b><span>${t('days')}</span></div>
     <div class="tot"><b>${fmt(r.cost_usd)}</b><span>${t('usd')}</span></div>
     <div class="tot"><b>${fmt(r.co2e_kg / 1000, 2)}</b><span>${t('tco2e')}</span></div>
-    <div class="tot"><b>${fmt(r.distance_km)}</b><span>${t('km')}</span></div>`;
+    <div class="tot"><b>${fmt(r.distance_km)}</b><span>${t('km')}</span></div>
+    ${isTimed(r) ? `<div class="times"><div><span>${t('depart')}</span> <b class="t-depart">${localTime(r.depart)}</b></div>
+      <div><span>${t('arrive')}</span> <b class="t-arrive">${localTime(r.arrive)}</b></div>
+      ${r.n_boardings !== undefined ? `<div class="boardings">${t('boardings', r.n_boardings)}</div>` : ''}</div>` : ''}`;
+  // Many options (a window of departures) are easier to pick from a list
+  // than from overlapping points on the chart.
+  const pick = $('option');
+  if (pick) {
+    routes.forEach((x, i) => { const o = document.createElement('option'); o.value = i; o.textContent = optionText(x, i); pick.appendChild(o); });
+    pick.value = String(state.sel);
+    pick.addEventListener('change', () => { state.sel = Number(pick.value); renderResult(true); });
+  }
   const legs = $('legs');
   legs.innerHTML = '';
   for (const g of r.legs) {
@@ -257,6 +296,19 @@ function renderResult(fit) {
     li.innerHTML = `<i style="background:${MODE_COLORS[g.mode]}"></i><span class="lname"></span>
       <small>${t(g.mode)}${g.gauge_mm ? ` ${g.gauge_mm} mm` : ''} · ${fmt(g.distance_km)} ${t('km')} · ${fmt(g.duration_h, 1)} ${t('h')} · ${fmt(g.cost_usd)} ${t('usd')}</small>`;
     li.querySelector('.lname').textContent = `${placeName(g.from)} → ${placeName(g.to)}`;
+    if (g.depart && g.arrive) {
+      const tm = document.createElement('small');
+      tm.className = 'ltime';
+      tm.textContent = `${localTime(g.depart, true)} → ${localTime(g.arrive, true)}${g.wait_h > 0 ? ` · ${t('wait')} ${waitText(g.wait_h)}` : ''}`;
+      li.appendChild(tm);
+    }
+    // "name" of a scheduled leg is its service's; of other legs, the link's.
+    if (g.service) {
+      const sv = document.createElement('small');
+      sv.className = 'service';
+      sv.textContent = `${t('service')}: ${g.name || g.service}${g.name ? ` (${g.service})` : ''}`;
+      li.appendChild(sv);
+    }
     legs.appendChild(li);
   }
   const list = (el, items, text) => {
@@ -304,11 +356,33 @@ function el(name, attrs, parent, text) {
   return e;
 }
 
-// The legs in order with transfers and border dwell between them, on a
-// scale of days: where the time of a route goes.
+// Where the time of a route goes, on a scale of days from its departure.
+// Untimed routes: the legs in order with transfers and border dwell between
+// them.  Timetabled routes: each leg at its real times, so that waiting for
+// a service or an opening shows as a gap.
 function drawTimeline(r) {
   const svg = $('timeline');
   svg.innerHTML = '';
+  const segs = isTimed(r) ? timedSegments(r) : untimedSegments(r);
+  const total = Math.max(...segs.map((s) => s.at + s.h), r.duration_h, 1);
+  const W = 300, x0 = 10;
+  const px = (h) => x0 + (h / total) * W;
+  for (const s of segs) {
+    const wait = s.cls === 'tl-wait';
+    // A wait is a thin line through the gap: visible, yet clearly empty.
+    const rect = el('rect', { x: px(s.at), y: wait ? 14 : 6, width: Math.max(px(s.at + s.h) - px(s.at), 0.5), height: wait ? 2 : 18, fill: s.color, class: s.cls }, svg);
+    el('title', {}, rect, `${s.label}: ${s.h < 24 ? `${fmt(s.h, 1)} ${t('h')}` : `${fmt(s.h / 24, 1)} ${t('days')}`}`);
+  }
+  const d = total / 24;
+  const step = d > 30 ? 10 : d > 12 ? 5 : d > 5 ? 2 : d > 2 ? 1 : 0.25;
+  for (let k = 0; k <= d + 1e-9; k += step) {
+    el('line', { x1: px(k * 24), x2: px(k * 24), y1: 24, y2: 29, stroke: '#555' }, svg);
+    el('text', { x: px(k * 24), y: 40, 'font-size': 9, 'text-anchor': 'middle', fill: '#333' }, svg, fmt(k, step < 1 ? 2 : 0));
+  }
+}
+
+// Segments {at, h (hours from the start), color, label, cls}, end to end.
+function untimedSegments(r) {
   // Waits go after the leg they belong to: the library says which (leg,
   // after_leg), else the leg that ends where they happen.
   const legOf = (x) => {
@@ -320,30 +394,40 @@ function drawTimeline(r) {
   };
   const after = r.legs.map(() => []);
   for (const x of r.border_crossings || [])
-    after[legOf(x)].push({ h: x.dwell_h, color: '#95a5a6', label: `${t('dwell')} ${placeName(x.at)}` });
+    after[legOf(x)].push({ h: x.dwell_h, color: '#95a5a6', label: `${t('dwell')} ${placeName(x.at)}`, cls: 'tl-seg' });
   for (const x of r.transfers || [])
-    after[legOf(x)].push({ h: x.duration_h, color: '#7f8c8d', label: `${t(x.kind)} ${placeName(x.at)}` });
+    after[legOf(x)].push({ h: x.duration_h, color: '#7f8c8d', label: `${t(x.kind)} ${placeName(x.at)}`, cls: 'tl-seg' });
   const segs = [];
+  let at = 0;
   r.legs.forEach((g, i) => {
-    segs.push({ h: g.duration_h, color: MODE_COLORS[g.mode], label: `${placeName(g.from)} → ${placeName(g.to)}` });
-    segs.push(...after[i]);
+    for (const s of [{ h: g.duration_h, color: MODE_COLORS[g.mode], label: `${placeName(g.from)} → ${placeName(g.to)}`, cls: 'tl-seg' }, ...after[i]]) {
+      segs.push({ ...s, at });
+      at += s.h;
+    }
   });
-  const total = Math.max(segs.reduce((s, x) => s + x.h, 0), r.duration_h, 1);
-  const W = 300, x0 = 10;
-  let x = x0;
-  for (const s of segs) {
-    const w = (s.h / total) * W;
-    const rect = el('rect', { x, y: 6, width: Math.max(w, 0.5), height: 18, fill: s.color, class: 'tl-seg' }, svg);
-    el('title', {}, rect, `${s.label}: ${fmt(s.h / 24, 1)} ${t('days')}`);
-    x += w;
+  return segs;
+}
+
+// A timed leg's span (depart to arrive) can hold more than its running
+// time (a border dwell or handling at its end): the running time is drawn
+// in the mode's colour from the departure, the rest in grey.
+function timedSegments(r) {
+  const t0 = Date.parse(r.depart);
+  const hours = (iso) => (Date.parse(iso) - t0) / 3.6e6;
+  const segs = [];
+  let prev = 0;
+  for (const g of r.legs) {
+    const a = hours(g.depart), b = hours(g.arrive);
+    if (!Number.isFinite(a) || !Number.isFinite(b)) continue;
+    const name = `${placeName(g.from)} → ${placeName(g.to)}`;
+    if (a > prev + 1e-6) segs.push({ at: prev, h: a - prev, color: '#aab', label: `${t('waiting')} ${placeName(g.from)}`, cls: 'tl-wait' });
+    const run = Math.min(Math.max(g.duration_h, 0), b - a);
+    segs.push({ at: a, h: run, color: MODE_COLORS[g.mode], cls: 'tl-seg',
+      label: `${name}${g.service ? ` (${g.name || g.service})` : ''} ${localTime(g.depart, true)} → ${localTime(g.arrive, true)}` });
+    if (b - a - run > 1e-6) segs.push({ at: a + run, h: b - a - run, color: '#95a5a6', label: `${t('dwell')} ${placeName(g.to)}`, cls: 'tl-seg' });
+    prev = Math.max(prev, b);
   }
-  const d = total / 24;
-  const step = d > 30 ? 10 : d > 12 ? 5 : d > 5 ? 2 : d > 2 ? 1 : 0.25;
-  for (let k = 0; k <= d + 1e-9; k += step) {
-    const px = x0 + (k * 24 / total) * W;
-    el('line', { x1: px, x2: px, y1: 24, y2: 29, stroke: '#555' }, svg);
-    el('text', { x: px, y: 40, 'font-size': 9, 'text-anchor': 'middle', fill: '#333' }, svg, fmt(k, step < 1 ? 2 : 0));
-  }
+  return segs;
 }
 
 // Pareto options: time (x) against cost (y), CO2e as colour; a click
@@ -366,12 +450,28 @@ function drawPareto() {
   el('text', { x: 10, y: (T0 + B0) / 2, 'font-size': 10, 'text-anchor': 'middle', transform: `rotate(-90 10 ${(T0 + B0) / 2})` }, svg, t('costAxis'));
   for (const [v, f] of [[x0, 0], [x1, 1]]) el('text', { x: sx(v), y: B0 + 12, 'font-size': 9, 'text-anchor': 'middle' }, svg, fmt(v, 1));
   for (const v of [y0, y1]) el('text', { x: L0 - 3, y: sy(v) + 3, 'font-size': 9, 'text-anchor': 'end' }, svg, fmt(v));
-  rs.forEach((r, i) => {
+  // The selected option last, so that it is on top of options that share
+  // its time and cost (a window repeats them on many departure dates).
+  const order = rs.map((_, i) => i).filter((i) => i !== state.sel).concat([state.sel]);
+  for (const i of order) {
+    const r = rs[i];
     const k = (C(r) - c0) / (c1 - c0);
     const color = `hsl(${120 - 120 * k}, 70%, 42%)`;
     const c = el('circle', { cx: sx(X(r)), cy: sy(Y(r)), r: i === state.sel ? 8 : 6, fill: color, stroke: i === state.sel ? '#000' : '#fff', 'stroke-width': 2, class: 'pareto-opt', 'data-index': i, tabindex: 0 }, svg);
-    el('title', {}, c, `${fmt(X(r), 1)} ${t('days')} · ${fmt(Y(r))} ${t('usd')} · ${fmt(C(r) / 1000, 2)} ${t('tco2e')}`);
+    el('title', {}, c, `${isTimed(r) ? `${t('departs')} ${localTime(r.depart)} · ` : ''}${fmt(X(r), 1)} ${t('days')} · ${fmt(Y(r))} ${t('usd')} · ${fmt(C(r) / 1000, 2)} ${t('tco2e')}`);
     c.addEventListener('click', () => { state.sel = i; renderResult(true); });
+  }
+  // Timetabled options are labelled with their departure date (MM-DD),
+  // the first in order of departure wherever several fall on one spot.
+  const taken = [];
+  rs.forEach((r, i) => {
+    if (!isTimed(r)) return;
+    const x = sx(X(r)), y = sy(Y(r));
+    if (taken.some(([a, b]) => Math.abs(a - x) < 30 && Math.abs(b - y) < 11)) return;
+    taken.push([x, y]);
+    const right = x < R0 - 40;
+    el('text', { x: right ? x + 9 : x - 9, y: y + 3, 'font-size': 8, 'text-anchor': right ? 'start' : 'end', fill: '#333', class: 'pareto-date', 'pointer-events': 'none' },
+      svg, localTime(r.depart, true).slice(0, 5));
   });
 }
 
@@ -422,6 +522,11 @@ function restoreFromHash() {
     for (const e of document.querySelectorAll('input[name=mode]')) e.checked = m.includes(e.value);
   }
   if (h.get('avoid_countries')) $('avoid').value = h.get('avoid_countries');
+  // datetime-local takes YYYY-MM-DDTHH:MM; anything else (a hand-edited
+  // link with an offset or seconds) is cut to that.
+  for (const k of ['depart', 'arrive_by']) $(k).value = (h.get(k) || '').slice(0, 16);
+  $('window').value = ['3d', '7d', '14d'].includes(h.get('window')) ? h.get('window') : '';
+  $('min_transfer').value = h.get('min_transfer') || '';
   if (h.get('year')) $('year').value = h.get('year');
   const c = (h.get('cargo') || '').match(/^(?:([0-9.]+)x?)?(20ft|40ft|t)$/);
   if (c) {

@@ -2,11 +2,14 @@
 // driven by playwright-core; no browser is downloaded).  Starts
 // `silkroute serve` on an ephemeral loopback port over the server test
 // dataset, then: load the page, search two places, get a route and see it
-// drawn, open a Pareto option, switch language.  Screenshots go to
+// drawn, open a Pareto option, switch language.  The test dataset has no
+// timetable, so the timetabled cases run against a second server over the
+// default dataset data/ (with its GTFS services).  Screenshots go to
 // tests/artifacts/.  Prints cmocka-style summary lines for tests/run.sh.
 //
 // Environment: SILKROUTE_BIN (default build/silkroute), SILKROUTE_TEST_DATA
-// (default tests/data/server), CHROMIUM (default /usr/bin/chromium).
+// (default tests/data/server), SILKROUTE_TIMED_DATA (default data),
+// CHROMIUM (default /usr/bin/chromium).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +20,7 @@ import { chromium } from 'playwright-core';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const bin = resolve(root, process.env.SILKROUTE_BIN || 'build/silkroute');
 const data = resolve(root, process.env.SILKROUTE_TEST_DATA || 'tests/data/server');
+const timedData = resolve(root, process.env.SILKROUTE_TIMED_DATA || 'data');
 const exe = process.env.CHROMIUM || '/usr/bin/chromium';
 const artifacts = join(root, 'tests/artifacts');
 mkdirSync(artifacts, { recursive: true });
@@ -48,21 +52,27 @@ for (const [what, p] of [['silkroute binary', bin], ['chromium', exe], ['web bun
 // The whole run is bounded: a hung browser or server cannot hang make test.
 const watchdog = setTimeout(() => { console.log('[  FAILED  ] 1 test(s): ui test timed out'); process.exit(1); }, 120000);
 
-const server = spawn(bin, ['serve', '--port', '0', '--data', data, '--web', join(root, 'web/dist'), '--quiet', '--threads', '2'],
-  { stdio: ['ignore', 'pipe', 'ignore'] });
-const base = await new Promise((res, rej) => {
-  let out = '';
-  server.stdout.on('data', (d) => {
-    out += d;
-    const m = out.match(/http:\/\/[^\s]+\//);
-    if (m) res(m[0]);
+// A server over `dir` on an ephemeral port: {proc, base}.  Whatever
+// happens later, it must not outlive the test.
+async function startServer(dir) {
+  const proc = spawn(bin, ['serve', '--port', '0', '--data', dir, '--web', join(root, 'web/dist'), '--quiet', '--threads', '2'],
+    { stdio: ['ignore', 'pipe', 'ignore'] });
+  process.on('exit', () => proc.kill('SIGKILL'));
+  const url = await new Promise((res, rej) => {
+    let out = '';
+    proc.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/http:\/\/[^\s]+\//);
+      if (m) res(m[0]);
+    });
+    proc.on('exit', (c) => rej(new Error(`server exited ${c}`)));
+    setTimeout(() => rej(new Error('server did not start')), 10000);
   });
-  server.on('exit', (c) => rej(new Error(`server exited ${c}`)));
-  setTimeout(() => rej(new Error('server did not start')), 10000);
-});
-
-// Whatever happens below, the server must not outlive the test.
-process.on('exit', () => server.kill('SIGKILL'));
+  return { proc, base: url };
+}
+const { proc: server, base } = await startServer(data);
+// Servers the page may talk to; any other request is a failure.
+const allowed = [base];
 const userDir = mkdtempSync(join(tmpdir(), 'silkroute-ui-'));
 // A persistent context is playwright's way of giving Chromium a fresh
 // --user-data-dir of our own.
@@ -76,7 +86,7 @@ const browser = await chromium.launchPersistentContext(userDir, {
 const page = browser.pages()[0] || await browser.newPage();
 const external = [];
 const pageErrors = [];
-page.on('request', (r) => { if (!r.url().startsWith(base) && !r.url().startsWith('data:')) external.push(r.url()); });
+page.on('request', (r) => { if (!allowed.some((b) => r.url().startsWith(b)) && !r.url().startsWith('data:')) external.push(r.url()); });
 page.on('pageerror', (e) => pageErrors.push(String(e)));
 const shot = (name) => page.screenshot({ path: join(artifacts, `ui-${name}.png`) });
 
@@ -174,6 +184,89 @@ await test('unknown place shows the server error', async () => {
   assert((await page.textContent('#status')).includes('UnknownPlace'), await page.textContent('#status'));
   assert(pageErrors.length === 0, `page errors: ${pageErrors.join('; ')}`);
 });
+
+// ---------------------------------------------------------------- timetable
+const timed = await startServer(timedData).catch((e) => ({ error: e }));
+if (timed.base) allowed.push(timed.base);
+const pickPlace = async (which, q, id) => {
+  await page.fill(`#${which}`, q);
+  await page.waitForSelector(`#${which}-suggest li[data-id="${id}"]`, { timeout: 5000 });
+  await page.click(`#${which}-suggest li[data-id="${id}"]`);
+};
+
+await test('timetabled route: ready-at time, departure, arrival and services', async () => {
+  assert(timed.base, `timed server: ${timed.error}`);
+  await page.goto(timed.base);
+  await page.waitForSelector('body[data-ready="1"]', { timeout: 15000 });
+  await pickPlace('from', "Xi'an", 'CNXIY');
+  await pickPlace('to', 'Tashkent', 'UZTAS');
+  await page.selectOption('#by', 'cost');
+  // Local time at Xi'an, sent without an offset.
+  await page.fill('#depart', '2026-06-03T08:00');
+  await page.click('#go');
+  await page.waitForSelector('#totals .times', { timeout: 10000 });
+  const dep = await page.textContent('#totals .t-depart'), arr = await page.textContent('#totals .t-arrive');
+  assert(/^2026-06-0[3-9] \d\d:\d\d UTC\+08:00$/.test(dep), `departure ${dep}`);
+  assert(/^2026-06-\d\d \d\d:\d\d UTC\+05:00$/.test(arr), `arrival ${arr}`);
+  assert((await page.locator('#legs small.ltime').count()) === (await page.locator('#legs li.leg').count()), 'legs without times');
+  const services = await page.locator('#legs small.service').allTextContents();
+  assert(services.length >= 1 && services.some((x) => x.includes('block train')), `no scheduled service: ${services.join(' | ')}`);
+  const legs = await page.textContent('#legs');
+  assert(/wait \d+(\.\d)? (h|days)/.test(legs), 'no waiting time shown');
+  // Waiting for a service is a gap in the timeline.
+  assert(await page.locator('#timeline rect.tl-wait').count() >= 1, 'no waiting gap in the timeline');
+  const url = page.url();
+  assert(url.includes('depart=2026-06-03T08%3A00'), `departure not in the address: ${url}`);
+  await shot('8-timed');
+});
+
+await test('timetabled query survives a reload, in Chinese', async () => {
+  assert(timed.base, `timed server: ${timed.error}`);
+  await page.reload();
+  await page.waitForSelector('body[data-ready="1"]', { timeout: 15000 });
+  await page.waitForSelector('#totals .times', { timeout: 10000 });
+  assert((await page.inputValue('#depart')) === '2026-06-03T08:00', `departure restored as ${await page.inputValue('#depart')}`);
+  await page.click('button[data-lang="zh"]');
+  assert((await page.textContent('label[for="depart"]')) === '货物就绪时间', 'ready-at label not in Chinese');
+  assert((await page.textContent('#totals')).includes('出发'), 'departure not labelled in Chinese');
+  await page.click('button[data-lang="ru"]');
+  assert((await page.textContent('label[for="arrive_by"]')) === 'Прибыть до', 'arrive-by label not in Russian');
+  await page.click('button[data-lang="en"]');
+});
+
+await test('window of departures with Pareto: options dated on the chart and in a list', async () => {
+  assert(timed.base, `timed server: ${timed.error}`);
+  await page.selectOption('#window', '14d');
+  await page.fill('#min_transfer', '90');
+  await page.check('#pareto');
+  await page.click('#go');
+  await page.waitForSelector('#pareto-box:not([hidden]) circle.pareto-opt', { timeout: 20000 });
+  const n = await page.locator('circle.pareto-opt').count();
+  assert(n >= 2, `expected several options, got ${n}`);
+  assert(await page.locator('text.pareto-date').count() >= 2, 'options not labelled with dates');
+  assert((await page.locator('#option option').count()) === n, 'option list does not match the chart');
+  const url = page.url();
+  assert(url.includes('window=14d') && url.includes('min_transfer=90'), `window not in the address: ${url}`);
+  // Pick the last departure from the list: its times and services show.
+  await page.selectOption('#option', String(n - 1));
+  await page.waitForSelector(`body[data-selected="${n - 1}"]`, { timeout: 5000 });
+  const dep = await page.textContent('#totals .t-depart');
+  assert(dep >= '2026-06-03', `last option departs ${dep}`);
+  await shot('9-window');
+  assert(pageErrors.length === 0, `page errors: ${pageErrors.join('; ')}`);
+  assert(external.length === 0, `requests outside the servers: ${external.join(', ')}`);
+});
+
+await test('empty departure: the untimed query, unchanged', async () => {
+  assert(timed.base, `timed server: ${timed.error}`);
+  await page.fill('#depart', '');
+  await page.uncheck('#pareto');
+  await page.click('#go');
+  await page.waitForFunction(() => !document.querySelector('#totals .times') && !location.hash.includes('depart'), null, { timeout: 10000 });
+  assert(!page.url().includes('window='), 'window sent without a departure');
+  assert(await page.locator('#legs small.ltime').count() === 0, 'untimed legs with times');
+});
+if (timed.proc) timed.proc.kill('SIGTERM');
 
 await browser.close();
 server.kill('SIGTERM');
