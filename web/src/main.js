@@ -258,9 +258,11 @@ function localTime(iso, short = false) {
 const isTimed = (r) => Boolean(r && r.depart && r.arrive);
 // Waiting in hours up to a day, in days beyond.
 const waitText = (h) => (h < 24 ? `${fmt(h, 1)} ${t('h')}` : `${fmt(h / 24, 1)} ${t('days')}`);
-// One line per option for the option picker.
+// One line per option for the option picker: short enough for the panel,
+// so local times without their offsets (the totals show them).
 function optionText(r, i) {
-  const head = isTimed(r) ? `${localTime(r.depart, true)} → ${localTime(r.arrive, true)} · ` : '';
+  const hm = (iso) => localTime(iso, true).replace(/ UTC.*$/, '');
+  const head = isTimed(r) ? `${hm(r.depart)} → ${hm(r.arrive)} · ` : '';
   return `${i + 1}. ${head}${days(r.duration_h)} ${t('days')} · ${fmt(r.cost_usd)} ${t('usd')} · ${fmt(r.co2e_kg / 1000, 2)} ${t('tco2e')}`;
 }
 
@@ -462,15 +464,18 @@ function drawPareto() {
     c.addEventListener('click', () => { state.sel = i; renderResult(true); });
   }
   // Timetabled options are labelled with their departure date (MM-DD),
-  // the first in order of departure wherever several fall on one spot.
-  const taken = [];
-  rs.forEach((r, i) => {
+  // the first in order of departure wherever several fall on one spot, and
+  // none where it would overlap a label already drawn.
+  const boxes = [];
+  const LW = 24, LH = 9;
+  rs.forEach((r) => {
     if (!isTimed(r)) return;
     const x = sx(X(r)), y = sy(Y(r));
-    if (taken.some(([a, b]) => Math.abs(a - x) < 30 && Math.abs(b - y) < 11)) return;
-    taken.push([x, y]);
     const right = x < R0 - 40;
-    el('text', { x: right ? x + 9 : x - 9, y: y + 3, 'font-size': 8, 'text-anchor': right ? 'start' : 'end', fill: '#333', class: 'pareto-date', 'pointer-events': 'none' },
+    const bx = right ? x + 9 : x - 9 - LW;
+    if (boxes.some(([a, b]) => bx < a + LW && a < bx + LW && y - LH / 2 < b + LH / 2 && b - LH / 2 < y + LH / 2)) return;
+    boxes.push([bx, y]);
+    el('text', { x: bx, y: y + 3, 'font-size': 8, fill: '#333', class: 'pareto-date', 'pointer-events': 'none' },
       svg, localTime(r.depart, true).slice(0, 5));
   });
 }
@@ -481,6 +486,7 @@ function applyLang(l) {
   document.documentElement.lang = l === 'zh' ? 'zh-Hans' : l;
   document.body.dataset.lang = l;
   for (const e of document.querySelectorAll('[data-i18n]')) e.textContent = t(e.dataset.i18n);
+  for (const e of document.querySelectorAll('[data-i18n-placeholder]')) e.placeholder = t(e.dataset.i18nPlaceholder);
   for (const b of document.querySelectorAll('[data-lang]')) b.classList.toggle('active', b.dataset.lang === l);
   for (const w of ['from', 'to']) if (state.chosen[w]) $(w).value = placeName(state.chosen[w]);
   renderLegend();

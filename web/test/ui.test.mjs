@@ -218,6 +218,8 @@ await test('timetabled route: ready-at time, departure, arrival and services', a
   const url = page.url();
   assert(url.includes('depart=2026-06-03T08%3A00'), `departure not in the address: ${url}`);
   await shot('8-timed');
+  await page.locator('#legs').scrollIntoViewIfNeeded();
+  await shot('8-timed-legs');
 });
 
 await test('timetabled query survives a reload, in Chinese', async () => {
@@ -252,6 +254,7 @@ await test('window of departures with Pareto: options dated on the chart and in 
   await page.waitForSelector(`body[data-selected="${n - 1}"]`, { timeout: 5000 });
   const dep = await page.textContent('#totals .t-depart');
   assert(dep >= '2026-06-03', `last option departs ${dep}`);
+  await page.locator('#pareto-box').scrollIntoViewIfNeeded();
   await shot('9-window');
   assert(pageErrors.length === 0, `page errors: ${pageErrors.join('; ')}`);
   assert(external.length === 0, `requests outside the servers: ${external.join(', ')}`);
