@@ -231,8 +231,11 @@ await test('timetabled query survives a reload, in Chinese', async () => {
   await page.click('button[data-lang="zh"]');
   assert((await page.textContent('label[for="depart"]')) === '货物就绪时间', 'ready-at label not in Chinese');
   assert((await page.textContent('#totals')).includes('出发'), 'departure not labelled in Chinese');
+  await page.locator('fieldset.timed').scrollIntoViewIfNeeded();
+  await shot('8-timed-zh');
   await page.click('button[data-lang="ru"]');
   assert((await page.textContent('label[for="arrive_by"]')) === 'Прибыть до', 'arrive-by label not in Russian');
+  await shot('8-timed-ru');
   await page.click('button[data-lang="en"]');
 });
 
