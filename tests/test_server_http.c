@@ -12,6 +12,7 @@
  */
 #define _GNU_SOURCE /* strcasestr */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <jansson.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -656,6 +657,47 @@ static void test_truncated_and_slow(void **state)
     close(fd);
 }
 
+/* A client that keeps a request alive by sending a byte now and then
+ * (never idle long enough for the idle timeout) is cut off by the
+ * per-request time cap, and the server keeps serving others. */
+static void test_request_time_cap(void **state)
+{
+    (void)state;
+    sr__server *s2 = NULL;
+    char err[256];
+    sr__server_config cfg = {.bind = "127.0.0.1", .port = 0, .threads = 2, .timeout_s = 30, .max_request_s = 2};
+    assert_int_equal(sr__server_start(net, &cfg, &s2, err, sizeof err), 0);
+    int p2 = sr__server_port(s2);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    assert_true(fd >= 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)p2)};
+    inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+    assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
+    struct timeval tv = {0, 100 * 1000};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    const char *head = "GET /v1/health HTTP/1.1\r\nHost: t\r\nX-Slow: ";
+    assert_int_equal(send_all(fd, head, strlen(head)), 0);
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    int closed = 0;
+    /* Dribble a header byte every 300 ms for at most 8 s. */
+    for (int i = 0; i < 27 && !closed; i++) {
+        nanosleep(&(struct timespec){0, 300 * 1000 * 1000}, NULL);
+        char buf[256];
+        ssize_t n = recv(fd, buf, sizeof buf, 0);
+        if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK))
+            closed = 1;
+        else if (send(fd, "x", 1, MSG_NOSIGNAL) < 0)
+            closed = 1;
+    }
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    close(fd);
+    double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    if (!closed || secs < 1.5 || secs > 5)
+        fail_msg("slow request %s after %.1f s (cap 2 s)", closed ? "closed" : "still open", secs);
+    sr__server_stop(s2, 1000);
+}
+
 static void *hammer(void *arg)
 {
     long ok = 0;
@@ -842,7 +884,8 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_route_errors),     cmocka_unit_test(test_places_network),
         cmocka_unit_test(test_static_files),     cmocka_unit_test(test_methods_cors),
         cmocka_unit_test(test_keep_alive),       cmocka_unit_test(test_malformed_corpus),
-        cmocka_unit_test(test_truncated_and_slow), cmocka_unit_test(test_concurrent),
+        cmocka_unit_test(test_truncated_and_slow), cmocka_unit_test(test_request_time_cap),
+        cmocka_unit_test(test_concurrent),
         cmocka_unit_test(test_access_log),
         cmocka_unit_test(test_ipv6_and_restart), cmocka_unit_test(test_serve_command_sigterm),
     };

@@ -32,7 +32,8 @@ static int has_index(const char *dir)
 static int usage(FILE *f, int status)
 {
     fprintf(f, "usage: silkroute serve [--port 8080] [--bind 127.0.0.1] [--data DIR] [--threads N]\n"
-               "                       [--web DIR] [--timeout S] [--max-connections N] [--cache N] [--quiet]\n\n"
+               "                       [--web DIR] [--timeout S] [--max-request-time S] [--max-connections N]\n"
+               "                       [--cache N] [--quiet]\n\n"
                "Serve the HTTP JSON API under /v1 and the web map at /.\n"
                "  --port N             TCP port (0: any free port); default 8080\n"
                "  --bind ADDR          numeric IPv4 or IPv6 address; default 127.0.0.1\n"
@@ -41,6 +42,8 @@ static int usage(FILE *f, int status)
                "  --web DIR            static files served at /; default %s\n"
                "                       (or $SILKROUTE_WEB)\n"
                "  --timeout S          close connections idle for S seconds; default 30\n"
+               "  --max-request-time S close a connection whose request (from its first byte to the\n"
+               "                       end of the answer) takes longer, e.g. a slow client; default 60\n"
                "  --max-connections N  default 1024\n"
                "  --cache N            remember N route answers (the network never changes while\n"
                "                       serving); 0: no cache; default 1024\n"
@@ -89,6 +92,10 @@ int cmd_serve(int argc, char **argv)
             if (cli_parse_int(val, 1, 3600, &v))
                 return cli_fail(0, SR_EARG, "--timeout: expected 1 to 3600 seconds, got '%s'", val);
             cfg.timeout_s = (unsigned)v;
+        } else if (!strcmp(a, "--max-request-time")) {
+            if (cli_parse_int(val, 1, 86400, &v))
+                return cli_fail(0, SR_EARG, "--max-request-time: expected 1 to 86400 seconds, got '%s'", val);
+            cfg.max_request_s = (unsigned)v;
         } else if (!strcmp(a, "--cache")) {
             if (cli_parse_int(val, 0, 1000000, &v))
                 return cli_fail(0, SR_EARG, "--cache: expected 0 to 1000000 entries, got '%s'", val);

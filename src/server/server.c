@@ -45,8 +45,31 @@ typedef struct qnode {
     struct qnode *next;
 } qnode;
 
+/* Per-request time cap.  libmicrohttpd's timeout counts idle time only, so
+ * a client that sends one byte every few seconds could hold a connection
+ * for ever.  Every connection gets a slot with the time its current request
+ * began (its opening, or the end of the previous request on a keep-alive
+ * connection); a watchdog thread shuts down the socket of any connection
+ * whose request has run longer than max_request_s, and libmicrohttpd then
+ * closes it as it would a dropped client.  Slots are freed in the CLOSED
+ * notification, which libmicrohttpd sends before it closes the socket, and
+ * the watchdog only touches sockets under the same lock, so it never hits
+ * a descriptor that was closed and reused. */
+typedef struct conn_slot {
+    int fd;
+    int used;
+    int shut;
+    struct timespec since;
+} conn_slot;
+
 struct sr__server {
     struct MHD_Daemon *d;
+    conn_slot *slots;
+    unsigned n_slots;
+    pthread_mutex_t conn_lock;
+    pthread_t watchdog;
+    int watchdog_started;
+    atomic_int stopping;
     const sr_network *net;
     sr__server_config cfg;
     char *web_root; /* realpath of cfg.web_dir, or NULL */
@@ -705,9 +728,72 @@ static void log_escape(const char *s, char *out, size_t outsz)
     out[o] = '\0';
 }
 
+static double since_s(const struct timespec *a)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - a->tv_sec) + (double)(now.tv_nsec - a->tv_nsec) / 1e9;
+}
+
+static void on_connection(void *cls, struct MHD_Connection *con, void **socket_context,
+                          enum MHD_ConnectionNotificationCode toe)
+{
+    sr__server *s = cls;
+    pthread_mutex_lock(&s->conn_lock);
+    if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+        const union MHD_ConnectionInfo *ci = MHD_get_connection_info(con, MHD_CONNECTION_INFO_CONNECTION_FD);
+        for (unsigned i = 0; ci && i < s->n_slots; i++)
+            if (!s->slots[i].used) {
+                s->slots[i].used = 1;
+                s->slots[i].shut = 0;
+                s->slots[i].fd = ci->connect_fd;
+                clock_gettime(CLOCK_MONOTONIC, &s->slots[i].since);
+                *socket_context = &s->slots[i];
+                break;
+            }
+    } else if (*socket_context) {
+        ((conn_slot *)*socket_context)->used = 0;
+        *socket_context = NULL;
+    }
+    pthread_mutex_unlock(&s->conn_lock);
+}
+
+/* A keep-alive connection's next request starts its clock afresh. */
+static void restart_clock(sr__server *s, struct MHD_Connection *con)
+{
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(con, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    if (!ci || !ci->socket_context)
+        return;
+    pthread_mutex_lock(&s->conn_lock);
+    conn_slot *slot = ci->socket_context;
+    if (slot->used)
+        clock_gettime(CLOCK_MONOTONIC, &slot->since);
+    pthread_mutex_unlock(&s->conn_lock);
+}
+
+static void *watchdog_main(void *arg)
+{
+    sr__server *s = arg;
+    double cap = s->cfg.max_request_s ? s->cfg.max_request_s : 60;
+    while (!atomic_load(&s->stopping)) {
+        nanosleep(&(struct timespec){0, 200 * 1000 * 1000}, NULL);
+        pthread_mutex_lock(&s->conn_lock);
+        for (unsigned i = 0; i < s->n_slots; i++) {
+            conn_slot *c = &s->slots[i];
+            if (c->used && !c->shut && since_s(&c->since) > cap) {
+                shutdown(c->fd, SHUT_RDWR);
+                c->shut = 1;
+            }
+        }
+        pthread_mutex_unlock(&s->conn_lock);
+    }
+    return NULL;
+}
+
 static void on_completed(void *cls, struct MHD_Connection *con, void **req_cls, enum MHD_RequestTerminationCode toe)
 {
     sr__server *s = cls;
+    restart_clock(s, con);
     req *rq = *req_cls;
     if (!rq)
         return;
@@ -762,6 +848,15 @@ int sr__server_start(const sr_network *net, const sr__server_config *cfg, sr__se
     s->started = time(NULL);
     atomic_init(&s->inflight, 0);
     pthread_mutex_init(&s->lock, NULL);
+    pthread_mutex_init(&s->conn_lock, NULL);
+    atomic_init(&s->stopping, 0);
+    s->n_slots = (cfg->max_connections ? cfg->max_connections : 1024) + 16;
+    s->slots = calloc(s->n_slots, sizeof *s->slots);
+    if (!s->slots) {
+        snprintf(err, errlen, "out of memory");
+        sr__server_stop(s, 0);
+        return -1;
+    }
     if (cfg->web_dir) {
         char real[PATH_MAX];
         if (!realpath(cfg->web_dir, real)) {
@@ -811,6 +906,7 @@ int sr__server_start(const sr_network *net, const sr__server_config *cfg, sr__se
                             MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(48 * 1024),
                             MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
                             MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+                            MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
                             MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned int)1,
                             MHD_OPTION_END);
     if (!s->d) {
@@ -821,6 +917,12 @@ int sr__server_start(const sr_network *net, const sr__server_config *cfg, sr__se
     }
     const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
     s->port = di ? di->port : cfg->port;
+    if (pthread_create(&s->watchdog, NULL, watchdog_main, s) != 0) {
+        snprintf(err, errlen, "cannot start the request watchdog thread");
+        sr__server_stop(s, 0);
+        return -1;
+    }
+    s->watchdog_started = 1;
     *out = s;
     return 0;
 }
@@ -840,6 +942,10 @@ void sr__server_stop(sr__server *s, int grace_ms)
             nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
         MHD_stop_daemon(s->d);
     }
+    if (s->watchdog_started) {
+        atomic_store(&s->stopping, 1);
+        pthread_join(s->watchdog, NULL);
+    }
     for (qnode *n = s->queries, *next; n; n = next) {
         next = n->next;
         sr_query_destroy(n->q);
@@ -847,6 +953,8 @@ void sr__server_stop(sr__server *s, int grace_ms)
     }
     sr__cache_free(s->cache);
     pthread_mutex_destroy(&s->lock);
+    pthread_mutex_destroy(&s->conn_lock);
+    free(s->slots);
     free(s->web_root);
     free(s);
 }

@@ -25,6 +25,8 @@ typedef struct sr__server_config {
     const char *web_dir;       /* static files served at /; NULL: none */
     unsigned max_connections;  /* default 1024 */
     unsigned timeout_s;        /* idle time before a connection is closed; default 30 */
+    unsigned max_request_s;    /* longest a request may take from its first byte to the
+                                * end of its answer (slow clients); default 60 */
     FILE *access_log;          /* one line per request; NULL: none */
     long route_cache;          /* /v1/route answers cached (cache.h); 0: 1024, -1: none */
 } sr__server_config;
