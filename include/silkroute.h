@@ -147,6 +147,11 @@ typedef struct sr_link {
     double cost_usd[SR_UNIT_COUNT]; /* per unit of cargo, whole link */
     double co2e_kg_per_tkm;
     double capacity_teu_per_day;    /* 0 when not given */
+    /* Optional geometry: n_geom intermediate points between the two ends,
+     * in order from -> to, as lon,lat pairs (geom[2*i], geom[2*i+1]); NULL
+     * and 0 when the link is drawn as a straight line. */
+    const double *geom;
+    uint32_t n_geom;
 } sr_link;
 
 /* A border crossing.  Read-only view; valid while the network is open. */

@@ -32,8 +32,13 @@ static void loads_mini(void **st)
     assert_true(l4->duration_h > 1.666 && l4->duration_h < 1.667);
     assert_true(l4->cost_usd[SR_UNIT_40FT] == 300);
     assert_true(l4->cost_usd[SR_UNIT_T] == 10);
-    /* Link-level CO2e override on the ferry. */
-    assert_true(sr_network_link(net, 7)->co2e_kg_per_tkm == 0.01);
+    /* Link-level CO2e override and drawn geometry on the ferry. */
+    const sr_link *l8 = sr_network_link(net, 7);
+    assert_true(l8->co2e_kg_per_tkm == 0.01);
+    assert_int_equal(l8->n_geom, 2);
+    assert_true(l8->geom[0] == 100.8 && l8->geom[1] == 38.8 && l8->geom[2] == 101.2 && l8->geom[3] == 38.8);
+    assert_int_equal(sr_network_link(net, 0)->n_geom, 0);
+    assert_null(sr_network_link(net, 0)->geom);
     const sr_link *l13 = sr_network_link(net, 12);
     assert_int_equal(l13->status, SR_PLANNED);
     assert_int_equal(l13->open_year, 2030);
@@ -107,6 +112,10 @@ static const bad_case bad[] = {
     {"links.csv", "1520,100,2,,,,,,open,,,,East", "1520,100,2,,,,,,open,,,2,East", "links.csv:4: directed: '2'"},
     {"links.csv", "L8,AAPRT,BBPRT,sea,,130,,,,,0.01", "L8,AAPRT,BBPRT,sea,,130,,,,,99", "links.csv:9: co2e_kg_per_tkm: 99 exceeds"},
     {"links.csv", "L1,AAORI,AA-BORDER,rail,1435,100,2,,,,,,open,,,,West line,A-test", "L1,AAORI,AA-BORDER,rail,1435,100,2,\"x,,,,,,,,,,,", "unterminated quoted field"},
+    {"links.csv", "100.8 38.8;101.2 38.8", "100.8 38.8;101.2", "links.csv:9: geometry: point 2: expected 'lon lat'"},
+    {"links.csv", "100.8 38.8;101.2 38.8", "100.8 38.8;201.2 38.8", "links.csv:9: geometry: point 2: 201.2 38.8 is not a WGS84"},
+    {"links.csv", "100.8 38.8;101.2 38.8", "100.8 38.8;;101.2 38.8", "links.csv:9: geometry: point 2: expected"},
+    {"links.csv", "100.8 38.8;101.2 38.8", "100.8,38.8", "links.csv:9: geometry: point 1: expected"},
     /* transfers.csv */
     {"transfers.csv", "BB-BORDER,gauge_change,rail1435,rail1520", "BB-BORDER,gauge_change,rail1435,road", "transfers.csv:2: kind: a gauge_change joins rail1435 and rail1520"},
     {"transfers.csv", "AAPRT,mode_change,road,sea", "AAPRT,mode_change,road,boat", "transfers.csv:3: to: 'boat'"},

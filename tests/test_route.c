@@ -267,6 +267,26 @@ static void json_contract(void **st)
     assert_non_null(strstr(j, "\"LineString\""));
     sr_free(j);
     sr_result_free(res);
+    /* The ferry's drawn geometry, forwards and backwards. */
+    opts(&o);
+    o.avoid[o.n_avoid++] = "X-ROAD";
+    run(&o, &res);
+    j = sr_result_geojson(net, res, 0);
+    assert_non_null(strstr(j, "[[100.5,39.0],[100.8,38.8],[101.2,38.8],[101.5,39.0]]"));
+    sr_free(j);
+    sr_result_free(res);
+    opts(&o);
+    o.from = "BBDST";
+    o.to = "AAORI";
+    o.avoid[o.n_avoid++] = "X-ROAD";
+    run(&o, &res);
+    j = sr_result_geojson(net, res, 0);
+    assert_non_null(strstr(j, "[[101.5,39.0],[101.2,38.8],[100.8,38.8],[100.5,39.0]]"));
+    sr_free(j);
+    sr_result_free(res);
+    j = sr_network_geojson(net, SR_MODE_BIT(SR_SEA), 0, 0);
+    assert_non_null(strstr(j, "[[100.5,39.0],[100.8,38.8],[101.2,38.8],[101.5,39.0]]"));
+    sr_free(j);
     j = sr_error_json(SR_ENOROUTE, "no way", 0);
     assert_string_equal(j, "{\"code\":\"NoRoute\",\"message\":\"no way\"}");
     sr_free(j);

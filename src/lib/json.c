@@ -44,10 +44,15 @@ static json_t *place_ref(const sr_network *net, uint32_t p)
                      sr_place_kind_name(pl->kind), "lat", num(pl->lat, 1e-6), "lon", num(pl->lon, 1e-6));
 }
 
-static json_t *line(double lon1, double lat1, double lon2, double lat2)
+/* A link's line from end a to end b through its geometry, if any. */
+static json_t *line(const sr_place *a, const sr_place *b, const double *geom, uint32_t n_geom)
 {
-    return json_pack("{s:s, s:[[o,o],[o,o]]}", "type", "LineString", "coordinates", num(lon1, 1e-6),
-                     num(lat1, 1e-6), num(lon2, 1e-6), num(lat2, 1e-6));
+    json_t *coords = json_array();
+    json_array_append_new(coords, json_pack("[o,o]", num(a->lon, 1e-6), num(a->lat, 1e-6)));
+    for (uint32_t i = 0; i < n_geom; i++)
+        json_array_append_new(coords, json_pack("[o,o]", num(geom[2 * i], 1e-6), num(geom[2 * i + 1], 1e-6)));
+    json_array_append_new(coords, json_pack("[o,o]", num(b->lon, 1e-6), num(b->lat, 1e-6)));
+    return json_pack("{s:s, s:o}", "type", "LineString", "coordinates", coords);
 }
 
 static json_t *point(double lon, double lat)
@@ -394,19 +399,29 @@ char *sr_result_json(const sr_network *net, const sr_result *r, unsigned flags)
     return sr__buf_take(&w.b);
 }
 
-static void jw_line(jw *w, const sr_place *a, const sr_place *b)
+static void jw_point(jw *w, double lon, double lat)
+{
+    jw_open(w, '[');
+    jw_num(w, lon, 1e-6, 6);
+    jw_num(w, lat, 1e-6, 6);
+    jw_close(w, ']');
+}
+
+/* A leg's line from a to b; with the link's geometry, run backwards when
+ * the leg travels the link from its `to` end. */
+static void jw_line(jw *w, const sr_place *a, const sr_place *b, const sr_link *k, int backwards)
 {
     jw_open(w, '{');
     KS(w, "type", "LineString");
     jw_key(w, "coordinates");
     jw_open(w, '[');
-    const sr_place *ends[2] = {a, b};
-    for (int i = 0; i < 2; i++) {
-        jw_open(w, '[');
-        jw_num(w, ends[i]->lon, 1e-6, 6);
-        jw_num(w, ends[i]->lat, 1e-6, 6);
-        jw_close(w, ']');
+    jw_point(w, a->lon, a->lat);
+    uint32_t n = k ? k->n_geom : 0;
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t j = backwards ? n - 1 - i : i;
+        jw_point(w, k->geom[2 * j], k->geom[2 * j + 1]);
     }
+    jw_point(w, b->lon, b->lat);
     jw_close(w, ']');
     jw_close(w, '}');
 }
@@ -428,8 +443,9 @@ char *sr_result_geojson(const sr_network *net, const sr_result *r, unsigned flag
             const sr_place *a = &net->places[l->from], *b = &net->places[l->to];
             jw_open(&w, '{');
             KS(&w, "type", "Feature");
+            const sr_link *k = l->link == SR_NO_LINK ? NULL : &net->links[l->link];
             jw_key(&w, "geometry");
-            jw_line(&w, a, b);
+            jw_line(&w, a, b, k, k && l->from == k->to && l->to == k->from);
             jw_key(&w, "properties");
             jw_open(&w, '{');
             KI(&w, "route", (long long)i);
@@ -542,7 +558,7 @@ char *sr_network_geojson(const sr_network *net, unsigned modes, int year, unsign
         if (k->crossing >= 0)
             json_object_set_new(props, "crossing", json_string(net->crossings[k->crossing].id));
         json_array_append_new(feats, json_pack("{s:s, s:o, s:o}", "type", "Feature", "geometry",
-                                               line(a->lon, a->lat, b->lon, b->lat), "properties", props));
+                                               line(a, b, k->geom, k->n_geom), "properties", props));
     }
     for (uint32_t i = 0; i < net->n_crossings; i++) {
         const sr_crossing *x = &net->crossings[i];

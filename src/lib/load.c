@@ -611,6 +611,53 @@ static void load_crossings(loader *L)
             file_err(L, "crossings.csv", "crossing id '%s' defined twice", L->crossing_ids[i].id);
 }
 
+#define MAX_GEOM_POINTS 100000
+
+/* Parse the optional geometry column: intermediate points "lon lat"
+ * separated by ';'.  The points go to the arena (which never moves them),
+ * so sr_link can point at them.  Returns 0, or -1 after reporting. */
+static int parse_geometry(loader *L, const char *s, const double **out, uint32_t *n_out)
+{
+    *out = NULL;
+    *n_out = 0;
+    if (!*s)
+        return 0;
+    size_t n = 1;
+    for (const char *p = s; *p; p++)
+        n += *p == ';';
+    if (n > MAX_GEOM_POINTS) {
+        err(L, "geometry", "more than %d points", MAX_GEOM_POINTS);
+        return -1;
+    }
+    double *g = sr__arena_alloc(&L->net->arena, n * 2 * sizeof *g);
+    if (!g)
+        return -1;
+    const char *p = s;
+    for (size_t i = 0; i < n; i++) {
+        char *end;
+        errno = 0;
+        double lon = strtod(p, &end);
+        const char *q = end;
+        double lat = strtod(q, &end);
+        while (*end == ' ')
+            end++;
+        if (errno || end == q || q == p || (*end && *end != ';') || !isfinite(lon) || !isfinite(lat)) {
+            err(L, "geometry", "point %zu: expected 'lon lat' (points separated by ';')", i + 1);
+            return -1;
+        }
+        if (lon < -180 || lon > 180 || lat < -90 || lat > 90) {
+            err(L, "geometry", "point %zu: %g %g is not a WGS84 longitude and latitude", i + 1, lon, lat);
+            return -1;
+        }
+        g[2 * i] = lon;
+        g[2 * i + 1] = lat;
+        p = *end ? end + 1 : end;
+    }
+    *out = g;
+    *n_out = (uint32_t)n;
+    return 0;
+}
+
 static void load_links(loader *L)
 {
     sr__csv csv;
@@ -620,7 +667,7 @@ static void load_links(loader *L)
     static const char *const cols[] = {"id", "from", "to", "mode", "gauge_mm", "distance_km", "duration_h",
                                        "cost_usd_20ft", "cost_usd_40ft", "cost_usd_t", "co2e_kg_per_tkm",
                                        "capacity_teu_per_day", "status", "open_year", "crossing", "directed",
-                                       "name", "source", NULL};
+                                       "name", "geometry", "source", NULL};
     static const char *const costs[] = {"cost_usd_20ft", "cost_usd_40ft", "cost_usd_t"};
     check_columns(L, cols);
     static const char *const req[] = {"id", "from", "to", "mode", "distance_km", NULL};
@@ -720,6 +767,22 @@ static void load_links(loader *L)
                 else if (m != SR_AIR && m != SR_SEA && gc > 20 && k.distance_km > 3.0 * gc)
                     warn(L, "distance_km", "%g km is over three times the great-circle distance %.0f km",
                          k.distance_km, gc);
+            }
+            if (parse_geometry(L, field(L, "geometry"), &k.geom, &k.n_geom) < 0)
+                ok = 0;
+            else if (ok && k.n_geom) {
+                /* A drawn line much longer than the link's length is a
+                 * sign of misplaced or swapped points. */
+                double len = 0, plon = net->places[a].lon, plat = net->places[a].lat;
+                for (uint32_t i = 0; i <= k.n_geom; i++) {
+                    double lon = i < k.n_geom ? k.geom[2 * i] : net->places[b].lon;
+                    double lat = i < k.n_geom ? k.geom[2 * i + 1] : net->places[b].lat;
+                    len += sr__haversine_km(plat, plon, lat, lon);
+                    plon = lon;
+                    plat = lat;
+                }
+                if (len > 1.25 * k.distance_km)
+                    warn(L, "geometry", "the line is %.0f km long, the link %g km", len, k.distance_km);
             }
             check_sources(L, 1);
             if (!ok)
