@@ -48,10 +48,11 @@ typedef struct resp {
     size_t len;
 } resp;
 
-static int connect_lo(void)
+/* A loopback connection to port p with 5 s send and receive timeouts. */
+static int connect_port(int p)
 {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)p)};
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     struct timeval tv = {5, 0};
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
@@ -62,6 +63,8 @@ static int connect_lo(void)
     }
     return fd;
 }
+
+static int connect_lo(void) { return connect_port(port); }
 
 static int send_all(int fd, const char *s, size_t n)
 {
@@ -667,12 +670,9 @@ static void test_request_time_cap(void **state)
     char err[256];
     sr__server_config cfg = {.bind = "127.0.0.1", .port = 0, .threads = 2, .timeout_s = 30, .max_request_s = 2};
     assert_int_equal(sr__server_start(net, &cfg, &s2, err, sizeof err), 0);
-    int p2 = sr__server_port(s2);
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    int fd = connect_port(sr__server_port(s2));
     assert_true(fd >= 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)p2)};
-    inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
-    assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
+    /* Short receive timeout: the loop below polls for the close. */
     struct timeval tv = {0, 100 * 1000};
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
     const char *head = "GET /v1/health HTTP/1.1\r\nHost: t\r\nX-Slow: ";
