@@ -8,7 +8,7 @@
 #   make run             deps, build, and a route on the built-in dataset
 #   make bench           benchmarks (medians, p99, ratios)
 #   make fuzz            libFuzzer targets (clang) in build-fuzz/
-#   make install         PREFIX=/usr/local DESTDIR=
+#   make install         PREFIX=/usr/local DESTDIR=  (make uninstall: the same, removed)
 #
 # Every source file below src/lib/ is part of the library; src/cli/ and
 # src/server/ make the one `silkroute` binary, a client of the library.
@@ -70,7 +70,7 @@ STATIC := $(BUILD)/libsilkroute.a
 SHARED := $(BUILD)/libsilkroute.so.0
 CLI    := $(BUILD)/silkroute
 
-.PHONY: all clean test check run bench fuzz install deps tests web test-web
+.PHONY: all clean test check run bench fuzz install uninstall deps tests web test-web
 all: $(STATIC) $(SHARED) $(CLI) $(BUILD)/silkroute.pc
 
 deps:
@@ -155,21 +155,45 @@ fuzz:
 	  clang -std=c17 -D_DEFAULT_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Isrc/lib -Isrc/server $(PKG_CFLAGS) \
 	    -o build-fuzz/fuzz/$$n $$f src/server/request.c build-fuzz/libsilkroute.a $(SRV_LIBS) $(LIB_LIBS) || exit 1; done
 
-install: all
+# `make install` builds a separate copy in build-install/ whose compiled-in
+# data and web directories are the installed ones, so the installed binary
+# and library never read the build tree (which may be gone or changed).
+INSTALL_BUILD := build-install
+IDATA := $(PREFIX)/share/silkroute/data
+IWEB  := $(PREFIX)/share/silkroute/web
+install:
+	@# A different PREFIX changes compiled-in paths: rebuild from scratch then.
+	@mkdir -p $(INSTALL_BUILD) && echo '$(IDATA) $(IWEB)' > $(INSTALL_BUILD)/dirs.new && \
+	  { cmp -s $(INSTALL_BUILD)/dirs.new $(INSTALL_BUILD)/dirs || rm -rf $(INSTALL_BUILD)/obj $(INSTALL_BUILD)/silkroute.pc; } && \
+	  mv $(INSTALL_BUILD)/dirs.new $(INSTALL_BUILD)/dirs
+	@$(MAKE) --no-print-directory BUILD=$(INSTALL_BUILD) SAN=0 DATADIR=$(IDATA) WEBDIR=$(IWEB) all
 	install -d $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/bin \
-	  $(DESTDIR)$(PREFIX)/share/silkroute/data
+	  $(DESTDIR)$(IDATA) $(DESTDIR)$(PREFIX)/share/man/man1 \
+	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions $(DESTDIR)$(PREFIX)/share/doc/silkroute
 	install -m 644 include/silkroute.h $(DESTDIR)$(PREFIX)/include/
-	install -m 644 $(STATIC) $(DESTDIR)$(PREFIX)/lib/
-	install -m 755 $(SHARED) $(DESTDIR)$(PREFIX)/lib/
+	install -m 644 $(INSTALL_BUILD)/libsilkroute.a $(DESTDIR)$(PREFIX)/lib/
+	install -m 755 $(INSTALL_BUILD)/libsilkroute.so.0 $(DESTDIR)$(PREFIX)/lib/
 	ln -sf libsilkroute.so.0 $(DESTDIR)$(PREFIX)/lib/libsilkroute.so
-	install -m 644 $(BUILD)/silkroute.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/
-	install -m 755 $(CLI) $(DESTDIR)$(PREFIX)/bin/
-	cp -R data/. $(DESTDIR)$(PREFIX)/share/silkroute/data/
+	install -m 644 $(INSTALL_BUILD)/silkroute.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/
+	install -m 755 $(INSTALL_BUILD)/silkroute $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 docs/silkroute.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 644 scripts/completion/silkroute.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/silkroute
+	install -m 644 LICENSE README.md $(DESTDIR)$(PREFIX)/share/doc/silkroute/
+	cp -R data/. $(DESTDIR)$(IDATA)/
 	@# The web map, when `make web` has built it.
-	if [ -f web/dist/index.html ]; then install -d $(DESTDIR)$(PREFIX)/share/silkroute/web && \
-	  cp -R web/dist/. $(DESTDIR)$(PREFIX)/share/silkroute/web/; fi
+	if [ -f web/dist/index.html ]; then install -d $(DESTDIR)$(IWEB) && \
+	  cp -R web/dist/. $(DESTDIR)$(IWEB)/; fi
+
+# Removes exactly what `make install` put there (same PREFIX and DESTDIR).
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/include/silkroute.h $(DESTDIR)$(PREFIX)/lib/libsilkroute.a \
+	  $(DESTDIR)$(PREFIX)/lib/libsilkroute.so.0 $(DESTDIR)$(PREFIX)/lib/libsilkroute.so \
+	  $(DESTDIR)$(PREFIX)/lib/pkgconfig/silkroute.pc $(DESTDIR)$(PREFIX)/bin/silkroute \
+	  $(DESTDIR)$(PREFIX)/share/man/man1/silkroute.1 \
+	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions/silkroute
+	rm -rf $(DESTDIR)$(PREFIX)/share/silkroute $(DESTDIR)$(PREFIX)/share/doc/silkroute
 
 clean:
-	rm -rf build build-san build-fuzz
+	rm -rf build build-san build-fuzz build-install
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

@@ -21,6 +21,14 @@ for dir in "$@"; do
     fi
   done
 done
+# `make install` / `make uninstall` into a temporary prefix, once.
+out=$(tests/install_check.sh 2>&1); rc=$?
+p=$(printf '%s\n' "$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test(s)\./\1/p' | awk '{s+=$1} END {print s+0}')
+f=$(printf '%s\n' "$out" | sed -n 's/^\[  FAILED  \] \([0-9]*\) test(s).*/\1/p' | awk '{s+=$1} END {print s+0}')
+if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+passed=$((passed + p)); failed=$((failed + f))
+if [ "$f" -ne 0 ]; then printf '%s\n' "$out"; echo "FAIL: tests/install_check.sh (exit $rc)"
+else echo "ok   tests/install_check.sh ($p)"; fi
 # The web map in headless Chromium, once, with the first build's binary;
 # skipped (with a note) where npm could not build the bundle.
 if [ -f web/dist/index.html ] && command -v node >/dev/null 2>&1 && [ -x "$1/silkroute" ]; then
