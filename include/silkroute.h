@@ -299,6 +299,39 @@ typedef struct sr_route {
     int n_boardings;                /* scheduled services boarded */
 } sr_route;
 
+/*
+ * A corridor segment: consecutive legs of one route on the same mode, gauge
+ * and country (and the same scheduled service), the way a forwarder reads a
+ * route ("rail 1435 mm Xi'an - Khorgos, 3,100 km"), where legs are one per
+ * network link.  A segment ends where a border is crossed (the crossing leg
+ * is its last), where the route transfers, or where mode, gauge, country or
+ * service change.  Sums are over the segment's legs; the border dwell and
+ * fees of a crossing at its end are in dwell_h / fee_usd, not in duration_h.
+ */
+typedef struct sr_segment {
+    uint32_t first_leg, n_legs;     /* legs[first_leg .. first_leg + n_legs - 1] */
+    uint32_t from, to;              /* place indices */
+    sr_mode mode;
+    uint16_t gauge_mm;              /* 0 unless rail */
+    char country[3];                /* country of the segment's first place */
+    char to_country[3];             /* country of its last place (differs after a border) */
+    double distance_km, duration_h, cost_usd, co2e_kg;
+    double dwell_h, fee_usd;        /* the border crossed by its last leg, if any */
+    const char *name;               /* name of its longest link (or its service); "" when none; owned by the network */
+    const char *service;            /* trip id of a scheduled segment, else NULL; owned by the result */
+    int timed;                      /* 1: depart and arrive are set */
+    int64_t depart, arrive;         /* UTC; the first leg's departure and the last leg's arrival */
+    int32_t depart_utc_offset_s, arrive_utc_offset_s;
+} sr_segment;
+
+/*
+ * Group the legs of route r (from a result of a query on net) into corridor
+ * segments, stored in out[0..cap-1] in route order; returns how many there
+ * are (never more than r->n_legs; when that is more than cap, only cap are
+ * stored).  The strings point into net and r.  Thread-safe; no allocation.
+ */
+size_t sr_route_segments(const sr_network *net, const sr_route *r, sr_segment *out, size_t cap);
+
 typedef struct sr_result sr_result;
 typedef struct sr_query sr_query;
 
@@ -329,8 +362,12 @@ const sr_route *sr_result_route(const sr_result *r, size_t i);
  * sr_free()) or NULL when memory runs out.  Thread-safe.
  * ------------------------------------------------------------------------- */
 #define SR_JSON_PRETTY 1u
+/* sr_result_json(): each leg also carries "geometry", a GeoJSON LineString
+ * drawn through its link's geometry (off by default: answers stay small). */
+#define SR_JSON_GEOMETRY 2u
 
-/* {"code":"Ok","routes":[...]} - the contract documented in docs/API.md. */
+/* {"code":"Ok","routes":[...]} - the contract documented in docs/API.md;
+ * flags: SR_JSON_PRETTY, SR_JSON_GEOMETRY. */
 char *sr_result_json(const sr_network *net, const sr_result *r, unsigned flags);
 /* An RFC 7946 FeatureCollection, one LineString feature per leg. */
 char *sr_result_geojson(const sr_network *net, const sr_result *r, unsigned flags);

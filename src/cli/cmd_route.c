@@ -17,6 +17,9 @@ static void route_usage(FILE *f)
                "         [--year N] [--cargo 20ft|40ft|t] [--quantity N] [--max-transfers N]\n"
                "         [--weights TIME_H,COST_USD,CO2E_KG] [--data DIR] [--json | --geojson]\n"
                "         [--depart TIME] [--arrive-by TIME] [--window 14d] [--min-transfer MINUTES]\n"
+               "         [--legs] [--geometry]\n"
+               "The table lists corridor segments (legs of one mode, gauge and country); --legs lists\n"
+               "every network link.  --geometry adds each leg's drawn line to --json.\n"
                "TIME is ISO 8601, 2026-06-03T08:00 (local time at FROM, or at TO for --arrive-by) or\n"
                "2026-06-03T08:00+08:00; with a time, scheduled services wait for their departures and\n"
                "crossings for their opening hours; --window lists every non-dominated departure.\n"
@@ -26,13 +29,70 @@ static void route_usage(FILE *f)
 
 static double hours_to_days(double h) { return h / 24.0; }
 
-static void print_route(const sr_network *net, const sr_route *r, int index, int total)
+static void print_totals(const sr_route *r);
+
+/* The crossing or transfer lines that follow leg i in both tables. */
+static void print_events(const sr_network *net, const sr_route *r, size_t i, const char *indent)
 {
-    if (total > 1)
-        printf("Option %d of %d\n", index + 1, total);
+    for (size_t ci = 0; ci < r->n_crossings; ci++) {
+        const sr_border_crossing *x = &r->crossings[ci];
+        if (x->leg != i)
+            continue;
+        const char *name = x->crossing >= 0 ? sr_network_crossing(net, (size_t)x->crossing)->name
+                                            : sr_network_place(net, x->at)->name_en;
+        printf("%sborder       %s -> %s at %s: dwell %.1f h, fee %.0f USD\n", indent, x->from_country,
+               x->to_country, name, x->dwell_h, x->fee_usd);
+    }
+    for (size_t xi = 0; xi < r->n_transfers; xi++) {
+        const sr_transfer *t = &r->transfers[xi];
+        if (t->after_leg != i)
+            continue;
+        printf("%s%-12s at %s: %s -> %s, %.1f h, %.0f USD\n", indent,
+               t->kind == SR_GAUGE_CHANGE ? "gauge change" : "mode change", sr_network_place(net, t->at)->name_en,
+               sr_class_name(t->from_class), sr_class_name(t->to_class), t->duration_h, t->cost_usd);
+    }
+}
+
+/* The default table: one row per corridor segment (sr_route_segments()),
+ * the way a forwarder reads a route; --legs prints one row per link. */
+static void print_segments(const sr_network *net, const sr_route *r)
+{
+    printf("  %-3s %-28s %-28s %-5s %6s %4s %9s %8s %9s %9s\n", "#", "from", "to", "mode", "gauge", "legs", "km",
+           "hours", "USD", "kg CO2e");
+    size_t n = sr_route_segments(net, r, NULL, 0);
+    sr_segment *sg = n ? malloc(n * sizeof *sg) : NULL;
+    if (n && !sg)
+        return;
+    sr_route_segments(net, r, sg, n);
+    for (size_t i = 0; i < n; i++) {
+        const sr_segment *g = &sg[i];
+        char ga[8] = "";
+        if (g->mode == SR_RAIL)
+            snprintf(ga, sizeof ga, "%u", g->gauge_mm);
+        printf("  %-3zu ", i + 1);
+        cli_cell(sr_network_place(net, g->from)->name_en, 28);
+        cli_cell(sr_network_place(net, g->to)->name_en, 28);
+        printf("%-5s %6s %4u %9.0f %8.1f %9.0f %9.0f\n", sr_mode_name(g->mode), ga, g->n_legs, g->distance_km,
+               g->duration_h, g->cost_usd, g->co2e_kg);
+        if (*g->name || g->service)
+            printf("      %s%s%s%s\n", g->service ? "service " : "", g->service ? g->service : "",
+                   g->service && *g->name ? ": " : "", g->name);
+        if (g->timed) {
+            char d1[40], d2[40];
+            sr_time_format(g->depart, g->depart_utc_offset_s, d1, sizeof d1);
+            sr_time_format(g->arrive, g->arrive_utc_offset_s, d2, sizeof d2);
+            printf("      depart %s  arrive %s\n", d1, d2);
+        }
+        print_events(net, r, g->first_leg + g->n_legs - 1, "      ");
+    }
+    free(sg);
+    print_totals(r);
+}
+
+static void print_legs(const sr_network *net, const sr_route *r)
+{
     printf("  %-3s %-28s %-28s %-5s %6s %9s %8s %9s %9s\n", "#", "from", "to", "mode", "gauge", "km", "hours",
            "USD", "kg CO2e");
-    size_t xi = 0, ci = 0;
     for (size_t i = 0; i < r->n_legs; i++) {
         const sr_leg *l = &r->legs[i];
         const sr_place *a = sr_network_place(net, l->from), *b = sr_network_place(net, l->to);
@@ -55,22 +115,13 @@ static void print_route(const sr_network *net, const sr_route *r, int index, int
                 printf("  service %s: %s", l->service, l->service_name ? l->service_name : "");
             printf("\n");
         }
-        for (; ci < r->n_crossings && r->crossings[ci].leg == i; ci++) {
-            const sr_border_crossing *x = &r->crossings[ci];
-            const char *name = x->crossing >= 0 ? sr_network_crossing(net, (size_t)x->crossing)->name
-                                                : sr_network_place(net, x->at)->name_en;
-            printf("      border       %s -> %s at %s: dwell %.1f h", x->from_country, x->to_country, name, x->dwell_h);
-            if (x->fee_usd > 0)
-                printf(", fee %.0f USD", x->fee_usd);
-            printf("\n");
-        }
-        for (; xi < r->n_transfers && r->transfers[xi].after_leg == i; xi++) {
-            const sr_transfer *t = &r->transfers[xi];
-            printf("      %-12s at %s: %s -> %s, %.1f h, %.0f USD\n",
-                   t->kind == SR_GAUGE_CHANGE ? "gauge change" : "mode change", sr_network_place(net, t->at)->name_en,
-                   sr_class_name(t->from_class), sr_class_name(t->to_class), t->duration_h, t->cost_usd);
-        }
+        print_events(net, r, i, "      ");
     }
+    print_totals(r);
+}
+
+static void print_totals(const sr_route *r)
+{
     printf("  total: %.0f km, %.1f h (%.1f days), %.0f USD, %.2f t CO2e; %zu transfer%s, %zu border crossing%s\n",
            r->distance_km, r->duration_h, hours_to_days(r->duration_h), r->cost_usd, r->co2e_kg / 1000.0,
            r->n_transfers, r->n_transfers == 1 ? "" : "s", r->n_crossings, r->n_crossings == 1 ? "" : "s");
@@ -89,7 +140,7 @@ int cmd_route(int argc, char **argv)
     sr_route_options_init(&o);
     const char *data = NULL, *pos[2] = {NULL, NULL}, *depart_s = NULL, *arrive_s = NULL,
                *window_s = NULL;
-    int npos = 0, json = 0, geojson = 0;
+    int npos = 0, json = 0, geojson = 0, legs = 0, geometry = 0;
     char modes_buf[MAX_ARG], avoidc_buf[MAX_ARG], avoid_buf[MAX_ARG];
     /* JSON output is decided before parsing the rest so that usage errors
      * come out in the format the caller asked for. */
@@ -110,6 +161,14 @@ int cmd_route(int argc, char **argv)
             continue;
         if (!strcmp(a, "--geojson")) {
             geojson = 1;
+            continue;
+        }
+        if (!strcmp(a, "--legs")) {
+            legs = 1;
+            continue;
+        }
+        if (!strcmp(a, "--geometry")) {
+            geometry = 1;
             continue;
         }
         if (!strcmp(a, "--pareto")) {
@@ -259,7 +318,7 @@ int cmd_route(int argc, char **argv)
     if (c != SR_OK) {
         status = cli_fail(json, c, "%s", q && *sr_query_errmsg(q) ? sr_query_errmsg(q) : sr_strerror(c));
     } else if (json || geojson) {
-        char *s = json ? sr_result_json(net, res, SR_JSON_PRETTY) : sr_result_geojson(net, res, SR_JSON_PRETTY);
+        char *s = json ? sr_result_json(net, res, SR_JSON_PRETTY | (geometry ? SR_JSON_GEOMETRY : 0)) : sr_result_geojson(net, res, SR_JSON_PRETTY);
         status = !s || cli_puts(s) ? EXIT_FAIL : EXIT_OK;
         sr_free(s);
     } else {
@@ -275,8 +334,14 @@ int cmd_route(int argc, char **argv)
         if (o.year)
             printf(", network of %d", o.year);
         printf("\n");
-        for (size_t i = 0; i < n; i++)
-            print_route(net, sr_result_route(res, i), (int)i, (int)n);
+        for (size_t i = 0; i < n; i++) {
+            if (n > 1)
+                printf("Option %zu of %zu\n", i + 1, n);
+            if (legs)
+                print_legs(net, sr_result_route(res, i));
+            else
+                print_segments(net, sr_result_route(res, i));
+        }
         status = EXIT_OK;
     }
     sr_result_free(res);

@@ -303,7 +303,52 @@ static void jw_time(jw *w, const char *key, int64_t t, int32_t off)
         KS(w, key, b);
 }
 
-static void jw_route(jw *w, const sr_network *net, const sr_route *r)
+static void jw_line(jw *w, const sr_place *a, const sr_place *b, const sr_link *k, int backwards);
+
+/* The corridor segments of a route (sr_route_segments()), beside its legs. */
+static void jw_segments(jw *w, const sr_network *net, const sr_route *r)
+{
+    jw_key(w, "segments");
+    jw_open(w, '[');
+    for (size_t first = 0; first < r->n_legs;) {
+        /* One segment at a time: no allocation per answer. */
+        sr_segment sg[1];
+        sr__segment_at(net, r, first, sg);
+        jw_open(w, '{');
+        jw_key(w, "from");
+        jw_place(w, net, sg->from, NULL);
+        jw_key(w, "to");
+        jw_place(w, net, sg->to, NULL);
+        KS(w, "mode", sr_mode_name(sg->mode));
+        if (sg->mode == SR_RAIL)
+            KI(w, "gauge_mm", sg->gauge_mm);
+        KS(w, "country", sg->country);
+        if (strcmp(sg->country, sg->to_country))
+            KS(w, "to_country", sg->to_country);
+        KS(w, "name", sg->name);
+        KI(w, "first_leg", (long long)sg->first_leg);
+        KI(w, "n_legs", (long long)sg->n_legs);
+        KN(w, "distance_km", sg->distance_km);
+        KN(w, "duration_h", sg->duration_h);
+        KN(w, "cost_usd", sg->cost_usd);
+        KN(w, "co2e_kg", sg->co2e_kg);
+        if (strcmp(sg->country, sg->to_country)) {
+            KN(w, "dwell_h", sg->dwell_h);
+            KN(w, "fee_usd", sg->fee_usd);
+        }
+        if (sg->service)
+            KS(w, "service", sg->service);
+        if (sg->timed) {
+            jw_time(w, "depart", sg->depart, sg->depart_utc_offset_s);
+            jw_time(w, "arrive", sg->arrive, sg->arrive_utc_offset_s);
+        }
+        jw_close(w, '}');
+        first = sg->first_leg + sg->n_legs;
+    }
+    jw_close(w, ']');
+}
+
+static void jw_route(jw *w, const sr_network *net, const sr_route *r, unsigned flags)
 {
     jw_open(w, '{');
     KN(w, "duration_h", r->duration_h);
@@ -340,9 +385,15 @@ static void jw_route(jw *w, const sr_network *net, const sr_route *r)
             jw_time(w, "arrive", l->arrive, l->arrive_utc_offset_s);
             KN(w, "wait_h", l->wait_h);
         }
+        if (flags & SR_JSON_GEOMETRY) {
+            /* On request only: drawn geometry makes answers several times larger. */
+            jw_key(w, "geometry");
+            jw_line(w, &net->places[l->from], &net->places[l->to], k, k && l->from == k->to && l->to == k->from);
+        }
         jw_close(w, '}');
     }
     jw_close(w, ']');
+    jw_segments(w, net, r);
     jw_key(w, "transfers");
     jw_open(w, '[');
     for (size_t i = 0; i < r->n_transfers; i++) {
@@ -393,7 +444,7 @@ char *sr_result_json(const sr_network *net, const sr_result *r, unsigned flags)
     jw_key(&w, "routes");
     jw_open(&w, '[');
     for (size_t i = 0; i < sr_result_count(r); i++)
-        jw_route(&w, net, sr_result_route(r, i));
+        jw_route(&w, net, sr_result_route(r, i), flags);
     jw_close(&w, ']');
     jw_close(&w, '}');
     return sr__buf_take(&w.b);

@@ -26,6 +26,8 @@ int sr__route_add_transfer(sr__route_buf *rb, const sr_transfer *t);
 int sr__route_add_crossing(sr__route_buf *rb, const sr_border_crossing *x);
 /* Fill view: pointers and totals = legs + transfers + crossing dwell/fees. */
 void sr__route_totals(sr__route_buf *rb);
+/* The segment of r that begins at leg `first` (segments.c). */
+void sr__segment_at(const sr_network *net, const sr_route *r, size_t first, sr_segment *sg);
 
 struct sr_result {
     size_t n;
