@@ -198,10 +198,27 @@ const sr_crossing *sr_network_crossing(const sr_network *net, size_t i);
 
 /*
  * Find a place by id or by any of its names or aliases in any language,
- * ignoring case, accents and punctuation.  Returns SR_OK and the index in
+ * ignoring case, accents and punctuation, or by coordinates (see
+ * sr_place_resolve()).  Returns SR_OK and the index in
  * *idx, or SR_EPLACE.  Thread-safe.
  */
 sr_code sr_place_find(const sr_network *net, const char *name, size_t *idx);
+/* How far coordinates may lie from the nearest place of the network and
+ * still be snapped to it: a first or last mile by truck.  Farther away the
+ * network does not reach, and that is an error, not a guess. */
+#define SR_SNAP_MAX_KM 200.0
+/*
+ * Resolve what a user typed for a place: an id, a name (as sr_place_find())
+ * or coordinates "LAT,LON" in decimal degrees ("43.25,76.95"), which snap to
+ * the nearest place within SR_SNAP_MAX_KM.  sr_place_find() accepts
+ * coordinates too; this also stores the snap distance in *snap_km (0 for an
+ * id or name; may be NULL).  Returns SR_OK or SR_EPLACE.  Thread-safe.
+ */
+sr_code sr_place_resolve(const sr_network *net, const char *text, size_t *idx, double *snap_km);
+/* The place nearest to (lat, lon) by great-circle distance, whatever the
+ * distance: its index in *idx and the distance in *km (may be NULL).
+ * SR_EARG for coordinates out of range or an empty network.  Thread-safe. */
+sr_code sr_place_nearest(const sr_network *net, double lat, double lon, size_t *idx, double *km);
 /*
  * Rank places for a free-text query (prefix and fuzzy matches on all names
  * and ids) and store up to `max` indices in out[], best first.  Returns the

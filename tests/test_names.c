@@ -87,6 +87,53 @@ static void search_and_suggest(void **st)
     assert_non_null(strstr(sug, "Destination (BBDST)"));
 }
 
+/* Far-off guesses are not suggestions: "Paris" is no misspelling of
+ * anything in the mini network, and the message says what to do instead. */
+static void no_wild_guesses(void **st)
+{
+    (void)st;
+    char sug[256], msg[800];
+    sr__suggest(net, "Paris", sug, sizeof sug);
+    assert_string_equal(sug, "");
+    sr__unknown_place_msg(net, "from", "Paris", msg, sizeof msg);
+    assert_non_null(strstr(msg, "no place of that name"));
+    sr__unknown_place_msg(net, "to", "Destinaton", msg, sizeof msg);
+    assert_non_null(strstr(msg, "did you mean: Destination (BBDST)"));
+}
+
+/* Coordinates "LAT,LON" wherever a place is: snapped to the nearest place
+ * within SR_SNAP_MAX_KM, with the distance; beyond it, an error that says
+ * how far the network is. */
+static void coordinates(void **st)
+{
+    (void)st;
+    size_t i;
+    double km = -1;
+    assert_int_equal(sr_place_resolve(net, "40.0,102.0", &i, &km), SR_OK);
+    assert_string_equal(sr_network_place(net, i)->id, "BBDST");
+    assert_true(km < 0.001);
+    assert_int_equal(sr_place_resolve(net, "40.3,100.1", &i, &km), SR_OK);
+    assert_string_equal(sr_network_place(net, i)->id, "AAAIR");
+    assert_true(km > 20 && km < 30);                     /* 0.2 deg of latitude, about 22 km */
+    assert_int_equal(sr_place_find(net, "-39.99,100.0", &i), SR_EPLACE); /* the other hemisphere */
+    assert_int_equal(sr_place_resolve(net, "Origin City", &i, &km), SR_OK);
+    assert_true(km == 0);
+    assert_int_equal(sr_place_nearest(net, 48.85, 2.35, &i, &km), SR_OK);
+    assert_true(km > 5000);
+    char msg[800];
+    sr__unknown_place_msg(net, "from", "48.85,2.35", msg, sizeof msg);
+    assert_non_null(strstr(msg, "the network does not reach there"));
+    /* Strict form: no spaces, exponents, out-of-range values or names. */
+    double lat, lon;
+    assert_int_equal(sr__parse_latlon("43.25,76.95", &lat, &lon), 0);
+    assert_true(lat == 43.25 && lon == 76.95);
+    assert_int_equal(sr__parse_latlon("-12,+130.5", &lat, &lon), 0);
+    const char *bad[] = {"43.25, 76.95", "1e1,2", "91,0", "0,181", "43.25", ",", "a,b", "1..2,3", "1,2,3", ""};
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++)
+        assert_int_equal(sr__parse_latlon(bad[k], &lat, &lon), -1);
+    assert_int_equal(sr_place_nearest(net, 100, 0, &i, &km), SR_EARG);
+}
+
 static void edit_distance(void **st)
 {
     (void)st;
@@ -103,6 +150,8 @@ int main(void)
         cmocka_unit_test(find_any_language),
         cmocka_unit_test(search_and_suggest),
         cmocka_unit_test(edit_distance),
+        cmocka_unit_test(no_wild_guesses),
+        cmocka_unit_test(coordinates),
     };
     return cmocka_run_group_tests_name("names", tests, setup, teardown);
 }

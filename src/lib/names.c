@@ -10,6 +10,7 @@
  * read-only by all threads.
  */
 #include <stdio.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
@@ -122,10 +123,83 @@ static size_t lower_bound(const sr_network *net, const char *key)
     return lo;
 }
 
+int sr__parse_latlon(const char *s, double *lat, double *lon)
+{
+    /* Strictly "LAT,LON" in decimal degrees (as OSRM and Valhalla take
+     * them, but latitude first, as people write them); no spaces, no
+     * exponents, so a place name never parses as coordinates by accident. */
+    double v[2];
+    const char *p = s;
+    for (int k = 0; k < 2; k++) {
+        const char *q = p;
+        if (*q == '-' || *q == '+')
+            q++;
+        size_t digits = 0, dots = 0;
+        for (; (*q >= '0' && *q <= '9') || *q == '.'; q++) {
+            if (*q == '.')
+                dots++;
+            else
+                digits++;
+        }
+        if (!digits || dots > 1 || q - p > 24 || (k == 0 ? *q != ',' : *q != 0))
+            return -1;
+        char buf[32];
+        memcpy(buf, p, (size_t)(q - p));
+        buf[q - p] = 0;
+        v[k] = strtod(buf, NULL);
+        p = q + 1;
+    }
+    if (!(v[0] >= -90 && v[0] <= 90 && v[1] >= -180 && v[1] <= 180))
+        return -1;
+    *lat = v[0];
+    *lon = v[1];
+    return 0;
+}
+
+sr_code sr_place_nearest(const sr_network *net, double lat, double lon, size_t *idx, double *km)
+{
+    if (!net || !idx || !net->n_places || !(lat >= -90 && lat <= 90 && lon >= -180 && lon <= 180))
+        return SR_EARG;
+    /* A plain scan: a few thousand places cost microseconds, far below a
+     * route search; a spatial index pays off only for imported networks. */
+    double best = HUGE_VAL;
+    size_t bi = 0;
+    for (size_t p = 0; p < net->n_places; p++) {
+        double d = sr__haversine_km(lat, lon, net->places[p].lat, net->places[p].lon);
+        if (d < best) {
+            best = d;
+            bi = p;
+        }
+    }
+    *idx = bi;
+    if (km)
+        *km = best;
+    return SR_OK;
+}
+
+sr_code sr_place_resolve(const sr_network *net, const char *text, size_t *idx, double *snap_km)
+{
+    if (!net || !text || !idx)
+        return SR_EARG;
+    double lat, lon, km = 0;
+    if (sr__parse_latlon(text, &lat, &lon) == 0) {
+        if (sr_place_nearest(net, lat, lon, idx, &km) != SR_OK || km > SR_SNAP_MAX_KM)
+            return SR_EPLACE;
+    } else if (sr_place_find(net, text, idx) != SR_OK) {
+        return SR_EPLACE;
+    }
+    if (snap_km)
+        *snap_km = km;
+    return SR_OK;
+}
+
 sr_code sr_place_find(const sr_network *net, const char *name, size_t *idx)
 {
     if (!net || !name)
         return SR_EARG;
+    double lat, lon, km;
+    if (sr__parse_latlon(name, &lat, &lon) == 0)
+        return sr_place_nearest(net, lat, lon, idx, &km) == SR_OK && km <= SR_SNAP_MAX_KM ? SR_OK : SR_EPLACE;
     /* An exact id wins over any name, so ids are always unambiguous. */
     for (uint32_t p = 0; p < net->n_places && strlen(name) <= 64; p++)
         if (!strcmp(net->places[p].id, name)) {
@@ -272,6 +346,23 @@ size_t sr_place_search(const sr_network *net, const char *query, size_t *out, si
     return rank(net, key, out, max, 0);
 }
 
+/* The smallest edit distance between key and any name of place p (a name
+ * that starts with key counts as 0). */
+int sr__name_distance(const sr_network *net, size_t p, const char *key)
+{
+    int best = 1 << 20;
+    size_t klen = strlen(key);
+    for (size_t i = 0; i < net->n_names; i++) {
+        if (net->names[i].place != p)
+            continue;
+        const char *nk = net->names[i].key;
+        int d = !strncmp(nk, key, klen) ? 0 : sr__edit_distance(nk, key, 3);
+        if (d < best)
+            best = d;
+    }
+    return best;
+}
+
 void sr__suggest(const sr_network *net, const char *name, char *out, size_t cap)
 {
     char key[MAX_NAME_BYTES * 4];
@@ -280,6 +371,16 @@ void sr__suggest(const sr_network *net, const char *name, char *out, size_t cap)
     if (!net->n_names || sr__normalize(name, key, sizeof key) <= 0)
         return;
     size_t n = rank(net, key, idx, 3, 1);
+    /* Only near misses are worth suggesting: a spelling a typo or two away,
+     * relative to the length ("Almty", "Tashknt"), or a prefix.  "Paris" is
+     * not a misspelling of "Arys"; a guess that far off misleads. */
+    size_t klen = strlen(key);
+    int maxd = klen < 8 ? 1 : 2;
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++)
+        if (sr__name_distance(net, idx[i], key) <= maxd)
+            idx[kept++] = idx[i];
+    n = kept;
     size_t o = 0;
     for (size_t i = 0; i < n && o < cap; i++) {
         int w = snprintf(out + o, cap - o, "%s%s (%s)", i ? ", " : "", net->places[idx[i]].name_en,
@@ -288,4 +389,23 @@ void sr__suggest(const sr_network *net, const char *name, char *out, size_t cap)
             break;
         o += (size_t)w;
     }
+}
+
+void sr__unknown_place_msg(const sr_network *net, const char *what, const char *name, char *out, size_t cap)
+{
+    double lat, lon, km;
+    size_t p;
+    if (sr__parse_latlon(name, &lat, &lon) == 0 && sr_place_nearest(net, lat, lon, &p, &km) == SR_OK) {
+        snprintf(out, cap, "%s: %.200s is %.0f km from the nearest place of the network, %s (%s): farther than %.0f km, "
+                 "the network does not reach there", what, name, km, net->places[p].name_en, net->places[p].id,
+                 SR_SNAP_MAX_KM);
+        return;
+    }
+    char sug[400];
+    sr__suggest(net, name, sug, sizeof sug);
+    if (*sug)
+        snprintf(out, cap, "%s: unknown place '%.200s'; did you mean: %s", what, name, sug);
+    else
+        snprintf(out, cap, "%s: unknown place '%.200s': no place of that name or a similar spelling in the network "
+                 "(list them with `silkroute places`, or give coordinates LAT,LON)", what, name);
 }

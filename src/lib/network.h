@@ -106,6 +106,13 @@ int sr__build_name_index(sr_network *net, const sr__name *extra, size_t n_extra)
 int sr__edit_distance(const char *a, const char *b, int max);
 /* "Almaty (KZALA), Almalyk (UZAML)" for the closest matches of name. */
 void sr__suggest(const sr_network *net, const char *name, char *out, size_t cap);
+/* Smallest edit distance from key (normalised) to a name of place p. */
+int sr__name_distance(const sr_network *net, size_t p, const char *key);
+/* Parse "LAT,LON" strictly; 0 or -1. */
+int sr__parse_latlon(const char *s, double *lat, double *lon);
+/* The message for a place that does not resolve: suggestions for a near
+ * miss, the distance for coordinates beyond the network. */
+void sr__unknown_place_msg(const sr_network *net, const char *what, const char *name, char *out, size_t cap);
 
 /* load.c: read (and, with report != NULL, validate) a dataset. */
 typedef struct sr__diag {

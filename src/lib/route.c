@@ -209,9 +209,9 @@ static int resolve_place(sr_query *q, const char *name, const char *what, uint32
         return SR_EARG;
     }
     if (sr_place_find(q->net, name, &idx) != SR_OK) {
-        char sug[400];
-        sr__suggest(q->net, name, sug, sizeof sug);
-        qerr(q, "%s: unknown place '%.200s'%s%s", what, name, *sug ? "; did you mean: " : "", sug);
+        char msg[800];
+        sr__unknown_place_msg(q->net, what, name, msg, sizeof msg);
+        qerr(q, "%s", msg);
         return SR_EPLACE;
     }
     *out = (uint32_t)idx;
