@@ -368,6 +368,22 @@ const char *sr_query_errmsg(const sr_query *q);
  * return every non-dominated route over (time, cost, CO2e), sorted by time.
  */
 sr_code sr_route_query(sr_query *q, const sr_route_options *opts, sr_result **out);
+/*
+ * After sr_route_query() answered SR_ENOROUTE, which constraints block: it
+ * re-ran the query with each lifted in turn, named them in
+ * sr_query_errmsg() ("no route ...; blocked by: the mode restriction (with
+ * all modes there is a route)"), and this returns them as a mask; 0 after
+ * any other answer.  Owned by q, like the message.
+ */
+#define SR_BLOCK_MODES 0x01u        /* sr_route_options.modes */
+#define SR_BLOCK_COUNTRIES 0x02u    /* avoid_countries */
+#define SR_BLOCK_AVOID 0x04u        /* avoid (places, crossings) */
+#define SR_BLOCK_YEAR 0x08u         /* year: a planned link would connect */
+#define SR_BLOCK_TRANSFERS 0x10u    /* max_transfers */
+#define SR_BLOCK_TIMING 0x20u       /* depart / arrive_by: opening hours, seasons, services */
+#define SR_BLOCK_COMBINED 0x40u     /* only lifting several at once helps */
+#define SR_BLOCK_UNCONNECTED 0x80u  /* nothing helps: the places are not connected */
+unsigned sr_query_blocked(const sr_query *q);
 /* Free a result.  NULL is allowed. */
 void sr_result_free(sr_result *r);
 size_t sr_result_count(const sr_result *r);

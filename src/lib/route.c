@@ -52,6 +52,7 @@ typedef struct label {
 struct sr_query {
     const sr_network *net;
     char errmsg[1024];
+    unsigned blocked;           /* SR_BLOCK_* of the last SR_ENOROUTE */
     /* per-state arrays */
     size_t cap_states;
     uint32_t *stamp, gen;
@@ -803,6 +804,13 @@ static sr_code pareto(sr_query *q, plan *p, size_t np, size_t max_labels, sr_res
     return SR_OK;
 }
 
+static sr_code route_query(sr_query *q, const sr_route_options *o, sr_result **out);
+
+unsigned sr_query_blocked(const sr_query *q)
+{
+    return q ? q->blocked : 0;
+}
+
 sr_code sr_route_query(sr_query *q, const sr_route_options *o, sr_result **out)
 {
     if (!out)
@@ -810,6 +818,22 @@ sr_code sr_route_query(sr_query *q, const sr_route_options *o, sr_result **out)
     *out = NULL;
     if (!q || !o)
         return SR_EARG;
+    q->blocked = 0;
+    sr_code rc = route_query(q, o, out);
+    if (rc == SR_ENOROUTE && !sr__diagnosing()) {
+        /* Say which constraint blocks: the diagnosis re-runs the query, so
+         * keep this answer's own message to put first. */
+        char msg[sizeof q->errmsg], why[600];
+        memcpy(msg, q->errmsg, sizeof msg);
+        unsigned mask = sr__explain_noroute(q, q->net, o, why, sizeof why);
+        snprintf(q->errmsg, sizeof q->errmsg, "%.400s%sblocked by: %s", *msg ? msg : "no route", "; ", why);
+        q->blocked = mask;
+    }
+    return rc;
+}
+
+static sr_code route_query(sr_query *q, const sr_route_options *o, sr_result **out)
+{
     plan p;
     sr_code rc = prepare(q, o, &p);
     if (rc != SR_OK)

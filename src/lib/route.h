@@ -26,6 +26,11 @@ int sr__route_add_transfer(sr__route_buf *rb, const sr_transfer *t);
 int sr__route_add_crossing(sr__route_buf *rb, const sr_border_crossing *x);
 /* Fill view: pointers and totals = legs + transfers + crossing dwell/fees. */
 void sr__route_totals(sr__route_buf *rb);
+/* Why no route (diagnose.c): re-runs q with each constraint of o lifted;
+ * the reason in buf, an SR_BLOCK_* mask returned.  Not re-entrant by
+ * design: queries it runs itself are not diagnosed (sr__diagnosing()). */
+unsigned sr__explain_noroute(sr_query *q, const sr_network *net, const sr_route_options *o, char *buf, size_t cap);
+int sr__diagnosing(void);
 /* The segment of r that begins at leg `first` (segments.c). */
 void sr__segment_at(const sr_network *net, const sr_route *r, size_t first, sr_segment *sg);
 
