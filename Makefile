@@ -27,7 +27,7 @@ SANFLAGS =
 OPT     ?= -O2 -g
 endif
 
-PKGS      := jansson libutf8proc
+PKGS      := jansson libutf8proc xlsxwriter
 SRV_PKGS  := libmicrohttpd
 TEST_PKGS := cmocka
 PKG_CFLAGS  := $(shell pkg-config --cflags $(PKGS) $(SRV_PKGS) 2>/dev/null)

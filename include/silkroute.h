@@ -404,6 +404,17 @@ const sr_route *sr_result_route(const sr_result *r, size_t i);
 char *sr_result_json(const sr_network *net, const sr_result *r, unsigned flags);
 /* An RFC 7946 FeatureCollection, one LineString feature per leg. */
 char *sr_result_geojson(const sr_network *net, const sr_result *r, unsigned flags);
+/* The legs of every route as CSV (RFC 4180, CRLF, a header row): option,
+ * leg, segment, places, mode, gauge, link, line, distance, time, cost,
+ * CO2e, border, dwell, fee, times.  flags: none yet, pass 0. */
+char *sr_result_csv(const sr_network *net, const sr_result *r, unsigned flags);
+/*
+ * Write the result as an XLSX workbook at `path` (created or replaced):
+ * sheets Options (totals per route), Segments and Legs, numbers as numbers.
+ * Returns SR_OK, SR_EARG, or SR_EIO (nothing is left at path then).
+ * Thread-safe for distinct paths.
+ */
+sr_code sr_result_xlsx(const sr_network *net, const sr_result *r, const char *path);
 /* {"code":"<Name>","message":"..."} */
 char *sr_error_json(sr_code code, const char *message, unsigned flags);
 /* The network as GeoJSON: places as Points, links as LineStrings.  Links of

@@ -17,9 +17,10 @@ static void route_usage(FILE *f)
                "         [--year N] [--cargo 20ft|40ft|t] [--quantity N] [--max-transfers N]\n"
                "         [--weights TIME_H,COST_USD,CO2E_KG] [--data DIR] [--json | --geojson]\n"
                "         [--depart TIME] [--arrive-by TIME] [--window 14d] [--min-transfer MINUTES]\n"
-               "         [--legs] [--geometry]\n"
+               "         [--legs] [--geometry] [--csv | --xlsx FILE]\n"
                "The table lists corridor segments (legs of one mode, gauge and country); --legs lists\n"
-               "every network link.  --geometry adds each leg's drawn line to --json.\n"
+               "every network link.  --geometry adds each leg's drawn line to --json.  --csv prints the\n"
+               "legs as CSV; --xlsx FILE writes a workbook (options, segments, legs).\n"
                "TIME is ISO 8601, 2026-06-03T08:00 (local time at FROM, or at TO for --arrive-by) or\n"
                "2026-06-03T08:00+08:00; with a time, scheduled services wait for their departures and\n"
                "crossings for their opening hours; --window lists every non-dominated departure.\n"
@@ -140,7 +141,8 @@ int cmd_route(int argc, char **argv)
     sr_route_options_init(&o);
     const char *data = NULL, *pos[2] = {NULL, NULL}, *depart_s = NULL, *arrive_s = NULL,
                *window_s = NULL;
-    int npos = 0, json = 0, geojson = 0, legs = 0, geometry = 0;
+    int npos = 0, json = 0, geojson = 0, legs = 0, geometry = 0, csv = 0;
+    const char *xlsx = NULL;
     char modes_buf[MAX_ARG], avoidc_buf[MAX_ARG], avoid_buf[MAX_ARG];
     /* JSON output is decided before parsing the rest so that usage errors
      * come out in the format the caller asked for. */
@@ -161,6 +163,10 @@ int cmd_route(int argc, char **argv)
             continue;
         if (!strcmp(a, "--geojson")) {
             geojson = 1;
+            continue;
+        }
+        if (!strcmp(a, "--csv")) {
+            csv = 1;
             continue;
         }
         if (!strcmp(a, "--legs")) {
@@ -237,6 +243,8 @@ int cmd_route(int argc, char **argv)
                 return cli_fail(json, SR_EARG, "--max-transfers: '%s' is not a whole number from 0 to 31", v);
             o.max_transfers = (int)n;
         } else if (missing) {
+        } else if (OPT("--xlsx")) {
+            xlsx = v;
         } else if (OPT("--weights")) {
             double w[3];
             char buf[256], *save = NULL;
@@ -297,6 +305,8 @@ int cmd_route(int argc, char **argv)
     }
     if (json && geojson)
         return cli_fail(json, SR_EARG, "--json and --geojson exclude each other");
+    if (csv + json + geojson + (xlsx != NULL) > 1)
+        return cli_fail(json, SR_EARG, "--json, --geojson, --csv and --xlsx exclude each other");
     o.from = pos[0];
     o.to = pos[1];
     int status;
@@ -317,6 +327,14 @@ int cmd_route(int argc, char **argv)
         c = sr_route_query(q, &o, &res);
     if (c != SR_OK) {
         status = cli_fail(json, c, "%s", q && *sr_query_errmsg(q) ? sr_query_errmsg(q) : sr_strerror(c));
+    } else if (xlsx) {
+        status = sr_result_xlsx(net, res, xlsx) == SR_OK
+                     ? EXIT_OK
+                     : cli_fail(json, SR_EIO, "--xlsx: cannot write '%s'", xlsx);
+    } else if (csv) {
+        char *s = sr_result_csv(net, res, 0);
+        status = !s || fputs(s, stdout) == EOF ? EXIT_FAIL : EXIT_OK;
+        sr_free(s);
     } else if (json || geojson) {
         char *s = json ? sr_result_json(net, res, SR_JSON_PRETTY | (geometry ? SR_JSON_GEOMETRY : 0)) : sr_result_geojson(net, res, SR_JSON_PRETTY);
         status = !s || cli_puts(s) ? EXIT_FAIL : EXIT_OK;
