@@ -56,6 +56,7 @@ typedef struct tlab {
     uint16_t ntr;       /* transfers: class changes and boardings after a first leg */
     uint16_t pos_from, pos_to;
     uint8_t kind, dead, moved;
+    uint8_t fixed;      /* windows: the journey so far has a fixed event */
 } tlab;
 
 typedef struct hitem {
@@ -77,6 +78,12 @@ typedef struct ctx {
     uint32_t target_bag;
     int64_t t0, horizon;
     int overflow;
+    /* Windows: a journey with a fixed event (a scheduled departure, a
+     * crossing's or terminal's hours) and one without are never compared,
+     * so the search finds the best of each.  The continuous one can leave
+     * at any time; without this, once it is the fastest at the window's
+     * start, later block trains that beat it shifted would never be seen. */
+    int flagged;
 } ctx;
 
 /* ---- heap ----------------------------------------------------------------- */
@@ -126,28 +133,61 @@ static inline int leq(double a, double b) { return a <= b + 1e-9 * (fabs(b) + 1)
 
 /* Does a dominate (t, c, e, n)?  Earliest-arrival mode compares time, then
  * cost as a tie-break; Pareto mode all four criteria. */
-static inline int dom(const ctx *x, const tlab *a, int64_t t, double c, double e, unsigned n)
+static inline int dom_crit(const ctx *x, const tlab *a, int64_t t, double c, double e, unsigned n)
 {
     if (!x->p->pareto)
         return a->t < t || (a->t == t && leq(a->c, c));
     return a->t <= t && leq(a->c, c) && leq(a->e, e) && a->ntr <= n;
 }
 
+/* The same at one state: in windows only between journeys of one kind
+ * (fixed or continuous). */
+static inline int dom(const ctx *x, const tlab *a, int64_t t, double c, double e, unsigned n, int fixed)
+{
+    if (x->flagged && a->fixed != fixed)
+        return 0;
+    return dom_crit(x, a, t, c, e, n);
+}
+
+/* Is a label with these criteria beaten by what reached the destination?
+ * In windows a label still without a fixed event may go on continuously or
+ * catch one, so only destination labels of both kinds prune it. */
+static int target_prunes(const ctx *x, int64_t t, double c, double e, unsigned n, int fixed)
+{
+    int by_fixed = 0, by_cont = 0;
+    for (uint32_t i = x->target_bag; i != NONE; i = x->lab[i].next) {
+        if (!dom_crit(x, &x->lab[i], t, c, e, n))
+            continue;
+        if (!x->flagged)
+            return 1;
+        if (x->lab[i].fixed)
+            by_fixed = 1;
+        else
+            by_cont = 1;
+    }
+    return fixed ? by_fixed : by_fixed && by_cont;
+}
+
+static const sr__hours *step_hours(const ctx *x, const tlab *L);
+
 /* Add a label unless dominated at its state or at the destination; kill the
  * labels it dominates there. */
-static int add_label(ctx *x, const tlab *L)
+static int add_label(ctx *x, const tlab *L0)
 {
+    tlab Lc = *L0;
+    const tlab *L = &Lc;
     if (L->t > x->horizon || (x->p->max_transfers >= 0 && L->ntr > x->p->max_transfers))
         return 0;
-    for (uint32_t i = x->target_bag; i != NONE; i = x->lab[i].next)
-        if (dom(x, &x->lab[i], L->t, L->c, L->e, L->ntr))
-            return 0;
+    Lc.fixed = x->flagged && L->kind != K_START &&
+               (x->lab[L->pred].fixed || L->kind == K_TRIP || step_hours(x, L) != NULL);
+    if (target_prunes(x, L->t, L->c, L->e, L->ntr, L->fixed))
+        return 0;
     uint32_t *link = &x->bag[L->state];
     for (uint32_t i = *link; i != NONE; i = x->lab[i].next)
-        if (!x->lab[i].dead && dom(x, &x->lab[i], L->t, L->c, L->e, L->ntr))
+        if (!x->lab[i].dead && dom(x, &x->lab[i], L->t, L->c, L->e, L->ntr, L->fixed))
             return 0;
     for (uint32_t i = *link; i != NONE; i = x->lab[i].next)
-        if (!x->lab[i].dead && dom(x, L, x->lab[i].t, x->lab[i].c, x->lab[i].e, x->lab[i].ntr))
+        if (!x->lab[i].dead && dom(x, L, x->lab[i].t, x->lab[i].c, x->lab[i].e, x->lab[i].ntr, x->lab[i].fixed))
             x->lab[i].dead = 1;
     if (x->n_lab >= x->max_lab) {
         x->overflow = 1;
@@ -416,10 +456,8 @@ static sr_code run(ctx *x, int64_t t0)
             continue;
         uint32_t place = x->lab[id].state / x->ncls;
         /* Dominated meanwhile by a destination label? */
-        int pruned = 0;
-        for (uint32_t i = x->target_bag; i != NONE && !pruned; i = x->lab[i].next)
-            pruned = dom(x, &x->lab[i], x->lab[id].t, x->lab[id].c, x->lab[id].e, x->lab[id].ntr);
-        if (pruned)
+        const tlab *Lp = &x->lab[id];
+        if (target_prunes(x, Lp->t, Lp->c, Lp->e, Lp->ntr, Lp->fixed))
             continue;
         if (place == p->to) {
             /* Settled at the destination: move to the target bag. */
@@ -428,7 +466,7 @@ static sr_code run(ctx *x, int64_t t0)
             tlab *T = &x->lab[i];
             for (uint32_t *pp = &x->target_bag; *pp != NONE;) {
                 tlab *o = &x->lab[*pp];
-                if (dom(x, T, o->t, o->c, o->e, o->ntr))
+                if (dom(x, T, o->t, o->c, o->e, o->ntr, o->fixed))
                     *pp = o->next;
                 else
                     pp = &o->next;
@@ -438,8 +476,14 @@ static sr_code run(ctx *x, int64_t t0)
              * expanded). */
             T->next = x->target_bag;
             x->target_bag = i;
-            if (!p->pareto)
-                break;
+            if (!p->pareto) {
+                /* One journey is the answer; in windows one of each kind. */
+                int kinds = 0;
+                for (uint32_t k = x->target_bag; k != NONE; k = x->lab[k].next)
+                    kinds |= 1 << x->lab[k].fixed;
+                if (!x->flagged || kinds == 3)
+                    break;
+            }
             continue;
         }
         if (x->net && expand_links(x, id) < 0)
@@ -655,8 +699,18 @@ typedef struct cand {
     sr__route_buf rb;
 } cand;
 
-static int cand_dominates(const sr__tt_plan *p, const cand *a, const cand *b)
+static int cand_dominates(const sr__tt_plan *p, const cand *a0, const cand *b)
 {
+    /* A journey without a fixed event can leave at any time and arrive as
+     * much later: compare it as if it left when b does. */
+    cand as;
+    const cand *a = a0;
+    if (!a0->fixed && a0->dep != b->dep) {
+        as = *a0;
+        as.arr += b->dep - a0->dep;
+        as.dep = b->dep;
+        a = &as;
+    }
     if (a->dep < b->dep || a->arr > b->arr)
         return 0;
     if (!p->pareto)
@@ -728,25 +782,29 @@ static void free_cands(cand *cs, size_t n)
 
 static sr_code to_result(const sr__tt_plan *p, cand *cs, size_t nc, sr_result **out)
 {
-    /* Drop dominated and duplicate candidates. */
+    /* Drop dominated and duplicate candidates.  The same journey found from
+     * several start times (it runs through open crossings, or needs no fixed
+     * time at all) is one journey: its copies are not compared with each
+     * other.  A copy is dominated when, leaving at its departure, another
+     * journey is as good; a journey without fixed times is kept at the first
+     * departure at which nothing beats it (before that, a block train may
+     * have; after that train has left, it is the best again). */
     uint8_t *drop = calloc(nc ? nc : 1, 1);
     if (!drop)
         return SR_ENOMEM;
     size_t keep = 0;
-    /* The same journey found from several start times (it runs through
-     * open crossings, or needs no fixed time at all): keep the first. */
     for (size_t i = 0; i < nc; i++)
-        for (size_t j = 0; j < i && !drop[i]; j++)
-            if (!drop[j] && cs[j].sig == cs[i].sig && cs[j].n == cs[i].n)
-                drop[i] = 1;
-    for (size_t i = 0; i < nc; i++) {
         for (size_t j = 0; j < nc && !drop[i]; j++) {
-            if (i == j || drop[j])
+            if (i == j || (cs[j].sig == cs[i].sig && cs[j].n == cs[i].n))
                 continue;
             int ji = cand_dominates(p, &cs[j], &cs[i]), ij = cand_dominates(p, &cs[i], &cs[j]);
             if (ji && (!ij || j < i))
                 drop[i] = 1;
         }
+    for (size_t i = 0; i < nc; i++) {
+        for (size_t j = 0; j < i && !drop[i]; j++)
+            if (!drop[j] && cs[j].sig == cs[i].sig && cs[j].n == cs[i].n)
+                drop[i] = 1;
         keep += !drop[i];
     }
     sr_result *r = sr__result_new(keep);
@@ -861,6 +919,7 @@ sr_code sr__tt_search(const sr__tt_plan *p, sr_result **out, char *err, size_t e
         if (p->arrive_by != SR_TIME_NONE && end > p->arrive_by)
             end = p->arrive_by;
         int64_t t = start;
+        x.flagged = 1;
         for (int steps = 0;; steps++) {
             if (steps >= MAX_WINDOW_STEPS) {
                 snprintf(err, errcap, "window: more than %d departures to examine", MAX_WINDOW_STEPS);

@@ -1,0 +1,258 @@
+/*
+ * test_window.c - departure windows against brute force.  A window answer
+ * (every option not dominated in later departure and earlier arrival; with
+ * Pareto also cost and CO2e) is checked against plain depart-at queries at
+ * many departure times in the window, for several mode sets:
+ *   - completeness: whatever a depart-at query at time t finds is matched
+ *     or beaten by an answer option usable at t (one leaving at t or later,
+ *     or one without fixed times, which can leave at t and arrives as much
+ *     later);
+ *   - exactness of the earliest-arrival profile: the best arrival the
+ *     answer offers for departure t equals the depart-at query's;
+ *   - soundness: every option is what a depart-at query at its departure
+ *     finds (or beats), and no option dominates another.
+ * The regression: all modes from Xi'an to Duisburg once listed only the
+ * road option and lost the scheduled block trains.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "silkroute.h"
+
+static sr_network *net;
+static sr_query *q;
+
+static int setup(void **st)
+{
+    (void)st;
+    if (sr_network_open("data", &net) != SR_OK)
+        return -1;
+    return sr_query_create(net, &q) == SR_OK ? 0 : -1;
+}
+
+static int teardown(void **st)
+{
+    (void)st;
+    sr_query_destroy(q);
+    sr_network_close(net);
+    return 0;
+}
+
+typedef struct opt {
+    int64_t dep, arr, latest;
+    double c, e;
+    int ntr;            /* transfers as the search counts them */
+    int fixed;          /* has a scheduled leg or waited for an opening */
+} opt;
+
+/* A crossing that is not always open fixes the time of a journey through
+ * it, as a scheduled departure does. */
+static int timed_crossing(const sr_crossing *x)
+{
+    return (*x->open_days && strcmp(x->open_days, "daily")) || (*x->open_hours && strcmp(x->open_hours, "24h")) ||
+           *x->open_season;
+}
+
+static int is_fixed(const sr_route *r)
+{
+    for (size_t i = 0; i < r->n_legs; i++)
+        if (r->legs[i].service || r->legs[i].wait_h > 1e-9)
+            return 1;
+    for (size_t i = 0; i < r->n_crossings; i++)
+        if (r->crossings[i].crossing >= 0 && timed_crossing(sr_network_crossing(net, (size_t)r->crossings[i].crossing)))
+            return 1;
+    return 0;
+}
+
+/* Transfers as the search counts them (a Pareto criterion): class changes,
+ * and boardings of services after a first leg; the class change of a
+ * boarding is part of the boarding. */
+static int transfers(const sr_route *r)
+{
+    int n = 0;
+    for (size_t i = 0; i < r->n_transfers; i++) {
+        size_t next = r->transfers[i].after_leg + 1;
+        if (!(next < r->n_legs && r->legs[next].service))
+            n++;
+    }
+    for (size_t i = 1; i < r->n_legs; i++)
+        n += r->legs[i].service != NULL;
+    return n;
+}
+
+/* The latest departure from the origin that still makes route r found
+ * leaving at r->depart: it may wait up to its first fixed event. */
+static int64_t latest_departure(const sr_route *r)
+{
+    double wait = 0;
+    for (size_t i = 0; i < r->n_legs; i++) {
+        wait += r->legs[i].wait_h;
+        if (r->legs[i].service)
+            return r->depart + (int64_t)(wait * 3600.0 + 0.5);
+    }
+    return is_fixed(r) ? r->depart + (int64_t)(wait * 3600.0 + 0.5) : INT64_MAX;
+}
+
+static size_t run(const char *from, const char *to, unsigned modes, int pareto, const char *depart,
+                  const char *window, opt *out, size_t cap)
+{
+    sr_route_options o;
+    sr_route_options_init(&o);
+    o.from = from;
+    o.to = to;
+    o.modes = modes;
+    o.pareto = pareto;
+    char err[200];
+    assert_int_equal(sr_route_options_set_times(net, &o, depart, NULL, window, err, sizeof err), SR_OK);
+    sr_result *r = NULL;
+    sr_code c = sr_route_query(q, &o, &r);
+    if (c == SR_ENOROUTE)
+        return 0;
+    if (c != SR_OK)
+        fail_msg("%s -> %s: %s", from, to, sr_query_errmsg(q));
+    size_t n = 0;
+    for (size_t i = 0; i < sr_result_count(r) && n < cap; i++) {
+        const sr_route *rt = sr_result_route(r, i);
+        out[n++] = (opt){rt->depart, rt->arrive, latest_departure(rt), rt->cost_usd, rt->co2e_kg, transfers(rt),
+                         is_fixed(rt)};
+    }
+    sr_result_free(r);
+    return n;
+}
+
+static int leq(double a, double b) { return a <= b + 1e-6 * (b > 0 ? b : -b) + 1e-6; }
+
+/* Arrival of answer option a when the cargo is ready at t, or INT64_MAX
+ * when a cannot be taken then. */
+static int64_t arrival_from(const opt *a, int64_t t)
+{
+    if (!a->fixed)
+        return a->arr + (t - a->dep);
+    return a->dep >= t ? a->arr : INT64_MAX;
+}
+
+static void iso(int64_t t, char *b, size_t cap) { sr_time_format(t, 0, b, cap); }
+
+static void check_pair(const char *from, const char *to, unsigned modes, int pareto, const char *depart,
+                       int days, int step_min)
+{
+    static opt ans[4096], bf[512];
+    char win[16];
+    snprintf(win, sizeof win, "%dd", days);
+    size_t na = run(from, to, modes, pareto, depart, win, ans, 4096);
+    assert_true(na < 4096);
+    int64_t t0;
+    assert_int_equal(sr_time_parse(depart, NULL, &t0), SR_OK);
+    /* Soundness 1: no answer option dominates another. */
+    for (size_t i = 0; i < na; i++)
+        for (size_t j = 0; j < na; j++) {
+            if (i == j)
+                continue;
+            int64_t aj = arrival_from(&ans[j], ans[i].dep);
+            int dominated = aj <= ans[i].arr &&
+                            (!pareto || (leq(ans[j].c, ans[i].c) && leq(ans[j].e, ans[i].e) && ans[j].ntr <= ans[i].ntr)) &&
+                            (aj < ans[i].arr || (pareto && (ans[j].c < ans[i].c - 1e-6 || ans[j].e < ans[i].e - 1e-6)));
+            if (dominated && ans[i].fixed)
+                fail_msg("%s -> %s: option %zu dominates option %zu", from, to, j, i);
+        }
+    long probes = 0;
+    for (int64_t t = t0; t <= t0 + (int64_t)days * 86400; t += step_min * 60) {
+        char d[40];
+        iso(t, d, sizeof d);
+        size_t nb = run(from, to, modes, pareto, d, NULL, bf, 512);
+        probes++;
+        for (size_t k = 0; k < nb; k++) {
+            /* Journeys that must leave the origin after the window are not
+             * the window's: the cargo waits for a departure outside it. */
+            if (bf[k].latest != INT64_MAX && bf[k].latest > t0 + (int64_t)days * 86400)
+                continue;
+            /* Completeness: something in the answer, usable at t, as good. */
+            int64_t best = INT64_MAX;
+            int covered = 0;
+            for (size_t i = 0; i < na; i++) {
+                int64_t a = arrival_from(&ans[i], t);
+                if (a < best)
+                    best = a;
+                if (a <= bf[k].arr &&
+                    (!pareto || (leq(ans[i].c, bf[k].c) && leq(ans[i].e, bf[k].e) && ans[i].ntr <= bf[k].ntr)))
+                    covered = 1;
+            }
+            if (!covered) {
+                char da[40];
+                iso(bf[k].arr, da, sizeof da);
+                fail_msg("%s -> %s modes %#x%s: departing %s the search finds arrival %s, USD %.0f, kg %.0f; "
+                         "the window answer (%zu options) offers nothing as good",
+                         from, to, modes, pareto ? " pareto" : "", d, da, bf[k].c, bf[k].e, na);
+            }
+            /* Exact profile: the answer's best arrival for t is the search's. */
+            if (!pareto && best != bf[k].arr && best > bf[k].arr)
+                fail_msg("%s -> %s: departing %s the answer's best arrival differs from the search's", from, to, d);
+        }
+        if (!nb && !pareto)
+            for (size_t i = 0; i < na; i++)
+                assert_true(arrival_from(&ans[i], t) == INT64_MAX || arrival_from(&ans[i], t) > t + 62 * 86400LL);
+    }
+    /* Soundness 2: every option can be had by leaving at its departure. */
+    for (size_t i = 0; i < na; i++) {
+        char d[40];
+        iso(ans[i].dep, d, sizeof d);
+        size_t nb = run(from, to, modes, pareto, d, NULL, bf, 512);
+        int found = 0;
+        for (size_t k = 0; k < nb && !found; k++)
+            found = bf[k].arr <= ans[i].arr &&
+                    (!pareto || (leq(bf[k].c, ans[i].c) && leq(bf[k].e, ans[i].e) && bf[k].ntr <= ans[i].ntr));
+        if (!found)
+            fail_msg("%s -> %s: option %zu departing %s is not found departing then", from, to, i, d);
+    }
+    print_message("%s -> %s modes %#x%s: %zu options, %ld depart-at probes\n", from, to, modes,
+                  pareto ? " pareto" : "", na, probes);
+}
+
+static const unsigned MODESETS[] = {SR_MODES_ALL, SR_MODE_BIT(SR_RAIL), SR_MODE_BIT(SR_RAIL) | SR_MODE_BIT(SR_ROAD)};
+
+static void test_regression_block_trains(void **st)
+{
+    (void)st;
+    static opt ans[256];
+    size_t n = run("Xi'an", "Duisburg", SR_MODES_ALL, 0, "2026-06-03T08:00+08:00", "7d", ans, 256);
+    int trains = 0;
+    for (size_t i = 0; i < n; i++)
+        trains += ans[i].fixed;
+    assert_true(n >= 2);
+    assert_true(trains >= 1);      /* the scheduled block train is listed with all modes */
+}
+
+static void test_earliest_profile(void **st)
+{
+    (void)st;
+    static const char *const pairs[][2] = {
+        {"Xi'an", "Duisburg"}, {"Chongqing", "Duisburg"}, {"Xi'an", "Almaty"}, {"Yiwu", "Tashkent"}, {"Chengdu", "Almaty"}};
+    for (size_t p = 0; p < sizeof pairs / sizeof pairs[0]; p++)
+        for (size_t m = 0; m < sizeof MODESETS / sizeof MODESETS[0]; m++)
+            check_pair(pairs[p][0], pairs[p][1], MODESETS[m], 0, "2026-06-03T08:00+08:00", 4, 20);
+}
+
+static void test_pareto_window(void **st)
+{
+    (void)st;
+    static const char *const pairs[][2] = {{"Xi'an", "Duisburg"}, {"Xi'an", "Almaty"}};
+    for (size_t p = 0; p < sizeof pairs / sizeof pairs[0]; p++)
+        for (size_t m = 0; m < sizeof MODESETS / sizeof MODESETS[0]; m++)
+            check_pair(pairs[p][0], pairs[p][1], MODESETS[m], 1, "2026-06-03T08:00+08:00", 2, 180);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_regression_block_trains),
+        cmocka_unit_test(test_earliest_profile),
+        cmocka_unit_test(test_pareto_window),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
