@@ -289,8 +289,12 @@ typedef struct sr_transfer {
     uint32_t at;            /* place index */
     sr_transfer_kind kind;
     sr_class from_class, to_class;
-    uint32_t after_leg;     /* the transfer happens after legs[after_leg] */
+    uint32_t after_leg;     /* the transfer happens after legs[after_leg] (in_service: during it) */
     double duration_h, cost_usd;
+    /* 1: made on board a scheduled service (its train changes gauge); the
+     * time and cost are inside the service's schedule and price, so both
+     * are 0 here and the route's totals are unchanged. */
+    int in_service;
 } sr_transfer;
 
 typedef struct sr_border_crossing {
@@ -299,6 +303,9 @@ typedef struct sr_border_crossing {
     uint32_t leg;           /* the leg that crosses */
     char from_country[3], to_country[3];
     double dwell_h, fee_usd;
+    /* 1: crossed on board a scheduled service; its dwell is inside the
+     * service's schedule (dwell_h 0 here). */
+    int in_service;
 } sr_border_crossing;
 
 typedef struct sr_route {

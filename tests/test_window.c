@@ -77,6 +77,8 @@ static int transfers(const sr_route *r)
 {
     int n = 0;
     for (size_t i = 0; i < r->n_transfers; i++) {
+        if (r->transfers[i].in_service)
+            continue;           /* the train's own gauge change */
         size_t next = r->transfers[i].after_leg + 1;
         if (!(next < r->n_legs && r->legs[next].service))
             n++;
@@ -247,10 +249,54 @@ static void test_pareto_window(void **st)
             check_pair(pairs[p][0], pairs[p][1], MODESETS[m], 1, "2026-06-03T08:00+08:00", 2, 180);
 }
 
+/* A block train is reported truthfully: the Xi'an - Malaszewicze block train
+ * (one scheduled leg; the feed lists no stop between) crosses China-
+ * Kazakhstan, Kazakhstan-Russia, Russia-Belarus and Belarus-Poland and
+ * changes gauge at Dostyk and Malaszewicze, on board, inside its schedule. */
+static void test_service_reports_borders(void **st)
+{
+    (void)st;
+    sr_route_options o;
+    sr_route_options_init(&o);
+    o.from = "Xi'an";
+    o.to = "Duisburg";
+    o.modes = SR_MODE_BIT(SR_RAIL);
+    char err[200];
+    assert_int_equal(sr_route_options_set_times(net, &o, "2026-06-04T08:00+08:00", NULL, NULL, err, sizeof err), SR_OK);
+    sr_result *r = NULL;
+    assert_int_equal(sr_route_query(q, &o, &r), SR_OK);
+    const sr_route *rt = sr_result_route(r, 0);
+    assert_non_null(rt->legs[0].service);
+    const char *want[][2] = {{"CN", "KZ"}, {"KZ", "RU"}, {"RU", "BY"}, {"BY", "PL"}};
+    size_t k = 0;
+    for (size_t i = 0; i < rt->n_crossings; i++) {
+        const sr_border_crossing *x = &rt->crossings[i];
+        if (!x->in_service)
+            continue;
+        assert_int_equal(x->leg, 0);
+        assert_true(x->dwell_h == 0 && x->fee_usd == 0);
+        assert_true(k < 4);
+        assert_string_equal(x->from_country, want[k][0]);
+        assert_string_equal(x->to_country, want[k][1]);
+        k++;
+    }
+    assert_int_equal(k, 4);
+    int gauge = 0;
+    for (size_t i = 0; i < rt->n_transfers; i++)
+        if (rt->transfers[i].in_service) {
+            assert_int_equal(rt->transfers[i].kind, SR_GAUGE_CHANGE);
+            assert_true(rt->transfers[i].duration_h == 0 && rt->transfers[i].cost_usd == 0);
+            gauge++;
+        }
+    assert_int_equal(gauge, 2);
+    sr_result_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_regression_block_trains),
+        cmocka_unit_test(test_service_reports_borders),
         cmocka_unit_test(test_earliest_profile),
         cmocka_unit_test(test_pareto_window),
     };

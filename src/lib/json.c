@@ -271,6 +271,12 @@ static void jw_num(jw *w, double v, double unit, int decimals)
     sr__buf_add(&w->b, t, (size_t)n);
 }
 
+static void jw_true(jw *w)
+{
+    jw_value_prefix(w);
+    sr__buf_puts(&w->b, "true");
+}
+
 #define KS(w, k, v) (jw_key(w, k), jw_str(w, v))
 #define KN(w, k, v) (jw_key(w, k), jw_num(w, v, 0.01, 2))
 #define KI(w, k, v) (jw_key(w, k), jw_int(w, v))
@@ -406,6 +412,11 @@ static void jw_route(jw *w, const sr_network *net, const sr_route *r, unsigned f
         KS(w, "to_class", sr_class_name(t->to_class));
         KN(w, "duration_h", t->duration_h);
         KN(w, "cost_usd", t->cost_usd);
+        if (t->in_service) {
+            /* On board a scheduled service: its time is in the schedule. */
+            jw_key(w, "in_service");
+            jw_true(w);
+        }
         jw_close(w, '}');
     }
     jw_close(w, ']');
@@ -421,6 +432,10 @@ static void jw_route(jw *w, const sr_network *net, const sr_route *r, unsigned f
         KN(w, "dwell_h", x->dwell_h);
         KN(w, "fee_usd", x->fee_usd);
         KI(w, "leg", (long long)x->leg);
+        if (x->in_service) {
+            jw_key(w, "in_service");
+            jw_true(w);
+        }
         jw_close(w, '}');
     }
     jw_close(w, ']');

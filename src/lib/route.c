@@ -401,7 +401,7 @@ static sr_code build_route(sr_query *q, const plan *p, const uint32_t *steps, si
                 return SR_ENOMEM;
             const char *ca = net->places[tail].country, *cb = net->places[leg.to].country;
             if (strcmp(ca, cb)) {
-                sr_border_crossing bc = {k->crossing, leg.to, (uint32_t)(rb->n_legs - 1), {0}, {0}, 0, 0};
+                sr_border_crossing bc = {k->crossing, leg.to, (uint32_t)(rb->n_legs - 1), {0}, {0}, 0, 0, 0};
                 memcpy(bc.from_country, ca, 3);
                 memcpy(bc.to_country, cb, 3);
                 if (k->crossing >= 0) {
@@ -416,7 +416,7 @@ static sr_code build_route(sr_query *q, const plan *p, const uint32_t *steps, si
             const sr__xfer *x = &net->xfers[h - net->n_arcs];
             uint32_t at = rb->n_legs ? rb->legs[rb->n_legs - 1].to : p->from;
             sr_transfer t = {at, (sr_transfer_kind)x->kind, (sr_class)x->from, (sr_class)x->to,
-                             rb->n_legs ? (uint32_t)(rb->n_legs - 1) : 0, x->duration_h, x->cost_usd[p->unit] * p->qty};
+                             rb->n_legs ? (uint32_t)(rb->n_legs - 1) : 0, x->duration_h, x->cost_usd[p->unit] * p->qty, 0};
             if (sr__route_add_transfer(rb, &t) < 0)
                 return SR_ENOMEM;
         }

@@ -38,6 +38,8 @@ sr_code sr_timetable_open(const char *dir, const sr_network *net, sr_timetable *
     }
     char save[1024];
     sr_code rc = sr__gtfs_load(tt, dir, net);
+    if (rc == SR_OK)
+        rc = sr__tt_build_via(tt, net);
     if (rc != SR_OK) {
         /* Keep the message, drop the partial arrays. */
         snprintf(save, sizeof save, "%s", tt->errmsg);

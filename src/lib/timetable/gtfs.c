@@ -1418,6 +1418,11 @@ void sr__tt_free(struct sr_timetable *tt)
     free(tt->st_arr);
     free(tt->st_dep);
     free(tt->st_km);
+    free(tt->st_via_off);
+    free(tt->st_via_len);
+    free(tt->st_via_g0);
+    free(tt->st_via_g1);
+    free(tt->via);
     free(tt->ev_off);
     free(tt->place_zone);
     free(tt->ev_trip);

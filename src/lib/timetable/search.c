@@ -606,7 +606,7 @@ static sr_code build(const ctx *x, const uint32_t *st, size_t n, int64_t depart,
         if (L->kind == K_XFER) {
             const sr__xfer *xf = &net->xfers[L->how];
             sr_transfer t = {from, (sr_transfer_kind)xf->kind, (sr_class)xf->from, (sr_class)xf->to,
-                             rb->n_legs ? (uint32_t)(rb->n_legs - 1) : 0, xf->duration_h, xf->cost_usd[p->unit] * p->qty};
+                             rb->n_legs ? (uint32_t)(rb->n_legs - 1) : 0, xf->duration_h, xf->cost_usd[p->unit] * p->qty, 0};
             if (sr__route_add_transfer(rb, &t) < 0)
                 return SR_ENOMEM;
             continue;
@@ -614,7 +614,7 @@ static sr_code build(const ctx *x, const uint32_t *st, size_t n, int64_t depart,
         if (L->kind == K_TRIP && L->xfer != NONE) {
             const sr__xfer *xf = &net->xfers[L->xfer];
             sr_transfer t = {from, (sr_transfer_kind)xf->kind, (sr_class)xf->from, (sr_class)xf->to,
-                             rb->n_legs ? (uint32_t)(rb->n_legs - 1) : 0, xf->duration_h, xf->cost_usd[p->unit] * p->qty};
+                             rb->n_legs ? (uint32_t)(rb->n_legs - 1) : 0, xf->duration_h, xf->cost_usd[p->unit] * p->qty, 0};
             if (sr__route_add_transfer(rb, &t) < 0)
                 return SR_ENOMEM;
             prev_t += (int64_t)llround(xf->duration_h * 3600.0);
@@ -661,10 +661,48 @@ static sr_code build(const ctx *x, const uint32_t *st, size_t n, int64_t depart,
         }
         if (sr__route_add_leg(rb, &leg) < 0)
             return SR_ENOMEM;
-        if (net) {
+        int via_done = 0;
+        if (net && L->kind == K_TRIP && tt->st_via_off) {
+            /* The borders and gauge changes the service passes between the
+             * stops it is ridden between, from the network (via.c). */
+            uint32_t s0 = tt->trip_st[L->how];
+            uint32_t leg_i = (uint32_t)(rb->n_legs - 1);
+            const sr__route *rr = &tt->routes[tt->trip_route[L->how]];
+            for (uint32_t s = s0 + L->pos_from; s < s0 + L->pos_to; s++) {
+                for (uint32_t v = tt->st_via_off[s]; v < tt->st_via_off[s] + tt->st_via_len[s]; v++) {
+                    const sr__via *e = &tt->via[v];
+                    via_done |= e->kind == SR__VIA_BORDER;
+                    if (e->kind == SR__VIA_BORDER) {
+                        sr_border_crossing bc = {e->crossing, e->at, leg_i, {0}, {0}, 0, 0, 1};
+                        memcpy(bc.from_country, e->from_country, 3);
+                        memcpy(bc.to_country, e->to_country, 3);
+                        if (sr__route_add_crossing(rb, &bc) < 0)
+                            return SR_ENOMEM;
+                    } else {
+                        sr_transfer t = {e->at, SR_GAUGE_CHANGE, (sr_class)e->from_cls, (sr_class)e->to_cls, leg_i, 0, 0, 1};
+                        if (sr__route_add_transfer(rb, &t) < 0)
+                            return SR_ENOMEM;
+                    }
+                }
+                /* At a stop the train changes gauge where the track it
+                 * leaves on differs from the one it came on, and at the
+                 * last stop where it delivers on another gauge (its class). */
+                uint16_t g1 = tt->st_via_g1[s];
+                uint16_t g2 = s + 1 < s0 + L->pos_to ? tt->st_via_g0[s + 1]
+                              : rr->mode == SR_RAIL ? (rr->cls == SR_CLASS_RAIL1520 ? 1520 : 1435) : 0;
+                if (g1 && g2 && g1 != g2) {
+                    sr_transfer t = {tt->stop_place[tt->st_stop[s + 1]], SR_GAUGE_CHANGE,
+                                     g1 == 1520 ? SR_CLASS_RAIL1520 : SR_CLASS_RAIL1435,
+                                     g2 == 1520 ? SR_CLASS_RAIL1520 : SR_CLASS_RAIL1435, leg_i, 0, 0, 1};
+                    if (sr__route_add_transfer(rb, &t) < 0)
+                        return SR_ENOMEM;
+                }
+            }
+        }
+        if (net && !via_done) {
             const char *ca = net->places[from].country, *cb = net->places[to].country;
             if (*ca && *cb && strcmp(ca, cb)) {
-                sr_border_crossing bc = {crossing, to, (uint32_t)(rb->n_legs - 1), {0}, {0}, dwell, fee};
+                sr_border_crossing bc = {crossing, to, (uint32_t)(rb->n_legs - 1), {0}, {0}, dwell, fee, 0};
                 memcpy(bc.from_country, ca, 3);
                 memcpy(bc.to_country, cb, 3);
                 if (sr__route_add_crossing(rb, &bc) < 0)

@@ -94,6 +94,16 @@ int64_t sr__hours_prev_open(const sr__hours *h, const sr__tz *z, int64_t t);
 
 /* ---- The timetable ------------------------------------------------------ */
 
+/* A border crossed or a gauge changed on board a scheduled service. */
+enum { SR__VIA_BORDER = 0, SR__VIA_GAUGE = 1 };
+typedef struct sr__via {
+    uint8_t kind;
+    int32_t crossing;         /* SR__VIA_BORDER: crossing index, -1 none */
+    uint32_t at;              /* place: entry post of the border, or where the gauge changes */
+    uint8_t from_cls, to_cls; /* SR__VIA_GAUGE */
+    char from_country[3], to_country[3];
+} sr__via;
+
 typedef struct sr__route {
     const char *id, *short_name, *long_name;
     uint32_t agency;
@@ -170,6 +180,12 @@ struct sr_timetable {
     /* Links replaced by a schedule (sea/air links whose both ends a trip of
      * that mode serves): not used continuously.  NULL without network. */
     uint8_t *link_scheduled;
+    /* What a trip passes between stop time s and s + 1 (via.c): events
+     * via[st_via_off[s] .. + st_via_len[s]].  NULL without a network. */
+    uint32_t *st_via_off, *st_via_len;
+    uint16_t *st_via_g0, *st_via_g1;  /* gauge of the first and last link between s and s + 1, 0 unknown */
+    struct sr__via *via;
+    uint32_t n_via;
 };
 
 /* Is service s running on day d (days since 1970)? */
@@ -191,6 +207,8 @@ sr_code sr__gtfs_load(struct sr_timetable *tt, const char *dir, const struct sr_
 sr_code sr__gtfs_load_mem(struct sr_timetable *tt, const struct sr_network *net, size_t n,
                           const char *const *names, const char *const *bufs, const size_t *lens);
 void sr__tt_free(struct sr_timetable *tt);
+/* via.c: the borders and gauge changes between consecutive stops. */
+sr_code sr__tt_build_via(struct sr_timetable *tt, const struct sr_network *net);
 /* Index of a zone, loading it on first use; -1 with tt->errmsg set. */
 int sr__tt_zone(struct sr_timetable *tt, const char *name);
 /* Index of a stop by stop_id, or -1. */

@@ -1,0 +1,230 @@
+/*
+ * via.c - what a scheduled service passes between two of its stops: the
+ * borders it crosses and the gauge changes it makes on the way, found on
+ * the network the timetable is matched to.  A block train from Xi'an whose
+ * feed lists only Xi'an, Malaszewicze and Duisburg still crosses China-
+ * Kazakhstan, Kazakhstan-Russia, Russia-Belarus and Belarus-Poland and
+ * changes gauge twice; routes report that (with the time inside the
+ * schedule) instead of one border and no transfer.
+ *
+ * For each consecutive stop pair of each trip, the shortest path by
+ * distance over open links of the trip's mode gives the events.  Distinct
+ * stop pairs are computed once.  Where no path exists the pair has no
+ * events and the router falls back to comparing the stops' countries.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "network.h"
+#include "timetable/tt.h"
+#include "util.h"
+
+#define MAX_PAIRS 20000   /* more distinct stop pairs: too costly at load, skipped */
+
+typedef struct qitem {
+    double d;
+    uint32_t p;
+} qitem;
+
+typedef struct dj {
+    const sr_network *net;
+    double *dist;
+    uint32_t *pred_link, *pred_place;
+    qitem *heap;
+    size_t n_heap, cap_heap;
+} dj;
+
+static int qpush(dj *w, double d, uint32_t p)
+{
+    if (sr__grow((void **)&w->heap, &w->cap_heap, w->n_heap + 1, sizeof *w->heap) < 0)
+        return -1;
+    size_t i = w->n_heap++;
+    while (i && w->heap[(i - 1) / 2].d > d) {
+        w->heap[i] = w->heap[(i - 1) / 2];
+        i = (i - 1) / 2;
+    }
+    w->heap[i] = (qitem){d, p};
+    return 0;
+}
+
+static qitem qpop(dj *w)
+{
+    qitem top = w->heap[0], last = w->heap[--w->n_heap];
+    size_t i = 0, n = w->n_heap;
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= n)
+            break;
+        if (c + 1 < n && w->heap[c + 1].d < w->heap[c].d)
+            c++;
+        if (w->heap[c].d >= last.d)
+            break;
+        w->heap[i] = w->heap[c];
+        i = c;
+    }
+    if (n)
+        w->heap[i] = last;
+    return top;
+}
+
+/* Shortest path a -> b by distance over open links of mode m.  Returns the
+ * number of links (stored from b backwards in w->pred_*), or -1. */
+static int path(dj *w, uint32_t a, uint32_t b, int m)
+{
+    const sr_network *net = w->net;
+    for (uint32_t p = 0; p < net->n_places; p++)
+        w->dist[p] = HUGE_VAL;
+    w->n_heap = 0;
+    w->dist[a] = 0;
+    w->pred_link[a] = UINT32_MAX;
+    if (qpush(w, 0, a) < 0)
+        return -1;
+    while (w->n_heap) {
+        qitem it = qpop(w);
+        if (it.d > w->dist[it.p])
+            continue;
+        if (it.p == b)
+            break;
+        for (uint32_t k = net->arc_off[it.p]; k < net->arc_off[it.p + 1]; k++) {
+            const sr_link *l = &net->links[net->arc_link[k]];
+            if ((int)l->mode != m || l->status != SR_OPEN)
+                continue;
+            uint32_t h = net->arc_head[k];
+            double d = it.d + l->distance_km;
+            if (d < w->dist[h]) {
+                w->dist[h] = d;
+                w->pred_link[h] = net->arc_link[k];
+                w->pred_place[h] = it.p;
+                if (qpush(w, d, h) < 0)
+                    return -1;
+            }
+        }
+    }
+    if (w->dist[b] == HUGE_VAL)
+        return -1;
+    int n = 0;
+    for (uint32_t p = b; p != a; p = w->pred_place[p])
+        n++;
+    return n;
+}
+
+static int add_event(sr_timetable *tt, size_t *cap, const sr__via *v)
+{
+    if (sr__grow((void **)&tt->via, cap, tt->n_via + 1, sizeof *tt->via) < 0)
+        return -1;
+    tt->via[tt->n_via++] = *v;
+    return 0;
+}
+
+static uint8_t gauge_class(uint16_t g)
+{
+    return g == 1520 ? SR_CLASS_RAIL1520 : SR_CLASS_RAIL1435;
+}
+
+/* The events of path a -> b (found by path()) appended to tt->via; the
+ * gauges of its first and last links in *g0, *g1 (0 unless rail). */
+static int events(sr_timetable *tt, size_t *cap, dj *w, uint32_t a, uint32_t b, int n, uint16_t *g0, uint16_t *g1)
+{
+    const sr_network *net = w->net;
+    uint32_t *links = malloc((size_t)(n ? n : 1) * sizeof *links);
+    if (!links)
+        return -1;
+    int i = n;
+    for (uint32_t p = b; p != a; p = w->pred_place[p])
+        links[--i] = w->pred_link[p];
+    uint32_t at = a;
+    *g0 = net->links[links[0]].mode == SR_RAIL ? net->links[links[0]].gauge_mm : 0;
+    *g1 = net->links[links[n - 1]].mode == SR_RAIL ? net->links[links[n - 1]].gauge_mm : 0;
+    for (int k = 0; k < n; k++) {
+        const sr_link *l = &net->links[links[k]];
+        uint32_t next = l->from == at ? l->to : l->from;
+        if (k > 0 && l->mode == SR_RAIL) {
+            const sr_link *prev = &net->links[links[k - 1]];
+            if (prev->gauge_mm != l->gauge_mm) {
+                sr__via v = {SR__VIA_GAUGE, -1, at, gauge_class(prev->gauge_mm), gauge_class(l->gauge_mm), {0}, {0}};
+                if (add_event(tt, cap, &v) < 0)
+                    goto fail;
+            }
+        }
+        const char *ca = net->places[at].country, *cb = net->places[next].country;
+        if (*ca && *cb && strcmp(ca, cb)) {
+            sr__via v = {SR__VIA_BORDER, l->crossing, next, 0, 0, {0}, {0}};
+            memcpy(v.from_country, ca, 3);
+            memcpy(v.to_country, cb, 3);
+            if (add_event(tt, cap, &v) < 0)
+                goto fail;
+        }
+        at = next;
+    }
+    free(links);
+    return 0;
+fail:
+    free(links);
+    return -1;
+}
+
+typedef struct pair {
+    uint64_t key;       /* a << 33 | b << 1 | 1; 0 empty */
+    uint32_t off, len;
+    uint16_t g0, g1;    /* gauge of the path's first and last link (rail) */
+} pair;
+
+sr_code sr__tt_build_via(sr_timetable *tt, const sr_network *net)
+{
+    if (!net || !tt->n_st || !net->n_places)
+        return SR_OK;
+    tt->st_via_off = calloc((size_t)tt->n_st + 1, sizeof *tt->st_via_off);
+    tt->st_via_len = calloc((size_t)tt->n_st + 1, sizeof *tt->st_via_len);
+    tt->st_via_g0 = calloc((size_t)tt->n_st + 1, sizeof *tt->st_via_g0);
+    tt->st_via_g1 = calloc((size_t)tt->n_st + 1, sizeof *tt->st_via_g1);
+    dj w = {net, malloc(net->n_places * sizeof(double)), malloc(net->n_places * sizeof(uint32_t)),
+            malloc(net->n_places * sizeof(uint32_t)), NULL, 0, 0};
+    size_t nslots = 1;
+    while (nslots < 4 * (size_t)MAX_PAIRS)
+        nslots <<= 1;
+    pair *tab = calloc(nslots, sizeof *tab);
+    size_t cap = 0, npairs = 0;
+    sr_code rc = SR_ENOMEM;
+    if (!tt->st_via_off || !tt->st_via_len || !tt->st_via_g0 || !tt->st_via_g1 || !w.dist || !w.pred_link || !w.pred_place || !tab)
+        goto done;
+    for (uint32_t k = 0; k < tt->n_trips; k++) {
+        int mode = tt->routes[tt->trip_route[k]].mode;
+        for (uint32_t i = 0; i + 1 < tt->trip_len[k]; i++) {
+            uint32_t s = tt->trip_st[k] + i;
+            uint32_t a = tt->stop_place[tt->st_stop[s]], b = tt->stop_place[tt->st_stop[s + 1]];
+            if (a == UINT32_MAX || b == UINT32_MAX || a == b || a >= net->n_places || b >= net->n_places)
+                continue;
+            uint64_t key = ((uint64_t)a << 33 | (uint64_t)b << 1 | 1) ^ ((uint64_t)mode << 60);
+            size_t h = (size_t)((key * 0x9e3779b97f4a7c15ull) >> 20) & (nslots - 1);
+            while (tab[h].key && tab[h].key != key)
+                h = (h + 1) & (nslots - 1);
+            if (!tab[h].key) {
+                if (npairs == MAX_PAIRS)
+                    continue;   /* a feed this large reports endpoint countries only */
+                npairs++;
+                tab[h].key = key;
+                tab[h].off = tt->n_via;
+                int n = path(&w, a, b, mode);
+                if (n > 0 && events(tt, &cap, &w, a, b, n, &tab[h].g0, &tab[h].g1) < 0)
+                    goto done;
+                tab[h].len = tt->n_via - tab[h].off;
+            }
+            tt->st_via_off[s] = tab[h].off;
+            tt->st_via_len[s] = tab[h].len;
+            tt->st_via_g0[s] = tab[h].g0;
+            tt->st_via_g1[s] = tab[h].g1;
+        }
+    }
+    rc = SR_OK;
+done:
+    free(tab);
+    free(w.dist);
+    free(w.pred_link);
+    free(w.pred_place);
+    free(w.heap);
+    if (rc != SR_OK)
+        snprintf(tt->errmsg, sizeof tt->errmsg, "out of memory");
+    return rc;
+}
