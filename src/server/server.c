@@ -1188,11 +1188,14 @@ static void *watchdog_main(void *arg)
             struct tcp_info ti;
             socklen_t tl = sizeof ti;
             if (!c->active && getsockopt(c->fd, IPPROTO_TCP, TCP_INFO, &ti, &tl) == 0 &&
-                since_s(&c->idle_at) * 1000 > (double)ti.tcpi_last_data_recv + 1) {
+                since_s(&c->idle_at) * 1000 > (double)ti.tcpi_last_data_recv + 50) {
                 /* Data arrived after the previous request ended: the next
                  * request began when its first byte came, which the kernel
                  * dates (the last arrival, at most one round of 0.2 s after
-                 * the first); libmicrohttpd may have read it already. */
+                 * the first); libmicrohttpd may have read it already.  The
+                 * kernel counts in jiffies, so only arrivals clearly after
+                 * the end (50 ms) count; earlier ones are seen waiting by
+                 * request_done() or start the clock at the request line. */
                 c->active = 1;
                 clock_gettime(CLOCK_MONOTONIC, &c->since);
                 c->since.tv_sec -= ti.tcpi_last_data_recv / 1000;
