@@ -388,37 +388,64 @@ static enum MHD_Result ep_openapi(req *rq, struct MHD_Connection *con, const sr_
 
 /* The canonical form of parsed route options: equal keys mean equal
  * queries, whatever the spelling of the URL or body, and different queries
- * never share a key.  Every string is length-prefixed ("5:KZALA"), every
- * list is count-prefixed and every number is printed in full, so no value
- * can imitate a separator (issue 8: a JSON "\u001f" once did). */
+ * never share a key.  Every string is length-prefixed, every list
+ * count-prefixed, and every number is its fixed-width binary image, so no
+ * value can imitate a separator (issue 8: a JSON "\u001f" once did) and
+ * building a key costs no number formatting on the miss path.  The key is
+ * binary: compared by length and bytes, never as a C string. */
+static void key_bytes(sbuf *b, const void *p, size_t n) { sb_add(b, p, n); }
+
+static void key_size(sbuf *b, size_t v)
+{
+    uint64_t x = v;
+    key_bytes(b, &x, sizeof x);
+}
+
 static void key_str(sbuf *b, const char *s)
 {
-    char n[24];
     size_t len = s ? strlen(s) : 0;
-    snprintf(n, sizeof n, "%zu:", len);
-    sb_puts(b, n);
-    sb_add(b, s ? s : "", len);
+    key_size(b, len);
+    key_bytes(b, s ? s : "", len);
 }
 
 static void route_key(const sr__route_req *rr, sbuf *b)
 {
     const sr_route_options *o = &rr->opts;
-    char num[512];
-    sb_puts(b, "route/1;");
+    /* Every field that changes the answer, in one fixed-layout record
+     * (zeroed first so that padding bytes are equal too). */
+    struct {
+        int64_t depart, arrive_by, window_s;
+        double w[3], tolerance, quantity;
+        uint64_t max_options;
+        int32_t objective, pareto, year, unit, max_transfers, min_transfer_s, geojson;
+        uint32_t modes;
+    } f;
+    memset(&f, 0, sizeof f);
+    f.depart = o->depart;
+    f.arrive_by = o->arrive_by;
+    f.window_s = o->window_s;
+    f.w[0] = o->weight_time_h;
+    f.w[1] = o->weight_cost_usd;
+    f.w[2] = o->weight_co2e_kg;
+    f.tolerance = o->pareto_tolerance;
+    f.quantity = o->quantity;
+    f.max_options = o->max_options;
+    f.objective = (int32_t)o->objective;
+    f.pareto = o->pareto;
+    f.year = o->year;
+    f.unit = (int32_t)o->unit;
+    f.max_transfers = o->max_transfers;
+    f.min_transfer_s = o->min_transfer_s;
+    f.geojson = rr->geojson;
+    f.modes = o->modes;
+    key_bytes(b, "route/2", 7);
+    key_bytes(b, &f, sizeof f);
     key_str(b, o->from);
     key_str(b, o->to);
-    snprintf(num, sizeof num, "%d|%.17g,%.17g,%.17g|%d|%.17g|%u|%d|%d|%.17g|%d|%lld|%lld|%lld|%d|%d|%zu|",
-             (int)o->objective, o->weight_time_h, o->weight_cost_usd, o->weight_co2e_kg, o->pareto,
-             o->pareto_tolerance, o->modes, o->year, (int)o->unit, o->quantity, o->max_transfers,
-             (long long)o->depart, (long long)o->arrive_by, (long long)o->window_s, o->min_transfer_s, rr->geojson,
-             o->max_options);
-    sb_puts(b, num);
-    snprintf(num, sizeof num, "c%zu:", o->n_avoid_countries);
-    sb_puts(b, num);
+    key_size(b, o->n_avoid_countries);
     for (size_t i = 0; i < o->n_avoid_countries; i++)
         key_str(b, o->avoid_countries[i]);
-    snprintf(num, sizeof num, "a%zu:", o->n_avoid);
-    sb_puts(b, num);
+    key_size(b, o->n_avoid);
     for (size_t i = 0; i < o->n_avoid; i++)
         key_str(b, o->avoid[i]);
 }
