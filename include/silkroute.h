@@ -263,6 +263,11 @@ typedef struct sr_route_options {
      * relative margin on every criterion (0.05 = 5%); the fastest, cheapest
      * and lowest-CO2e options are always kept.  Default 0: the exact set. */
     double pareto_tolerance;
+    /* At most this many options in the result (0: no cap).  When a Pareto
+     * set or departure window finds more, the fastest, cheapest and
+     * lowest-CO2e options are kept first, then the most balanced ones;
+     * sr_result_found() tells how many there were. */
+    size_t max_options;
 } sr_route_options;
 
 /* Fill `o` with the defaults stated above. */
@@ -369,6 +374,27 @@ void sr_query_destroy(sr_query *q);
 const char *sr_query_errmsg(const sr_query *q);
 
 /*
+ * The work budget of every query run on q from now on, shared by all the
+ * searches of one query (a departure window repeats its search, arrive-by
+ * bisects the departure, Pareto settles many labels per place):
+ * max_labels labels settled in total (0: the default, 100,000,000) and
+ * max_ms milliseconds of wall-clock time (0: no time limit).  A query that
+ * runs out returns SR_ELIMIT, and sr_query_errmsg() names the limit ("work
+ * budget: ..." or "time budget: ...").  Thread rules: like every use of q,
+ * only from the thread that owns q, between queries.
+ */
+sr_code sr_query_set_budget(sr_query *q, uint64_t max_labels, unsigned max_ms);
+/*
+ * Cancel (cancel != 0) or allow (0) queries on q.  While the flag is set,
+ * the query running on q stops within about a thousand labels and returns
+ * SR_ELIMIT ("cancelled: ..."), and every query started on q does the same
+ * at once, until the flag is cleared.  Thread rules: the one function of
+ * sr_query that any thread may call at any time, as long as q is not
+ * being destroyed; the owner clears the flag before its next query.
+ */
+void sr_query_cancel(sr_query *q, int cancel);
+
+/*
  * Run a route query.  On SR_OK *out is a result owned by the caller (free
  * it with sr_result_free()); otherwise *out is NULL and sr_query_errmsg()
  * explains.  Single-objective queries return one route; Pareto queries
@@ -396,6 +422,9 @@ void sr_result_free(sr_result *r);
 size_t sr_result_count(const sr_result *r);
 /* Route i of the result (0 <= i < count), or NULL.  Owned by r. */
 const sr_route *sr_result_route(const sr_result *r, size_t i);
+/* Options the search found: more than sr_result_count() when
+ * sr_route_options.max_options cut the answer. */
+size_t sr_result_found(const sr_result *r);
 
 /* ---------------------------------------------------------------------------
  * Serialisation.  Each returns a malloc()ed NUL-terminated string (free with
@@ -407,8 +436,13 @@ const sr_route *sr_result_route(const sr_result *r, size_t i);
 #define SR_JSON_GEOMETRY 2u
 
 /* {"code":"Ok","routes":[...]} - the contract documented in docs/API.md;
- * flags: SR_JSON_PRETTY, SR_JSON_GEOMETRY. */
+ * flags: SR_JSON_PRETTY, SR_JSON_GEOMETRY; with "options_found":N after
+ * the routes when max_options cut the set. */
 char *sr_result_json(const sr_network *net, const sr_result *r, unsigned flags);
+/* Route i of r as the compact JSON object sr_result_json() writes for it,
+ * so that a large answer can be sent route by route ("streamed") without
+ * building it whole; NULL when i is out of range or memory runs out. */
+char *sr_result_route_json(const sr_network *net, const sr_result *r, size_t i);
 /* An RFC 7946 FeatureCollection, one LineString feature per leg. */
 char *sr_result_geojson(const sr_network *net, const sr_result *r, unsigned flags);
 /* The legs of every route as CSV (RFC 4180, CRLF, a header row): option,

@@ -326,6 +326,10 @@ static void test_route_cache(void **state)
     assert_int_equal(get("/v1/route?by=cost&year=2030&to=GETBS&from=CNXIA", &b), 0);
     assert_int_equal(a.status, 200);
     assert_string_equal(a.body, b.body);
+    /* Admitted on its second miss, so the third asking is a hit. */
+    resp_free(&b);
+    assert_int_equal(get("/v1/route?year=2030&from=CNXIA&by=cost&to=GETBS", &b), 0);
+    assert_string_equal(a.body, b.body);
     assert_int_equal(get("/v1/health", &h), 0);
     json_t *j = json_loads(h.body, 0, NULL);
     json_t *c = json_object_get(j, "route_cache");

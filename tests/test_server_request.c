@@ -282,7 +282,7 @@ static void test_utf8_and_status(void **state)
     assert_int_equal(sr__http_status(SR_EARG), 400);
     assert_int_equal(sr__http_status(SR_EPLACE), 404);
     assert_int_equal(sr__http_status(SR_ENOROUTE), 422);
-    assert_int_equal(sr__http_status(SR_ELIMIT), 400);
+    assert_int_equal(sr__http_status(SR_ELIMIT), 422);
     assert_int_equal(sr__http_status(SR_EINTERNAL), 500);
 }
 

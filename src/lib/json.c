@@ -461,7 +461,20 @@ char *sr_result_json(const sr_network *net, const sr_result *r, unsigned flags)
     for (size_t i = 0; i < sr_result_count(r); i++)
         jw_route(&w, net, sr_result_route(r, i), flags);
     jw_close(&w, ']');
+    /* Only an answer cut by max_options says how many options there were. */
+    if (r->n_found > r->n)
+        KI(&w, "options_found", (long long)r->n_found);
     jw_close(&w, '}');
+    return sr__buf_take(&w.b);
+}
+
+char *sr_result_route_json(const sr_network *net, const sr_result *r, size_t i)
+{
+    if (!net || !r || i >= r->n)
+        return NULL;
+    jw w;
+    jw_init(&w, 0);
+    jw_route(&w, net, sr_result_route(r, i));
     return sr__buf_take(&w.b);
 }
 

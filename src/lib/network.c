@@ -1,7 +1,10 @@
 /*
- * network.c - the sr_network handle: open (via load.c), close, accessors,
- * and sr_check_data().  The network is immutable after sr_network_open()
- * returns, which is what makes it safe to share between threads.
+ * network.c - the sr_network handle's own parts: the default dataset
+ * directory, freeing the arrays, and the accessors.  Opening (which also
+ * attaches the timetable module's services) and sr_check_data() live in
+ * the query layer (query/open.c), above both modules.  The network is
+ * immutable after sr_network_open() returns, which is what makes it safe
+ * to share between threads.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,9 +12,8 @@
 #include <sys/stat.h>
 
 #include "network.h"
-#include "timetable/tt.h"
 
-static const char *default_dir(void)
+const char *sr__default_dir(void)
 {
     const char *env = getenv("SILKROUTE_DATA");
     if (env && *env)
@@ -30,50 +32,10 @@ static const char *default_dir(void)
     return "data";
 }
 
-sr_code sr_network_open(const char *dir, sr_network **out)
-{
-    if (!out)
-        return SR_EARG;
-    sr_network *net = calloc(1, sizeof *net);
-    *out = net;
-    if (!net)
-        return SR_ENOMEM;
-    if (!dir)
-        dir = default_dir();
-    net->dir = strdup(dir);
-    if (!net->dir)
-        return SR_ENOMEM;
-    struct stat st;
-    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        snprintf(net->errmsg, sizeof net->errmsg, "%s: not a readable dataset directory", dir);
-        return SR_EIO;
-    }
-    if (sr__is_gtfs_feed(dir)) {
-        /* A bare GTFS feed: its stops are the places (timetable/api.c). */
-        sr_code rc = sr__network_from_gtfs(net, dir);
-        return rc == SR_OK ? sr__tt_attach(net) : rc;
-    }
-    sr__diag d = {0};
-    sr_code rc = sr__load(net, dir, &d);
-    if (rc == SR_OK)
-        rc = sr__tt_attach(net);
-    else if (rc == SR_EDATA) {
-        if (d.errors > 1)
-            snprintf(net->errmsg, sizeof net->errmsg, "%.700s (and %ld more errors: run silkroute check-data %.200s)",
-                     d.first, d.errors - 1, dir);
-        else
-            snprintf(net->errmsg, sizeof net->errmsg, "%s", d.first);
-    } else if (rc != SR_OK) {
-        snprintf(net->errmsg, sizeof net->errmsg, "%s: %s", dir, sr_strerror(rc));
-    }
-    return rc;
-}
-
-void sr_network_close(sr_network *net)
+void sr__network_free(sr_network *net)
 {
     if (!net)
         return;
-    sr__tt_detach(net);
     free(net->dir);
     free(net->places);
     free(net->links);
@@ -113,46 +75,4 @@ const sr_link *sr_network_link(const sr_network *net, size_t i)
 const sr_crossing *sr_network_crossing(const sr_network *net, size_t i)
 {
     return net && i < net->n_crossings ? &net->crossings[i] : NULL;
-}
-
-long sr_check_data(const char *dir, sr_report_fn report, void *ctx)
-{
-    struct stat st;
-    if (!dir || stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
-        return -1;
-    sr_network *net = calloc(1, sizeof *net);
-    if (!net)
-        return -1;
-    sr__diag d = {report, ctx, 0, 0, {0}};
-    sr_code rc;
-    if (sr__is_gtfs_feed(dir)) {
-        /* A bare GTFS feed (timetable/api.c): the loader stops at its first
-         * error, which is reported as one line. */
-        net->dir = strdup(dir);
-        rc = net->dir ? sr__network_from_gtfs(net, dir) : SR_ENOMEM;
-        if (rc == SR_OK)
-            rc = sr__tt_attach(net);
-        if (rc != SR_OK && rc != SR_ENOMEM) {
-            d.errors++;
-            if (report)
-                report(ctx, 1, net->errmsg);
-        }
-    } else {
-        rc = sr__load(net, dir, &d);
-        /* The services (DIR/services/) are checked by loading them against
-         * the network, as sr_network_open() does. */
-        if (rc == SR_OK) {
-            net->dir = strdup(dir);
-            rc = net->dir ? sr__tt_attach(net) : SR_ENOMEM;
-            if (rc != SR_OK && rc != SR_ENOMEM) {
-                d.errors++;
-                if (report)
-                    report(ctx, 1, net->errmsg);
-            }
-        }
-    }
-    sr_network_close(net);
-    if (rc == SR_ENOMEM)
-        return -1;
-    return d.errors;
 }

@@ -95,6 +95,12 @@ static inline int sr__link_usable(const sr_link *l, int year)
     return year <= 0 || l->open_year == 0 || l->open_year <= year;
 }
 
+/* network.c: the default dataset directory (SILKROUTE_DATA, the build
+ * tree's data/, the installed copy), and freeing a network's own arrays
+ * (sr_network_close() in query/open.c also detaches its services). */
+const char *sr__default_dir(void);
+void sr__network_free(sr_network *net);
+
 /* names.c */
 /* Normalise a name for matching into out (cap bytes): NFKD, case fold,
  * marks and punctuation removed, blanks dropped.  Returns length or -1. */

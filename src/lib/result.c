@@ -87,6 +87,8 @@ sr_result *sr__result_new(size_t n)
 
 sr__route_buf *sr__result_slot(sr_result *r, size_t i) { return i < r->n ? &r->routes[i] : NULL; }
 
+size_t sr_result_found(const sr_result *r) { return !r ? 0 : r->n_found > r->n ? r->n_found : r->n; }
+
 static int cmp_route(const void *a, const void *b)
 {
     const sr_route *x = &((const sr__route_buf *)a)->view, *y = &((const sr__route_buf *)b)->view;

@@ -26,9 +26,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "budget.h"
 #include "network.h"
 #include "route.h"
-#include "timetable/tt.h"
 
 #define NC SR_CLASS_COUNT
 #define NONE UINT32_MAX
@@ -49,10 +49,28 @@ typedef struct label {
     uint8_t dead;
 } label;
 
+typedef struct plan {
+    uint32_t from, to;
+    int layers;                 /* 1 + max transfers, or 1 when unlimited */
+    int limit_transfers;
+    unsigned modes;
+    int year;
+    sr_unit unit;
+    double qty;
+    double wt, wc, we;          /* scalar weights */
+} plan;
+
 struct sr_query {
     const sr_network *net;
     char errmsg[1024];
     unsigned blocked;           /* SR_BLOCK_* of the last SR_ENOROUTE */
+    /* The query being run (sr__route_prepare) and its work budget, shared
+     * by all its searches; the cancel flag may be set by any thread. */
+    plan plan;
+    sr__budget budget;
+    atomic_int cancel;
+    uint64_t work_max;
+    unsigned work_ms;
     /* per-state arrays */
     size_t cap_states;
     uint32_t *stamp, gen;
@@ -103,6 +121,7 @@ sr_code sr_query_create(const sr_network *net, sr_query **out)
     if (!q)
         return SR_ENOMEM;
     q->net = net;
+    atomic_init(&q->cancel, 0);
     q->banned_place = calloc(net->n_places + 1, 1);
     q->banned_crossing = calloc(net->n_crossings + 1, 1);
     if (!q->banned_place || !q->banned_crossing) {
@@ -137,6 +156,21 @@ void sr_query_destroy(sr_query *q)
 }
 
 const char *sr_query_errmsg(const sr_query *q) { return q ? q->errmsg : ""; }
+
+sr_code sr_query_set_budget(sr_query *q, uint64_t max_labels, unsigned max_ms)
+{
+    if (!q)
+        return SR_EARG;
+    q->work_max = max_labels;
+    q->work_ms = max_ms;
+    return SR_OK;
+}
+
+void sr_query_cancel(sr_query *q, int cancel)
+{
+    if (q)
+        atomic_store_explicit(&q->cancel, cancel != 0, memory_order_relaxed);
+}
 
 void sr_route_options_init(sr_route_options *o)
 {
@@ -191,17 +225,6 @@ static heap_item heap_pop(sr_query *q)
 
 /* ---- per-query preparation ---------------------------------------------- */
 
-typedef struct plan {
-    uint32_t from, to;
-    int layers;                 /* 1 + max transfers, or 1 when unlimited */
-    int limit_transfers;
-    unsigned modes;
-    int year;
-    sr_unit unit;
-    double qty;
-    double wt, wc, we;          /* scalar weights */
-} plan;
-
 static int resolve_place(sr_query *q, const char *name, const char *what, uint32_t *out)
 {
     size_t idx;
@@ -225,12 +248,17 @@ static void clear_bans(sr_query *q)
     memset(q->banned_crossing, 0, q->net->n_crossings);
 }
 
-static sr_code prepare(sr_query *q, const sr_route_options *o, plan *p)
+sr_code sr__route_prepare(sr_query *q, const sr_route_options *o)
 {
     const sr_network *net = q->net;
+    plan *p = &q->plan;
     sr_code rc;
     memset(p, 0, sizeof *p);
     q->errmsg[0] = 0;
+    /* One budget per query: the searches a no-route diagnosis runs
+     * (diagnose.c) draw from the budget of the query they explain. */
+    if (!sr__diagnosing())
+        sr__budget_start(&q->budget, q->work_max, q->work_ms, &q->cancel);
     if ((rc = resolve_place(q, o->from, "from", &p->from)) || (rc = resolve_place(q, o->to, "to", &p->to)))
         return rc;
     if ((unsigned)o->objective > SR_BY_BLEND) {
@@ -458,6 +486,10 @@ static sr_code dijkstra(sr_query *q, plan *p, size_t np, sr_result **out)
     }
     size_t goal = SIZE_MAX;
     while (q->n_heap) {
+        if (sr__budget_step(&q->budget)) {
+            sr__budget_message(&q->budget, q->errmsg, sizeof q->errmsg);
+            return SR_ELIMIT;
+        }
         heap_item it = heap_pop(q);
         size_t s = it.id;
         if (it.key > q->dist[s])
@@ -701,6 +733,10 @@ static sr_code pareto(sr_query *q, plan *p, size_t np, size_t max_labels, sr_res
         TRY_LABEL(STATE(&dims, 0, p->from, c), p->from, 0.0, 0.0, 0.0, NONE, NONE);
 
     while (q->n_heap) {
+        if (sr__budget_step(&q->budget)) {
+            sr__budget_message(&q->budget, q->errmsg, sizeof q->errmsg);
+            return SR_ELIMIT;
+        }
         heap_item it = heap_pop(q);
         label L = q->labels[it.id];
         if (L.dead)
@@ -804,57 +840,43 @@ static sr_code pareto(sr_query *q, plan *p, size_t np, size_t max_labels, sr_res
     return SR_OK;
 }
 
-static sr_code route_query(sr_query *q, const sr_route_options *o, sr_result **out);
-
 unsigned sr_query_blocked(const sr_query *q)
 {
     return q ? q->blocked : 0;
 }
 
-sr_code sr_route_query(sr_query *q, const sr_route_options *o, sr_result **out)
+void sr__query_set_blocked(sr_query *q, unsigned mask) { q->blocked = mask; }
+
+/* The searches the query layer (query/plan.c) chooses between, on the
+ * query prepared by sr__route_prepare(). */
+sr_code sr__route_static(sr_query *q, const sr_route_options *o, sr_result **out)
 {
-    if (!out)
-        return SR_EARG;
-    *out = NULL;
-    if (!q || !o)
-        return SR_EARG;
-    q->blocked = 0;
-    sr_code rc = route_query(q, o, out);
-    if (rc == SR_ENOROUTE && !sr__diagnosing()) {
-        /* Say which constraint blocks: the diagnosis re-runs the query, so
-         * keep this answer's own message to put first. */
-        char msg[sizeof q->errmsg], why[600];
-        memcpy(msg, q->errmsg, sizeof msg);
-        unsigned mask = sr__explain_noroute(q, q->net, o, why, sizeof why);
-        snprintf(q->errmsg, sizeof q->errmsg, "%.400s%sblocked by: %s", *msg ? msg : "no route", "; ", why);
-        q->blocked = mask;
+    plan *p = &q->plan;
+    size_t np = q->net->n_places;
+    if ((size_t)p->layers * np * NC > UINT32_MAX - 1) {
+        qerr(q, "network too large for a transfer limit of %d", p->layers - 1);
+        return SR_ELIMIT;
     }
+    if (!o->pareto)
+        return dijkstra(q, p, np, out);
+    if (!(o->pareto_tolerance >= 0 && o->pareto_tolerance <= 10)) {
+        qerr(q, "pareto_tolerance: must be between 0 and 10");
+        return SR_EARG;
+    }
+    sr_code rc = pareto(q, p, np, o->max_labels ? o->max_labels : DEFAULT_MAX_LABELS, out);
+    if (rc == SR_OK)
+        sr__result_thin(*out, o->pareto_tolerance);
     return rc;
 }
 
-static sr_code route_query(sr_query *q, const sr_route_options *o, sr_result **out)
+const sr_network *sr__query_net(const sr_query *q) { return q->net; }
+void sr__query_prepared(sr_query *q, sr__prepared *out)
 {
-    plan p;
-    sr_code rc = prepare(q, o, &p);
-    if (rc != SR_OK)
-        return rc;
-    if (o->depart != SR_TIME_NONE || o->arrive_by != SR_TIME_NONE)
-        return sr__tt_route_query(q->net, o, p.from, p.to, q->banned_place, q->banned_crossing, out, q->errmsg,
-                                  sizeof q->errmsg);
-    size_t np = q->net->n_places;
-    if ((size_t)p.layers * np * NC > UINT32_MAX - 1) {
-        qerr(q, "network too large for a transfer limit of %d", p.layers - 1);
-        return SR_ELIMIT;
-    }
-    if (o->pareto) {
-        if (!(o->pareto_tolerance >= 0 && o->pareto_tolerance <= 10)) {
-            qerr(q, "pareto_tolerance: must be between 0 and 10");
-            return SR_EARG;
-        }
-        rc = pareto(q, &p, np, o->max_labels ? o->max_labels : DEFAULT_MAX_LABELS, out);
-        if (rc == SR_OK)
-            sr__result_thin(*out, o->pareto_tolerance);
-    } else
-        rc = dijkstra(q, &p, np, out);
-    return rc;
+    out->from = q->plan.from;
+    out->to = q->plan.to;
+    out->banned_place = q->banned_place;
+    out->banned_crossing = q->banned_crossing;
+    out->budget = &q->budget;
+    out->err = q->errmsg;
+    out->errcap = sizeof q->errmsg;
 }

@@ -37,6 +37,7 @@ void sr__segment_at(const sr_network *net, const sr_route *r, size_t first, sr_s
 struct sr_result {
     size_t n;
     sr__route_buf *routes;
+    size_t n_found;         /* options found before the cap (query/plan.c); 0: not capped */
 };
 
 /* A result with n empty routes, or NULL when memory runs out. */
@@ -47,5 +48,30 @@ sr__route_buf *sr__result_slot(sr_result *r, size_t i);
 void sr__result_thin(sr_result *r, double eps);
 /* Sort routes by duration, then cost, then CO2e. */
 void sr__result_sort_by_time(sr_result *r);
+
+/* ---- The router's entry points for the query layer (query/plan.c) ------
+ * The router knows nothing of timetables: the query layer prepares a
+ * query here (places resolved, avoid filters built, work budget started)
+ * and then runs either the router's static search or the timetable search
+ * on what was prepared. */
+struct sr__budget;
+typedef struct sr__prepared {
+    uint32_t from, to;                  /* place indices */
+    const uint8_t *banned_place;        /* n_places */
+    const uint8_t *banned_crossing;     /* n_crossings */
+    struct sr__budget *budget;          /* the query's budget, owned by q */
+    char *err;                          /* q's message buffer */
+    size_t errcap;
+} sr__prepared;
+
+/* Validate o, resolve its places and filters into q, start q's budget. */
+sr_code sr__route_prepare(sr_query *q, const sr_route_options *o);
+/* Record which constraints block the last SR_ENOROUTE (sr_query_blocked()). */
+void sr__query_set_blocked(sr_query *q, unsigned mask);
+/* What sr__route_prepare() built (pointers owned by q). */
+void sr__query_prepared(sr_query *q, sr__prepared *out);
+const sr_network *sr__query_net(const sr_query *q);
+/* Dijkstra, or the Pareto search when o->pareto (then thinned). */
+sr_code sr__route_static(sr_query *q, const sr_route_options *o, sr_result **out);
 
 #endif

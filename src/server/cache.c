@@ -4,61 +4,95 @@
  * Sixteen shards, each a small fully associative set of entries scanned
  * linearly under its own mutex: with a few dozen entries per shard a scan
  * of 64-bit hashes is cheaper than any pointer-chasing structure, and the
- * shards keep pool threads from queueing on one lock.
+ * shards keep pool threads from queueing on one lock.  Each shard also
+ * remembers the hashes of recent misses in a small direct-mapped table
+ * (the admission filter): an answer is stored only when its key missed
+ * before, which is what keeps a miss-heavy load from paying for stores,
+ * evictions and frees it never profits from.
+ *
+ * Under the lock there is only hashing-free work: comparing hashes and
+ * keys, moving pointers and counting references.  Copies of keys are made
+ * before taking it, and evicted entries are freed after releasing it.
  */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cache.h"
+#include "silkroute.h"
 
 #define SHARDS 16
+#define WAYS 128          /* entries per shard at most */
+#define SEEN 512          /* remembered misses per shard */
+#define OVERHEAD 96       /* bookkeeping bytes charged per entry */
 
 typedef struct entry {
     uint64_t hash, used;
-    char *key, *body;
-    size_t len;
-    int status;
+    char *key;
+    size_t key_len;
+    sr__blob *blob;
 } entry;
 
 typedef struct shard {
     pthread_mutex_t lock;
-    entry *e;
+    entry e[WAYS];
+    uint64_t seen[SEEN];
     uint64_t tick, hits, misses;
+    size_t bytes, n;
 } shard;
 
 struct sr__cache {
-    size_t ways, max_body;
+    size_t max_shard_bytes, max_body;
     shard s[SHARDS];
 };
 
-/* FNV-1a: keys are short and trusted to be ours, not attacker-chosen
- * hash-flooding material (the scan is bounded by `ways` anyway). */
-static uint64_t hash(const char *k)
+sr__blob *sr__blob_new(char *data, size_t len, int status)
 {
-    uint64_t h = 1469598103934665603ull;
-    for (; *k; k++)
-        h = (h ^ (unsigned char)*k) * 1099511628211ull;
-    return h;
+    sr__blob *b = malloc(sizeof *b);
+    if (!b) {
+        sr_free(data);
+        return NULL;
+    }
+    atomic_init(&b->refs, 1);
+    b->status = status;
+    b->len = len;
+    b->data = data;
+    return b;
 }
 
-sr__cache *sr__cache_create(size_t entries, size_t max_body)
+void sr__blob_ref(sr__blob *b) { atomic_fetch_add_explicit(&b->refs, 1, memory_order_relaxed); }
+
+void sr__blob_unref(void *p)
 {
-    if (!entries)
+    sr__blob *b = p;
+    if (b && atomic_fetch_sub_explicit(&b->refs, 1, memory_order_acq_rel) == 1) {
+        sr_free(b->data);
+        free(b);
+    }
+}
+
+/* FNV-1a over the key's bytes; keys are length-prefixed encodings made by
+ * the server, and each scan is bounded by WAYS, so hash flooding cannot
+ * cost more than a full scan. */
+static uint64_t hash(const char *k, size_t n)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)k[i]) * 1099511628211ull;
+    return h ? h : 1; /* 0 marks an empty slot of the admission filter */
+}
+
+sr__cache *sr__cache_create(size_t max_bytes, size_t max_body)
+{
+    if (!max_bytes)
         return NULL;
     sr__cache *c = calloc(1, sizeof *c);
     if (!c)
         return NULL;
-    c->ways = (entries + SHARDS - 1) / SHARDS;
+    c->max_shard_bytes = max_bytes / SHARDS;
     c->max_body = max_body;
-    for (int i = 0; i < SHARDS; i++) {
+    for (int i = 0; i < SHARDS; i++)
         pthread_mutex_init(&c->s[i].lock, NULL);
-        c->s[i].e = calloc(c->ways, sizeof(entry));
-        if (!c->s[i].e) {
-            sr__cache_free(c);
-            return NULL;
-        }
-    }
     return c;
 }
 
@@ -67,99 +101,110 @@ void sr__cache_free(sr__cache *c)
     if (!c)
         return;
     for (int i = 0; i < SHARDS; i++) {
-        for (size_t w = 0; c->s[i].e && w < c->ways; w++) {
+        for (size_t w = 0; w < WAYS; w++) {
             free(c->s[i].e[w].key);
-            free(c->s[i].e[w].body);
+            sr__blob_unref(c->s[i].e[w].blob);
         }
-        free(c->s[i].e);
         pthread_mutex_destroy(&c->s[i].lock);
     }
     free(c);
 }
 
-int sr__cache_get(sr__cache *c, const char *key, char **body, size_t *len, int *status)
+static entry *find(shard *s, uint64_t h, const char *key, size_t n)
 {
-    uint64_t h = hash(key);
-    shard *s = &c->s[h % SHARDS];
-    int hit = 0;
-    pthread_mutex_lock(&s->lock);
-    for (size_t w = 0; w < c->ways; w++) {
+    for (size_t w = 0; w < WAYS; w++) {
         entry *e = &s->e[w];
-        if (e->key && e->hash == h && !strcmp(e->key, key)) {
-            char *copy = malloc(e->len + 1);
-            if (copy) {
-                memcpy(copy, e->body, e->len + 1);
-                *body = copy;
-                *len = e->len;
-                *status = e->status;
-                e->used = ++s->tick;
-                hit = 1;
-            }
-            break;
-        }
+        if (e->key && e->hash == h && e->key_len == n && !memcmp(e->key, key, n))
+            return e;
     }
-    if (hit)
+    return NULL;
+}
+
+sr__blob *sr__cache_get(sr__cache *c, const char *key, size_t key_len)
+{
+    uint64_t h = hash(key, key_len);
+    shard *s = &c->s[h % SHARDS];
+    sr__blob *b = NULL;
+    pthread_mutex_lock(&s->lock);
+    entry *e = s->n ? find(s, h, key, key_len) : NULL;
+    if (e) {
+        b = e->blob;
+        sr__blob_ref(b);
+        e->used = ++s->tick;
         s->hits++;
-    else
+    } else {
         s->misses++;
+    }
     pthread_mutex_unlock(&s->lock);
-    return hit;
+    return b;
 }
 
-void sr__cache_put(sr__cache *c, const char *key, const char *body, size_t len, int status)
+static size_t cost(size_t key_len, const sr__blob *b) { return key_len + b->len + OVERHEAD; }
+
+void sr__cache_put(sr__cache *c, const char *key, size_t key_len, sr__blob *b)
 {
-    if (len > c->max_body)
+    if (!b || b->len > c->max_body || cost(key_len, b) > c->max_shard_bytes)
         return;
-    /* Copy outside the lock; the lock only swaps pointers. */
-    char *k = strdup(key), *b = malloc(len + 1);
-    if (!k || !b) {
-        free(k);
-        free(b);
-        return;
-    }
-    memcpy(b, body, len);
-    b[len] = '\0';
-    uint64_t h = hash(key);
+    uint64_t h = hash(key, key_len);
     shard *s = &c->s[h % SHARDS];
+    uint64_t *seen = &s->seen[(h / SHARDS) % SEEN];
+    /* Admission: the first miss of a key only leaves its hash behind. */
     pthread_mutex_lock(&s->lock);
-    entry *victim = &s->e[0];
-    for (size_t w = 0; w < c->ways; w++) {
-        entry *e = &s->e[w];
-        if (e->key && e->hash == h && !strcmp(e->key, key)) { /* raced: another thread stored it */
-            victim = NULL;
-            break;
-        }
-        if (!e->key || e->used < victim->used)
-            victim = e;
-        if (!e->key)
-            break;
-    }
-    if (victim) {
-        char *ok = victim->key, *ob = victim->body;
-        victim->key = k;
-        victim->body = b;
-        victim->len = len;
-        victim->hash = h;
-        victim->status = status;
-        victim->used = ++s->tick;
-        k = ok;
-        b = ob;
-    }
+    int admit = *seen == h;
+    *seen = admit ? 0 : h;
     pthread_mutex_unlock(&s->lock);
-    free(k);
-    free(b);
+    if (!admit)
+        return;
+    char *k = malloc(key_len ? key_len : 1);
+    if (!k)
+        return;
+    memcpy(k, key, key_len);
+    size_t need = cost(key_len, b);
+    entry old[WAYS];
+    size_t n_old = 0;
+    pthread_mutex_lock(&s->lock);
+    if (find(s, h, key, key_len)) { /* raced: another thread stored it */
+        pthread_mutex_unlock(&s->lock);
+        free(k);
+        return;
+    }
+    /* Evict least recently used entries until the answer fits in bytes
+     * and in ways. */
+    while (s->n && (s->bytes + need > c->max_shard_bytes || s->n == WAYS)) {
+        entry *v = NULL;
+        for (size_t w = 0; w < WAYS; w++)
+            if (s->e[w].key && (!v || s->e[w].used < v->used))
+                v = &s->e[w];
+        s->bytes -= cost(v->key_len, v->blob);
+        s->n--;
+        old[n_old++] = *v;
+        memset(v, 0, sizeof *v);
+    }
+    entry *slot = NULL;
+    for (size_t w = 0; w < WAYS && !slot; w++)
+        if (!s->e[w].key)
+            slot = &s->e[w];
+    sr__blob_ref(b);
+    *slot = (entry){h, ++s->tick, k, key_len, b};
+    s->bytes += need;
+    s->n++;
+    pthread_mutex_unlock(&s->lock);
+    for (size_t i = 0; i < n_old; i++) {
+        free(old[i].key);
+        sr__blob_unref(old[i].blob);
+    }
 }
 
-void sr__cache_stats(sr__cache *c, uint64_t *hits, uint64_t *misses, size_t *entries)
+void sr__cache_stats(sr__cache *c, uint64_t *hits, uint64_t *misses, size_t *entries, size_t *bytes)
 {
     *hits = *misses = 0;
-    *entries = 0;
+    *entries = *bytes = 0;
     for (int i = 0; c && i < SHARDS; i++) {
         pthread_mutex_lock(&c->s[i].lock);
         *hits += c->s[i].hits;
         *misses += c->s[i].misses;
-        for (size_t w = 0; w < c->ways; w++)
-            *entries += c->s[i].e[w].key != NULL;
+        *entries += c->s[i].n;
+        *bytes += c->s[i].bytes;
         pthread_mutex_unlock(&c->s[i].lock);
     }
 }

@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "../cli/cli.h"
 #include "server.h"
@@ -33,7 +34,8 @@ static int usage(FILE *f, int status)
 {
     fprintf(f, "usage: silkroute serve [--port 8080] [--bind 127.0.0.1] [--data DIR] [--threads N]\n"
                "                       [--web DIR] [--timeout S] [--max-request-time S] [--max-connections N]\n"
-               "                       [--cache N] [--quiet]\n\n"
+               "                       [--max-per-address N] [--max-query-time S] [--max-work N]\n"
+               "                       [--cache SIZE] [--quiet]\n\n"
                "Serve the HTTP JSON API under /v1 and the web map at /.\n"
                "  --port N             TCP port (0: any free port); default 8080\n"
                "  --bind ADDR          numeric IPv4 or IPv6 address; default 127.0.0.1\n"
@@ -44,9 +46,15 @@ static int usage(FILE *f, int status)
                "  --timeout S          close connections idle for S seconds; default 30\n"
                "  --max-request-time S close a connection whose request (from its first byte to the\n"
                "                       end of the answer) takes longer, e.g. a slow client; default 60\n"
-               "  --max-connections N  default 1024\n"
-               "  --cache N            remember N route answers (the network never changes while\n"
-               "                       serving); 0: no cache; default 1024\n"
+               "  --max-connections N  connections at once; more are refused (closed); default 1024\n"
+               "  --max-per-address N  connections at once from one client address; default 64\n"
+               "  --max-query-time S   time budget of one route query (all its searches): over it\n"
+               "                       the answer is 422 LimitExceeded; default 20\n"
+               "  --max-work N         work budget of one route query in labels settled over all its\n"
+               "                       searches; default 100000000\n"
+               "  --cache SIZE         bytes of route answers to remember (the network never changes\n"
+               "                       while serving), with an optional K, M or G; 0: no cache;\n"
+               "                       default 64M\n"
                "  --quiet              no access log (default: one line per request on stderr)\n",
             SR_WEBDIR);
     return status;
@@ -97,9 +105,33 @@ int cmd_serve(int argc, char **argv)
                 return cli_fail(0, SR_EARG, "--max-request-time: expected 1 to 86400 seconds, got '%s'", val);
             cfg.max_request_s = (unsigned)v;
         } else if (!strcmp(a, "--cache")) {
-            if (cli_parse_int(val, 0, 1000000, &v))
-                return cli_fail(0, SR_EARG, "--cache: expected 0 to 1000000 entries, got '%s'", val);
-            cfg.route_cache = v ? v : -1;
+            /* Bytes, with an optional K, M or G (powers of 1024). */
+            char num[32];
+            size_t n = strlen(val);
+            long mult = 1;
+            if (n && strchr("KMG", val[n - 1])) {
+                mult = val[n - 1] == 'K' ? 1L << 10 : val[n - 1] == 'M' ? 1L << 20 : 1L << 30;
+                n--;
+            }
+            if (n == 0 || n >= sizeof num)
+                return cli_fail(0, SR_EARG, "--cache: expected bytes from 0 to 16G (e.g. 64M), got '%s'", val);
+            memcpy(num, val, n);
+            num[n] = '\0';
+            if (cli_parse_int(num, 0, (16L << 30) / mult, &v))
+                return cli_fail(0, SR_EARG, "--cache: expected bytes from 0 to 16G (e.g. 64M), got '%s'", val);
+            cfg.route_cache = v ? v * mult : -1;
+        } else if (!strcmp(a, "--max-per-address")) {
+            if (cli_parse_int(val, 1, 100000, &v))
+                return cli_fail(0, SR_EARG, "--max-per-address: expected 1 to 100000, got '%s'", val);
+            cfg.max_per_address = (unsigned)v;
+        } else if (!strcmp(a, "--max-query-time")) {
+            if (cli_parse_int(val, 1, 86400, &v))
+                return cli_fail(0, SR_EARG, "--max-query-time: expected 1 to 86400 seconds, got '%s'", val);
+            cfg.max_query_s = (unsigned)v;
+        } else if (!strcmp(a, "--max-work")) {
+            if (cli_parse_int(val, 1, 1000000000000L, &v))
+                return cli_fail(0, SR_EARG, "--max-work: expected 1 to 1000000000000 labels, got '%s'", val);
+            cfg.max_work = (uint64_t)v;
         } else if (!strcmp(a, "--max-connections")) {
             if (cli_parse_int(val, 1, 100000, &v))
                 return cli_fail(0, SR_EARG, "--max-connections: expected 1 to 100000, got '%s'", val);
@@ -129,6 +161,24 @@ int cmd_serve(int argc, char **argv)
     sr_network *net = cli_open_network(data, 0, &status);
     if (!net)
         return status;
+
+    /* Every connection is a descriptor: raise the soft limit to the hard
+     * one, and keep the connection limit below what it allows (with room
+     * for the data files, the listening socket and the pool's own). */
+    struct rlimit rl;
+    unsigned want = (cfg.max_connections ? cfg.max_connections : 1024) + 128;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+        if (rl.rlim_cur < want && rl.rlim_cur < rl.rlim_max) {
+            rl.rlim_cur = rl.rlim_max < want ? rl.rlim_max : want;
+            setrlimit(RLIMIT_NOFILE, &rl);
+            getrlimit(RLIMIT_NOFILE, &rl);
+        }
+        if (rl.rlim_cur < want && rl.rlim_cur > 256) {
+            cfg.max_connections = (unsigned)(rl.rlim_cur - 128);
+            fprintf(stderr, "silkroute: warning: only %llu file descriptors allowed; --max-connections lowered to %u\n",
+                    (unsigned long long)rl.rlim_cur, cfg.max_connections);
+        }
+    }
 
     sigset_t set;
     sigemptyset(&set);

@@ -215,9 +215,9 @@ int sr__http_status(sr_code c)
     case SR_EARG: return 400;
     case SR_EPLACE: return 404;
     case SR_ENOROUTE: return 422;
-    /* A query whose search exceeds the work limit asks too much: the
-     * client must narrow it, so it is the client's error. */
-    case SR_ELIMIT: return 400;
+    /* A query whose search exceeds its work budget is well-formed but
+     * asks too much: the client must narrow it. */
+    case SR_ELIMIT: return 422;
     default: return 500;
     }
 }
@@ -230,6 +230,7 @@ static void route_req_init(sr__route_req *r, size_t cap)
 {
     memset(r, 0, sizeof *r);
     sr_route_options_init(&r->opts);
+    r->opts.max_options = SR__DEFAULT_OPTIONS;
     r->cap = cap;
     r->arena = malloc(cap ? cap : 1);
 }
@@ -380,6 +381,12 @@ static int apply_param(sr__route_req *r, const char *key, const char *val, char 
 {
     sr_route_options *o = &r->opts;
     long v;
+    /* Control characters are refused in every value, from a query string
+     * (where pct_decode refuses them too) or a JSON body (where "\u001f"
+     * is valid JSON): no spelling may smuggle one into a place name. */
+    for (const unsigned char *c = (const unsigned char *)val; *c; c++)
+        if (*c < 0x20 || *c == 0x7F)
+            return fail(err, errlen, 400, "parameter '%.64s': contains a control character", key);
     if (!strcmp(key, "from") || !strcmp(key, "to")) {
         if (!*val)
             return fail(err, errlen, 400, "parameter '%s': must not be empty", key);
@@ -471,6 +478,11 @@ static int apply_param(sr__route_req *r, const char *key, const char *val, char 
             return fail(err, errlen, 400, "parameter 'min_transfer': expected minutes from 0 to 10080; got '%.64s'",
                         val);
         o->min_transfer_s = (int)v * 60;
+    } else if (!strcmp(key, "max_options")) {
+        if (sr__parse_long(val, 1, SR__MAX_OPTIONS, &v))
+            return fail(err, errlen, 400, "parameter 'max_options': expected an integer from 1 to %d; got '%.64s'",
+                        SR__MAX_OPTIONS, val);
+        o->max_options = (size_t)v;
     } else if (!strcmp(key, "format")) {
         if (!strcmp(val, "json"))
             r->geojson = 0;

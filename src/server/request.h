@@ -23,6 +23,10 @@
 #define SR__MAX_BODY 65536
 #define SR__MAX_PARAMS 32
 #define SR__ERRLEN 512
+/* Options per /v1/route answer: the default, and the most max_options may
+ * ask for (docs/API.md). */
+#define SR__DEFAULT_OPTIONS 50
+#define SR__MAX_OPTIONS 500
 
 typedef struct sr__param {
     char *key, *value; /* percent-decoded, NUL-terminated UTF-8 */
@@ -67,8 +71,10 @@ typedef struct sr__route_req {
  * Fill r from query parameters or a JSON body.  Both accept exactly the
  * options of `silkroute route`: from, to, by, pareto, pareto_tolerance, modes,
  * avoid_countries, avoid, year, cargo, quantity, max_transfers, weights,
- * depart, arrive_by, window, min_transfer, and format; anything else is a
- * 400 naming it.
+ * depart, arrive_by, window, min_transfer, max_options and format; anything
+ * else is a 400 naming it.  Both paths reject control characters in every
+ * value (a JSON string may carry them escaped, a query string may not), so
+ * one set of options has one meaning whichever way it came.
  * Return 0, or an HTTP status with err set ("parameter 'year': ...").
  * r must be released with sr__route_req_free() in every case.
  */
@@ -83,7 +89,8 @@ long sr__parse_modes(const char *s, const char *param, char *err, size_t errlen)
 int sr__parse_long(const char *s, long lo, long hi, long *out);
 
 /* HTTP status for a library code: SR_EARG 400, SR_EPLACE 404,
- * SR_ENOROUTE 422, SR_ELIMIT 400 (the query asks for too much work),
+ * SR_ENOROUTE 422, SR_ELIMIT 422 (the query needs more work than its
+ * budget; the server answers 503 instead when it cancelled the query),
  * others 500. */
 int sr__http_status(sr_code c);
 

@@ -19,13 +19,19 @@
 #include <fcntl.h>
 #include <jansson.h>
 #include <limits.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <microhttpd.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -48,24 +54,45 @@ typedef struct qnode {
 /* Per-request time cap.  libmicrohttpd's timeout counts idle time only, so
  * a client that sends one byte every few seconds could hold a connection
  * for ever.  Every connection gets a slot with the time its current request
- * began (its opening, or the end of the previous request on a keep-alive
- * connection); a watchdog thread shuts down the socket of any connection
- * whose request has run longer than max_request_s, and libmicrohttpd then
- * closes it as it would a dropped client.  Slots are freed in the CLOSED
- * notification, which libmicrohttpd sends before it closes the socket, and
- * the watchdog only touches sockets under the same lock, so it never hits
- * a descriptor that was closed and reused. */
+ * began: the connection's opening for its first request; on a keep-alive
+ * connection, the first byte of the next request (seen waiting on the
+ * socket by the watchdog) or its request line (on_uri), whichever comes
+ * first, so idle time between requests never counts.  A watchdog thread
+ * cancels the route query of any request that has run longer than
+ * max_request_s and shuts its socket down; libmicrohttpd then closes it as
+ * it would a dropped client, and the access log says "cut".  Slots are freed
+ * in the CLOSED notification, which libmicrohttpd sends before it closes the
+ * socket, and the watchdog only touches sockets under the same lock, so it
+ * never hits a descriptor that was closed and reused.
+ *
+ * The slots also count connections in all and per client address, so that
+ * connections over the limits are refused at once (closed) instead of
+ * waiting in the kernel's backlog, and detect a client that half-closed
+ * its side before finishing its request (nothing more can come). */
+enum { PH_IDLE = 0, PH_HEAD, PH_ANSWER };
 typedef struct conn_slot {
     int fd;
     int used;
     int shut;
-    struct timespec since;
+    int cut;            /* the watchdog cut the request (max_request_s) */
+    int active;         /* a request is under way: its clock runs */
+    int phase;          /* PH_*: idle, reading the request, answering it */
+    int eof_ticks;      /* watchdog rounds that saw end-of-file mid-request */
+    int family;
+    unsigned char addr[16];
+    struct timespec since;   /* start of the request under way */
+    struct timespec idle_at; /* end of the previous request */
+    sr_query *q;        /* the route query running for it, or NULL */
 } conn_slot;
 
 struct sr__server {
     struct MHD_Daemon *d;
     conn_slot *slots;
     unsigned n_slots;
+    unsigned n_conns;     /* connections holding a slot (under conn_lock) */
+    unsigned max_conns, max_per_addr;
+    atomic_int draining;  /* shutdown: cancel every running query */
+    atomic_int closed_since_trim;
     pthread_mutex_t conn_lock;
     pthread_t watchdog;
     int watchdog_started;
@@ -91,10 +118,18 @@ typedef struct req {
     char *body;
     size_t body_len;
     int body_too_big;
+    size_t body_seen;     /* bytes of an oversized body read and dropped */
     int status;
     size_t bytes;
+    const char *note;     /* said in the access log: why it ended as it did */
     struct timespec t0;
 } req;
+
+/* An oversized body is read and dropped up to this many bytes, so that the
+ * 413 can be sent when the upload ends; past it the connection is closed. */
+#define MAX_DRAIN ((size_t)16 << 20)
+/* Answers with more options than this are sent route by route. */
+#define STREAM_MIN_OPTIONS 16
 
 /* ---------------------------------------------------------------------------
  * Per-thread query state
@@ -196,9 +231,34 @@ static enum MHD_Result reply(req *rq, struct MHD_Connection *con, int status, co
     add_common_headers(r);
     if (allow)
         MHD_add_response_header(r, "Allow", allow);
-    rq->status = status;
-    rq->bytes = len;
     enum MHD_Result ret = MHD_queue_response(con, (unsigned)status, r);
+    MHD_destroy_response(r);
+    /* The access log tells what was really queued. */
+    if (ret == MHD_YES) {
+        rq->status = status;
+        rq->bytes = len;
+    }
+    return ret;
+}
+
+/* Queue a reference to a cached or shared answer; the response drops the
+ * reference when it has been sent. */
+static enum MHD_Result reply_blob(req *rq, struct MHD_Connection *con, sr__blob *b, const char *ctype)
+{
+    struct MHD_Response *r = MHD_create_response_from_buffer_with_free_callback_cls(b->len, b->data,
+                                                                                    sr__blob_unref, b);
+    if (!r) {
+        sr__blob_unref(b);
+        return MHD_NO;
+    }
+    MHD_add_response_header(r, "Content-Type", ctype);
+    MHD_add_response_header(r, "Cache-Control", "no-store");
+    add_common_headers(r);
+    enum MHD_Result ret = MHD_queue_response(con, (unsigned)b->status, r);
+    if (ret == MHD_YES) {
+        rq->status = b->status;
+        rq->bytes = b->len;
+    }
     MHD_destroy_response(r);
     return ret;
 }
@@ -213,6 +273,34 @@ static enum MHD_Result reply_json(req *rq, struct MHD_Connection *con, int statu
 static enum MHD_Result reply_sr_error(req *rq, struct MHD_Connection *con, int status, sr_code c, const char *msg)
 {
     return reply_json(rq, con, status, sr_error_json(c, msg, 0), sr_free);
+}
+
+/* An error after which the connection is closed: the request's framing
+ * cannot be trusted (or its body was not read), so nothing after it on
+ * the connection may be taken as a next request. */
+static enum MHD_Result reply_close(req *rq, struct MHD_Connection *con, int status, sr_code c, const char *msg)
+{
+    char *body = sr_error_json(c, msg, 0);
+    if (!body)
+        return reply_json(rq, con, 500, NULL, free);
+    size_t len = strlen(body);
+    struct MHD_Response *r = MHD_create_response_from_buffer_with_free_callback(len, body, sr_free);
+    if (!r) {
+        sr_free(body);
+        return MHD_NO;
+    }
+    MHD_add_response_header(r, "Content-Type", "application/json");
+    MHD_add_response_header(r, "Cache-Control", "no-store");
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
+    add_common_headers(r);
+    enum MHD_Result ret = MHD_queue_response(con, (unsigned)status, r);
+    MHD_destroy_response(r);
+    if (ret == MHD_YES) {
+        rq->status = status;
+        rq->bytes = len;
+        rq->note = "closed";
+    }
+    return ret;
 }
 
 /* An HTTP-level error ("NotFound", "MethodNotAllowed") with optional
@@ -265,15 +353,15 @@ static enum MHD_Result ep_health(req *rq, struct MHD_Connection *con, const sr__
         return reply_sr_error(rq, con, 400, SR_EARG, err);
     sr__server *s = rq->srv;
     uint64_t hits, misses;
-    size_t entries;
-    sr__cache_stats(s->cache, &hits, &misses, &entries);
-    json_t *o = json_pack("{s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:{s:b,s:I,s:I,s:I}}", "status", "ok", "version", SR_VERSION,
+    size_t entries, bytes;
+    sr__cache_stats(s->cache, &hits, &misses, &entries, &bytes);
+    json_t *o = json_pack("{s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:{s:b,s:I,s:I,s:I,s:I}}", "status", "ok", "version", SR_VERSION,
                           "places", (json_int_t)sr_network_place_count(s->net), "links",
                           (json_int_t)sr_network_link_count(s->net), "crossings",
                           (json_int_t)sr_network_crossing_count(s->net), "threads", (json_int_t)s->threads,
                           "uptime_s", (json_int_t)(time(NULL) - s->started), "route_cache", "enabled",
-                          s->cache != NULL, "entries", (json_int_t)entries, "hits", (json_int_t)hits, "misses",
-                          (json_int_t)misses);
+                          s->cache != NULL, "entries", (json_int_t)entries, "bytes", (json_int_t)bytes, "hits",
+                          (json_int_t)hits, "misses", (json_int_t)misses);
     char *j = o ? json_dumps(o, JSON_COMPACT) : NULL;
     json_decref(o);
     return reply_json(rq, con, 200, j, free);
@@ -299,28 +387,181 @@ static enum MHD_Result ep_openapi(req *rq, struct MHD_Connection *con, const sr_
 }
 
 /* The canonical form of parsed route options: equal keys mean equal
- * queries, whatever the spelling of the URL or body. */
+ * queries, whatever the spelling of the URL or body, and different queries
+ * never share a key.  Every string is length-prefixed, every list
+ * count-prefixed, and every number is its fixed-width binary image, so no
+ * value can imitate a separator (issue 8: a JSON "\u001f" once did) and
+ * building a key costs no number formatting on the miss path.  The key is
+ * binary: compared by length and bytes, never as a C string. */
+static void key_bytes(sbuf *b, const void *p, size_t n) { sb_add(b, p, n); }
+
+static void key_size(sbuf *b, size_t v)
+{
+    uint64_t x = v;
+    key_bytes(b, &x, sizeof x);
+}
+
+static void key_str(sbuf *b, const char *s)
+{
+    size_t len = s ? strlen(s) : 0;
+    key_size(b, len);
+    key_bytes(b, s ? s : "", len);
+}
+
 static void route_key(const sr__route_req *rr, sbuf *b)
 {
     const sr_route_options *o = &rr->opts;
-    char num[512];
-    sb_puts(b, o->from);
-    sb_add(b, "\x1f", 1);
-    sb_puts(b, o->to);
-    snprintf(num, sizeof num, "\x1f%d|%.17g,%.17g,%.17g|%d|%.17g|%u|%d|%d|%.17g|%d|%lld|%lld|%lld|%d|%d|%s|%s|", (int)o->objective,
-             o->weight_time_h, o->weight_cost_usd, o->weight_co2e_kg, o->pareto, o->pareto_tolerance, o->modes, o->year, (int)o->unit,
-             o->quantity, o->max_transfers, (long long)o->depart, (long long)o->arrive_by, (long long)o->window_s,
-             o->min_transfer_s, rr->geojson, rr->depart ? rr->depart : "", rr->arrive_by ? rr->arrive_by : "");
-    sb_puts(b, num);
-    for (size_t i = 0; i < o->n_avoid_countries; i++) {
-        sb_puts(b, o->avoid_countries[i]);
-        sb_add(b, ",", 1);
+    /* Every field that changes the answer, in one fixed-layout record
+     * (zeroed first so that padding bytes are equal too). */
+    struct {
+        int64_t depart, arrive_by, window_s;
+        double w[3], tolerance, quantity;
+        uint64_t max_options;
+        int32_t objective, pareto, year, unit, max_transfers, min_transfer_s, geojson;
+        uint32_t modes;
+    } f;
+    memset(&f, 0, sizeof f);
+    f.depart = o->depart;
+    f.arrive_by = o->arrive_by;
+    f.window_s = o->window_s;
+    f.w[0] = o->weight_time_h;
+    f.w[1] = o->weight_cost_usd;
+    f.w[2] = o->weight_co2e_kg;
+    f.tolerance = o->pareto_tolerance;
+    f.quantity = o->quantity;
+    f.max_options = o->max_options;
+    f.objective = (int32_t)o->objective;
+    f.pareto = o->pareto;
+    f.year = o->year;
+    f.unit = (int32_t)o->unit;
+    f.max_transfers = o->max_transfers;
+    f.min_transfer_s = o->min_transfer_s;
+    f.geojson = rr->geojson;
+    f.modes = o->modes;
+    key_bytes(b, "route/2", 7);
+    key_bytes(b, &f, sizeof f);
+    key_str(b, o->from);
+    key_str(b, o->to);
+    key_size(b, o->n_avoid_countries);
+    for (size_t i = 0; i < o->n_avoid_countries; i++)
+        key_str(b, o->avoid_countries[i]);
+    key_size(b, o->n_avoid);
+    for (size_t i = 0; i < o->n_avoid; i++)
+        key_str(b, o->avoid[i]);
+}
+
+/* The slot of a connection (see conn_slot), or NULL. */
+static conn_slot *con_slot(struct MHD_Connection *con)
+{
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(con, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return ci ? ci->socket_context : NULL;
+}
+
+/* Mark q as running for this request's connection (running != 0), or as
+ * done, so that the watchdog and shutdown can cancel it. */
+static void track_query(sr__server *s, struct MHD_Connection *con, sr_query *q, int running)
+{
+    conn_slot *slot = con_slot(con);
+    pthread_mutex_lock(&s->conn_lock);
+    if (slot && slot->used)
+        slot->q = running ? q : NULL;
+    pthread_mutex_unlock(&s->conn_lock);
+    /* Once untracked nobody cancels q any more: clear a cancel that
+     * arrived as the query ended, before the thread's next query. */
+    if (!running)
+        sr_query_cancel(q, 0);
+}
+
+/* A large answer is sent route by route: libmicrohttpd asks for bytes as
+ * the socket drains, so a client that reads slowly (or not at all) holds
+ * the result and one route's JSON, never the whole text. */
+typedef struct stream {
+    const sr_network *net;
+    sr_result *res;
+    size_t next;          /* next route to write */
+    char *chunk;          /* pending text (one route, or the framing) */
+    size_t len, off;
+    size_t n_found;
+    int state;            /* 0 head, 1 routes, 2 tail written, 3 done */
+} stream;
+
+static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+    stream *st = cls;
+    (void)pos;
+    while (st->off == st->len) {
+        free(st->chunk);
+        st->chunk = NULL;
+        st->len = st->off = 0;
+        if (st->state == 0) {
+            st->chunk = strdup("{\"code\":\"Ok\",\"routes\":[");
+            st->state = 1;
+        } else if (st->state == 1 && st->next < sr_result_count(st->res)) {
+            char *rj = sr_result_route_json(st->net, st->res, st->next);
+            size_t n = rj ? strlen(rj) : 0;
+            st->chunk = rj ? malloc(n + 2) : NULL;
+            if (st->chunk) {
+                size_t o = 0;
+                if (st->next)
+                    st->chunk[o++] = ',';
+                memcpy(st->chunk + o, rj, n + 1);
+            }
+            sr_free(rj);
+            st->next++;
+        } else if (st->state == 1) {
+            char tail[64];
+            if (st->n_found > sr_result_count(st->res))
+                snprintf(tail, sizeof tail, "],\"options_found\":%zu}", st->n_found);
+            else
+                snprintf(tail, sizeof tail, "]}");
+            st->chunk = strdup(tail);
+            st->state = 2;
+        } else {
+            return MHD_CONTENT_READER_END_OF_STREAM;
+        }
+        if (!st->chunk)
+            return MHD_CONTENT_READER_END_WITH_ERROR; /* out of memory: cut the answer */
+        st->len = strlen(st->chunk);
     }
-    sb_add(b, "|", 1);
-    for (size_t i = 0; i < o->n_avoid; i++) {
-        sb_puts(b, o->avoid[i]);
-        sb_add(b, "\x1f", 1);
+    size_t n = st->len - st->off < max ? st->len - st->off : max;
+    memcpy(buf, st->chunk + st->off, n);
+    st->off += n;
+    return (ssize_t)n;
+}
+
+static void stream_free(void *cls)
+{
+    stream *st = cls;
+    sr_result_free(st->res);
+    free(st->chunk);
+    free(st);
+}
+
+static enum MHD_Result reply_stream(req *rq, struct MHD_Connection *con, const sr_network *net, sr_result *res)
+{
+    stream *st = calloc(1, sizeof *st);
+    if (!st) {
+        sr_result_free(res);
+        return reply_json(rq, con, 500, NULL, free);
     }
+    st->net = net;
+    st->res = res;
+    st->n_found = sr_result_found(res);
+    struct MHD_Response *r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 16 * 1024, stream_read, st, stream_free);
+    if (!r) {
+        stream_free(st);
+        return MHD_NO;
+    }
+    MHD_add_response_header(r, "Content-Type", "application/json");
+    MHD_add_response_header(r, "Cache-Control", "no-store");
+    add_common_headers(r);
+    enum MHD_Result ret = MHD_queue_response(con, 200, r);
+    if (ret == MHD_YES) {
+        rq->status = 200;
+        rq->note = "streamed";
+    }
+    MHD_destroy_response(r);
+    return ret;
 }
 
 static enum MHD_Result ep_route(req *rq, struct MHD_Connection *con, const sr__target *t, int post)
@@ -348,17 +589,16 @@ static enum MHD_Result ep_route(req *rq, struct MHD_Connection *con, const sr__t
         sr__route_req_free(&rr);
         return reply_sr_error(rq, con, 400, SR_EARG, err);
     }
+    const char *ctype_ok = rr.geojson ? "application/geo+json" : "application/json";
     sbuf key = {0};
     if (s->cache) {
         route_key(&rr, &key);
-        char *body;
-        size_t len;
-        int cst;
-        if (!key.failed && sr__cache_get(s->cache, key.p, &body, &len, &cst)) {
-            const char *ctype = cst == 200 && rr.geojson ? "application/geo+json" : "application/json";
+        sr__blob *hit = key.failed ? NULL : sr__cache_get(s->cache, key.p, key.len);
+        if (hit) {
             free(key.p);
             sr__route_req_free(&rr);
-            return reply(rq, con, cst, ctype, body, len, free, NULL);
+            rq->note = "cached";
+            return reply_blob(rq, con, hit, hit->status == 200 ? ctype_ok : "application/json");
         }
     }
     sr_query *q = thread_query(s);
@@ -367,27 +607,54 @@ static enum MHD_Result ep_route(req *rq, struct MHD_Connection *con, const sr__t
         sr__route_req_free(&rr);
         return reply_sr_error(rq, con, 500, SR_ENOMEM, "cannot create query state");
     }
+    /* One budget per query (all its searches), and a handle for the
+     * watchdog and shutdown to cancel it. */
+    sr_query_set_budget(q, s->cfg.max_work, (s->cfg.max_query_s ? s->cfg.max_query_s : 20) * 1000u);
+    track_query(s, con, q, 1);
     sr_result *res = NULL;
     sr_code c = sr_route_query(q, &rr.opts, &res);
+    track_query(s, con, q, 0);
     char *body;
     int status;
+    if (c == SR_OK && !rr.geojson && sr_result_count(res) > STREAM_MIN_OPTIONS) {
+        free(key.p);
+        sr__route_req_free(&rr);
+        return reply_stream(rq, con, s->net, res);
+    }
+    int cancelled = 0;
     if (c != SR_OK) {
         const char *m = sr_query_errmsg(q);
         status = sr__http_status(c);
+        if (c == SR_ELIMIT && (atomic_load(&s->draining) || !strncmp(m, "cancelled", 9))) {
+            /* Stopped from outside, not by its own budget. */
+            cancelled = 1;
+            status = 503;
+            m = atomic_load(&s->draining) ? "cancelled: the server is shutting down"
+                                          : "cancelled: the request ran longer than the server's max-request-time";
+        }
         body = sr_error_json(c, m && *m ? m : sr_strerror(c), 0);
     } else {
         status = 200;
         body = rr.geojson ? sr_result_geojson(s->net, res, 0) : sr_result_json(s->net, res, 0);
     }
     sr_result_free(res);
-    /* Only answers that depend on the options alone are remembered, not
-     * failures such as running out of memory. */
-    if (s->cache && body && key.p && !key.failed && (status == 200 || status == 404 || status == 422 || status == 400))
-        sr__cache_put(s->cache, key.p, body, strlen(body), status);
-    free(key.p);
-    const char *ctype = status == 200 && rr.geojson ? "application/geo+json" : "application/json";
     sr__route_req_free(&rr);
-    return reply(rq, con, status, ctype, body, body ? strlen(body) : 0, sr_free, NULL);
+    if (!body) {
+        free(key.p);
+        return reply_json(rq, con, 500, NULL, free);
+    }
+    sr__blob *b = sr__blob_new(body, strlen(body), status);
+    if (!b) {
+        free(key.p);
+        return reply_json(rq, con, 500, NULL, free);
+    }
+    /* Only answers that depend on the options alone are remembered: not a
+     * budget running out or a cancel, nor running out of memory. */
+    int pure = !cancelled && (status == 200 || status == 404 || status == 400 || (status == 422 && c == SR_ENOROUTE));
+    if (s->cache && key.p && !key.failed && pure)
+        sr__cache_put(s->cache, key.p, key.len, b);
+    free(key.p);
+    return reply_blob(rq, con, b, status == 200 ? ctype_ok : "application/json");
 }
 
 static enum MHD_Result ep_places(req *rq, struct MHD_Connection *con, const sr__target *t)
@@ -560,7 +827,11 @@ static enum MHD_Result ep_static(req *rq, struct MHD_Connection *con, const char
     size_t rl = strlen(s->web_root);
     if (!realpath(full, real) || strncmp(real, s->web_root, rl) || real[rl] != '/')
         return not_found(rq, con, path);
-    int fd = open(real, O_RDONLY | O_CLOEXEC);
+    /* Only regular files: O_NONBLOCK so that opening a FIFO (or a device)
+     * returns at once instead of blocking the thread for a writer, and the
+     * type is checked on what was opened, never on a name that could be
+     * swapped in between. */
+    int fd = open(real, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
     struct stat st;
     if (fd < 0)
         return not_found(rq, con, path);
@@ -568,6 +839,9 @@ static enum MHD_Result ep_static(req *rq, struct MHD_Connection *con, const char
         close(fd);
         return not_found(rq, con, path);
     }
+    /* Back to blocking reads for libmicrohttpd (no effect on regular files,
+     * but say what is meant). */
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
     struct MHD_Response *r = MHD_create_response_from_fd((uint64_t)st.st_size, fd);
     if (!r) {
         close(fd);
@@ -588,12 +862,18 @@ static enum MHD_Result dispatch(req *rq, struct MHD_Connection *con)
 {
     char err[SR__ERRLEN];
     sr__target t;
+    conn_slot *slot = con_slot(con);
+    if (slot) {
+        pthread_mutex_lock(&rq->srv->conn_lock);
+        slot->phase = PH_ANSWER;
+        pthread_mutex_unlock(&rq->srv->conn_lock);
+    }
     const char *m = rq->method;
     int get = !strcmp(m, MHD_HTTP_METHOD_GET) || !strcmp(m, MHD_HTTP_METHOD_HEAD);
     int post = !strcmp(m, MHD_HTTP_METHOD_POST);
     if (rq->body_too_big) {
         snprintf(err, sizeof err, "request body larger than %d bytes", SR__MAX_BODY);
-        return reply_sr_error(rq, con, 413, SR_ELIMIT, err);
+        return reply_close(rq, con, 413, SR_ELIMIT, err);
     }
     int st = sr__target_parse(rq->uri ? rq->uri : "", rq->uri_len, &t, err, sizeof err);
     if (st) {
@@ -660,20 +940,93 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *con)
         rq->uri_len = n;
     }
     atomic_fetch_add(&s->inflight, 1);
+    /* The request line is in: the request is under way (if the watchdog
+     * did not see its first byte already). */
+    conn_slot *slot = con_slot(con);
+    pthread_mutex_lock(&s->conn_lock);
+    if (slot && slot->used) {
+        if (!slot->active) {
+            slot->active = 1;
+            clock_gettime(CLOCK_MONOTONIC, &slot->since);
+        }
+        slot->phase = PH_HEAD;
+        slot->eof_ticks = 0;
+    }
+    pthread_mutex_unlock(&s->conn_lock);
     return rq;
+}
+
+/* How many values a header has in this request (Host must have one). */
+static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    struct {
+        const char *name;
+        int n;
+    } *c = cls;
+    (void)kind;
+    (void)value;
+    if (key && !strcasecmp(key, c->name))
+        c->n++;
+    return MHD_YES;
+}
+
+static int header_count(struct MHD_Connection *con, const char *name)
+{
+    struct {
+        const char *name;
+        int n;
+    } c = {name, 0};
+    MHD_get_connection_values(con, MHD_HEADER_KIND, count_header, &c);
+    return c.n;
+}
+
+/* Checks of the request head that libmicrohttpd 0.9.75 does not make
+ * (RFC 9112): a status and message when the request must be refused and
+ * its connection closed, else 0. */
+static int check_head(struct MHD_Connection *con, const char *version, char *err, size_t errlen)
+{
+    int hosts = header_count(con, MHD_HTTP_HEADER_HOST);
+    if (hosts > 1 || (hosts == 0 && version && !strcmp(version, MHD_HTTP_VERSION_1_1))) {
+        snprintf(err, errlen, "%s", hosts ? "more than one Host header" : "HTTP/1.1 request without a Host header");
+        return 400;
+    }
+    const char *te = MHD_lookup_connection_value(con, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING);
+    int tes = header_count(con, MHD_HTTP_HEADER_TRANSFER_ENCODING);
+    if (te && (tes > 1 || strcasecmp(te, "chunked"))) {
+        /* §6.1: a coding we do not know leaves the body's end unknown. */
+        snprintf(err, errlen, "Transfer-Encoding '%.40s' not supported (only chunked)", te);
+        return 501;
+    }
+    if (te && MHD_lookup_connection_value(con, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH)) {
+        /* §6.3: both framings at once is how requests are smuggled past
+         * proxies; answer and close, whatever the body was. */
+        snprintf(err, errlen, "both Content-Length and Transfer-Encoding given");
+        return 400;
+    }
+    if (header_count(con, MHD_HTTP_HEADER_CONTENT_LENGTH) > 1) {
+        snprintf(err, errlen, "more than one Content-Length header");
+        return 400;
+    }
+    return 0;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const char *url, const char *method,
                                   const char *version, const char *upload_data, size_t *upload_size, void **req_cls)
 {
-    sr__server *s = cls;
     req *rq = *req_cls;
+    (void)cls;
+    (void)url;
     if (!rq || !rq->uri)
         return MHD_NO; /* out of memory: drop the connection */
     if (!rq->method) {
         rq->method = method;
         rq->version = version;
-        /* Refuse an announced oversized body before reading any of it. */
+        char err[SR__ERRLEN];
+        int st = check_head(con, version, err, sizeof err);
+        if (st)
+            return reply_close(rq, con, st, SR_EARG, err);
+        /* Refuse an announced oversized body before reading any of it;
+         * libmicrohttpd then closes the connection after the answer. */
         const char *cl = MHD_lookup_connection_value(con, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
         if (cl && strtoull(cl, NULL, 10) > SR__MAX_BODY) {
             rq->body_too_big = 1;
@@ -682,34 +1035,40 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
         return MHD_YES;
     }
     if (rq->status) {
-        /* Already answered (413): drop whatever body still arrives. */
+        /* Already answered (413 before the body): drop what still arrives. */
         *upload_size = 0;
         return MHD_YES;
     }
     if (*upload_size) {
-        if (!rq->body_too_big) {
-            if (rq->body_len + *upload_size > SR__MAX_BODY) {
-                rq->body_too_big = 1;
-                free(rq->body);
-                rq->body = NULL;
-                rq->body_len = 0;
-            } else {
-                char *b = realloc(rq->body, rq->body_len + *upload_size + 1);
-                if (!b)
-                    return MHD_NO;
-                memcpy(b + rq->body_len, upload_data, *upload_size);
-                rq->body = b;
-                rq->body_len += *upload_size;
-                b[rq->body_len] = '\0';
-            }
+        if (!rq->body_too_big && rq->body_len + *upload_size > SR__MAX_BODY) {
+            /* A chunked body grew past the limit.  libmicrohttpd cannot
+             * queue an answer in the middle of an upload, so read on and
+             * drop the rest, and answer 413 when the upload has ended. */
+            rq->body_too_big = 1;
+            free(rq->body);
+            rq->body = NULL;
+            rq->body_len = 0;
         }
+        if (rq->body_too_big) {
+            rq->body_seen += *upload_size;
+            *upload_size = 0;
+            if (rq->body_seen > MAX_DRAIN) {
+                rq->status = 413;
+                rq->note = "closed: body over 16 MiB not read to its end";
+                return MHD_NO;
+            }
+            return MHD_YES;
+        }
+        char *b = realloc(rq->body, rq->body_len + *upload_size + 1);
+        if (!b)
+            return MHD_NO;
+        memcpy(b + rq->body_len, upload_data, *upload_size);
+        rq->body = b;
+        rq->body_len += *upload_size;
+        b[rq->body_len] = '\0';
         *upload_size = 0;
-        if (rq->body_too_big)
-            return dispatch(rq, con);
         return MHD_YES;
     }
-    (void)s;
-    (void)url;
     return dispatch(rq, con);
 }
 
@@ -735,6 +1094,46 @@ static double since_s(const struct timespec *a)
     return (double)(now.tv_sec - a->tv_sec) + (double)(now.tv_nsec - a->tv_nsec) / 1e9;
 }
 
+/* The address bytes of a client (4 for IPv4, 16 for IPv6); 0 if neither. */
+static int addr_key(const struct sockaddr *sa, unsigned char out[16])
+{
+    if (sa && sa->sa_family == AF_INET) {
+        memcpy(out, &((const struct sockaddr_in *)sa)->sin_addr, 4);
+        return AF_INET;
+    }
+    if (sa && sa->sa_family == AF_INET6) {
+        memcpy(out, &((const struct sockaddr_in6 *)sa)->sin6_addr, 16);
+        return AF_INET6;
+    }
+    return 0;
+}
+
+/* Connections from this address (under conn_lock). */
+static unsigned from_addr(const sr__server *s, int fam, const unsigned char *a)
+{
+    unsigned n = 0;
+    size_t len = fam == AF_INET ? 4 : 16;
+    for (unsigned i = 0; i < s->n_slots; i++)
+        n += s->slots[i].used && s->slots[i].family == fam && !memcmp(s->slots[i].addr, a, len);
+    return n;
+}
+
+/* libmicrohttpd asks before it sets up an accepted connection: over the
+ * limit in all or for this address, refuse it (the socket is closed at
+ * once), so clients over the limit are told at once instead of waiting in
+ * the kernel's backlog, and the server recovers as soon as others close. */
+static enum MHD_Result on_accept(void *cls, const struct sockaddr *addr, socklen_t addrlen)
+{
+    sr__server *s = cls;
+    unsigned char a[16];
+    (void)addrlen;
+    int fam = addr_key(addr, a);
+    pthread_mutex_lock(&s->conn_lock);
+    int ok = s->n_conns < s->max_conns && (!fam || from_addr(s, fam, a) < s->max_per_addr);
+    pthread_mutex_unlock(&s->conn_lock);
+    return ok ? MHD_YES : MHD_NO;
+}
+
 static void on_connection(void *cls, struct MHD_Connection *con, void **socket_context,
                           enum MHD_ConnectionNotificationCode toe)
 {
@@ -742,32 +1141,59 @@ static void on_connection(void *cls, struct MHD_Connection *con, void **socket_c
     pthread_mutex_lock(&s->conn_lock);
     if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
         const union MHD_ConnectionInfo *ci = MHD_get_connection_info(con, MHD_CONNECTION_INFO_CONNECTION_FD);
-        for (unsigned i = 0; ci && i < s->n_slots; i++)
-            if (!s->slots[i].used) {
-                s->slots[i].used = 1;
-                s->slots[i].shut = 0;
-                s->slots[i].fd = ci->connect_fd;
-                clock_gettime(CLOCK_MONOTONIC, &s->slots[i].since);
-                *socket_context = &s->slots[i];
-                break;
-            }
+        const union MHD_ConnectionInfo *ai = MHD_get_connection_info(con, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+        unsigned char a[16] = {0};
+        int fam = addr_key(ai ? ai->client_addr : NULL, a);
+        /* The exact check: pool threads accept in parallel, so on_accept
+         * may let a few more through; those are shut down here. */
+        int over = s->n_conns >= s->max_conns || (fam && from_addr(s, fam, a) >= s->max_per_addr);
+        conn_slot *slot = NULL;
+        for (unsigned i = 0; ci && !over && i < s->n_slots && !slot; i++)
+            if (!s->slots[i].used)
+                slot = &s->slots[i];
+        if (slot) {
+            memset(slot, 0, sizeof *slot);
+            slot->used = 1;
+            slot->fd = ci->connect_fd;
+            slot->family = fam;
+            memcpy(slot->addr, a, 16);
+            /* The first request's clock starts with the connection. */
+            slot->active = 1;
+            clock_gettime(CLOCK_MONOTONIC, &slot->since);
+            s->n_conns++;
+            *socket_context = slot;
+        } else if (ci) {
+            shutdown(ci->connect_fd, SHUT_RDWR);
+        }
     } else if (*socket_context) {
-        ((conn_slot *)*socket_context)->used = 0;
+        conn_slot *slot = *socket_context;
+        slot->used = 0;
+        slot->q = NULL;
+        s->n_conns--;
         *socket_context = NULL;
+        atomic_store(&s->closed_since_trim, 1);
     }
     pthread_mutex_unlock(&s->conn_lock);
 }
 
-/* A keep-alive connection's next request starts its clock afresh. */
-static void restart_clock(sr__server *s, struct MHD_Connection *con)
+/* A keep-alive connection is idle until its next request starts. */
+static void request_done(sr__server *s, struct MHD_Connection *con)
 {
-    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(con, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
-    if (!ci || !ci->socket_context)
+    conn_slot *slot = con_slot(con);
+    if (!slot)
         return;
     pthread_mutex_lock(&s->conn_lock);
-    conn_slot *slot = ci->socket_context;
-    if (slot->used)
-        clock_gettime(CLOCK_MONOTONIC, &slot->since);
+    if (slot->used) {
+        /* Bytes of the next request may be waiting already: then it has
+         * begun, else the connection is idle until the watchdog sees data. */
+        int pending = 0;
+        slot->active = ioctl(slot->fd, FIONREAD, &pending) == 0 && pending > 0;
+        clock_gettime(CLOCK_MONOTONIC, &slot->idle_at);
+        slot->since = slot->idle_at;
+        slot->phase = PH_IDLE;
+        slot->eof_ticks = 0;
+        slot->q = NULL;
+    }
     pthread_mutex_unlock(&s->conn_lock);
 }
 
@@ -775,17 +1201,67 @@ static void *watchdog_main(void *arg)
 {
     sr__server *s = arg;
     double cap = s->cfg.max_request_s ? s->cfg.max_request_s : 60;
+    int rounds = 0;
     while (!atomic_load(&s->stopping)) {
         nanosleep(&(struct timespec){0, 200 * 1000 * 1000}, NULL);
+        int draining = atomic_load(&s->draining);
         pthread_mutex_lock(&s->conn_lock);
         for (unsigned i = 0; i < s->n_slots; i++) {
             conn_slot *c = &s->slots[i];
-            if (c->used && !c->shut && since_s(&c->since) > cap) {
+            if (!c->used || c->shut)
+                continue;
+            if (draining && c->q)
+                sr_query_cancel(c->q, 1);
+            struct tcp_info ti;
+            socklen_t tl = sizeof ti;
+            if (!c->active && getsockopt(c->fd, IPPROTO_TCP, TCP_INFO, &ti, &tl) == 0 &&
+                since_s(&c->idle_at) * 1000 > (double)ti.tcpi_last_data_recv + 50) {
+                /* Data arrived after the previous request ended: the next
+                 * request began when its first byte came, which the kernel
+                 * dates (the last arrival, at most one round of 0.2 s after
+                 * the first); libmicrohttpd may have read it already.  The
+                 * kernel counts in jiffies, so only arrivals clearly after
+                 * the end (50 ms) count; earlier ones are seen waiting by
+                 * request_done() or start the clock at the request line. */
+                c->active = 1;
+                clock_gettime(CLOCK_MONOTONIC, &c->since);
+                c->since.tv_sec -= ti.tcpi_last_data_recv / 1000;
+                c->since.tv_nsec -= (long)(ti.tcpi_last_data_recv % 1000) * 1000000;
+                if (c->since.tv_nsec < 0) {
+                    c->since.tv_nsec += 1000000000;
+                    c->since.tv_sec--;
+                }
+            }
+            if (c->active && since_s(&c->since) > cap) {
+                if (c->q)
+                    sr_query_cancel(c->q, 1);
                 shutdown(c->fd, SHUT_RDWR);
-                c->shut = 1;
+                c->shut = c->cut = 1;
+                continue;
+            }
+            if (c->active && c->phase != PH_ANSWER) {
+                /* End-of-file in the middle of a request: the client
+                 * half-closed, nothing more can come.  Seen twice (0.4 s)
+                 * so that a request being parsed right now is not hit. */
+                char b;
+                ssize_t n = recv(c->fd, &b, 1, MSG_PEEK | MSG_DONTWAIT);
+                if (n == 0 && ++c->eof_ticks >= 2) {
+                    shutdown(c->fd, SHUT_RDWR);
+                    c->shut = 1;
+                } else if (n != 0) {
+                    c->eof_ticks = 0;
+                }
             }
         }
         pthread_mutex_unlock(&s->conn_lock);
+#ifdef __GLIBC__
+        /* Hand memory of closed connections (large answers, their
+         * buffers) back to the system, at most every two seconds. */
+        if (++rounds % 10 == 0 && atomic_exchange(&s->closed_since_trim, 0))
+            malloc_trim(0);
+#else
+        (void)rounds;
+#endif
     }
     return NULL;
 }
@@ -793,7 +1269,14 @@ static void *watchdog_main(void *arg)
 static void on_completed(void *cls, struct MHD_Connection *con, void **req_cls, enum MHD_RequestTerminationCode toe)
 {
     sr__server *s = cls;
-    restart_clock(s, con);
+    conn_slot *slot = con_slot(con);
+    int cut = 0;
+    if (slot) {
+        pthread_mutex_lock(&s->conn_lock);
+        cut = slot->used && slot->cut;
+        pthread_mutex_unlock(&s->conn_lock);
+    }
+    request_done(s, con);
     req *rq = *req_cls;
     if (!rq)
         return;
@@ -818,9 +1301,17 @@ static void on_completed(void *cls, struct MHD_Connection *con, void **req_cls, 
         strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
         /* One fprintf per line under the lock: lines never interleave. */
         pthread_mutex_lock(&s->lock);
+        /* The status is what was queued (0: nothing); the tail says how
+         * the request ended when it did not simply complete. */
+        char tail[160] = "";
+        if (cut)
+            snprintf(tail, sizeof tail, " cut: over --max-request-time %us", s->cfg.max_request_s ? s->cfg.max_request_s : 60);
+        else if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK)
+            snprintf(tail, sizeof tail, " aborted%s%s", rq->note ? ": " : "", rq->note ? rq->note : "");
+        else if (rq->note)
+            snprintf(tail, sizeof tail, " %s", rq->note);
         fprintf(s->cfg.access_log, "%s %s \"%s %s %s\" %d %zu %.3fms%s\n", when, host,
-                rq->method ? rq->method : "-", uri, rq->version ? rq->version : "-", rq->status, rq->bytes, ms,
-                toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted");
+                rq->method ? rq->method : "-", uri, rq->version ? rq->version : "-", rq->status, rq->bytes, ms, tail);
         fflush(s->cfg.access_log);
         pthread_mutex_unlock(&s->lock);
     }
@@ -850,7 +1341,12 @@ int sr__server_start(const sr_network *net, const sr__server_config *cfg, sr__se
     pthread_mutex_init(&s->lock, NULL);
     pthread_mutex_init(&s->conn_lock, NULL);
     atomic_init(&s->stopping, 0);
-    s->n_slots = (cfg->max_connections ? cfg->max_connections : 1024) + 16;
+    s->max_conns = cfg->max_connections ? cfg->max_connections : 1024;
+    s->max_per_addr = cfg->max_per_address ? cfg->max_per_address : 64;
+    atomic_init(&s->draining, 0);
+    atomic_init(&s->closed_since_trim, 0);
+    /* Room for the few that parallel accepts let past on_accept. */
+    s->n_slots = s->max_conns + 64;
     s->slots = calloc(s->n_slots, sizeof *s->slots);
     if (!s->slots) {
         snprintf(err, errlen, "out of memory");
@@ -867,8 +1363,9 @@ int sr__server_start(const sr_network *net, const sr__server_config *cfg, sr__se
         s->web_root = strdup(real);
     }
     if (cfg->route_cache >= 0) {
-        /* Answers up to 256 KiB: a Pareto set of a dozen long routes. */
-        s->cache = sr__cache_create(cfg->route_cache ? (size_t)cfg->route_cache : 1024, 256 * 1024);
+        /* 64 MiB by default; answers up to 256 KiB: a Pareto set of a
+         * dozen long routes (larger ones are streamed, never cached). */
+        s->cache = sr__cache_create(cfg->route_cache ? (size_t)cfg->route_cache : (size_t)64 << 20, 256 * 1024);
         if (!s->cache) {
             snprintf(err, errlen, "out of memory");
             sr__server_stop(s, 0);
@@ -896,10 +1393,20 @@ int sr__server_start(const sr_network *net, const sr__server_config *cfg, sr__se
         sr__server_stop(s, 0);
         return -1;
     }
-    s->d = MHD_start_daemon(flags, (uint16_t)cfg->port, NULL, NULL, on_request, s,
+#ifdef __GLIBC__
+    /* Large answers in their own mappings, returned to the system when
+     * freed: a fixed threshold stops glibc from raising it after the first
+     * large free, which kept hundreds of MB after clients went away. */
+    mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+    mallopt(M_TRIM_THRESHOLD, 1 << 20);
+#endif
+    s->d = MHD_start_daemon(flags, (uint16_t)cfg->port, on_accept, s, on_request, s,
                             MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
                             MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)s->threads,
-                            MHD_OPTION_CONNECTION_LIMIT, (unsigned int)(cfg->max_connections ? cfg->max_connections : 1024),
+                            /* Our own limits are on_accept's; libmicrohttpd's,
+                             * split between the pool threads, only has to
+                             * stay out of their way. */
+                            MHD_OPTION_CONNECTION_LIMIT, (unsigned int)(2 * s->n_slots + 64 * s->threads),
                             MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)(cfg->timeout_s ? cfg->timeout_s : 30),
                             /* Room for our URI limit plus headers; larger
                              * requests get libmicrohttpd's own 414/431. */
@@ -940,6 +1447,17 @@ void sr__server_stop(sr__server *s, int grace_ms)
         /* Let requests already being handled finish and be sent. */
         for (int waited = 0; waited < grace_ms && atomic_load(&s->inflight) > 0; waited += 10)
             nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
+        /* Then cancel the route queries still running: they stop within a
+         * thousand labels and answer 503; give them a second to be sent. */
+        atomic_store(&s->draining, 1);
+        for (int waited = 0; waited < 1000 && atomic_load(&s->inflight) > 0; waited += 10) {
+            pthread_mutex_lock(&s->conn_lock);
+            for (unsigned i = 0; i < s->n_slots; i++)
+                if (s->slots[i].used && s->slots[i].q)
+                    sr_query_cancel(s->slots[i].q, 1);
+            pthread_mutex_unlock(&s->conn_lock);
+            nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
+        }
         MHD_stop_daemon(s->d);
     }
     if (s->watchdog_started) {

@@ -14,6 +14,7 @@
 #ifndef SR_SERVER_H
 #define SR_SERVER_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "silkroute.h"
@@ -23,12 +24,15 @@ typedef struct sr__server_config {
     int port;                  /* 0: an ephemeral port (see sr__server_port) */
     unsigned threads;          /* pool size; 0: number of CPUs */
     const char *web_dir;       /* static files served at /; NULL: none */
-    unsigned max_connections;  /* default 1024 */
+    unsigned max_connections;  /* default 1024; connections over it are refused (closed) */
+    unsigned max_per_address;  /* connections from one client address; default 64 */
     unsigned timeout_s;        /* idle time before a connection is closed; default 30 */
     unsigned max_request_s;    /* longest a request may take from its first byte to the
                                 * end of its answer (slow clients); default 60 */
     FILE *access_log;          /* one line per request; NULL: none */
-    long route_cache;          /* /v1/route answers cached (cache.h); 0: 1024, -1: none */
+    long route_cache;          /* bytes of /v1/route answers cached (cache.h); 0: 64 MiB, -1: none */
+    unsigned max_query_s;      /* time budget of one route query; default 20 (below max_request_s) */
+    uint64_t max_work;         /* work budget of one route query in labels; 0: the library's default */
 } sr__server_config;
 
 typedef struct sr__server sr__server;
@@ -40,7 +44,9 @@ int sr__server_start(const sr_network *net, const sr__server_config *cfg, sr__se
 /* The TCP port the server listens on. */
 int sr__server_port(const sr__server *s);
 /* Stop accepting connections, wait up to grace_ms for requests in flight
- * to finish, then stop the threads and free everything. */
+ * to finish, then cancel the route queries still running (they answer 503)
+ * and, after at most one more second, stop the threads and free
+ * everything: the whole stop takes at most grace_ms plus about a second. */
 void sr__server_stop(sr__server *s, int grace_ms);
 
 #endif

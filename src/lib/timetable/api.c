@@ -2,7 +2,7 @@
  * api.c - the public face of the timetable module: opening and closing
  * timetables, attaching services to a network when it opens, a bare GTFS
  * feed used as a whole dataset, time parsing and printing, and the entry
- * the router calls for a timetabled query.
+ * the query layer (query/plan.c) calls for a timetabled query.
  */
 #include <math.h>
 #include <stdio.h>
@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "budget.h"
 #include "csv.h"
 #include "network.h"
 #include "route.h"
@@ -367,8 +368,8 @@ sr_code sr_route_options_set_times(const sr_network *net, sr_route_options *o, c
 /* ---- the router's entry ------------------------------------------------------ */
 
 sr_code sr__tt_route_query(const sr_network *net, const sr_route_options *o, uint32_t from, uint32_t to,
-                           const uint8_t *banned_place, const uint8_t *banned_crossing, sr_result **out, char *err,
-                           size_t errcap)
+                           const uint8_t *banned_place, const uint8_t *banned_crossing, sr__budget *budget,
+                           sr_result **out, char *err, size_t errcap)
 {
     const sr_timetable *tt = o->timetable ? o->timetable : net->timetable;
     if (!tt || tt->net != net) {
@@ -406,6 +407,7 @@ sr_code sr__tt_route_query(const sr_network *net, const sr_route_options *o, uin
     p.max_transfers = o->max_transfers;
     p.banned_place = banned_place;
     p.banned_crossing = banned_crossing;
+    p.budget = budget;
     sr_code rc = sr__tt_search(&p, out, err, errcap);
     if (rc != SR_OK || o->pareto || o->objective == SR_BY_TIME || o->window_s > 0)
         return rc;

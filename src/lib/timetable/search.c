@@ -33,6 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "budget.h"
 #include "network.h"
 #include "route.h"
 #include "timetable/search.h"
@@ -450,6 +451,8 @@ static sr_code run(ctx *x, int64_t t0)
             return SR_ENOMEM;
     }
     while (x->n_heap) {
+        if (sr__budget_step(p->budget))
+            return SR_ELIMIT;
         hitem it = hpop(x);
         uint32_t id = it.id;
         if (x->lab[id].dead)
@@ -1017,6 +1020,9 @@ sr_code sr__tt_search(const sr__tt_plan *p, sr_result **out, char *err, size_t e
         goto done;
     rc = to_result(p, cs, nc, out);
 done:
+    /* The query's budget ran out (or it was cancelled): say which. */
+    if (rc == SR_ELIMIT && p->budget && p->budget->hit)
+        sr__budget_message(p->budget, err, errcap);
     free_cands(cs, nc);
     ctx_free(&x);
     return rc;

@@ -23,6 +23,7 @@ typedef struct sr__tt_plan {
     int max_transfers;               /* -1: unlimited; else at most this many transfers */
     const uint8_t *banned_place;     /* n_places or NULL */
     const uint8_t *banned_crossing;  /* n_crossings or NULL */
+    struct sr__budget *budget;       /* shared by every search of the query; NULL: none */
 } sr__tt_plan;
 
 /* Run a timetabled query.  On SR_OK *out holds the routes (timed), sorted

@@ -222,10 +222,13 @@ sr_code sr__network_from_gtfs(struct sr_network *net, const char *dir);
 /* Load DIR/services/ (or the bare feed, or nothing) into net->timetable. */
 sr_code sr__tt_attach(struct sr_network *net);
 void sr__tt_detach(struct sr_network *net);
-/* A route query with depart/arrive_by set, after the router has resolved
- * the places and built the avoid filters. */
+/* A route query with depart/arrive_by set, after the query layer
+ * (query/plan.c) has resolved the places, built the avoid filters and
+ * started the query's work budget (NULL: none), which all the searches of
+ * the query share. */
+struct sr__budget;
 sr_code sr__tt_route_query(const struct sr_network *net, const sr_route_options *o, uint32_t from, uint32_t to,
-                           const uint8_t *banned_place, const uint8_t *banned_crossing, sr_result **out, char *err,
-                           size_t errcap);
+                           const uint8_t *banned_place, const uint8_t *banned_crossing, struct sr__budget *budget,
+                           sr_result **out, char *err, size_t errcap);
 
 #endif

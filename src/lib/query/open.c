@@ -1,0 +1,103 @@
+/*
+ * open.c - the query layer's half that opens datasets: sr_network_open(),
+ * sr_network_close() and sr_check_data() load the network (load.c) and
+ * then attach the timetable module's services (timetable/api.c).  They live
+ * here, above both modules, so that the network module never calls up into
+ * the timetable module (see plan.c and docs/ARCHITECTURE.md).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "network.h"
+#include "timetable/tt.h"
+
+sr_code sr_network_open(const char *dir, sr_network **out)
+{
+    if (!out)
+        return SR_EARG;
+    sr_network *net = calloc(1, sizeof *net);
+    *out = net;
+    if (!net)
+        return SR_ENOMEM;
+    if (!dir)
+        dir = sr__default_dir();
+    net->dir = strdup(dir);
+    if (!net->dir)
+        return SR_ENOMEM;
+    struct stat st;
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        snprintf(net->errmsg, sizeof net->errmsg, "%s: not a readable dataset directory", dir);
+        return SR_EIO;
+    }
+    if (sr__is_gtfs_feed(dir)) {
+        /* A bare GTFS feed: its stops are the places (timetable/api.c). */
+        sr_code rc = sr__network_from_gtfs(net, dir);
+        return rc == SR_OK ? sr__tt_attach(net) : rc;
+    }
+    sr__diag d = {0};
+    sr_code rc = sr__load(net, dir, &d);
+    if (rc == SR_OK)
+        rc = sr__tt_attach(net);
+    else if (rc == SR_EDATA) {
+        if (d.errors > 1)
+            snprintf(net->errmsg, sizeof net->errmsg, "%.700s (and %ld more errors: run silkroute check-data %.200s)",
+                     d.first, d.errors - 1, dir);
+        else
+            snprintf(net->errmsg, sizeof net->errmsg, "%s", d.first);
+    } else if (rc != SR_OK) {
+        snprintf(net->errmsg, sizeof net->errmsg, "%s: %s", dir, sr_strerror(rc));
+    }
+    return rc;
+}
+
+void sr_network_close(sr_network *net)
+{
+    if (!net)
+        return;
+    sr__tt_detach(net);
+    sr__network_free(net);
+}
+
+long sr_check_data(const char *dir, sr_report_fn report, void *ctx)
+{
+    struct stat st;
+    if (!dir || stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+        return -1;
+    sr_network *net = calloc(1, sizeof *net);
+    if (!net)
+        return -1;
+    sr__diag d = {report, ctx, 0, 0, {0}};
+    sr_code rc;
+    if (sr__is_gtfs_feed(dir)) {
+        /* A bare GTFS feed (timetable/api.c): the loader stops at its first
+         * error, which is reported as one line. */
+        net->dir = strdup(dir);
+        rc = net->dir ? sr__network_from_gtfs(net, dir) : SR_ENOMEM;
+        if (rc == SR_OK)
+            rc = sr__tt_attach(net);
+        if (rc != SR_OK && rc != SR_ENOMEM) {
+            d.errors++;
+            if (report)
+                report(ctx, 1, net->errmsg);
+        }
+    } else {
+        rc = sr__load(net, dir, &d);
+        /* The services (DIR/services/) are checked by loading them against
+         * the network, as sr_network_open() does. */
+        if (rc == SR_OK) {
+            net->dir = strdup(dir);
+            rc = net->dir ? sr__tt_attach(net) : SR_ENOMEM;
+            if (rc != SR_OK && rc != SR_ENOMEM) {
+                d.errors++;
+                if (report)
+                    report(ctx, 1, net->errmsg);
+            }
+        }
+    }
+    sr_network_close(net);
+    if (rc == SR_ENOMEM)
+        return -1;
+    return d.errors;
+}

@@ -1,0 +1,127 @@
+/*
+ * plan.c - the query layer: the one place that chooses the search for a
+ * route query (Dijkstra, Pareto, or the timetable search) and applies what
+ * is common to all of them (one work budget per query, the cap on options
+ * per answer).
+ *
+ * Why a layer of its own: the router (route.c) and the timetable module
+ * (timetable/) are both searches over the network; neither should call the
+ * other.  This layer sits above both, so lower modules never call up:
+ * route.c prepares the query (places, filters, budget) and runs static
+ * searches, timetable/ runs timed ones, and only this file knows both.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "budget.h"
+#include "route.h"
+#include "timetable/tt.h"
+
+typedef struct ranked {
+    double score;
+    size_t i;
+} ranked;
+
+static int by_score(const void *a, const void *b)
+{
+    const ranked *x = a, *y = b;
+    return x->score < y->score ? -1 : x->score > y->score ? 1 : x->i < y->i ? -1 : x->i > y->i;
+}
+
+/* Keep at most max routes of r: the fastest, cheapest and lowest-CO2e
+ * first, then the most balanced ones (by the sum of each criterion
+ * relative to its optimum, as sr__result_thin() ranks them), in their
+ * original order.  Returns -1 when memory runs out (r is then unchanged). */
+static int cap_options(sr_result *r, size_t max)
+{
+    if (!r || !max || r->n <= max)
+        return 0;
+    size_t n = r->n, best[3] = {0, 0, 0};
+    for (size_t i = 1; i < n; i++) {
+        const sr_route *v = &r->routes[i].view;
+        if (v->duration_h < r->routes[best[0]].view.duration_h)
+            best[0] = i;
+        if (v->cost_usd < r->routes[best[1]].view.cost_usd)
+            best[1] = i;
+        if (v->co2e_kg < r->routes[best[2]].view.co2e_kg)
+            best[2] = i;
+    }
+    double t0 = r->routes[best[0]].view.duration_h, c0 = r->routes[best[1]].view.cost_usd,
+           e0 = r->routes[best[2]].view.co2e_kg;
+    ranked *rk = malloc(n * sizeof *rk);
+    char *keep = calloc(n, 1);
+    if (!rk || !keep) {
+        free(rk);
+        free(keep);
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const sr_route *v = &r->routes[i].view;
+        rk[i].i = i;
+        rk[i].score = v->duration_h / (t0 > 0 ? t0 : 1) + v->cost_usd / (c0 > 0 ? c0 : 1) + v->co2e_kg / (e0 > 0 ? e0 : 1);
+    }
+    qsort(rk, n, sizeof *rk, by_score);
+    size_t kept = 0;
+    for (int k = 0; k < 3; k++)
+        if (!keep[best[k]] && kept < max)
+            keep[best[k]] = 1, kept++;
+    for (size_t k = 0; k < n && kept < max; k++)
+        if (!keep[rk[k].i])
+            keep[rk[k].i] = 1, kept++;
+    size_t w = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (keep[i])
+            r->routes[w++] = r->routes[i];
+        else
+            sr__route_release(&r->routes[i]);
+    }
+    r->n = w;
+    r->n_found = n;
+    free(rk);
+    free(keep);
+    return 0;
+}
+
+static sr_code route_query(sr_query *q, const sr_route_options *o, sr_result **out)
+{
+    sr_code rc = sr__route_prepare(q, o);
+    if (rc != SR_OK)
+        return rc;
+    if (o->depart != SR_TIME_NONE || o->arrive_by != SR_TIME_NONE) {
+        sr__prepared pp;
+        sr__query_prepared(q, &pp);
+        rc = sr__tt_route_query(sr__query_net(q), o, pp.from, pp.to, pp.banned_place, pp.banned_crossing, pp.budget,
+                                out, pp.err, pp.errcap);
+    } else {
+        rc = sr__route_static(q, o, out);
+    }
+    if (rc == SR_OK && cap_options(*out, o->max_options) < 0) {
+        sr_result_free(*out);
+        *out = NULL;
+        rc = SR_ENOMEM;
+    }
+    return rc;
+}
+
+sr_code sr_route_query(sr_query *q, const sr_route_options *o, sr_result **out)
+{
+    if (!out)
+        return SR_EARG;
+    *out = NULL;
+    if (!q || !o)
+        return SR_EARG;
+    sr__query_set_blocked(q, 0);
+    sr_code rc = route_query(q, o, out);
+    if (rc == SR_ENOROUTE && !sr__diagnosing()) {
+        /* Say which constraint blocks (diagnose.c): the diagnosis re-runs
+         * the query, so keep this answer's own message to put first. */
+        sr__prepared pp;
+        sr__query_prepared(q, &pp);
+        char msg[1024], why[600];
+        snprintf(msg, sizeof msg, "%s", pp.err);
+        unsigned mask = sr__explain_noroute(q, sr__query_net(q), o, why, sizeof why);
+        snprintf(pp.err, pp.errcap, "%.400s%sblocked by: %s", *msg ? msg : "no route", "; ", why);
+        sr__query_set_blocked(q, mask);
+    }
+    return rc;
+}
