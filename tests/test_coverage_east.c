@@ -15,6 +15,8 @@
  *  - Guangzhou and Shenzhen -> Almaty cross into Kazakhstan by rail with
  *    one gauge change (S-east-macaudaily-2022-nansha, S-east-szhy-2017-
  *    shenzhen: trains leave China at Alashankou);
+ *  - rail prices from Qingdao, Shanghai and Tianjin to Moscow within 10% of
+ *    the 2023 market range USD 6,000-7,000 per 40ft;
  *  - at least 30 Chinese cities that run China-Europe or China-Central
  *    Asia trains reach Moscow and Almaty by rail;
  *  - the distance table: well-known lines within 10% of their published
@@ -168,6 +170,31 @@ static void pearl_river_delta_to_almaty(void **st)
         within("Pearl River Delta-Almaty days", r->duration_h / 24, 5, 14);
         sr_result_free(res);
     }
+}
+
+/* Rail prices to Moscow from China's main ports fall in the 2023 market
+ * range of USD 6,000-7,000 per 40ft (S-east-socialbites-2023, within 10%),
+ * and the cheapest Xi'an-Moscow route still crosses Kazakhstan, as the
+ * tariff calibration of data/README.md has it. */
+static void port_to_moscow_prices(void **st)
+{
+    (void)st;
+    static const char *const ports[] = {"Qingdao", "Shanghai", "Tianjin"};
+    for (size_t i = 0; i < 3; i++) {
+        sr_result *res = route(ports[i], "Moscow", RAIL, NULL, NULL);
+        within("port-Moscow 40ft USD", sr_result_route(res, 0)->cost_usd, 6000 * 0.9, 7000 * 1.1);
+        sr_result_free(res);
+    }
+    sr_route_options o;
+    sr_route_options_init(&o);
+    o.from = "Xi'an";
+    o.to = "Moscow";
+    o.modes = RAIL;
+    o.objective = SR_BY_COST;
+    sr_result *res = NULL;
+    assert_int_equal(sr_route_query(q, &o, &res), SR_OK);
+    assert_true(crosses(sr_result_route(res, 0), "CN", "KZ"));
+    sr_result_free(res);
 }
 
 /* Chinese cities with China-Europe or China-Central Asia train services
@@ -329,6 +356,7 @@ int main(void)
         cmocka_unit_test(zhengzhou_moscow_through_mongolia),
         cmocka_unit_test(chongqing_moscow_over_lanzhou_chongqing),
         cmocka_unit_test(pearl_river_delta_to_almaty),
+        cmocka_unit_test(port_to_moscow_prices),
         cmocka_unit_test(thirty_origins_reach_moscow_and_almaty),
         cmocka_unit_test(names_in_three_languages),
         cmocka_unit_test(eastern_crossings_modelled),
