@@ -474,7 +474,7 @@ char *sr_result_route_json(const sr_network *net, const sr_result *r, size_t i)
         return NULL;
     jw w;
     jw_init(&w, 0);
-    jw_route(&w, net, sr_result_route(r, i));
+    jw_route(&w, net, sr_result_route(r, i), 0);
     return sr__buf_take(&w.b);
 }
 
