@@ -225,6 +225,20 @@ sr_code sr_place_nearest(const sr_network *net, double lat, double lon, size_t *
  * number stored.  Thread-safe.
  */
 size_t sr_place_search(const sr_network *net, const char *query, size_t *out, size_t max);
+/*
+ * The places nearest to the point "LAT,LON" (decimal degrees, as for
+ * sr_place_resolve()), nearest first: up to max indices in idx[] and their
+ * great-circle distances in km[]; the number stored in *n.  SR_EARG for
+ * text that is not such a point.  Thread-safe.
+ */
+sr_code sr_places_near(const sr_network *net, const char *latlon, size_t *idx, double *km, size_t max, size_t *n);
+/*
+ * Places a mistyped name may have meant: near misses only (a typo or two
+ * away relative to the length, or a prefix), best first, up to max in
+ * out[]; none for a name unlike anything in the network ("Paris" is not
+ * "Arys").  Returns the number stored.  Thread-safe.
+ */
+size_t sr_place_suggest(const sr_network *net, const char *name, size_t *out, size_t max);
 /* Index of the crossing with this id, or -1.  Thread-safe. */
 long sr_crossing_find(const sr_network *net, const char *id);
 
@@ -417,6 +431,18 @@ sr_code sr_route_query(sr_query *q, const sr_route_options *opts, sr_result **ou
 #define SR_BLOCK_COMBINED 0x40u     /* only lifting several at once helps */
 #define SR_BLOCK_UNCONNECTED 0x80u  /* nothing helps: the places are not connected */
 unsigned sr_query_blocked(const sr_query *q);
+/* The name of one SR_BLOCK_* bit as in JSON ("modes", "avoid_countries",
+ * "avoid", "year", "max_transfers", "timing", "combined", "unconnected"),
+ * or NULL. */
+const char *sr_block_name(unsigned bit);
+/*
+ * The JSON error object of a route query on q that returned c (not SR_OK):
+ * {"code","message"} as sr_error_json(), plus "blocked_by" (the names of
+ * sr_query_blocked()) for NoRoute and "suggestions" (place objects, near
+ * misses of the place that did not resolve) for UnknownPlace.  The CLI's
+ * --json and the HTTP API answer with it.  flags: SR_JSON_PRETTY.
+ */
+char *sr_route_error_json(const sr_query *q, const sr_route_options *o, sr_code c, unsigned flags);
 /* Free a result.  NULL is allowed. */
 void sr_result_free(sr_result *r);
 size_t sr_result_count(const sr_result *r);
@@ -442,7 +468,12 @@ char *sr_result_json(const sr_network *net, const sr_result *r, unsigned flags);
 /* Route i of r as the compact JSON object sr_result_json() writes for it,
  * so that a large answer can be sent route by route ("streamed") without
  * building it whole; NULL when i is out of range or memory runs out. */
-char *sr_result_route_json(const sr_network *net, const sr_result *r, size_t i);
+char *sr_result_route_json(const sr_network *net, const sr_result *r, size_t i, unsigned flags);
+/* What sr_result_json() (compact) writes before the first route:
+ * {"code":"Ok","waypoints":[...],"routes":[ - so a streamed answer is the
+ * same bytes: head, routes joined by ",", then "]}" (or the options_found
+ * tail). */
+char *sr_result_json_head(const sr_network *net, const sr_result *r);
 /* An RFC 7946 FeatureCollection, one LineString feature per leg. */
 char *sr_result_geojson(const sr_network *net, const sr_result *r, unsigned flags);
 /* The legs of every route as CSV (RFC 4180, CRLF, a header row): option,

@@ -386,6 +386,100 @@ static void test_route_errors(void **state)
     resp_free(&r);
 }
 
+/* Issue 13 conventions: formats (csv, xlsx), drawn geometry on request,
+ * coordinates snapped with the distance in waypoints, /v1/nearest, and
+ * errors that help (blocked_by, suggestions that are near misses only). */
+static void test_route_conventions(void **state)
+{
+    (void)state;
+    resp r;
+    assert_int_equal(get("/v1/route?from=Xi%27an&to=Almaty&format=csv", &r), 0);
+    assert_int_equal(r.status, 200);
+    assert_true(has_header(&r, "Content-Type: text/csv"));
+    assert_true(has_header(&r, "Content-Disposition: attachment"));
+    assert_true(!strncmp(r.body, "option,leg,segment,from,", 24));
+    resp_free(&r);
+    assert_int_equal(get("/v1/route?from=Xi%27an&to=Almaty&format=xlsx", &r), 0);
+    assert_int_equal(r.status, 200);
+    assert_true(has_header(&r, "spreadsheetml"));
+    assert_true(r.len > 4000 && !memcmp(r.body, "PK\x03\x04", 4));
+    resp_free(&r);
+    /* Geometry only when asked: the plain answer stays small. */
+    resp g;
+    assert_int_equal(get("/v1/route?from=Xi%27an&to=Almaty", &r), 0);
+    assert_int_equal(get("/v1/route?from=Xi%27an&to=Almaty&geometry=true", &g), 0);
+    assert_int_equal(g.status, 200);
+    assert_null(strstr(r.body, "\"geometry\""));
+    assert_non_null(strstr(g.body, "\"geometry\":{\"type\":\"LineString\""));
+    assert_non_null(strstr(r.body, "\"segments\":["));
+    resp_free(&r);
+    resp_free(&g);
+    assert_int_equal(get("/v1/route?from=Xi%27an&to=Almaty&geometry=maybe", &r), 0);
+    assert_error(&r, 400, "BadArgument", "geometry");
+    resp_free(&r);
+    /* Coordinates snap, and the answer says how far. */
+    assert_int_equal(get("/v1/route?from=43.25,76.95&to=Tashkent", &r), 0);
+    assert_int_equal(r.status, 200);
+    json_t *j = json_loads(r.body, 0, NULL);
+    json_t *w0 = json_array_get(json_object_get(j, "waypoints"), 0);
+    assert_string_equal(json_string_value(json_object_get(json_object_get(w0, "place"), "id")), "KZALA");
+    double snap = json_number_value(json_object_get(w0, "snap_km"));
+    assert_true(snap > 1 && snap < 10);
+    json_decref(j);
+    resp_free(&r);
+    assert_int_equal(get("/v1/route?from=48.85,2.35&to=Tashkent", &r), 0);
+    assert_error(&r, 404, "UnknownPlace", "does not reach");
+    resp_free(&r);
+    /* Near misses are suggested, far-off names are not. */
+    assert_int_equal(get("/v1/route?from=Almty&to=Tashkent", &r), 0);
+    assert_error(&r, 404, "UnknownPlace", "Almaty");
+    j = json_loads(r.body, 0, NULL);
+    json_t *sg = json_object_get(j, "suggestions");
+    assert_true(json_array_size(sg) >= 1);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(sg, 0), "id")), "KZALA");
+    json_decref(j);
+    resp_free(&r);
+    assert_int_equal(get("/v1/route?from=Paris&to=Tashkent", &r), 0);
+    assert_error(&r, 404, "UnknownPlace", "no place of that name");
+    j = json_loads(r.body, 0, NULL);
+    assert_int_equal(json_array_size(json_object_get(j, "suggestions")), 0);
+    json_decref(j);
+    resp_free(&r);
+    /* No route: what blocks it. */
+    assert_int_equal(get("/v1/route?from=Xi%27an&to=Almaty&modes=sea", &r), 0);
+    assert_error(&r, 422, "NoRoute", "blocked by");
+    j = json_loads(r.body, 0, NULL);
+    json_t *bb = json_object_get(j, "blocked_by");
+    assert_true(json_is_array(bb));
+    assert_string_equal(json_string_value(json_array_get(bb, 0)), "modes");
+    json_decref(j);
+    resp_free(&r);
+    /* The nearest places to a point. */
+    assert_int_equal(get("/v1/nearest?at=43.3,76.9&limit=3", &r), 0);
+    assert_int_equal(r.status, 200);
+    j = json_loads(r.body, 0, NULL);
+    json_t *pl = json_object_get(j, "places");
+    assert_int_equal(json_array_size(pl), 3);
+    assert_string_equal(json_string_value(json_object_get(json_object_get(json_array_get(pl, 0), "place"), "id")), "KZALA");
+    assert_true(json_is_true(json_object_get(j, "snaps")));
+    double d0 = json_number_value(json_object_get(json_array_get(pl, 0), "distance_km"));
+    double d1 = json_number_value(json_object_get(json_array_get(pl, 1), "distance_km"));
+    assert_true(d0 <= d1);
+    json_decref(j);
+    resp_free(&r);
+    assert_int_equal(get("/v1/nearest?lat=48.85&lon=2.35", &r), 0);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "\"snaps\":false"));
+    resp_free(&r);
+    const char *bad[] = {"/v1/nearest", "/v1/nearest?at=91,0", "/v1/nearest?at=1,2&lat=1", "/v1/nearest?at=1,2&limit=0",
+                         "/v1/nearest?at=1%20,2", "/v1/nearest?lat=1"};
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        assert_int_equal(get(bad[k], &r), 0);
+        assert_error(&r, 400, "BadArgument", NULL);
+        resp_free(&r);
+    }
+}
+
 static void test_places_network(void **state)
 {
     (void)state;
@@ -886,6 +980,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_health_openapi),   cmocka_unit_test(test_route_contract),
         cmocka_unit_test(test_route_cache),
         cmocka_unit_test(test_route_errors),     cmocka_unit_test(test_places_network),
+        cmocka_unit_test(test_route_conventions),
         cmocka_unit_test(test_static_files),     cmocka_unit_test(test_methods_cors),
         cmocka_unit_test(test_keep_alive),       cmocka_unit_test(test_malformed_corpus),
         cmocka_unit_test(test_truncated_and_slow), cmocka_unit_test(test_request_time_cap),

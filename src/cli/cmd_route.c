@@ -335,7 +335,16 @@ int cmd_route(int argc, char **argv)
     if (c == SR_OK)
         c = sr_route_query(q, &o, &res);
     if (c != SR_OK) {
-        status = cli_fail(json, c, "%s", q && *sr_query_errmsg(q) ? sr_query_errmsg(q) : sr_strerror(c));
+        if (json && q) {
+            /* The same error object as the HTTP API: blocked_by, suggestions. */
+            char *e = sr_route_error_json(q, &o, c, SR_JSON_PRETTY);
+            if (e)
+                cli_puts(e);
+            sr_free(e);
+            status = cli_exit_code(c);
+        } else {
+            status = cli_fail(json, c, "%s", q && *sr_query_errmsg(q) ? sr_query_errmsg(q) : sr_strerror(c));
+        }
     } else if (xlsx) {
         status = sr_result_xlsx(net, res, xlsx) == SR_OK
                      ? EXIT_OK

@@ -448,6 +448,28 @@ static void jw_route(jw *w, const sr_network *net, const sr_route *r, unsigned f
     jw_close(w, '}');
 }
 
+/* "waypoints": the places from and to resolved to, as OSRM answers give
+ * them; "snap_km" says how far coordinates were moved to the network. */
+static void jw_waypoints(jw *w, const sr_network *net, const sr_result *r)
+{
+    if (r->wp_place[0] == UINT32_MAX || r->wp_place[1] == UINT32_MAX)
+        return;
+    jw_key(w, "waypoints");
+    jw_open(w, '[');
+    for (int k = 0; k < 2; k++) {
+        jw_open(w, '{');
+        KS(w, "role", k ? "to" : "from");
+        jw_key(w, "place");
+        jw_place(w, net, r->wp_place[k], NULL);
+        if (r->wp_coords[k]) {
+            jw_key(w, "snap_km");
+            jw_num(w, r->wp_snap_km[k], 0.01, 2);
+        }
+        jw_close(w, '}');
+    }
+    jw_close(w, ']');
+}
+
 char *sr_result_json(const sr_network *net, const sr_result *r, unsigned flags)
 {
     if (!net || !r)
@@ -456,6 +478,7 @@ char *sr_result_json(const sr_network *net, const sr_result *r, unsigned flags)
     jw_init(&w, flags);
     jw_open(&w, '{');
     KS(&w, "code", "Ok");
+    jw_waypoints(&w, net, r);
     jw_key(&w, "routes");
     jw_open(&w, '[');
     for (size_t i = 0; i < sr_result_count(r); i++)
@@ -468,13 +491,28 @@ char *sr_result_json(const sr_network *net, const sr_result *r, unsigned flags)
     return sr__buf_take(&w.b);
 }
 
-char *sr_result_route_json(const sr_network *net, const sr_result *r, size_t i)
+char *sr_result_route_json(const sr_network *net, const sr_result *r, size_t i, unsigned flags)
 {
     if (!net || !r || i >= r->n)
         return NULL;
     jw w;
+    jw_init(&w, flags & ~SR_JSON_PRETTY);
+    jw_route(&w, net, sr_result_route(r, i), flags);
+    return sr__buf_take(&w.b);
+}
+
+char *sr_result_json_head(const sr_network *net, const sr_result *r)
+{
+    if (!net || !r)
+        return NULL;
+    jw w;
     jw_init(&w, 0);
-    jw_route(&w, net, sr_result_route(r, i), 0);
+    jw_open(&w, '{');
+    KS(&w, "code", "Ok");
+    jw_waypoints(&w, net, r);
+    jw_key(&w, "routes");
+    /* The array is left open: the caller appends the routes. */
+    sr__buf_puts(&w.b, "[");
     return sr__buf_take(&w.b);
 }
 
@@ -578,6 +616,64 @@ char *sr_error_json(sr_code code, const char *message, unsigned flags)
     jw_open(&w, '{');
     KS(&w, "code", sr_code_name(code));
     KS(&w, "message", message);
+    jw_close(&w, '}');
+    return sr__buf_take(&w.b);
+}
+
+const char *sr_block_name(unsigned bit)
+{
+    static const char *const names[] = {"modes", "avoid_countries", "avoid", "year",
+                                        "max_transfers", "timing", "combined", "unconnected"};
+    for (unsigned k = 0; k < 8; k++)
+        if (bit == 1u << k)
+            return names[k];
+    return NULL;
+}
+
+char *sr_route_error_json(const sr_query *q, const sr_route_options *o, sr_code c, unsigned flags)
+{
+    const sr_network *net = q ? sr__query_net(q) : NULL;
+    const char *message = q ? sr_query_errmsg(q) : "";
+    if (!message || !*message)
+        message = sr_strerror(c);
+    if (!valid_utf8(message))
+        message = sr_strerror(c);
+    jw w;
+    jw_init(&w, flags);
+    jw_open(&w, '{');
+    KS(&w, "code", sr_code_name(c));
+    KS(&w, "message", message);
+    if (c == SR_ENOROUTE && q) {
+        jw_key(&w, "blocked_by");
+        jw_open(&w, '[');
+        unsigned m = sr_query_blocked(q);
+        for (unsigned k = 0; k < 8; k++)
+            if (m & (1u << k))
+                jw_str(&w, sr_block_name(1u << k));
+        jw_close(&w, ']');
+    }
+    if (c == SR_EPLACE && net && o) {
+        /* The first place of the query that does not resolve. */
+        const char *bad = NULL;
+        size_t idx;
+        const char *cand[2 + 2 * SR_MAX_AVOID];
+        size_t nc = 0;
+        cand[nc++] = o->from;
+        cand[nc++] = o->to;
+        for (size_t i = 0; i < o->n_avoid && i < SR_MAX_AVOID; i++)
+            cand[nc++] = o->avoid[i];
+        for (size_t i = 0; i < nc && !bad; i++)
+            if (cand[i] && *cand[i] && sr_place_find(net, cand[i], &idx) != SR_OK &&
+                (i < 2 || sr_crossing_find(net, cand[i]) < 0))
+                bad = cand[i];
+        jw_key(&w, "suggestions");
+        jw_open(&w, '[');
+        size_t sug[5];
+        size_t n = bad ? sr_place_suggest(net, bad, sug, 5) : 0;
+        for (size_t i = 0; i < n; i++)
+            jw_place(&w, net, (uint32_t)sug[i], NULL);
+        jw_close(&w, ']');
+    }
     jw_close(&w, '}');
     return sr__buf_take(&w.b);
 }

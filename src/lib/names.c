@@ -177,6 +177,33 @@ sr_code sr_place_nearest(const sr_network *net, double lat, double lon, size_t *
     return SR_OK;
 }
 
+sr_code sr_places_near(const sr_network *net, const char *latlon, size_t *idx, double *km, size_t max, size_t *n)
+{
+    double lat, lon;
+    if (n)
+        *n = 0;
+    if (!net || !latlon || !idx || !km || !n || !max || sr__parse_latlon(latlon, &lat, &lon))
+        return SR_EARG;
+    /* Insertion into a sorted list of at most max: fine for the small max
+     * an answer needs over a few thousand places. */
+    size_t k = 0;
+    for (size_t p = 0; p < net->n_places; p++) {
+        double d = sr__haversine_km(lat, lon, net->places[p].lat, net->places[p].lon);
+        if (k == max && d >= km[k - 1])
+            continue;
+        size_t j = k < max ? k++ : k - 1;
+        while (j > 0 && km[j - 1] > d) {
+            km[j] = km[j - 1];
+            idx[j] = idx[j - 1];
+            j--;
+        }
+        km[j] = d;
+        idx[j] = p;
+    }
+    *n = k;
+    return SR_OK;
+}
+
 sr_code sr_place_resolve(const sr_network *net, const char *text, size_t *idx, double *snap_km)
 {
     if (!net || !text || !idx)
@@ -363,14 +390,13 @@ int sr__name_distance(const sr_network *net, size_t p, const char *key)
     return best;
 }
 
-void sr__suggest(const sr_network *net, const char *name, char *out, size_t cap)
+size_t sr_place_suggest(const sr_network *net, const char *name, size_t *out, size_t max)
 {
     char key[MAX_NAME_BYTES * 4];
-    size_t idx[3];
-    out[0] = 0;
-    if (!net->n_names || sr__normalize(name, key, sizeof key) <= 0)
-        return;
-    size_t n = rank(net, key, idx, 3, 1);
+    size_t idx[8];
+    if (!net || !name || !out || !max || !net->n_names || sr__normalize(name, key, sizeof key) <= 0)
+        return 0;
+    size_t n = rank(net, key, idx, max < 8 ? max : 8, 1);
     /* Only near misses are worth suggesting: a spelling a typo or two away,
      * relative to the length ("Almty", "Tashknt"), or a prefix.  "Paris" is
      * not a misspelling of "Arys"; a guess that far off misleads. */
@@ -379,8 +405,15 @@ void sr__suggest(const sr_network *net, const char *name, char *out, size_t cap)
     size_t kept = 0;
     for (size_t i = 0; i < n; i++)
         if (sr__name_distance(net, idx[i], key) <= maxd)
-            idx[kept++] = idx[i];
-    n = kept;
+            out[kept++] = idx[i];
+    return kept;
+}
+
+void sr__suggest(const sr_network *net, const char *name, char *out, size_t cap)
+{
+    size_t idx[3];
+    out[0] = 0;
+    size_t n = sr_place_suggest(net, name, idx, 3);
     size_t o = 0;
     for (size_t i = 0; i < n && o < cap; i++) {
         int w = snprintf(out + o, cap - o, "%s%s (%s)", i ? ", " : "", net->places[idx[i]].name_en,

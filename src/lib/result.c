@@ -82,6 +82,7 @@ sr_result *sr__result_new(size_t n)
         return NULL;
     }
     r->n = n;
+    r->wp_place[0] = r->wp_place[1] = UINT32_MAX;
     return r;
 }
 

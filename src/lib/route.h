@@ -38,6 +38,12 @@ struct sr_result {
     size_t n;
     sr__route_buf *routes;
     size_t n_found;         /* options found before the cap (query/plan.c); 0: not capped */
+    /* The places the query's from and to resolved to, and how far the
+     * coordinates given were snapped (0 for names); from == UINT32_MAX
+     * when not set (results built by hand). */
+    uint32_t wp_place[2];
+    double wp_snap_km[2];
+    int wp_coords[2];       /* given as LAT,LON */
 };
 
 /* A result with n empty routes, or NULL when memory runs out. */

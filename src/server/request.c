@@ -484,12 +484,18 @@ static int apply_param(sr__route_req *r, const char *key, const char *val, char 
                         SR__MAX_OPTIONS, val);
         o->max_options = (size_t)v;
     } else if (!strcmp(key, "format")) {
-        if (!strcmp(val, "json"))
-            r->geojson = 0;
-        else if (!strcmp(val, "geojson"))
-            r->geojson = 1;
-        else
-            return fail(err, errlen, 400, "parameter 'format': expected json or geojson; got '%.64s'", val);
+        static const char *const fmts[] = {"json", "geojson", "csv", "xlsx"};
+        int f = -1;
+        for (int k = 0; k < 4; k++)
+            if (!strcmp(val, fmts[k]))
+                f = k;
+        if (f < 0)
+            return fail(err, errlen, 400, "parameter 'format': expected json, geojson, csv or xlsx; got '%.64s'", val);
+        r->format = f;
+        r->geojson = f == SR__FMT_GEOJSON;
+    } else if (!strcmp(key, "geometry")) {
+        if (parse_bool(val, &r->geometry))
+            return fail(err, errlen, 400, "parameter 'geometry': expected true or false; got '%.64s'", val);
     } else {
         return fail(err, errlen, 400, "unknown parameter '%.64s'", key);
     }

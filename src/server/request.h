@@ -56,9 +56,13 @@ const char *sr__target_get(const sr__target *t, const char *key);
 int sr__utf8_valid(const char *s, size_t len);
 
 /* A route request: the options plus the storage their strings point to. */
+enum { SR__FMT_JSON = 0, SR__FMT_GEOJSON = 1, SR__FMT_CSV = 2, SR__FMT_XLSX = 3 };
+
 typedef struct sr__route_req {
     sr_route_options opts;
     int geojson;          /* format=geojson */
+    int format;           /* SR__FMT_*: json, geojson, csv or xlsx */
+    int geometry;         /* geometry=true: legs carry their LineString */
     char *arena;
     size_t used, cap;
     /* Timetabled queries (issue 4): kept as text and applied by the route

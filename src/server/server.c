@@ -253,6 +253,11 @@ static enum MHD_Result reply_blob(req *rq, struct MHD_Connection *con, sr__blob 
     }
     MHD_add_response_header(r, "Content-Type", ctype);
     MHD_add_response_header(r, "Cache-Control", "no-store");
+    /* Spreadsheets are downloads: browsers save them under a useful name. */
+    if (!strncmp(ctype, "text/csv", 8))
+        MHD_add_response_header(r, "Content-Disposition", "attachment; filename=\"route.csv\"");
+    else if (strstr(ctype, "spreadsheetml"))
+        MHD_add_response_header(r, "Content-Disposition", "attachment; filename=\"route.xlsx\"");
     add_common_headers(r);
     enum MHD_Result ret = MHD_queue_response(con, (unsigned)b->status, r);
     if (ret == MHD_YES) {
@@ -417,7 +422,7 @@ static void route_key(const sr__route_req *rr, sbuf *b)
         int64_t depart, arrive_by, window_s;
         double w[3], tolerance, quantity;
         uint64_t max_options;
-        int32_t objective, pareto, year, unit, max_transfers, min_transfer_s, geojson;
+        int32_t objective, pareto, year, unit, max_transfers, min_transfer_s, geojson, format, geometry;
         uint32_t modes;
     } f;
     memset(&f, 0, sizeof f);
@@ -437,6 +442,8 @@ static void route_key(const sr__route_req *rr, sbuf *b)
     f.max_transfers = o->max_transfers;
     f.min_transfer_s = o->min_transfer_s;
     f.geojson = rr->geojson;
+    f.format = rr->format;
+    f.geometry = rr->geometry;
     f.modes = o->modes;
     key_bytes(b, "route/2", 7);
     key_bytes(b, &f, sizeof f);
@@ -482,6 +489,7 @@ typedef struct stream {
     char *chunk;          /* pending text (one route, or the framing) */
     size_t len, off;
     size_t n_found;
+    unsigned flags;       /* SR_JSON_GEOMETRY */
     int state;            /* 0 head, 1 routes, 2 tail written, 3 done */
 } stream;
 
@@ -494,10 +502,10 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
         st->chunk = NULL;
         st->len = st->off = 0;
         if (st->state == 0) {
-            st->chunk = strdup("{\"code\":\"Ok\",\"routes\":[");
+            st->chunk = sr_result_json_head(st->net, st->res);
             st->state = 1;
         } else if (st->state == 1 && st->next < sr_result_count(st->res)) {
-            char *rj = sr_result_route_json(st->net, st->res, st->next);
+            char *rj = sr_result_route_json(st->net, st->res, st->next, st->flags);
             size_t n = rj ? strlen(rj) : 0;
             st->chunk = rj ? malloc(n + 2) : NULL;
             if (st->chunk) {
@@ -537,7 +545,8 @@ static void stream_free(void *cls)
     free(st);
 }
 
-static enum MHD_Result reply_stream(req *rq, struct MHD_Connection *con, const sr_network *net, sr_result *res)
+static enum MHD_Result reply_stream(req *rq, struct MHD_Connection *con, const sr_network *net, sr_result *res,
+                                    unsigned flags)
 {
     stream *st = calloc(1, sizeof *st);
     if (!st) {
@@ -546,6 +555,7 @@ static enum MHD_Result reply_stream(req *rq, struct MHD_Connection *con, const s
     }
     st->net = net;
     st->res = res;
+    st->flags = flags;
     st->n_found = sr_result_found(res);
     struct MHD_Response *r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 16 * 1024, stream_read, st, stream_free);
     if (!r) {
@@ -562,6 +572,38 @@ static enum MHD_Result reply_stream(req *rq, struct MHD_Connection *con, const s
     }
     MHD_destroy_response(r);
     return ret;
+}
+
+/* The result as an XLSX workbook in memory: libxlsxwriter writes files,
+ * so through a private temporary file that is removed at once. */
+static char *xlsx_bytes(const sr_network *net, const sr_result *res, size_t *len)
+{
+    char path[] = "/tmp/silkroute-xlsx-XXXXXX";
+    int fd = mkstemp(path);
+    if (fd < 0)
+        return NULL;
+    close(fd);
+    char *buf = NULL;
+    if (sr_result_xlsx(net, res, path) == SR_OK) {
+        FILE *f = fopen(path, "rb");
+        if (f) {
+            if (fseek(f, 0, SEEK_END) == 0) {
+                long n = ftell(f);
+                if (n > 0 && n < (64L << 20) && fseek(f, 0, SEEK_SET) == 0 && (buf = malloc((size_t)n + 1))) {
+                    if (fread(buf, 1, (size_t)n, f) == (size_t)n) {
+                        buf[n] = 0;
+                        *len = (size_t)n;
+                    } else {
+                        free(buf);
+                        buf = NULL;
+                    }
+                }
+            }
+            fclose(f);
+        }
+    }
+    unlink(path);
+    return buf;
 }
 
 static enum MHD_Result ep_route(req *rq, struct MHD_Connection *con, const sr__target *t, int post)
@@ -589,7 +631,10 @@ static enum MHD_Result ep_route(req *rq, struct MHD_Connection *con, const sr__t
         sr__route_req_free(&rr);
         return reply_sr_error(rq, con, 400, SR_EARG, err);
     }
-    const char *ctype_ok = rr.geojson ? "application/geo+json" : "application/json";
+    static const char *const ctypes[] = {"application/json", "application/geo+json", "text/csv; charset=utf-8",
+                                         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"};
+    const char *ctype_ok = ctypes[rr.format >= 0 && rr.format <= SR__FMT_XLSX ? rr.format : 0];
+    unsigned jflags = rr.geometry ? SR_JSON_GEOMETRY : 0;
     sbuf key = {0};
     if (s->cache) {
         route_key(&rr, &key);
@@ -615,11 +660,12 @@ static enum MHD_Result ep_route(req *rq, struct MHD_Connection *con, const sr__t
     sr_code c = sr_route_query(q, &rr.opts, &res);
     track_query(s, con, q, 0);
     char *body;
+    size_t blen = 0;           /* xlsx: binary, not NUL-terminated text */
     int status;
-    if (c == SR_OK && !rr.geojson && sr_result_count(res) > STREAM_MIN_OPTIONS) {
+    if (c == SR_OK && rr.format == SR__FMT_JSON && sr_result_count(res) > STREAM_MIN_OPTIONS) {
         free(key.p);
         sr__route_req_free(&rr);
-        return reply_stream(rq, con, s->net, res);
+        return reply_stream(rq, con, s->net, res, jflags);
     }
     int cancelled = 0;
     if (c != SR_OK) {
@@ -632,10 +678,14 @@ static enum MHD_Result ep_route(req *rq, struct MHD_Connection *con, const sr__t
             m = atomic_load(&s->draining) ? "cancelled: the server is shutting down"
                                           : "cancelled: the request ran longer than the server's max-request-time";
         }
-        body = sr_error_json(c, m && *m ? m : sr_strerror(c), 0);
+        /* NoRoute names what blocks it, UnknownPlace suggests places. */
+        body = cancelled ? sr_error_json(c, m, 0) : sr_route_error_json(q, &rr.opts, c, 0);
     } else {
         status = 200;
-        body = rr.geojson ? sr_result_geojson(s->net, res, 0) : sr_result_json(s->net, res, 0);
+        body = rr.format == SR__FMT_GEOJSON ? sr_result_geojson(s->net, res, 0)
+               : rr.format == SR__FMT_CSV   ? sr_result_csv(s->net, res, 0)
+               : rr.format == SR__FMT_XLSX  ? xlsx_bytes(s->net, res, &blen)
+                                            : sr_result_json(s->net, res, jflags);
     }
     sr_result_free(res);
     sr__route_req_free(&rr);
@@ -643,7 +693,7 @@ static enum MHD_Result ep_route(req *rq, struct MHD_Connection *con, const sr__t
         free(key.p);
         return reply_json(rq, con, 500, NULL, free);
     }
-    sr__blob *b = sr__blob_new(body, strlen(body), status);
+    sr__blob *b = sr__blob_new(body, blen ? blen : strlen(body), status);
     if (!b) {
         free(key.p);
         return reply_json(rq, con, 500, NULL, free);
@@ -721,7 +771,7 @@ static enum MHD_Result ep_place(req *rq, struct MHD_Connection *con, const sr__t
         return reply_json(rq, con, 200, sr_place_json(s->net, idx, 0), sr_free);
     /* Unknown: answer 404 with the best matches, as the CLI does. */
     size_t sug[5];
-    size_t n = sr_place_search(s->net, id, sug, 5);
+    size_t n = sr_place_suggest(s->net, id, sug, 5);
     sbuf msg = {0};
     char head[400];
     snprintf(head, sizeof head, "unknown place '%.256s'", id);
@@ -749,6 +799,61 @@ static enum MHD_Result ep_place(req *rq, struct MHD_Connection *con, const sr__t
                                            msg.failed || !msg.p ? "unknown place" : msg.p, extra, NULL);
     free(msg.p);
     return ret;
+}
+
+/* GET /v1/nearest?at=LAT,LON (or lat= and lon=) [&limit=N]: the places
+ * nearest to a point with their distances, and whether the nearest is close
+ * enough that a route from these coordinates snaps to it (SR_SNAP_MAX_KM). */
+static enum MHD_Result ep_nearest(req *rq, struct MHD_Connection *con, const sr__target *t)
+{
+    static const char *const allowed[] = {"at", "lat", "lon", "limit", NULL};
+    sr__server *s = rq->srv;
+    char err[SR__ERRLEN];
+    if (check_params(t, allowed, err, sizeof err))
+        return reply_sr_error(rq, con, 400, SR_EARG, err);
+    const char *at = sr__target_get(t, "at"), *la = sr__target_get(t, "lat"), *lo = sr__target_get(t, "lon"),
+               *li = sr__target_get(t, "limit");
+    char pair[80];
+    if (at && (la || lo))
+        return reply_sr_error(rq, con, 400, SR_EARG, "give either 'at' or 'lat' and 'lon'");
+    if (!at && !(la && lo))
+        return reply_sr_error(rq, con, 400, SR_EARG, "parameter 'at' (LAT,LON) or 'lat' and 'lon' is required");
+    if (at)
+        snprintf(pair, sizeof pair, "%.60s", at);
+    else
+        snprintf(pair, sizeof pair, "%.30s,%.30s", la, lo);
+    long limit = 1;
+    if (li && sr__parse_long(li, 1, 50, &limit))
+        return reply_sr_error(rq, con, 400, SR_EARG, "parameter 'limit': expected an integer from 1 to 50");
+    size_t best[50], k = 0;
+    double bd[50];
+    if (sr_places_near(s->net, pair, best, bd, (size_t)limit, &k) != SR_OK)
+        return reply_sr_error(rq, con, 400, SR_EARG,
+                              at ? "parameter 'at': expected LAT,LON in decimal degrees (-90..90, -180..180)"
+                                 : "parameters 'lat' and 'lon': decimal degrees, -90..90 and -180..180");
+    sbuf b = {0};
+    char num[96];
+    sb_puts(&b, "{\"code\":\"Ok\",\"places\":[");
+    for (size_t i = 0; i < k; i++) {
+        char *pj = sr_place_json(s->net, best[i], 0);
+        if (!pj) {
+            b.failed = 1;
+            break;
+        }
+        snprintf(num, sizeof num, "%s{\"distance_km\":%.2f,\"place\":", i ? "," : "", bd[i]);
+        sb_puts(&b, num);
+        sb_puts(&b, pj);
+        sb_puts(&b, "}");
+        sr_free(pj);
+    }
+    snprintf(num, sizeof num, "],\"snaps\":%s,\"snap_max_km\":%g}", k && bd[0] <= SR_SNAP_MAX_KM ? "true" : "false",
+             SR_SNAP_MAX_KM);
+    sb_puts(&b, num);
+    if (b.failed) {
+        free(b.p);
+        b.p = NULL;
+    }
+    return reply_json(rq, con, 200, b.p, free);
 }
 
 static enum MHD_Result ep_network(req *rq, struct MHD_Connection *con, const sr__target *t)
@@ -905,6 +1010,8 @@ static enum MHD_Result dispatch(req *rq, struct MHD_Connection *con)
         ret = get ? ep_place(rq, con, &t, p + 11) : reply_405(rq, con, "GET, HEAD, OPTIONS");
     } else if (!strcmp(p, "/v1/network")) {
         ret = get ? ep_network(rq, con, &t) : reply_405(rq, con, "GET, HEAD, OPTIONS");
+    } else if (!strcmp(p, "/v1/nearest")) {
+        ret = get ? ep_nearest(rq, con, &t) : reply_405(rq, con, "GET, HEAD, OPTIONS");
     } else if (!strcmp(p, "/v1/health")) {
         ret = get ? ep_health(rq, con, &t) : reply_405(rq, con, "GET, HEAD, OPTIONS");
     } else if (!strcmp(p, "/v1/openapi.json")) {

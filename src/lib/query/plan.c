@@ -14,6 +14,7 @@
 #include <stdlib.h>
 
 #include "budget.h"
+#include "network.h"
 #include "route.h"
 #include "timetable/tt.h"
 
@@ -99,6 +100,21 @@ static sr_code route_query(sr_query *q, const sr_route_options *o, sr_result **o
         sr_result_free(*out);
         *out = NULL;
         rc = SR_ENOMEM;
+    }
+    if (rc == SR_OK) {
+        /* Where from and to resolved, for the answer's waypoints: a place
+         * given as coordinates says how far it was snapped. */
+        const sr_network *net = sr__query_net(q);
+        const char *names[2] = {o->from, o->to};
+        for (int k = 0; k < 2; k++) {
+            size_t idx;
+            double km = 0, lat, lon;
+            if (sr_place_resolve(net, names[k], &idx, &km) == SR_OK) {
+                (*out)->wp_place[k] = (uint32_t)idx;
+                (*out)->wp_snap_km[k] = km;
+                (*out)->wp_coords[k] = sr__parse_latlon(names[k], &lat, &lon) == 0;
+            }
+        }
     }
     return rc;
 }
