@@ -28,7 +28,7 @@ OPT     ?= -O2 -g
 endif
 
 PKGS      := jansson libutf8proc xlsxwriter
-SRV_PKGS  := libmicrohttpd
+SRV_PKGS  := libmicrohttpd zlib
 TEST_PKGS := cmocka
 PKG_CFLAGS  := $(shell pkg-config --cflags $(PKGS) $(SRV_PKGS) 2>/dev/null)
 LIB_LIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread

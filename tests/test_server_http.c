@@ -31,6 +31,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <zlib.h>
+
 #include "../src/server/server.h"
 
 #define DATA "tests/data/server"
@@ -538,6 +540,138 @@ static void test_places_network(void **state)
     resp_free(&r);
 }
 
+/* A GET with extra request headers. */
+static int get_h(const char *target, const char *headers, resp *r)
+{
+    char req[20000];
+    int n = snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: t\r\n%sConnection: close\r\n\r\n", target, headers);
+    return raw(req, (size_t)n, r);
+}
+
+/* The value of header h in r (up to the line end) into out. */
+static int header_value(const resp *r, const char *h, char *out, size_t cap)
+{
+    const char *p = strcasestr(r->head, h);
+    if (!p)
+        return -1;
+    p += strlen(h);
+    while (*p == ' ' || *p == ':')
+        p++;
+    size_t n = strcspn(p, "\r\n");
+    snprintf(out, cap, "%.*s", (int)(n < cap - 1 ? n : cap - 1), p);
+    return 0;
+}
+
+/* gunzip of a body, compared with the plain one. */
+static void assert_gzip_of(const resp *z, const resp *plain)
+{
+    assert_true(z->len >= 18 && (unsigned char)z->body[0] == 0x1f && (unsigned char)z->body[1] == 0x8b);
+    size_t cap = plain->len + 64;
+    unsigned char *out = malloc(cap);
+    z_stream zs;
+    memset(&zs, 0, sizeof zs);
+    assert_int_equal(inflateInit2(&zs, 15 + 16), Z_OK);
+    zs.next_in = (unsigned char *)z->body;
+    zs.avail_in = (uInt)z->len;
+    zs.next_out = out;
+    zs.avail_out = (uInt)cap;
+    assert_int_equal(inflate(&zs, Z_FINISH), Z_STREAM_END);
+    assert_int_equal(cap - zs.avail_out, plain->len);
+    assert_memory_equal(out, plain->body, plain->len);
+    inflateEnd(&zs);
+    free(out);
+}
+
+/* Compression, entity tags and Cache-Control (issue 13). */
+static void test_compression_etags(void **state)
+{
+    (void)state;
+    resp plain, z, again;
+    /* The network: gzip when accepted, same bytes inflated; ETag -> 304. */
+    assert_int_equal(get("/v1/network", &plain), 0);
+    assert_int_equal(plain.status, 200);
+    assert_true(has_header(&plain, "Cache-Control: no-cache"));
+    assert_true(has_header(&plain, "Vary: Accept-Encoding"));
+    char etag[100];
+    assert_int_equal(header_value(&plain, "\r\nETag", etag, sizeof etag), 0);
+    assert_int_equal(get_h("/v1/network", "Accept-Encoding: br, gzip\r\n", &z), 0);
+    assert_int_equal(z.status, 200);
+    assert_true(has_header(&z, "Content-Encoding: gzip"));
+    assert_true(z.len < plain.len / 3);
+    assert_gzip_of(&z, &plain);
+    resp_free(&z);
+    assert_int_equal(get_h("/v1/network", "Accept-Encoding: gzip;q=0\r\n", &z), 0);
+    assert_false(has_header(&z, "Content-Encoding"));
+    resp_free(&z);
+    char h[200];
+    snprintf(h, sizeof h, "If-None-Match: %s\r\n", etag);
+    assert_int_equal(get_h("/v1/network", h, &again), 0);
+    assert_int_equal(again.status, 304);
+    assert_int_equal(again.len, 0);
+    resp_free(&again);
+    assert_int_equal(get_h("/v1/network", "If-None-Match: \"0000000000000000\"\r\n", &again), 0);
+    assert_int_equal(again.status, 200);
+    resp_free(&again);
+    /* Another view of the network has another tag. */
+    assert_int_equal(get_h("/v1/network?modes=rail", h, &again), 0);
+    assert_int_equal(again.status, 200);
+    resp_free(&again);
+    resp_free(&plain);
+    /* Places and the OpenAPI document revalidate too. */
+    assert_int_equal(get("/v1/places", &plain), 0);
+    assert_int_equal(header_value(&plain, "\r\nETag", etag, sizeof etag), 0);
+    snprintf(h, sizeof h, "If-None-Match: W/%s\r\n", etag);
+    assert_int_equal(get_h("/v1/places", h, &again), 0);
+    assert_int_equal(again.status, 304);
+    resp_free(&again);
+    resp_free(&plain);
+    assert_int_equal(get_h("/v1/openapi.json", "Accept-Encoding: gzip\r\n", &z), 0);
+    assert_true(has_header(&z, "Content-Encoding: gzip"));
+    resp_free(&z);
+    /* Route answers: gzip on request, never stored by caches. */
+    assert_int_equal(get("/v1/route?from=Xi%27an&to=Baku", &plain), 0);
+    assert_int_equal(get_h("/v1/route?from=Xi%27an&to=Baku", "Accept-Encoding: gzip\r\n", &z), 0);
+    assert_true(has_header(&z, "Cache-Control: no-store"));
+    if (plain.len >= 1024) {
+        assert_true(has_header(&z, "Content-Encoding: gzip"));
+        assert_gzip_of(&z, &plain);
+    }
+    resp_free(&z);
+    resp_free(&plain);
+    /* Static files: weak tags, 304, a NAME.gz the build made, and
+     * Cache-Control by kind. */
+    FILE *f = fopen(WEB "/big.json", "w");
+    for (int i = 0; i < 400; i++)
+        fputs("{\"a\":[1,2,3,4,5,6,7,8,9]}\n", f);
+    fclose(f);
+    assert_int_equal(get("/big.json", &plain), 0);
+    assert_true(has_header(&plain, "Cache-Control: public, max-age=86400"));
+    assert_int_equal(header_value(&plain, "\r\nETag", etag, sizeof etag), 0);
+    assert_true(!strncmp(etag, "W/", 2));
+    snprintf(h, sizeof h, "If-None-Match: %s\r\n", etag);
+    assert_int_equal(get_h("/big.json", h, &again), 0);
+    assert_int_equal(again.status, 304);
+    resp_free(&again);
+    /* Without a .gz beside it, a static file goes as it is. */
+    assert_int_equal(get_h("/big.json", "Accept-Encoding: gzip\r\n", &z), 0);
+    assert_false(has_header(&z, "Content-Encoding"));
+    resp_free(&z);
+    gzFile g = gzopen(WEB "/big.json.gz", "wb9");
+    gzwrite(g, plain.body, (unsigned)plain.len);
+    gzclose(g);
+    assert_int_equal(get_h("/big.json", "Accept-Encoding: gzip\r\n", &z), 0);
+    assert_true(has_header(&z, "Content-Encoding: gzip"));
+    assert_true(has_header(&z, "Content-Type: application/json"));
+    assert_gzip_of(&z, &plain);
+    resp_free(&z);
+    resp_free(&plain);
+    assert_int_equal(get("/", &plain), 0);
+    assert_true(has_header(&plain, "Cache-Control: no-cache"));
+    resp_free(&plain);
+    unlink(WEB "/big.json");
+    unlink(WEB "/big.json.gz");
+}
+
 static void test_static_files(void **state)
 {
     (void)state;
@@ -980,7 +1114,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_health_openapi),   cmocka_unit_test(test_route_contract),
         cmocka_unit_test(test_route_cache),
         cmocka_unit_test(test_route_errors),     cmocka_unit_test(test_places_network),
-        cmocka_unit_test(test_route_conventions),
+        cmocka_unit_test(test_route_conventions), cmocka_unit_test(test_compression_etags),
         cmocka_unit_test(test_static_files),     cmocka_unit_test(test_methods_cors),
         cmocka_unit_test(test_keep_alive),       cmocka_unit_test(test_malformed_corpus),
         cmocka_unit_test(test_truncated_and_slow), cmocka_unit_test(test_request_time_cap),

@@ -38,6 +38,7 @@
 #include <unistd.h>
 
 #include "cache.h"
+#include "http_cache.h"
 #include "request.h"
 #include "server.h"
 
@@ -241,10 +242,91 @@ static enum MHD_Result reply(req *rq, struct MHD_Connection *con, int status, co
     return ret;
 }
 
+/* A 200 answer that clients may keep: an ETag of its bytes (304 when the
+ * client has them already), gzip when accepted, and the given
+ * Cache-Control.  body is taken over (released with release). */
+static enum MHD_Result reply_cacheable(req *rq, struct MHD_Connection *con, const char *ctype, char *body, size_t len,
+                                       void (*release)(void *), const char *cache_control)
+{
+    if (!body)
+        return reply(rq, con, 200, ctype, body, len, release, NULL);
+    char etag[24];
+    sr__etag_of(body, len, etag);
+    struct MHD_Response *r;
+    int status = 200;
+    size_t sent = len;
+    const char *encoding = NULL;
+    if (sr__etag_matches(con, etag)) {
+        release(body);
+        status = 304;
+        sent = 0;
+        r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+    } else {
+        if (len >= SR__GZIP_MIN && sr__accepts_gzip(con)) {
+            size_t zl;
+            char *z = sr__gzip(body, len, &zl);
+            if (z) {
+                release(body);
+                body = z;
+                len = sent = zl;
+                release = free;
+                encoding = "gzip";
+            }
+        }
+        r = MHD_create_response_from_buffer_with_free_callback(len, body, release);
+        if (!r)
+            release(body);
+    }
+    if (!r)
+        return MHD_NO;
+    MHD_add_response_header(r, "Content-Type", ctype);
+    MHD_add_response_header(r, "Cache-Control", cache_control);
+    MHD_add_response_header(r, "ETag", etag);
+    MHD_add_response_header(r, "Vary", "Accept-Encoding");
+    if (encoding)
+        MHD_add_response_header(r, "Content-Encoding", encoding);
+    add_common_headers(r);
+    enum MHD_Result ret = MHD_queue_response(con, (unsigned)status, r);
+    MHD_destroy_response(r);
+    if (ret == MHD_YES) {
+        rq->status = status;
+        rq->bytes = sent;
+    }
+    return ret;
+}
+
 /* Queue a reference to a cached or shared answer; the response drops the
  * reference when it has been sent. */
 static enum MHD_Result reply_blob(req *rq, struct MHD_Connection *con, sr__blob *b, const char *ctype)
 {
+    if (b->len >= SR__GZIP_MIN && sr__accepts_gzip(con) && !strstr(ctype, "spreadsheetml")) {
+        /* The shared answer stays as it is; this client gets a gzip copy. */
+        size_t zl;
+        char *z = sr__gzip(b->data, b->len, &zl);
+        if (z) {
+            int status = b->status;
+            sr__blob_unref(b);
+            struct MHD_Response *zr = MHD_create_response_from_buffer_with_free_callback(zl, z, free);
+            if (!zr) {
+                free(z);
+                return MHD_NO;
+            }
+            MHD_add_response_header(zr, "Content-Type", ctype);
+            MHD_add_response_header(zr, "Cache-Control", "no-store");
+            MHD_add_response_header(zr, "Content-Encoding", "gzip");
+            MHD_add_response_header(zr, "Vary", "Accept-Encoding");
+            if (!strncmp(ctype, "text/csv", 8))
+                MHD_add_response_header(zr, "Content-Disposition", "attachment; filename=\"route.csv\"");
+            add_common_headers(zr);
+            enum MHD_Result zret = MHD_queue_response(con, (unsigned)status, zr);
+            if (zret == MHD_YES) {
+                rq->status = status;
+                rq->bytes = zl;
+            }
+            MHD_destroy_response(zr);
+            return zret;
+        }
+    }
     struct MHD_Response *r = MHD_create_response_from_buffer_with_free_callback_cls(b->len, b->data,
                                                                                     sr__blob_unref, b);
     if (!r) {
@@ -378,17 +460,8 @@ static enum MHD_Result ep_openapi(req *rq, struct MHD_Connection *con, const sr_
     char err[SR__ERRLEN];
     if (check_params(t, none, err, sizeof err))
         return reply_sr_error(rq, con, 400, SR_EARG, err);
-    struct MHD_Response *r = MHD_create_response_from_buffer(strlen(sr__openapi_json), (void *)sr__openapi_json,
-                                                             MHD_RESPMEM_PERSISTENT);
-    if (!r)
-        return MHD_NO;
-    MHD_add_response_header(r, "Content-Type", "application/json");
-    add_common_headers(r);
-    rq->status = 200;
-    rq->bytes = strlen(sr__openapi_json);
-    enum MHD_Result ret = MHD_queue_response(con, 200, r);
-    MHD_destroy_response(r);
-    return ret;
+    char *doc = strdup(sr__openapi_json);
+    return reply_cacheable(rq, con, "application/json", doc, doc ? strlen(doc) : 0, free, "no-cache");
 }
 
 /* The canonical form of parsed route options: equal keys mean equal
@@ -754,7 +827,7 @@ static enum MHD_Result ep_places(req *rq, struct MHD_Connection *con, const sr__
         free(b.p);
         b.p = NULL;
     }
-    return reply_json(rq, con, 200, b.p, free);
+    return reply_cacheable(rq, con, "application/json", b.p, b.p ? b.len : 0, free, "no-cache");
 }
 
 static enum MHD_Result ep_place(req *rq, struct MHD_Connection *con, const sr__target *t, const char *id)
@@ -768,7 +841,10 @@ static enum MHD_Result ep_place(req *rq, struct MHD_Connection *con, const sr__t
         return reply_sr_error(rq, con, 400, SR_EARG, "place id must be 1 to 256 bytes");
     size_t idx;
     if (sr_place_find(s->net, id, &idx) == SR_OK)
-        return reply_json(rq, con, 200, sr_place_json(s->net, idx, 0), sr_free);
+    {
+        char *pj = sr_place_json(s->net, idx, 0);
+        return reply_cacheable(rq, con, "application/json", pj, pj ? strlen(pj) : 0, sr_free, "no-cache");
+    }
     /* Unknown: answer 404 with the best matches, as the CLI does. */
     size_t sug[5];
     size_t n = sr_place_suggest(s->net, id, sug, 5);
@@ -879,7 +955,8 @@ static enum MHD_Result ep_network(req *rq, struct MHD_Connection *con, const sr_
         return reply_sr_error(rq, con, 400, SR_EARG, err);
     }
     char *j = sr_network_geojson(s->net, modes, (int)year, 0);
-    return reply(rq, con, 200, "application/geo+json", j, j ? strlen(j) : 0, sr_free, NULL);
+    /* The network never changes while serving: revalidate with the ETag. */
+    return reply_cacheable(rq, con, "application/geo+json", j, j ? strlen(j) : 0, sr_free, "no-cache");
 }
 
 static const char *content_type(const char *path)
@@ -944,21 +1021,62 @@ static enum MHD_Result ep_static(req *rq, struct MHD_Connection *con, const char
         close(fd);
         return not_found(rq, con, path);
     }
-    /* Back to blocking reads for libmicrohttpd (no effect on regular files,
-     * but say what is meant). */
-    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-    struct MHD_Response *r = MHD_create_response_from_fd((uint64_t)st.st_size, fd);
-    if (!r) {
+    /* A weak tag from what identifies this version of the file. */
+    char etag[80];
+    snprintf(etag, sizeof etag, "W/\"%llx-%llx-%llx\"", (unsigned long long)st.st_size,
+             (unsigned long long)st.st_mtime, (unsigned long long)st.st_ino);
+    /* The page, script and style keep their names across builds: browsers
+     * revalidate them (a 304 costs a round trip, no bytes); the basemap and
+     * images change rarely and may be kept a day. */
+    const char *ctype = content_type(real);
+    const char *cc = strstr(ctype, "html") || strstr(ctype, "javascript") || strstr(ctype, "css") ? "no-cache"
+                                                                                                : "public, max-age=86400";
+    int status = 200;
+    uint64_t size = (uint64_t)st.st_size;
+    const char *encoding = NULL;
+    if (sr__etag_matches(con, etag)) {
         close(fd);
-        return MHD_NO;
+        fd = -1;
+        status = 304;
+        size = 0;
+    } else if (sr__accepts_gzip(con) && strlen(real) + 4 < sizeof real) {
+        /* A NAME.gz made by the build, no older than NAME, is sent instead. */
+        char gz[PATH_MAX];
+        snprintf(gz, sizeof gz, "%s.gz", real);
+        int zfd = open(gz, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+        struct stat zst;
+        if (zfd >= 0 && !fstat(zfd, &zst) && S_ISREG(zst.st_mode) && zst.st_mtime >= st.st_mtime) {
+            close(fd);
+            fd = zfd;
+            size = (uint64_t)zst.st_size;
+            encoding = "gzip";
+        } else if (zfd >= 0) {
+            close(zfd);
+        }
     }
-    MHD_add_response_header(r, "Content-Type", content_type(real));
-    /* The bundle's file names are stable, so let browsers revalidate. */
-    MHD_add_response_header(r, "Cache-Control", "no-cache");
+    struct MHD_Response *r;
+    if (fd >= 0) {
+        /* Back to blocking reads for libmicrohttpd (no effect on regular
+         * files, but say what is meant). */
+        fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+        r = MHD_create_response_from_fd(size, fd);
+        if (!r)
+            close(fd);
+    } else {
+        r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+    }
+    if (!r)
+        return MHD_NO;
+    MHD_add_response_header(r, "Content-Type", ctype);
+    MHD_add_response_header(r, "Cache-Control", cc);
+    MHD_add_response_header(r, "ETag", etag);
+    MHD_add_response_header(r, "Vary", "Accept-Encoding");
+    if (encoding)
+        MHD_add_response_header(r, "Content-Encoding", encoding);
     add_common_headers(r);
-    rq->status = 200;
-    rq->bytes = (size_t)st.st_size;
-    enum MHD_Result ret = MHD_queue_response(con, 200, r);
+    rq->status = status;
+    rq->bytes = (size_t)size;
+    enum MHD_Result ret = MHD_queue_response(con, (unsigned)status, r);
     MHD_destroy_response(r);
     return ret;
 }
