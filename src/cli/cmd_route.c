@@ -337,7 +337,7 @@ int cmd_route(int argc, char **argv)
     if (c != SR_OK) {
         if (json && q) {
             /* The same error object as the HTTP API: blocked_by, suggestions. */
-            char *e = sr_route_error_json(q, &o, c, SR_JSON_PRETTY);
+            char *e = sr_route_error_json(q, &o, c, 0);
             if (e)
                 cli_puts(e);
             sr_free(e);
