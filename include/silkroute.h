@@ -399,6 +399,15 @@ const char *sr_query_errmsg(const sr_query *q);
  */
 sr_code sr_query_set_budget(sr_query *q, uint64_t max_labels, unsigned max_ms);
 /*
+ * Progress of long queries on q: fn(ctx, done, max, seconds) is called from
+ * the querying thread, inside sr_route_query(), once a query has run for a
+ * second and then about every 0.2 s, with the labels settled so far and the
+ * work budget (see sr_query_set_budget()).  For a counter on a terminal;
+ * fn must not use q.  NULL: none (the default).
+ */
+typedef void (*sr_progress_fn)(void *ctx, uint64_t done, uint64_t max, double seconds);
+void sr_query_set_progress(sr_query *q, sr_progress_fn fn, void *ctx);
+/*
  * Cancel (cancel != 0) or allow (0) queries on q.  While the flag is set,
  * the query running on q stops within about a thousand labels and returns
  * SR_ELIMIT ("cancelled: ..."), and every query started on q does the same

@@ -40,6 +40,10 @@ int cli_opt_val(int argc, char **argv, int *i, const char *name, const char **va
 /* Split a comma list in place into out[] (blank entries skipped); the
  * count, or -1 when there are more than max entries. */
 int cli_split_list(char *s, const char **out, int max);
+/* A progress counter on stderr for long queries on q, when stderr is a
+ * terminal (sr_query_set_progress()); cli_progress_done() clears it. */
+void cli_progress_attach(sr_query *q);
+void cli_progress_done(void);
 /* Parse a whole decimal integer within [lo, hi]; 0 on success. */
 int cli_parse_int(const char *s, long lo, long hi, long *out);
 /* Parse a finite double within [lo, hi]; 0 on success. */

@@ -17,10 +17,11 @@ static void route_usage(FILE *f)
                "         [--year N] [--cargo 20ft|40ft|t] [--quantity N] [--max-transfers N]\n"
                "         [--weights TIME_H,COST_USD,CO2E_KG] [--data DIR] [--json | --geojson]\n"
                "         [--depart TIME] [--arrive-by TIME] [--window 14d] [--min-transfer MINUTES]\n"
-               "         [--legs] [--geometry] [--csv | --xlsx FILE]\n"
+               "         [--legs] [--geometry] [--csv | --xlsx FILE] [--time-limit S] [--max-work N]\n"
                "The table lists corridor segments (legs of one mode, gauge and country); --legs lists\n"
                "every network link.  --geometry adds each leg's drawn line to --json.  --csv prints the\n"
-               "legs as CSV; --xlsx FILE writes a workbook (options, segments, legs).\n"
+               "legs as CSV; --xlsx FILE writes a workbook (options, segments, legs).  --time-limit and\n"
+               "--max-work bound the search (seconds, labels); a long search shows a counter on a terminal.\n"
                "TIME is ISO 8601, 2026-06-03T08:00 (local time at FROM, or at TO for --arrive-by) or\n"
                "2026-06-03T08:00+08:00; with a time, scheduled services wait for their departures and\n"
                "crossings for their opening hours; --window lists every non-dominated departure.\n"
@@ -152,6 +153,8 @@ int cmd_route(int argc, char **argv)
                *window_s = NULL;
     int npos = 0, json = 0, geojson = 0, legs = 0, geometry = 0, csv = 0;
     const char *xlsx = NULL;
+    unsigned time_limit_ms = 0;
+    uint64_t max_work = 0;
     char modes_buf[MAX_ARG], avoidc_buf[MAX_ARG], avoid_buf[MAX_ARG];
     /* JSON output is decided before parsing the rest so that usage errors
      * come out in the format the caller asked for. */
@@ -254,6 +257,16 @@ int cmd_route(int argc, char **argv)
         } else if (missing) {
         } else if (OPT("--xlsx")) {
             xlsx = v;
+        } else if (OPT("--time-limit")) {
+            double secs;
+            if (cli_parse_double(v, 0.001, 86400, &secs))
+                return cli_fail(json, SR_EARG, "--time-limit: '%s' is not a number of seconds from 0.001 to 86400", v);
+            time_limit_ms = (unsigned)(secs * 1000.0 + 0.5);
+        } else if (OPT("--max-work")) {
+            long n;
+            if (cli_parse_int(v, 1, 2000000000L, &n))
+                return cli_fail(json, SR_EARG, "--max-work: '%s' is not a whole number of labels from 1 to 2e9", v);
+            max_work = (uint64_t)n;
         } else if (OPT("--weights")) {
             double w[3];
             char buf[256], *save = NULL;
@@ -332,8 +345,14 @@ int cmd_route(int argc, char **argv)
     sr_query *q = NULL;
     sr_result *res = NULL;
     sr_code c = sr_query_create(net, &q);
-    if (c == SR_OK)
+    if (c == SR_OK) {
+        /* Long searches show a counter on a terminal and stop at the
+         * limits asked for (the library's work budget otherwise). */
+        sr_query_set_budget(q, max_work, time_limit_ms);
+        cli_progress_attach(q);
         c = sr_route_query(q, &o, &res);
+        cli_progress_done();
+    }
     if (c != SR_OK) {
         if (json && q) {
             /* The same error object as the HTTP API: blocked_by, suggestions. */

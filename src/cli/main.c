@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <utf8proc.h>
 
 #include "cli.h"
@@ -191,6 +192,32 @@ int cli_parse_double(const char *s, double lo, double hi, double *out)
         return -1;
     *out = v;
     return 0;
+}
+
+static int progress_shown;
+
+static void progress_print(void *ctx, uint64_t done, uint64_t max, double seconds)
+{
+    (void)ctx;
+    /* One line, rewritten in place; percent of the work budget, since how
+     * much a search needs is not known before it ends. */
+    fprintf(stderr, "\r  searching: %.1f M labels (%.0f%% of the work budget), %.1f s ", (double)done / 1e6,
+            max ? 100.0 * (double)done / (double)max : 0.0, seconds);
+    fflush(stderr);
+    progress_shown = 1;
+}
+
+void cli_progress_attach(sr_query *q)
+{
+    if (isatty(STDERR_FILENO))
+        sr_query_set_progress(q, progress_print, NULL);
+}
+
+void cli_progress_done(void)
+{
+    if (progress_shown)
+        fputs("\r\033[K", stderr);
+    progress_shown = 0;
 }
 
 int main(int argc, char **argv)

@@ -22,6 +22,9 @@ void sr__budget_start(sr__budget *b, uint64_t max, unsigned max_ms, const atomic
     b->cancel = cancel;
     b->tick = 0;
     b->hit = SR__BUDGET_OK;
+    b->start_ns = now_ns();
+    /* Quick queries print nothing: the first report comes after a second. */
+    b->next_progress_ns = b->start_ns + 5 * SR__PROGRESS_NS;
     /* A cancel that came before the query started stops it at once. */
     if (cancel && atomic_load_explicit(cancel, memory_order_relaxed))
         b->hit = SR__BUDGET_CANCEL;
@@ -33,8 +36,15 @@ int sr__budget_check(sr__budget *b)
         return 1;
     if (b->cancel && atomic_load_explicit(b->cancel, memory_order_relaxed))
         b->hit = SR__BUDGET_CANCEL;
-    else if (b->deadline_ns && now_ns() > b->deadline_ns)
-        b->hit = SR__BUDGET_TIME;
+    else {
+        int64_t t = now_ns();
+        if (b->deadline_ns && t > b->deadline_ns)
+            b->hit = SR__BUDGET_TIME;
+        else if (b->progress && t >= b->next_progress_ns) {
+            b->next_progress_ns = t + SR__PROGRESS_NS;
+            b->progress(b->progress_ctx, b->max - b->left, b->max, (double)(t - b->start_ns) / 1e9);
+        }
+    }
     return b->hit != SR__BUDGET_OK;
 }
 

@@ -35,7 +35,14 @@ typedef struct sr__budget {
     const atomic_int *cancel; /* non-zero: stop (may be NULL) */
     unsigned tick;
     int hit;                /* SR__BUDGET_*: what stopped the query */
+    /* Progress for a person watching (sr_query_set_progress()): called from
+     * the check, at most every SR__PROGRESS_NS, once the query is slow. */
+    void (*progress)(void *ctx, uint64_t done, uint64_t max, double seconds);
+    void *progress_ctx;
+    int64_t start_ns, next_progress_ns;
 } sr__budget;
+
+#define SR__PROGRESS_NS 200000000ll  /* 0.2 s: a lively counter, little cost */
 
 /* Start a budget of max labels (0: SR__DEFAULT_WORK) and max_ms
  * milliseconds (0: no time limit), watching *cancel (may be NULL). */

@@ -68,6 +68,8 @@ struct sr_query {
      * by all its searches; the cancel flag may be set by any thread. */
     plan plan;
     sr__budget budget;
+    sr_progress_fn progress;    /* sr_query_set_progress() */
+    void *progress_ctx;
     atomic_int cancel;
     uint64_t work_max;
     unsigned work_ms;
@@ -156,6 +158,14 @@ void sr_query_destroy(sr_query *q)
 }
 
 const char *sr_query_errmsg(const sr_query *q) { return q ? q->errmsg : ""; }
+
+void sr_query_set_progress(sr_query *q, sr_progress_fn fn, void *ctx)
+{
+    if (!q)
+        return;
+    q->progress = fn;
+    q->progress_ctx = ctx;
+}
 
 sr_code sr_query_set_budget(sr_query *q, uint64_t max_labels, unsigned max_ms)
 {
@@ -257,8 +267,11 @@ sr_code sr__route_prepare(sr_query *q, const sr_route_options *o)
     q->errmsg[0] = 0;
     /* One budget per query: the searches a no-route diagnosis runs
      * (diagnose.c) draw from the budget of the query they explain. */
-    if (!sr__diagnosing())
+    if (!sr__diagnosing()) {
         sr__budget_start(&q->budget, q->work_max, q->work_ms, &q->cancel);
+        q->budget.progress = q->progress;
+        q->budget.progress_ctx = q->progress_ctx;
+    }
     if ((rc = resolve_place(q, o->from, "from", &p->from)) || (rc = resolve_place(q, o->to, "to", &p->to)))
         return rc;
     if ((unsigned)o->objective > SR_BY_BLEND) {
