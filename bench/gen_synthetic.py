@@ -18,9 +18,13 @@ import sys
 
 
 def main():
+    if len(sys.argv) not in (2, 4) or sys.argv[1].startswith("-"):
+        sys.exit("usage: bench/gen_synthetic.py DIR [W H]")
     out = sys.argv[1]
     w = int(sys.argv[2]) if len(sys.argv) > 2 else 16
     h = int(sys.argv[3]) if len(sys.argv) > 3 else 10
+    if w < 2 or h < 1 or w * h > 5_000_000:
+        sys.exit("gen_synthetic.py: W >= 2, H >= 1 and W*H <= 5,000,000")
     rnd = random.Random(20261124)
     os.makedirs(out, exist_ok=True)
     countries = ["CN", "KZ", "UZ", "RU"]
@@ -31,11 +35,19 @@ def main():
 
     places = []
     idx = {}
+    # Spacing shrinks for large grids so that every place stays on the
+    # globe (longitude 20..175, latitude -60..75): wider grids once ran past
+    # 180 degrees.  Ids name x and y apart ("X120Y7"), so that no two places
+    # share one, as "P%02d%02d" did from 100 columns on.
+    dx = min(0.7, 155.0 / max(1, w - 1))
+    dy = min(0.5, 135.0 / max(1, h - 1))
+    lat0 = 40 if 40 + dy * (h - 1) <= 75 else -60
+    lon0 = 60 if 60 + dx * (w - 1) <= 175 else 20
     for y in range(h):
         for x in range(w):
-            pid = "%s-P%02d%02d" % (country(x), x, y)
+            pid = "%s-X%dY%d" % (country(x), x, y)
             idx[(x, y)] = len(places)
-            places.append((pid, country(x), 40 + 0.5 * y, 60 + 0.7 * x))
+            places.append((pid, country(x), round(lat0 + dy * y, 6), round(lon0 + dx * x, 6)))
 
     def gc(a, b):
         la1, lo1, la2, lo2 = map(math.radians, (a[2], a[3], b[2], b[3]))
