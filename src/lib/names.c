@@ -83,9 +83,65 @@ static int add_key(sr_network *net, size_t *cap, const char *name, uint32_t plac
     return 0;
 }
 
+/* qsort has no context argument: the network being indexed, per thread. */
+static _Thread_local const sr_network *sort_net;
+
+static int cmp_place_id(const void *a, const void *b)
+{
+    return strcmp(sort_net->places[*(const uint32_t *)a].id, sort_net->places[*(const uint32_t *)b].id);
+}
+
+static int cmp_crossing_id(const void *a, const void *b)
+{
+    return strcmp(sort_net->crossings[*(const uint32_t *)a].id, sort_net->crossings[*(const uint32_t *)b].id);
+}
+
+/* Sorted id orders of places and crossings (see network.h). */
+static int build_id_orders(sr_network *net)
+{
+    free(net->place_by_id);
+    free(net->crossing_by_id);
+    net->place_by_id = malloc((net->n_places ? net->n_places : 1) * sizeof *net->place_by_id);
+    net->crossing_by_id = malloc((net->n_crossings ? net->n_crossings : 1) * sizeof *net->crossing_by_id);
+    if (!net->place_by_id || !net->crossing_by_id)
+        return -1;
+    for (uint32_t i = 0; i < net->n_places; i++)
+        net->place_by_id[i] = i;
+    for (uint32_t i = 0; i < net->n_crossings; i++)
+        net->crossing_by_id[i] = i;
+    sort_net = net;
+    qsort(net->place_by_id, net->n_places, sizeof *net->place_by_id, cmp_place_id);
+    qsort(net->crossing_by_id, net->n_crossings, sizeof *net->crossing_by_id, cmp_crossing_id);
+    sort_net = NULL;
+    return 0;
+}
+
+/* Binary search of id in an id order; the index or -1. */
+static long find_in_order(const uint32_t *order, size_t n, const char *id, const char *(*id_of)(const sr_network *, uint32_t),
+                          const sr_network *net)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(id_of(net, order[mid]), id);
+        if (!c)
+            return (long)order[mid];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return -1;
+}
+
+static const char *place_id_of(const sr_network *net, uint32_t i) { return net->places[i].id; }
+static const char *crossing_id_of(const sr_network *net, uint32_t i) { return net->crossings[i].id; }
+
 int sr__build_name_index(sr_network *net, const sr__name *extra, size_t n_extra)
 {
     size_t cap = 0;
+    if (build_id_orders(net) < 0)
+        return -1;
     free(net->names);
     net->names = NULL;
     net->n_names = 0;
@@ -228,11 +284,19 @@ sr_code sr_place_find(const sr_network *net, const char *name, size_t *idx)
     if (sr__parse_latlon(name, &lat, &lon) == 0)
         return sr_place_nearest(net, lat, lon, idx, &km) == SR_OK && km <= SR_SNAP_MAX_KM ? SR_OK : SR_EPLACE;
     /* An exact id wins over any name, so ids are always unambiguous. */
-    for (uint32_t p = 0; p < net->n_places && strlen(name) <= 64; p++)
-        if (!strcmp(net->places[p].id, name)) {
-            *idx = p;
+    if (net->place_by_id) {
+        long p = find_in_order(net->place_by_id, net->n_places, name, place_id_of, net);
+        if (p >= 0) {
+            *idx = (size_t)p;
             return SR_OK;
         }
+    } else {
+        for (uint32_t p = 0; p < net->n_places && strlen(name) <= 64; p++)
+            if (!strcmp(net->places[p].id, name)) {
+                *idx = p;
+                return SR_OK;
+            }
+    }
     char key[MAX_NAME_BYTES * 4];
     if (sr__normalize(name, key, sizeof key) <= 0)
         return SR_EPLACE;
@@ -255,6 +319,8 @@ long sr_crossing_find(const sr_network *net, const char *id)
 {
     if (!net || !id)
         return -1;
+    if (net->crossing_by_id)
+        return find_in_order(net->crossing_by_id, net->n_crossings, id, crossing_id_of, net);
     for (uint32_t i = 0; i < net->n_crossings; i++)
         if (!strcmp(net->crossings[i].id, id))
             return (long)i;

@@ -52,6 +52,8 @@ void sr__network_free(sr_network *net)
     free(net->xfer_off);
     free(net->xfers);
     free(net->names);
+    free(net->place_by_id);
+    free(net->crossing_by_id);
     sr__arena_free(&net->arena);
     free(net);
 }

@@ -71,6 +71,9 @@ struct sr_network {
 
     size_t n_names;
     sr__name *names;
+    /* Places and crossings in order of their ids, for look-ups by id in
+     * O(log n) (names.c): a linear scan cost 1.6 ms at 273,000 places. */
+    uint32_t *place_by_id, *crossing_by_id;
 
     /* Scheduled services loaded with the network (timetable/api.c), never
      * NULL once sr_network_open() succeeded. */
