@@ -1041,7 +1041,7 @@ static enum MHD_Result ep_static(req *rq, struct MHD_Connection *con, const char
         size = 0;
     } else if (sr__accepts_gzip(con) && strlen(real) + 4 < sizeof real) {
         /* A NAME.gz made by the build, no older than NAME, is sent instead. */
-        char gz[PATH_MAX];
+        char gz[PATH_MAX + 4]; /* real plus ".gz" (gcc checks the bound) */
         snprintf(gz, sizeof gz, "%s.gz", real);
         int zfd = open(gz, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
         struct stat zst;
