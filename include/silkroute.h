@@ -474,8 +474,9 @@ size_t sr_result_found(const sr_result *r);
  * flags: SR_JSON_PRETTY, SR_JSON_GEOMETRY; with "options_found":N after
  * the routes when max_options cut the set. */
 char *sr_result_json(const sr_network *net, const sr_result *r, unsigned flags);
-/* Route i of r as the compact JSON object sr_result_json() writes for it,
- * so that a large answer can be sent route by route ("streamed") without
+/* Route i of r as the compact JSON object sr_result_json() writes for it
+ * with the same flags (SR_JSON_GEOMETRY; SR_JSON_PRETTY is ignored), so
+ * that a large answer can be sent route by route ("streamed") without
  * building it whole; NULL when i is out of range or memory runs out. */
 char *sr_result_route_json(const sr_network *net, const sr_result *r, size_t i, unsigned flags);
 /* What sr_result_json() (compact) writes before the first route:
