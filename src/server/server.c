@@ -730,7 +730,9 @@ static enum MHD_Result ep_route(req *rq, struct MHD_Connection *con, const sr__t
     sr_query_set_budget(q, s->cfg.max_work, (s->cfg.max_query_s ? s->cfg.max_query_s : 20) * 1000u);
     track_query(s, con, q, 1);
     sr_result *res = NULL;
-    sr_code c = sr_route_query(q, &rr.opts, &res);
+    /* While shutting down, no new search starts: it would only be
+     * cancelled, and must not hold up the stop. */
+    sr_code c = atomic_load(&s->draining) ? SR_ELIMIT : sr_route_query(q, &rr.opts, &res);
     track_query(s, con, q, 0);
     char *body;
     size_t blen = 0;           /* xlsx: binary, not NUL-terminated text */
