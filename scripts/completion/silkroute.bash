@@ -38,7 +38,7 @@ _silkroute()
         compare) opts="--base --data --demand --year --gap --max-iterations --objective --json --help" ;;
         critical) opts="--loss --top --only --scenario --data --demand --year --gap --objective --json --help" ;;
         serve) opts="--port --bind --data --threads --web --timeout --max-request-time
-                     --max-connections --cache --quiet --help" ;;
+                     --max-connections --max-per-address --max-query-time --max-work --cache --quiet --help" ;;
     esac
     if [[ $cur == -* || -z $cur ]]; then
         COMPREPLY=($(compgen -W "$opts" -- "$cur"))
