@@ -15,6 +15,8 @@
  *  - Guangzhou and Shenzhen -> Almaty cross into Kazakhstan by rail with
  *    one gauge change (S-east-macaudaily-2022-nansha, S-east-szhy-2017-
  *    shenzhen: trains leave China at Alashankou);
+ *  - with every mode allowed no route hops the border by truck at the rail
+ *    border stations (Manzhouli, Zabaykalsk, Erenhot, Suifenhe);
  *  - rail prices from Qingdao, Shanghai and Tianjin to Moscow within 10% of
  *    the 2023 market range USD 6,000-7,000 per 40ft;
  *  - at least 30 Chinese cities that run China-Europe or China-Central
@@ -168,6 +170,26 @@ static void pearl_river_delta_to_almaty(void **st)
         assert_true(crosses(r, "CN", "KZ"));
         assert_int_equal(gauge_changes(r, NULL), 1);
         within("Pearl River Delta-Almaty days", r->duration_h / 24, 5, 14);
+        sr_result_free(res);
+    }
+}
+
+/* With every mode allowed, no route changes between rail and road at the
+ * border stations to cross by truck and skip the rail dwell and the gauge
+ * change (they have no rail-road transfer). */
+static void no_truck_hop_at_border_stations(void **st)
+{
+    (void)st;
+    static const char *const pairs[][2] = {
+        {"Harbin", "Moscow"}, {"Zhengzhou", "Ulan-Ude"}, {"Beijing", "Moscow"}, {"Mudanjiang", "Vladivostok"}};
+    for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
+        sr_result *res = route(pairs[i][0], pairs[i][1], SR_MODES_ALL, NULL, NULL);
+        const sr_route *r = sr_result_route(res, 0);
+        for (size_t k = 0; k < r->n_transfers; k++) {
+            const sr_place *p = sr_network_place(net, r->transfers[k].at);
+            if (r->transfers[k].kind == SR_MODE_CHANGE && p->kind == SR_PLACE_BORDER_CROSSING)
+                fail_msg("%s -> %s changes mode at the border post %s", pairs[i][0], pairs[i][1], p->id);
+        }
         sr_result_free(res);
     }
 }
@@ -357,6 +379,7 @@ int main(void)
         cmocka_unit_test(chongqing_moscow_over_lanzhou_chongqing),
         cmocka_unit_test(pearl_river_delta_to_almaty),
         cmocka_unit_test(port_to_moscow_prices),
+        cmocka_unit_test(no_truck_hop_at_border_stations),
         cmocka_unit_test(thirty_origins_reach_moscow_and_almaty),
         cmocka_unit_test(names_in_three_languages),
         cmocka_unit_test(eastern_crossings_modelled),
