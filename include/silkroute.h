@@ -517,6 +517,12 @@ char *sr_place_json(const sr_network *net, size_t idx, unsigned flags);
  */
 typedef void (*sr_report_fn)(void *ctx, int is_error, const char *line);
 long sr_check_data(const char *dir, sr_report_fn report, void *ctx);
+/* The same, and *first (may be NULL) gets the class of the first error:
+ * SR_OK when there is none, SR_EDATA for bad content, SR_EIO for a file
+ * that exists but cannot be read or is no regular file (and when `dir`
+ * cannot be read, with -1), SR_ELIMIT for a file over its size cap;
+ * sr_network_open() returns that same code.  Thread-safe. */
+long sr_check_data_code(const char *dir, sr_report_fn report, void *ctx, sr_code *first);
 
 /* ---------------------------------------------------------------------------
  * Timetables

@@ -13,6 +13,9 @@
 #include <string.h>
 
 #include "csv.h"
+#include "file.h"
+
+size_t sr__csv_max_file = SR__CSV_MAX_FILE;
 
 static int read_record(sr__csv *c, char **fields, int *nf, int keep);
 
@@ -75,6 +78,7 @@ static int finish_open(sr__csv *c)
         if (!c->header[i]) {
             c->nh = i;
             snprintf(c->err, sizeof c->err, "%s: out of memory", c->name);
+            c->code = SR_ENOMEM;
             return -1;
         }
     }
@@ -93,18 +97,21 @@ static void init(sr__csv *c, const char *name)
     memset(c, 0, sizeof *c);
     c->name = name;
     c->next_line = 1;
+    c->code = SR_EDATA;
 }
 
 int sr__csv_open_buf(sr__csv *c, const char *buf, size_t len, const char *name)
 {
     init(c, name);
-    if (len > SR__CSV_MAX_FILE) {
-        snprintf(c->err, sizeof c->err, "%s: file larger than %zu bytes", name, SR__CSV_MAX_FILE);
+    if (len > sr__csv_max_file) {
+        snprintf(c->err, sizeof c->err, "%s: file larger than %zu bytes", name, sr__csv_max_file);
+        c->code = SR_ELIMIT;
         return -1;
     }
     c->data = malloc(len + 1);
     if (!c->data) {
         snprintf(c->err, sizeof c->err, "%s: out of memory", name);
+        c->code = SR_ENOMEM;
         return -1;
     }
     memcpy(c->data, buf, len);
@@ -116,45 +123,14 @@ int sr__csv_open_buf(sr__csv *c, const char *buf, size_t len, const char *name)
 int sr__csv_open(sr__csv *c, const char *path, const char *name)
 {
     init(c, name ? name : path);
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(c->err, sizeof c->err, "%s: cannot open: %s", c->name, strerror(errno));
+    /* The cap is checked against the file's size and after every read
+     * (file.c), so it is exactly the documented one. */
+    sr_code rc = sr__data_read(path, c->name, sr__csv_max_file, &c->data, &c->len, c->err, sizeof c->err,
+                               &c->absent);
+    if (rc != SR_OK) {
+        c->code = rc;
         return -1;
     }
-    size_t cap = 65536, len = 0;
-    char *d = malloc(cap);
-    while (d) {
-        size_t n = fread(d + len, 1, cap - len - 1, f);
-        len += n;
-        if (n == 0)
-            break;
-        if (len + 1 == cap) {
-            if (cap > SR__CSV_MAX_FILE) {
-                free(d);
-                fclose(f);
-                snprintf(c->err, sizeof c->err, "%s: file larger than %zu bytes", c->name, SR__CSV_MAX_FILE);
-                return -1;
-            }
-            char *nd = realloc(d, cap * 2);
-            if (!nd) {
-                free(d);
-                d = NULL;
-                break;
-            }
-            d = nd;
-            cap *= 2;
-        }
-    }
-    int bad = ferror(f);
-    fclose(f);
-    if (!d || bad) {
-        free(d);
-        snprintf(c->err, sizeof c->err, "%s: %s", c->name, d ? "read error" : "out of memory");
-        return -1;
-    }
-    d[len] = 0;
-    c->data = d;
-    c->len = len;
     return finish_open(c);
 }
 
@@ -168,6 +144,18 @@ void sr__csv_close(sr__csv *c)
     c->nh = 0;
 }
 
+/* Length of the line end at d[p]: 2 for CRLF, 1 for LF or a lone CR (old
+ * Mac files), 0 when d[p] ends no line.  d[len] is NUL, so d[p + 1] may be
+ * read for any p < len. */
+static size_t eol(const char *d, size_t p)
+{
+    if (d[p] == '\n')
+        return 1;
+    if (d[p] == '\r')
+        return d[p + 1] == '\n' ? 2 : 1;
+    return 0;
+}
+
 /* Parse one record starting at c->pos into scratch.  Returns 1, 0 at end of
  * input, -1 on error. */
 static int read_record(sr__csv *c, char **fields, int *nf, int keep)
@@ -179,14 +167,11 @@ static int read_record(sr__csv *c, char **fields, int *nf, int keep)
     for (;;) {
         if (p >= c->len)
             return 0;
-        if (d[p] == '\n') {
-            p++;
-            c->next_line++;
-        } else if (d[p] == '\r' && d[p + 1] == '\n') {
-            p += 2;
+        if (eol(d, p)) {
+            p += eol(d, p);
             c->next_line++;
         } else if (d[p] == '#') {
-            while (p < c->len && d[p] != '\n')
+            while (p < c->len && !eol(d, p))
                 p++;
         } else {
             break;
@@ -202,7 +187,7 @@ static int read_record(sr__csv *c, char **fields, int *nf, int keep)
         while (q < c->len) {
             if (d[q] == '"')
                 inq = !inq;
-            else if (d[q] == '\n' && !inq)
+            else if (!inq && eol(d, q))
                 break;
             q++;
         }
@@ -212,6 +197,7 @@ static int read_record(sr__csv *c, char **fields, int *nf, int keep)
         char *s = realloc(c->scratch, need);
         if (!s) {
             snprintf(c->err, sizeof c->err, "%s:%ld: out of memory", c->name, c->line);
+            c->code = SR_ENOMEM;
             return -1;
         }
         c->scratch = s;
@@ -243,19 +229,24 @@ static int read_record(sr__csv *c, char **fields, int *nf, int keep)
                     p++;
                     break;
                 }
-                if (d[p] == '\n')
+                if (d[p] == 0) {
+                    snprintf(c->err, sizeof c->err, "%s:%ld: field %d: NUL byte", c->name, c->line, n);
+                    return -1;
+                }
+                /* Line breaks inside quotes count as lines, CRLF once. */
+                if (d[p] == '\n' || (d[p] == '\r' && d[p + 1] != '\n'))
                     c->next_line++;
                 *out++ = d[p++];
             }
             /* After a closing quote only a separator or end of line may
              * follow; anything else is a malformed field. */
-            if (!(p >= c->len || d[p] == ',' || d[p] == '\n' || (d[p] == '\r' && d[p + 1] == '\n'))) {
+            if (!(p >= c->len || d[p] == ',' || eol(d, p))) {
                 snprintf(c->err, sizeof c->err, "%s:%ld: field %d: text after closing quote", c->name,
                          c->line, n);
                 return -1;
             }
         } else {
-            while (p < c->len && d[p] != ',' && d[p] != '\n' && !(d[p] == '\r' && d[p + 1] == '\n')) {
+            while (p < c->len && d[p] != ',' && !eol(d, p)) {
                 if (d[p] == '"') {
                     snprintf(c->err, sizeof c->err, "%s:%ld: field %d: quote inside an unquoted field", c->name,
                              c->line, n);
@@ -285,9 +276,7 @@ static int read_record(sr__csv *c, char **fields, int *nf, int keep)
         break;
     }
     if (p < c->len) {
-        if (d[p] == '\r')
-            p++;
-        p++; /* the '\n' */
+        p += eol(d, p);
         c->next_line++;
     }
     c->pos = p;

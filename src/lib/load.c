@@ -9,7 +9,6 @@
  * search arrays described in network.h.
  */
 #include <ctype.h>
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +16,8 @@
 
 #include "csv.h"
 #include "network.h"
+#include "num.h"
+#include "timetable/tt.h"
 
 #define MAX_PLACES 4000000u
 #define MAX_LINKS 16000000u
@@ -46,10 +47,30 @@ typedef struct loader {
     int have_mode[SR_MODE_COUNT];
     /* current file for messages */
     sr__csv *csv;
+    /* time zones of places.csv already found in the tz database */
+    char **zones_ok;
+    size_t n_zones_ok;
 } loader;
 
-static void vreport(loader *L, int is_error, const char *file, long line, const char *field, const char *fmt,
-                    va_list ap)
+static void record(loader *L, int is_error, sr_code code, char *full, size_t cap)
+{
+    /* Names and values from data files are quoted in messages: escape
+     * what could drive a terminal (util.h). */
+    sr__escape_inplace(full, cap);
+    if (is_error) {
+        if (L->d->errors++ == 0) {
+            snprintf(L->d->first, sizeof L->d->first, "%s", full);
+            L->d->first_code = code;
+        }
+    } else {
+        L->d->warnings++;
+    }
+    if (L->d->report)
+        L->d->report(L->d->ctx, is_error, full);
+}
+
+static void vreport(loader *L, int is_error, sr_code code, const char *file, long line, const char *field,
+                    const char *fmt, va_list ap)
 {
     char msg[768], full[1024];
     vsnprintf(msg, sizeof msg, fmt, ap);
@@ -59,21 +80,14 @@ static void vreport(loader *L, int is_error, const char *file, long line, const 
         snprintf(full, sizeof full, "%s:%ld: %s", file, line, msg);
     else
         snprintf(full, sizeof full, "%s: %s", file, msg);
-    if (is_error) {
-        if (L->d->errors++ == 0)
-            snprintf(L->d->first, sizeof L->d->first, "%s", full);
-    } else {
-        L->d->warnings++;
-    }
-    if (L->d->report)
-        L->d->report(L->d->ctx, is_error, full);
+    record(L, is_error, code, full, sizeof full);
 }
 
 static void __attribute__((format(printf, 3, 4))) err(loader *L, const char *field, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vreport(L, 1, L->csv->name, L->csv->line, field, fmt, ap);
+    vreport(L, 1, SR_EDATA, L->csv->name, L->csv->line, field, fmt, ap);
     va_end(ap);
 }
 
@@ -81,7 +95,7 @@ static void __attribute__((format(printf, 3, 4))) warn(loader *L, const char *fi
 {
     va_list ap;
     va_start(ap, fmt);
-    vreport(L, 0, L->csv->name, L->csv->line, field, fmt, ap);
+    vreport(L, 0, SR_EDATA, L->csv->name, L->csv->line, field, fmt, ap);
     va_end(ap);
 }
 
@@ -89,7 +103,7 @@ static void __attribute__((format(printf, 3, 4))) file_err(loader *L, const char
 {
     va_list ap;
     va_start(ap, fmt);
-    vreport(L, 1, file, 0, NULL, fmt, ap);
+    vreport(L, 1, SR_EDATA, file, 0, NULL, fmt, ap);
     va_end(ap);
 }
 
@@ -102,11 +116,11 @@ static int num(loader *L, const char *col, double lo, int lo_open, double hi, do
     const char *s = sr__csv_get(L->csv, sr__csv_col(L->csv, col));
     if (!*s)
         return 0;
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (errno || *end || !isfinite(v)) {
-        err(L, col, "'%s' is not a number", s);
+    double v;
+    /* The strict parser (num.h): "0x10", "inf" and "1e999" are errors. */
+    int rc = sr__parse_double(s, -HUGE_VAL, HUGE_VAL, &v);
+    if (rc) {
+        err(L, col, "'%s' is not a number%s", s, rc == SR__NUM_RANGE ? " (too large)" : "");
         return -1;
     }
     if (lo_open ? !(v > lo) : !(v >= lo)) {
@@ -227,16 +241,18 @@ static int require_columns(loader *L, const char *const *req)
 
 static char *sdup(loader *L, const char *s) { return sr__arena_strdup(&L->net->arena, s); }
 
-/* Report an error the CSV reader already formatted with file and line. */
+/* Report an error the CSV reader already formatted with file and line,
+ * with its class (an unreadable file is an I/O error, not bad data). */
 static void csv_error(loader *L, const sr__csv *csv)
 {
-    if (L->d->errors++ == 0)
-        snprintf(L->d->first, sizeof L->d->first, "%s", csv->err);
-    if (L->d->report)
-        L->d->report(L->d->ctx, 1, csv->err);
+    char full[sizeof csv->err];
+    snprintf(full, sizeof full, "%s", csv->err);
+    record(L, 1, csv->code, full, sizeof full);
 }
 
-/* Open DIR/name; a missing optional file yields 0 without error. */
+/* Open DIR/name; a missing optional file yields 0 without error.  A file
+ * that exists but cannot be read, or is no regular file (a FIFO would
+ * hang the load), is an I/O error naming it (file.h). */
 static int open_file(loader *L, sr__csv *csv, const char *name, int optional)
 {
     char path[4096];
@@ -244,18 +260,16 @@ static int open_file(loader *L, sr__csv *csv, const char *name, int optional)
         file_err(L, name, "path too long");
         return -1;
     }
-    FILE *probe = fopen(path, "rb");
-    if (!probe) {
-        if (optional && errno == ENOENT)
-            return 0;
-        file_err(L, name, "cannot open %s: %s", path, strerror(errno));
-        return -1;
-    }
-    fclose(probe);
     if (sr__csv_open(csv, path, name) < 0) {
-        csv_error(L, csv);
+        int absent = csv->absent;
+        /* A required file that is missing makes the dataset incomplete
+         * (bad data); one that is there but unreadable is an I/O error. */
+        if (absent && !optional)
+            file_err(L, name, "required file missing in %s", L->dir);
+        else if (!absent)
+            csv_error(L, csv);
         sr__csv_close(csv);
-        return -1;
+        return optional && absent ? 0 : -1;
     }
     L->csv = csv;
     return 1;
@@ -402,6 +416,28 @@ static int valid_country(const char *s)
     return strlen(s) == 2 && isupper((unsigned char)s[0]) && isupper((unsigned char)s[1]);
 }
 
+/* A place's zone must be in the tz database: the timetable reads it when
+ * the network opens, and an error found here carries places.csv's line. */
+static void check_zone(loader *L, const char *tz)
+{
+    for (size_t i = 0; i < L->n_zones_ok; i++)
+        if (!strcmp(L->zones_ok[i], tz))
+            return;
+    sr__tz z;
+    char msg[512];
+    if (sr__tz_load(&z, tz, msg, sizeof msg) < 0) {
+        err(L, "tz", "%s", msg);
+        return;
+    }
+    sr__tz_free(&z);
+    char **nz = realloc(L->zones_ok, (L->n_zones_ok + 1) * sizeof *nz);
+    if (!nz)
+        return;
+    L->zones_ok = nz;
+    if ((nz[L->n_zones_ok] = strdup(tz)) != NULL)
+        L->n_zones_ok++;
+}
+
 static void load_places(loader *L)
 {
     sr__csv csv;
@@ -445,6 +481,8 @@ static void load_places(loader *L)
             const char *tz = field(L, "tz");
             if (*tz && (!strchr(tz, '/') || strpbrk(tz, " .,")))
                 err(L, "tz", "'%s' is not an IANA time zone name", tz);
+            else if (*tz)
+                check_zone(L, tz);
             check_sources(L, 1);
             if (!ok)
                 continue;
@@ -518,22 +556,53 @@ static int valid_days(const char *s)
     return 1;
 }
 
+/* One or two ASCII digits at *p (no sign, no blank: sscanf's %2d would
+ * take " 8" and "+8"); advances *p.  0, or -1 without digits. */
+static int small_num(const char **p, int *v)
+{
+    const char *s = *p;
+    if (!(s[0] >= '0' && s[0] <= '9'))
+        return -1;
+    *v = s[0] - '0';
+    s++;
+    if (s[0] >= '0' && s[0] <= '9')
+        *v = *v * 10 + (*s++ - '0');
+    *p = s;
+    return 0;
+}
+
+/* "A<sep1>B<sep2>C<sep3>D" with small numbers A..D and fixed separators. */
+static int four_nums(const char *s, const char *sep1, const char *sep2, const char *sep3, int v[4])
+{
+    const char *seps[3] = {sep1, sep2, sep3};
+    for (int i = 0; i < 4; i++) {
+        if (small_num(&s, &v[i]) < 0)
+            return -1;
+        if (i < 3) {
+            size_t n = strlen(seps[i]);
+            if (strncmp(s, seps[i], n))
+                return -1;
+            s += n;
+        }
+    }
+    return *s ? -1 : 0;
+}
+
 static int valid_hours(const char *s)
 {
-    int a, b, c, d, n = 0;
+    int v[4];
     if (!*s || !strcmp(s, "24h"))
         return 1;
-    return sscanf(s, "%2d:%2d-%2d:%2d%n", &a, &b, &c, &d, &n) == 4 && s[n] == 0 && a >= 0 && a <= 24 && c >= 0 &&
-           c <= 24 && b >= 0 && b < 60 && d >= 0 && d < 60;
+    return four_nums(s, ":", "-", ":", v) == 0 && v[0] <= 24 && v[2] <= 24 && v[1] < 60 && v[3] < 60;
 }
 
 static int valid_season(const char *s)
 {
-    int a, b, c, d, n = 0;
+    int v[4];
     if (!*s)
         return 1;
-    return sscanf(s, "%2d-%2d..%2d-%2d%n", &a, &b, &c, &d, &n) == 4 && s[n] == 0 && a >= 1 && a <= 12 && c >= 1 &&
-           c <= 12 && b >= 1 && b <= 31 && d >= 1 && d <= 31;
+    return four_nums(s, "-", "..", "-", v) == 0 && v[0] >= 1 && v[0] <= 12 && v[2] >= 1 && v[2] <= 12 && v[1] >= 1 &&
+           v[1] <= 31 && v[3] >= 1 && v[3] <= 31;
 }
 
 static void load_crossings(loader *L)
@@ -634,14 +703,21 @@ static int parse_geometry(loader *L, const char *s, const double **out, uint32_t
         return -1;
     const char *p = s;
     for (size_t i = 0; i < n; i++) {
-        char *end;
-        errno = 0;
-        double lon = strtod(p, &end);
-        const char *q = end;
-        double lat = strtod(q, &end);
-        while (*end == ' ')
-            end++;
-        if (errno || end == q || q == p || (*end && *end != ';') || !isfinite(lon) || !isfinite(lat)) {
+        /* One point: "lon lat", numbers by the strict parser (num.h),
+         * separated by blanks, blanks allowed around the point. */
+        size_t len = strcspn(p, ";");
+        char pt[160], *lon_s, *lat_s, *save = NULL;
+        double lon = 0, lat = 0;
+        int ok = len < sizeof pt;
+        if (ok) {
+            memcpy(pt, p, len);
+            pt[len] = 0;
+            lon_s = strtok_r(pt, " ", &save);
+            lat_s = lon_s ? strtok_r(NULL, " ", &save) : NULL;
+            ok = lat_s && !strtok_r(NULL, " ", &save) && sr__parse_double(lon_s, -HUGE_VAL, HUGE_VAL, &lon) == 0 &&
+                 sr__parse_double(lat_s, -HUGE_VAL, HUGE_VAL, &lat) == 0;
+        }
+        if (!ok) {
             err(L, "geometry", "point %zu: expected 'lon lat' (points separated by ';')", i + 1);
             return -1;
         }
@@ -651,7 +727,7 @@ static int parse_geometry(loader *L, const char *s, const double **out, uint32_t
         }
         g[2 * i] = lon;
         g[2 * i + 1] = lat;
-        p = *end ? end + 1 : end;
+        p += len + (p[len] == ';');
     }
     *out = g;
     *n_out = (uint32_t)n;
@@ -1033,7 +1109,11 @@ sr_code sr__load(sr_network *net, const char *dir, sr__diag *d)
     free(L.xfer_tmp);
     free(L.xfer_place);
     free(L.aliases);
+    for (size_t i = 0; i < L.n_zones_ok; i++)
+        free(L.zones_ok[i]);
+    free(L.zones_ok);
+    /* The first error decides the code, as it decides the message. */
     if (rc == SR_OK && d->errors)
-        rc = SR_EDATA;
+        rc = d->first_code ? d->first_code : SR_EDATA;
     return rc;
 }

@@ -129,6 +129,9 @@ typedef struct sr__diag {
     void *ctx;
     long errors, warnings;
     char first[1024];       /* first error message */
+    sr_code first_code;     /* and its class: SR_EDATA, SR_EIO (a file that
+                               cannot be read or is no regular file),
+                               SR_ELIMIT (a file over its size cap) */
 } sr__diag;
 sr_code sr__load(sr_network *net, const char *dir, sr__diag *diag);
 

@@ -1,6 +1,6 @@
 /*
- * util.c - the string arena, the capped buffer and checked growth declared
- * in util.h.
+ * util.c - the string arena, the capped buffer, checked growth and the
+ * escaping of messages declared in util.h.
  */
 #include <math.h>
 #include <stdio.h>
@@ -157,6 +157,91 @@ int sr__grow(void **arr, size_t *cap, size_t need, size_t elem)
     *arr = p;
     *cap = n;
     return 0;
+}
+
+/* Length of the valid UTF-8 sequence at s (1-4), or 0 if it is not one.
+ * s is NUL-terminated, so reading up to the first byte that fails is
+ * safe. */
+static size_t utf8_seq(const unsigned char *s)
+{
+    unsigned c = s[0];
+    size_t k;
+    uint32_t cp;
+    if (c < 0x80)
+        return 1;
+    if ((c & 0xE0) == 0xC0) {
+        k = 2;
+        cp = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+        k = 3;
+        cp = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+        k = 4;
+        cp = c & 0x07;
+    } else {
+        return 0;
+    }
+    for (size_t j = 1; j < k; j++) {
+        if ((s[j] & 0xC0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (s[j] & 0x3F);
+    }
+    if ((k == 2 && cp < 0x80) || (k == 3 && cp < 0x800) || (k == 4 && cp < 0x10000) || cp > 0x10FFFF ||
+        (cp >= 0xD800 && cp <= 0xDFFF))
+        return 0;
+    return k;
+}
+
+size_t sr__escape(char *dst, size_t cap, const char *src)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    const unsigned char *s = (const unsigned char *)(src ? src : "");
+    size_t o = 0;
+    if (!cap)
+        return 0;
+    while (*s) {
+        size_t k = utf8_seq(s);
+        /* C1 controls are two bytes in UTF-8 (C2 80 .. C2 9F); some
+         * terminals act on them like ESC [. */
+        int bad = k == 0 || (k == 1 && (*s < 0x20 || *s == 0x7F)) || (k == 2 && s[0] == 0xC2 && s[1] < 0xA0);
+        if (bad) {
+            size_t nb = k ? k : 1;
+            if (o + 4 * nb >= cap)
+                break;
+            for (size_t j = 0; j < nb; j++) {
+                dst[o++] = '\\';
+                dst[o++] = 'x';
+                dst[o++] = hex[s[j] >> 4];
+                dst[o++] = hex[s[j] & 15];
+            }
+            s += nb;
+        } else {
+            if (o + k >= cap)
+                break;
+            memcpy(dst + o, s, k);
+            o += k;
+            s += k;
+        }
+    }
+    dst[o] = 0;
+    return o;
+}
+
+void sr__escape_inplace(char *buf, size_t cap)
+{
+    if (!buf || !cap)
+        return;
+    char *tmp = malloc(cap);
+    if (!tmp) {
+        /* Without memory, drop every byte that is not printable ASCII. */
+        for (char *p = buf; *p; p++)
+            if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7F)
+                *p = '?';
+        return;
+    }
+    sr__escape(tmp, cap, buf);
+    memcpy(buf, tmp, strlen(tmp) + 1);
+    free(tmp);
 }
 
 double sr__haversine_km(double lat1, double lon1, double lat2, double lon2)

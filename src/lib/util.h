@@ -47,6 +47,17 @@ int sr__kind_parse(const char *s);
 int sr__status_parse(const char *s);
 int sr__class_parse(const char *s);
 
+/* Copy src into dst (cap > 0 bytes, always NUL-terminated, cut if needed)
+ * with every byte that could drive a terminal written as \xNN: C0 controls,
+ * DEL, the UTF-8 form of the C1 controls U+0080-U+009F and bytes that are
+ * not valid UTF-8.  Valid UTF-8 text (Chinese, Russian names) is kept.
+ * Every message that may quote data or arguments passes through this, so
+ * a name in a data file cannot move the cursor or change colours.
+ * Returns the length written. */
+size_t sr__escape(char *dst, size_t cap, const char *src);
+/* The same in place on a NUL-terminated buffer of cap bytes. */
+void sr__escape_inplace(char *buf, size_t cap);
+
 /* Great-circle distance in km. */
 double sr__haversine_km(double lat1, double lon1, double lat2, double lon2);
 

@@ -195,19 +195,6 @@ int sr__target_parse(const char *uri, size_t len, sr__target *t, char *err, size
     return 0;
 }
 
-int sr__parse_long(const char *s, long lo, long hi, long *out)
-{
-    char *end;
-    if (!s || !*s || (*s != '-' && (*s < '0' || *s > '9')))
-        return -1;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (errno || *end || v < lo || v > hi)
-        return -1;
-    *out = v;
-    return 0;
-}
-
 int sr__http_status(sr_code c)
 {
     switch (c) {
@@ -347,19 +334,12 @@ static int parse_cargo(const char *s, sr_route_options *o, char *err, size_t err
                 "parameter 'cargo': expected 20ft, 40ft or t, optionally with a quantity (3x40ft, 25t); got '%.64s'", s);
 }
 
-/* A plain non-negative decimal ("2", "0.5"): no sign, exponent or hex. */
+/* A non-negative decimal ("2", "0.5", "1e3") by the library's strict
+ * parser (num.h), the same as the CLI's and the data files': no hex, no
+ * blanks, no "inf". */
 static int parse_decimal(const char *s, double *out)
 {
-    size_t n = strspn(s, "0123456789.");
-    if (n == 0 || s[n] || n > 30)
-        return -1;
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (errno || *end || !isfinite(v))
-        return -1;
-    *out = v;
-    return 0;
+    return sr__parse_double(s, 0, HUGE_VAL, out) ? -1 : 0;
 }
 
 static int parse_bool(const char *s, int *out)

@@ -89,8 +89,9 @@ void sr__route_req_free(sr__route_req *r);
 /* Parse "rail,road" into a mode bit set; -1 and err naming `param` on a
  * bad or empty list. */
 long sr__parse_modes(const char *s, const char *param, char *err, size_t errlen);
-/* Parse a whole decimal integer in [lo, hi]; 0 on success. */
-int sr__parse_long(const char *s, long lo, long hi, long *out);
+/* Numbers (sr__parse_long, sr__parse_double) are parsed by the library's
+ * one strict parser, shared with the CLI and the data files. */
+#include "num.h"
 
 /* HTTP status for a library code: SR_EARG 400, SR_EPLACE 404,
  * SR_ENOROUTE 422, SR_ELIMIT 422 (the query needs more work than its

@@ -40,7 +40,9 @@ sr_code sr_network_open(const char *dir, sr_network **out)
     sr_code rc = sr__load(net, dir, &d);
     if (rc == SR_OK)
         rc = sr__tt_attach(net);
-    else if (rc == SR_EDATA) {
+    else if (d.errors) {
+        /* Bad data, an unreadable file or one over its cap: the first
+         * error's message, whose class is the code (load.c). */
         if (d.errors > 1)
             snprintf(net->errmsg, sizeof net->errmsg, "%.700s (and %ld more errors: run silkroute check-data %.200s)",
                      d.first, d.errors - 1, dir);
@@ -60,15 +62,17 @@ void sr_network_close(sr_network *net)
     sr__network_free(net);
 }
 
-long sr_check_data(const char *dir, sr_report_fn report, void *ctx)
+long sr_check_data_code(const char *dir, sr_report_fn report, void *ctx, sr_code *first)
 {
+    if (first)
+        *first = SR_EIO;
     struct stat st;
     if (!dir || stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
         return -1;
     sr_network *net = calloc(1, sizeof *net);
     if (!net)
         return -1;
-    sr__diag d = {report, ctx, 0, 0, {0}};
+    sr__diag d = {.report = report, .ctx = ctx};
     sr_code rc;
     if (sr__is_gtfs_feed(dir)) {
         /* A bare GTFS feed (timetable/api.c): the loader stops at its first
@@ -79,6 +83,7 @@ long sr_check_data(const char *dir, sr_report_fn report, void *ctx)
             rc = sr__tt_attach(net);
         if (rc != SR_OK && rc != SR_ENOMEM) {
             d.errors++;
+            d.first_code = rc;
             if (report)
                 report(ctx, 1, net->errmsg);
         }
@@ -91,13 +96,24 @@ long sr_check_data(const char *dir, sr_report_fn report, void *ctx)
             rc = net->dir ? sr__tt_attach(net) : SR_ENOMEM;
             if (rc != SR_OK && rc != SR_ENOMEM) {
                 d.errors++;
+                d.first_code = rc;
                 if (report)
                     report(ctx, 1, net->errmsg);
             }
         }
     }
     sr_network_close(net);
-    if (rc == SR_ENOMEM)
+    if (rc == SR_ENOMEM) {
+        if (first)
+            *first = SR_ENOMEM;
         return -1;
+    }
+    if (first)
+        *first = d.errors ? (d.first_code ? d.first_code : SR_EDATA) : SR_OK;
     return d.errors;
+}
+
+long sr_check_data(const char *dir, sr_report_fn report, void *ctx)
+{
+    return sr_check_data_code(dir, report, ctx, NULL);
 }

@@ -4,6 +4,7 @@
  * feed used as a whole dataset, time parsing and printing, and the entry
  * the query layer (query/plan.c) calls for a timetabled query.
  */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,26 +68,42 @@ size_t sr_timetable_trip_count(const sr_timetable *tt) { return tt ? tt->n_trips
 size_t sr_timetable_service_count(const sr_timetable *tt) { return tt ? tt->n_services : 0; }
 const sr_timetable *sr_network_timetable(const sr_network *net) { return net ? net->timetable : NULL; }
 
-static int is_file(const char *dir, const char *name)
+/* Does DIR/name exist, whatever its type?  A FIFO or a directory named
+ * stops.txt still marks a feed, whose loader then refuses it by name
+ * rather than the feed being skipped without a word. */
+static int exists(const char *dir, const char *name)
 {
     char path[4200];
     struct stat st;
     if (snprintf(path, sizeof path, "%s/%s", dir, name) >= (int)sizeof path)
         return 0;
-    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+    return lstat(path, &st) == 0;
 }
 
-int sr__is_gtfs_feed(const char *dir) { return is_file(dir, "stops.txt") && !is_file(dir, "places.csv"); }
+int sr__is_gtfs_feed(const char *dir) { return exists(dir, "stops.txt") && !exists(dir, "places.csv"); }
 
 /* Attach services to a freshly loaded network: DIR/services/ when present,
  * the dataset itself when it is a bare feed, else an empty timetable (the
- * crossings' opening hours still need one).  Errors go to net->errmsg. */
+ * crossings' opening hours still need one).  A services/ that is present
+ * is loaded as a feed whatever it holds, so a missing stops.txt (or any
+ * required file) is an error naming it, never a silently static network.
+ * Errors go to net->errmsg. */
 sr_code sr__tt_attach(sr_network *net)
 {
     char sub[4200];
     if (snprintf(sub, sizeof sub, "%s/services", net->dir) >= (int)sizeof sub)
         sub[0] = 0;
-    const char *feed = sr__is_gtfs_feed(net->dir) ? net->dir : is_file(sub, "stops.txt") ? sub : NULL;
+    const char *feed = NULL;
+    struct stat st;
+    if (sr__is_gtfs_feed(net->dir)) {
+        feed = net->dir;
+    } else if (sub[0] && lstat(sub, &st) == 0) {
+        feed = sub;
+    } else if (sub[0] && errno != ENOENT) {
+        snprintf(net->errmsg, sizeof net->errmsg, "services: cannot access %s: %s", sub, strerror(errno));
+        sr__escape_inplace(net->errmsg, sizeof net->errmsg);
+        return SR_EIO;
+    }
     sr_timetable *tt = NULL;
     sr_code rc;
     if (feed) {
@@ -163,8 +180,24 @@ sr_code sr__network_from_gtfs(sr_network *net, const char *dir)
     size_t n_aliases = 0, cap_aliases = 0;
     char path[4200];
     sr__csv c;
-    if (snprintf(path, sizeof path, "%s/translations.txt", dir) < (int)sizeof path && is_file(dir, "translations.txt") &&
-        sr__csv_open(&c, path, "translations.txt") == 0) {
+    memset(&c, 0, sizeof c);
+    c.absent = 1;
+    int have_tr = snprintf(path, sizeof path, "%s/translations.txt", dir) < (int)sizeof path &&
+                  sr__csv_open(&c, path, "translations.txt") == 0;
+    if (!have_tr && !c.absent) {
+        /* translations.txt exists but cannot be read (or is malformed):
+         * an error naming it, not names silently missing. */
+        snprintf(net->errmsg, sizeof net->errmsg, "%s", c.err);
+        sr__escape_inplace(net->errmsg, sizeof net->errmsg);
+        rc = c.code;
+        sr__csv_close(&c);
+        free(aliases);
+        sr_timetable_close(tt);
+        return rc;
+    }
+    if (!have_tr)
+        sr__csv_close(&c);
+    if (have_tr) {
         int c_t = sr__csv_col(&c, "table_name"), c_f = sr__csv_col(&c, "field_name");
         int c_l = sr__csv_col(&c, "language"), c_tr = sr__csv_col(&c, "translation"), c_r = sr__csv_col(&c, "record_id");
         while (c_t >= 0 && c_f >= 0 && c_l >= 0 && c_tr >= 0 && c_r >= 0 && sr__csv_next(&c) > 0) {

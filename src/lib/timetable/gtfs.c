@@ -17,6 +17,7 @@
 
 #include "csv.h"
 #include "network.h"
+#include "num.h"
 #include "timetable/tt.h"
 
 /* ---- A small string -> index hash map ----------------------------------- */
@@ -128,6 +129,9 @@ typedef struct loader {
     src s;
     strmap stops, routes, services, trips, agencies;
     int failed;
+    sr_code code;                    /* of the failure: SR_EDATA unless a file
+                                        could not be read (SR_EIO) or was too
+                                        large (SR_ELIMIT) */
 } loader;
 
 static void fail(loader *L, const sr__csv *c, const char *field, const char *fmt, ...)
@@ -149,26 +153,29 @@ static void fail(loader *L, const sr__csv *c, const char *field, const char *fmt
         snprintf(L->tt->errmsg, sizeof L->tt->errmsg, "%s:%ld: %s", c->name, c->line, msg);
     else
         snprintf(L->tt->errmsg, sizeof L->tt->errmsg, "%s", msg);
+    /* Stop ids, names and file names are quoted: escape control bytes. */
+    sr__escape_inplace(L->tt->errmsg, sizeof L->tt->errmsg);
 }
 
 /* Open one feed file.  Returns 1 open, 0 absent (only when !required), -1
- * error (message set). */
+ * error (message set).  A file that exists but cannot be read, or is no
+ * regular file, is an error even when optional: skipping it would change
+ * the timetable without a word. */
 static int open_file(loader *L, sr__csv *c, const char *name, int required)
 {
     int r;
     if (L->s.dir) {
         char path[4200];
         snprintf(path, sizeof path, "%s/%s", L->s.dir, name);
-        FILE *f = fopen(path, "rb");
-        if (!f) {
+        r = sr__csv_open(c, path, name);
+        if (r < 0 && c->absent) {
+            sr__csv_close(c);
             memset(c, 0, sizeof *c);
             if (!required)
                 return 0;
             fail(L, NULL, NULL, "%s: required GTFS file missing in %s", name, L->s.dir);
             return -1;
         }
-        fclose(f);
-        r = sr__csv_open(c, path, name);
     } else {
         size_t i = 0;
         while (i < L->s.n && strcmp(L->s.names[i], name))
@@ -184,6 +191,7 @@ static int open_file(loader *L, sr__csv *c, const char *name, int required)
     }
     if (r < 0) {
         fail(L, NULL, NULL, "%s", c->err);
+        L->code = c->code;
         sr__csv_close(c);
         return -1;
     }
@@ -206,29 +214,13 @@ static int next(loader *L, sr__csv *c)
     return r;
 }
 
-/* A whole decimal integer in [lo, hi]. */
-static int parse_long(const char *s, long lo, long hi, long *out)
-{
-    char *e;
-    if (!*s)
-        return -1;
-    long v = strtol(s, &e, 10);
-    if (*e || v < lo || v > hi)
-        return -1;
-    *out = v;
-    return 0;
-}
+/* Numbers go through the library's strict parser (num.h): "0x10" or
+ * " 5" in a feed is an error, as everywhere else. */
+static int parse_long(const char *s, long lo, long hi, long *out) { return sr__parse_long(s, lo, hi, out) ? -1 : 0; }
 
 static int parse_dbl(const char *s, double lo, double hi, double *out)
 {
-    char *e;
-    if (!*s)
-        return -1;
-    double v = strtod(s, &e);
-    if (*e || !isfinite(v) || v < lo || v > hi)
-        return -1;
-    *out = v;
-    return 0;
+    return sr__parse_double(s, lo, hi, out) ? -1 : 0;
 }
 
 /* GTFS time "H:MM:SS" (hours may pass 24) into seconds; -1 on error. */
@@ -1372,7 +1364,9 @@ static sr_code load(struct sr_timetable *tt, src s, const sr_network *net)
     map_free(&L.agencies);
     if (!L.failed)
         return SR_OK;
-    return strstr(tt->errmsg, "out of memory") ? SR_ENOMEM : strstr(tt->errmsg, "cannot open") ? SR_EIO : SR_EDATA;
+    if (L.code != SR_OK)
+        return L.code;
+    return strstr(tt->errmsg, "out of memory") ? SR_ENOMEM : SR_EDATA;
 }
 
 sr_code sr__gtfs_load(struct sr_timetable *tt, const char *dir, const sr_network *net)
