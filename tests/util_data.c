@@ -103,23 +103,32 @@ int tu_edit(const char *dir, const char *file, const char *find, const char *rep
     return rc;
 }
 
+/* Remove path and, when it is a directory, everything below it (tests
+ * build services/ subfolders, FIFOs and directories named like files). */
+static void rm_tree(const char *path)
+{
+    if (unlink(path) == 0)
+        return;
+    DIR *d = opendir(path);
+    if (d) {
+        struct dirent *e;
+        while ((e = readdir(d))) {
+            if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+                continue;
+            char sub[1024];
+            snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
+            rm_tree(sub);
+        }
+        closedir(d);
+    }
+    rmdir(path);
+}
+
 void tu_rmdir(char *dir)
 {
     if (!dir)
         return;
-    DIR *d = opendir(dir);
-    if (d) {
-        struct dirent *e;
-        while ((e = readdir(d))) {
-            if (e->d_name[0] == '.')
-                continue;
-            char path[1024];
-            snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-            unlink(path);
-        }
-        closedir(d);
-    }
-    rmdir(dir);
+    rm_tree(dir);
     free(dir);
 }
 

@@ -5,9 +5,11 @@
  * arguments, calls the public API and prints.  Subcommands are listed in a
  * table in main.c (git style); each lives in its own cmd_*.c file.
  *
- * Exit codes (documented in README and `silkroute --help`):
- *   0 success; 1 I/O or internal failure; 2 usage error or unknown place;
- *   3 no route; 4 bad data; 5 not converged (assignment hit its limit).
+ * Exit codes (one table in README, `silkroute --help` and docs/API.md):
+ *   0 success; 1 I/O or internal failure (a file that cannot be read or
+ *   written, or is no regular file); 2 usage error or unknown place;
+ *   3 no route; 4 bad data; 5 not converged (assignment hit its iteration
+ *   limit); 6 a size or work limit exceeded (the message names it).
  */
 #ifndef SR_CLI_H
 #define SR_CLI_H
@@ -15,7 +17,7 @@
 #include <stdio.h>
 #include "silkroute.h"
 
-enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2, EXIT_NOROUTE = 3, EXIT_DATA = 4, EXIT_NOTCONV = 5 };
+enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2, EXIT_NOROUTE = 3, EXIT_DATA = 4, EXIT_NOTCONV = 5, EXIT_LIMIT = 6 };
 
 typedef int (*cli_cmd_fn)(int argc, char **argv);
 
@@ -44,10 +46,15 @@ int cli_split_list(char *s, const char **out, int max);
  * terminal (sr_query_set_progress()); cli_progress_done() clears it. */
 void cli_progress_attach(sr_query *q);
 void cli_progress_done(void);
-/* Parse a whole decimal integer within [lo, hi]; 0 on success. */
+/* Parse a whole decimal integer within [lo, hi]; 0 on success.  Both use
+ * the library's one strict parser (src/lib/num.h): no hex, no blanks. */
 int cli_parse_int(const char *s, long lo, long hi, long *out);
-/* Parse a finite double within [lo, hi]; 0 on success. */
+/* Parse a finite decimal within [lo, hi]; 0 on success. */
 int cli_parse_double(const char *s, double lo, double hi, double *out);
+/* The usage line of the exit codes, for every --help. */
+#define CLI_EXIT_CODES                                                                                        \
+    "exit status: 0 ok, 1 I/O or internal failure, 2 usage error or unknown place, 3 no route,\n"           \
+    "4 bad data, 5 not converged, 6 size or work limit exceeded\n"
 
 int cmd_route(int argc, char **argv);
 int cmd_places(int argc, char **argv);

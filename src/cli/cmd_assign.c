@@ -21,8 +21,7 @@ static void assign_usage(FILE *f)
                "         [--threads N] [--json] [--flows-out FILE]\n"
                "PREFIX_net.tntp and PREFIX_trips.tntp must exist (TNTP format).\n"
                "The relative gap is TSTT/SPTT - 1 (see docs/ASSIGN.md).\n"
-               "exit status: 0 converged, 5 iteration limit reached first, 2 usage error,\n"
-               "4 bad input file, 3 demand without a path, 1 other failure\n");
+               "Exit 0 converged, 5 iteration limit reached first, 3 demand without a path.\n" CLI_EXIT_CODES);
 }
 
 /* ------------------------------------------------------------------------
@@ -219,7 +218,7 @@ static void corridor_usage(FILE *f)
                "         [--json | --geojson]\n"
                "       silkroute assign --tntp PREFIX ...   (see --tntp --help)\n"
                "Assigns the annual container demand (DIR/demand.csv, TEU per year) onto the network\n"
-               "and prints utilisation of crossings, terminals and links.  See docs/ASSIGN.md.\n");
+               "and prints utilisation of crossings, terminals and links.  See docs/ASSIGN.md.\n" CLI_EXIT_CODES);
 }
 
 static int corridor_assign(int argc, char **argv)
@@ -314,7 +313,7 @@ static void compare_usage(FILE *f)
     fprintf(f, "usage: silkroute compare SCENARIO [--base SCENARIO] [--data DIR] [--demand FILE]\n"
                "         [--year N] [--gap 1e-8] [--max-iterations N] [--objective ue|so] [--json]\n"
                "Assigns the demand under the base (no edits, or --base) and under SCENARIO and\n"
-               "prints the change in total cost, time, CO2e and flows per crossing (corridor).\n");
+               "prints the change in total cost, time, CO2e and flows per crossing (corridor).\n" CLI_EXIT_CODES);
 }
 
 int cmd_compare(int argc, char **argv)
@@ -437,7 +436,7 @@ static void critical_usage(FILE *f)
                "         [--demand FILE] [--year N] [--gap 1e-8] [--objective ue|so] [--json]\n"
                "Re-assigns the demand with each loaded link, crossing and terminal losing --loss\n"
                "of its capacity (1 = removal; without a capacity, of its base flow) and ranks them by the increase of\n"
-               "total generalised cost (Network Robustness Index); negative values are Braess effects.\n");
+               "total generalised cost (Network Robustness Index); negative values are Braess effects.\n" CLI_EXIT_CODES);
 }
 
 int cmd_critical(int argc, char **argv)

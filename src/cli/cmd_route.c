@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "num.h" /* the library's strict number parser */
 
 #define MAX_ARG 4096
 
@@ -26,7 +27,7 @@ static void route_usage(FILE *f)
                "2026-06-03T08:00+08:00; with a time, scheduled services wait for their departures and\n"
                "crossings for their opening hours; --window lists every non-dominated departure.\n"
                "FROM and TO are place ids or names in any language (Xi'an, xian, 西安, Сиань).\n"
-               "exit status: 0 ok, 2 usage or unknown place, 3 no route, 4 bad data, 1 other failure\n");
+               "--max-transfers -1 means no limit (the default).\n" CLI_EXIT_CODES);
 }
 
 static double hours_to_days(double h) { return h / 24.0; }
@@ -251,8 +252,10 @@ int cmd_route(int argc, char **argv)
         } else if (missing) {
         } else if (OPT("--max-transfers")) {
             long n;
-            if (cli_parse_int(v, 0, 31, &n))
-                return cli_fail(json, SR_EARG, "--max-transfers: '%s' is not a whole number from 0 to 31", v);
+            /* -1 is no limit, as in the API and the HTTP parameter. */
+            if (cli_parse_int(v, -1, 31, &n))
+                return cli_fail(json, SR_EARG, "--max-transfers: '%s' is not a whole number from 0 to 31 (-1: no limit)",
+                                v);
             o.max_transfers = (int)n;
         } else if (missing) {
         } else if (OPT("--xlsx")) {
@@ -269,16 +272,12 @@ int cmd_route(int argc, char **argv)
             max_work = (uint64_t)n;
         } else if (OPT("--weights")) {
             double w[3];
-            char buf[256], *save = NULL;
-            snprintf(buf, sizeof buf, "%s", v);
-            int n = 0;
-            for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-                if (n == 3 || cli_parse_double(t, 0, 1e12, &w[n]))
-                    return cli_fail(json, SR_EARG, "--weights: give three non-negative numbers TIME_H,COST_USD,CO2E_KG");
-                n++;
-            }
-            if (n != 3)
-                return cli_fail(json, SR_EARG, "--weights: give three non-negative numbers TIME_H,COST_USD,CO2E_KG");
+            /* Exactly three numbers, no empty item ("1,,0,0" is an error). */
+            int wr = sr__parse_double_list(v, 0, 1e12, w, 3);
+            if (wr)
+                return cli_fail(json, SR_EARG,
+                                "--weights: '%.100s' %s: give three non-negative numbers TIME_H,COST_USD,CO2E_KG", v,
+                                wr == SR__NUM_EMPTY ? "has an empty item" : sr__num_why(wr));
             o.objective = SR_BY_BLEND;
             o.weight_time_h = w[0];
             o.weight_cost_usd = w[1];
@@ -563,7 +562,9 @@ int cmd_check_data(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--help")) {
             printf("usage: silkroute check-data [DIR]   (default: the built-in dataset)\n"
-                   "Prints one line per problem, FILE:LINE: field: message; exit 4 when there are errors.\n");
+                   "Prints one line per problem, FILE:LINE: field: message; exit 4 when there are errors\n"
+                   "(1 when the first is a file that cannot be read, 6 when it is a file over its size cap).\n"
+                   CLI_EXIT_CODES);
             return EXIT_OK;
         }
         if (argv[i][0] == '-' || dir)
@@ -579,9 +580,12 @@ int cmd_check_data(int argc, char **argv)
         sr_network_close(net);
         dir = path;
     }
-    long errors = sr_check_data(dir, print_report, NULL);
+    sr_code first = SR_OK;
+    long errors = sr_check_data_code(dir, print_report, NULL, &first);
     if (errors < 0)
-        return cli_fail(0, SR_EIO, "%s: not a readable dataset directory", dir);
+        return cli_fail(0, first, "%s: not a readable dataset directory", dir);
     printf("%s: %ld error%s\n", dir, errors, errors == 1 ? "" : "s");
-    return errors ? EXIT_DATA : EXIT_OK;
+    /* The class of the first error: 4 bad data, 1 a file that cannot be
+     * read (or is no regular file), 6 a file over its size cap. */
+    return errors ? cli_exit_code(first == SR_OK ? SR_EDATA : first) : EXIT_OK;
 }

@@ -4,7 +4,6 @@
  */
 #include <errno.h>
 #include <limits.h>
-#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +11,10 @@
 #include <utf8proc.h>
 
 #include "cli.h"
+/* Internal to the library but shared on purpose: the CLI parses numbers
+ * and escapes messages exactly as the library does for data files. */
+#include "num.h"
+#include "util.h"
 
 static const struct cmd {
     const char *name;
@@ -33,8 +36,7 @@ static void usage(FILE *f)
     fprintf(f, "usage: silkroute COMMAND [OPTIONS]   (silkroute COMMAND --help)\n\ncommands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(f, "  %-11s %s\n", commands[i].name, commands[i].help);
-    fprintf(f, "\nexit status: 0 ok, 1 I/O or internal failure, 2 usage error or unknown place,\n"
-               "3 no route, 4 bad data, 5 not converged\n");
+    fprintf(f, "\n" CLI_EXIT_CODES);
 }
 
 void cli_cell(const char *s, int width)
@@ -126,6 +128,9 @@ int cli_exit_code(sr_code c)
     case SR_ENOROUTE: return EXIT_NOROUTE;
     case SR_EDATA: return EXIT_DATA;
     case SR_ENOTCONVERGED: return EXIT_NOTCONV;
+    case SR_ELIMIT: return EXIT_LIMIT;
+    /* SR_EIO (unreadable, unwritable or not a regular file), SR_ENOMEM,
+     * SR_EINTERNAL and anything else: 1. */
     default: return EXIT_FAIL;
     }
 }
@@ -137,6 +142,9 @@ int cli_fail(int json, sr_code c, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    /* Messages quote arguments and names from data: no raw control bytes
+     * reach the terminal (or invalid UTF-8 the JSON writer). */
+    sr__escape_inplace(msg, sizeof msg);
     if (json) {
         char *j = sr_error_json(c, msg, 0);
         if (j)
@@ -168,30 +176,11 @@ sr_network *cli_open_network(const char *dir, int json, int *status)
     return net;
 }
 
-int cli_parse_int(const char *s, long lo, long hi, long *out)
-{
-    char *end;
-    if (!s || !*s)
-        return -1;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (errno || *end || v < lo || v > hi)
-        return -1;
-    *out = v;
-    return 0;
-}
+int cli_parse_int(const char *s, long lo, long hi, long *out) { return sr__parse_long(s, lo, hi, out) ? -1 : 0; }
 
 int cli_parse_double(const char *s, double lo, double hi, double *out)
 {
-    char *end;
-    if (!s || !*s)
-        return -1;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (errno || *end || !isfinite(v) || v < lo || v > hi)
-        return -1;
-    *out = v;
-    return 0;
+    return sr__parse_double(s, lo, hi, out) ? -1 : 0;
 }
 
 static int progress_shown;

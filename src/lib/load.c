@@ -1078,8 +1078,7 @@ static void cross_checks(loader *L)
         if (!L->source_used[i] && L->d->report) {
             char msg[256];
             snprintf(msg, sizeof msg, "sources.csv: source '%s' is never cited", L->sources[i]);
-            L->d->warnings++;
-            L->d->report(L->d->ctx, 0, msg);
+            record(L, 0, SR_EDATA, msg, sizeof msg);
         }
 }
 

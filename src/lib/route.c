@@ -110,6 +110,8 @@ static void qerr(sr_query *q, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(q->errmsg, sizeof q->errmsg, fmt, ap);
     va_end(ap);
+    /* Place names from the caller are quoted: escape control bytes. */
+    sr__escape_inplace(q->errmsg, sizeof q->errmsg);
 }
 
 sr_code sr_query_create(const sr_network *net, sr_query **out)

@@ -7,6 +7,7 @@
  * Signals are blocked before the server's threads start, so they inherit
  * the mask and only this thread receives them, in sigwait().
  */
+#include <arpa/inet.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -55,7 +56,8 @@ static int usage(FILE *f, int status)
                "  --cache SIZE         bytes of route answers to remember (the network never changes\n"
                "                       while serving), with an optional K, M or G; 0: no cache;\n"
                "                       default 64M\n"
-               "  --quiet              no access log (default: one line per request on stderr)\n",
+               "  --quiet              no access log (default: one line per request on stderr)\n"
+               CLI_EXIT_CODES,
             SR_WEBDIR);
     return status;
 }
@@ -86,6 +88,10 @@ int cmd_serve(int argc, char **argv)
                 return cli_fail(0, SR_EARG, "--port: expected 0 to 65535, got '%s'", val);
             cfg.port = (int)v;
         } else if (!strcmp(a, "--bind")) {
+            /* A bad address is a usage error (2), found before loading. */
+            unsigned char addr[16];
+            if (inet_pton(AF_INET, val, addr) != 1 && inet_pton(AF_INET6, val, addr) != 1)
+                return cli_fail(0, SR_EARG, "--bind: '%s' is not a numeric IPv4 or IPv6 address", val);
             cfg.bind = val;
         } else if (!strcmp(a, "--data")) {
             data = val;

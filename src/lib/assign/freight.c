@@ -24,13 +24,16 @@
 #include <string.h>
 
 #include "csv.h"
+#include "file.h"
 #include "network.h"
+#include "num.h"
 #include "silkroute.h"
 #include "tap.h"
 
 #define NPN (2 + SR_CLASS_COUNT) /* nodes per place: source, sink, classes */
 #define MAX_DEMAND 100000
 #define MAX_SCENARIO_LINES 100000
+#define MAX_SCENARIO_FILE ((size_t)16 << 20) /* bytes */
 
 enum { K_ARC = 0, K_XFER = 1, K_ACCESS = 2 };
 
@@ -68,6 +71,8 @@ static void ferr(sr_freight *f, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(f->errmsg, sizeof f->errmsg, fmt, ap);
     va_end(ap);
+    /* Ids and names from files are quoted: escape control bytes. */
+    sr__escape_inplace(f->errmsg, sizeof f->errmsg);
 }
 
 sr_code sr_freight_create(const sr_network *net, sr_freight **out)
@@ -241,7 +246,7 @@ sr_code sr_freight_load_demand(sr_freight *f, const char *path)
     size_t cap = 0;
     if (sr__csv_open(&c, path, name) < 0) {
         ferr(f, "%s", c.err);
-        rc = SR_EIO;
+        rc = c.code; /* SR_EIO, SR_ELIMIT, SR_EDATA (a bad header) */
         goto out;
     }
     int co = sr__csv_col(&c, "origin"), cd = sr__csv_col(&c, "destination"), cv = sr__csv_col(&c, "teu_per_year"),
@@ -265,9 +270,8 @@ sr_code sr_freight_load_demand(sr_freight *f, const char *path)
             rc = SR_EDATA;
             goto out;
         }
-        char *end;
-        double v = strtod(sv, &end);
-        if (!*sv || *end || !isfinite(v) || v < 0 || v > 1e9) {
+        double v;
+        if (sr__parse_double(sv, 0, 1e9, &v)) {
             ferr(f, "%s:%ld: teu_per_year: '%.100s' is not a number in 0..1e9", name, c.line, sv);
             rc = SR_EDATA;
             goto out;
@@ -345,37 +349,28 @@ static long find_link(const sr_network *net, const char *id)
 sr_code sr_freight_load_scenario(sr_freight *f, const char *path)
 {
     const char *name = path; /* messages name the file as the user gave it */
-    FILE *fp = fopen(path, "r");
-    if (!fp) {
-        ferr(f, "%s: cannot open: %s", path, strerror(errno));
-        return SR_EIO;
+    /* Only a regular file of bounded size (file.h): a FIFO or /dev/zero
+     * is refused by name instead of hanging. */
+    char *data = NULL;
+    size_t dlen = 0;
+    char emsg[sizeof f->errmsg];
+    sr_code rc = sr__data_read(path, name, MAX_SCENARIO_FILE, &data, &dlen, emsg, sizeof emsg, NULL);
+    if (rc != SR_OK) {
+        ferr(f, "%s", emsg);
+        return rc;
     }
     char line[1024];
     long ln = 0;
-    sr_code rc = SR_OK;
     f->solved = 0;
-    int more = 1;
-    while (more) {
-        /* One line by getc: bounded, and NUL bytes are caught. */
-        size_t len = 0;
-        int ch, nul = 0, too_long = 0;
-        while ((ch = getc(fp)) != EOF && ch != '\n') {
-            if (ch == 0)
-                nul = 1;
-            if (len < sizeof line - 1)
-                line[len++] = (char)ch;
-            else
-                too_long = 1;
-        }
-        line[len] = 0;
-        if (ch == EOF) {
-            more = 0;
-            if (len == 0)
-                break;
-        }
-        ln++;
-        if (too_long || nul) {
-            ferr(f, "%s:%ld: %s", name, ln, nul ? "NUL byte in line" : "line longer than 1023 bytes");
+    /* The shared line reader: BOM skipped, LF, CRLF or CR line ends, and
+     * it stops at the first line that is too long or holds NUL. */
+    sr__lines lr;
+    sr__lines_init(&lr, data, dlen, line, sizeof line - 1);
+    int got;
+    while ((got = sr__lines_next(&lr)) != 0) {
+        ln = lr.line;
+        if (got < 0) {
+            ferr(f, "%s:%ld: %s", name, ln, got == SR__LINE_NUL ? "NUL byte in line" : "line longer than 1023 bytes");
             rc = SR_EDATA;
             break;
         }
@@ -400,10 +395,9 @@ sr_code sr_freight_load_scenario(sr_freight *f, const char *path)
         if (nw == 0)
             continue;
         double v = NAN;
-        char *end = NULL;
         if (!strcmp(w[0], "year")) {
-            long y = nw == 2 ? strtol(w[1], &end, 10) : 0;
-            if (nw != 2 || *end || y < 1900 || y > 2200) {
+            long y = 0;
+            if (nw != 2 || sr__parse_long(w[1], 1900, 2200, &y)) {
                 ferr(f, "%s:%ld: year: expected \"year YYYY\" with 1900 <= YYYY <= 2200", name, ln);
                 rc = SR_EDATA;
                 break;
@@ -412,7 +406,7 @@ sr_code sr_freight_load_scenario(sr_freight *f, const char *path)
             continue;
         }
         if (!strcmp(w[0], "demand")) {
-            if (nw != 3 || strcmp(w[1], "scale") || (v = strtod(w[2], &end), *end) || !(v >= 0) || v > 1000) {
+            if (nw != 3 || strcmp(w[1], "scale") || sr__parse_double(w[2], 0, 1000, &v)) {
                 ferr(f, "%s:%ld: demand: expected \"demand scale FACTOR\" with 0 <= FACTOR <= 1000", name, ln);
                 rc = SR_EDATA;
                 break;
@@ -442,8 +436,7 @@ sr_code sr_freight_load_scenario(sr_freight *f, const char *path)
             break;
         }
         if (want == 4) {
-            v = strtod(w[3], &end);
-            if (*end || !isfinite(v) || v < 0 || v > 1e9 || (verb == 2 && !(v > 0))) {
+            if (sr__parse_double(w[3], 0, 1e9, &v) || (verb == 2 && !(v > 0))) {
                 ferr(f, "%s:%ld: %s: '%.100s' is not a number %s", name, ln, w[0], w[3],
                      verb == 2 ? "> 0 and <= 1e9" : "in 0..1e9");
                 rc = SR_EDATA;
@@ -480,11 +473,7 @@ sr_code sr_freight_load_scenario(sr_freight *f, const char *path)
         case 5: f->link_cost[idx] = v; break;
         }
     }
-    if (rc == SR_OK && ferror(fp)) {
-        ferr(f, "%s: read error", path);
-        rc = SR_EIO;
-    }
-    fclose(fp);
+    free(data);
     return rc;
 }
 

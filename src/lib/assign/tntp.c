@@ -9,46 +9,46 @@
  * as "file:line: field: message" on the sr_tap handle.
  */
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "file.h"
+#include "num.h"
 #include "silkroute.h"
 #include "tap.h"
+#include "util.h"
 
 #define MAX_LINE 65536            /* longest accepted line, bytes */
 #define MAX_FILE (1024L << 20)    /* largest accepted file, bytes */
 #define MAX_FIELDS 16
 
 typedef struct reader {
-    const char *p, *end;
+    sr__lines l;                  /* the shared line reader (file.h) */
     const char *name;
     long line;
     char *buf;                    /* MAX_LINE + 1 bytes */
 } reader;
 
-/* Next line into r->buf (NUL-terminated, without the newline).  Returns 1
- * for a line, 0 at the end, -1 when the line is too long or holds NUL. */
+static void reader_init(reader *r, const char *data, size_t len, const char *name, char *buf)
+{
+    sr__lines_init(&r->l, data, len, buf, MAX_LINE);
+    r->name = name;
+    r->line = 0;
+    r->buf = buf;
+}
+
+/* Next line into r->buf (NUL-terminated, without its end: LF, CRLF or CR).
+ * Returns 1 for a line, 0 at the end, -1 when the line is too long or holds
+ * NUL; the reader stops at that first error. */
 static int next_line(reader *r)
 {
-    if (r->p >= r->end)
-        return 0;
-    const char *nl = memchr(r->p, '\n', (size_t)(r->end - r->p));
-    const char *e = nl ? nl : r->end;
-    size_t n = (size_t)(e - r->p);
-    r->line++;
-    if (n > MAX_LINE)
-        return -1;
-    memcpy(r->buf, r->p, n);
-    r->buf[n] = 0;
-    if (memchr(r->buf, 0, n))
-        return -1;
-    if (n && r->buf[n - 1] == '\r')
-        r->buf[n - 1] = 0;
-    r->p = nl ? nl + 1 : r->end;
-    return 1;
+    int rc = sr__lines_next(&r->l);
+    r->line = r->l.line;
+    return rc < 0 ? -1 : rc;
 }
 
 static void fail(sr_tap *t, const reader *r, const char *field, const char *fmt, ...)
@@ -64,6 +64,7 @@ static void fail(sr_tap *t, const reader *r, const char *field, const char *fmt,
         snprintf(t->errmsg, sizeof t->errmsg, "%s:%ld: %s: %s", r->name, r->line, field, msg);
     else
         snprintf(t->errmsg, sizeof t->errmsg, "%s:%ld: %s", r->name, r->line, msg);
+    sr__escape_inplace(t->errmsg, sizeof t->errmsg);
 }
 
 static const char *skip_ws(const char *s)
@@ -101,33 +102,28 @@ static int meta(char *s, char **key, char **val)
     return 1;
 }
 
+/* A count by the strict parser (num.h); metadata values may carry the
+ * format's blanks around them, fields never do. */
 static int parse_count(const char *s, unsigned long max, unsigned long *out)
 {
-    char *end;
+    char buf[64];
     s = skip_ws(s);
-    if (*s < '0' || *s > '9')
-        return -1;
-    errno = 0;
-    unsigned long v = strtoul(s, &end, 10);
-    end = (char *)skip_ws(end);
-    if (errno || *end || v > max)
-        return -1;
-    *out = v;
+    size_t n = strlen(s);
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+        n--;
+    if (n >= sizeof buf)
+        return SR__NUM_SYNTAX;
+    memcpy(buf, s, n);
+    buf[n] = 0;
+    long v;
+    int rc = sr__parse_long(buf, 0, max > (unsigned long)LONG_MAX ? LONG_MAX : (long)max, &v);
+    if (rc)
+        return rc;
+    *out = (unsigned long)v;
     return 0;
 }
 
-static int parse_num(const char *s, double *out)
-{
-    char *end;
-    if (!*s)
-        return -1;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (*end || !isfinite(v) || (errno == ERANGE && fabs(v) > 1))
-        return -1;
-    *out = v;
-    return 0;
-}
+static int parse_num(const char *s, double *out) { return sr__parse_double(s, -HUGE_VAL, HUGE_VAL, out) ? -1 : 0; }
 
 /* Split a link line into fields at blanks; a ';' ends the record. */
 static int split(char *s, char **f, int max)
@@ -323,11 +319,9 @@ static sr_code parse_trips(reader *r, sr_tap *t)
             continue;
         s = (char *)skip_ws(s);
         if (!strncmp(s, "Origin", 6)) {
-            char *e;
             s = (char *)skip_ws(s + 6);
-            errno = 0;
-            unsigned long o = strtoul(s, &e, 10);
-            if (e == s || errno || o == 0 || o > nodes || *skip_ws(e)) {
+            unsigned long o = 0;
+            if (parse_count(s, nodes, &o) || o == 0) {
                 fail(t, r, "origin", "'%s' is not a node in 1..%lu", s, nodes);
                 return SR_EDATA;
             }
@@ -346,10 +340,17 @@ static sr_code parse_trips(reader *r, sr_tap *t)
                 fail(t, r, "origin", "destination entries before any \"Origin\" line");
                 return SR_EDATA;
             }
-            char *e;
-            errno = 0;
-            unsigned long d = (*s >= '0' && *s <= '9') ? strtoul(s, &e, 10) : (e = s, 0);
-            if (e == s || errno || d == 0 || d > nodes) {
+            char dbuf[24];
+            size_t dn = strspn(s, "0123456789");
+            unsigned long d = 0;
+            char *e = s + dn;
+            if (dn && dn < sizeof dbuf) {
+                memcpy(dbuf, s, dn);
+                dbuf[dn] = 0;
+                if (parse_count(dbuf, nodes, &d))
+                    d = 0;
+            }
+            if (d == 0) {
                 fail(t, r, "destination", "'%.20s' is not a node in 1..%lu", s, nodes);
                 return SR_EDATA;
             }
@@ -414,7 +415,8 @@ sr_code sr__tap_parse_named(const char *net, size_t net_len, const char *net_nam
         sr_tap_destroy(errt);
         return SR_ENOMEM;
     }
-    reader r = {net, net + net_len, net_name, 0, buf};
+    reader r;
+    reader_init(&r, net, net_len, net_name, buf);
     sr_tap *t = NULL;
     rc = parse_net(&r, &t, errt);
     if (!t) {
@@ -425,60 +427,21 @@ sr_code sr__tap_parse_named(const char *net, size_t net_len, const char *net_nam
     sr_tap_destroy(errt);
     *out = t;
     if (rc == SR_OK) {
-        reader r2 = {trips, trips + trips_len, trips_name, 0, buf};
+        reader r2;
+        reader_init(&r2, trips, trips_len, trips_name, buf);
         rc = parse_trips(&r2, t);
     }
     free(buf);
     return rc;
 }
 
-/* Read a whole file (up to MAX_FILE bytes). */
+/* Read a whole file (up to MAX_FILE bytes; only regular files, file.h). */
 static sr_code slurp(const char *path, char **data, size_t *len, char *err, size_t errcap)
 {
-    *data = NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(err, errcap, "%s: cannot open: %s", path, strerror(errno));
-        return SR_EIO;
-    }
-    size_t cap = 1 << 16, n = 0;
-    char *p = malloc(cap);
-    if (!p) {
-        fclose(f);
-        return SR_ENOMEM;
-    }
-    for (;;) {
-        if (n == cap) {
-            if (cap >= (size_t)MAX_FILE) {
-                snprintf(err, errcap, "%s: larger than %ld MiB", path, MAX_FILE >> 20);
-                free(p);
-                fclose(f);
-                return SR_ELIMIT;
-            }
-            char *q = realloc(p, cap * 2);
-            if (!q) {
-                free(p);
-                fclose(f);
-                return SR_ENOMEM;
-            }
-            p = q;
-            cap *= 2;
-        }
-        size_t k = fread(p + n, 1, cap - n, f);
-        n += k;
-        if (k == 0)
-            break;
-    }
-    int bad = ferror(f);
-    fclose(f);
-    if (bad) {
-        snprintf(err, errcap, "%s: read error", path);
-        free(p);
-        return SR_EIO;
-    }
-    *data = p;
-    *len = n;
-    return SR_OK;
+    sr_code rc = sr__data_read(path, path, (size_t)MAX_FILE, data, len, err, errcap, NULL);
+    if (rc != SR_OK)
+        sr__escape_inplace(err, errcap);
+    return rc;
 }
 
 sr_code sr_tap_read_tntp(const char *net_path, const char *trips_path, sr_tap **out)
@@ -550,7 +513,8 @@ sr_code sr_tap_read_flows(sr_tap *t, const char *path, double *flows)
         flows[i] = NAN;
     }
     qsort(keys, m, 2 * sizeof *keys, key_cmp);
-    reader r = {data, data + len, path, 0, buf};
+    reader r;
+    reader_init(&r, data, len, path, buf);
     int lr;
     rc = SR_OK;
     while (rc == SR_OK && (lr = next_line(&r)) != 0) {

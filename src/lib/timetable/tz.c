@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "file.h"
 #include "timetable/tt.h"
 
 #define TZ_MAX_FILE 65536
@@ -436,26 +437,26 @@ int sr__tz_load(sr__tz *z, const char *name, char *err, size_t errcap)
         dir = "/usr/share/zoneinfo";
     char path[4200];
     snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(err, errcap, "unknown time zone '%s' (%s: %s; is tzdata installed?)", name, path,
-                 strerror(errno));
+    /* Through the data file opener (file.h): a FIFO in the database
+     * cannot hang us, and the size cap is exact. */
+    char *buf = NULL, msg[512];
+    size_t len = 0;
+    int absent = 0;
+    sr_code rc = sr__data_read(path, path, TZ_MAX_FILE, &buf, &len, msg, sizeof msg, &absent);
+    int big = rc == SR_ELIMIT;
+    if (rc != SR_OK && !big) {
+        if (absent)
+            snprintf(err, errcap, "unknown time zone '%s' (%s: %s; is tzdata installed?)", name, path,
+                     strerror(ENOENT));
+        else
+            snprintf(err, errcap, "time zone '%s': %s", name, msg);
         return -1;
     }
-    unsigned char *buf = malloc(TZ_MAX_FILE);
-    if (!buf) {
-        fclose(f);
-        snprintf(err, errcap, "out of memory");
-        return -1;
-    }
-    size_t len = fread(buf, 1, TZ_MAX_FILE, f);
-    int big = len == TZ_MAX_FILE && fgetc(f) != EOF;
-    fclose(f);
     int r = -1;
     if (big)
         snprintf(err, errcap, "time zone file %s larger than %d bytes", path, TZ_MAX_FILE);
     else
-        r = sr__tz_parse(z, buf, len, err, errcap);
+        r = sr__tz_parse(z, (const unsigned char *)buf, len, err, errcap);
     free(buf);
     if (r == 0)
         snprintf(z->name, sizeof z->name, "%s", name);
