@@ -100,7 +100,7 @@ sr_code sr__tt_attach(sr_network *net)
     } else if (sub[0] && lstat(sub, &st) == 0) {
         feed = sub;
     } else if (sub[0] && errno != ENOENT) {
-        snprintf(net->errmsg, sizeof net->errmsg, "services: cannot access %s: %s", sub, strerror(errno));
+        snprintf(net->errmsg, sizeof net->errmsg, "services: cannot access %.900s: %s", sub, strerror(errno));
         sr__escape_inplace(net->errmsg, sizeof net->errmsg);
         return SR_EIO;
     }
