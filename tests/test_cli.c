@@ -239,6 +239,8 @@ static void exit_code_matrix(void **st)
     expect("route AAORI BBDST --weights 1,0,0,0" MINI, 2, "has the wrong number of items");
     expect("route AAORI BBDST --weights 0x1,0,0" MINI, 2, "--weights");
     expect("route AAORI BBDST --min-transfer ' 5'" MINI, 2, "--min-transfer");
+    expect("route AAORI BBDST --depart 2026-06-03T08:00 --window 0x10d" MINI, 2, "--window: '0x10d'");
+    expect("route AAORI BBDST --depart 2026-06-03T08:00 --window ' 3d'" MINI, 2, "--window");
     expect("serve --bind bogus", 2, "--bind: 'bogus' is not a numeric IPv4 or IPv6 address");
     expect("serve --bind 127.0.0.1.5", 2, "--bind");
     expect("serve --port ' 80'", 2, "--port");

@@ -325,6 +325,15 @@ static void services_broken(void **st)
     tu_write(d2, "services", "x\n");
     expect_open(d2, SR_EIO, "services");
     tu_rmdir(d2);
+    /* Numbers in feed files go through the strict parser too. */
+    dir = mini_with_services();
+    tu_write(dir, "services/terminals.txt", "stop_id,open_days,open_hours,open_season,dwell_h\nAAPRT,,,+1-01..12-31,1\n");
+    expect_open(dir, SR_EDATA, "open_season");
+    tu_write(dir, "services/terminals.txt", "stop_id,open_days,open_hours,open_season,dwell_h\nAAPRT,,,,0x1\n");
+    expect_open(dir, SR_EDATA, "terminals.txt:2: dwell_h");
+    tu_write(dir, "services/terminals.txt", "stop_id,open_days,open_hours,open_season,dwell_h\nAAPRT,,,1-01..12-31,1.5\n");
+    expect_open(dir, SR_OK, NULL);
+    tu_rmdir(dir);
     /* Optional files that exist but cannot be read. */
     static const char *const optional[] = {"frequencies.txt", "transfers.txt", "calendar_dates.txt",
                                            "route_freight.txt", "terminals.txt", "stop_places.txt"};

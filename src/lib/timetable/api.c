@@ -14,6 +14,7 @@
 #include "budget.h"
 #include "csv.h"
 #include "network.h"
+#include "num.h"
 #include "route.h"
 #include "timetable/search.h"
 #include "timetable/tt.h"
@@ -382,10 +383,22 @@ sr_code sr_route_options_set_times(const sr_network *net, sr_route_options *o, c
         return SR_EARG;
     }
     if (window && *window) {
-        char *end;
-        double x = strtod(window, &end);
-        double unit = !strcmp(end, "d") ? 86400 : !strcmp(end, "h") ? 3600 : !strcmp(end, "m") ? 60 : !*end ? 1 : -1;
-        if (end == window || unit < 0 || !(x > 0) || x * unit > 62 * 86400.0) {
+        /* A number by the strict parser (num.h: no hex, no blanks) and an
+         * optional unit letter. */
+        char num[64];
+        size_t n = strlen(window);
+        char last = window[n - 1];
+        double unit = last == 'd' ? 86400 : last == 'h' ? 3600 : last == 'm' ? 60 : 1;
+        if (unit != 1)
+            n--;
+        double x = 0;
+        int bad = n == 0 || n >= sizeof num;
+        if (!bad) {
+            memcpy(num, window, n);
+            num[n] = 0;
+            bad = sr__parse_double(num, 0, HUGE_VAL, &x) != 0;
+        }
+        if (bad || !(x > 0) || x * unit > 62 * 86400.0) {
             snprintf(err, errcap, "window: '%.60s' is not a duration like 14d, 36h or 90m (at most 62d)", window);
             return SR_EARG;
         }

@@ -40,6 +40,30 @@ static int day_index(const char *s, size_t n)
     return -1;
 }
 
+/* "MM-DD..MM-DD" with one or two ASCII digits per number: no sign and no
+ * blank (sscanf's %d would take " 5" and "+5"). */
+static int two(const char **p, int *v)
+{
+    const char *s = *p;
+    if (!(s[0] >= '0' && s[0] <= '9'))
+        return -1;
+    *v = *s++ - '0';
+    if (*s >= '0' && *s <= '9')
+        *v = *v * 10 + (*s++ - '0');
+    *p = s;
+    return 0;
+}
+
+static int parse_season(const char *s, int *m1, int *d1, int *m2, int *d2)
+{
+    if (two(&s, m1) || *s++ != '-' || two(&s, d1) || strncmp(s, "..", 2))
+        return -1;
+    s += 2;
+    if (two(&s, m2) || *s++ != '-' || two(&s, d2) || *s)
+        return -1;
+    return 0;
+}
+
 int sr__hours_parse(sr__hours *h, const char *days, const char *hours, const char *season, char *err,
                     size_t errcap)
 {
@@ -86,9 +110,8 @@ int sr__hours_parse(sr__hours *h, const char *days, const char *hours, const cha
         }
     }
     if (*season) {
-        int m1, d1, m2, d2;
-        char tail;
-        if (sscanf(season, "%2d-%2d..%2d-%2d%c", &m1, &d1, &m2, &d2, &tail) != 4 || m1 < 1 || m1 > 12 ||
+        int m1 = 0, d1 = 0, m2 = 0, d2 = 0;
+        if (parse_season(season, &m1, &d1, &m2, &d2) < 0 || m1 < 1 || m1 > 12 ||
             m2 < 1 || m2 > 12 || d1 < 1 || d1 > 31 || d2 < 1 || d2 > 31) {
             snprintf(err, errcap, "open_season: bad season '%.60s' (MM-DD..MM-DD)", season);
             return -1;
