@@ -57,7 +57,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     double w[3];
     if (sr__parse_double_list(s, 0, 1e12, w, 3) == 0) {
-        if (strstr(s, ",,") || s[0] == ',' || (size && s[size - 1] == ','))
+        size_t n = strlen(s); /* the input may hold NUL: the string ends there */
+        if (strstr(s, ",,") || s[0] == ',' || (n && s[n - 1] == ','))
             __builtin_trap();
         for (int i = 0; i < 3; i++)
             if (!(w[i] >= 0 && w[i] <= 1e12))

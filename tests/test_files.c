@@ -399,8 +399,40 @@ static void scenario_files(void **st)
     fclose(z);
     assert_int_equal(sr_freight_load_scenario(f, path_in(dir, "zeros.scn")), SR_EDATA);
     assert_non_null(strstr(sr_freight_errmsg(f), "zeros.scn:1: NUL byte in line"));
+    /* Demand: a demand_sources.csv that exists but cannot be read is an
+     * I/O error naming it, not a silently smaller list of sources. */
+    FILE *dm = fopen("tests/data/assign/mini_demand.csv", "rb");
+    assert_non_null(dm);
+    static char dtext[8192];
+    dtext[fread(dtext, 1, sizeof dtext - 1, dm)] = 0;
+    fclose(dm);
+    tu_write(dir, "demand.csv", dtext);
+    assert_int_equal(sr_freight_load_demand(f, path_in(dir, "demand.csv")), SR_OK);
+    make_fifo(dir, "demand_sources.csv");
+    assert_int_equal(sr_freight_load_demand(f, path_in(dir, "demand.csv")), SR_EIO);
+    assert_non_null(strstr(sr_freight_errmsg(f), "demand_sources.csv: not a regular file (it is a FIFO)"));
+    make_fifo(dir, "demand.csv");
+    assert_int_equal(sr_freight_load_demand(f, path_in(dir, "demand.csv")), SR_EIO);
     sr_freight_destroy(f);
     sr_network_close(net);
+    tu_rmdir(dir);
+}
+
+/* A bare GTFS feed used as a dataset: its optional translations.txt, when
+ * present but unreadable, is an I/O error naming it. */
+static void bare_feed_translations(void **st)
+{
+    (void)st;
+    char *dir = tu_mkdtemp();
+    for (size_t i = 0; i < N_FEED; i++)
+        assert_int_equal(tu_write(dir, FEED[i][0], FEED[i][1]), 0);
+    expect_open(dir, SR_OK, NULL);
+    make_fifo(dir, "translations.txt");
+    expect_open(dir, SR_EIO, "translations.txt: not a regular file (it is a FIFO)");
+    unlink(path_in(dir, "translations.txt"));
+    /* A FIFO named stops.txt still marks the feed, and is refused. */
+    make_fifo(dir, "stops.txt");
+    expect_open(dir, SR_EIO, "stops.txt: not a regular file (it is a FIFO)");
     tu_rmdir(dir);
 }
 
@@ -645,6 +677,7 @@ int main(void)
         cmocka_unit_test(dataset_fifos),
         cmocka_unit_test(services_broken),
         cmocka_unit_test(scenario_files),
+        cmocka_unit_test(bare_feed_translations),
         cmocka_unit_test(tntp_files),
         cmocka_unit_test(csv_numbers_and_tz),
         cmocka_unit_test(escaped_messages),

@@ -180,15 +180,21 @@ sr_code sr_freight_set_year(sr_freight *f, int year)
  * Demand
  * ---------------------------------------------------------------------- */
 
-/* Append the ids of DIR/FILE (a sources.csv-style file) to ids[]. */
-static int load_source_ids(const char *dir, const char *file, char ***ids, size_t *n)
+/* Append the ids of DIR/FILE (a sources.csv-style file) to ids[].
+ * Returns 0, -1 when the file does not exist, or -2 with the message in
+ * err when it exists but cannot be read (a skipped file would change
+ * which sources count without a word). */
+static int load_source_ids(const char *dir, const char *file, char ***ids, size_t *n, char *err, size_t errcap)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", dir, file);
     sr__csv c;
     if (sr__csv_open(&c, path, file) < 0) {
+        int absent = c.absent;
+        if (!absent)
+            snprintf(err, errcap, "%s", c.err);
         sr__csv_close(&c);
-        return -1;
+        return absent ? -1 : -2;
     }
     int col = sr__csv_col(&c, "id"), r;
     size_t cap = *n;
@@ -227,15 +233,26 @@ sr_code sr_freight_load_demand(sr_freight *f, const char *path)
      * to the demand file or in the dataset (assumptions of the demand). */
     char **ids = NULL;
     size_t nids = 0;
-    int have_sources = load_source_ids(sr_network_dir(f->net), "sources.csv", &ids, &nids) == 0;
+    char serr[512] = "";
+    int sr1 = load_source_ids(sr_network_dir(f->net), "sources.csv", &ids, &nids, serr, sizeof serr);
+    int have_sources = sr1 == 0;
     char ddir[4096];
     snprintf(ddir, sizeof ddir, "%.*s", (int)(base - path), path);
     if (!ddir[0])
         snprintf(ddir, sizeof ddir, ".");
-    if (load_source_ids(ddir, "demand_sources.csv", &ids, &nids) != 0)
-        load_source_ids(sr_network_dir(f->net), "demand_sources.csv", &ids, &nids);
+    int sr2 = load_source_ids(ddir, "demand_sources.csv", &ids, &nids, serr, sizeof serr);
+    if (sr2 == -1)
+        sr2 = load_source_ids(sr_network_dir(f->net), "demand_sources.csv", &ids, &nids, serr, sizeof serr);
     sr__csv c;
+    memset(&c, 0, sizeof c);
     sr_code rc = SR_OK;
+    if (sr1 == -2 || sr2 == -2) {
+        ferr(f, "%s", serr);
+        for (size_t i = 0; i < nids; i++)
+            free(ids[i]);
+        free(ids);
+        return SR_EIO;
+    }
     free(f->dem_o);
     free(f->dem_d);
     free(f->dem_v);
