@@ -300,6 +300,21 @@ static void readme_table(void **st)
     for (size_t i = 0; i < sizeof rows / sizeof *rows; i++)
         if (!strstr(text, rows[i]))
             fail_msg("README.md: no exit status row '%s'", rows[i]);
+    /* The man page lists the same codes. */
+    f = fopen("docs/silkroute.1", "r");
+    if (f) {
+        n = fread(text, 1, sizeof text - 1, f);
+        text[n] = 0;
+        fclose(f);
+        char *es = strstr(text, ".SH EXIT STATUS");
+        assert_non_null(es);
+        for (int c = 0; c <= 6; c++) {
+            char row[16];
+            snprintf(row, sizeof row, ".B %d\n", c);
+            if (!strstr(es, row))
+                fail_msg("docs/silkroute.1: no exit status %d", c);
+        }
+    }
 }
 
 int main(int argc, char **argv)
