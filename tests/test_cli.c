@@ -100,7 +100,18 @@ static void bad_data_exit_code(void **st)
     expect(args, 4, "\"code\":\"BadData\"");
     snprintf(args, sizeof args, "check-data %s", dir);
     expect(args, 4, "1 error");
+    /* DIR/FILE:LINE: error: ... - the form editors jump to. */
+    char want[600];
+    snprintf(want, sizeof want, "%s/links.csv:2: error: distance_km: 'abc' is not a number", dir);
+    expect(args, 4, want);
+    snprintf(args, sizeof args, "check-data %s --json", dir);
+    expect(args, 4, "\"line\": 2");
+    expect(args, 4, "\"code\": \"BadData\"");
+    snprintf(want, sizeof want, "\"file\": \"%s/links.csv\"", dir);
+    expect(args, 4, want);
     tu_rmdir(dir);
+    expect("check-data tests/data/mini --json", 0, "\"errors\": 0");
+    expect("network --json --data tests/data/mini", 0, "\"places\": ");
     expect("check-data tests/data/mini", 0, "0 errors");
     expect("check-data /nonexistent", 1, "not a readable dataset directory");
 }
@@ -189,7 +200,7 @@ static void exit_code_matrix(void **st)
     snprintf(args, sizeof args, "route AAORI BBDST --json --data %s", dir);
     expect(args, 1, "\"code\":\"IoError\"");
     snprintf(args, sizeof args, "check-data %s", dir);
-    expect(args, 1, "error: links.csv: not a regular file (it is a FIFO)");
+    expect(args, 1, "links.csv: error: not a regular file (it is a FIFO)");
     snprintf(args, sizeof args, "network --data %s", dir);
     expect(args, 1, "links.csv: not a regular file");
     snprintf(args, sizeof args, "serve --port 0 --quiet --data %s", dir);
@@ -261,7 +272,18 @@ static void exit_code_matrix(void **st)
     expect(args, 4, "links.csv:2: distance_km: '0x10' is not a number");
     snprintf(args, sizeof args, "check-data %s", dir);
     expect(args, 4, "1 error");
+    /* DIR/FILE:LINE: error: ... - the form editors jump to. */
+    char want[600];
+    snprintf(want, sizeof want, "%s/links.csv:2: error: distance_km: 'abc' is not a number", dir);
+    expect(args, 4, want);
+    snprintf(args, sizeof args, "check-data %s --json", dir);
+    expect(args, 4, "\"line\": 2");
+    expect(args, 4, "\"code\": \"BadData\"");
+    snprintf(want, sizeof want, "\"file\": \"%s/links.csv\"", dir);
+    expect(args, 4, want);
     tu_rmdir(dir);
+    expect("check-data tests/data/mini --json", 0, "\"errors\": 0");
+    expect("network --json --data tests/data/mini", 0, "\"places\": ");
     expect("assign --scenario tests/data/assign/bad_number.scn --data tests/data/mini --demand "
            "tests/data/assign/mini_demand.csv", 4, "bad_number.scn");
 
@@ -280,7 +302,7 @@ static void exit_code_matrix(void **st)
         snprintf(args, sizeof args, "route AAORI BBDST --json --data %s", dir);
         expect(args, 6, "\"code\":\"LimitExceeded\"");
         snprintf(args, sizeof args, "check-data %s", dir);
-        expect(args, 6, "error: links.csv: file larger than 536870912 bytes");
+        expect(args, 6, "links.csv: error: file larger than 536870912 bytes");
     }
     tu_rmdir(dir);
 }

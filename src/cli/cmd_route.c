@@ -3,6 +3,7 @@
  * the network and routing subcommands.  Each parses its arguments, calls
  * the public API and prints a table, JSON or GeoJSON.
  */
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -479,7 +480,7 @@ int cmd_places(int argc, char **argv)
 int cmd_network(int argc, char **argv)
 {
     const char *data = NULL;
-    int geojson = 0;
+    int geojson = 0, json_out = 0;
     long year = 0;
     unsigned modes = SR_MODES_ALL;
     char buf[256];
@@ -487,13 +488,15 @@ int cmd_network(int argc, char **argv)
         const char *v;
         int r;
         if (!strcmp(argv[i], "--help")) {
-            printf("usage: silkroute network [--geojson] [--modes rail,road,sea,air] [--year N|all] [--data DIR]\n"
-                   "Without --geojson prints a summary.  --year N keeps links usable in year N (default: open\n"
+            printf("usage: silkroute network [--geojson | --json] [--modes rail,road,sea,air] [--year N|all] [--data DIR]\n"
+                   "Without --geojson prints a summary (--json: the summary as JSON).  --year N keeps links usable in year N (default: open\n"
                    "links only); --year all keeps every link with its status.\n");
             return EXIT_OK;
         }
         if (!strcmp(argv[i], "--geojson")) {
             geojson = 1;
+        } else if (!strcmp(argv[i], "--json")) {
+            json_out = 1;
         } else if ((r = cli_opt_val(argc, argv, &i, "--data", &v)) != 0) {
             if (r < 0)
                 return cli_fail(0, SR_EARG, "--data: a directory is required");
@@ -541,31 +544,90 @@ int cmd_network(int argc, char **argv)
             km[k->mode] += k->distance_km;
             planned += k->status == SR_PLANNED;
         }
-        printf("dataset %s: %zu places, %zu links (%zu planned), %zu border crossings\n", sr_network_dir(net),
-               sr_network_place_count(net), sr_network_link_count(net), planned, sr_network_crossing_count(net));
-        for (int m = 0; m < SR_MODE_COUNT; m++)
-            printf("  %-5s %5zu links %9.0f km\n", sr_mode_name((sr_mode)m), by_mode[m], km[m]);
+        if (json_out) {
+            json_t *bm = json_object();
+            for (int m = 0; m < SR_MODE_COUNT; m++)
+                json_object_set_new(bm, sr_mode_name((sr_mode)m),
+                                    json_pack("{s:I,s:f}", "links", (json_int_t)by_mode[m], "km", km[m]));
+            json_t *o = json_pack("{s:s,s:s,s:I,s:I,s:I,s:I,s:o}", "code", "Ok", "dataset", sr_network_dir(net),
+                                  "places", (json_int_t)sr_network_place_count(net), "links",
+                                  (json_int_t)sr_network_link_count(net), "planned_links", (json_int_t)planned,
+                                  "crossings", (json_int_t)sr_network_crossing_count(net), "modes", bm);
+            char *js = o ? json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+            json_decref(o);
+            status = !js || cli_puts(js) ? EXIT_FAIL : EXIT_OK;
+            free(js);
+        } else {
+            printf("dataset %s: %zu places, %zu links (%zu planned), %zu border crossings\n", sr_network_dir(net),
+                   sr_network_place_count(net), sr_network_link_count(net), planned, sr_network_crossing_count(net));
+            for (int m = 0; m < SR_MODE_COUNT; m++)
+                printf("  %-5s %5zu links %9.0f km\n", sr_mode_name((sr_mode)m), by_mode[m], km[m]);
+        }
     }
     sr_network_close(net);
     return status;
 }
 
+typedef struct report_ctx {
+    const char *dir;
+    json_t *problems;   /* --json: the problems, else NULL */
+    long warnings;
+} report_ctx;
+
+/* Print a problem as DIR/FILE:LINE: error: field: message - the form
+ * compilers use, so editors jump to the line (vim's quickfix, Emacs's
+ * compile mode) - or collect it for --json. */
 static void print_report(void *ctx, int is_error, const char *line)
 {
-    (void)ctx;
-    fprintf(is_error ? stdout : stdout, "%s: %s\n", is_error ? "error" : "warning", line);
+    report_ctx *rc = ctx;
+    rc->warnings += !is_error;
+    /* The library's line is "FILE:LINE: rest" or "FILE: rest". */
+    const char *sep = strstr(line, ": ");
+    size_t pl = sep ? (size_t)(sep - line) : 0;
+    const char *rest = sep ? sep + 2 : line;
+    if (rc->problems) {
+        char file[1024] = "";
+        long ln = 0;
+        if (pl && pl < sizeof file) {
+            memcpy(file, line, pl);
+            file[pl] = 0;
+            char *colon = strrchr(file, ':');
+            char *end = NULL;
+            if (colon && colon[1] && (ln = strtol(colon + 1, &end, 10)) > 0 && !*end)
+                *colon = 0;
+            else
+                ln = 0;
+        }
+        char path[1200];
+        snprintf(path, sizeof path, "%s%s%s", *file ? rc->dir : "", *file ? "/" : "", file);
+        json_t *o = json_pack("{s:s,s:s,s:s}", "severity", is_error ? "error" : "warning", "file", path, "message", rest);
+        if (o && ln)
+            json_object_set_new(o, "line", json_integer(ln));
+        json_array_append_new(rc->problems, o);
+        return;
+    }
+    if (pl)
+        printf("%s/%.*s: %s: %s\n", rc->dir, (int)pl, line, is_error ? "error" : "warning", rest);
+    else
+        printf("%s: %s: %s\n", rc->dir, is_error ? "error" : "warning", line);
 }
 
 int cmd_check_data(int argc, char **argv)
 {
     const char *dir = NULL;
+    int json_out = 0;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--help")) {
-            printf("usage: silkroute check-data [DIR]   (default: the built-in dataset)\n"
-                   "Prints one line per problem, FILE:LINE: field: message; exit 4 when there are errors\n"
+            printf("usage: silkroute check-data [DIR] [--json]   (default: the built-in dataset)\n"
+                   "Prints one line per problem, DIR/FILE:LINE: error: field: message (the form editors jump\n"
+                   "to), or with --json one object with every problem; exit 4 when there are errors\n"
                    "(1 when the first is a file that cannot be read, 6 when it is a file over its size cap).\n"
                    CLI_EXIT_CODES);
             return EXIT_OK;
+        }
+        if (!strcmp(argv[i], "--json")) {
+            json_out = 1;
+            continue;
         }
         if (argv[i][0] == '-' || dir)
             return cli_fail(0, SR_EARG, "unexpected argument '%s'", argv[i]);
@@ -581,10 +643,24 @@ int cmd_check_data(int argc, char **argv)
         dir = path;
     }
     sr_code first = SR_OK;
-    long errors = sr_check_data_code(dir, print_report, NULL, &first);
-    if (errors < 0)
-        return cli_fail(0, first, "%s: not a readable dataset directory", dir);
-    printf("%s: %ld error%s\n", dir, errors, errors == 1 ? "" : "s");
+    report_ctx rc = {dir, json_out ? json_array() : NULL, 0};
+    long errors = sr_check_data_code(dir, print_report, &rc, &first);
+    if (errors < 0) {
+        json_decref(rc.problems);
+        return cli_fail(json_out, first, "%s: not a readable dataset directory", dir);
+    }
+    if (json_out) {
+        json_t *o = json_pack("{s:s,s:s,s:I,s:I,s:o}", "code", errors ? sr_code_name(first == SR_OK ? SR_EDATA : first) : "Ok",
+                              "dataset", dir, "errors", (json_int_t)errors, "warnings", (json_int_t)rc.warnings, "problems",
+                              rc.problems ? rc.problems : json_array());
+        char *js = o ? json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+        json_decref(o);
+        if (!js || cli_puts(js))
+            errors = errors ? errors : 1;
+        free(js);
+    } else {
+        printf("%s: %ld error%s\n", dir, errors, errors == 1 ? "" : "s");
+    }
     /* The class of the first error: 4 bad data, 1 a file that cannot be
      * read (or is no regular file), 6 a file over its size cap. */
     return errors ? cli_exit_code(first == SR_OK ? SR_EDATA : first) : EXIT_OK;
