@@ -7,6 +7,8 @@
 #                        again under ASan+UBSan; ends with "N passed, N failed"
 #   make run             deps, build, and a route on the built-in dataset
 #   make bench           benchmarks (medians, p99, ratios)
+#   make calibrate       fit the time model to data/observations.csv and write
+#                        data/calibrated.scn (docs/CALIBRATION.md)
 #   make fuzz            libFuzzer targets (clang) in build-fuzz/
 #   make install         PREFIX=/usr/local DESTDIR=  (make uninstall: the same, removed)
 #
@@ -70,7 +72,7 @@ STATIC := $(BUILD)/libsilkroute.a
 SHARED := $(BUILD)/libsilkroute.so.0
 CLI    := $(BUILD)/silkroute
 
-.PHONY: all clean test check run bench fuzz install uninstall deps tests web test-web
+.PHONY: all clean test check run bench fuzz install uninstall deps tests web test-web calibrate
 all: $(STATIC) $(SHARED) $(CLI) $(BUILD)/silkroute.pc
 
 deps:
@@ -145,6 +147,12 @@ run: deps
 
 bench: $(BENCH_BIN) $(CLI)
 	@for b in $(BENCH_BIN); do echo "== $$b"; $$b || exit 1; done
+
+# The shipped calibration: observations of the current period (the period
+# is also the gate test's, tests/test_calib.c).
+CALIB_PERIOD ?= 2020..2026
+calibrate: $(CLI)
+	@scripts/calibrate.sh $(CLI) $(CALIB_PERIOD)
 
 fuzz:
 	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang \

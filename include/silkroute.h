@@ -245,7 +245,15 @@ long sr_crossing_find(const sr_network *net, const char *id);
 /* ---------------------------------------------------------------------------
  * Route queries
  * ------------------------------------------------------------------------- */
-typedef enum sr_objective { SR_BY_TIME = 0, SR_BY_COST = 1, SR_BY_CO2 = 2, SR_BY_BLEND = 3 } sr_objective;
+/* SR_BY_RELIABLE: the least P90 (bad-case) door-to-door time; see "Time
+ * distributions" below. */
+typedef enum sr_objective {
+    SR_BY_TIME = 0,
+    SR_BY_COST = 1,
+    SR_BY_CO2 = 2,
+    SR_BY_BLEND = 3,
+    SR_BY_RELIABLE = 4
+} sr_objective;
 
 #define SR_MAX_AVOID 64
 
@@ -300,6 +308,7 @@ typedef struct sr_leg {
     double wait_h;                  /* waiting before this leg: departure, opening hours */
     const char *service;            /* trip_id of a scheduled leg (link is SR_NO_LINK), else NULL */
     const char *service_name;       /* its route's name, else NULL */
+    double duration_p90_h;          /* P90 of the running time (duration_h is the P50) */
 } sr_leg;
 
 typedef enum sr_transfer_kind { SR_GAUGE_CHANGE = 0, SR_MODE_CHANGE = 1 } sr_transfer_kind;
@@ -314,6 +323,7 @@ typedef struct sr_transfer {
      * time and cost are inside the service's schedule and price, so both
      * are 0 here and the route's totals are unchanged. */
     int in_service;
+    double duration_p90_h;  /* P90 of the transfer time (duration_h is the P50) */
 } sr_transfer;
 
 typedef struct sr_border_crossing {
@@ -325,6 +335,7 @@ typedef struct sr_border_crossing {
     /* 1: crossed on board a scheduled service; its dwell is inside the
      * service's schedule (dwell_h 0 here). */
     int in_service;
+    double dwell_p90_h;     /* P90 of the dwell in this direction (dwell_h is the P50) */
 } sr_border_crossing;
 
 typedef struct sr_route {
@@ -340,6 +351,13 @@ typedef struct sr_route {
     int64_t depart, arrive;         /* UTC; duration_h is arrive - depart */
     int32_t depart_utc_offset_s, arrive_utc_offset_s;
     int n_boardings;                /* scheduled services boarded */
+    /* Time distribution (see "Time distributions"): duration_h is the sum
+     * of the parts' P50s (plus waits of timed routes); the total is
+     * time_fixed_h (waits, taken as fixed) plus a log-normal with
+     * parameters time_mu, time_sigma (Fenton-Wilkinson over the parts). */
+    double duration_p90_h;          /* P90 of the door-to-door time, >= duration_h */
+    double time_mu, time_sigma, time_fixed_h;
+    double on_time_probability;     /* arrive-by queries: P(arrival <= arrive_by); else -1 */
 } sr_route;
 
 /*
@@ -460,6 +478,89 @@ const sr_route *sr_result_route(const sr_result *r, size_t i);
 /* Options the search found: more than sr_result_count() when
  * sr_route_options.max_options cut the answer. */
 size_t sr_result_found(const sr_result *r);
+
+/* ---------------------------------------------------------------------------
+ * Time distributions
+ *
+ * Border dwell (per crossing and direction), transfer times (gauge changes,
+ * terminals) and running times (per carrier class) are log-normal
+ * distributions given by their P50 and P90 (data/crossing_times.csv,
+ * data/time_spread.csv, the calibration overlay data/calibrated.scn; see
+ * docs/CALIBRATION.md).  Parts are independent; a route's total is combined
+ * by Fenton-Wilkinson (the log-normal with the sum's mean and variance).
+ * ------------------------------------------------------------------------- */
+/* P(door-to-door time of r <= hours) under that model: for an arrive-by
+ * query, the probability of arriving in time when hours is the time from
+ * departure to the deadline.  Monotone in hours.  Thread-safe. */
+double sr_route_prob_within(const sr_route *r, double hours);
+/* Dwell P50 and P90 (hours) of crossing x in a direction (0: from place_a's
+ * country to place_b's, 1: the other way).  NULL outputs are skipped;
+ * SR_EARG when out of range.  Thread-safe. */
+sr_code sr_crossing_dwell(const sr_network *net, size_t x, int direction, double *p50, double *p90);
+
+/* ---------------------------------------------------------------------------
+ * Calibration (docs/CALIBRATION.md)
+ *
+ * Fits the free parameters of the time model (running-time factor per
+ * carrier class, dwell per crossing and direction, transfer times) to the
+ * published observations (observations.csv) by robust (Cauchy IRLS),
+ * regularised least squares on relative errors, with the dataset's own
+ * figures (without its calibration overlay) as priors.  Each observation
+ * is routed under its own constraints; route, fit and re-route repeat until
+ * the routes and the parameters no longer change (a fixed point).  A
+ * k-fold cross-validation gives the out-of-sample error.  Deterministic.
+ * An sr_calibration belongs to one thread at a time.
+ * ------------------------------------------------------------------------- */
+typedef struct sr_calibration sr_calibration;
+
+typedef struct sr_calib_options {
+    const char *observations;   /* file; NULL: observations.csv in the dataset */
+    int year;                   /* 0: see period; else fit the observations whose period contains it */
+    int period_from, period_to; /* both 0: every observation; else those whose period overlaps it */
+    int folds;                  /* cross-validation folds, default 5 (0: none) */
+    int max_iterations;         /* route-fit-re-route rounds, default 200 */
+} sr_calib_options;
+
+typedef struct sr_calib_summary {
+    int converged;              /* 1: routes and parameters reached a fixed point */
+    int iterations;             /* rounds of route-fit-re-route */
+    size_t n_observations;      /* rows read */
+    size_t n_fitted;            /* time observations used in the fit */
+    size_t n_params;            /* free parameters */
+    /* The three statistics below are over the fitted typical observations
+     * (kinds average, scheduled, survey; not record or pilot runs). */
+    double median_abs_error;    /* in-sample, |predicted - observed| / observed */
+    double cv_median_abs_error; /* out-of-sample (k-fold), NaN without folds */
+    double share_in_range;      /* whose prediction is inside the published range (else +-15 %) */
+    double share_distance_ok;   /* route observations with a distance: within +-10% */
+    size_t n_distance;
+} sr_calib_summary;
+
+typedef struct sr_calib_param {
+    const char *name;           /* "time class rail1520", "dwell X-... a-b", "transfer KZ-DOSTYK rail1435 rail1520" */
+    double prior, value;        /* factor or hours */
+    int used;                   /* 1: some observation depends on it */
+} sr_calib_param;
+
+/* Fill `o` with the defaults stated above. */
+void sr_calib_options_init(sr_calib_options *o);
+/* Calibrate the dataset in dir (NULL: the default dataset).  Always stores
+ * a handle the caller owns (free with sr_calibration_destroy()) unless
+ * memory runs out; on failure it holds the message.  Returns SR_OK, SR_EIO,
+ * SR_EDATA (observations.csv: FILE:LINE: field: message), SR_ENOMEM. */
+sr_code sr_calibrate(const char *dir, const sr_calib_options *o, sr_calibration **out);
+void sr_calibration_destroy(sr_calibration *c);
+const char *sr_calibration_errmsg(const sr_calibration *c);
+sr_code sr_calibration_summary(const sr_calibration *c, sr_calib_summary *out);
+size_t sr_calibration_param_count(const sr_calibration *c);
+/* Parameter i, or SR_EARG.  Strings are owned by c. */
+sr_code sr_calibration_param(const sr_calibration *c, size_t i, sr_calib_param *out);
+/* The fitted parameters as an overlay (calibrated.scn format), the report
+ * as JSON (summary, parameters, one residual row per observation), or as
+ * a text table.  malloc()ed, free with sr_free(); NULL on failure. */
+char *sr_calibration_overlay(const sr_calibration *c);
+char *sr_calibration_json(const sr_calibration *c, unsigned flags);
+char *sr_calibration_text(const sr_calibration *c);
 
 /* ---------------------------------------------------------------------------
  * Serialisation.  Each returns a malloc()ed NUL-terminated string (free with

@@ -153,7 +153,17 @@ static int check_route_public(const sr_network *net, const sr_route_options *o, 
             const sr_crossing *x = b->crossing >= 0 ? sr_network_crossing(net, (size_t)b->crossing) : NULL;
             if (b->crossing != k->crossing || b->at != L->to)
                 FAIL("leg %zu: border record names crossing %d at %u", i, b->crossing, b->at);
-            if (!close_rel(b->dwell_h, x ? x->dwell_h : 0, 1e-9) ||
+            /* The dwell is the crossing's in the direction crossed
+             * (crossing_times.csv, calibration overlay). */
+            double dwell = 0, dwell90 = 0;
+            if (x) {
+                int dir = strcmp(b->from_country, sr_network_place(net, x->place_a)->country) != 0;
+                sr_crossing_dwell(net, (size_t)b->crossing, dir, &dwell, &dwell90);
+            }
+            if (b->dwell_p90_h < b->dwell_h - 1e-9 || !close_rel(b->dwell_p90_h, dwell90, 1e-9))
+                FAIL("leg %zu: border dwell P90 %g (P50 %g) does not match the crossing's %g", i, b->dwell_p90_h,
+                     b->dwell_h, dwell90);
+            if (!close_rel(b->dwell_h, dwell, 1e-9) ||
                 !close_rel(b->fee_usd, x ? x->fee_usd[o->unit] * o->quantity : 0, 1e-9))
                 FAIL("leg %zu: border dwell/fee %g/%g do not match the crossing", i, b->dwell_h, b->fee_usd);
         }

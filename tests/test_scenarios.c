@@ -124,9 +124,22 @@ static void xian_tashkent_rail(void **st)
     (void)st;
     sr_result *res = route("Xi'an", "Tashkent", SR_BY_TIME, RAIL, 0, NULL);
     const sr_route *r = sr_result_route(res, 0);
-    within("Xi'an-Tashkent km", r->distance_km, 4486 * 0.94, 4486 * 1.06);
     within("Xi'an-Tashkent days", r->duration_h / 24, 5, 11);
     assert_true(country_pair(r, "KZ", "UZ"));
+    sr_result_free(res);
+    /* The published 4,486 km are those of the route through Khorgos; the
+     * calibrated dwell there (a market report of about 9 days Xi'an-Almaty
+     * via Khorgos) can make the longer Dostyk route the faster one, so the
+     * distance is checked on the Khorgos route itself. */
+    sr_route_options o;
+    sr_route_options_init(&o);
+    o.from = "Xi'an";
+    o.to = "Tashkent";
+    o.modes = RAIL;
+    o.avoid[o.n_avoid++] = "X-ALASHANKOU-DOSTYK-RAIL";
+    assert_int_equal(sr_route_query(q, &o, &res), SR_OK);
+    r = sr_result_route(res, 0);
+    within("Xi'an-Tashkent km via Khorgos", r->distance_km, 4486 * 0.94, 4486 * 1.06);
     sr_result_free(res);
 }
 

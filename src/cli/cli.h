@@ -64,5 +64,6 @@ int cmd_assign(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_critical(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
+int cmd_calibrate(int argc, char **argv);
 
 #endif

@@ -14,7 +14,7 @@
 
 static void route_usage(FILE *f)
 {
-    fprintf(f, "usage: silkroute route FROM TO [--by time|cost|co2] [--pareto] [--pareto-tolerance PCT]\n"
+    fprintf(f, "usage: silkroute route FROM TO [--by time|cost|co2|reliable] [--pareto] [--pareto-tolerance PCT]\n"
                "         [--modes rail,road,sea,air] [--avoid-countries KZ,RU] [--avoid PLACE,...]\n"
                "         [--year N] [--cargo 20ft|40ft|t] [--quantity N] [--max-transfers N]\n"
                "         [--weights TIME_H,COST_USD,CO2E_KG] [--data DIR] [--json | --geojson]\n"
@@ -48,8 +48,8 @@ static void print_events(const sr_network *net, const sr_route *r, size_t i, con
             printf("%sborder       %s -> %s at %s: on board, in the service's schedule\n", indent, x->from_country,
                    x->to_country, name);
         else
-            printf("%sborder       %s -> %s at %s: dwell %.1f h, fee %.0f USD\n", indent, x->from_country,
-                   x->to_country, name, x->dwell_h, x->fee_usd);
+            printf("%sborder       %s -> %s at %s: dwell %.1f h (P90 %.1f h), fee %.0f USD\n", indent, x->from_country,
+                   x->to_country, name, x->dwell_h, x->dwell_p90_h, x->fee_usd);
     }
     for (size_t xi = 0; xi < r->n_transfers; xi++) {
         const sr_transfer *t = &r->transfers[xi];
@@ -60,9 +60,10 @@ static void print_events(const sr_network *net, const sr_route *r, size_t i, con
                    t->kind == SR_GAUGE_CHANGE ? "gauge change" : "mode change", sr_network_place(net, t->at)->name_en,
                    sr_class_name(t->from_class), sr_class_name(t->to_class));
         else
-            printf("%s%-12s at %s: %s -> %s, %.1f h, %.0f USD\n", indent,
+            printf("%s%-12s at %s: %s -> %s, %.1f h (P90 %.1f h), %.0f USD\n", indent,
                    t->kind == SR_GAUGE_CHANGE ? "gauge change" : "mode change", sr_network_place(net, t->at)->name_en,
-                   sr_class_name(t->from_class), sr_class_name(t->to_class), t->duration_h, t->cost_usd);
+                   sr_class_name(t->from_class), sr_class_name(t->to_class), t->duration_h, t->duration_p90_h,
+                   t->cost_usd);
     }
 }
 
@@ -135,9 +136,13 @@ static void print_legs(const sr_network *net, const sr_route *r)
 
 static void print_totals(const sr_route *r)
 {
-    printf("  total: %.0f km, %.1f h (%.1f days), %.0f USD, %.2f t CO2e; %zu transfer%s, %zu border crossing%s\n",
-           r->distance_km, r->duration_h, hours_to_days(r->duration_h), r->cost_usd, r->co2e_kg / 1000.0,
-           r->n_transfers, r->n_transfers == 1 ? "" : "s", r->n_crossings, r->n_crossings == 1 ? "" : "s");
+    printf("  total: %.0f km, %.1f h (%.1f days; P90 %.1f days), %.0f USD, %.2f t CO2e; %zu transfer%s, %zu border "
+           "crossing%s\n",
+           r->distance_km, r->duration_h, hours_to_days(r->duration_h), hours_to_days(r->duration_p90_h), r->cost_usd,
+           r->co2e_kg / 1000.0, r->n_transfers, r->n_transfers == 1 ? "" : "s", r->n_crossings,
+           r->n_crossings == 1 ? "" : "s");
+    if (r->on_time_probability >= 0)
+        printf("  probability of arriving by the deadline: %.0f %%\n", 100 * r->on_time_probability);
     if (r->timed) {
         char d1[40], d2[40];
         sr_time_format(r->depart, r->depart_utc_offset_s, d1, sizeof d1);
@@ -204,8 +209,10 @@ int cmd_route(int argc, char **argv)
                 o.objective = SR_BY_COST;
             else if (!strcmp(v, "co2") || !strcmp(v, "co2e"))
                 o.objective = SR_BY_CO2;
+            else if (!strcmp(v, "reliable"))
+                o.objective = SR_BY_RELIABLE;
             else
-                return cli_fail(json, SR_EARG, "--by: '%s' is not one of time, cost, co2", v);
+                return cli_fail(json, SR_EARG, "--by: '%s' is not one of time, cost, co2, reliable", v);
         } else if (missing) {
         } else if (OPT("--modes")) {
             snprintf(modes_buf, sizeof modes_buf, "%s", v);
@@ -381,7 +388,7 @@ int cmd_route(int argc, char **argv)
         size_t fi = 0, ti = 0;
         sr_place_find(net, o.from, &fi);
         sr_place_find(net, o.to, &ti);
-        static const char *const by[] = {"time", "cost", "co2", "weights"};
+        static const char *const by[] = {"time", "cost", "co2", "weights", "reliable (P90)"};
         printf("%s (%s) -> %s (%s): %s, cargo %g x %s", sr_network_place(net, fi)->name_en,
                sr_network_place(net, fi)->id, sr_network_place(net, ti)->name_en, sr_network_place(net, ti)->id,
                o.pareto ? "Pareto options over time, cost and CO2e" : by[o.objective], o.quantity,

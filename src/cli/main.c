@@ -29,6 +29,7 @@ static const struct cmd {
     {"compare", cmd_compare, "compare a scenario against a base"},
     {"critical", cmd_critical, "rank critical links and crossings"},
     {"serve", cmd_serve, "run the HTTP JSON API and web map"},
+    {"calibrate", cmd_calibrate, "fit transit times to the published observations"},
 };
 
 static void usage(FILE *f)

@@ -358,6 +358,9 @@ static void jw_route(jw *w, const sr_network *net, const sr_route *r, unsigned f
 {
     jw_open(w, '{');
     KN(w, "duration_h", r->duration_h);
+    KN(w, "duration_p90_h", r->duration_p90_h);
+    if (r->on_time_probability >= 0)
+        KN(w, "on_time_probability", r->on_time_probability);
     KN(w, "distance_km", r->distance_km);
     KN(w, "cost_usd", r->cost_usd);
     KN(w, "co2e_kg", r->co2e_kg);
@@ -378,6 +381,7 @@ static void jw_route(jw *w, const sr_network *net, const sr_route *r, unsigned f
         KS(w, "name", k ? k->name : l->service_name ? l->service_name : "");
         KN(w, "distance_km", l->distance_km);
         KN(w, "duration_h", l->duration_h);
+        KN(w, "duration_p90_h", l->duration_p90_h);
         KN(w, "cost_usd", l->cost_usd);
         KN(w, "co2e_kg", l->co2e_kg);
         if (l->mode == SR_RAIL)
@@ -411,6 +415,7 @@ static void jw_route(jw *w, const sr_network *net, const sr_route *r, unsigned f
         KS(w, "from_class", sr_class_name(t->from_class));
         KS(w, "to_class", sr_class_name(t->to_class));
         KN(w, "duration_h", t->duration_h);
+        KN(w, "duration_p90_h", t->duration_p90_h);
         KN(w, "cost_usd", t->cost_usd);
         if (t->in_service) {
             /* On board a scheduled service: its time is in the schedule. */
@@ -430,6 +435,7 @@ static void jw_route(jw *w, const sr_network *net, const sr_route *r, unsigned f
         KS(w, "from_country", x->from_country);
         KS(w, "to_country", x->to_country);
         KN(w, "dwell_h", x->dwell_h);
+        KN(w, "dwell_p90_h", x->dwell_p90_h);
         KN(w, "fee_usd", x->fee_usd);
         KI(w, "leg", (long long)x->leg);
         if (x->in_service) {

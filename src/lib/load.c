@@ -287,12 +287,14 @@ static int next_row(loader *L, sr__csv *csv)
 
 /* Files read by other modules cite the dataset's sources too: the
  * scheduled services (services/route_freight.txt, timetable/gtfs.c) and the
- * freight demand table (demand.csv, assign/freight.c).  Their source ids
+ * freight demand table (demand.csv, assign/freight.c), the time
+ * distributions and the observations (calib/).  Their source ids
  * are checked here so that check-data covers every figure; the rest of
  * each file is validated by the module that loads it. */
 static void check_extra_sources(loader *L)
 {
-    static const char *const files[] = {"services/route_freight.txt", "demand.csv"};
+    static const char *const files[] = {"services/route_freight.txt", "demand.csv", "crossing_times.csv",
+                                        "time_spread.csv", "observations.csv"};
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         sr__csv csv;
         if (open_file(L, &csv, files[i], 1) <= 0)
@@ -300,6 +302,48 @@ static void check_extra_sources(loader *L)
         while (next_row(L, &csv) > 0)
             check_sources(L, 1);
         sr__csv_close(&csv);
+    }
+}
+
+/* The calibration overlay (calibrated.scn, calib/spread.c) names its
+ * source on a `source ID` line; the id must be in sources.csv. */
+static void check_overlay_source(loader *L)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/calibrated.scn", L->dir);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return;
+    char line[1024];
+    long n = 0;
+    int seen = 0;
+    while (fgets(line, sizeof line, f) && n < 100000) {
+        n++;
+        char id[256];
+        if (sscanf(line, "source %255s", id) != 1)
+            continue;
+        seen = 1;
+        char *key = id;
+        char **hit = L->sources ? bsearch(&key, L->sources, L->n_sources, sizeof *L->sources, cmp_str) : NULL;
+        if (hit)
+            L->source_used[hit - L->sources] = 1;
+        else {
+            char msg[400];
+            snprintf(msg, sizeof msg, "calibrated.scn:%ld: source: unknown source id '%s'", n, id);
+            if (L->d->errors++ == 0)
+                snprintf(L->d->first, sizeof L->d->first, "%s", msg);
+            if (L->d->report)
+                L->d->report(L->d->ctx, 1, msg);
+        }
+    }
+    fclose(f);
+    if (!seen) {
+        char msg[200];
+        snprintf(msg, sizeof msg, "calibrated.scn: source: missing `source ID` line naming the calibration");
+        if (L->d->errors++ == 0)
+            snprintf(L->d->first, sizeof L->d->first, "%s", msg);
+        if (L->d->report)
+            L->d->report(L->d->ctx, 1, msg);
     }
 }
 
@@ -1096,8 +1140,11 @@ sr_code sr__load(sr_network *net, const char *dir, sr__diag *d)
     load_links(&L);
     load_transfers(&L);
     check_extra_sources(&L);
+    if (!net->no_overlay)
+        check_overlay_source(&L);
     sr_code rc = SR_OK;
-    if (build_arrays(&L) < 0 || sr__build_name_index(net, L.aliases, L.n_aliases) < 0)
+    if (build_arrays(&L) < 0 || sr__build_name_index(net, L.aliases, L.n_aliases) < 0 ||
+        sr__spread_load(net, dir, d) < 0)
         rc = SR_ENOMEM;
     else
         cross_checks(&L);

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "calib/calib.h"
 #include "network.h"
 
 const char *sr__default_dir(void)
@@ -54,6 +55,7 @@ void sr__network_free(sr_network *net)
     free(net->names);
     free(net->place_by_id);
     free(net->crossing_by_id);
+    sr__spread_free(net);
     sr__arena_free(&net->arena);
     free(net);
 }

@@ -20,6 +20,7 @@
 #define SR_NETWORK_H
 
 #include <stdint.h>
+#include <string.h>
 
 #include "silkroute.h"
 #include "util.h"
@@ -27,7 +28,8 @@
 typedef struct sr__xfer {
     uint8_t from, to;       /* carrier classes; stored once per direction */
     uint8_t kind;           /* sr_transfer_kind */
-    double duration_h;
+    double duration_h;      /* P50 */
+    double duration_p90_h;  /* P90 (calib/spread.c), >= duration_h */
     double cost_usd[SR_UNIT_COUNT];
     double capacity_teu_per_day;
 } sr__xfer;
@@ -75,6 +77,32 @@ struct sr_network {
      * O(log n) (names.c): a linear scan cost 1.6 ms at 273,000 places. */
     uint32_t *place_by_id, *crossing_by_id;
 
+    /* Time distributions (calib/spread.c): border dwell P50 and P90 per
+     * crossing and direction ([2x] from place_a's country, [2x+1] the
+     * other way), the P90/P50 ratio of running times per carrier class,
+     * and per arc the P90 of running time + dwell (the reliable search's
+     * proxy).  Filled at load from crossing_times.csv, time_spread.csv and
+     * the calibration overlay calibrated.scn. */
+    double *x_p50, *x_p90;
+    uint8_t *x_p90_given;   /* 1: the P90 is a survey figure (crossing_times.csv p90_h) */
+    double x_ratio[2];      /* default P90/P50 of rail and road dwell (time_spread.csv) */
+    /* Dwell of single years (calibration overlay `dwell ... year Y`), used
+     * by single-route queries for that --year; xi = 2 x + direction. */
+    struct sr__xyear {
+        uint32_t xi;
+        int year;
+        double p50, p90;
+    } *xyear;
+    size_t n_xyear, cap_xyear;
+    uint32_t *arc_xi;       /* per arc: 2 x + direction of its crossing, or UINT32_MAX */
+    double run_ratio[SR_CLASS_COUNT];
+    double *arc_p90_h;
+    /* The running time of each link as read, before the calibration's
+     * factor per class (calibration re-fits from these). */
+    double *link_base_h;
+    int no_overlay;         /* set before loading: ignore calibrated.scn */
+    char overlay_source[128];
+
     /* Scheduled services loaded with the network (timetable/api.c), never
      * NULL once sr_network_open() succeeded. */
     struct sr_timetable *timetable;
@@ -103,6 +131,26 @@ static inline int sr__link_usable(const sr_link *l, int year)
  * (sr_network_close() in query/open.c also detaches its services). */
 const char *sr__default_dir(void);
 void sr__network_free(sr_network *net);
+/* Direction of arc a across its crossing: 0 from place_a's country, 1 the
+ * other way (only meaningful when the arc's link names a crossing). */
+static inline int sr__arc_xdir(const sr_network *net, uint32_t a)
+{
+    const sr_link *k = &net->links[net->arc_link[a]];
+    uint32_t tail = net->arc_head[a] == k->from ? k->to : k->from;
+    if (k->from == k->to)
+        tail = k->from;
+    const sr_crossing *x = &net->crossings[k->crossing];
+    return strcmp(net->places[tail].country, net->places[x->place_a].country) != 0;
+}
+
+/* calib/spread.c: read crossing_times.csv, time_spread.csv and the
+ * calibration overlay (unless net->no_overlay) after the arrays are built,
+ * and fill the distributions above.  Problems go to diag like the loader's. */
+struct sr__diag;
+int sr__spread_load(sr_network *net, const char *dir, struct sr__diag *diag);
+/* Recompute arc_time_h and arc_p90_h from links, x_p50/x_p90 and run_ratio. */
+void sr__spread_rebuild_arcs(sr_network *net);
+void sr__spread_free(sr_network *net);
 
 /* names.c */
 /* Normalise a name for matching into out (cap bytes): NFKD, case fold,

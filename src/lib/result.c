@@ -2,9 +2,11 @@
  * result.c - route results: building routes leg by leg, their totals, and
  * the public accessors of sr_result.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "calib/calib.h"
 #include "route.h"
 #include "util.h"
 
@@ -45,6 +47,58 @@ int sr__route_add_crossing(sr__route_buf *rb, const sr_border_crossing *x)
     return 0;
 }
 
+/* The route's time distribution from its parts (Fenton-Wilkinson, see
+ * calib/spread.c).  Parts without a P90 (0) count as fixed at their P50. */
+void sr__route_spread(sr__route_buf *rb)
+{
+    sr_route *v = &rb->view;
+    size_t n = rb->n_legs + rb->n_transfers + rb->n_crossings, k = 0;
+    double stack50[64], stack90[64];
+    double *p50 = n <= 64 ? stack50 : malloc(n * sizeof *p50), *p90 = n <= 64 ? stack90 : malloc(n * sizeof *p90);
+    if (!p50 || !p90) {
+        if (p50 != stack50)
+            free(p50);
+        if (p90 != stack90)
+            free(p90);
+        v->duration_p90_h = v->duration_h;
+        v->time_mu = v->duration_h > 0 ? log(v->duration_h) : -INFINITY;
+        v->time_sigma = 0;
+        return;
+    }
+    for (size_t i = 0; i < rb->n_legs; i++, k++) {
+        p50[k] = rb->legs[i].duration_h;
+        p90[k] = fmax(rb->legs[i].duration_p90_h, p50[k]);
+    }
+    for (size_t i = 0; i < rb->n_transfers; i++, k++) {
+        p50[k] = rb->transfers[i].duration_h;
+        p90[k] = fmax(rb->transfers[i].duration_p90_h, p50[k]);
+    }
+    for (size_t i = 0; i < rb->n_crossings; i++, k++) {
+        p50[k] = rb->crossings[i].dwell_h;
+        p90[k] = fmax(rb->crossings[i].dwell_p90_h, p50[k]);
+    }
+    sr__lnsum s;
+    sr__lognormal_sum(p50, p90, n, &s);
+    if (p50 != stack50)
+        free(p50);
+    if (p90 != stack90)
+        free(p90);
+    v->time_mu = s.mu;
+    v->time_sigma = s.sigma;
+    v->time_fixed_h = 0;
+    /* duration_h stays the sum of the parts' P50s; the P90 is the sum's. */
+    v->duration_p90_h = fmax(s.p90, s.sum_p50);
+    v->on_time_probability = -1;
+}
+
+void sr__route_set_duration(sr_route *v, double hours)
+{
+    double d = hours - v->duration_h;
+    v->duration_h = hours;
+    v->time_fixed_h += d;
+    v->duration_p90_h += d;
+}
+
 void sr__route_totals(sr__route_buf *rb)
 {
     sr_route *v = &rb->view;
@@ -63,6 +117,7 @@ void sr__route_totals(sr__route_buf *rb)
         v->duration_h += rb->crossings[i].dwell_h;
         v->cost_usd += rb->crossings[i].fee_usd;
     }
+    sr__route_spread(rb);
     v->legs = rb->legs;
     v->n_legs = rb->n_legs;
     v->transfers = rb->transfers;

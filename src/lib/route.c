@@ -58,6 +58,8 @@ typedef struct plan {
     sr_unit unit;
     double qty;
     double wt, wc, we;          /* scalar weights */
+    double w90;                 /* weight of the P90 time (reliable search) */
+    const double *xd50, *xd90;  /* per-year dwell changes, or NULL */
 } plan;
 
 struct sr_query {
@@ -101,6 +103,9 @@ struct sr_query {
     double *lb;                 /* 3 x n_places */
     uint32_t *lb_seen, *lb_done, lb_gen;
     double lb_radius[3];        /* bound for places the search did not settle */
+    /* --year with per-year dwell (calibration overlay): change of each
+     * crossing direction's P50 and P90 against the default, 2 per crossing. */
+    double *xd50, *xd90;
 };
 
 static void qerr(sr_query *q, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -156,6 +161,8 @@ void sr_query_destroy(sr_query *q)
     free(q->lb);
     free(q->lb_seen);
     free(q->lb_done);
+    free(q->xd50);
+    free(q->xd90);
     free(q);
 }
 
@@ -276,7 +283,7 @@ sr_code sr__route_prepare(sr_query *q, const sr_route_options *o)
     }
     if ((rc = resolve_place(q, o->from, "from", &p->from)) || (rc = resolve_place(q, o->to, "to", &p->to)))
         return rc;
-    if ((unsigned)o->objective > SR_BY_BLEND) {
+    if ((unsigned)o->objective > SR_BY_RELIABLE) {
         qerr(q, "by: unknown objective");
         return SR_EARG;
     }
@@ -317,6 +324,9 @@ sr_code sr__route_prepare(sr_query *q, const sr_route_options *o)
     case SR_BY_TIME: p->wt = 1; p->wc = eps; p->we = eps; break;
     case SR_BY_COST: p->wt = eps; p->wc = 1; p->we = eps; break;
     case SR_BY_CO2: p->wt = eps; p->wc = eps; p->we = 1; break;
+    /* The reliable search runs several Dijkstras (see reliable()); the
+     * time weights are set there. */
+    case SR_BY_RELIABLE: p->wt = 1; p->wc = eps; p->we = eps; break;
     case SR_BY_BLEND:
         p->wt = o->weight_time_h;
         p->wc = o->weight_cost_usd;
@@ -368,6 +378,26 @@ sr_code sr__route_prepare(sr_query *q, const sr_route_options *o)
     if (p->from == p->to) {
         qerr(q, "from and to are the same place (%s)", net->places[p->from].id);
         return SR_EARG;
+    }
+    /* The dwell of the query's year where the calibration fitted one. */
+    int any = 0;
+    for (size_t i = 0; o->year > 0 && i < net->n_xyear; i++)
+        if (net->xyear[i].year == o->year)
+            any = 1;
+    if (any) {
+        size_t n = 2 * (size_t)net->n_crossings + 1;
+        if (!q->xd50 && (!(q->xd50 = malloc(n * sizeof *q->xd50)) || !(q->xd90 = malloc(n * sizeof *q->xd90))))
+            return SR_ENOMEM;
+        memset(q->xd50, 0, n * sizeof *q->xd50);
+        memset(q->xd90, 0, n * sizeof *q->xd90);
+        for (size_t i = 0; i < net->n_xyear; i++)
+            if (net->xyear[i].year == o->year) {
+                uint32_t xi = net->xyear[i].xi;
+                q->xd50[xi] = net->xyear[i].p50 - net->x_p50[xi];
+                q->xd90[xi] = net->xyear[i].p90 - net->x_p90[xi];
+            }
+        p->xd50 = q->xd50;
+        p->xd90 = q->xd90;
     }
     return SR_OK;
 }
@@ -440,16 +470,25 @@ static sr_code build_route(sr_query *q, const plan *p, const uint32_t *steps, si
                           .gauge_mm = k->mode == SR_RAIL ? k->gauge_mm : 0, .distance_km = k->distance_km,
                           .duration_h = k->duration_h, .cost_usd = k->cost_usd[p->unit] * p->qty,
                           .co2e_kg = net->arc_co2[p->unit][h] * p->qty};
+            sr_class cls = sr__link_class(k);
+            leg.duration_p90_h = k->duration_h * (net->run_ratio[cls] > 0 ? net->run_ratio[cls] : 1);
             if (sr__route_add_leg(rb, &leg) < 0)
                 return SR_ENOMEM;
             const char *ca = net->places[tail].country, *cb = net->places[leg.to].country;
             if (strcmp(ca, cb)) {
-                sr_border_crossing bc = {k->crossing, leg.to, (uint32_t)(rb->n_legs - 1), {0}, {0}, 0, 0, 0};
+                sr_border_crossing bc = {k->crossing, leg.to, (uint32_t)(rb->n_legs - 1), {0}, {0}, 0, 0, 0, 0};
                 memcpy(bc.from_country, ca, 3);
                 memcpy(bc.to_country, cb, 3);
                 if (k->crossing >= 0) {
+                    /* Dwell in the direction the arc crosses (calib/spread.c). */
                     const sr_crossing *x = &net->crossings[k->crossing];
-                    bc.dwell_h = x->dwell_h;
+                    size_t xi = 2 * (size_t)k->crossing + (size_t)sr__arc_xdir(net, h);
+                    bc.dwell_h = net->x_p50 ? net->x_p50[xi] : x->dwell_h;
+                    bc.dwell_p90_h = net->x_p90 ? net->x_p90[xi] : bc.dwell_h;
+                    if (p->xd50) {
+                        bc.dwell_h += p->xd50[xi];
+                        bc.dwell_p90_h += p->xd90[xi];
+                    }
                     bc.fee_usd = x->fee_usd[p->unit] * p->qty;
                 }
                 if (sr__route_add_crossing(rb, &bc) < 0)
@@ -459,7 +498,8 @@ static sr_code build_route(sr_query *q, const plan *p, const uint32_t *steps, si
             const sr__xfer *x = &net->xfers[h - net->n_arcs];
             uint32_t at = rb->n_legs ? rb->legs[rb->n_legs - 1].to : p->from;
             sr_transfer t = {at, (sr_transfer_kind)x->kind, (sr_class)x->from, (sr_class)x->to,
-                             rb->n_legs ? (uint32_t)(rb->n_legs - 1) : 0, x->duration_h, x->cost_usd[p->unit] * p->qty, 0};
+                             rb->n_legs ? (uint32_t)(rb->n_legs - 1) : 0, x->duration_h, x->cost_usd[p->unit] * p->qty, 0, 0};
+            t.duration_p90_h = x->duration_p90_h;
             if (sr__route_add_transfer(rb, &t) < 0)
                 return SR_ENOMEM;
         }
@@ -490,6 +530,7 @@ static sr_code dijkstra(sr_query *q, plan *p, size_t np, sr_result **out)
     if (begin_search(q, p, np, 0) < 0)
         return SR_ENOMEM;
     const double *cost = net->arc_cost[p->unit], *co2 = net->arc_co2[p->unit];
+    const double *arc90 = net->arc_p90_h ? net->arc_p90_h : net->arc_time_h;
     for (int c = 0; c < NC; c++) {
         size_t s = STATE(&dims, 0, p->from, c);
         q->stamp[s] = q->gen;
@@ -519,6 +560,10 @@ static sr_code dijkstra(sr_query *q, plan *p, size_t np, sr_result **out)
             if (net->arc_cls[a] != cls || !arc_ok(q, p, a))
                 continue;
             double w = p->wt * net->arc_time_h[a] + p->qty * (p->wc * cost[a] + p->we * co2[a]);
+            if (p->w90 > 0)
+                w += p->w90 * arc90[a];
+            if (p->xd50 && net->arc_xi[a] != NONE)
+                w += p->wt * p->xd50[net->arc_xi[a]] + p->w90 * p->xd90[net->arc_xi[a]];
             size_t t = STATE(&dims, layer, net->arc_head[a], cls);
             double nd = d + w;
             if (q->stamp[t] != q->gen || nd < q->dist[t]) {
@@ -537,7 +582,7 @@ static sr_code dijkstra(sr_query *q, plan *p, size_t np, sr_result **out)
             const sr__xfer *tr = &net->xfers[x];
             if (tr->from != cls)
                 continue;
-            double w = p->wt * tr->duration_h + p->qty * p->wc * tr->cost_usd[p->unit];
+            double w = p->wt * tr->duration_h + p->qty * p->wc * tr->cost_usd[p->unit] + p->w90 * tr->duration_p90_h;
             size_t t = STATE(&dims, nl, place, tr->to);
             double nd = d + w;
             if (q->stamp[t] != q->gen || nd < q->dist[t]) {
@@ -864,6 +909,48 @@ void sr__query_set_blocked(sr_query *q, unsigned mask) { q->blocked = mask; }
 
 /* The searches the query layer (query/plan.c) chooses between, on the
  * query prepared by sr__route_prepare(). */
+/*
+ * The most reliable route: the least P90 of the door-to-door time.  The
+ * P90 of a sum is not a sum of per-arc weights, so no label-setting search
+ * on one scalar is exact.  Instead three Dijkstras give candidates -- the
+ * least sum of the parts' P90s (which over-states the total's P90 as little
+ * for spread-out parts as for tight ones), the least P50 (the fastest
+ * route), and their midpoint -- and the candidate whose combined P90
+ * (Fenton-Wilkinson) is least wins, ties to the faster P50.  Because the
+ * fastest route is a candidate, the answer's P90 is never worse than the
+ * fastest route's.
+ */
+static sr_code reliable(sr_query *q, plan *p, size_t np, sr_result **out)
+{
+    static const double mix[3][2] = {{0, 1}, {1, 0}, {0.5, 0.5}};
+    sr_result *best = NULL;
+    const double eps = 1e-7;
+    for (int k = 0; k < 3; k++) {
+        /* Candidate 1 is exactly the SR_BY_TIME query (same weights, same
+         * tie-breaks), so the answer can never be worse than it. */
+        p->wt = k == 1 ? 1 : mix[k][0] + eps;
+        p->w90 = mix[k][1];
+        p->wc = p->we = eps;
+        sr_result *r = NULL;
+        sr_code rc = dijkstra(q, p, np, &r);
+        if (rc != SR_OK) {
+            sr_result_free(best);
+            p->w90 = 0;
+            return rc;
+        }
+        const sr_route *a = sr_result_route(r, 0), *b = best ? sr_result_route(best, 0) : NULL;
+        if (!b || a->duration_p90_h < b->duration_p90_h - 1e-9 ||
+            (fabs(a->duration_p90_h - b->duration_p90_h) <= 1e-9 && a->duration_h < b->duration_h)) {
+            sr_result_free(best);
+            best = r;
+        } else
+            sr_result_free(r);
+    }
+    p->w90 = 0;
+    *out = best;
+    return SR_OK;
+}
+
 sr_code sr__route_static(sr_query *q, const sr_route_options *o, sr_result **out)
 {
     plan *p = &q->plan;
@@ -873,7 +960,7 @@ sr_code sr__route_static(sr_query *q, const sr_route_options *o, sr_result **out
         return SR_ELIMIT;
     }
     if (!o->pareto)
-        return dijkstra(q, p, np, out);
+        return o->objective == SR_BY_RELIABLE ? reliable(q, p, np, out) : dijkstra(q, p, np, out);
     if (!(o->pareto_tolerance >= 0 && o->pareto_tolerance <= 10)) {
         qerr(q, "pareto_tolerance: must be between 0 and 10");
         return SR_EARG;

@@ -33,6 +33,12 @@ unsigned sr__explain_noroute(sr_query *q, const sr_network *net, const sr_route_
 int sr__diagnosing(void);
 /* The segment of r that begins at leg `first` (segments.c). */
 void sr__segment_at(const sr_network *net, const sr_route *r, size_t first, sr_segment *sg);
+/* Fill the view's P90 and log-normal parameters from the parts (called by
+ * sr__route_totals; timed searches adjust time_fixed_h after it). */
+void sr__route_spread(sr__route_buf *rb);
+/* Set a timed route's duration (arrive - depart): the difference to the
+ * parts' sum is waiting, which shifts the fixed part and the P90. */
+void sr__route_set_duration(sr_route *v, double hours);
 
 struct sr_result {
     size_t n;

@@ -386,8 +386,10 @@ static int apply_param(sr__route_req *r, const char *key, const char *val, char 
             o->objective = SR_BY_COST;
         else if (!strcmp(val, "co2") || !strcmp(val, "co2e"))
             o->objective = SR_BY_CO2;
+        else if (!strcmp(val, "reliable"))
+            o->objective = SR_BY_RELIABLE;
         else
-            return fail(err, errlen, 400, "parameter 'by': expected time, cost or co2; got '%.64s'", val);
+            return fail(err, errlen, 400, "parameter 'by': expected time, cost, co2 or reliable; got '%.64s'", val);
     } else if (!strcmp(key, "pareto")) {
         if (parse_bool(val, &o->pareto))
             return fail(err, errlen, 400, "parameter 'pareto': expected true or false; got '%.64s'", val);

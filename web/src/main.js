@@ -266,6 +266,9 @@ function optionText(r, i) {
   return `${i + 1}. ${head}${days(r.duration_h)} ${t('days')} · ${fmt(r.cost_usd)} ${t('usd')} · ${fmt(r.co2e_kg / 1000, 2)} ${t('tco2e')}`;
 }
 
+// Typical (P50) and bad-case (P90) times: "12.0–30.0 h" when the P90 is known.
+function p90(v) { return v !== undefined ? `–${fmt(v, 1)}` : ''; }
+
 function renderResult(fit) {
   const routes = state.routes;
   if (!routes.length) return;
@@ -276,6 +279,8 @@ function renderResult(fit) {
   $('totals').innerHTML = `${routes.length > 1 ? `<div class="which">${t('routeOf', state.sel + 1, routes.length)}
       <select id="option"></select></div>` : ''}
     <div class="tot"><b>${days(r.duration_h)}</b><span>${t('days')}</span></div>
+    ${r.duration_p90_h !== undefined ? `<div class="tot p90"><b>${days(r.duration_p90_h)}</b><span>${t('days')} · ${t('p90')}</span></div>` : ''}
+    ${r.on_time_probability !== undefined ? `<div class="tot ontime"><b>${fmt(100 * r.on_time_probability)} %</b><span>${t('onTime')}</span></div>` : ''}
     <div class="tot"><b>${fmt(r.cost_usd)}</b><span>${t('usd')}</span></div>
     <div class="tot"><b>${fmt(r.co2e_kg / 1000, 2)}</b><span>${t('tco2e')}</span></div>
     <div class="tot"><b>${fmt(r.distance_km)}</b><span>${t('km')}</span></div>
@@ -296,7 +301,7 @@ function renderResult(fit) {
     const li = document.createElement('li');
     li.className = 'leg';
     li.innerHTML = `<i style="background:${MODE_COLORS[g.mode]}"></i><span class="lname"></span>
-      <small>${t(g.mode)}${g.gauge_mm ? ` ${g.gauge_mm} mm` : ''} · ${fmt(g.distance_km)} ${t('km')} · ${fmt(g.duration_h, 1)} ${t('h')} · ${fmt(g.cost_usd)} ${t('usd')}</small>`;
+      <small>${t(g.mode)}${g.gauge_mm ? ` ${g.gauge_mm} mm` : ''} · ${fmt(g.distance_km)} ${t('km')} · ${fmt(g.duration_h, 1)}${p90(g.duration_p90_h)} ${t('h')} · ${fmt(g.cost_usd)} ${t('usd')}</small>`;
     li.querySelector('.lname').textContent = `${placeName(g.from)} → ${placeName(g.to)}`;
     if (g.depart && g.arrive) {
       const tm = document.createElement('small');
@@ -318,8 +323,8 @@ function renderResult(fit) {
     if (!items.length) { el.innerHTML = `<li class="empty">${t('none')}</li>`; return; }
     for (const x of items) { const li = document.createElement('li'); li.textContent = text(x); el.appendChild(li); }
   };
-  list($('transfers'), r.transfers || [], (x) => `${placeName(x.at)}: ${t(x.kind)} · ${fmt(x.duration_h, 1)} ${t('h')} · ${fmt(x.cost_usd)} ${t('usd')}`);
-  list($('crossings'), r.border_crossings || [], (x) => `${placeName(x.at)}: ${x.from_country} → ${x.to_country} · ${t('dwell')} ${fmt(x.dwell_h, 1)} ${t('h')}`);
+  list($('transfers'), r.transfers || [], (x) => `${placeName(x.at)}: ${t(x.kind)} · ${fmt(x.duration_h, 1)}${p90(x.duration_p90_h)} ${t('h')} · ${fmt(x.cost_usd)} ${t('usd')}`);
+  list($('crossings'), r.border_crossings || [], (x) => `${placeName(x.at)}: ${x.from_country} → ${x.to_country} · ${t('dwell')} ${fmt(x.dwell_h, 1)}${p90(x.dwell_p90_h)} ${t('h')}`);
   drawRoute(r, fit);
   drawTimeline(r);
   drawPareto();

@@ -601,7 +601,7 @@ static sr_code build(sr_freight *f)
             if (!isnan(f->link_time[l]))
                 t += f->link_time[l] - k->duration_h;
             if (k->crossing >= 0 && !isnan(f->x_dwell[k->crossing]))
-                t += f->x_dwell[k->crossing] - net->crossings[k->crossing].dwell_h;
+                t += f->x_dwell[k->crossing] - net->x_p50[2 * (size_t)k->crossing + (size_t)sr__arc_xdir(net, a)];
             if (!isnan(f->link_cost[l]))
                 usd += f->link_cost[l] - k->cost_usd[SR_UNIT_20FT];
             if (t < 0)

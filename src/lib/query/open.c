@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "calib/calib.h"
 #include "network.h"
 #include "timetable/tt.h"
 
@@ -89,6 +90,9 @@ long sr_check_data_code(const char *dir, sr_report_fn report, void *ctx, sr_code
         }
     } else {
         rc = sr__load(net, dir, &d);
+        /* The observations the calibration fits (calib/obs.c). */
+        if (rc == SR_OK)
+            sr__obs_check(net, dir, &d);
         /* The services (DIR/services/) are checked by loading them against
          * the network, as sr_network_open() does. */
         if (rc == SR_OK) {

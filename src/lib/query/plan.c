@@ -93,6 +93,13 @@ static sr_code route_query(sr_query *q, const sr_route_options *o, sr_result **o
         sr__query_prepared(q, &pp);
         rc = sr__tt_route_query(sr__query_net(q), o, pp.from, pp.to, pp.banned_place, pp.banned_crossing, pp.budget,
                                 out, pp.err, pp.errcap);
+        /* Arrive-by answers: the probability of arriving by the deadline
+         * (the route's time distribution, calib/spread.c). */
+        for (size_t i = 0; rc == SR_OK && o->arrive_by != SR_TIME_NONE && i < (*out)->n; i++) {
+            sr_route *v = &(*out)->routes[i].view;
+            if (v->timed)
+                v->on_time_probability = sr_route_prob_within(v, (double)(o->arrive_by - v->depart) / 3600.0);
+        }
     } else {
         rc = sr__route_static(q, o, out);
     }

@@ -458,7 +458,9 @@ sr_code sr__tt_route_query(const sr_network *net, const sr_route_options *o, uin
     if (rc != SR_OK || o->pareto || o->objective == SR_BY_TIME || o->window_s > 0)
         return rc;
     /* A single route by cost, CO2e or a blend: the best of the Pareto set
-     * (every such optimum is in it). */
+     * (every such optimum is in it).  By reliability: the least P90 of the
+     * set, an approximation (a slower journey with tighter parts may be
+     * dominated on arrival yet more reliable). */
     sr_result *r = *out;
     double wt = o->objective == SR_BY_BLEND ? o->weight_time_h : 0;
     double wc = o->objective == SR_BY_COST ? 1 : o->objective == SR_BY_BLEND ? o->weight_cost_usd : 0;
@@ -468,6 +470,8 @@ sr_code sr__tt_route_query(const sr_network *net, const sr_route_options *o, uin
     for (size_t i = 0; i < r->n; i++) {
         const sr_route *v = &r->routes[i].view;
         double val = wt * v->duration_h + wc * v->cost_usd + we * v->co2e_kg + 1e-7 * v->duration_h;
+        if (o->objective == SR_BY_RELIABLE) /* the least P90 among the non-dominated journeys */
+            val = v->duration_p90_h + 1e-7 * v->duration_h;
         if (val < bv) {
             bv = val;
             best = i;

@@ -585,6 +585,12 @@ static int32_t place_offset(const ctx *x, uint32_t place, int64_t t)
     return z >= 0 ? sr__tz_offset(&tt->zones[z], t) : 0;
 }
 
+/* P90/P50 ratio of running times of a class (1 without time_spread.csv). */
+static double run_ratio(const sr_network *net, sr_class c)
+{
+    return (unsigned)c < SR_CLASS_COUNT && net->run_ratio[c] > 0 ? net->run_ratio[c] : 1;
+}
+
 static sr_code build(const ctx *x, const uint32_t *st, size_t n, int64_t depart, sr__route_buf *rb)
 {
     const sr_network *net = x->net;
@@ -609,7 +615,8 @@ static sr_code build(const ctx *x, const uint32_t *st, size_t n, int64_t depart,
         if (L->kind == K_XFER) {
             const sr__xfer *xf = &net->xfers[L->how];
             sr_transfer t = {from, (sr_transfer_kind)xf->kind, (sr_class)xf->from, (sr_class)xf->to,
-                             rb->n_legs ? (uint32_t)(rb->n_legs - 1) : 0, xf->duration_h, xf->cost_usd[p->unit] * p->qty, 0};
+                             rb->n_legs ? (uint32_t)(rb->n_legs - 1) : 0, xf->duration_h, xf->cost_usd[p->unit] * p->qty, 0, 0};
+            t.duration_p90_h = xf->duration_p90_h;
             if (sr__route_add_transfer(rb, &t) < 0)
                 return SR_ENOMEM;
             continue;
@@ -617,7 +624,8 @@ static sr_code build(const ctx *x, const uint32_t *st, size_t n, int64_t depart,
         if (L->kind == K_TRIP && L->xfer != NONE) {
             const sr__xfer *xf = &net->xfers[L->xfer];
             sr_transfer t = {from, (sr_transfer_kind)xf->kind, (sr_class)xf->from, (sr_class)xf->to,
-                             rb->n_legs ? (uint32_t)(rb->n_legs - 1) : 0, xf->duration_h, xf->cost_usd[p->unit] * p->qty, 0};
+                             rb->n_legs ? (uint32_t)(rb->n_legs - 1) : 0, xf->duration_h, xf->cost_usd[p->unit] * p->qty, 0, 0};
+            t.duration_p90_h = xf->duration_p90_h;
             if (sr__route_add_transfer(rb, &t) < 0)
                 return SR_ENOMEM;
             prev_t += (int64_t)llround(xf->duration_h * 3600.0);
@@ -632,7 +640,7 @@ static sr_code build(const ctx *x, const uint32_t *st, size_t n, int64_t depart,
         leg.depart_utc_offset_s = place_offset(x, from, L->dep);
         leg.arrive_utc_offset_s = place_offset(x, to, L->t);
         int32_t crossing = -1;
-        double dwell = 0, fee = 0;
+        double dwell = 0, dwell90 = 0, fee = 0;
         if (L->kind == K_ARC) {
             const sr_link *k = &net->links[net->arc_link[L->how]];
             leg.link = net->arc_link[L->how];
@@ -643,8 +651,11 @@ static sr_code build(const ctx *x, const uint32_t *st, size_t n, int64_t depart,
             leg.cost_usd = k->cost_usd[p->unit] * p->qty;
             leg.co2e_kg = net->arc_co2[p->unit][L->how] * p->qty;
             crossing = k->crossing;
+            leg.duration_p90_h = k->duration_h * run_ratio(net, sr__link_class(k));
             if (crossing >= 0) {
-                dwell = net->crossings[crossing].dwell_h;
+                size_t xi = 2 * (size_t)crossing + (size_t)sr__arc_xdir(net, L->how);
+                dwell = net->x_p50 ? net->x_p50[xi] : net->crossings[crossing].dwell_h;
+                dwell90 = net->x_p90 ? net->x_p90[xi] : dwell;
                 fee = net->crossings[crossing].fee_usd[p->unit] * p->qty;
             }
         } else {
@@ -660,6 +671,7 @@ static sr_code build(const ctx *x, const uint32_t *st, size_t n, int64_t depart,
             leg.co2e_kg = e;
             leg.service = tt->trip_id[L->how];
             leg.service_name = *r->long_name ? r->long_name : *r->short_name ? r->short_name : r->id;
+            leg.duration_p90_h = net ? leg.duration_h * run_ratio(net, (sr_class)r->cls) : leg.duration_h;
             boardings++;
         }
         if (sr__route_add_leg(rb, &leg) < 0)
@@ -676,13 +688,13 @@ static sr_code build(const ctx *x, const uint32_t *st, size_t n, int64_t depart,
                     const sr__via *e = &tt->via[v];
                     via_done |= e->kind == SR__VIA_BORDER;
                     if (e->kind == SR__VIA_BORDER) {
-                        sr_border_crossing bc = {e->crossing, e->at, leg_i, {0}, {0}, 0, 0, 1};
+                        sr_border_crossing bc = {e->crossing, e->at, leg_i, {0}, {0}, 0, 0, 1, 0};
                         memcpy(bc.from_country, e->from_country, 3);
                         memcpy(bc.to_country, e->to_country, 3);
                         if (sr__route_add_crossing(rb, &bc) < 0)
                             return SR_ENOMEM;
                     } else {
-                        sr_transfer t = {e->at, SR_GAUGE_CHANGE, (sr_class)e->from_cls, (sr_class)e->to_cls, leg_i, 0, 0, 1};
+                        sr_transfer t = {e->at, SR_GAUGE_CHANGE, (sr_class)e->from_cls, (sr_class)e->to_cls, leg_i, 0, 0, 1, 0};
                         if (sr__route_add_transfer(rb, &t) < 0)
                             return SR_ENOMEM;
                     }
@@ -696,7 +708,7 @@ static sr_code build(const ctx *x, const uint32_t *st, size_t n, int64_t depart,
                 if (g1 && g2 && g1 != g2) {
                     sr_transfer t = {tt->stop_place[tt->st_stop[s + 1]], SR_GAUGE_CHANGE,
                                      g1 == 1520 ? SR_CLASS_RAIL1520 : SR_CLASS_RAIL1435,
-                                     g2 == 1520 ? SR_CLASS_RAIL1520 : SR_CLASS_RAIL1435, leg_i, 0, 0, 1};
+                                     g2 == 1520 ? SR_CLASS_RAIL1520 : SR_CLASS_RAIL1435, leg_i, 0, 0, 1, 0};
                     if (sr__route_add_transfer(rb, &t) < 0)
                         return SR_ENOMEM;
                 }
@@ -705,7 +717,8 @@ static sr_code build(const ctx *x, const uint32_t *st, size_t n, int64_t depart,
         if (net && !via_done) {
             const char *ca = net->places[from].country, *cb = net->places[to].country;
             if (*ca && *cb && strcmp(ca, cb)) {
-                sr_border_crossing bc = {crossing, to, (uint32_t)(rb->n_legs - 1), {0}, {0}, dwell, fee, 0};
+                sr_border_crossing bc = {crossing, to, (uint32_t)(rb->n_legs - 1), {0}, {0}, dwell, fee, 0, 0};
+                bc.dwell_p90_h = dwell90;
                 memcpy(bc.from_country, ca, 3);
                 memcpy(bc.to_country, cb, 3);
                 if (sr__route_add_crossing(rb, &bc) < 0)
@@ -721,7 +734,7 @@ static sr_code build(const ctx *x, const uint32_t *st, size_t n, int64_t depart,
     v->arrive = arrive;
     v->depart_utc_offset_s = place_offset(x, p->from, depart);
     v->arrive_utc_offset_s = place_offset(x, p->to, arrive);
-    v->duration_h = (double)(arrive - depart) / 3600.0;
+    sr__route_set_duration(v, (double)(arrive - depart) / 3600.0);
     v->n_boardings = boardings;
     return SR_OK;
 }
@@ -947,7 +960,7 @@ sr_code sr__tt_search(const sr__tt_plan *p, sr_result **out, char *err, size_t e
             if (cs[i].dep < lo || !cs[i].fixed) {
                 cs[i].dep = lo;
                 cs[i].rb.view.depart = lo;
-                cs[i].rb.view.duration_h = (double)(cs[i].arr - lo) / 3600.0;
+                sr__route_set_duration(&cs[i].rb.view, (double)(cs[i].arr - lo) / 3600.0);
             }
         rc = to_result(p, cs, nc, out);
         goto done;
