@@ -51,21 +51,13 @@ typedef struct opt {
     int fixed;          /* has a scheduled leg or waited for an opening */
 } opt;
 
-/* A crossing that is not always open fixes the time of a journey through
- * it, as a scheduled departure does. */
-static int timed_crossing(const sr_crossing *x)
-{
-    return (*x->open_days && strcmp(x->open_days, "daily")) || (*x->open_hours && strcmp(x->open_hours, "24h")) ||
-           *x->open_season;
-}
-
+/* Pinned to its departure: a scheduled leg, or a wait for an opening.  A
+ * journey that passes open crossings may leave a little later and arrive
+ * as much later (until a crossing closes), as the engine treats it. */
 static int is_fixed(const sr_route *r)
 {
     for (size_t i = 0; i < r->n_legs; i++)
         if (r->legs[i].service || r->legs[i].wait_h > 1e-9)
-            return 1;
-    for (size_t i = 0; i < r->n_crossings; i++)
-        if (r->crossings[i].crossing >= 0 && timed_crossing(sr_network_crossing(net, (size_t)r->crossings[i].crossing)))
             return 1;
     return 0;
 }

@@ -179,8 +179,14 @@ static int add_label(ctx *x, const tlab *L0)
     const tlab *L = &Lc;
     if (L->t > x->horizon || (x->p->max_transfers >= 0 && L->ntr > x->p->max_transfers))
         return 0;
+    /* What pins a journey's departure: a scheduled trip, or waiting for a
+     * crossing or terminal to open.  Passing one while it is open does not:
+     * leaving a little later arrives a little later, so such a journey is
+     * searched with the journeys that can shift, and a block train that
+     * becomes better meanwhile is still found as the best pinned one. */
     Lc.fixed = x->flagged && L->kind != K_START &&
-               (x->lab[L->pred].fixed || L->kind == K_TRIP || step_hours(x, L) != NULL);
+               (x->lab[L->pred].fixed || L->kind == K_TRIP ||
+                (step_hours(x, L) != NULL && L->dep > x->lab[L->pred].t));
     if (target_prunes(x, L->t, L->c, L->e, L->ntr, L->fixed))
         return 0;
     uint32_t *link = &x->bag[L->state];
