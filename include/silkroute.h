@@ -54,7 +54,9 @@ extern "C" {
     X(SR_ELIMIT, 7, "LimitExceeded", "a size or work limit was exceeded")     \
     X(SR_EINTERNAL, 8, "InternalError", "internal error")                     \
     X(SR_ENOTCONVERGED, 9, "NotConverged", "iteration limit reached before the requested gap") \
-    X(SR_ESTORE, 10, "StoreError", "tracking store error")
+    X(SR_ESTORE, 10, "StoreError", "tracking store error")                    \
+    X(SR_ENOTFOUND, 11, "NotFound", "no such shipment, event or token")       \
+    X(SR_ECONFLICT, 12, "Conflict", "conflicts with what is stored")
 
 typedef enum sr_code {
 #define SR__X(e, n, name, msg) e = n,
@@ -933,6 +935,191 @@ typedef struct sr_critical {
  */
 sr_code sr_freight_critical(sr_freight *f, const sr_tap_options *o, double loss, const char *const *only,
                             size_t n_only, sr_critical **out, size_t *n);
+
+/* ---------------------------------------------------------------------------
+ * Shipment tracking (docs/TRACK.md)
+ *
+ * A store keeps shipments (a booking on a planned route), the events that
+ * report where their containers are, the ETA history of each shipment and
+ * the API tokens of the server.  Events follow DCSA Track & Trace (event
+ * types, PLN/EST/ACT classifier, delay reasons) with the corridor's own
+ * milestones added (border arrival, customs release, gauge change and
+ * transshipment done, delivery).
+ *
+ * Backends: SQLite (a file; WAL journal with synchronous=FULL, so every
+ * write that returned SR_OK survives a crash of the process and of the
+ * machine) and PostgreSQL via libpq ("postgresql://..." URIs), with the same
+ * schema, versioned and migrated on open.
+ *
+ * Threads: a store handle belongs to one thread at a time; open one handle
+ * per thread.  Any number of handles, in any number of processes, may use
+ * one database at once: each write is one transaction.
+ *
+ * Failure: every write is all or nothing.  When a call fails nothing was
+ * written, and sr_store_errmsg() names the field ("events[2].time: ...").
+ * Retrying a write with the same idempotency key never duplicates it: the
+ * stored event is answered again, marked as a duplicate.
+ *
+ * Times are UTC seconds since 1970; an event keeps the UTC offset it was
+ * reported in.  Position and ETA follow event time, not arrival order;
+ * corrections and retractions are new events, nothing is overwritten.
+ * ------------------------------------------------------------------------- */
+typedef struct sr_store sr_store;
+
+#define SR_MAX_CONTAINERS 16   /* containers per shipment */
+#define SR_MAX_BATCH 500       /* events per batch */
+
+/*
+ * Open (creating and migrating when needed) the store at `uri`: a file path
+ * or "sqlite:PATH" for SQLite, "postgresql://..." or "postgres://..." for
+ * PostgreSQL.  Always stores a handle in *out unless memory runs out (then
+ * *out is NULL and SR_ENOMEM is returned); on failure (SR_ESTORE, SR_EIO)
+ * the handle holds the message and must still be closed.  The caller owns
+ * the handle and closes it with sr_store_close().
+ */
+sr_code sr_store_open(const char *uri, sr_store **out);
+/* Close a store.  NULL is allowed. */
+void sr_store_close(sr_store *st);
+/* Detail of the last failure on this handle; "" if none.  Owned by st. */
+const char *sr_store_errmsg(const sr_store *st);
+/* "sqlite" or "postgresql".  Static string. */
+const char *sr_store_backend(const sr_store *st);
+/* The schema version the store is at after opening. */
+int sr_store_schema_version(const sr_store *st);
+/* Use `now` (UTC s) as the current time for record times and the checks of
+ * event times, for tests and replays; SR_TIME_NONE: the system clock. */
+void sr_store_set_clock(sr_store *st, int64_t now);
+
+/* Event types: DCSA transport (ARRI, DEPA), equipment (GTIN, GTOT, LOAD,
+ * DISC, STUF, STRP) and shipment (RECE, CONF, ISSU) events, then the
+ * corridor's milestones: BORD border arrival, CUSR customs release, GAUG
+ * gauge change done, TRSH transshipment done, DLVR delivered. */
+typedef enum sr_event_type {
+    SR_EV_ARRI = 0, SR_EV_DEPA, SR_EV_GTIN, SR_EV_GTOT, SR_EV_LOAD, SR_EV_DISC, SR_EV_STUF, SR_EV_STRP,
+    SR_EV_RECE, SR_EV_CONF, SR_EV_ISSU, SR_EV_BORD, SR_EV_CUSR, SR_EV_GAUG, SR_EV_TRSH, SR_EV_DLVR,
+    SR_EV_RETRACT, /* retraction of an earlier event (sr_event.retracts) */
+    SR_EV_TYPE_COUNT
+} sr_event_type;
+/* DCSA event classifier: planned, estimated, actual. */
+typedef enum sr_event_class { SR_EV_PLN = 0, SR_EV_EST = 1, SR_EV_ACT = 2 } sr_event_class;
+
+/* Names ("ARRI", "ACT") and their parsers (-1 when unknown). */
+const char *sr_event_type_name(sr_event_type t);
+int sr_event_type_parse(const char *s);
+const char *sr_event_class_name(sr_event_class c);
+int sr_event_class_parse(const char *s);
+/* 1 when `code` is one of the delay reason codes of docs/TRACK.md (SMDG
+ * style, three letters: "WEA", "CUS", "BOR", ...). */
+int sr_delay_reason_valid(const char *code);
+/* 1 when s is an ISO 6346 container number (owner code, category U/J/Z,
+ * six digits, check digit) whose check digit is right. */
+int sr_container_valid(const char *s);
+
+/* One event as reported.  Strings are the caller's; the store copies. */
+typedef struct sr_event {
+    const char *shipment;       /* shipment reference; required */
+    sr_event_type type;
+    sr_event_class classifier;  /* default SR_EV_ACT */
+    const char *place;          /* place id (UN/LOCODE), name or alias; required but for
+                                   RECE, CONF, ISSU and RETRACT */
+    double lat, lon;            /* optional position; NAN when not given */
+    int64_t time;               /* event time, UTC s; required */
+    int32_t utc_offset_s;       /* the offset the time was reported in */
+    const char *container;      /* one of the shipment's containers, or NULL */
+    const char *source;         /* who reported it: "cli", "api:TOKEN-NAME", ...; or NULL */
+    const char *key;            /* idempotency key, 1 to 128 bytes; required */
+    const char *reason;         /* delay reason code, or NULL */
+    const char *note;           /* free text up to 1000 bytes, or NULL */
+    int64_t retracts;           /* SR_EV_RETRACT: the id of the event retracted */
+} sr_event;
+
+/* Fill e with the defaults (ACT, no place, NAN position, time SR_TIME_NONE). */
+void sr_event_init(sr_event *e);
+
+/*
+ * Record n events (1 <= n <= SR_MAX_BATCH) in one transaction: all or
+ * nothing.  Each is checked first (known shipment, event after the
+ * shipment's booking, time from 2000 to one year ahead and an actual event
+ * not in the future, known place, container of the shipment, valid codes
+ * and lengths); the first bad one fails the batch with SR_EARG or
+ * SR_ENOTFOUND and a message naming "events[i].field".  Then the ETA of each
+ * shipment touched is recomputed and appended to its history.  ids[i]
+ * (may be NULL) receives each event's id and dup[i] (may be NULL) 1 when
+ * the idempotency key was seen before for that shipment (nothing new was
+ * stored for it).  net must be the network the shipments were booked on.
+ */
+sr_code sr_event_post(sr_store *st, const sr_network *net, const sr_event *ev, size_t n, int64_t *ids, int *dup);
+/*
+ * The same from JSON text (docs/TRACK.md): one event object or
+ * {"events": [...]}, at most SR_MAX_BATCH, with `shipment` (may be NULL)
+ * used for events that name none and `source` for all.  On SR_OK *answer
+ * is {"code":"Ok","events":[{"id":..,"duplicate":..}]}, malloc()ed (free with
+ * sr_free()).  Malformed JSON is SR_EARG, too many events SR_ELIMIT.
+ */
+sr_code sr_event_post_json(sr_store *st, const sr_network *net, const char *json, size_t len, const char *shipment,
+                           const char *source, char **answer);
+
+/* A booking.  Strings are the caller's; the store copies. */
+typedef struct sr_shipment_spec {
+    const char *ref;                 /* unique reference, 1 to 64 bytes: [A-Za-z0-9._/-] */
+    size_t n_containers;             /* 0 to SR_MAX_CONTAINERS */
+    const char *containers[SR_MAX_CONTAINERS]; /* ISO 6346, check digit verified */
+    sr_unit unit;                    /* default SR_UNIT_40FT */
+    double quantity;                 /* default 1 */
+    int64_t ready;                   /* cargo ready at the origin (UTC s); required */
+    int64_t promised;                /* promised delivery (UTC s) or SR_TIME_NONE */
+    double late_after_h;             /* late when the ETA passes the plan (or the promise)
+                                        by more than this; default 12 */
+} sr_shipment_spec;
+
+void sr_shipment_spec_init(sr_shipment_spec *s);
+
+/*
+ * Book a shipment on `route` (one route of a result of sr_route_query() on
+ * net).  The route is kept verbatim as its JSON (so later data changes do
+ * not rewrite the booking), with its milestones planned from spec->ready
+ * (a timed route's own times when it has them).  SR_CONFLICT when the
+ * reference exists.  *id (may be NULL) receives the shipment's id.
+ */
+sr_code sr_shipment_create(sr_store *st, const sr_network *net, const sr_shipment_spec *spec, const sr_route *route,
+                           int64_t *id);
+/*
+ * Read as JSON (malloc()ed, free with sr_free()):
+ *   sr_shipment_json    one shipment: booking, route, plan, events (with
+ *                       retractions), position, ETA and status;
+ *   sr_shipment_list_json  shipments whose status is `status` (NULL: all;
+ *                       "late", "on_time", "delivered", "booked", "in_transit")
+ *                       and whose reference or a container contains `query`
+ *                       (NULL: any), newest first, at most `limit` (1..1000);
+ *   sr_shipment_eta_json   the current ETA and its whole history.
+ * SR_ENOTFOUND for an unknown reference.
+ */
+sr_code sr_shipment_json(sr_store *st, const char *ref, unsigned flags, char **out);
+sr_code sr_shipment_list_json(sr_store *st, const char *status, const char *query, size_t limit, unsigned flags,
+                              char **out);
+sr_code sr_shipment_eta_json(sr_store *st, const char *ref, unsigned flags, char **out);
+/*
+ * Observed times as CSV rows for data/observations.csv (docs/TRACK.md):
+ * legs between consecutive actual departure and arrival events, border
+ * dwell (BORD to CUSR or DEPA at one crossing) and terminal times (ARRI to
+ * DEPA, GAUG or TRSH at one place), of non-retracted actual events.  With
+ * header when `header` is set.  malloc()ed CSV in *out.
+ */
+sr_code sr_observations_csv(sr_store *st, int header, char **out);
+
+/* API tokens of the HTTP server.  Tokens are random, shown once, and only
+ * their SHA-256 is stored. */
+typedef enum sr_role { SR_ROLE_READER = 1, SR_ROLE_WRITER = 2 } sr_role;
+/* Create a token named `name` (1 to 64 bytes, unique) with a rate limit of
+ * `per_minute` requests (1..1000000).  *token is malloc()ed (sr_free()). */
+sr_code sr_token_create(sr_store *st, const char *name, sr_role role, long per_minute, char **token);
+/* Look a token up: SR_OK with its role, name (copied into name[65]) and rate,
+ * or SR_ENOTFOUND for an unknown or revoked token.  Compares hashes only. */
+sr_code sr_token_check(sr_store *st, const char *token, sr_role *role, char *name, long *per_minute);
+/* Revoke by name; SR_ENOTFOUND when there is no such live token. */
+sr_code sr_token_revoke(sr_store *st, const char *name);
+/* Tokens (names, roles, rates, dates; never hashes) as JSON. */
+sr_code sr_token_list_json(sr_store *st, unsigned flags, char **out);
 
 #ifdef __cplusplus
 }

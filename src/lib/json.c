@@ -764,3 +764,13 @@ char *sr_network_geojson(const sr_network *net, unsigned modes, int year, unsign
     }
     return dump(json_pack("{s:s, s:o}", "type", "FeatureCollection", "features", feats), flags);
 }
+
+/* One route as the JSON object it has in sr_result_json(): what the
+ * tracking store keeps verbatim as a shipment's booked route. */
+char *sr__route_json(const sr_network *net, const sr_route *r)
+{
+    jw w;
+    jw_init(&w, 0);
+    jw_route(&w, net, r);
+    return sr__buf_take(&w.b);
+}

@@ -54,6 +54,9 @@ struct sr_result {
 
 /* A result with n empty routes, or NULL when memory runs out. */
 sr_result *sr__result_new(size_t n);
+/* One route as its JSON object (json.c), malloc()ed; the tracking store
+ * keeps it as a shipment's booked route. */
+char *sr__route_json(const sr_network *net, const sr_route *r);
 sr__route_buf *sr__result_slot(sr_result *r, size_t i);
 /* Thin a sorted Pareto set: keep the optimum of each criterion, then in
  * order every route not within (1 + eps) on all criteria of a kept one. */

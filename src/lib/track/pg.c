@@ -1,0 +1,155 @@
+/*
+ * pg.c - the PostgreSQL backend of the tracking store (db.h), over libpq,
+ * for several server hosts sharing one store (`--store postgresql://...`).
+ *
+ * Parameters go as text through PQexecParams, so there is no quoting; a
+ * commit returns only when the server has it on disk (synchronous_commit
+ * on, PostgreSQL's default, which we do not change).  Unique violations
+ * (SQLSTATE 23505) are told apart so that the store can retry a batch that
+ * raced another writer with the same idempotency key, and a full disk
+ * (53100) so that it is reported as such.
+ */
+#include <libpq-fe.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+
+typedef struct pg_db {
+    sr__db base;
+    PGconn *c;
+    char err[512];
+} pg_db;
+
+static int fail(pg_db *d, PGresult *r)
+{
+    const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+    const char *m = r ? PQresultErrorMessage(r) : PQerrorMessage(d->c);
+    snprintf(d->err, sizeof d->err, "%s", m && *m ? m : "PostgreSQL error");
+    size_t n = strlen(d->err);
+    while (n && (d->err[n - 1] == '\n' || d->err[n - 1] == ' '))
+        d->err[--n] = '\0';
+    int out = SR__DB_ERR;
+    if (state && !strcmp(state, "23505"))
+        out = SR__DB_EUNIQUE;
+    else if (state && !strcmp(state, "53100"))
+        out = SR__DB_EFULL;
+    else if (state && (!strcmp(state, "40001") || !strcmp(state, "40P01") || !strcmp(state, "55P03")))
+        out = SR__DB_EBUSY;
+    PQclear(r);
+    return out;
+}
+
+static int p_exec(sr__db *db, const char *sql, const sr__dbv *p, int np, sr__dbrows *rows)
+{
+    pg_db *d = (pg_db *)db;
+    if (rows)
+        memset(rows, 0, sizeof *rows);
+    enum { MAXP = 24 };
+    if (np < 0)
+        np = 0;
+    if (np > MAXP) {
+        snprintf(d->err, sizeof d->err, "too many parameters");
+        return SR__DB_ERR;
+    }
+    const char *vals[MAXP];
+    char nums[MAXP][32];
+    for (int i = 0; i < np; i++) {
+        switch (p[i].type) {
+        case SR__DB_INT: snprintf(nums[i], sizeof nums[i], "%" PRId64, p[i].i); vals[i] = nums[i]; break;
+        case SR__DB_REAL: snprintf(nums[i], sizeof nums[i], "%.17g", p[i].d); vals[i] = nums[i]; break;
+        case SR__DB_TEXT: vals[i] = p[i].s; break;
+        default: vals[i] = NULL; break;
+        }
+    }
+    PGresult *r = PQexecParams(d->c, sql, np, NULL, vals, NULL, NULL, 0);
+    ExecStatusType s = PQresultStatus(r);
+    if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK)
+        return fail(d, r);
+    if (rows && s == PGRES_TUPLES_OK) {
+        size_t nr = (size_t)PQntuples(r), nc = (size_t)PQnfields(r);
+        rows->ncols = nc;
+        if (nr && nc) {
+            rows->cells = calloc(nr * nc, sizeof *rows->cells);
+            if (!rows->cells) {
+                PQclear(r);
+                snprintf(d->err, sizeof d->err, "out of memory");
+                return SR__DB_ERR;
+            }
+        }
+        rows->nrows = nr;
+        for (size_t i = 0; i < nr; i++)
+            for (size_t c = 0; c < nc; c++)
+                if (!PQgetisnull(r, (int)i, (int)c))
+                    rows->cells[i * nc + c] = strdup(PQgetvalue(r, (int)i, (int)c));
+    }
+    PQclear(r);
+    return 0;
+}
+
+static int simple(pg_db *d, const char *sql) { return p_exec(&d->base, sql, NULL, 0, NULL); }
+static int p_begin(sr__db *db, int write) { return simple((pg_db *)db, "BEGIN"); }
+static int p_commit(sr__db *db) { return simple((pg_db *)db, "COMMIT"); }
+static void p_rollback(sr__db *db)
+{
+    pg_db *d = (pg_db *)db;
+    if (PQtransactionStatus(d->c) != PQTRANS_IDLE)
+        PQclear(PQexec(d->c, "ROLLBACK"));
+}
+/* One advisory lock number for "silkroute schema", held to the end of the
+ * transaction, so two servers starting at once migrate one after the other. */
+static int p_lock_schema(sr__db *db) { return simple((pg_db *)db, "SELECT pg_advisory_xact_lock(7263514011)"); }
+static const char *p_errmsg(sr__db *db) { return ((pg_db *)db)->err; }
+static void p_close(sr__db *db)
+{
+    pg_db *d = (pg_db *)db;
+    if (!d)
+        return;
+    PQfinish(d->c);
+    free(d);
+}
+
+static const sr__db_ops pg_ops = {
+    .name = "postgresql",
+    .pk_type = "BIGSERIAL PRIMARY KEY",
+    .exec = p_exec,
+    .begin = p_begin,
+    .commit = p_commit,
+    .rollback = p_rollback,
+    .lock_schema = p_lock_schema,
+    .errmsg = p_errmsg,
+    .close = p_close,
+};
+
+static void quiet(void *arg, const char *msg) { (void)arg; (void)msg; }
+
+sr__db *sr__pg_open(const char *conninfo, char *err, size_t errcap)
+{
+    pg_db *d = calloc(1, sizeof *d);
+    if (!d) {
+        snprintf(err, errcap, "out of memory");
+        return NULL;
+    }
+    d->base.ops = &pg_ops;
+    d->c = PQconnectdb(conninfo);
+    if (!d->c || PQstatus(d->c) != CONNECTION_OK) {
+        /* The conninfo may hold a password: never echo it. */
+        const char *m = d->c ? PQerrorMessage(d->c) : "out of memory";
+        snprintf(err, errcap, "cannot connect to PostgreSQL: %s", m);
+        size_t n = strlen(err);
+        while (n && (err[n - 1] == '\n' || err[n - 1] == ' '))
+            err[--n] = '\0';
+        p_close(&d->base);
+        return NULL;
+    }
+    /* Notices (CREATE TABLE IF NOT EXISTS ...) are not errors; keep stderr quiet. */
+    PQsetNoticeProcessor(d->c, quiet, NULL);
+    if (simple(d, "SET client_min_messages = warning")) {
+        snprintf(err, errcap, "PostgreSQL: %s", d->err);
+        p_close(&d->base);
+        return NULL;
+    }
+    return &d->base;
+}

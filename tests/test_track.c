@@ -1,0 +1,563 @@
+/*
+ * test_track.c - the shipment tracking store on SQLite (and on PostgreSQL
+ * when SILKROUTE_TEST_PG names a database, see scripts/pg-test.sh): the
+ * event model, ISO 6346 check digits, booking on a planned route, ETA from
+ * the remaining route by event time (out-of-order events), idempotent
+ * retries, retractions kept, every kind of bad input refused with the field
+ * named and nothing written, tokens, lists by status, the observations
+ * export, and concurrent writers.
+ *
+ * The network is the small fixture tests/data/server (Xi'an - Alashankou -
+ * Dostyk - Almaty by rail: 60 h, 2 h + 24 h border dwell, 10 h gauge
+ * change, 20 h).  The store's clock is fixed so that times are exact.
+ */
+#include <jansson.h>
+#include <math.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "silkroute.h"
+#include "util.h"
+
+#define DATA "tests/data/server"
+
+static sr_network *net;
+static char *dir;
+static char uri[1024];
+static int64_t T0; /* 2026-06-03T00:00Z: ready time */
+static const int64_t H = 3600;
+
+static sr_store *open_store(void)
+{
+    sr_store *st = NULL;
+    sr_code c = sr_store_open(uri, &st);
+    if (c != SR_OK)
+        fprintf(stderr, "open %s: %s\n", uri, sr_store_errmsg(st));
+    assert_int_equal(c, SR_OK);
+    sr_store_set_clock(st, T0 + 30 * 24 * H);
+    return st;
+}
+
+static int setup(void **state)
+{
+    if (sr_network_open(DATA, &net) != SR_OK)
+        return -1;
+    assert_int_equal(sr_time_parse("2026-06-03T00:00Z", NULL, &T0), SR_OK);
+    const char *pg = getenv("SILKROUTE_TEST_PG");
+    if (pg && *pg) {
+        snprintf(uri, sizeof uri, "%s", pg);
+    } else {
+        dir = tu_mkdtemp();
+        snprintf(uri, sizeof uri, "%s/track.db", dir);
+    }
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    sr_network_close(net);
+    if (dir)
+        tu_rmdir(dir);
+    return 0;
+}
+
+/* The route Xi'an -> Almaty by rail on the fixture. */
+static sr_result *plan(sr_query *q)
+{
+    sr_route_options o;
+    sr_route_options_init(&o);
+    o.from = "Xi'an";
+    o.to = "Almaty";
+    o.modes = SR_MODE_BIT(SR_RAIL);
+    sr_result *r = NULL;
+    assert_int_equal(sr_route_query(q, &o, &r), SR_OK);
+    return r;
+}
+
+static void book(sr_store *st, const char *ref, const char *container, int64_t promised)
+{
+    sr_query *q;
+    assert_int_equal(sr_query_create(net, &q), SR_OK);
+    sr_result *r = plan(q);
+    sr_shipment_spec s;
+    sr_shipment_spec_init(&s);
+    s.ref = ref;
+    s.n_containers = container ? 1 : 0;
+    s.containers[0] = container;
+    s.ready = T0;
+    s.promised = promised;
+    int64_t id = 0;
+    sr_code c = sr_shipment_create(st, net, &s, sr_result_route(r, 0), &id);
+    if (c != SR_OK)
+        fprintf(stderr, "%s\n", sr_store_errmsg(st));
+    assert_int_equal(c, SR_OK);
+    assert_true(id > 0);
+    sr_result_free(r);
+    sr_query_destroy(q);
+}
+
+static json_t *get_ship(sr_store *st, const char *ref)
+{
+    char *j = NULL;
+    assert_int_equal(sr_shipment_json(st, ref, 0, &j), SR_OK);
+    json_t *o = json_loads(j, 0, NULL);
+    sr_free(j);
+    assert_non_null(o);
+    return json_object_get(o, "shipment") ? o : NULL;
+}
+
+static size_t n_events(sr_store *st, const char *ref)
+{
+    json_t *o = get_ship(st, ref);
+    size_t n = json_array_size(json_object_get(json_object_get(o, "shipment"), "events"));
+    json_decref(o);
+    return n;
+}
+
+static size_t n_history(sr_store *st, const char *ref)
+{
+    char *j = NULL;
+    assert_int_equal(sr_shipment_eta_json(st, ref, 0, &j), SR_OK);
+    json_t *o = json_loads(j, 0, NULL);
+    sr_free(j);
+    size_t n = json_array_size(json_object_get(o, "history"));
+    json_decref(o);
+    return n;
+}
+
+/* ETA of a shipment in UTC seconds. */
+static int64_t eta_of(sr_store *st, const char *ref, char *pos, size_t cap)
+{
+    json_t *o = get_ship(st, ref);
+    json_t *s = json_object_get(o, "shipment");
+    int64_t t = 0;
+    assert_int_equal(sr_time_parse(json_string_value(json_object_get(s, "eta")), NULL, &t), SR_OK);
+    if (pos) {
+        json_t *p = json_object_get(s, "position");
+        snprintf(pos, cap, "%s", json_is_object(p) ? json_string_value(json_object_get(p, "place")) : "");
+    }
+    json_decref(o);
+    return t;
+}
+
+static sr_event ev(const char *ref, sr_event_type type, const char *place, int64_t t, const char *key)
+{
+    sr_event e;
+    sr_event_init(&e);
+    e.shipment = ref;
+    e.type = type;
+    e.place = place;
+    e.time = t;
+    e.key = key;
+    e.source = "test";
+    return e;
+}
+
+static void post_ok(sr_store *st, sr_event e, int64_t *id, int *dup)
+{
+    sr_code c = sr_event_post(st, net, &e, 1, id, dup);
+    if (c != SR_OK)
+        fprintf(stderr, "%s\n", sr_store_errmsg(st));
+    assert_int_equal(c, SR_OK);
+}
+
+static void names_and_containers(void **state)
+{
+    assert_string_equal(sr_event_type_name(SR_EV_GTOT), "GTOT");
+    assert_int_equal(sr_event_type_parse("CUSR"), SR_EV_CUSR);
+    assert_int_equal(sr_event_type_parse("XXXX"), -1);
+    assert_int_equal(sr_event_class_parse("EST"), SR_EV_EST);
+    assert_true(sr_delay_reason_valid("WEA"));
+    assert_false(sr_delay_reason_valid("wea"));
+    /* ISO 6346 Annex A's example and two well-known real numbers. */
+    assert_true(sr_container_valid("CSQU3054383"));
+    assert_false(sr_container_valid("CSQU3054384"));
+    assert_true(sr_container_valid("MSKU1234565"));
+    assert_false(sr_container_valid("MSKU123456"));
+    assert_false(sr_container_valid("MSKX1234565")); /* category must be U, J or Z */
+    assert_false(sr_container_valid("msku1234565"));
+    assert_false(sr_container_valid(NULL));
+}
+
+static void schema_and_reopen(void **state)
+{
+    sr_store *st = open_store();
+    assert_int_equal(sr_store_schema_version(st), 1);
+    sr_store_close(st);
+    st = open_store(); /* migrations are idempotent */
+    assert_int_equal(sr_store_schema_version(st), 1);
+    sr_store_close(st);
+    sr_store *bad = NULL;
+    assert_int_equal(sr_store_open("/nonexistent-dir/x/track.db", &bad), SR_ESTORE);
+    assert_non_null(strstr(sr_store_errmsg(bad), "cannot open store"));
+    sr_store_close(bad);
+}
+
+static void booking_and_eta(void **state)
+{
+    sr_store *st = open_store();
+    book(st, "PO-4711", "MSKU1234565", T0 + 200 * H);
+    /* Planned: 60 h + 2 h + 24 h dwell (in the border leg) + 10 h gauge change + 20 h. */
+    json_t *o = get_ship(st, "PO-4711");
+    json_t *s = json_object_get(o, "shipment");
+    assert_string_equal(json_string_value(json_object_get(s, "status")), "booked");
+    int64_t planned;
+    assert_int_equal(sr_time_parse(json_string_value(json_object_get(s, "planned_arrival")), NULL, &planned), SR_OK);
+    json_t *route = json_object_get(s, "route");
+    double dur = json_real_value(json_object_get(route, "duration_h"));
+    assert_true(fabs((double)(planned - T0) / 3600.0 - dur) < 0.01);
+    assert_int_equal(json_array_size(json_object_get(s, "plan")), json_array_size(json_object_get(route, "legs")) + 1);
+    json_decref(o);
+    assert_true(eta_of(st, "PO-4711", NULL, 0) == planned);
+
+    /* Gate-out at Xi'an 2 h late: everything after shifts by 2 h. */
+    int64_t id1;
+    int dup;
+    post_ok(st, ev("PO-4711", SR_EV_GTOT, "CNXIA", T0 + 2 * H, "k1"), &id1, &dup);
+    assert_int_equal(dup, 0);
+    char pos[64];
+    assert_true(eta_of(st, "PO-4711", pos, sizeof pos) == planned + 2 * H);
+    assert_string_equal(pos, "CNXIA");
+
+    /* Arrival at Dostyk (by name, in Russian) after 60 + 2 + 5 h: the plan
+     * had it at 62 h, so the ETA moves 5 h later. */
+    int64_t id2;
+    post_ok(st, ev("PO-4711", SR_EV_ARRI, "Достык", T0 + 67 * H, "k2"), &id2, &dup);
+    assert_true(eta_of(st, "PO-4711", pos, sizeof pos) == planned + 5 * H);
+    assert_string_equal(pos, "KZ-DOSTYK");
+
+    /* A late-arriving, earlier event (departure from Xi'an) does not move
+     * the position back: position and ETA follow event time. */
+    int64_t id3;
+    post_ok(st, ev("PO-4711", SR_EV_DEPA, "CNXIA", T0 + 3 * H, "k3"), &id3, &dup);
+    assert_true(eta_of(st, "PO-4711", pos, sizeof pos) == planned + 5 * H);
+    assert_string_equal(pos, "KZ-DOSTYK");
+
+    /* A retry with the same key is the same event, stored once. */
+    int64_t again;
+    post_ok(st, ev("PO-4711", SR_EV_ARRI, "KZ-DOSTYK", T0 + 67 * H, "k2"), &again, &dup);
+    assert_int_equal(dup, 1);
+    assert_true(again == id2);
+    assert_int_equal(n_events(st, "PO-4711"), 3);
+    /* The same key for a different event is a conflict. */
+    sr_event clash = ev("PO-4711", SR_EV_DEPA, "KZ-DOSTYK", T0 + 95 * H, "k2");
+    assert_int_equal(sr_event_post(st, net, &clash, 1, NULL, NULL), SR_ECONFLICT);
+    assert_non_null(strstr(sr_store_errmsg(st), "event.key"));
+
+    /* Retract the Dostyk arrival: it stays, marked; the ETA falls back to
+     * the departure from Xi'an (3 h late). */
+    sr_event r = ev("PO-4711", SR_EV_RETRACT, NULL, T0 + 68 * H, "k4");
+    r.retracts = id2;
+    r.note = "wrong wagon";
+    post_ok(st, r, NULL, &dup);
+    assert_true(eta_of(st, "PO-4711", pos, sizeof pos) == planned + 3 * H);
+    assert_string_equal(pos, "CNXIA");
+    o = get_ship(st, "PO-4711");
+    json_t *evs = json_object_get(json_object_get(o, "shipment"), "events");
+    assert_int_equal(json_array_size(evs), 4);
+    int marked = 0;
+    for (size_t i = 0; i < json_array_size(evs); i++) {
+        json_t *e = json_array_get(evs, i);
+        if (json_integer_value(json_object_get(e, "id")) == id2)
+            marked = json_is_integer(json_object_get(e, "retracted_by"));
+    }
+    assert_true(marked);
+    json_decref(o);
+
+    /* The corrected arrival, then customs release and gauge change done,
+     * then delivery: delivered, ETA = delivery time. */
+    post_ok(st, ev("PO-4711", SR_EV_ARRI, "KZ-DOSTYK", T0 + 66 * H, "k5"), NULL, &dup);
+    assert_true(eta_of(st, "PO-4711", NULL, 0) == planned + 4 * H);
+    /* Customs released 1 h early against the 24 h dwell: 3 h late. */
+    post_ok(st, ev("PO-4711", SR_EV_CUSR, "KZ-DOSTYK", T0 + 89 * H, "k6"), NULL, &dup);
+    assert_true(eta_of(st, "PO-4711", NULL, 0) == planned + 3 * H);
+    /* Gauge change done at 100 h against 96 h planned: 4 h late. */
+    post_ok(st, ev("PO-4711", SR_EV_GAUG, "KZ-DOSTYK", T0 + 100 * H, "k8"), NULL, &dup);
+    assert_true(eta_of(st, "PO-4711", NULL, 0) == planned + 4 * H);
+    post_ok(st, ev("PO-4711", SR_EV_DLVR, "KZALA", T0 + 121 * H, "k7"), NULL, &dup);
+    assert_true(eta_of(st, "PO-4711", NULL, 0) == T0 + 121 * H);
+    o = get_ship(st, "PO-4711");
+    assert_string_equal(json_string_value(json_object_get(json_object_get(o, "shipment"), "status")), "delivered");
+    json_decref(o);
+    /* The history: the booking and one entry per write. */
+    assert_int_equal(n_history(st, "PO-4711"), 9);
+    /* A second booking with the same reference is refused. */
+    sr_query *q;
+    assert_int_equal(sr_query_create(net, &q), SR_OK);
+    sr_result *res = plan(q);
+    sr_shipment_spec sp;
+    sr_shipment_spec_init(&sp);
+    sp.ref = "PO-4711";
+    sp.ready = T0;
+    assert_int_equal(sr_shipment_create(st, net, &sp, sr_result_route(res, 0), NULL), SR_ECONFLICT);
+    sr_result_free(res);
+    sr_query_destroy(q);
+    sr_store_close(st);
+}
+
+/* Each bad event: refused with the field named, and nothing written. */
+static void bad_input_writes_nothing(void **state)
+{
+    sr_store *st = open_store();
+    book(st, "BAD-1", "CSQU3054383", SR_TIME_NONE);
+    size_t ne = n_events(st, "BAD-1"), nh = n_history(st, "BAD-1");
+    struct {
+        sr_event e;
+        sr_code code;
+        const char *field;
+    } cases[] = {
+        {ev("NOPE", SR_EV_ARRI, "KZALA", T0 + H, "b1"), SR_ENOTFOUND, "event.shipment"},
+        {ev("BAD-1", SR_EV_ARRI, "KZALA", T0 - 8 * 24 * H, "b2"), SR_EARG, "event.time"},   /* before the booking */
+        {ev("BAD-1", SR_EV_ARRI, "KZALA", -2208988800LL, "b3"), SR_EARG, "event.time"},     /* 1900 */
+        {ev("BAD-1", SR_EV_ARRI, "KZALA", T0 + 5000 * 24 * H, "b4"), SR_EARG, "event.time"}, /* far future */
+        {ev("BAD-1", SR_EV_ARRI, "KZALA", T0 + 60 * 24 * H, "b5"), SR_EARG, "event.time"},  /* ACT in the future */
+        {ev("BAD-1", SR_EV_ARRI, "Atlantis", T0 + H, "b6"), SR_EARG, "event.place"},
+        {ev("BAD-1", SR_EV_ARRI, NULL, T0 + H, "b7"), SR_EARG, "event.place"},
+        {ev("BAD-1", SR_EV_ARRI, "KZALA", T0 + H, ""), SR_EARG, "event.key"},
+        {ev("BAD-1", (sr_event_type)99, "KZALA", T0 + H, "b8"), SR_EARG, "event.type"},
+        {ev("BAD-1", SR_EV_ARRI, "KZALA", T0 + H, "b9"), SR_EARG, "event.container"},
+        {ev("BAD-1", SR_EV_ARRI, "KZALA", T0 + H, "b10"), SR_EARG, "event.container"},
+        {ev("BAD-1", SR_EV_ARRI, "KZALA", T0 + H, "b11"), SR_EARG, "event.reason"},
+        {ev("BAD-1", SR_EV_RETRACT, NULL, T0 + H, "b12"), SR_EARG, "event.retracts"},
+        {ev("BAD-1", SR_EV_RETRACT, NULL, T0 + H, "b13"), SR_ENOTFOUND, "event.retracts"},
+        {ev("BAD-1", SR_EV_ARRI, "KZALA", T0 + H, "b14"), SR_EARG, "event.note"},
+    };
+    cases[9].e.container = "CSQU3054384";  /* bad check digit */
+    cases[10].e.container = "MSKU1234565"; /* valid, but not this shipment's */
+    cases[11].e.reason = "XYZ";
+    cases[13].e.retracts = 999999;
+    cases[14].e.note = "bad\x01control";
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        sr_code c = sr_event_post(st, net, &cases[i].e, 1, NULL, NULL);
+        if (c != cases[i].code || !strstr(sr_store_errmsg(st), cases[i].field))
+            fprintf(stderr, "case %zu: %s (%s)\n", i, sr_code_name(c), sr_store_errmsg(st));
+        assert_int_equal(c, cases[i].code);
+        assert_non_null(strstr(sr_store_errmsg(st), cases[i].field));
+    }
+    assert_int_equal(n_events(st, "BAD-1"), ne);
+    assert_int_equal(n_history(st, "BAD-1"), nh);
+
+    /* A batch with one bad event in the middle: nothing of it is stored. */
+    sr_event b[3] = {ev("BAD-1", SR_EV_GTOT, "CNXIA", T0 + H, "c1"), ev("BAD-1", SR_EV_DEPA, "Atlantis", T0 + 2 * H, "c2"),
+                     ev("BAD-1", SR_EV_ARRI, "KZALA", T0 + 3 * H, "c3")};
+    assert_int_equal(sr_event_post(st, net, b, 3, NULL, NULL), SR_EARG);
+    assert_non_null(strstr(sr_store_errmsg(st), "events[1].place"));
+    assert_int_equal(n_events(st, "BAD-1"), ne);
+    /* Over the batch limit. */
+    sr_event *many = calloc(SR_MAX_BATCH + 1, sizeof *many);
+    for (int i = 0; i <= SR_MAX_BATCH; i++)
+        many[i] = b[0];
+    assert_int_equal(sr_event_post(st, net, many, SR_MAX_BATCH + 1, NULL, NULL), SR_ELIMIT);
+    free(many);
+
+    /* The JSON form: malformed, unknown field, missing key, time without an
+     * offset, too many events. */
+    const char *js[] = {
+        "{\"type\":\"ARRI\"",
+        "{\"type\":\"ARRI\",\"place\":\"KZALA\",\"time\":\"2026-06-03T05:00+06:00\",\"key\":\"j1\",\"colour\":\"red\"}",
+        "{\"type\":\"ARRI\",\"place\":\"KZALA\",\"time\":\"2026-06-03T05:00+06:00\"}",
+        "{\"type\":\"ARRI\",\"place\":\"KZALA\",\"time\":\"2026-06-03T05:00\",\"key\":\"j2\"}",
+        "{\"type\":\"ARRI\",\"type\":\"DEPA\",\"place\":\"KZALA\",\"time\":\"2026-06-03T05:00Z\",\"key\":\"j3\"}",
+        "{\"events\":[]}",
+        "[1,2]",
+    };
+    const char *fields[] = {"malformed", "colour", "key", "time", "malformed", "events", "expected a JSON object"};
+    for (size_t i = 0; i < sizeof js / sizeof js[0]; i++) {
+        char *ans = NULL;
+        sr_code c = sr_event_post_json(st, net, js[i], strlen(js[i]), "BAD-1", "test", &ans);
+        assert_int_equal(c, SR_EARG);
+        assert_null(ans);
+        if (!strstr(sr_store_errmsg(st), fields[i]))
+            fprintf(stderr, "json %zu: %s\n", i, sr_store_errmsg(st));
+        assert_non_null(strstr(sr_store_errmsg(st), fields[i]));
+    }
+    char *big = malloc(128 * (SR_MAX_BATCH + 2) + 32);
+    size_t k = (size_t)sprintf(big, "{\"events\":[");
+    for (int i = 0; i <= SR_MAX_BATCH; i++)
+        k += (size_t)sprintf(big + k, "%s{\"type\":\"ARRI\",\"place\":\"KZALA\",\"time\":\"2026-06-03T05:00Z\",\"key\":\"m%d\"}",
+                             i ? "," : "", i);
+    sprintf(big + k, "]}");
+    char *ans = NULL;
+    assert_int_equal(sr_event_post_json(st, net, big, strlen(big), "BAD-1", "test", &ans), SR_ELIMIT);
+    free(big);
+    assert_int_equal(n_events(st, "BAD-1"), ne);
+    assert_int_equal(n_history(st, "BAD-1"), nh);
+
+    /* A good JSON batch goes in whole. */
+    const char *good = "{\"events\":[{\"type\":\"GTOT\",\"place\":\"CNXIA\",\"time\":\"2026-06-03T09:00+08:00\",\"key\":\"g1\","
+                       "\"container\":\"CSQU3054383\"},{\"type\":\"DEPA\",\"classifier\":\"ACT\",\"place\":\"CNXIA\","
+                       "\"time\":\"2026-06-03T10:00+08:00\",\"key\":\"g2\",\"reason\":\"CAP\",\"note\":\"next train\"}]}";
+    assert_int_equal(sr_event_post_json(st, net, good, strlen(good), "BAD-1", "test", &ans), SR_OK);
+    assert_non_null(strstr(ans, "\"duplicate\":false"));
+    sr_free(ans);
+    assert_int_equal(n_events(st, "BAD-1"), ne + 2);
+
+    /* Bookings: bad reference, container, times. */
+    sr_query *q;
+    assert_int_equal(sr_query_create(net, &q), SR_OK);
+    sr_result *r = plan(q);
+    sr_shipment_spec s;
+    sr_shipment_spec_init(&s);
+    s.ref = "bad ref";
+    s.ready = T0;
+    assert_int_equal(sr_shipment_create(st, net, &s, sr_result_route(r, 0), NULL), SR_EARG);
+    assert_non_null(strstr(sr_store_errmsg(st), "ref"));
+    s.ref = "OK-REF";
+    s.n_containers = 1;
+    s.containers[0] = "MSKU1234566";
+    assert_int_equal(sr_shipment_create(st, net, &s, sr_result_route(r, 0), NULL), SR_EARG);
+    assert_non_null(strstr(sr_store_errmsg(st), "container"));
+    s.n_containers = 0;
+    s.ready = -2208988800LL;
+    assert_int_equal(sr_shipment_create(st, net, &s, sr_result_route(r, 0), NULL), SR_EARG);
+    assert_non_null(strstr(sr_store_errmsg(st), "ready"));
+    char *j = NULL;
+    assert_int_equal(sr_shipment_json(st, "OK-REF", 0, &j), SR_ENOTFOUND);
+    sr_result_free(r);
+    sr_query_destroy(q);
+    sr_store_close(st);
+}
+
+static void tokens(void **state)
+{
+    sr_store *st = open_store();
+    char *w = NULL, *rd = NULL;
+    assert_int_equal(sr_token_create(st, "ingest", SR_ROLE_WRITER, 600, &w), SR_OK);
+    assert_int_equal(sr_token_create(st, "map", SR_ROLE_READER, 60, &rd), SR_OK);
+    assert_int_equal(sr_token_create(st, "map", SR_ROLE_READER, 60, &rd), SR_ECONFLICT);
+    assert_int_equal(strlen(w), 68);
+    sr_role role;
+    char name[65];
+    long rate;
+    assert_int_equal(sr_token_check(st, w, &role, name, &rate), SR_OK);
+    assert_int_equal(role, SR_ROLE_WRITER);
+    assert_string_equal(name, "ingest");
+    assert_int_equal(rate, 600);
+    assert_int_equal(sr_token_check(st, "srt_wrong", &role, name, &rate), SR_ENOTFOUND);
+    char *list = NULL;
+    assert_int_equal(sr_token_list_json(st, 0, &list), SR_OK);
+    assert_null(strstr(list, w + 4)); /* never the token nor its hash */
+    assert_non_null(strstr(list, "\"ingest\""));
+    sr_free(list);
+    assert_int_equal(sr_token_revoke(st, "ingest"), SR_OK);
+    assert_int_equal(sr_token_check(st, w, &role, name, &rate), SR_ENOTFOUND);
+    assert_int_equal(sr_token_revoke(st, "ingest"), SR_ENOTFOUND);
+    sr_free(w);
+    sr_free(rd);
+    sr_store_close(st);
+}
+
+static void lists_and_observations(void **state)
+{
+    sr_store *st = open_store();
+    book(st, "L-LATE", NULL, T0 + 110 * H);
+    book(st, "L-ONTIME", "TGHU9876542", SR_TIME_NONE);
+    int dup;
+    post_ok(st, ev("L-LATE", SR_EV_DEPA, "CNXIA", T0 + 30 * H, "x1"), NULL, &dup);
+    post_ok(st, ev("L-ONTIME", SR_EV_DEPA, "CNXIA", T0 + H, "x1"), NULL, &dup);
+    post_ok(st, ev("L-ONTIME", SR_EV_ARRI, "CN-ALASHANKOU", T0 + 61 * H, "x2"), NULL, &dup);
+    post_ok(st, ev("L-ONTIME", SR_EV_DEPA, "CN-ALASHANKOU", T0 + 62 * H, "x3"), NULL, &dup);
+    post_ok(st, ev("L-ONTIME", SR_EV_BORD, "KZ-DOSTYK", T0 + 64 * H, "x4"), NULL, &dup);
+    post_ok(st, ev("L-ONTIME", SR_EV_CUSR, "KZ-DOSTYK", T0 + 83 * H, "x6"), NULL, &dup);
+    post_ok(st, ev("L-ONTIME", SR_EV_ARRI, "KZ-DOSTYK", T0 + 84 * H, "x7"), NULL, &dup);
+    post_ok(st, ev("L-ONTIME", SR_EV_GAUG, "KZ-DOSTYK", T0 + 95 * H, "x5"), NULL, &dup);
+    char *j = NULL;
+    assert_int_equal(sr_shipment_list_json(st, "late", NULL, 100, 0, &j), SR_OK);
+    assert_non_null(strstr(j, "L-LATE"));
+    assert_null(strstr(j, "L-ONTIME"));
+    sr_free(j);
+    assert_int_equal(sr_shipment_list_json(st, "on_time", "tghu98", 100, 0, &j), SR_OK);
+    assert_non_null(strstr(j, "L-ONTIME"));
+    assert_null(strstr(j, "L-LATE"));
+    sr_free(j);
+    assert_int_equal(sr_shipment_list_json(st, "lost", NULL, 100, 0, &j), SR_EARG);
+    assert_int_equal(sr_shipment_list_json(st, NULL, "100%_", 100, 0, &j), SR_OK);
+    assert_non_null(strstr(j, "\"shipments\":[]"));
+    sr_free(j);
+    assert_int_equal(sr_observations_csv(st, 1, &j), SR_OK);
+    assert_non_null(strstr(j, "id,kind,origin,destination,period,hours,"));
+    assert_non_null(strstr(j, "TRK-L-ONTIME-1,leg,CNXIA,CN-ALASHANKOU,2026-06-03,60.0,"));
+    assert_non_null(strstr(j, ",terminal,CN-ALASHANKOU,CN-ALASHANKOU,2026-06-05,1.0,"));
+    assert_non_null(strstr(j, ",leg,CN-ALASHANKOU,KZ-DOSTYK,2026-06-05,2.0,"));
+    assert_non_null(strstr(j, ",border,KZ-DOSTYK,KZ-DOSTYK,2026-06-05,19.0,"));
+    assert_non_null(strstr(j, ",terminal,KZ-DOSTYK,KZ-DOSTYK,2026-06-06,11.0,"));
+    sr_free(j);
+    sr_store_close(st);
+}
+
+/* Four writers, each its own handle, one shipment each plus one shared. */
+typedef struct wctx {
+    int w;
+    int ok;
+} wctx;
+
+static void *writer(void *arg)
+{
+    wctx *c = arg;
+    sr_store *st = NULL;
+    if (sr_store_open(uri, &st) != SR_OK) {
+        sr_store_close(st);
+        return NULL;
+    }
+    sr_store_set_clock(st, T0 + 30 * 24 * H);
+    for (int i = 0; i < 50; i++) {
+        char key[32];
+        snprintf(key, sizeof key, "w%d-%d", c->w, i);
+        sr_event e = ev("CONC", SR_EV_GTIN, "CNXIA", T0 + i * 60, key);
+        /* Every writer also retries its previous event, as a client whose
+         * answer was lost would. */
+        sr_event b[2] = {e, e};
+        if (i) {
+            snprintf(key + 16, 16, "w%d-%d", c->w, i - 1);
+            b[1].key = key + 16;
+            b[1].time = T0 + (i - 1) * 60;
+        }
+        if (sr_event_post(st, net, b, i ? 2 : 1, NULL, NULL) == SR_OK)
+            c->ok++;
+        else
+            fprintf(stderr, "writer %d: %s\n", c->w, sr_store_errmsg(st));
+    }
+    sr_store_close(st);
+    return NULL;
+}
+
+static void concurrent_writers(void **state)
+{
+    sr_store *st = open_store();
+    book(st, "CONC", NULL, SR_TIME_NONE);
+    pthread_t t[4];
+    wctx c[4];
+    for (int i = 0; i < 4; i++) {
+        c[i] = (wctx){.w = i};
+        pthread_create(&t[i], NULL, writer, &c[i]);
+    }
+    for (int i = 0; i < 4; i++)
+        pthread_join(t[i], NULL);
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(c[i].ok, 50);
+    assert_int_equal(n_events(st, "CONC"), 200);
+    sr_store_close(st);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(names_and_containers),
+        cmocka_unit_test(schema_and_reopen),
+        cmocka_unit_test(booking_and_eta),
+        cmocka_unit_test(bad_input_writes_nothing),
+        cmocka_unit_test(tokens),
+        cmocka_unit_test(lists_and_observations),
+        cmocka_unit_test(concurrent_writers),
+    };
+    return cmocka_run_group_tests_name(getenv("SILKROUTE_TEST_PG") ? "track-postgresql" : "track", tests, setup,
+                                       teardown);
+}
