@@ -65,5 +65,10 @@ int cmd_compare(int argc, char **argv);
 int cmd_critical(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_calibrate(int argc, char **argv);
+int cmd_ship(int argc, char **argv);
+int cmd_token(int argc, char **argv);
+/* The tracking store of --store, else $SILKROUTE_STORE, else
+ * silkroute-track.db in the current directory (cmd_ship.c). */
+const char *cli_store_uri(const char *given);
 
 #endif

@@ -30,6 +30,8 @@ static const struct cmd {
     {"critical", cmd_critical, "rank critical links and crossings"},
     {"serve", cmd_serve, "run the HTTP JSON API and web map"},
     {"calibrate", cmd_calibrate, "fit transit times to the published observations"},
+    {"ship", cmd_ship, "book shipments, record events, show ETAs (tracking)"},
+    {"token", cmd_token, "create, list and revoke API tokens of the tracking API"},
 };
 
 static void usage(FILE *f)
@@ -125,7 +127,7 @@ int cli_exit_code(sr_code c)
 {
     switch (c) {
     case SR_OK: return EXIT_OK;
-    case SR_EARG: case SR_EPLACE: return EXIT_USAGE;
+    case SR_EARG: case SR_EPLACE: case SR_ENOTFOUND: case SR_ECONFLICT: return EXIT_USAGE;
     case SR_ENOROUTE: return EXIT_NOROUTE;
     case SR_EDATA: return EXIT_DATA;
     case SR_ENOTCONVERGED: return EXIT_NOTCONV;
