@@ -36,7 +36,7 @@ static int usage(FILE *f, int status)
     fprintf(f, "usage: silkroute serve [--port 8080] [--bind 127.0.0.1] [--data DIR] [--threads N]\n"
                "                       [--web DIR] [--timeout S] [--max-request-time S] [--max-connections N]\n"
                "                       [--max-per-address N] [--max-query-time S] [--max-work N]\n"
-               "                       [--cache SIZE] [--quiet]\n\n"
+               "                       [--cache SIZE] [--store URI] [--quiet]\n\n"
                "Serve the HTTP JSON API under /v1 and the web map at /.\n"
                "  --port N             TCP port (0: any free port); default 8080\n"
                "  --bind ADDR          numeric IPv4 or IPv6 address; default 127.0.0.1\n"
@@ -56,6 +56,9 @@ static int usage(FILE *f, int status)
                "  --cache SIZE         bytes of route answers to remember (the network never changes\n"
                "                       while serving), with an optional K, M or G; 0: no cache;\n"
                "                       default 64M\n"
+               "  --store URI          tracking store (a SQLite file or postgresql://...; default\n"
+               "                       $SILKROUTE_STORE): shipment API under /v1/shipments with bearer\n"
+               "                       tokens (silkroute token create); without it tracking is off\n"
                "  --quiet              no access log (default: one line per request on stderr)\n"
                CLI_EXIT_CODES,
             SR_WEBDIR);
@@ -65,6 +68,8 @@ static int usage(FILE *f, int status)
 int cmd_serve(int argc, char **argv)
 {
     sr__server_config cfg = {.bind = "127.0.0.1", .port = 8080, .access_log = stderr};
+    if (getenv("SILKROUTE_STORE") && *getenv("SILKROUTE_STORE"))
+        cfg.store = getenv("SILKROUTE_STORE");
     const char *data = NULL;
     const char *web = getenv("SILKROUTE_WEB");
     int web_given = web != NULL;
@@ -95,6 +100,8 @@ int cmd_serve(int argc, char **argv)
             cfg.bind = val;
         } else if (!strcmp(a, "--data")) {
             data = val;
+        } else if (!strcmp(a, "--store")) {
+            cfg.store = val;
         } else if (!strcmp(a, "--web")) {
             web = val;
             web_given = 1;

@@ -41,6 +41,7 @@
 #include "http_cache.h"
 #include "request.h"
 #include "server.h"
+#include "track_http.h"
 
 /* The OpenAPI document, generated from src/server/openapi.json by make. */
 extern const char sr__openapi_json[];
@@ -108,6 +109,7 @@ struct sr__server {
     pthread_mutex_t lock; /* guards queries and access-log writes */
     qnode *queries;
     sr__cache *cache;     /* NULL: caching off */
+    sr__track *track;     /* NULL: no tracking store */
 };
 
 typedef struct req {
@@ -1083,6 +1085,38 @@ static enum MHD_Result ep_static(req *rq, struct MHD_Connection *con, const char
     return ret;
 }
 
+/* The tracking API (track_http.c) answers; its headers are added here. */
+static enum MHD_Result ep_track(req *rq, struct MHD_Connection *con, const sr__target *t)
+{
+    const char *auth = MHD_lookup_connection_value(con, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+    sr__track_reply tr;
+    sr__track_handle(rq->srv->track, rq->method, t, auth, rq->body, rq->body_len, &tr);
+    if (!tr.body)
+        return reply_json(rq, con, 500, NULL, free);
+    struct MHD_Response *r = MHD_create_response_from_buffer_with_free_callback(strlen(tr.body), tr.body, free);
+    if (!r) {
+        free(tr.body);
+        return MHD_NO;
+    }
+    MHD_add_response_header(r, "Content-Type", "application/json");
+    MHD_add_response_header(r, "Cache-Control", "no-store");
+    add_common_headers(r);
+    if (tr.www_authenticate)
+        MHD_add_response_header(r, "WWW-Authenticate", "Bearer realm=\"silkroute\"");
+    if (tr.retry_after_s > 0) {
+        char ra[24];
+        snprintf(ra, sizeof ra, "%d", tr.retry_after_s);
+        MHD_add_response_header(r, "Retry-After", ra);
+    }
+    if (tr.status == 405)
+        MHD_add_response_header(r, "Allow", "GET, HEAD, POST, OPTIONS");
+    rq->status = tr.status;
+    rq->bytes = strlen(tr.body);
+    enum MHD_Result ret = MHD_queue_response(con, (unsigned)tr.status, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
 static enum MHD_Result dispatch(req *rq, struct MHD_Connection *con)
 {
     char err[SR__ERRLEN];
@@ -1116,7 +1150,7 @@ static enum MHD_Result dispatch(req *rq, struct MHD_Connection *con)
         }
         add_common_headers(r);
         MHD_add_response_header(r, "Access-Control-Allow-Methods", "GET, HEAD, POST, OPTIONS");
-        MHD_add_response_header(r, "Access-Control-Allow-Headers", "Content-Type");
+        MHD_add_response_header(r, "Access-Control-Allow-Headers", "Content-Type, Authorization");
         MHD_add_response_header(r, "Access-Control-Max-Age", "86400");
         MHD_add_response_header(r, "Allow", "GET, HEAD, POST, OPTIONS");
         rq->status = 204;
@@ -1132,6 +1166,8 @@ static enum MHD_Result dispatch(req *rq, struct MHD_Connection *con)
         ret = get ? ep_network(rq, con, &t) : reply_405(rq, con, "GET, HEAD, OPTIONS");
     } else if (!strcmp(p, "/v1/nearest")) {
         ret = get ? ep_nearest(rq, con, &t) : reply_405(rq, con, "GET, HEAD, OPTIONS");
+    } else if (sr__track_path(p)) {
+        ret = ep_track(rq, con, &t);
     } else if (!strcmp(p, "/v1/health")) {
         ret = get ? ep_health(rq, con, &t) : reply_405(rq, con, "GET, HEAD, OPTIONS");
     } else if (!strcmp(p, "/v1/openapi.json")) {
@@ -1599,6 +1635,13 @@ int sr__server_start(const sr_network *net, const sr__server_config *cfg, sr__se
             return -1;
         }
     }
+    if (cfg->store) {
+        s->track = sr__track_create(cfg->store, net, err, errlen);
+        if (!s->track) {
+            sr__server_stop(s, 0);
+            return -1;
+        }
+    }
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     s->threads = cfg->threads ? cfg->threads : (unsigned)(ncpu > 0 ? ncpu : 1);
 
@@ -1697,6 +1740,7 @@ void sr__server_stop(sr__server *s, int grace_ms)
         free(n);
     }
     sr__cache_free(s->cache);
+    sr__track_destroy(s->track);
     pthread_mutex_destroy(&s->lock);
     pthread_mutex_destroy(&s->conn_lock);
     free(s->slots);

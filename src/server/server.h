@@ -33,6 +33,7 @@ typedef struct sr__server_config {
     long route_cache;          /* bytes of /v1/route answers cached (cache.h); 0: 64 MiB, -1: none */
     unsigned max_query_s;      /* time budget of one route query; default 20 (below max_request_s) */
     uint64_t max_work;         /* work budget of one route query in labels; 0: the library's default */
+    const char *store;         /* tracking store (track_http.h); NULL: tracking off */
 } sr__server_config;
 
 typedef struct sr__server sr__server;
