@@ -29,6 +29,16 @@ if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
 passed=$((passed + p)); failed=$((failed + f))
 if [ "$f" -ne 0 ]; then printf '%s\n' "$out"; echo "FAIL: tests/install_check.sh (exit $rc)"
 else echo "ok   tests/install_check.sh ($p)"; fi
+# The tracking store's tests again on a throwaway PostgreSQL cluster
+# (scripts/pg-test.sh), for every build; it says so when it skips them.
+out=$(scripts/pg-test.sh "$@" 2>&1); rc=$?
+p=$(printf '%s\n' "$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test(s)\./\1/p' | awk '{s+=$1} END {print s+0}')
+f=$(printf '%s\n' "$out" | sed -n 's/^\[  FAILED  \] \([0-9]*\) test(s).*/\1/p' | awk '{s+=$1} END {print s+0}')
+if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+passed=$((passed + p)); failed=$((failed + f))
+if [ "$f" -ne 0 ]; then printf '%s\n' "$out"; echo "FAIL: scripts/pg-test.sh (exit $rc)"
+elif [ "$p" -eq 0 ]; then printf '%s\n' "$out" | grep '^skip' ; echo "skip scripts/pg-test.sh (PostgreSQL)"
+else echo "ok   scripts/pg-test.sh ($p; tracking tests on PostgreSQL)"; fi
 # The web map in headless Chromium, once, with the first build's binary;
 # skipped (with a note) where npm could not build the bundle.
 if [ -f web/dist/index.html ] && command -v node >/dev/null 2>&1 && [ -x "$1/silkroute" ]; then
