@@ -1107,6 +1107,41 @@ sr_code sr_shipment_eta_json(sr_store *st, const char *ref, unsigned flags, char
  */
 sr_code sr_observations_csv(sr_store *st, int header, char **out);
 
+/*
+ * Alerts (docs/TRACK.md): "delay" is raised by the ETA update when the
+ * delay passes the shipment's threshold or the promised date; "missing" by
+ * sr_alerts_check() when the next milestone of the plan, shifted by the
+ * current delay, has had no event by its time plus margin_s.  Each once
+ * per shipment and milestone; *raised (may be NULL) counts the new ones.
+ * Every new alert is queued for every live webhook in the same transaction.
+ */
+sr_code sr_alerts_check(sr_store *st, int64_t margin_s, size_t *raised);
+/* Changes after the given ids, oldest first, at most `limit` (1..1000) of
+ * each: {"alerts":[...],"eta":[{id, shipment, eta, delay_h, position,
+ * status}]}, for streams and polling.  malloc()ed JSON in *out. */
+sr_code sr_changes_json(sr_store *st, int64_t after_eta, int64_t after_alert, size_t limit, unsigned flags,
+                        char **out);
+
+/* Webhooks: alerts are POSTed to an http:// URL, signed with the
+ * webhook's secret (HMAC-SHA256; the sender is `silkroute serve`).  The
+ * secret is returned once (malloc()ed) and stored as it is, because the
+ * sender needs it. */
+sr_code sr_webhook_add(sr_store *st, const char *url, char **secret, int64_t *id);
+sr_code sr_webhook_remove(sr_store *st, int64_t id);
+/* A queued delivery of one alert to one webhook. */
+typedef struct sr_delivery {
+    int64_t id;
+    int attempts;  /* made so far */
+    char *url, *secret;
+    char *body;    /* {"type":"alert","delivery":ID,"alert":{...}} */
+} sr_delivery;
+/* Up to max deliveries due now; *out (free with sr_deliveries_free()). */
+sr_code sr_deliveries_due(sr_store *st, size_t max, sr_delivery **out, size_t *n);
+void sr_deliveries_free(sr_delivery *d, size_t n);
+/* Record an attempt: delivered (ok), or failed with `error` and the next
+ * attempt at retry_at (SR_TIME_NONE: give up). */
+sr_code sr_delivery_done(sr_store *st, int64_t id, int ok, const char *error, int64_t retry_at);
+
 /* API tokens of the HTTP server.  Tokens are random, shown once, and only
  * their SHA-256 is stored. */
 typedef enum sr_role { SR_ROLE_READER = 1, SR_ROLE_WRITER = 2 } sr_role;

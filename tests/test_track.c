@@ -190,10 +190,10 @@ static void names_and_containers(void **state)
 static void schema_and_reopen(void **state)
 {
     sr_store *st = open_store();
-    assert_int_equal(sr_store_schema_version(st), 1);
+    assert_int_equal(sr_store_schema_version(st), 2);
     sr_store_close(st);
     st = open_store(); /* migrations are idempotent */
-    assert_int_equal(sr_store_schema_version(st), 1);
+    assert_int_equal(sr_store_schema_version(st), 2);
     sr_store_close(st);
     sr_store *bad = NULL;
     assert_int_equal(sr_store_open("/nonexistent-dir/x/track.db", &bad), SR_ESTORE);
@@ -495,6 +495,74 @@ static void lists_and_observations(void **state)
     sr_store_close(st);
 }
 
+/* Alerts: a delay raised by the ETA update, a missing milestone raised by
+ * the timer, each once; queued for webhooks; the change feed. */
+static void alerts_and_webhooks(void **state)
+{
+    sr_store *st = open_store();
+    char *secret = NULL;
+    int64_t wid = 0;
+    assert_int_equal(sr_webhook_add(st, "ftp://x", &secret, &wid), SR_EARG);
+    assert_int_equal(sr_webhook_add(st, "http://127.0.0.1:9/hook", &secret, &wid), SR_OK);
+    assert_non_null(strstr(secret, "whsec_"));
+    /* Clear what earlier tests raised, so that only new alerts count. */
+    sr_delivery *d = NULL;
+    size_t n = 0;
+    assert_int_equal(sr_alerts_check(st, 12 * H, NULL), SR_OK);
+    assert_int_equal(sr_deliveries_due(st, 1000, &d, &n), SR_OK);
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(sr_delivery_done(st, d[i].id, 1, NULL, 0), SR_OK);
+    sr_deliveries_free(d, n);
+    char *j = NULL;
+    assert_int_equal(sr_changes_json(st, 0, 0, 1000, 0, &j), SR_OK);
+    json_t *o = json_loads(j, 0, NULL);
+    sr_free(j);
+    json_t *al = json_object_get(o, "alerts");
+    int64_t last_alert = json_integer_value(json_object_get(json_array_get(al, json_array_size(al) - 1), "id"));
+    json_decref(o);
+
+    book(st, "AL-1", NULL, SR_TIME_NONE);
+    book(st, "AL-2", NULL, SR_TIME_NONE);
+    int dup;
+    /* AL-1 leaves 20 h late: a delay alert, once, even after a second event. */
+    post_ok(st, ev("AL-1", SR_EV_DEPA, "CNXIA", T0 + 20 * H, "a1"), NULL, &dup);
+    post_ok(st, ev("AL-1", SR_EV_ARRI, "CN-ALASHANKOU", T0 + 81 * H, "a2"), NULL, &dup);
+    /* AL-2 never leaves: 30 days on, the timer says its departure is missing;
+     * AL-1's arrival at Dostyk (planned 62 h + 20 h) is overdue too. */
+    size_t raised = 0;
+    assert_int_equal(sr_alerts_check(st, 12 * H, &raised), SR_OK);
+    assert_int_equal(raised, 2);
+    assert_int_equal(sr_alerts_check(st, 12 * H, &raised), SR_OK);
+    assert_int_equal(raised, 0); /* once */
+    assert_int_equal(sr_changes_json(st, 0, last_alert, 1000, 0, &j), SR_OK);
+    assert_non_null(strstr(j, "\"shipment\":\"AL-1\",\"kind\":\"delay\""));
+    assert_non_null(strstr(j, "\"shipment\":\"AL-2\",\"kind\":\"missing\",\"milestone\":\"depart:CNXIA\""));
+    assert_non_null(strstr(j, "\"milestone\":\"arrive:KZ-DOSTYK\""));
+    sr_free(j);
+    /* Three deliveries queued; a failure is retried later, then delivered. */
+    assert_int_equal(sr_deliveries_due(st, 100, &d, &n), SR_OK);
+    assert_int_equal(n, 3);
+    assert_non_null(strstr(d[0].body, "\"type\":\"alert\""));
+    assert_int_equal(sr_delivery_done(st, d[0].id, 0, "connection refused", T0 + 31 * 24 * H), SR_OK);
+    for (size_t i = 1; i < n; i++)
+        assert_int_equal(sr_delivery_done(st, d[i].id, 1, NULL, 0), SR_OK);
+    int64_t retry = d[0].id;
+    sr_deliveries_free(d, n);
+    assert_int_equal(sr_deliveries_due(st, 100, &d, &n), SR_OK);
+    assert_int_equal(n, 0);
+    sr_store_set_clock(st, T0 + 31 * 24 * H);
+    assert_int_equal(sr_deliveries_due(st, 100, &d, &n), SR_OK);
+    assert_int_equal(n, 1);
+    assert_true(d[0].id == retry);
+    assert_int_equal(d[0].attempts, 1);
+    sr_deliveries_free(d, n);
+    assert_int_equal(sr_webhook_remove(st, wid), SR_OK);
+    assert_int_equal(sr_deliveries_due(st, 100, &d, &n), SR_OK);
+    assert_int_equal(n, 0);
+    sr_free(secret);
+    sr_store_close(st);
+}
+
 /* Four writers, each its own handle, one shipment each plus one shared. */
 typedef struct wctx {
     int w;
@@ -558,6 +626,7 @@ int main(void)
         cmocka_unit_test(bad_input_writes_nothing),
         cmocka_unit_test(tokens),
         cmocka_unit_test(lists_and_observations),
+        cmocka_unit_test(alerts_and_webhooks),
         cmocka_unit_test(concurrent_writers),
     };
     return cmocka_run_group_tests_name(getenv("SILKROUTE_TEST_PG") ? "track-postgresql" : "track", tests, setup,

@@ -297,23 +297,31 @@ static int recompute(sr_store *st, int64_t sid, int64_t last_event)
         if (eta < t)
             eta = t;
     }
-    free(pts);
     free(ret);
     int64_t delay = eta - planned;
     int late = delay > late_after || (has_promise && eta > promised);
+    long basis = basis_row >= 0 ? (long)basis_pt : -1;
+    free(pts);
     const char *status = delivered ? "delivered" : any_act ? "in_transit" : "booked";
     const char *pos = pos_row >= 0 ? sr__cell(&e, (size_t)pos_row, 3) : NULL;
-    sr__dbv u[9] = {
+    sr__dbv u[10] = {
         sr__dbs(status), sr__dbi(late), sr__dbi(eta), sr__dbs(pos),
         pos_row >= 0 ? sr__dbi(atoll(sr__cell(&e, (size_t)pos_row, 6))) : sr__dbnull(),
         pos_row >= 0 && sr__cell(&e, (size_t)pos_row, 4) ? sr__dbd(atof(sr__cell(&e, (size_t)pos_row, 4))) : sr__dbnull(),
         pos_row >= 0 && sr__cell(&e, (size_t)pos_row, 5) ? sr__dbd(atof(sr__cell(&e, (size_t)pos_row, 5))) : sr__dbnull(),
-        sr__dbi(sr__st_now(st)), sr__dbi(sid),
+        sr__dbi(sr__st_now(st)), sr__dbi(basis), sr__dbi(sid),
     };
     rc = db->ops->exec(db,
                        "UPDATE shipments SET status = $1, late = $2, eta = $3, position = $4, position_time = $5,"
-                       " pos_lat = $6, pos_lon = $7, updated = $8 WHERE id = $9",
-                       u, 9, NULL);
+                       " pos_lat = $6, pos_lon = $7, updated = $8, basis_pt = $9 WHERE id = $10",
+                       u, 10, NULL);
+    /* A delay past the threshold (or the promise) raises one alert. */
+    if (!rc && late && !delivered) {
+        char msg[256];
+        snprintf(msg, sizeof msg, "ETA %+.1f h against the plan%s", (double)delay / 3600.0,
+                 has_promise && eta > promised ? ", after the promised date" : "");
+        rc = sr__alert_raise(st, sid, "delay", "late", msg);
+    }
     if (!rc) {
         sr__dbv h[6] = {sr__dbi(sid), sr__dbi(sr__st_now(st)), sr__dbi(last_event), sr__dbi(eta), sr__dbi(delay),
                         sr__dbs(pos)};

@@ -38,7 +38,22 @@ static const char *const migration_1[] = {
     " per_minute BIGINT NOT NULL, created BIGINT NOT NULL, revoked BIGINT)",
     NULL,
 };
-static const char *const *const migrations[] = {migration_1};
+/* Version 2: alerts (a delay past the threshold, a milestone with no event
+ * by its time plus a margin), webhooks and their deliveries (an outbox, so
+ * an alert is delivered even when the server restarts in between), and
+ * the plan point the ETA is based on (for the milestone timer). */
+static const char *const migration_2[] = {
+    "ALTER TABLE shipments ADD COLUMN basis_pt INTEGER NOT NULL DEFAULT -1",
+    "CREATE TABLE alerts (id @PK@, shipment_id BIGINT NOT NULL REFERENCES shipments(id), kind TEXT NOT NULL,"
+    " milestone TEXT NOT NULL, created BIGINT NOT NULL, message TEXT NOT NULL, UNIQUE (shipment_id, kind, milestone))",
+    "CREATE TABLE webhooks (id @PK@, url TEXT NOT NULL, secret TEXT NOT NULL, created BIGINT NOT NULL, revoked BIGINT)",
+    "CREATE TABLE deliveries (id @PK@, webhook_id BIGINT NOT NULL REFERENCES webhooks(id),"
+    " alert_id BIGINT NOT NULL REFERENCES alerts(id), attempts INTEGER NOT NULL DEFAULT 0, next_attempt BIGINT,"
+    " delivered BIGINT, last_error TEXT, UNIQUE (webhook_id, alert_id))",
+    "CREATE INDEX deliveries_due ON deliveries (next_attempt)",
+    NULL,
+};
+static const char *const *const migrations[] = {migration_1, migration_2};
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
 
 sr_code sr__st_fail(sr_store *st, sr_code code, const char *fmt, ...)

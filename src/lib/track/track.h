@@ -46,4 +46,8 @@ sr_code sr__events_from_json(const char *json, size_t len, sr_event *ev, size_t 
                              char *err, size_t errcap);
 void sr__events_json_free(void *hold);
 
+/* Raise an alert of shipment sid once per (kind, milestone) and queue it
+ * for every live webhook; inside the caller's transaction (alert.c). */
+int sr__alert_raise(sr_store *st, int64_t sid, const char *kind, const char *milestone, const char *message);
+
 #endif
