@@ -9,6 +9,7 @@
  * limit), each a 4xx naming the field with nothing written.  Route
  * planning stays open.
  */
+#define _GNU_SOURCE /* strcasestr */
 #include <jansson.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -19,7 +20,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <pthread.h>
+#include <time.h>
+
 #include "../src/server/server.h"
+#include "../src/server/webhook.h"
 #include "http_client.h"
 #include "util.h"
 
@@ -49,8 +54,8 @@ static int setup(void **state)
         return -1;
     sr_store_close(st);
     access_log = fopen(logpath, "w");
-    sr__server_config cfg = {.bind = "127.0.0.1", .port = 0, .threads = 2, .timeout_s = 5, .access_log = access_log,
-                             .store = dbpath};
+    sr__server_config cfg = {.bind = "127.0.0.1", .port = 0, .threads = 4, .timeout_s = 5, .access_log = access_log,
+                             .store = dbpath, .alert_interval_ms = 100};
     char err[512];
     if (sr__server_start(net, &cfg, &srv, err, sizeof err)) {
         fprintf(stderr, "%s\n", err);
@@ -230,12 +235,150 @@ static void bad_input_writes_nothing(void **state)
     expect("GET", "/v1/shipments/X-2", reader, NULL, 404, NULL);
 }
 
+/* A webhook receiver on loopback: answers 500 to the first delivery and
+ * 200 afterwards, keeping the last request. */
+typedef struct receiver {
+    int fd, port, hits, saw_delay;
+    char last[8192];
+    pthread_mutex_t lock;
+} receiver;
+
+static void *receiver_main(void *arg)
+{
+    receiver *rc = arg;
+    for (int i = 0; i < 20; i++) {
+        int c = accept(rc->fd, NULL, NULL);
+        if (c < 0)
+            break;
+        struct timeval tv = {2, 0};
+        setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+        char buf[8192];
+        size_t n = 0;
+        for (;;) {
+            ssize_t k = recv(c, buf + n, sizeof buf - 1 - n, 0);
+            if (k <= 0)
+                break;
+            n += (size_t)k;
+            buf[n] = '\0';
+            char *h = strstr(buf, "\r\n\r\n");
+            const char *cl = strcasestr(buf, "Content-Length:");
+            if (h && cl && n >= (size_t)(h + 4 - buf) + (size_t)atol(cl + 15))
+                break;
+        }
+        buf[n] = '\0';
+        pthread_mutex_lock(&rc->lock);
+        int first = rc->hits++ == 0;
+        snprintf(rc->last, sizeof rc->last, "%s", buf);
+        if (strstr(buf, "\"shipment\":\"LATE-1\",\"kind\":\"delay\"") && !first)
+            rc->saw_delay++;
+        pthread_mutex_unlock(&rc->lock);
+        const char *ans = first ? "HTTP/1.1 500 Oops\r\nContent-Length: 0\r\n\r\n" : "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
+        send(c, ans, strlen(ans), MSG_NOSIGNAL);
+        close(c);
+    }
+    return NULL;
+}
+
+static void webhooks_and_stream(void **state)
+{
+    receiver rc = {0};
+    pthread_mutex_init(&rc.lock, NULL);
+    rc.fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET};
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(bind(rc.fd, (struct sockaddr *)&a, sizeof a), 0);
+    socklen_t al = sizeof a;
+    getsockname(rc.fd, (struct sockaddr *)&a, &al);
+    rc.port = ntohs(a.sin_port);
+    listen(rc.fd, 8);
+    pthread_t th;
+    pthread_create(&th, NULL, receiver_main, &rc);
+
+    char body[256];
+    snprintf(body, sizeof body, "{\"url\":\"http://127.0.0.1:%d/hook\"}", rc.port);
+    expect("POST", "/v1/webhooks", reader, body, 403, NULL);
+    expect("POST", "/v1/webhooks", writer, "{\"url\":\"ftp://x\"}", 400, "url");
+    hc_resp r;
+    assert_int_equal(req("POST", "/v1/webhooks", writer, body, &r), 201);
+    json_t *o = json_loads(r.body, 0, NULL);
+    free(r.body);
+    char secret[128];
+    snprintf(secret, sizeof secret, "%s", json_string_value(json_object_get(o, "secret")));
+    json_decref(o);
+
+    /* The event stream: no token is 401; with one it carries the ETA and
+     * the alert of the late shipment below. */
+    expect("GET", "/v1/stream", NULL, NULL, 401, NULL);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    struct timeval tv = {1, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+    char sreq[512];
+    int sn = snprintf(sreq, sizeof sreq, "GET /v1/stream HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer %s\r\n\r\n", reader);
+    send(fd, sreq, (size_t)sn, MSG_NOSIGNAL);
+
+    /* A shipment that leaves 20 h late: a delay alert, delivered to the
+     * webhook (first refused, then retried) and on the stream. */
+    const char *bk = "{\"ref\":\"LATE-1\",\"from\":\"CNXIA\",\"to\":\"KZALA\",\"ready\":\"2026-06-03T08:00\"}";
+    expect("POST", "/v1/shipments", writer, bk, 201, NULL);
+    expect("POST", "/v1/shipments/LATE-1/events", writer,
+           "{\"type\":\"DEPA\",\"place\":\"CNXIA\",\"time\":\"2026-06-04T04:00+08:00\",\"key\":\"l1\"}", 200, NULL);
+    /* Other shipments of this store have missing milestones too: wait for
+     * LATE-1's delay among the deliveries (the first of all is refused and
+     * retried after a second). */
+    int hits = 0, saw = 0;
+    for (int i = 0; i < 100 && !saw; i++) {
+        nanosleep(&(struct timespec){0, 100 * 1000 * 1000}, NULL);
+        pthread_mutex_lock(&rc.lock);
+        hits = rc.hits;
+        saw = rc.saw_delay;
+        pthread_mutex_unlock(&rc.lock);
+    }
+    assert_true(hits >= 2);
+    assert_int_equal(saw, 1);
+    /* The signature is HMAC-SHA256 of "<t>.<body>" with the secret. */
+    pthread_mutex_lock(&rc.lock);
+    char *sig = strcasestr(rc.last, "X-Silkroute-Signature: ");
+    char *bodyp = strstr(rc.last, "\r\n\r\n");
+    assert_non_null(sig);
+    assert_non_null(bodyp);
+    assert_non_null(strstr(bodyp, "\"type\":\"alert\""));
+    long long t = atoll(sig + 25);
+    char want[128];
+    assert_int_equal(sr__webhook_sign(secret, t, bodyp + 4, want, sizeof want), 0);
+    assert_int_equal(strncmp(sig + 23, want, strlen(want)), 0);
+    pthread_mutex_unlock(&rc.lock);
+    /* The stream has seen the ETA and the alert. */
+    char sbuf[65536];
+    size_t got = 0;
+    for (int i = 0; i < 50 && got < sizeof sbuf - 1; i++) {
+        ssize_t k = recv(fd, sbuf + got, sizeof sbuf - 1 - got, 0);
+        if (k > 0)
+            got += (size_t)k;
+        sbuf[got] = '\0';
+        if (strstr(sbuf, "event: alert") && strstr(sbuf, "LATE-1"))
+            break;
+    }
+    close(fd);
+    assert_non_null(strstr(sbuf, "text/event-stream"));
+    assert_non_null(strstr(sbuf, "event: eta"));
+    assert_non_null(strstr(sbuf, "event: alert"));
+    expect("GET", "/v1/alerts", reader, NULL, 200, "\"kind\":\"delay\"");
+    shutdown(rc.fd, SHUT_RDWR);
+    close(rc.fd);
+    pthread_join(th, NULL);
+    pthread_mutex_destroy(&rc.lock);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(auth),
         cmocka_unit_test(book_and_events),
         cmocka_unit_test(bad_input_writes_nothing),
+        cmocka_unit_test(webhooks_and_stream),
     };
     return cmocka_run_group_tests_name("track_http", tests, setup, teardown);
 }

@@ -59,6 +59,9 @@ static int usage(FILE *f, int status)
                "  --store URI          tracking store (a SQLite file or postgresql://...; default\n"
                "                       $SILKROUTE_STORE): shipment API under /v1/shipments with bearer\n"
                "                       tokens (silkroute token create); without it tracking is off\n"
+               "  --alert-interval S   check missing milestones and send webhooks every S seconds;\n"
+               "                       default 60\n"
+               "  --milestone-margin H a milestone is missing H hours after its time; default 12\n"
                "  --quiet              no access log (default: one line per request on stderr)\n"
                CLI_EXIT_CODES,
             SR_WEBDIR);
@@ -102,6 +105,15 @@ int cmd_serve(int argc, char **argv)
             data = val;
         } else if (!strcmp(a, "--store")) {
             cfg.store = val;
+        } else if (!strcmp(a, "--alert-interval")) {
+            if (cli_parse_int(val, 1, 86400, &v))
+                return cli_fail(0, SR_EARG, "--alert-interval: expected 1 to 86400 seconds, got '%s'", val);
+            cfg.alert_interval_ms = (unsigned)v * 1000u;
+        } else if (!strcmp(a, "--milestone-margin")) {
+            double h;
+            if (cli_parse_double(val, 0, 720, &h))
+                return cli_fail(0, SR_EARG, "--milestone-margin: expected 0 to 720 hours, got '%s'", val);
+            cfg.milestone_margin_s = (long)(h * 3600);
         } else if (!strcmp(a, "--web")) {
             web = val;
             web_given = 1;

@@ -42,6 +42,7 @@
 #include "request.h"
 #include "server.h"
 #include "track_http.h"
+#include "webhook.h"
 
 /* The OpenAPI document, generated from src/server/openapi.json by make. */
 extern const char sr__openapi_json[];
@@ -110,6 +111,8 @@ struct sr__server {
     qnode *queries;
     sr__cache *cache;     /* NULL: caching off */
     sr__track *track;     /* NULL: no tracking store */
+    sr__alerter *alerter; /* alert timer and webhook sender, with a store */
+    atomic_int streams_stop; /* set first at shutdown: event streams end */
 };
 
 typedef struct req {
@@ -1085,12 +1088,9 @@ static enum MHD_Result ep_static(req *rq, struct MHD_Connection *con, const char
     return ret;
 }
 
-/* The tracking API (track_http.c) answers; its headers are added here. */
-static enum MHD_Result ep_track(req *rq, struct MHD_Connection *con, const sr__target *t)
+/* Send a reply of the tracking API with its extra headers. */
+static enum MHD_Result queue_track(req *rq, struct MHD_Connection *con, sr__track_reply tr)
 {
-    const char *auth = MHD_lookup_connection_value(con, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
-    sr__track_reply tr;
-    sr__track_handle(rq->srv->track, rq->method, t, auth, rq->body, rq->body_len, &tr);
     if (!tr.body)
         return reply_json(rq, con, 500, NULL, free);
     struct MHD_Response *r = MHD_create_response_from_buffer_with_free_callback(strlen(tr.body), tr.body, free);
@@ -1113,6 +1113,103 @@ static enum MHD_Result ep_track(req *rq, struct MHD_Connection *con, const sr__t
     rq->status = tr.status;
     rq->bytes = strlen(tr.body);
     enum MHD_Result ret = MHD_queue_response(con, (unsigned)tr.status, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
+/* The tracking API (track_http.c) answers; its headers are added here. */
+static enum MHD_Result ep_track(req *rq, struct MHD_Connection *con, const sr__target *t)
+{
+    const char *auth = MHD_lookup_connection_value(con, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+    sr__track_reply tr;
+    sr__track_handle(rq->srv->track, rq->method, t, auth, rq->body, rq->body_len, &tr);
+    return queue_track(rq, con, tr);
+}
+
+/* GET /v1/stream: Server-Sent Events of ETA changes and alerts.  The
+ * content callback runs on the connection's pool thread: it polls the
+ * store (the thread's own handle) every 200 ms for up to a second per
+ * call, sends a comment every 15 s so proxies keep the connection, and
+ * ends when the server shuts down.  The request time cap (--max-request-time)
+ * ends long streams too; EventSource clients reconnect with Last-Event-ID. */
+typedef struct sse_ctx {
+    sr__server *srv;
+    int64_t after_eta, after_alert;
+    char *pending;
+    size_t len, off;
+    time_t last_sent;
+} sse_ctx;
+
+static ssize_t sse_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+    sse_ctx *c = cls;
+    for (int tries = 0; !c->pending && tries < 5; tries++) {
+        if (atomic_load(&c->srv->streams_stop))
+            return MHD_CONTENT_READER_END_OF_STREAM;
+        char *next = sr__track_stream_next(c->srv->track, &c->after_eta, &c->after_alert);
+        if (next) {
+            c->pending = next;
+            c->len = strlen(next);
+            c->off = 0;
+            break;
+        }
+        if (time(NULL) - c->last_sent >= 15) {
+            c->pending = strdup(": keep-alive\n\n");
+            c->len = c->pending ? strlen(c->pending) : 0;
+            c->off = 0;
+            break;
+        }
+        nanosleep(&(struct timespec){0, 200 * 1000 * 1000}, NULL);
+    }
+    if (!c->pending)
+        return 0;
+    size_t n = c->len - c->off < max ? c->len - c->off : max;
+    memcpy(buf, c->pending + c->off, n);
+    c->off += n;
+    if (c->off == c->len) {
+        free(c->pending);
+        c->pending = NULL;
+    }
+    c->last_sent = time(NULL);
+    return (ssize_t)n;
+}
+
+static void sse_free(void *cls)
+{
+    sse_ctx *c = cls;
+    sr__track_stream_end(c->srv->track);
+    free(c->pending);
+    free(c);
+}
+
+static enum MHD_Result ep_stream(req *rq, struct MHD_Connection *con, const sr__target *t)
+{
+    sr__server *s = rq->srv;
+    const char *auth = MHD_lookup_connection_value(con, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+    const char *last = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Last-Event-ID");
+    sr__track_reply tr;
+    int64_t ae, aa;
+    if (sr__track_stream_open(s->track, t, auth, last, &ae, &aa, &tr))
+        return queue_track(rq, con, tr);
+    sse_ctx *c = calloc(1, sizeof *c);
+    if (!c) {
+        sr__track_stream_end(s->track);
+        return reply_json(rq, con, 500, NULL, free);
+    }
+    c->srv = s;
+    c->after_eta = ae;
+    c->after_alert = aa;
+    c->last_sent = time(NULL);
+    struct MHD_Response *r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, sse_read, c, sse_free);
+    if (!r) {
+        sse_free(c);
+        return MHD_NO;
+    }
+    MHD_add_response_header(r, "Content-Type", "text/event-stream");
+    MHD_add_response_header(r, "Cache-Control", "no-store");
+    add_common_headers(r);
+    rq->status = 200;
+    enum MHD_Result ret = MHD_queue_response(con, 200, r);
     MHD_destroy_response(r);
     return ret;
 }
@@ -1149,7 +1246,7 @@ static enum MHD_Result dispatch(req *rq, struct MHD_Connection *con)
             return MHD_NO;
         }
         add_common_headers(r);
-        MHD_add_response_header(r, "Access-Control-Allow-Methods", "GET, HEAD, POST, OPTIONS");
+        MHD_add_response_header(r, "Access-Control-Allow-Methods", "GET, HEAD, POST, DELETE, OPTIONS");
         MHD_add_response_header(r, "Access-Control-Allow-Headers", "Content-Type, Authorization");
         MHD_add_response_header(r, "Access-Control-Max-Age", "86400");
         MHD_add_response_header(r, "Allow", "GET, HEAD, POST, OPTIONS");
@@ -1166,6 +1263,8 @@ static enum MHD_Result dispatch(req *rq, struct MHD_Connection *con)
         ret = get ? ep_network(rq, con, &t) : reply_405(rq, con, "GET, HEAD, OPTIONS");
     } else if (!strcmp(p, "/v1/nearest")) {
         ret = get ? ep_nearest(rq, con, &t) : reply_405(rq, con, "GET, HEAD, OPTIONS");
+    } else if (!strcmp(p, "/v1/stream")) {
+        ret = get ? ep_stream(rq, con, &t) : reply_405(rq, con, "GET, HEAD, OPTIONS");
     } else if (sr__track_path(p)) {
         ret = ep_track(rq, con, &t);
     } else if (!strcmp(p, "/v1/health")) {
@@ -1610,6 +1709,7 @@ int sr__server_start(const sr_network *net, const sr__server_config *cfg, sr__se
     atomic_init(&s->closed_since_trim, 0);
     /* Room for the few that parallel accepts let past on_accept. */
     s->n_slots = s->max_conns + 64;
+    atomic_init(&s->streams_stop, 0);
     s->slots = calloc(s->n_slots, sizeof *s->slots);
     if (!s->slots) {
         snprintf(err, errlen, "out of memory");
@@ -1638,6 +1738,13 @@ int sr__server_start(const sr_network *net, const sr__server_config *cfg, sr__se
     if (cfg->store) {
         s->track = sr__track_create(cfg->store, net, err, errlen);
         if (!s->track) {
+            sr__server_stop(s, 0);
+            return -1;
+        }
+        sr__alerter_config ac = {.store = cfg->store, .interval_ms = cfg->alert_interval_ms,
+                                 .margin_s = cfg->milestone_margin_s};
+        s->alerter = sr__alerter_start(&ac, err, errlen);
+        if (!s->alerter) {
             sr__server_stop(s, 0);
             return -1;
         }
@@ -1710,6 +1817,7 @@ void sr__server_stop(sr__server *s, int grace_ms)
 {
     if (!s)
         return;
+    atomic_store(&s->streams_stop, 1);
     if (s->d) {
         MHD_socket ls = MHD_quiesce_daemon(s->d);
         if (ls != MHD_INVALID_SOCKET)
@@ -1740,6 +1848,7 @@ void sr__server_stop(sr__server *s, int grace_ms)
         free(n);
     }
     sr__cache_free(s->cache);
+    sr__alerter_stop(s->alerter);
     sr__track_destroy(s->track);
     pthread_mutex_destroy(&s->lock);
     pthread_mutex_destroy(&s->conn_lock);

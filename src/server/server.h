@@ -34,6 +34,8 @@ typedef struct sr__server_config {
     unsigned max_query_s;      /* time budget of one route query; default 20 (below max_request_s) */
     uint64_t max_work;         /* work budget of one route query in labels; 0: the library's default */
     const char *store;         /* tracking store (track_http.h); NULL: tracking off */
+    unsigned alert_interval_ms; /* alert timer and webhook sender period (webhook.h); default 60000 */
+    long milestone_margin_s;   /* a milestone is missing this long after its time; default 12 h */
 } sr__server_config;
 
 typedef struct sr__server sr__server;

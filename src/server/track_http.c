@@ -7,6 +7,10 @@
  *   GET  /v1/shipments/{ref}/eta          ETA and its history (reader)
  *   POST /v1/shipments/{ref}/events       one event or a batch (writer)
  *   POST /v1/events                       a batch naming its shipments (writer)
+ *   GET  /v1/alerts?after=&limit=         alerts after an id (reader)
+ *   POST /v1/webhooks, DELETE /v1/webhooks/{id}   alert webhooks (writer)
+ *   GET  /v1/stream                       Server-Sent Events of ETAs and alerts (reader;
+ *                                         the streaming itself is in server.c)
  *
  * Every request needs "Authorization: Bearer TOKEN": no or an unknown
  * token is 401, a reader token on a write is 403.  The token is looked up
@@ -30,6 +34,7 @@
 #include "track_http.h"
 
 #define RATE_SLOTS 1024
+#define MAX_STREAMS 8
 
 typedef struct tnode {
     sr_store *st;
@@ -49,6 +54,7 @@ struct sr__track {
     pthread_mutex_t lock; /* guards nodes and buckets */
     tnode *nodes;
     bucket buckets[RATE_SLOTS];
+    int streams; /* open event streams, under lock */
 };
 
 static _Thread_local const sr__track *tl_owner;
@@ -113,7 +119,9 @@ static tnode *thread_node(sr__track *t)
 
 int sr__track_path(const char *p)
 {
-    return !strcmp(p, "/v1/shipments") || !strncmp(p, "/v1/shipments/", 14) || !strcmp(p, "/v1/events");
+    return !strcmp(p, "/v1/shipments") || !strncmp(p, "/v1/shipments/", 14) || !strcmp(p, "/v1/events") ||
+           !strcmp(p, "/v1/alerts") || !strcmp(p, "/v1/webhooks") || !strncmp(p, "/v1/webhooks/", 13) ||
+           !strcmp(p, "/v1/stream");
 }
 
 static void set(sr__track_reply *o, int status, char *body)
@@ -356,6 +364,194 @@ out:
     json_decref(root);
 }
 
+static int parse_id(const char *s, int64_t *out)
+{
+    long v;
+    if (!s || sr__parse_long(s, 0, 0x7fffffffffffffffL, &v))
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* /v1/alerts and /v1/webhooks. */
+static void misc(sr__track *t, const char *method, const sr__target *tg, const char *auth, const char *body, size_t len,
+                 sr__track_reply *o)
+{
+    const char *p = tg->path;
+    int is_alerts = !strcmp(p, "/v1/alerts"), is_hooks = !strcmp(p, "/v1/webhooks");
+    int get = !strcmp(method, "GET") || !strcmp(method, "HEAD");
+    if ((is_alerts && !get) || (is_hooks && strcmp(method, "POST")) ||
+        (!is_alerts && !is_hooks && strcmp(method, "DELETE"))) {
+        fail(o, 405, SR_EARG, "method %s not allowed here; allowed: %s", method,
+             is_alerts ? "GET" : is_hooks ? "POST" : "DELETE");
+        return;
+    }
+    tnode *n = thread_node(t);
+    if (!n) {
+        fail(o, 503, SR_ESTORE, "cannot open the tracking store");
+        return;
+    }
+    char name[65] = "";
+    if (authorise(t, n, auth, !is_alerts, name, o))
+        return;
+    for (size_t i = 0; i < tg->n_params; i++)
+        if (!is_alerts || (strcmp(tg->params[i].key, "after") && strcmp(tg->params[i].key, "limit"))) {
+            fail(o, 400, SR_EARG, "unknown parameter '%.64s'", tg->params[i].key);
+            return;
+        }
+    char *j = NULL;
+    sr_code c;
+    if (is_alerts) {
+        int64_t after = 0;
+        long limit = 100;
+        const char *a = sr__target_get(tg, "after"), *l = sr__target_get(tg, "limit");
+        if (a && parse_id(a, &after)) {
+            fail(o, 400, SR_EARG, "parameter 'after': expected an alert id");
+            return;
+        }
+        if (l && sr__parse_long(l, 1, 1000, &limit)) {
+            fail(o, 400, SR_EARG, "parameter 'limit': expected an integer from 1 to 1000");
+            return;
+        }
+        /* The change feed with the ETA part skipped past everything. */
+        c = sr_changes_json(n->st, INT64_MAX, after, (size_t)limit, 0, &j);
+    } else if (is_hooks) {
+        json_t *root = json_loadb(body ? body : "", len, JSON_REJECT_DUPLICATES, NULL);
+        json_t *u = json_object_get(root, "url");
+        if (!json_is_object(root) || !json_is_string(u) || json_object_size(root) != 1) {
+            json_decref(root);
+            fail(o, 400, SR_EARG, "body: expected {\"url\": \"http://HOST[:PORT]/PATH\"}");
+            return;
+        }
+        char *secret = NULL;
+        int64_t id = 0;
+        c = sr_webhook_add(n->st, json_string_value(u), &secret, &id);
+        if (c == SR_OK) {
+            json_t *a = json_pack("{s:s,s:I,s:s,s:s}", "code", "Ok", "id", (json_int_t)id, "url", json_string_value(u),
+                                  "secret", secret);
+            set(o, 201, a ? json_dumps(a, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL);
+            json_decref(a);
+        }
+        sr_free(secret);
+        json_decref(root);
+        if (c == SR_OK)
+            return;
+    } else {
+        int64_t id;
+        if (parse_id(p + 13, &id)) {
+            fail(o, 404, SR_ENOTFOUND, "no such webhook: %.64s", p + 13);
+            return;
+        }
+        c = sr_webhook_remove(n->st, id);
+        if (c == SR_OK)
+            j = strdup("{\"code\":\"Ok\"}");
+    }
+    if (c != SR_OK) {
+        fail(o, status_of(c), c, "%s", sr_store_errmsg(n->st));
+        return;
+    }
+    set(o, 200, j);
+}
+
+int sr__track_stream_open(sr__track *t, const sr__target *tg, const char *auth, const char *last_event_id,
+                          int64_t *after_eta, int64_t *after_alert, sr__track_reply *o)
+{
+    memset(o, 0, sizeof *o);
+    *after_eta = *after_alert = 0;
+    if (!t) {
+        fail(o, 404, SR_ENOTFOUND, "tracking is off: start the server with --store FILE or postgresql://...");
+        return -1;
+    }
+    tnode *n = thread_node(t);
+    if (!n) {
+        fail(o, 503, SR_ESTORE, "cannot open the tracking store");
+        return -1;
+    }
+    char name[65];
+    if (authorise(t, n, auth, 0, name, o))
+        return -1;
+    for (size_t i = 0; i < tg->n_params; i++) {
+        const char *k = tg->params[i].key;
+        int64_t *dst = !strcmp(k, "after_eta") ? after_eta : !strcmp(k, "after_alert") ? after_alert : NULL;
+        if (!dst || parse_id(tg->params[i].value, dst)) {
+            fail(o, 400, SR_EARG, "parameter '%.64s': expected after_eta or after_alert with an id", k);
+            return -1;
+        }
+    }
+    if (last_event_id) {
+        long long e = 0, a = 0;
+        if (sscanf(last_event_id, "%lld.%lld", &e, &a) != 2 || e < 0 || a < 0) {
+            fail(o, 400, SR_EARG, "Last-Event-ID: expected ETA.ALERT ids");
+            return -1;
+        }
+        *after_eta = e;
+        *after_alert = a;
+    }
+    pthread_mutex_lock(&t->lock);
+    int ok = t->streams < MAX_STREAMS;
+    if (ok)
+        t->streams++;
+    pthread_mutex_unlock(&t->lock);
+    if (!ok) {
+        o->retry_after_s = 5;
+        fail(o, 503, SR_ELIMIT, "at most %d event streams at once", MAX_STREAMS);
+        return -1;
+    }
+    return 0;
+}
+
+void sr__track_stream_end(sr__track *t)
+{
+    pthread_mutex_lock(&t->lock);
+    t->streams--;
+    pthread_mutex_unlock(&t->lock);
+}
+
+char *sr__track_stream_next(sr__track *t, int64_t *after_eta, int64_t *after_alert)
+{
+    tnode *n = thread_node(t);
+    char *j = NULL;
+    if (!n || sr_changes_json(n->st, *after_eta, *after_alert, 100, 0, &j) != SR_OK)
+        return NULL;
+    json_t *o = json_loads(j, 0, NULL);
+    sr_free(j);
+    json_t *al = json_object_get(o, "alerts"), *eta = json_object_get(o, "eta");
+    if (!json_array_size(al) && !json_array_size(eta)) {
+        json_decref(o);
+        return NULL;
+    }
+    /* One SSE message per change; the id carries both positions. */
+    size_t cap = 4096, used = 0;
+    char *out = malloc(cap);
+    for (int kind = 0; out && kind < 2; kind++) {
+        json_t *a = kind ? al : eta;
+        for (size_t i = 0; i < json_array_size(a); i++) {
+            json_t *e = json_array_get(a, i);
+            int64_t id = json_integer_value(json_object_get(e, "id"));
+            if (kind)
+                *after_alert = id;
+            else
+                *after_eta = id;
+            char *d = json_dumps(e, JSON_COMPACT | JSON_PRESERVE_ORDER);
+            size_t need = used + (d ? strlen(d) : 0) + 96;
+            if (need > cap) {
+                char *nb = realloc(out, need * 2);
+                if (!nb) {
+                    free(d);
+                    break;
+                }
+                out = nb;
+                cap = need * 2;
+            }
+            used += (size_t)snprintf(out + used, cap - used, "id: %lld.%lld\nevent: %s\ndata: %s\n\n",
+                                     (long long)*after_eta, (long long)*after_alert, kind ? "alert" : "eta", d ? d : "{}");
+            free(d);
+        }
+    }
+    json_decref(o);
+    return out;
+}
+
 void sr__track_handle(sr__track *t, const char *method, const sr__target *tg, const char *auth, const char *body,
                       size_t len, sr__track_reply *o)
 {
@@ -366,6 +562,10 @@ void sr__track_handle(sr__track *t, const char *method, const sr__target *tg, co
         return;
     }
     int get = !strcmp(method, "GET") || !strcmp(method, "HEAD"), post = !strcmp(method, "POST");
+    if (!strcmp(p, "/v1/alerts") || !strncmp(p, "/v1/webhooks", 12)) {
+        misc(t, method, tg, auth, body, len, o);
+        return;
+    }
     /* Which resource: list, events batch, one shipment, its eta or events. */
     char ref[80] = "";
     const char *sub = "";

@@ -34,4 +34,16 @@ int sr__track_path(const char *path);
 void sr__track_handle(sr__track *t, const char *method, const sr__target *tg, const char *auth, const char *body,
                       size_t len, sr__track_reply *out);
 
+/* GET /v1/stream (Server-Sent Events): check the token (reader) and the
+ * starting point (after_eta, after_alert from the parameters or the
+ * Last-Event-ID header "ETA.ALERT").  0 when the stream may start (the
+ * caller then calls sr__track_stream_end() when it ends); else the reply
+ * is set. */
+int sr__track_stream_open(sr__track *t, const sr__target *tg, const char *auth, const char *last_event_id,
+                          int64_t *after_eta, int64_t *after_alert, sr__track_reply *out);
+/* The SSE text of the changes after the ids (which advance), malloc()ed,
+ * or NULL when there is nothing new.  On the stream's own thread. */
+char *sr__track_stream_next(sr__track *t, int64_t *after_eta, int64_t *after_alert);
+void sr__track_stream_end(sr__track *t);
+
 #endif
