@@ -1,12 +1,15 @@
 #!/bin/sh
-# pg-test.sh BUILD_DIR... - run the tracking store's tests (test_track,
+# pg-test.sh BUILD_DIR...   or   pg-test.sh --exec COMMAND [ARGS]
+# Run the tracking store's tests (test_track,
 # test_track_durability) against PostgreSQL: start a throwaway cluster
 # (initdb + pg_ctl, Unix socket in a temporary directory, no TCP), one
 # fresh database per build directory, then stop and delete it.  Called by
 # tests/run.sh, so `make test` runs them; scripts/deps-test.sh installs
 # Debian's postgresql.  PostgreSQL refuses to run as root, so as root the
 # cluster runs as the postgres user.  Where PostgreSQL is missing it says
-# the tests were skipped and exits 0.
+# the tests were skipped and exits 0.  With --exec it runs COMMAND once
+# with SILKROUTE_TEST_PG and SILKROUTE_BENCH_PG naming a fresh database
+# (for benchmarks).
 set -u
 bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 if [ -z "$bindir" ] || [ ! -x "$bindir/initdb" ] || [ ! -x "$bindir/pg_ctl" ]; then
@@ -37,6 +40,13 @@ fi
 echo "PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') on $tmp"
 status=0
 n=0
+if [ "${1:-}" = "--exec" ]; then
+  shift
+  "$bindir/createdb" -h "$tmp" -U silkroute silkroute_exec || exit 1
+  uri="postgresql:///silkroute_exec?host=$tmp&user=silkroute"
+  SILKROUTE_TEST_PG="$uri" SILKROUTE_BENCH_PG="$uri" "$@"
+  exit $?
+fi
 for build in "$@"; do
   n=$((n + 1))
   db="silkroute_test_$n"

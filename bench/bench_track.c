@@ -1,0 +1,185 @@
+/*
+ * bench_track.c - the tracking store: event ingest per second, one event
+ * per transaction and batched (500 per batch), then the latency of posting
+ * one event including its ETA update with SILKROUTE_BENCH_EVENTS events
+ * stored (default 1,000,000, over 1,000 shipments), p50/p99/max over 2,000
+ * posts.  SQLite in a temporary file on the build machine's disk (WAL,
+ * synchronous=FULL: every commit is fsynced); PostgreSQL too when
+ * SILKROUTE_BENCH_PG names a store (scripts/pg-test.sh --exec runs it on a
+ * throwaway cluster).  Targets on the 2-core machine: at least 5,000
+ * events/s batched on SQLite, p99 of a post with its ETA update at most
+ * 5 ms.  Network: tests/data/server.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "silkroute.h"
+
+#define SHIPS 1000
+#define BATCH 500
+
+static double now_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static int cmp(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+static sr_network *net;
+static int64_t T0;
+static long seq[SHIPS];
+
+static sr_event mk(int ship, char *key, size_t cap)
+{
+    static char refs[SHIPS][16];
+    if (!refs[ship][0])
+        snprintf(refs[ship], sizeof refs[ship], "B-%d", ship);
+    sr_event e;
+    sr_event_init(&e);
+    e.shipment = refs[ship];
+    long s = seq[ship]++;
+    /* Along the route: gate-in and departures at the places of the plan. */
+    static const char *const places[] = {"CNXIA", "CN-ALASHANKOU", "KZ-DOSTYK", "KZALA"};
+    e.type = s % 2 ? SR_EV_DEPA : SR_EV_ARRI;
+    e.place = places[(s / 2) % 4];
+    e.time = T0 + s * 30;
+    snprintf(key, cap, "k%ld", s);
+    e.key = key;
+    e.source = "bench";
+    return e;
+}
+
+static int run(const char *uri, long total)
+{
+    sr_store *st = NULL;
+    if (sr_store_open(uri, &st) != SR_OK) {
+        printf("%s: %s\n", uri, sr_store_errmsg(st));
+        sr_store_close(st);
+        return 1;
+    }
+    printf("== %s store (%s)\n", sr_store_backend(st), uri);
+    memset(seq, 0, sizeof seq);
+    sr_query *q;
+    sr_query_create(net, &q);
+    sr_route_options o;
+    sr_route_options_init(&o);
+    o.from = "CNXIA";
+    o.to = "KZALA";
+    o.modes = SR_MODE_BIT(SR_RAIL);
+    sr_result *r = NULL;
+    sr_route_query(q, &o, &r);
+    for (int i = 0; i < SHIPS; i++) {
+        char ref[16];
+        snprintf(ref, sizeof ref, "B-%d", i);
+        sr_shipment_spec s;
+        sr_shipment_spec_init(&s);
+        s.ref = ref;
+        s.ready = T0;
+        if (sr_shipment_create(st, net, &s, sr_result_route(r, 0), NULL) != SR_OK) {
+            printf("booking: %s\n", sr_store_errmsg(st));
+            return 1;
+        }
+    }
+    sr_result_free(r);
+    sr_query_destroy(q);
+    char keys[BATCH][24];
+    sr_event ev[BATCH];
+    /* 1. One event per transaction. */
+    int n1 = 1000;
+    double t = now_s();
+    for (int i = 0; i < n1; i++) {
+        ev[0] = mk(i % SHIPS, keys[0], sizeof keys[0]);
+        if (sr_event_post(st, net, ev, 1, NULL, NULL) != SR_OK) {
+            printf("post: %s\n", sr_store_errmsg(st));
+            return 1;
+        }
+    }
+    double single = n1 / (now_s() - t);
+    printf("ingest, one event per request:  %8.0f events/s (%d events)\n", single, n1);
+    /* 2. Batches of 500 for one shipment each, up to `total` events. */
+    long stored = n1, batches = 0;
+    double tb = 0;
+    int ship = 0;
+    while (stored + BATCH <= total) {
+        for (int k = 0; k < BATCH; k++)
+            ev[k] = mk(ship, keys[k], sizeof keys[k]);
+        t = now_s();
+        if (sr_event_post(st, net, ev, BATCH, NULL, NULL) != SR_OK) {
+            printf("batch: %s\n", sr_store_errmsg(st));
+            return 1;
+        }
+        tb += now_s() - t;
+        stored += BATCH;
+        batches++;
+        ship = (ship + 1) % SHIPS;
+        if (batches % 400 == 0) {
+            printf("  ... %ld events stored, %.0f events/s batched so far\n", stored, (double)(stored - n1) / tb);
+            fflush(stdout);
+        }
+    }
+    printf("ingest, batches of %d:         %8.0f events/s (%ld events, %ld batches)\n", BATCH,
+           (double)(stored - n1) / tb, stored - n1, batches);
+    /* 3. Latency of one post with its ETA update, with `stored` events. */
+    enum { N = 2000 };
+    static double lat[N];
+    unsigned rnd = 7;
+    for (int i = 0; i < N; i++) {
+        rnd = rnd * 1103515245u + 12345u;
+        ev[0] = mk((int)((rnd >> 8) % SHIPS), keys[0], sizeof keys[0]);
+        t = now_s();
+        if (sr_event_post(st, net, ev, 1, NULL, NULL) != SR_OK) {
+            printf("post: %s\n", sr_store_errmsg(st));
+            return 1;
+        }
+        lat[i] = (now_s() - t) * 1e3;
+    }
+    qsort(lat, N, sizeof lat[0], cmp);
+    printf("post + ETA update with %ld events stored (%ld per shipment): p50 %.2f ms, p99 %.2f ms, max %.2f ms\n",
+           stored, stored / SHIPS, lat[N / 2], lat[N * 99 / 100], lat[N - 1]);
+    sr_store_close(st);
+    return 0;
+}
+
+int main(void)
+{
+    if (sr_network_open("tests/data/server", &net) != SR_OK) {
+        printf("bench_track: cannot open tests/data/server\n");
+        return 1;
+    }
+    sr_time_parse("2026-06-03T00:00Z", NULL, &T0);
+    const char *ev = getenv("SILKROUTE_BENCH_EVENTS");
+    long total = ev && *ev ? atol(ev) : 1000000;
+    /* SILKROUTE_BENCH_DIR: where the SQLite file goes (default build/);
+     * /dev/shm there measures without the cost of fsync. */
+    const char *base = getenv("SILKROUTE_BENCH_DIR");
+    char dir[512];
+    snprintf(dir, sizeof dir, "%s/bench-track-XXXXXX", base && *base ? base : "build");
+    if (!mkdtemp(dir)) {
+        printf("bench_track: cannot make a temporary directory\n");
+        return 1;
+    }
+    char uri[600];
+    snprintf(uri, sizeof uri, "%s/bench.db", dir);
+    int rc = run(uri, total);
+    char cmd[700];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    if (system(cmd)) {
+    }
+    const char *pg = getenv("SILKROUTE_BENCH_PG");
+    if (!rc && pg && *pg)
+        rc = run(pg, total);
+    else if (!rc)
+        printf("== postgresql: skipped (set SILKROUTE_BENCH_PG, or run scripts/pg-test.sh --exec build/bench/bench_track)\n");
+    sr_network_close(net);
+    return rc;
+}
