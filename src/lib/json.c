@@ -771,6 +771,6 @@ char *sr__route_json(const sr_network *net, const sr_route *r)
 {
     jw w;
     jw_init(&w, 0);
-    jw_route(&w, net, r);
+    jw_route(&w, net, r, 0);
     return sr__buf_take(&w.b);
 }
