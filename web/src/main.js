@@ -7,6 +7,7 @@ import './style.css';
 import L from 'leaflet';
 import { feature } from 'topojson-client';
 import { t, setLang, getLang, placeName } from './i18n.js';
+import { initShipments } from './shipments.js';
 
 export const MODE_COLORS = { rail: '#c0392b', road: '#e67e22', sea: '#2471a3', air: '#7d3c98' };
 const $ = (id) => document.getElementById(id);
@@ -505,6 +506,7 @@ setupSearch('from');
 setupSearch('to');
 $('query').addEventListener('submit', (e) => { e.preventDefault(); runQuery(); });
 addLegend();
+initShipments(map);
 let saved = 'en';
 try { saved = localStorage.getItem('silkroute.lang') || 'en'; } catch { /* private mode */ }
 applyLang(saved);
