@@ -241,49 +241,65 @@ static int recompute(sr_store *st, int64_t sid, int64_t last_event)
     int64_t promised = has_promise ? atoll(sr__cell(&s, 0, 2)) : 0;
     int64_t late_after = atoll(sr__cell(&s, 0, 3));
     sr__dbrows_free(&s);
-    rc = db->ops->exec(db,
-                       "SELECT id, type, classifier, place, lat, lon, event_time, retracts FROM events"
-                       " WHERE shipment_id = $1 ORDER BY event_time, id",
-                       &p, 1, &e);
-    if (rc) {
-        free(pts);
-        return rc;
-    }
-    /* Retracted ids: the retractions point at them. */
-    size_t nret = 0;
-    int64_t *ret = malloc((e.nrows + 1) * sizeof *ret);
-    for (size_t i = 0; ret && i < e.nrows; i++)
-        if (sr__cell(&e, i, 7))
-            ret[nret++] = atoll(sr__cell(&e, i, 7));
+    /* Only the latest live actual events matter: newest first by event
+     * time, retracted ones left out by the database (an index on
+     * `retracts`), a window of 64 and all of them only when none of those
+     * 64 lies on the route.  So the cost of an update does not grow with
+     * the shipment's history. */
     int any_act = 0, delivered = 0;
     int64_t deliv_t = 0, eta = planned;
     long pos_row = -1, basis_row = -1;
     size_t basis_pt = 0;
-    for (size_t i = 0; ret && i < e.nrows; i++) {
-        int64_t eid = atoll(sr__cell(&e, i, 0));
-        int type = sr_event_type_parse(sr__cell(&e, i, 1));
-        if (type == SR_EV_RETRACT || strcmp(sr__cell(&e, i, 2), "ACT"))
-            continue;
-        int gone = 0;
-        for (size_t k = 0; k < nret; k++)
-            gone |= ret[k] == eid;
-        if (gone)
-            continue;
-        any_act = 1;
-        if (type == SR_EV_DLVR && !delivered) {
-            delivered = 1;
-            deliv_t = atoll(sr__cell(&e, i, 6));
+    for (int pass = 0; pass < 2 && basis_row < 0; pass++) {
+        if (pass)
+            sr__dbrows_free(&e);
+        rc = db->ops->exec(db,
+                           pass ? "SELECT id, type, classifier, place, lat, lon, event_time, retracts FROM events e"
+                                  " WHERE shipment_id = $1 AND classifier = 'ACT' AND type <> 'RETRACT'"
+                                  " AND NOT EXISTS (SELECT 1 FROM events x WHERE x.retracts = e.id)"
+                                  " ORDER BY event_time DESC, id DESC"
+                                : "SELECT id, type, classifier, place, lat, lon, event_time, retracts FROM events e"
+                                  " WHERE shipment_id = $1 AND classifier = 'ACT' AND type <> 'RETRACT'"
+                                  " AND NOT EXISTS (SELECT 1 FROM events x WHERE x.retracts = e.id)"
+                                  " ORDER BY event_time DESC, id DESC LIMIT 64",
+                           &p, 1, &e);
+        if (rc) {
+            free(pts);
+            return rc;
         }
-        const char *pl = sr__cell(&e, i, 3);
-        if (!pl)
-            continue;
-        pos_row = (long)i;
-        for (size_t k = np; k-- > 0;)
-            if (!strcmp(pts[k].place, pl)) {
-                basis_row = (long)i;
-                basis_pt = k;
-                break;
-            }
+        any_act = e.nrows > 0;
+        for (size_t i = 0; i < e.nrows && basis_row < 0; i++) {
+            const char *pl = sr__cell(&e, i, 3);
+            if (!pl)
+                continue;
+            if (pos_row < 0)
+                pos_row = (long)i;
+            for (size_t k = np; k-- > 0;)
+                if (!strcmp(pts[k].place, pl)) {
+                    basis_row = (long)i;
+                    basis_pt = k;
+                    break;
+                }
+        }
+        if (e.nrows < 64)
+            break;
+    }
+    if (any_act) {
+        sr__dbrows d;
+        rc = db->ops->exec(db,
+                           "SELECT MIN(event_time) FROM events e WHERE shipment_id = $1 AND type = 'DLVR'"
+                           " AND classifier = 'ACT' AND NOT EXISTS (SELECT 1 FROM events x WHERE x.retracts = e.id)",
+                           &p, 1, &d);
+        if (rc) {
+            sr__dbrows_free(&e);
+            free(pts);
+            return rc;
+        }
+        if (d.nrows && sr__cell(&d, 0, 0)) {
+            delivered = 1;
+            deliv_t = atoll(sr__cell(&d, 0, 0));
+        }
+        sr__dbrows_free(&d);
     }
     if (delivered) {
         eta = deliv_t;
@@ -297,7 +313,6 @@ static int recompute(sr_store *st, int64_t sid, int64_t last_event)
         if (eta < t)
             eta = t;
     }
-    free(ret);
     int64_t delay = eta - planned;
     int late = delay > late_after || (has_promise && eta > promised);
     long basis = basis_row >= 0 ? (long)basis_pt : -1;

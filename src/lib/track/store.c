@@ -51,6 +51,8 @@ static const char *const migration_2[] = {
     " alert_id BIGINT NOT NULL REFERENCES alerts(id), attempts INTEGER NOT NULL DEFAULT 0, next_attempt BIGINT,"
     " delivered BIGINT, last_error TEXT, UNIQUE (webhook_id, alert_id))",
     "CREATE INDEX deliveries_due ON deliveries (next_attempt)",
+    /* The ETA update asks which events are retracted. */
+    "CREATE INDEX events_retracts ON events (retracts)",
     NULL,
 };
 static const char *const *const migrations[] = {migration_1, migration_2};
