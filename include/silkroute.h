@@ -986,6 +986,13 @@ const char *sr_store_errmsg(const sr_store *st);
 const char *sr_store_backend(const sr_store *st);
 /* The schema version the store is at after opening. */
 int sr_store_schema_version(const sr_store *st);
+/* SQLite: commits on this handle no longer copy the WAL into the database
+ * (a checkpoint, tens of ms on a busy disk, which SQLite otherwise runs in
+ * whichever commit crosses 1000 WAL pages); some thread must then call
+ * sr_store_checkpoint() regularly (the server does every second).  No-op
+ * on PostgreSQL.  Durability is the same either way. */
+void sr_store_defer_checkpoints(sr_store *st);
+sr_code sr_store_checkpoint(sr_store *st);
 /* Use `now` (UTC s) as the current time for record times and the checks of
  * event times, for tests and replays; SR_TIME_NONE: the system clock. */
 void sr_store_set_clock(sr_store *st, int64_t now);

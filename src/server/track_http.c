@@ -108,6 +108,8 @@ static tnode *thread_node(sr__track *t)
         free(n);
         return NULL;
     }
+    /* Checkpoints run on the alert thread (webhook.c), not in requests. */
+    sr_store_defer_checkpoints(n->st);
     pthread_mutex_lock(&t->lock);
     n->next = t->nodes;
     t->nodes = n;

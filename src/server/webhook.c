@@ -1,7 +1,9 @@
 /*
  * webhook.c - the alert timer and webhook sender of `silkroute serve`.
  *
- * One thread with its own store handle.  Every interval it runs
+ * One thread with its own store handle.  Every second it takes the
+ * store's WAL checkpoint, which the request threads defer to it.  Every
+ * interval it runs
  * sr_alerts_check() (milestones that passed their time plus the margin
  * without an event: checked by the clock, not only when events arrive),
  * then takes the due deliveries of the store's outbox and POSTs each alert
@@ -150,10 +152,15 @@ static void *main_loop(void *arg)
         sr_store_close(st);
         return NULL;
     }
+    /* The alert round every interval; the store's WAL checkpoint (deferred
+     * by the request threads) every second in between. */
     while (!atomic_load(&a->stop)) {
         round_once(a, st);
-        for (unsigned waited = 0; waited < a->cfg.interval_ms && !atomic_load(&a->stop); waited += 20)
+        for (unsigned waited = 0; waited < a->cfg.interval_ms && !atomic_load(&a->stop); waited += 20) {
+            if (waited % 1000 == 0)
+                sr_store_checkpoint(st);
             nanosleep(&(struct timespec){0, 20 * 1000 * 1000}, NULL);
+        }
     }
     sr_store_close(st);
     return NULL;

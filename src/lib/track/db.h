@@ -60,6 +60,10 @@ typedef struct sr__db_ops {
     /* Serialise schema migrations between processes (inside a transaction). */
     int (*lock_schema)(sr__db *db);
     const char *(*errmsg)(sr__db *db);
+    /* SQLite: defer WAL checkpoints of this connection to checkpoint();
+     * PostgreSQL: no-ops (its own checkpointer runs in the server). */
+    void (*defer_checkpoints)(sr__db *db);
+    int (*checkpoint)(sr__db *db);
     void (*close)(sr__db *db);
 } sr__db_ops;
 

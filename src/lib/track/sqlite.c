@@ -177,6 +177,19 @@ static int s_lock_schema(sr__db *db) { return 0; }
 
 static const char *s_errmsg(sr__db *db) { return ((sqlite_db *)db)->err; }
 
+/* A checkpoint copies the WAL into the database and fsyncs it: tens of
+ * milliseconds on a busy disk.  SQLite runs one inside whichever commit
+ * crosses 1000 WAL pages; a server defers them to a background thread so
+ * that no request waits for one. */
+static void s_defer_checkpoints(sr__db *db) { sqlite3_wal_autocheckpoint(((sqlite_db *)db)->h, 0); }
+
+static int s_checkpoint(sr__db *db)
+{
+    sqlite_db *d = (sqlite_db *)db;
+    int rc = sqlite3_wal_checkpoint_v2(d->h, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+    return rc == SQLITE_OK || rc == SQLITE_BUSY ? 0 : map_rc(d, rc);
+}
+
 static void s_close(sr__db *db)
 {
     sqlite_db *d = (sqlite_db *)db;
@@ -198,6 +211,8 @@ static const sr__db_ops sqlite_ops = {
     .rollback = s_rollback,
     .lock_schema = s_lock_schema,
     .errmsg = s_errmsg,
+    .defer_checkpoints = s_defer_checkpoints,
+    .checkpoint = s_checkpoint,
     .close = s_close,
 };
 

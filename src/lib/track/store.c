@@ -92,6 +92,18 @@ void sr_store_set_clock(sr_store *st, int64_t now)
 }
 
 const char *sr_store_errmsg(const sr_store *st) { return st ? st->err : ""; }
+
+void sr_store_defer_checkpoints(sr_store *st)
+{
+    if (st && st->db)
+        st->db->ops->defer_checkpoints(st->db);
+}
+
+sr_code sr_store_checkpoint(sr_store *st)
+{
+    int rc = st && st->db ? st->db->ops->checkpoint(st->db) : 0;
+    return rc ? sr__st_dbfail(st, rc, "checkpoint") : SR_OK;
+}
 const char *sr_store_backend(const sr_store *st) { return st && st->db ? st->db->ops->name : "none"; }
 int sr_store_schema_version(const sr_store *st) { return st ? st->version : 0; }
 
