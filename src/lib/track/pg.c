@@ -11,15 +11,23 @@
  */
 #include <libpq-fe.h>
 #include <inttypes.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "db.h"
 
+#define STMT_CACHE 48
+
+/* Statements are prepared once per connection, keyed by the address of
+ * their SQL (always a string literal of the store; run-time SQL comes with
+ * np < 0 and is never prepared), which saves PostgreSQL parsing and
+ * planning them at every call. */
 typedef struct pg_db {
     sr__db base;
     PGconn *c;
+    const char *prepared[STMT_CACHE];
     char err[512];
 } pg_db;
 
@@ -48,13 +56,14 @@ static int p_exec(sr__db *db, const char *sql, const sr__dbv *p, int np, sr__dbr
     if (rows)
         memset(rows, 0, sizeof *rows);
     enum { MAXP = 24 };
+    int dynamic = np < 0;
     if (np < 0)
         np = 0;
     if (np > MAXP) {
         snprintf(d->err, sizeof d->err, "too many parameters");
         return SR__DB_ERR;
     }
-    const char *vals[MAXP];
+    const char *vals[MAXP] = {0};
     char nums[MAXP][32];
     for (int i = 0; i < np; i++) {
         switch (p[i].type) {
@@ -64,7 +73,28 @@ static int p_exec(sr__db *db, const char *sql, const sr__dbv *p, int np, sr__dbr
         default: vals[i] = NULL; break;
         }
     }
-    PGresult *r = PQexecParams(d->c, sql, np, NULL, vals, NULL, NULL, 0);
+    PGresult *r;
+    if (dynamic) {
+        r = PQexecParams(d->c, sql, np, NULL, vals, NULL, NULL, 0);
+    } else {
+        size_t slot = ((uintptr_t)sql >> 4) % STMT_CACHE;
+        char name[16];
+        snprintf(name, sizeof name, "s%zu", slot);
+        if (d->prepared[slot] != sql) {
+            if (d->prepared[slot]) {
+                char dealloc[40];
+                snprintf(dealloc, sizeof dealloc, "DEALLOCATE %s", name);
+                PQclear(PQexec(d->c, dealloc));
+                d->prepared[slot] = NULL;
+            }
+            PGresult *pr = PQprepare(d->c, name, sql, np, NULL);
+            if (PQresultStatus(pr) != PGRES_COMMAND_OK)
+                return fail(d, pr);
+            PQclear(pr);
+            d->prepared[slot] = sql;
+        }
+        r = PQexecPrepared(d->c, name, np, vals, NULL, NULL, 0);
+    }
     ExecStatusType s = PQresultStatus(r);
     if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK)
         return fail(d, r);
@@ -89,7 +119,7 @@ static int p_exec(sr__db *db, const char *sql, const sr__dbv *p, int np, sr__dbr
     return 0;
 }
 
-static int simple(pg_db *d, const char *sql) { return p_exec(&d->base, sql, NULL, 0, NULL); }
+static int simple(pg_db *d, const char *sql) { return p_exec(&d->base, sql, NULL, -1, NULL); }
 static int p_begin(sr__db *db, int write) { return simple((pg_db *)db, "BEGIN"); }
 static int p_commit(sr__db *db) { return simple((pg_db *)db, "COMMIT"); }
 static void p_rollback(sr__db *db)

@@ -477,34 +477,9 @@ static sr_code post_one(sr_store *st, const sr_network *net, const sr_event *e, 
     } else if (e->retracts) {
         return sr__st_fail(st, SR_EARG, "%s.retracts: only a RETRACT event retracts", at);
     }
-    /* Idempotency: the same key for the same shipment is the same event. */
-    {
-        sr__dbv p[2] = {sr__dbi(sh->id), sr__dbs(e->key)};
-        sr__dbrows r;
-        int rc = db->ops->exec(db,
-                               "SELECT id, type, classifier, event_time, place, retracts FROM events"
-                               " WHERE shipment_id = $1 AND idem_key = $2",
-                               p, 2, &r);
-        if (rc) {
-            *dbrc = rc;
-            return SR_ESTORE;
-        }
-        if (r.nrows) {
-            int64_t old = atoll(sr__cell(&r, 0, 0));
-            int same = !strcmp(sr__cell(&r, 0, 1), sr_event_type_name(e->type)) &&
-                       !strcmp(sr__cell(&r, 0, 2), sr_event_class_name(e->classifier)) &&
-                       atoll(sr__cell(&r, 0, 3)) == e->time &&
-                       !strcmp(sr__cell(&r, 0, 4) ? sr__cell(&r, 0, 4) : "", place);
-            sr__dbrows_free(&r);
-            if (!same)
-                return sr__st_fail(st, SR_ECONFLICT, "%s.key: idempotency key '%.64s' was used for another event (id %lld)",
-                                   at, e->key, (long long)old);
-            *id_out = old;
-            *dup_out = 1;
-            return SR_OK;
-        }
-        sr__dbrows_free(&r);
-    }
+    /* Idempotency: the same key for the same shipment is the same event.
+     * Insert first (one round trip for a new event); only when the key is
+     * taken, read the stored event and compare. */
     sr__dbv p[15] = {
         sr__dbi(sh->id), sr__dbs(e->key), sr__dbs(sr_event_type_name(e->type)),
         sr__dbs(sr_event_class_name(e->classifier)), sr__dbs(*place ? place : NULL),
@@ -516,11 +491,36 @@ static sr_code post_one(sr_store *st, const sr_network *net, const sr_event *e, 
     int rc = db->ops->exec(db,
                            "INSERT INTO events (shipment_id, idem_key, type, classifier, place, lat, lon, event_time,"
                            " utc_offset, record_time, source, container, reason, note, retracts)"
-                           " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
+                           " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
+                           " ON CONFLICT (shipment_id, idem_key) DO NOTHING RETURNING id",
                            p, 15, &r);
     if (rc) {
         *dbrc = rc;
         return SR_ESTORE;
+    }
+    if (!r.nrows) {
+        sr__dbrows_free(&r);
+        sr__dbv k[2] = {sr__dbi(sh->id), sr__dbs(e->key)};
+        rc = db->ops->exec(db,
+                           "SELECT id, type, classifier, event_time, place FROM events"
+                           " WHERE shipment_id = $1 AND idem_key = $2",
+                           k, 2, &r);
+        if (rc || !r.nrows) {
+            sr__dbrows_free(&r);
+            *dbrc = rc ? rc : SR__DB_ERR;
+            return SR_ESTORE;
+        }
+        int64_t old = atoll(sr__cell(&r, 0, 0));
+        int same = !strcmp(sr__cell(&r, 0, 1), sr_event_type_name(e->type)) &&
+                   !strcmp(sr__cell(&r, 0, 2), sr_event_class_name(e->classifier)) &&
+                   atoll(sr__cell(&r, 0, 3)) == e->time && !strcmp(sr__cell(&r, 0, 4) ? sr__cell(&r, 0, 4) : "", place);
+        sr__dbrows_free(&r);
+        if (!same)
+            return sr__st_fail(st, SR_ECONFLICT, "%s.key: idempotency key '%.64s' was used for another event (id %lld)", at,
+                               e->key, (long long)old);
+        *id_out = old;
+        *dup_out = 1;
+        return SR_OK;
     }
     *id_out = atoll(sr__cell(&r, 0, 0));
     *dup_out = 0;
