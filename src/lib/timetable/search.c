@@ -653,7 +653,7 @@ static sr_code build(const ctx *x, const uint32_t *st, size_t n, int64_t depart,
             ride_cost(x, L->how, L->pos_from, L->pos_to, &c, &e, &km);
             leg.link = SR_NO_LINK;
             leg.mode = (sr_mode)r->mode;
-            leg.gauge_mm = r->mode == SR_RAIL ? (r->cls == SR_CLASS_RAIL1520 ? 1520 : 1435) : 0;
+            leg.gauge_mm = r->mode == SR_RAIL ? (uint16_t)(x->net ? sr_network_class_gauge(x->net, (sr_class)r->cls) : 1435) : 0;
             leg.distance_km = km;
             leg.duration_h = (double)(L->t - L->dep) / 3600.0;
             leg.cost_usd = c;
@@ -676,9 +676,10 @@ static sr_code build(const ctx *x, const uint32_t *st, size_t n, int64_t depart,
                     const sr__via *e = &tt->via[v];
                     via_done |= e->kind == SR__VIA_BORDER;
                     if (e->kind == SR__VIA_BORDER) {
-                        sr_border_crossing bc = {e->crossing, e->at, leg_i, {0}, {0}, 0, 0, 1};
+                        sr_border_crossing bc = {e->crossing, e->at, leg_i, {0}, {0}, 0, 0, 1, NULL};
                         memcpy(bc.from_country, e->from_country, 3);
                         memcpy(bc.to_country, e->to_country, 3);
+                        bc.internal_union = sr_network_common_union(net, bc.from_country, bc.to_country, p->year);
                         if (sr__route_add_crossing(rb, &bc) < 0)
                             return SR_ENOMEM;
                     } else {
@@ -692,11 +693,11 @@ static sr_code build(const ctx *x, const uint32_t *st, size_t n, int64_t depart,
                  * last stop where it delivers on another gauge (its class). */
                 uint16_t g1 = tt->st_via_g1[s];
                 uint16_t g2 = s + 1 < s0 + L->pos_to ? tt->st_via_g0[s + 1]
-                              : rr->mode == SR_RAIL ? (rr->cls == SR_CLASS_RAIL1520 ? 1520 : 1435) : 0;
+                              : rr->mode == SR_RAIL ? (uint16_t)sr_network_class_gauge(net, (sr_class)rr->cls) : 0;
                 if (g1 && g2 && g1 != g2) {
                     sr_transfer t = {tt->stop_place[tt->st_stop[s + 1]], SR_GAUGE_CHANGE,
-                                     g1 == 1520 ? SR_CLASS_RAIL1520 : SR_CLASS_RAIL1435,
-                                     g2 == 1520 ? SR_CLASS_RAIL1520 : SR_CLASS_RAIL1435, leg_i, 0, 0, 1};
+                                     (sr_class)sr__class_of_gauge(net, g1), (sr_class)sr__class_of_gauge(net, g2), leg_i,
+                                     0, 0, 1};
                     if (sr__route_add_transfer(rb, &t) < 0)
                         return SR_ENOMEM;
                 }
@@ -705,9 +706,10 @@ static sr_code build(const ctx *x, const uint32_t *st, size_t n, int64_t depart,
         if (net && !via_done) {
             const char *ca = net->places[from].country, *cb = net->places[to].country;
             if (*ca && *cb && strcmp(ca, cb)) {
-                sr_border_crossing bc = {crossing, to, (uint32_t)(rb->n_legs - 1), {0}, {0}, dwell, fee, 0};
+                sr_border_crossing bc = {crossing, to, (uint32_t)(rb->n_legs - 1), {0}, {0}, dwell, fee, 0, NULL};
                 memcpy(bc.from_country, ca, 3);
                 memcpy(bc.to_country, cb, 3);
+                bc.internal_union = sr_network_common_union(net, ca, cb, p->year);
                 if (sr__route_add_crossing(rb, &bc) < 0)
                     return SR_ENOMEM;
             }
@@ -882,7 +884,7 @@ static sr_code ctx_init(ctx *x, const sr__tt_plan *p)
     x->p = p;
     x->tt = p->tt;
     x->net = p->tt->net;
-    x->ncls = x->net ? SR_CLASS_COUNT : 1;
+    x->ncls = x->net ? x->net->n_classes : 1;
     x->n_states = p->tt->n_places * x->ncls;
     x->max_lab = p->max_labels ? p->max_labels : DEFAULT_MAX_LABELS;
     x->bag = malloc((x->n_states ? x->n_states : 1) * sizeof *x->bag);
