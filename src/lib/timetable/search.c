@@ -58,6 +58,10 @@ typedef struct tlab {
     uint16_t pos_from, pos_to;
     uint8_t kind, dead, moved;
     uint8_t fixed;      /* windows: the journey so far has a fixed event */
+    /* Windows, fixed journeys: how much later the cargo could have left the
+     * origin and still made this journey (the wait at its first fixed
+     * event); 0 for continuous journeys. */
+    int64_t slack;
 } tlab;
 
 typedef struct hitem {
@@ -141,22 +145,31 @@ static inline int dom_crit(const ctx *x, const tlab *a, int64_t t, double c, dou
     return a->t <= t && leq(a->c, c) && leq(a->e, e) && a->ntr <= n;
 }
 
-/* The same at one state: in windows only between journeys of one kind
- * (fixed or continuous). */
-static inline int dom(const ctx *x, const tlab *a, int64_t t, double c, double e, unsigned n, int fixed)
+/* The same at one state.  In windows journeys of one kind (fixed or
+ * continuous) are compared as they are; a continuous journey, which can
+ * leave at any time, also beats a fixed one that it still beats when it
+ * leaves as much later as the fixed one could (its slack): otherwise a
+ * detour through a timed crossing, fixed only by that, would stand in for
+ * the later block trains the fixed kind is kept for. */
+static inline int dom(const ctx *x, const tlab *a, int64_t t, double c, double e, unsigned n, int fixed,
+                      int64_t slack)
 {
     if (x->flagged && a->fixed != fixed)
-        return 0;
+        return !a->fixed && dom_crit(x, a, t - slack, c, e, n);
     return dom_crit(x, a, t, c, e, n);
 }
 
 /* Is a label with these criteria beaten by what reached the destination?
  * In windows a label still without a fixed event may go on continuously or
  * catch one, so only destination labels of both kinds prune it. */
-static int target_prunes(const ctx *x, int64_t t, double c, double e, unsigned n, int fixed)
+static int target_prunes(const ctx *x, int64_t t, double c, double e, unsigned n, int fixed, int64_t slack)
 {
     int by_fixed = 0, by_cont = 0;
     for (uint32_t i = x->target_bag; i != NONE; i = x->lab[i].next) {
+        /* A continuous arrival shifted by a fixed label's slack still
+         * arriving no later prunes it (see dom()). */
+        if (x->flagged && fixed && !x->lab[i].fixed && dom_crit(x, &x->lab[i], t - slack, c, e, n))
+            return 1;
         if (!dom_crit(x, &x->lab[i], t, c, e, n))
             continue;
         if (!x->flagged)
@@ -181,14 +194,20 @@ static int add_label(ctx *x, const tlab *L0)
         return 0;
     Lc.fixed = x->flagged && L->kind != K_START &&
                (x->lab[L->pred].fixed || L->kind == K_TRIP || step_hours(x, L) != NULL);
-    if (target_prunes(x, L->t, L->c, L->e, L->ntr, L->fixed))
+    Lc.slack = 0;
+    if (Lc.fixed) {
+        const tlab *P = &x->lab[L->pred];
+        Lc.slack = P->fixed ? P->slack : L->dep > P->t ? L->dep - P->t : 0;
+    }
+    if (target_prunes(x, L->t, L->c, L->e, L->ntr, L->fixed, L->slack))
         return 0;
     uint32_t *link = &x->bag[L->state];
     for (uint32_t i = *link; i != NONE; i = x->lab[i].next)
-        if (!x->lab[i].dead && dom(x, &x->lab[i], L->t, L->c, L->e, L->ntr, L->fixed))
+        if (!x->lab[i].dead && dom(x, &x->lab[i], L->t, L->c, L->e, L->ntr, L->fixed, L->slack))
             return 0;
     for (uint32_t i = *link; i != NONE; i = x->lab[i].next)
-        if (!x->lab[i].dead && dom(x, L, x->lab[i].t, x->lab[i].c, x->lab[i].e, x->lab[i].ntr, x->lab[i].fixed))
+        if (!x->lab[i].dead &&
+            dom(x, L, x->lab[i].t, x->lab[i].c, x->lab[i].e, x->lab[i].ntr, x->lab[i].fixed, x->lab[i].slack))
             x->lab[i].dead = 1;
     if (x->n_lab >= x->max_lab) {
         x->overflow = 1;
@@ -460,7 +479,7 @@ static sr_code run(ctx *x, int64_t t0)
         uint32_t place = x->lab[id].state / x->ncls;
         /* Dominated meanwhile by a destination label? */
         const tlab *Lp = &x->lab[id];
-        if (target_prunes(x, Lp->t, Lp->c, Lp->e, Lp->ntr, Lp->fixed))
+        if (target_prunes(x, Lp->t, Lp->c, Lp->e, Lp->ntr, Lp->fixed, Lp->slack))
             continue;
         if (place == p->to) {
             /* Settled at the destination: move to the target bag. */
@@ -469,7 +488,7 @@ static sr_code run(ctx *x, int64_t t0)
             tlab *T = &x->lab[i];
             for (uint32_t *pp = &x->target_bag; *pp != NONE;) {
                 tlab *o = &x->lab[*pp];
-                if (dom(x, T, o->t, o->c, o->e, o->ntr, o->fixed))
+                if (dom(x, T, o->t, o->c, o->e, o->ntr, o->fixed, o->slack))
                     *pp = o->next;
                 else
                     pp = &o->next;
