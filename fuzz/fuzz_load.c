@@ -1,8 +1,9 @@
 /*
  * fuzz_load.c - libFuzzer target for the dataset loader and validator.
  *
- * The input is a whole dataset: the seven files in the order below,
- * separated by lines consisting of "%%".  A part that is missing (fewer
+ * The input is a whole dataset: the files in the order below (the seven
+ * required ones, then the optional unions.csv), separated by lines
+ * consisting of "%%".  A part that is missing (fewer
  * separators) leaves its file absent, which the loader must report, not
  * crash on.  The files go into one temp directory per process (libFuzzer
  * runs inputs one after another in a process), which is removed at exit.
@@ -23,8 +24,9 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static const char *const files[] = {"sources.csv",   "params.csv", "modes.csv", "places.csv",
-                                    "crossings.csv", "links.csv",  "transfers.csv"};
+static const char *const files[] = {"sources.csv", "params.csv",    "modes.csv",
+                                    "places.csv",  "crossings.csv", "links.csv",
+                                    "transfers.csv", "unions.csv"};
 #define N_FILES (sizeof files / sizeof *files)
 
 static char dir[64];
@@ -101,6 +103,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 char *js = sr_result_json(net, r, 0);
                 sr_free(js);
             }
+            /* Customs unions and the class table: every answer must be a
+             * valid string or NULL. */
+            const char *u = sr_network_common_union(net, sr_network_place(net, 0)->country,
+                                                    sr_network_place(net, 1)->country, 2020);
+            if (u)
+                (void)strlen(u);
+            for (size_t c = 0; c < sr_network_class_count(net); c++)
+                (void)strlen(sr_network_class_name(net, (sr_class)c));
             sr_result_free(r);
             o.pareto = 1;
             o.max_labels = 20000;

@@ -94,14 +94,20 @@ typedef enum sr_status { SR_OPEN = 0, SR_PLANNED = 1, SR_CLOSED = 2 } sr_status;
  * quantity): containers by their own tariffs, tonnes by tonne tariffs. */
 typedef enum sr_unit { SR_UNIT_20FT = 0, SR_UNIT_40FT = 1, SR_UNIT_T = 2, SR_UNIT_COUNT = 3 } sr_unit;
 
-/* Carrier classes: a route changes class only through a transfer. */
+/* Carrier classes: a route changes class only through a transfer.  Rail
+ * has one class per track gauge.  The five fixed classes below always
+ * exist; each further gauge that a dataset's rail links use (e.g. Spain's
+ * 1668 mm) gets one of the numbers SR_CLASS_COUNT .. SR_CLASS_MAX-1, in
+ * the order the loader meets them, named "rail<gauge>" (e.g. "rail1668"):
+ * see sr_network_class_count() and sr_network_class_name(). */
 typedef enum sr_class {
     SR_CLASS_RAIL1435 = 0,
     SR_CLASS_RAIL1520,
     SR_CLASS_ROAD,
     SR_CLASS_SEA,
     SR_CLASS_AIR,
-    SR_CLASS_COUNT
+    SR_CLASS_COUNT,         /* the number of fixed classes */
+    SR_CLASS_MAX = 12       /* at most this many classes in a network (7 further gauges) */
 } sr_class;
 
 /* Names of the enumerations as used in data files and JSON ("rail",
@@ -110,7 +116,7 @@ const char *sr_mode_name(sr_mode m);
 const char *sr_place_kind_name(sr_place_kind k);
 const char *sr_status_name(sr_status s);
 const char *sr_unit_name(sr_unit u);
-const char *sr_class_name(sr_class c);
+const char *sr_class_name(sr_class c); /* the fixed classes; see sr_network_class_name() */
 /* Parse those names; return -1 for an unknown name. */
 int sr_mode_parse(const char *s);
 int sr_unit_parse(const char *s);
@@ -244,6 +250,28 @@ size_t sr_place_suggest(const sr_network *net, const char *name, size_t *out, si
 /* Index of the crossing with this id, or -1.  Thread-safe. */
 long sr_crossing_find(const sr_network *net, const char *id);
 
+/*
+ * Carrier classes of a network (src/lib/gauge.c): the five fixed classes
+ * plus one per further rail gauge its links use.  Classes are numbered
+ * 0 .. count-1.  Thread-safe; the strings are owned by net.
+ */
+size_t sr_network_class_count(const sr_network *net);
+/* "rail1435", "road", "rail1668" ...; "?" when c is not a class of net. */
+const char *sr_network_class_name(const sr_network *net, sr_class c);
+/* Track gauge of a rail class in mm; 0 for road, sea, air or an unknown c. */
+unsigned sr_network_class_gauge(const sr_network *net, sr_class c);
+
+/*
+ * Customs unions (data/unions.csv, src/lib/unions/): the union that both
+ * countries (ISO 3166-1 alpha-2) belong to in `year` (0: the latest year
+ * of the data, i.e. memberships without an end), e.g. "EAEU" or "EU"; NULL
+ * when they share none, when a == b, or for unknown codes.  A border
+ * between two members of one union has no customs clearance.  When two
+ * countries share several unions the first in the file is returned.
+ * Thread-safe; the string is owned by net.
+ */
+const char *sr_network_common_union(const sr_network *net, const char *country_a, const char *country_b, int year);
+
 /* ---------------------------------------------------------------------------
  * Route queries
  * ------------------------------------------------------------------------- */
@@ -338,6 +366,11 @@ typedef struct sr_border_crossing {
      * service's schedule (dwell_h 0 here). */
     int in_service;
     double dwell_p90_h;     /* P90 of the dwell in this direction (dwell_h is the P50) */
+    /* The customs union both countries belong to (sr_network_common_union()
+     * for the query's year), e.g. "EAEU": the crossing is internal and has
+     * no customs clearance.  NULL when it is an external border.  Owned by
+     * the network. */
+    const char *internal_union;
 } sr_border_crossing;
 
 typedef struct sr_route {

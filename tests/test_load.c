@@ -95,7 +95,10 @@ static const bad_case bad[] = {
     {"crossings.csv", "rail,AA-BORDER,BB-BORDER,10", "sea,AA-BORDER,BB-BORDER,10", "crossings.csv:2: mode: 'sea' must be rail or road"},
     /* links.csv */
     {"links.csv", "L1,AAORI,AA-BORDER,rail,1435", "L1,AAORI,NOWHERE,rail,1435", "links.csv:2: to: unknown place 'NOWHERE'"},
-    {"links.csv", "L1,AAORI,AA-BORDER,rail,1435", "L1,AAORI,AA-BORDER,rail,1000", "links.csv:2: gauge_mm: 1000: supported gauges"},
+    {"links.csv", "L1,AAORI,AA-BORDER,rail,1435", "L1,AAORI,AA-BORDER,rail,1435.5", "links.csv:2: gauge_mm: 1435.5: a track gauge is a whole number"},
+    {"links.csv", "L1,AAORI,AA-BORDER,rail,1435", "L1,AAORI,AA-BORDER,rail,200", "links.csv:2: gauge_mm: 200: a track gauge"},
+    /* A gauge no link uses is no class of the network. */
+    {"transfers.csv", "BB-BORDER,gauge_change,rail1435,rail1520", "BB-BORDER,gauge_change,rail1435,rail1668", "transfers.csv:2: to: 'rail1668' is not a class"},
     {"links.csv", "L1,AAORI,AA-BORDER,rail,1435", "L1,AAORI,AA-BORDER,rail,", "links.csv:2: gauge_mm: required for rail"},
     {"links.csv", "L4,AAORI,AA-BORDER,road,", "L4,AAORI,AA-BORDER,road,1435", "links.csv:5: gauge_mm: only rail links"},
     {"links.csv", "L1,AAORI,AA-BORDER,rail,1435,100", "L1,AAORI,AA-BORDER,rail,1435,-100", "links.csv:2: distance_km: -100 must be > 0"},
@@ -117,7 +120,7 @@ static const bad_case bad[] = {
     {"links.csv", "100.8 38.8;101.2 38.8", "100.8 38.8;;101.2 38.8", "links.csv:9: geometry: point 2: expected"},
     {"links.csv", "100.8 38.8;101.2 38.8", "100.8,38.8", "links.csv:9: geometry: point 1: expected"},
     /* transfers.csv */
-    {"transfers.csv", "BB-BORDER,gauge_change,rail1435,rail1520", "BB-BORDER,gauge_change,rail1435,road", "transfers.csv:2: kind: a gauge_change joins rail1435 and rail1520"},
+    {"transfers.csv", "BB-BORDER,gauge_change,rail1435,rail1520", "BB-BORDER,gauge_change,rail1435,road", "transfers.csv:2: kind: a gauge_change joins two rail classes"},
     {"transfers.csv", "AAPRT,mode_change,road,sea", "AAPRT,mode_change,road,boat", "transfers.csv:3: to: 'boat'"},
     {"transfers.csv", "AAPRT,mode_change,road,sea", "AAPRT,mode_change,road,road", "transfers.csv:3: to: a transfer joins two different classes"},
     {"transfers.csv", "AAPRT,mode_change,road,sea,4", "AAPRT,mode_change,road,sea,", "transfers.csv:3: duration_h: required"},

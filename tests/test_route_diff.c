@@ -29,7 +29,23 @@
 
 typedef struct stats {
     long cases, queries, noroute, skipped, pareto_routes, limited;
+    /* Routes (checked valid and optimal) that ride the third gauge, and
+     * that change gauge to or from it. */
+    long on_1668, change_1668;
 } stats;
+
+/* Count what a checked route shows of the third gauge (1668 mm). */
+static void count_gauges(const sr_network *net, const sr_route *r, stats *st)
+{
+    int on = 0, ch = 0;
+    for (size_t i = 0; i < r->n_legs; i++)
+        on |= r->legs[i].gauge_mm == 1668;
+    for (size_t i = 0; i < r->n_transfers; i++)
+        ch |= r->transfers[i].kind == SR_GAUGE_CHANGE && (sr_network_class_gauge(net, r->transfers[i].from_class) == 1668 ||
+                                                         sr_network_class_gauge(net, r->transfers[i].to_class) == 1668);
+    st->on_1668 += on;
+    st->change_1668 += ch;
+}
 
 /* Keep the dataset of a failing case for debugging and describe the query. */
 static void report_failure(const rn_net *m, const rn_query *rq, const char *what, const char *fmt, ...)
@@ -78,6 +94,7 @@ static void check_single(const rn_net *m, const sr_network *net, sr_query *q, co
         report_failure(m, rq, "single: invalid route", "%s", why);
         return;
     }
+    count_gauges(net, sr_result_route(res, 0), st);
     sr_result_free(res);
     double got = rn_objective(rq, rq->obj, v), best = b->best_val[rq->obj];
     rn_vec bv = b->best[rq->obj];
@@ -176,7 +193,7 @@ typedef void (*shape_fn)(const rn_net *m, uint64_t *rng, rn_query *rq);
 
 /* Run n_nets random datasets with per_net random queries each; shape (may
  * be NULL) narrows the queries to the option family under test. */
-static void run_cases(uint64_t seed, int n_nets, int per_net, shape_fn shape)
+static stats run_cases(uint64_t seed, int n_nets, int per_net, shape_fn shape)
 {
     uint64_t rng = seed;
     stats st = {0};
@@ -225,7 +242,10 @@ static void run_cases(uint64_t seed, int n_nets, int per_net, shape_fn shape)
                   st.cases, st.noroute, st.limited, st.queries,
                   st.cases ? (double)st.pareto_routes / (double)(st.cases - st.noroute + (st.cases == st.noroute)) : 0,
                   st.skipped);
+    print_message("    %ld optimal routes on the 1668 mm gauge, %ld with a gauge change to or from it\n", st.on_1668,
+                  st.change_1668);
     assert_true(st.skipped * 20 <= st.cases);
+    return st;
 }
 
 /* Default options: only the places vary. */
@@ -294,6 +314,19 @@ static void test_diff_filters(void **state)
 {
     (void)state;
     run_cases(0x5111c0de0004ull, 25, 8, shape_filters);
+}
+
+/* Three gauges (1435, 1520 and Spain's 1668 mm) on random networks: the
+ * third gauge is a class like the others, with no special case, so the
+ * router must agree with the brute force on routes that ride it and change
+ * gauge to and from it.  The generator draws all three gauges for every
+ * test above; this one also asserts that such routes were exercised. */
+static void test_diff_three_gauges(void **state)
+{
+    (void)state;
+    stats st = run_cases(0x5111c0de1668ull, 40, 10, shape_default);
+    assert_true(st.on_1668 >= 20);
+    assert_true(st.change_1668 >= 5);
 }
 
 /* ---- data/: Pareto sets against a plain label-correcting search -------- */
@@ -369,39 +402,39 @@ static void lc_try(lc_search *S, uint32_t st, double t, double c, double e)
 static void lc_run(const sr_network *net, uint32_t from, lc_search *S)
 {
     const sr_unit u = SR_UNIT_40FT;
-    uint32_t ns = net->n_places * SR_CLASS_COUNT;
+    uint32_t ns = net->n_places * net->n_classes;
     memset(S, 0, sizeof *S);
     S->bag = calloc(ns, sizeof *S->bag);
     S->bag_n = calloc(ns, sizeof *S->bag_n);
     S->bag_cap = calloc(ns, sizeof *S->bag_cap);
     assert_true(S->bag && S->bag_n && S->bag_cap);
-    for (uint32_t c = 0; c < SR_CLASS_COUNT; c++)
-        lc_try(S, from * SR_CLASS_COUNT + c, 0, 0, 0);
+    for (uint32_t c = 0; c < net->n_classes; c++)
+        lc_try(S, from * net->n_classes + c, 0, 0, 0);
     while (S->qh < S->qt) {
         lc_label L = S->pool[S->queue[S->qh++]];
         if (!L.alive)
             continue;
-        uint32_t place = L.state / SR_CLASS_COUNT, cls = L.state % SR_CLASS_COUNT;
+        uint32_t place = L.state / net->n_classes, cls = L.state % net->n_classes;
         for (uint32_t a = net->arc_off[place]; a < net->arc_off[place + 1]; a++) {
             const sr_link *k = &net->links[net->arc_link[a]];
             if (net->arc_cls[a] != cls || !(net->modes[k->mode].units >> u & 1) || !sr__link_usable(k, 0) ||
                 net->arc_head[a] == from)
                 continue;
-            lc_try(S, net->arc_head[a] * SR_CLASS_COUNT + cls, L.t + net->arc_time_h[a], L.c + net->arc_cost[u][a],
+            lc_try(S, net->arc_head[a] * net->n_classes + cls, L.t + net->arc_time_h[a], L.c + net->arc_cost[u][a],
                    L.e + net->arc_co2[u][a]);
         }
         if (place == from)
             continue;
         for (uint32_t x = net->xfer_off[place]; x < net->xfer_off[place + 1]; x++)
             if (net->xfers[x].from == cls)
-                lc_try(S, place * SR_CLASS_COUNT + net->xfers[x].to, L.t + net->xfers[x].duration_h,
+                lc_try(S, place * net->n_classes + net->xfers[x].to, L.t + net->xfers[x].duration_h,
                        L.c + net->xfers[x].cost_usd[u], L.e);
     }
 }
 
 static void lc_free(const sr_network *net, lc_search *S)
 {
-    for (uint32_t s = 0; s < net->n_places * SR_CLASS_COUNT; s++)
+    for (uint32_t s = 0; s < net->n_places * net->n_classes; s++)
         free(S->bag[s]);
     free(S->bag);
     free(S->bag_n);
@@ -434,8 +467,8 @@ static void test_diff_pareto_default_data(void **state)
             /* Reference front at the destination over all classes. */
             rn_vec *ref = NULL;
             size_t nref = 0;
-            for (uint32_t c = 0; c < SR_CLASS_COUNT; c++) {
-                uint32_t st = to * SR_CLASS_COUNT + c;
+            for (uint32_t c = 0; c < net->n_classes; c++) {
+                uint32_t st = to * net->n_classes + c;
                 for (size_t i = 0; i < S.bag_n[st]; i++) {
                     const lc_label *L = &S.pool[S.bag[st][i]];
                     rn_vec v = {L->t, L->c, L->e};
@@ -509,6 +542,7 @@ int main(void)
         cmocka_unit_test(test_diff_random_options),
         cmocka_unit_test(test_diff_transfer_limits),
         cmocka_unit_test(test_diff_filters),
+        cmocka_unit_test(test_diff_three_gauges),
         cmocka_unit_test(test_diff_pareto_default_data),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -32,10 +32,15 @@ static int close_rel(double a, double b, double rel)
     return fabs(a - b) <= rel * (1 + fmax(fabs(a), fabs(b)));
 }
 
-static sr_class leg_class(const sr_leg *l)
+/* The class of a leg, from the network's class table (any gauge). */
+static sr_class leg_class(const sr_network *net, const sr_leg *l)
 {
     switch (l->mode) {
-    case SR_RAIL: return l->gauge_mm == 1435 ? SR_CLASS_RAIL1435 : SR_CLASS_RAIL1520;
+    case SR_RAIL:
+        for (size_t c = 0; c < sr_network_class_count(net); c++)
+            if (sr_network_class_gauge(net, (sr_class)c) == l->gauge_mm)
+                return (sr_class)c;
+        return (sr_class)SR_CLASS_MAX;
     case SR_ROAD: return SR_CLASS_ROAD;
     case SR_SEA: return SR_CLASS_SEA;
     default: return SR_CLASS_AIR;
@@ -111,7 +116,7 @@ static int check_route_public(const sr_network *net, const sr_route_options *o, 
      * classes of the legs around them. */
     size_t ti = 0;
     for (size_t i = 0; i < r->n_legs; i++) {
-        sr_class cur = leg_class(&r->legs[i]);
+        sr_class cur = leg_class(net, &r->legs[i]);
         for (; ti < r->n_transfers && r->transfers[ti].after_leg == i; ti++) {
             const sr_transfer *x = &r->transfers[ti];
             if (i + 1 >= r->n_legs)
@@ -119,18 +124,18 @@ static int check_route_public(const sr_network *net, const sr_route_options *o, 
             if (x->at != r->legs[i].to)
                 FAIL("transfer %zu at %u, leg %zu ends at %u", ti, x->at, i, r->legs[i].to);
             if (x->from_class != cur)
-                FAIL("transfer %zu from %s, cargo on %s", ti, sr_class_name(x->from_class), sr_class_name(cur));
-            int both_rail = x->from_class <= SR_CLASS_RAIL1520 && x->to_class <= SR_CLASS_RAIL1520;
+                FAIL("transfer %zu from %s, cargo on %s", ti, sr_network_class_name(net, x->from_class), sr_network_class_name(net, cur));
+            int both_rail = sr_network_class_gauge(net, x->from_class) && sr_network_class_gauge(net, x->to_class);
             if ((x->kind == SR_GAUGE_CHANGE) != both_rail)
-                FAIL("transfer %zu: kind %d between %s and %s", ti, x->kind, sr_class_name(x->from_class),
-                     sr_class_name(x->to_class));
+                FAIL("transfer %zu: kind %d between %s and %s", ti, x->kind, sr_network_class_name(net, x->from_class),
+                     sr_network_class_name(net, x->to_class));
             cur = x->to_class;
             t += x->duration_h;
             c += x->cost_usd;
         }
-        if (i + 1 < r->n_legs && leg_class(&r->legs[i + 1]) != cur)
-            FAIL("leg %zu on %s without a transfer from %s", i + 1, sr_class_name(leg_class(&r->legs[i + 1])),
-                 sr_class_name(cur));
+        if (i + 1 < r->n_legs && leg_class(net, &r->legs[i + 1]) != cur)
+            FAIL("leg %zu on %s without a transfer from %s", i + 1, sr_network_class_name(net, leg_class(net, &r->legs[i + 1])),
+                 sr_network_class_name(net, cur));
     }
     if (ti != r->n_transfers)
         FAIL("%zu transfers, %zu in leg order", r->n_transfers, ti);

@@ -1101,7 +1101,9 @@ static const char *argv0;
 
 static void expect_cli(const char *args, int status, const char *needle)
 {
-    static char out[1 << 18];
+    /* A 14-day Pareto window on the full network prints megabytes of JSON;
+     * the needle may sit anywhere in it. */
+    static char out[1 << 23];
     int rc = tu_cli(argv0, args, out, sizeof out);
     if (rc != status || (needle && !strstr(out, needle)))
         fail_msg("silkroute %s: exit %d (want %d), output:\n%.2000s\n(want '%s')", args, rc, status, out,

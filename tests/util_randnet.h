@@ -23,11 +23,22 @@
 #define RN_MAXX 48
 #define RN_MAXT 64
 
+/* The model's own class numbers (not the library's): the three gauges
+ * 1435, 1520 and Spain's 1668 mm, road, sea, air.  The library numbers a
+ * further gauge in the order its loader meets it, so the checker maps the
+ * library's classes to these by name (rn_class_of()). */
+enum { RN_RAIL1435 = 0, RN_RAIL1520, RN_ROAD, RN_SEA, RN_AIR, RN_RAIL1668, RN_NCLS };
+extern const char *const rn_class_names[RN_NCLS];
+/* The model class of a library class of net, or -1. */
+int rn_class_of(const sr_network *net, sr_class c);
+/* Is a model class a rail gauge? */
+int rn_class_is_rail(int c);
+
 typedef struct rn_link {
     int from, to;
     sr_mode mode;
     int gauge;              /* rail only */
-    int cls;                /* sr_class */
+    int cls;                /* model class (RN_*) */
     double dist, dur;       /* dur: as the loader sees it (default applied) */
     double cost[SR_UNIT_COUNT];
     double co2f;            /* kg per t-km (default applied) */

@@ -44,12 +44,17 @@ static void print_events(const sr_network *net, const sr_route *r, size_t i, con
             continue;
         const char *name = x->crossing >= 0 ? sr_network_crossing(net, (size_t)x->crossing)->name
                                             : sr_network_place(net, x->at)->name_en;
-        if (x->in_service)
+        if (x->in_service) {
             printf("%sborder       %s -> %s at %s: on board, in the service's schedule\n", indent, x->from_country,
                    x->to_country, name);
-        else
-            printf("%sborder       %s -> %s at %s: dwell %.1f h (P90 %.1f h), fee %.0f USD\n", indent, x->from_country,
-                   x->to_country, name, x->dwell_h, x->dwell_p90_h, x->fee_usd);
+            continue;
+        }
+        printf("%sborder       %s -> %s at %s: dwell %.1f h (P90 %.1f h), fee %.0f USD", indent, x->from_country,
+               x->to_country, name, x->dwell_h, x->dwell_p90_h, x->fee_usd);
+        /* A border inside a customs union has no customs clearance. */
+        if (x->internal_union)
+            printf(" (internal to %s: no customs)", x->internal_union);
+        printf("\n");
     }
     for (size_t xi = 0; xi < r->n_transfers; xi++) {
         const sr_transfer *t = &r->transfers[xi];
@@ -58,12 +63,12 @@ static void print_events(const sr_network *net, const sr_route *r, size_t i, con
         if (t->in_service)
             printf("%s%-12s at %s: %s -> %s, on board, in the service's schedule\n", indent,
                    t->kind == SR_GAUGE_CHANGE ? "gauge change" : "mode change", sr_network_place(net, t->at)->name_en,
-                   sr_class_name(t->from_class), sr_class_name(t->to_class));
+                   sr_network_class_name(net, t->from_class), sr_network_class_name(net, t->to_class));
         else
             printf("%s%-12s at %s: %s -> %s, %.1f h (P90 %.1f h), %.0f USD\n", indent,
                    t->kind == SR_GAUGE_CHANGE ? "gauge change" : "mode change", sr_network_place(net, t->at)->name_en,
-                   sr_class_name(t->from_class), sr_class_name(t->to_class), t->duration_h, t->duration_p90_h,
-                   t->cost_usd);
+                   sr_network_class_name(net, t->from_class), sr_network_class_name(net, t->to_class), t->duration_h,
+                   t->duration_p90_h, t->cost_usd);
     }
 }
 

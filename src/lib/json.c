@@ -412,8 +412,8 @@ static void jw_route(jw *w, const sr_network *net, const sr_route *r, unsigned f
         jw_key(w, "at");
         jw_place(w, net, t->at, NULL);
         KS(w, "kind", t->kind == SR_GAUGE_CHANGE ? "gauge_change" : "mode_change");
-        KS(w, "from_class", sr_class_name(t->from_class));
-        KS(w, "to_class", sr_class_name(t->to_class));
+        KS(w, "from_class", sr_network_class_name(net, t->from_class));
+        KS(w, "to_class", sr_network_class_name(net, t->to_class));
         KN(w, "duration_h", t->duration_h);
         KN(w, "duration_p90_h", t->duration_p90_h);
         KN(w, "cost_usd", t->cost_usd);
@@ -441,6 +441,15 @@ static void jw_route(jw *w, const sr_network *net, const sr_route *r, unsigned f
         if (x->in_service) {
             jw_key(w, "in_service");
             jw_true(w);
+        }
+        /* The customs union both sides belong to: no customs clearance
+         * (null for an external border). */
+        jw_key(w, "internal_union");
+        if (x->internal_union)
+            jw_str(w, x->internal_union);
+        else {
+            jw_value_prefix(w);
+            sr__buf_puts(&w->b, "null");
         }
         jw_close(w, '}');
     }

@@ -294,7 +294,7 @@ static int next_row(loader *L, sr__csv *csv)
 static void check_extra_sources(loader *L)
 {
     static const char *const files[] = {"services/route_freight.txt", "demand.csv", "crossing_times.csv",
-                                        "time_spread.csv", "observations.csv"};
+                                        "time_spread.csv", "observations.csv", "unions.csv"};
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         sr__csv csv;
         if (open_file(L, &csv, files[i], 1) <= 0)
@@ -823,9 +823,16 @@ static void load_links(loader *L)
             if (m == SR_RAIL) {
                 if (gr == 0)
                     err(L, "gauge_mm", "required for rail");
-                if (gr <= 0 || (g != 1435 && g != 1520)) {
-                    if (gr > 0)
-                        err(L, "gauge_mm", "%g: supported gauges are 1435 and 1520", g);
+                /* Any whole gauge in mm works: a gauge not seen before
+                 * becomes a new carrier class (gauge.c). */
+                if (gr > 0 && (g != floor(g) || g < 300)) {
+                    err(L, "gauge_mm", "%g: a track gauge is a whole number of mm, 300-3000", g);
+                    ok = 0;
+                } else if (gr > 0 && sr__gauge_class(net, (unsigned)g, 1) < 0) {
+                    err(L, "gauge_mm", "%g: at most %d different rail gauges (classes) in a dataset", g,
+                        SR_CLASS_MAX - SR_CLASS_COUNT + 2);
+                    ok = 0;
+                } else if (gr <= 0) {
                     ok = 0;
                 }
             } else if (gr > 0) {
@@ -964,13 +971,15 @@ static void load_transfers(loader *L)
                 err(L, "kind", "'%s' must be gauge_change or mode_change", kind);
                 ok = 0;
             }
-            int f = sr__class_parse(field(L, "from")), to = sr__class_parse(field(L, "to"));
+            int f = sr__class_parse_net(L->net, field(L, "from")), to = sr__class_parse_net(L->net, field(L, "to"));
             if (f < 0) {
-                err(L, "from", "'%s' is not a class (rail1435, rail1520, road, sea, air)", field(L, "from"));
+                err(L, "from", "'%s' is not a class (road, sea, air, or rail<gauge> of a gauge the links use, e.g. rail1435)",
+                    field(L, "from"));
                 ok = 0;
             }
             if (to < 0) {
-                err(L, "to", "'%s' is not a class (rail1435, rail1520, road, sea, air)", field(L, "to"));
+                err(L, "to", "'%s' is not a class (road, sea, air, or rail<gauge> of a gauge the links use, e.g. rail1435)",
+                    field(L, "to"));
                 ok = 0;
             }
             if (ok && f == to) {
@@ -978,9 +987,9 @@ static void load_transfers(loader *L)
                 ok = 0;
             }
             if (ok) {
-                int both_rail = f <= SR_CLASS_RAIL1520 && to <= SR_CLASS_RAIL1520;
+                int both_rail = L->net->class_gauge[f] && L->net->class_gauge[to];
                 if (k == SR_GAUGE_CHANGE && !both_rail) {
-                    err(L, "kind", "a gauge_change joins rail1435 and rail1520");
+                    err(L, "kind", "a gauge_change joins two rail classes (gauges)");
                     ok = 0;
                 } else if (k == SR_MODE_CHANGE && both_rail) {
                     err(L, "kind", "a change between rail gauges is a gauge_change");
@@ -1060,7 +1069,7 @@ static int build_arrays(loader *L)
             uint32_t a = fill[tail]++;
             net->arc_head[a] = head;
             net->arc_link[a] = i;
-            net->arc_cls[a] = (uint8_t)sr__link_class(k);
+            net->arc_cls[a] = (uint8_t)sr__link_class(net, k);
             double t = k->duration_h;
             const sr_crossing *x = k->crossing >= 0 ? &net->crossings[k->crossing] : NULL;
             if (x)
@@ -1095,7 +1104,8 @@ static int build_arrays(loader *L)
             for (uint32_t j = net->xfer_off[p]; j < i; j++)
                 if (net->xfers[i].from == net->xfers[j].from && net->xfers[i].to == net->xfers[j].to)
                     file_err(L, "transfers.csv", "transfer %s -> %s at %s defined twice",
-                             sr_class_name((sr_class)net->xfers[i].from), sr_class_name((sr_class)net->xfers[i].to),
+                             sr_network_class_name(net, (sr_class)net->xfers[i].from),
+                             sr_network_class_name(net, (sr_class)net->xfers[i].to),
                              net->places[p].id);
     return 0;
 }
@@ -1139,6 +1149,7 @@ sr_code sr__load(sr_network *net, const char *dir, sr__diag *d)
     load_crossings(&L);
     load_links(&L);
     load_transfers(&L);
+    sr__unions_load(net, dir, d);
     check_extra_sources(&L);
     if (!net->no_overlay)
         check_overlay_source(&L);

@@ -56,6 +56,7 @@ void sr__network_free(sr_network *net)
     free(net->place_by_id);
     free(net->crossing_by_id);
     sr__spread_free(net);
+    sr__unions_free(net);
     sr__arena_free(&net->arena);
     free(net);
 }

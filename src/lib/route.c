@@ -4,7 +4,7 @@
  * the network's (place, carrier class) state graph.
  *
  * The state graph.  A state is a place together with the carrier class the
- * cargo is on (rail 1435, rail 1520, road, sea, air).  A link's arc moves
+ * cargo is on (one per rail gauge of the network, road, sea, air; gauge.c).  A link's arc moves
  * between states of its own class; a transfer row moves between classes at
  * one place and costs time and money, so a gauge change is never free.  At
  * the origin every class is a start state, at the destination every class
@@ -30,7 +30,6 @@
 #include "network.h"
 #include "route.h"
 
-#define NC SR_CLASS_COUNT
 #define NONE UINT32_MAX
 #define DEFAULT_MAX_LABELS 2000000u
 #define MAX_TRANSFER_LAYERS 32
@@ -451,7 +450,9 @@ static void next_generation(sr_query *q)
     }
 }
 
-#define STATE(p, layer, place, cls) ((((size_t)(layer) * (p)->np + (place)) * NC) + (cls))
+/* States are numbered layer-major, then place, then class; dims->nc is the
+ * network's class count (gauge.c). */
+#define STATE(p, layer, place, cls) ((((size_t)(layer) * (p)->np + (place)) * (p)->nc) + (cls))
 
 /* ---- result assembly ---------------------------------------------------- */
 
@@ -470,15 +471,16 @@ static sr_code build_route(sr_query *q, const plan *p, const uint32_t *steps, si
                           .gauge_mm = k->mode == SR_RAIL ? k->gauge_mm : 0, .distance_km = k->distance_km,
                           .duration_h = k->duration_h, .cost_usd = k->cost_usd[p->unit] * p->qty,
                           .co2e_kg = net->arc_co2[p->unit][h] * p->qty};
-            sr_class cls = sr__link_class(k);
+            sr_class cls = sr__time_class(net, k);
             leg.duration_p90_h = k->duration_h * (net->run_ratio[cls] > 0 ? net->run_ratio[cls] : 1);
             if (sr__route_add_leg(rb, &leg) < 0)
                 return SR_ENOMEM;
             const char *ca = net->places[tail].country, *cb = net->places[leg.to].country;
             if (strcmp(ca, cb)) {
-                sr_border_crossing bc = {k->crossing, leg.to, (uint32_t)(rb->n_legs - 1), {0}, {0}, 0, 0, 0, 0};
+                sr_border_crossing bc = {k->crossing, leg.to, (uint32_t)(rb->n_legs - 1), {0}, {0}, 0, 0, 0, 0, NULL};
                 memcpy(bc.from_country, ca, 3);
                 memcpy(bc.to_country, cb, 3);
+                bc.internal_union = sr_network_common_union(net, ca, cb, p->year);
                 if (k->crossing >= 0) {
                     /* Dwell in the direction the arc crosses (calib/spread.c). */
                     const sr_crossing *x = &net->crossings[k->crossing];
@@ -512,7 +514,7 @@ static sr_code build_route(sr_query *q, const plan *p, const uint32_t *steps, si
  * previous query's marks and empty the heap. */
 static int begin_search(sr_query *q, const plan *p, size_t np, int pareto)
 {
-    if (ensure_states(q, (size_t)p->layers * np * NC, pareto) < 0)
+    if (ensure_states(q, (size_t)p->layers * np * q->net->n_classes, pareto) < 0)
         return -1;
     next_generation(q);
     q->n_heap = 0;
@@ -525,13 +527,14 @@ static sr_code dijkstra(sr_query *q, plan *p, size_t np, sr_result **out)
 {
     const sr_network *net = q->net;
     struct {
-        uint32_t np;
-    } dims = {(uint32_t)np};
+        uint32_t np, nc;
+    } dims = {(uint32_t)np, net->n_classes};
+    const uint32_t NC = dims.nc;
     if (begin_search(q, p, np, 0) < 0)
         return SR_ENOMEM;
     const double *cost = net->arc_cost[p->unit], *co2 = net->arc_co2[p->unit];
     const double *arc90 = net->arc_p90_h ? net->arc_p90_h : net->arc_time_h;
-    for (int c = 0; c < NC; c++) {
+    for (uint32_t c = 0; c < NC; c++) {
         size_t s = STATE(&dims, 0, p->from, c);
         q->stamp[s] = q->gen;
         q->dist[s] = 0;
@@ -732,8 +735,9 @@ static sr_code pareto(sr_query *q, plan *p, size_t np, size_t max_labels, sr_res
 {
     const sr_network *net = q->net;
     struct {
-        uint32_t np;
-    } dims = {(uint32_t)np};
+        uint32_t np, nc;
+    } dims = {(uint32_t)np, net->n_classes};
+    const uint32_t NC = dims.nc;
     if (begin_search(q, p, np, 1) < 0)
         return SR_ENOMEM;
     q->n_labels = 0;
@@ -789,7 +793,7 @@ static sr_code pareto(sr_query *q, plan *p, size_t np, size_t max_labels, sr_res
             return SR_ENOMEM;                                                                                     \
     } while (0)
 
-    for (int c = 0; c < NC; c++)
+    for (uint32_t c = 0; c < NC; c++)
         TRY_LABEL(STATE(&dims, 0, p->from, c), p->from, 0.0, 0.0, 0.0, NONE, NONE);
 
     while (q->n_heap) {
@@ -955,7 +959,7 @@ sr_code sr__route_static(sr_query *q, const sr_route_options *o, sr_result **out
 {
     plan *p = &q->plan;
     size_t np = q->net->n_places;
-    if ((size_t)p->layers * np * NC > UINT32_MAX - 1) {
+    if ((size_t)p->layers * np * q->net->n_classes > UINT32_MAX - 1) {
         qerr(q, "network too large for a transfer limit of %d", p->layers - 1);
         return SR_ELIMIT;
     }

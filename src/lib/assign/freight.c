@@ -30,7 +30,8 @@
 #include "silkroute.h"
 #include "tap.h"
 
-#define NPN (2 + SR_CLASS_COUNT) /* nodes per place: source, sink, classes */
+/* Nodes per place: source, sink, one per carrier class of the network. */
+#define NPN(net) (2 + (net)->n_classes)
 #define MAX_DEMAND 100000
 #define MAX_SCENARIO_LINES 100000
 #define MAX_SCENARIO_FILE ((size_t)16 << 20) /* bytes */
@@ -533,7 +534,10 @@ double sr_freight_crossing_capacity(const sr_freight *f, size_t x)
     return c > 0 ? c * 365.0 : 0;
 }
 
-static uint32_t node_of(uint32_t place, int slot) { return place * NPN + (uint32_t)slot + 1; }
+static uint32_t node_of(const sr_network *net, uint32_t place, int slot)
+{
+    return place * NPN(net) + (uint32_t)slot + 1;
+}
 
 /* Append one sr_tap link and its bookkeeping. */
 static sr_code add_tl(sr_freight *f, size_t *cap, uint32_t from, uint32_t to, double t0, double usd, double co2,
@@ -583,7 +587,7 @@ static sr_code build(sr_freight *f)
 {
     const sr_network *net = f->net;
     clear_solution(f);
-    sr_code rc = sr_tap_create((size_t)net->n_places * NPN, 1, &f->tap);
+    sr_code rc = sr_tap_create((size_t)net->n_places * NPN(net), 1, &f->tap);
     if (rc) {
         ferr(f, "%s", sr_strerror(rc));
         return rc;
@@ -609,23 +613,23 @@ static sr_code build(sr_freight *f)
             if (usd < 0)
                 usd = 0;
             uint8_t c = net->arc_cls[a];
-            rc = add_tl(f, &cap, node_of(p, 2 + c), node_of(net->arc_head[a], 2 + c), t, usd,
+            rc = add_tl(f, &cap, node_of(f->net, p, 2 + c), node_of(f->net, net->arc_head[a], 2 + c), t, usd,
                         net->arc_co2[SR_UNIT_20FT][a], sr_freight_link_capacity(f, l), K_ARC, a);
         }
         for (uint32_t x = net->xfer_off[p]; x < net->xfer_off[p + 1] && rc == SR_OK; x++) {
             const sr__xfer *X = &net->xfers[x];
             double c = X->capacity_teu_per_day > 0 ? X->capacity_teu_per_day * 365.0 : 0;
-            rc = add_tl(f, &cap, node_of(p, 2 + X->from), node_of(p, 2 + X->to), X->duration_h,
+            rc = add_tl(f, &cap, node_of(f->net, p, 2 + X->from), node_of(f->net, p, 2 + X->to), X->duration_h,
                         X->cost_usd[SR_UNIT_20FT], 0, c, K_XFER, x);
         }
-        for (int c = 0; c < SR_CLASS_COUNT && rc == SR_OK; c++) {
-            rc = add_tl(f, &cap, node_of(p, 0), node_of(p, 2 + c), 0, 0, 0, 0, K_ACCESS, p);
+        for (int c = 0; c < (int)net->n_classes && rc == SR_OK; c++) {
+            rc = add_tl(f, &cap, node_of(f->net, p, 0), node_of(f->net, p, 2 + c), 0, 0, 0, 0, K_ACCESS, p);
             if (rc == SR_OK)
-                rc = add_tl(f, &cap, node_of(p, 2 + c), node_of(p, 1), 0, 0, 0, 0, K_ACCESS, p);
+                rc = add_tl(f, &cap, node_of(f->net, p, 2 + c), node_of(f->net, p, 1), 0, 0, 0, 0, K_ACCESS, p);
         }
     }
     for (size_t i = 0; i < f->n_dem && rc == SR_OK; i++)
-        rc = sr_tap_add_demand(f->tap, node_of(f->dem_o[i], 0), node_of(f->dem_d[i], 1),
+        rc = sr_tap_add_demand(f->tap, node_of(f->net, f->dem_o[i], 0), node_of(f->net, f->dem_d[i], 1),
                                f->dem_v[i] * f->demand_scale);
     if (rc) {
         ferr(f, "%s", rc == SR_ENOMEM ? "out of memory" : sr_tap_errmsg(f->tap));
@@ -639,7 +643,7 @@ static void explain_noroute(sr_freight *f)
 {
     unsigned a, b;
     if (sscanf(sr_tap_errmsg(f->tap), "no path from node %u to node %u", &a, &b) == 2) {
-        const sr_place *pa = &f->net->places[(a - 1) / NPN], *pb = &f->net->places[(b - 1) / NPN];
+        const sr_place *pa = &f->net->places[(a - 1) / NPN(f->net)], *pb = &f->net->places[(b - 1) / NPN(f->net)];
         ferr(f, "no usable path from %s (%s) to %s (%s) in this scenario", pa->name_en, pa->id, pb->name_en,
              pb->id);
     } else {
@@ -690,7 +694,7 @@ static sr_code od_paths(sr_freight *f)
     for (size_t i = 0; i < f->n_dem; i++) {
         if (!isnan(f->od_time[i]))
             continue; /* done with an earlier row of the same origin */
-        uint32_t src = node_of(f->dem_o[i], 0) - 1, hn = 0;
+        uint32_t src = node_of(f->net, f->dem_o[i], 0) - 1, hn = 0;
         for (uint32_t v = 0; v < n; v++)
             dist[v] = INFINITY;
         dist[src] = dh[src] = du[src] = 0;
@@ -732,7 +736,7 @@ static sr_code od_paths(sr_freight *f)
         for (size_t r = i; r < f->n_dem; r++) {
             if (f->dem_o[r] != f->dem_o[i])
                 continue;
-            uint32_t d = node_of(f->dem_d[r], 1) - 1;
+            uint32_t d = node_of(f->net, f->dem_d[r], 1) - 1;
             if (isfinite(dist[d])) {
                 f->od_time[r] = dh[d];
                 f->od_usd[r] = du[d];
@@ -950,7 +954,8 @@ char *sr_freight_json(const sr_freight *f, unsigned flags)
         const sr__xfer *X = &net->xfers[x];
         double c = X->capacity_teu_per_day * 365.0;
         json_array_append_new(terms, json_pack("{s:s, s:s, s:s, s:f, s:f, s:f}", "place", net->places[p].id, "from",
-                                               sr_class_name((sr_class)X->from), "to", sr_class_name((sr_class)X->to),
+                                               sr_network_class_name(net, (sr_class)X->from), "to",
+                                               sr_network_class_name(net, (sr_class)X->to),
                                                "flow_teu", f->xfer_flow[x], "capacity_teu_per_year", c,
                                                "utilisation", util(f->xfer_flow[x], c)));
     }
@@ -1059,7 +1064,8 @@ static void crit_label(const sr_network *net, int kind, size_t i, char *buf, siz
         snprintf(buf, cap, "%s", net->crossings[i].id);
     else
         snprintf(buf, cap, "%.60s %s>%s", net->places[xfer_place(net, (uint32_t)i)].id,
-                 sr_class_name((sr_class)net->xfers[i].from), sr_class_name((sr_class)net->xfers[i].to));
+                 sr_network_class_name(net, (sr_class)net->xfers[i].from),
+                 sr_network_class_name(net, (sr_class)net->xfers[i].to));
 }
 
 sr_code sr_freight_critical(sr_freight *f, const sr_tap_options *o, double loss, const char *const *only,

@@ -232,7 +232,7 @@ static void apply(sr_calibration *c, const double *theta)
     for (int k = 0; k < SR_CLASS_COUNT; k++)
         f[k] = theta[k];
     for (uint32_t i = 0; i < net->n_links; i++)
-        net->links[i].duration_h = net->link_base_h[i] * f[sr__link_class(&net->links[i])];
+        net->links[i].duration_h = net->link_base_h[i] * f[sr__time_class(net, &net->links[i])];
     for (size_t j = SR_CLASS_COUNT; j < c->np; j++) {
         const param *p = &c->par[j];
         if (p->type == P_DWELL_YEAR)
@@ -309,7 +309,7 @@ static sr_code route_part(sr_calibration *c, const sr__obs *o, uint32_t from, ui
     for (size_t i = 0; i < v->n_legs; i++) {
         const sr_leg *l = &v->legs[i];
         const sr_link *k = &net->links[l->link];
-        int cls = sr__link_class(k);
+        int cls = sr__time_class(net, k);
         if (row_add(r, cls, net->link_base_h[l->link], cap) < 0)
             goto oom;
         r->km += l->distance_km;
@@ -690,6 +690,7 @@ static int open_private(sr_calibration *c, const char *dir)
         return SR_ENOMEM;
     c->net = net;
     net->no_overlay = 1;
+    sr__classes_init(net);
     net->dir = strdup(dir);
     if (!net->dir)
         return SR_ENOMEM;

@@ -387,7 +387,7 @@ static int overlay_line(sload *S, char *line)
             return -1;
         }
         for (uint32_t i = 0; i < net->n_links; i++)
-            if ((int)sr__link_class(&net->links[i]) == k)
+            if ((int)sr__time_class(net, &net->links[i]) == k)
                 net->links[i].duration_h = net->link_base_h[i] * v1;
         return 0;
     }
@@ -527,7 +527,7 @@ void sr__spread_rebuild_arcs(sr_network *net)
 {
     for (uint32_t a = 0; a < net->n_arcs; a++) {
         const sr_link *k = &net->links[net->arc_link[a]];
-        sr_class c = sr__link_class(k);
+        sr_class c = sr__time_class(net, k);
         double ratio = net->run_ratio[c] > 0 ? net->run_ratio[c] : 1;
         double t = k->duration_h, t90 = k->duration_h * ratio;
         if (k->crossing >= 0) {

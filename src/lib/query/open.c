@@ -22,6 +22,7 @@ sr_code sr_network_open(const char *dir, sr_network **out)
     *out = net;
     if (!net)
         return SR_ENOMEM;
+    sr__classes_init(net);
     if (!dir)
         dir = sr__default_dir();
     net->dir = strdup(dir);
@@ -73,6 +74,7 @@ long sr_check_data_code(const char *dir, sr_report_fn report, void *ctx, sr_code
     sr_network *net = calloc(1, sizeof *net);
     if (!net)
         return -1;
+    sr__classes_init(net);
     sr__diag d = {.report = report, .ctx = ctx};
     sr_code rc;
     if (sr__is_gtfs_feed(dir)) {

@@ -612,9 +612,9 @@ static int load_routes(loader *L)
         sr__route *r = &tt->routes[ri];
         const char *v = sr__csv_get(&c, f_cls);
         if (*v) {
-            int k = sr__class_parse(v);
+            int k = tt->net ? sr__class_parse_net(tt->net, v) : sr__class_parse(v);
             if (k < 0) {
-                fail(L, &c, "class", "unknown carrier class '%.30s' (rail1435, rail1520, road, sea, air)", v);
+                fail(L, &c, "class", "unknown carrier class '%.30s' (road, sea, air, or rail<gauge> of the network)", v);
                 break;
             }
             r->cls = (uint8_t)k;

@@ -58,6 +58,10 @@ typedef struct tlab {
     uint16_t pos_from, pos_to;
     uint8_t kind, dead, moved;
     uint8_t fixed;      /* windows: the journey so far has a fixed event */
+    /* Windows, fixed journeys: how much later the cargo could have left the
+     * origin and still made this journey (the wait at its first fixed
+     * event); 0 for continuous journeys. */
+    int64_t slack;
 } tlab;
 
 typedef struct hitem {
@@ -141,22 +145,31 @@ static inline int dom_crit(const ctx *x, const tlab *a, int64_t t, double c, dou
     return a->t <= t && leq(a->c, c) && leq(a->e, e) && a->ntr <= n;
 }
 
-/* The same at one state: in windows only between journeys of one kind
- * (fixed or continuous). */
-static inline int dom(const ctx *x, const tlab *a, int64_t t, double c, double e, unsigned n, int fixed)
+/* The same at one state.  In windows journeys of one kind (fixed or
+ * continuous) are compared as they are; a continuous journey, which can
+ * leave at any time, also beats a fixed one that it still beats when it
+ * leaves as much later as the fixed one could (its slack): otherwise a
+ * detour through a timed crossing, fixed only by that, would stand in for
+ * the later block trains the fixed kind is kept for. */
+static inline int dom(const ctx *x, const tlab *a, int64_t t, double c, double e, unsigned n, int fixed,
+                      int64_t slack)
 {
     if (x->flagged && a->fixed != fixed)
-        return 0;
+        return !a->fixed && dom_crit(x, a, t - slack, c, e, n);
     return dom_crit(x, a, t, c, e, n);
 }
 
 /* Is a label with these criteria beaten by what reached the destination?
  * In windows a label still without a fixed event may go on continuously or
  * catch one, so only destination labels of both kinds prune it. */
-static int target_prunes(const ctx *x, int64_t t, double c, double e, unsigned n, int fixed)
+static int target_prunes(const ctx *x, int64_t t, double c, double e, unsigned n, int fixed, int64_t slack)
 {
     int by_fixed = 0, by_cont = 0;
     for (uint32_t i = x->target_bag; i != NONE; i = x->lab[i].next) {
+        /* A continuous arrival shifted by a fixed label's slack still
+         * arriving no later prunes it (see dom()). */
+        if (x->flagged && fixed && !x->lab[i].fixed && dom_crit(x, &x->lab[i], t - slack, c, e, n))
+            return 1;
         if (!dom_crit(x, &x->lab[i], t, c, e, n))
             continue;
         if (!x->flagged)
@@ -187,14 +200,20 @@ static int add_label(ctx *x, const tlab *L0)
     Lc.fixed = x->flagged && L->kind != K_START &&
                (x->lab[L->pred].fixed || L->kind == K_TRIP ||
                 (step_hours(x, L) != NULL && L->dep > x->lab[L->pred].t));
-    if (target_prunes(x, L->t, L->c, L->e, L->ntr, L->fixed))
+    Lc.slack = 0;
+    if (Lc.fixed) {
+        const tlab *P = &x->lab[L->pred];
+        Lc.slack = P->fixed ? P->slack : L->dep > P->t ? L->dep - P->t : 0;
+    }
+    if (target_prunes(x, L->t, L->c, L->e, L->ntr, L->fixed, L->slack))
         return 0;
     uint32_t *link = &x->bag[L->state];
     for (uint32_t i = *link; i != NONE; i = x->lab[i].next)
-        if (!x->lab[i].dead && dom(x, &x->lab[i], L->t, L->c, L->e, L->ntr, L->fixed))
+        if (!x->lab[i].dead && dom(x, &x->lab[i], L->t, L->c, L->e, L->ntr, L->fixed, L->slack))
             return 0;
     for (uint32_t i = *link; i != NONE; i = x->lab[i].next)
-        if (!x->lab[i].dead && dom(x, L, x->lab[i].t, x->lab[i].c, x->lab[i].e, x->lab[i].ntr, x->lab[i].fixed))
+        if (!x->lab[i].dead &&
+            dom(x, L, x->lab[i].t, x->lab[i].c, x->lab[i].e, x->lab[i].ntr, x->lab[i].fixed, x->lab[i].slack))
             x->lab[i].dead = 1;
     if (x->n_lab >= x->max_lab) {
         x->overflow = 1;
@@ -466,7 +485,7 @@ static sr_code run(ctx *x, int64_t t0)
         uint32_t place = x->lab[id].state / x->ncls;
         /* Dominated meanwhile by a destination label? */
         const tlab *Lp = &x->lab[id];
-        if (target_prunes(x, Lp->t, Lp->c, Lp->e, Lp->ntr, Lp->fixed))
+        if (target_prunes(x, Lp->t, Lp->c, Lp->e, Lp->ntr, Lp->fixed, Lp->slack))
             continue;
         if (place == p->to) {
             /* Settled at the destination: move to the target bag. */
@@ -475,7 +494,7 @@ static sr_code run(ctx *x, int64_t t0)
             tlab *T = &x->lab[i];
             for (uint32_t *pp = &x->target_bag; *pp != NONE;) {
                 tlab *o = &x->lab[*pp];
-                if (dom(x, T, o->t, o->c, o->e, o->ntr, o->fixed))
+                if (dom(x, T, o->t, o->c, o->e, o->ntr, o->fixed, o->slack))
                     *pp = o->next;
                 else
                     pp = &o->next;
@@ -657,7 +676,7 @@ static sr_code build(const ctx *x, const uint32_t *st, size_t n, int64_t depart,
             leg.cost_usd = k->cost_usd[p->unit] * p->qty;
             leg.co2e_kg = net->arc_co2[p->unit][L->how] * p->qty;
             crossing = k->crossing;
-            leg.duration_p90_h = k->duration_h * run_ratio(net, sr__link_class(k));
+            leg.duration_p90_h = k->duration_h * run_ratio(net, sr__time_class(net, k));
             if (crossing >= 0) {
                 size_t xi = 2 * (size_t)crossing + (size_t)sr__arc_xdir(net, L->how);
                 dwell = net->x_p50 ? net->x_p50[xi] : net->crossings[crossing].dwell_h;
@@ -670,7 +689,7 @@ static sr_code build(const ctx *x, const uint32_t *st, size_t n, int64_t depart,
             ride_cost(x, L->how, L->pos_from, L->pos_to, &c, &e, &km);
             leg.link = SR_NO_LINK;
             leg.mode = (sr_mode)r->mode;
-            leg.gauge_mm = r->mode == SR_RAIL ? (r->cls == SR_CLASS_RAIL1520 ? 1520 : 1435) : 0;
+            leg.gauge_mm = r->mode == SR_RAIL ? (uint16_t)(x->net ? sr_network_class_gauge(x->net, (sr_class)r->cls) : 1435) : 0;
             leg.distance_km = km;
             leg.duration_h = (double)(L->t - L->dep) / 3600.0;
             leg.cost_usd = c;
@@ -694,9 +713,10 @@ static sr_code build(const ctx *x, const uint32_t *st, size_t n, int64_t depart,
                     const sr__via *e = &tt->via[v];
                     via_done |= e->kind == SR__VIA_BORDER;
                     if (e->kind == SR__VIA_BORDER) {
-                        sr_border_crossing bc = {e->crossing, e->at, leg_i, {0}, {0}, 0, 0, 1, 0};
+                        sr_border_crossing bc = {e->crossing, e->at, leg_i, {0}, {0}, 0, 0, 1, 0, NULL};
                         memcpy(bc.from_country, e->from_country, 3);
                         memcpy(bc.to_country, e->to_country, 3);
+                        bc.internal_union = sr_network_common_union(net, bc.from_country, bc.to_country, p->year);
                         if (sr__route_add_crossing(rb, &bc) < 0)
                             return SR_ENOMEM;
                     } else {
@@ -710,11 +730,11 @@ static sr_code build(const ctx *x, const uint32_t *st, size_t n, int64_t depart,
                  * last stop where it delivers on another gauge (its class). */
                 uint16_t g1 = tt->st_via_g1[s];
                 uint16_t g2 = s + 1 < s0 + L->pos_to ? tt->st_via_g0[s + 1]
-                              : rr->mode == SR_RAIL ? (rr->cls == SR_CLASS_RAIL1520 ? 1520 : 1435) : 0;
+                              : rr->mode == SR_RAIL ? (uint16_t)sr_network_class_gauge(net, (sr_class)rr->cls) : 0;
                 if (g1 && g2 && g1 != g2) {
                     sr_transfer t = {tt->stop_place[tt->st_stop[s + 1]], SR_GAUGE_CHANGE,
-                                     g1 == 1520 ? SR_CLASS_RAIL1520 : SR_CLASS_RAIL1435,
-                                     g2 == 1520 ? SR_CLASS_RAIL1520 : SR_CLASS_RAIL1435, leg_i, 0, 0, 1, 0};
+                                     (sr_class)sr__class_of_gauge(net, g1), (sr_class)sr__class_of_gauge(net, g2), leg_i,
+                                     0, 0, 1, 0};
                     if (sr__route_add_transfer(rb, &t) < 0)
                         return SR_ENOMEM;
                 }
@@ -723,10 +743,11 @@ static sr_code build(const ctx *x, const uint32_t *st, size_t n, int64_t depart,
         if (net && !via_done) {
             const char *ca = net->places[from].country, *cb = net->places[to].country;
             if (*ca && *cb && strcmp(ca, cb)) {
-                sr_border_crossing bc = {crossing, to, (uint32_t)(rb->n_legs - 1), {0}, {0}, dwell, fee, 0, 0};
+                sr_border_crossing bc = {crossing, to, (uint32_t)(rb->n_legs - 1), {0}, {0}, dwell, fee, 0, 0, NULL};
                 bc.dwell_p90_h = dwell90;
                 memcpy(bc.from_country, ca, 3);
                 memcpy(bc.to_country, cb, 3);
+                bc.internal_union = sr_network_common_union(net, ca, cb, p->year);
                 if (sr__route_add_crossing(rb, &bc) < 0)
                     return SR_ENOMEM;
             }
@@ -901,7 +922,7 @@ static sr_code ctx_init(ctx *x, const sr__tt_plan *p)
     x->p = p;
     x->tt = p->tt;
     x->net = p->tt->net;
-    x->ncls = x->net ? SR_CLASS_COUNT : 1;
+    x->ncls = x->net ? x->net->n_classes : 1;
     x->n_states = p->tt->n_places * x->ncls;
     x->max_lab = p->max_labels ? p->max_labels : DEFAULT_MAX_LABELS;
     x->bag = malloc((x->n_states ? x->n_states : 1) * sizeof *x->bag);

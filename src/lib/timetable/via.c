@@ -118,9 +118,12 @@ static int add_event(sr_timetable *tt, size_t *cap, const sr__via *v)
     return 0;
 }
 
-static uint8_t gauge_class(uint16_t g)
+/* The carrier class of a rail gauge, through the network's class table
+ * (gauge.c): every gauge the links use has one. */
+static uint8_t gauge_class(const sr_network *net, uint16_t g)
 {
-    return g == 1520 ? SR_CLASS_RAIL1520 : SR_CLASS_RAIL1435;
+    int c = sr__class_of_gauge(net, g);
+    return c >= 0 ? (uint8_t)c : SR_CLASS_RAIL1435;
 }
 
 /* The events of path a -> b (found by path()) appended to tt->via; the
@@ -143,7 +146,7 @@ static int events(sr_timetable *tt, size_t *cap, dj *w, uint32_t a, uint32_t b, 
         if (k > 0 && l->mode == SR_RAIL) {
             const sr_link *prev = &net->links[links[k - 1]];
             if (prev->gauge_mm != l->gauge_mm) {
-                sr__via v = {SR__VIA_GAUGE, -1, at, gauge_class(prev->gauge_mm), gauge_class(l->gauge_mm), {0}, {0}};
+                sr__via v = {SR__VIA_GAUGE, -1, at, gauge_class(net, prev->gauge_mm), gauge_class(net, l->gauge_mm), {0}, {0}};
                 if (add_event(tt, cap, &v) < 0)
                     goto fail;
             }
