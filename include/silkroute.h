@@ -827,6 +827,33 @@ typedef struct sr_critical {
 sr_code sr_freight_critical(sr_freight *f, const sr_tap_options *o, double loss, const char *const *only,
                             size_t n_only, sr_critical **out, size_t *n);
 
+/*
+ * Scenario comparison and criticality in exportable forms (the HTTP API,
+ * `silkroute compare` and `critical` with --json, --geojson, --csv).
+ * base and scen must be solved assignments of net; names
+ * label them in the JSON (may be NULL).  JSON: {"code":"Ok","base_totals",
+ * "scenario_totals","change","corridors" (crossings),"destinations",
+ * "links"}; GeoJSON: one LineString per link and one Point per crossing
+ * that carries flow in either, with base_teu, scenario_teu and change_teu
+ * (both directions, TEU per year); CSV: kind,id,name,base_teu,scenario_teu,
+ * change_teu.  malloc()ed (sr_free()); NULL when unsolved or out of
+ * memory.  Thread-safe for distinct assignments.
+ */
+char *sr_freight_compare_json(const sr_network *net, const sr_freight *base, const sr_freight *scen,
+                              const char *base_name, const char *scen_name, unsigned flags);
+char *sr_freight_compare_geojson(const sr_network *net, const sr_freight *base, const sr_freight *scen,
+                                 unsigned flags);
+char *sr_freight_compare_csv(const sr_network *net, const sr_freight *base, const sr_freight *scen);
+/* A ranking of sr_freight_critical() (the first n entries) as JSON
+ * {"code":"Ok","capacity_loss":..,"ranking":[{rank,kind,id,...}]}, as
+ * GeoJSON (links as LineStrings, crossings and terminals as Points, with
+ * rank and the deltas) or as CSV rank,kind,id,base_flow_teu,
+ * delta_generalized_cost_h,delta_cost_usd,isolates,notional.  NULL when
+ * out of memory. */
+char *sr_critical_json(const sr_network *net, const sr_critical *r, size_t n, double loss, unsigned flags);
+char *sr_critical_geojson(const sr_network *net, const sr_critical *r, size_t n, unsigned flags);
+char *sr_critical_csv(const sr_network *net, const sr_critical *r, size_t n);
+
 /* ---------------------------------------------------------------------------
  * Reach and matrices (one search per origin)
  *

@@ -49,6 +49,10 @@ int cli_parse_int(const char *s, long lo, long hi, long *out);
 /* Parse a finite double within [lo, hi]; 0 on success. */
 int cli_parse_double(const char *s, double lo, double hi, double *out);
 
+/* v with thousands separators and `decimals` decimals into buf ("-77,813",
+ * "4,699,810,000"); plus: a sign on positive values too.  Returns buf. */
+const char *cli_num(char *buf, size_t cap, double v, int decimals, int plus);
+
 int cmd_route(int argc, char **argv);
 int cmd_places(int argc, char **argv);
 int cmd_network(int argc, char **argv);
@@ -57,5 +61,7 @@ int cmd_assign(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_critical(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
+int cmd_reach(int argc, char **argv);
+int cmd_matrix(int argc, char **argv);
 
 #endif
