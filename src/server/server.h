@@ -30,9 +30,11 @@ typedef struct sr__server_config {
     unsigned max_request_s;    /* longest a request may take from its first byte to the
                                 * end of its answer (slow clients); default 60 */
     FILE *access_log;          /* one line per request; NULL: none */
-    long route_cache;          /* bytes of /v1/route answers cached (cache.h); 0: 64 MiB, -1: none */
+    long route_cache;          /* bytes of /v1/route answers cached (cache.h); 0: 64 MiB, -1: none
+                                * (-1 also turns off the analysis answers' cache) */
     unsigned max_query_s;      /* time budget of one route query; default 20 (below max_request_s) */
     uint64_t max_work;         /* work budget of one route query in labels; 0: the library's default */
+    unsigned analysis_jobs;    /* assignment computations at once (analysis.h); 0: 2 */
 } sr__server_config;
 
 typedef struct sr__server sr__server;

@@ -184,13 +184,33 @@ const sr_matrix_cell *sr_matrix_at(const sr_matrix *m, size_t i, size_t j)
  * 200 x 200 matrix has 160 000 of them, so no jansson objects here. */
 static void put_num(sr__buf *b, double v)
 {
-    double r = round(v * 100) / 100;
-    if (r == 0)
-        r = 0;
-    if (fabs(r) < 1e15)
-        sr__buf_printf(b, "%.15g", r);
-    else
-        sr__buf_printf(b, "%.6e", r);
+    double r = round(v * 100);
+    if (!(fabs(r) < 1e15)) {
+        sr__buf_printf(b, "%.6e", v);
+        return;
+    }
+    /* Digits of the rounded hundredths, written from the right: printf
+     * would cost more than the whole matrix search. */
+    long long q = llround(fabs(r));
+    char t[32], *e = t + sizeof t, *c = e;
+    int frac = (int)(q % 100);
+    q /= 100;
+    if (frac) {
+        if (frac % 10) {
+            *--c = (char)('0' + frac % 10);
+            *--c = (char)('0' + frac / 10);
+        } else {
+            *--c = (char)('0' + frac / 10);
+        }
+        *--c = '.';
+    }
+    do {
+        *--c = (char)('0' + q % 10);
+        q /= 10;
+    } while (q);
+    if (r < 0)
+        *--c = '-';
+    sr__buf_add(b, c, (size_t)(e - c));
 }
 
 static void put_str(sr__buf *b, const char *s)
