@@ -708,6 +708,10 @@ static void ep_reach(sr__analysis *a, sr_query *q, const sr__target *t, int post
         fail(ans, 400, SR_EARG, "parameter 'format': expected json or geojson; got '%.32s'", fmt);
         goto out;
     }
+    if (o->objective == SR_BY_BLEND) {
+        fail(ans, 400, SR_EARG, "parameter 'weights': reach needs a budget by time, cost or co2");
+        goto out;
+    }
     if (!x.budget) {
         fail(ans, 400, SR_EARG, "parameter 'budget' is required (hours, or 7d / 36h, for by=time; USD; kg CO2e)");
         goto out;
