@@ -420,6 +420,16 @@ static void test_busy_and_methods(void **state)
     post("/v1/scenarios", "x", &r);
     assert_int_equal(r.status, 405);
     resp_free(&r);
+    /* Every endpoint here is in the OpenAPI document. */
+    get("/v1/openapi.json", &r);
+    json_t *j = body_json(&r, 200);
+    static const char *const all[] = {"/v1/scenarios", "/v1/assign", "/v1/assign/compare", "/v1/assign/critical",
+                                      "/v1/reach", "/v1/matrix"};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        if (!json_object_get(json_object_get(j, "paths"), all[i]))
+            fail_msg("openapi.json lacks %s", all[i]);
+    json_decref(j);
+    resp_free(&r);
 }
 
 int main(void)
