@@ -29,18 +29,21 @@ if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
 passed=$((passed + p)); failed=$((failed + f))
 if [ "$f" -ne 0 ]; then printf '%s\n' "$out"; echo "FAIL: tests/install_check.sh (exit $rc)"
 else echo "ok   tests/install_check.sh ($p)"; fi
-# The web map in headless Chromium, once, with the first build's binary;
+# The web map in headless Chromium, once, with the first build's binary:
+# every web/test/*.test.mjs (the route planner, the analysis views);
 # skipped (with a note) where npm could not build the bundle.
 if [ -f web/dist/index.html ] && command -v node >/dev/null 2>&1 && [ -x "$1/silkroute" ]; then
-  out=$(SILKROUTE_BIN="$1/silkroute" node web/test/ui.test.mjs 2>&1); rc=$?
-  p=$(printf '%s\n' "$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test(s)\./\1/p' | awk '{s+=$1} END {print s+0}')
-  f=$(printf '%s\n' "$out" | sed -n 's/^\[  FAILED  \] \([0-9]*\) test(s).*/\1/p' | awk '{s+=$1} END {print s+0}')
-  if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
-  passed=$((passed + p)); failed=$((failed + f))
-  if [ "$f" -ne 0 ]; then printf '%s\n' "$out"; echo "FAIL: web/test/ui.test.mjs (exit $rc)"
-  else echo "ok   web/test/ui.test.mjs ($p; screenshots in tests/artifacts/)"; fi
+  for wt in web/test/*.test.mjs; do
+    out=$(SILKROUTE_BIN="$1/silkroute" node "$wt" 2>&1); rc=$?
+    p=$(printf '%s\n' "$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test(s)\./\1/p' | awk '{s+=$1} END {print s+0}')
+    f=$(printf '%s\n' "$out" | sed -n 's/^\[  FAILED  \] \([0-9]*\) test(s).*/\1/p' | awk '{s+=$1} END {print s+0}')
+    if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+    passed=$((passed + p)); failed=$((failed + f))
+    if [ "$f" -ne 0 ]; then printf '%s\n' "$out"; echo "FAIL: $wt (exit $rc)"
+    else echo "ok   $wt ($p; screenshots in tests/artifacts/)"; fi
+  done
 else
-  echo "skip web/test/ui.test.mjs (no web/dist or node; run make web)"
+  echo "skip web/test/*.test.mjs (no web/dist or node; run make web)"
 fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
