@@ -425,7 +425,7 @@ static void ep_compare(sr__analysis *a, const sr__target *t, const char *body, s
 static void ep_critical(sr__analysis *a, const sr__target *t, const char *body, size_t len, int post,
                         sr__answer *ans)
 {
-    static const char *const allowed[] = {"scenario", "year", "format", "loss", "top", NULL};
+    static const char *const allowed[] = {"scenario", "year", "format", "loss", "top", "only", NULL};
     static const char *const formats[] = {"json", "geojson", "csv", NULL};
     long year, top = DEFAULT_TOP;
     double loss = 0.9;
@@ -445,6 +445,25 @@ static void ep_critical(sr__analysis *a, const sr__target *t, const char *body, 
         fail(ans, 400, SR_EARG, "parameter 'top': expected a count from 1 to %d; got '%.32s'", MAX_TOP, v);
         return;
     }
+    /* only=ID,...: rank just these links, crossings or terminals. */
+    char only_buf[4096];
+    const char *only[64];
+    size_t n_only = 0;
+    if ((v = sr__target_get(t, "only")) != NULL) {
+        if (strlen(v) >= sizeof only_buf) {
+            fail(ans, 400, SR_EARG, "parameter 'only': longer than %zu bytes", sizeof only_buf - 1);
+            return;
+        }
+        snprintf(only_buf, sizeof only_buf, "%s", v);
+        char *save = NULL;
+        for (char *p = strtok_r(only_buf, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
+            if (n_only == sizeof only / sizeof only[0]) {
+                fail(ans, 400, SR_EARG, "parameter 'only': at most 64 ids");
+                return;
+            }
+            only[n_only++] = p;
+        }
+    }
     const char *name = sr__target_get(t, "scenario");
     if (post && name) {
         fail(ans, 400, SR_EARG, "give the scenario by name (parameter 'scenario') or as the body, not both");
@@ -460,8 +479,10 @@ static void ep_critical(sr__analysis *a, const sr__target *t, const char *body, 
         o.max_iterations = SR__ASSIGN_MAX_ITERATIONS;
         sr_critical *r = NULL;
         size_t n = 0;
-        sr_code rc = sr_freight_critical(f, &o, loss, NULL, 0, &r, &n);
-        if (rc != SR_OK && rc != SR_ENOTCONVERGED) {
+        sr_code rc = sr_freight_critical(f, &o, loss, n_only ? only : NULL, n_only, &r, &n);
+        if (rc == SR_EARG) {
+            fail(ans, 400, rc, "parameter 'only': %s", sr_freight_errmsg(f));
+        } else if (rc != SR_OK && rc != SR_ENOTCONVERGED) {
             fail(ans, 500, rc, "%s", sr_freight_errmsg(f));
         } else {
             size_t shown = (size_t)top < n ? (size_t)top : n;

@@ -34,7 +34,7 @@ const TEMPLATE = '# A scenario written here (docs/SCENARIOS.md): one edit per li
   + 'close crossing X-KHORGOS-ALTYNKOL-RAIL\ncapacity crossing X-ALASHANKOU-DOSTYK-RAIL 2000\n';
 
 export function initAnalysis({ map, box, layer }) {
-  const st = { scenarios: [], assign: null, assignGeo: null, compare: null, compareGeo: null, critical: null, criticalGeo: null,
+  const st = { scenarios: [], assign: null, assignGeo: null, compare: null, compareGeo: null, criticalGeo: null,
     mode: 'flows', key: null };
   const sel = h('select', { id: 'an-scenario' }, h('option', { value: BASE }, 'Base year (no changes)'));
   const text = h('textarea', { id: 'an-text', rows: 6, spellcheck: 'false' });
@@ -231,16 +231,17 @@ export function initAnalysis({ map, box, layer }) {
   async function ranking() {
     critList.replaceChildren(h('li', { class: 'empty' }, 'Re-assigning with each loaded element at 10% capacity…'));
     try {
-      const [j, g] = await Promise.all([fetchJson(...req('/v1/assign/critical', null, 'top=15')),
-        fetchJson(...req('/v1/assign/critical', 'geojson', 'top=15'))]);
-      st.critical = j;
+      // One computation: the GeoJSON carries every entry of the ranking in
+      // its features' properties, and the CSV is made from them.
+      const g = await fetchJson(...req('/v1/assign/critical', 'geojson', 'top=15'));
       st.criticalGeo = g;
-      critList.replaceChildren(...j.ranking.map((r) => h('li', {},
+      const ranking = g.features.map((f) => f.properties);
+      critList.replaceChildren(...ranking.map((r) => h('li', {},
         h('button', { type: 'button', class: 'crit-item', 'data-rank': r.rank, onclick: () => focusCritical(r.rank) },
           h('span', { class: 'crit-id' }, `${r.kind} ${r.id}`),
           h('small', {}, r.isolates ? 'isolates demand' : `+${num(r.delta_generalized_cost_h)} generalised h/year, +${num(r.delta_cost_usd)} USD/year${r.notional_capacity ? ' (notional capacity)' : ''}`)))));
       critDl.replaceChildren(downloads('Critical links',
-        async () => [`critical-${label()}.csv`, await fetchText(...req('/v1/assign/critical', 'csv', 'top=15')), 'text/csv'],
+        async () => [`critical-${label()}.csv`, geojsonToCsv(g), 'text/csv'],
         async () => [`critical-${label()}.geojson`, JSON.stringify(g), 'application/geo+json']));
     } catch (e) {
       critList.replaceChildren(h('li', { class: 'error' }, String(e.message || e)));

@@ -50,7 +50,7 @@ for (const [what, p] of [['silkroute binary', bin], ['chromium', exe], ['web bun
     process.exit(1);
   }
 }
-const watchdog = setTimeout(() => { console.log('[  FAILED  ] 1 test(s): analysis ui test timed out'); process.exit(1); }, 180000);
+const watchdog = setTimeout(() => { console.log('[  FAILED  ] 1 test(s): analysis ui test timed out'); process.exit(1); }, 420000);
 
 const server = spawn(bin, ['serve', '--port', '0', '--data', data, '--web', join(root, 'web/dist'), '--quiet', '--threads', '2'],
   { stdio: ['ignore', 'pipe', 'ignore'] });
@@ -165,7 +165,7 @@ await test('analysis: critical-links ranking; clicking an entry shows it on the 
   await page.click('#an-run');
   await page.waitForSelector('body[data-analysis="flows:base"]', { timeout: 20000 });
   await page.click('#an-crit-run');
-  await page.waitForSelector('#an-critical button.crit-item', { timeout: 30000 });
+  await page.waitForSelector('#an-critical button.crit-item', { timeout: 120000 });
   const n = await page.locator('#an-critical button.crit-item').count();
   assert(n >= 5, `ranking has ${n} entries`);
   await page.click('#an-critical button.crit-item[data-rank="2"]');
@@ -176,6 +176,7 @@ await test('analysis: critical-links ranking; clicking an entry shows it on the 
   await shot('5-critical');
   const csv = await grab('#an-crit-dl .dl-csv');
   assert(csv.text.startsWith('rank,kind,id,'), `critical csv: ${csv.text.slice(0, 40)}`);
+  assert(csv.text.trim().split('\n').length === n + 1, 'critical csv rows');
   const gj = await grab('#an-crit-dl .dl-geojson');
   assert(JSON.parse(gj.text).features.length === n, 'critical GeoJSON size');
 });
