@@ -161,7 +161,7 @@ fuzz:
 	@for f in $(FUZZ_SRC); do n=$$(basename $$f .c); \
 	  echo "clang $$f -> build-fuzz/fuzz/$$n"; \
 	  clang -std=c17 -D_DEFAULT_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Isrc/lib -Isrc/server $(PKG_CFLAGS) \
-	    -o build-fuzz/fuzz/$$n $$f src/server/request.c build-fuzz/libsilkroute.a $(SRV_LIBS) $(LIB_LIBS) || exit 1; done
+	    -o build-fuzz/fuzz/$$n $$f src/server/request.c src/server/analysis.c src/server/cache.c build-fuzz/libsilkroute.a $(SRV_LIBS) $(LIB_LIBS) || exit 1; done
 
 # `make install` builds a separate copy in build-install/ whose compiled-in
 # data and web directories are the installed ones, so the installed binary

@@ -1195,6 +1195,112 @@ sr_code sr_token_check(sr_store *st, const char *token, sr_role *role, char *nam
 sr_code sr_token_revoke(sr_store *st, const char *name);
 /* Tokens (names, roles, rates, dates; never hashes) as JSON. */
 sr_code sr_token_list_json(sr_store *st, unsigned flags, char **out);
+/*
+ * Scenario comparison and criticality in exportable forms (the HTTP API,
+ * `silkroute compare` and `critical` with --json, --geojson, --csv).
+ * base and scen must be solved assignments of net; names
+ * label them in the JSON (may be NULL).  JSON: {"code":"Ok","base_totals",
+ * "scenario_totals","change","corridors" (crossings),"destinations",
+ * "links"}; GeoJSON: one LineString per link and one Point per crossing
+ * that carries flow in either, with base_teu, scenario_teu and change_teu
+ * (both directions, TEU per year); CSV: kind,id,name,base_teu,scenario_teu,
+ * change_teu.  malloc()ed (sr_free()); NULL when unsolved or out of
+ * memory.  Thread-safe for distinct assignments.
+ */
+char *sr_freight_compare_json(const sr_network *net, const sr_freight *base, const sr_freight *scen,
+                              const char *base_name, const char *scen_name, unsigned flags);
+char *sr_freight_compare_geojson(const sr_network *net, const sr_freight *base, const sr_freight *scen,
+                                 unsigned flags);
+char *sr_freight_compare_csv(const sr_network *net, const sr_freight *base, const sr_freight *scen);
+/* A ranking of sr_freight_critical() (the first n entries) as JSON
+ * {"code":"Ok","capacity_loss":..,"ranking":[{rank,kind,id,...}]}, as
+ * GeoJSON (links as LineStrings, crossings and terminals as Points, with
+ * rank and the deltas) or as CSV rank,kind,id,base_flow_teu,
+ * delta_generalized_cost_h,delta_cost_usd,isolates,notional.  NULL when
+ * out of memory. */
+char *sr_critical_json(const sr_network *net, const sr_critical *r, size_t n, double loss, unsigned flags);
+char *sr_critical_geojson(const sr_network *net, const sr_critical *r, size_t n, unsigned flags);
+char *sr_critical_csv(const sr_network *net, const sr_critical *r, size_t n);
+
+/* ---------------------------------------------------------------------------
+ * Reach and matrices (one search per origin)
+ *
+ * Both run the router's single-objective search (sr_route_query() without
+ * pareto) from an origin to every place at once, with the same options
+ * (objective, modes, year, avoided countries and places, cargo, quantity,
+ * max_transfers); each place gets exactly the route the router would return
+ * for that pair, with its time, cost, CO2e and distance.  Timetabled options
+ * (depart, arrive_by) and pareto are SR_EARG here; o->to is ignored.  Both
+ * use q's thread: one call at a time per sr_query.
+ * ------------------------------------------------------------------------- */
+typedef struct sr_reach_place {
+    uint32_t place;         /* place index */
+    double value;           /* the objective's value: hours, USD or kg CO2e */
+    double duration_h, cost_usd, co2e_kg, distance_km; /* of that route */
+    uint32_t via_link;      /* link of the route's last leg; UINT32_MAX at the origin or after a transfer at the end */
+    uint32_t via_place;     /* the place that leg comes from; UINT32_MAX at the origin */
+} sr_reach_place;
+
+typedef struct sr_reach sr_reach;
+
+/*
+ * Places reachable from o->from with the objective's value at most
+ * `budget` (o->objective SR_BY_TIME: hours, SR_BY_COST: USD, SR_BY_CO2: kg
+ * CO2e; SR_BY_BLEND is SR_EARG), the origin included with value 0.
+ * budget must be finite and > 0.  On SR_OK *out is owned by the caller
+ * (sr_reach_free()); else NULL and sr_query_errmsg() explains.
+ */
+sr_code sr_reach_query(sr_query *q, const sr_route_options *o, double budget, sr_reach **out);
+void sr_reach_free(sr_reach *r);
+/* The reached places, sorted by value (ties by place index). */
+size_t sr_reach_count(const sr_reach *r);
+const sr_reach_place *sr_reach_at(const sr_reach *r, size_t i);
+uint32_t sr_reach_origin(const sr_reach *r);
+/*
+ * As JSON {"origin":{...},"objective":"time","budget":..,"unit":"h",
+ * "bands":[edges],"places":[...]} or as an RFC 7946 FeatureCollection of
+ * the places (Points) and of the links of the search tree (LineStrings),
+ * each with its "band" 0..bands-1: the value's equal share of the budget
+ * (bands 1..100; 7 bands of a 168 h budget are days).  NULL when memory
+ * runs out or bands is out of range.  Thread-safe.
+ */
+char *sr_reach_json(const sr_network *net, const sr_reach *r, unsigned bands, unsigned flags);
+char *sr_reach_geojson(const sr_network *net, const sr_reach *r, unsigned bands, unsigned flags);
+
+/* Largest matrix: sources x targets cells. */
+#define SR_MATRIX_MAX_CELLS 1000000u
+
+typedef struct sr_matrix_cell {
+    int reachable;          /* 0: no route (the figures are 0); a source to itself is reachable at 0 */
+    double value;           /* the objective's value (blend: its weighted sum) */
+    double duration_h, cost_usd, co2e_kg, distance_km;
+} sr_matrix_cell;
+
+typedef struct sr_matrix sr_matrix;
+
+/*
+ * The matrix of routes from every source to every target (places by id or
+ * name, as in o->from), one search per source.  An avoided target is
+ * unreachable; an avoided source is SR_EARG.  More than
+ * SR_MATRIX_MAX_CELLS cells (or an empty side) is SR_ELIMIT (SR_EARG).
+ * On SR_OK *out is the caller's (sr_matrix_free()).
+ */
+sr_code sr_matrix_query(sr_query *q, const sr_route_options *o, const char *const *sources, size_t n_sources,
+                        const char *const *targets, size_t n_targets, sr_matrix **out);
+void sr_matrix_free(sr_matrix *m);
+size_t sr_matrix_source_count(const sr_matrix *m);
+size_t sr_matrix_target_count(const sr_matrix *m);
+/* Place index of source i / target j; UINT32_MAX when out of range. */
+uint32_t sr_matrix_source(const sr_matrix *m, size_t i);
+uint32_t sr_matrix_target(const sr_matrix *m, size_t j);
+/* Cell (i, j), or NULL when out of range.  Owned by m. */
+const sr_matrix_cell *sr_matrix_at(const sr_matrix *m, size_t i, size_t j);
+/* JSON {"objective":..,"sources":[ids],"targets":[ids],"duration_h":[[..]],
+ * "cost_usd":..,"co2e_kg":..,"distance_km":..} (null: no route), or CSV
+ * with a header and one row per cell: source,target,reachable,duration_h,
+ * cost_usd,co2e_kg,distance_km.  NULL when memory runs out.  Thread-safe. */
+char *sr_matrix_json(const sr_network *net, const sr_matrix *m, unsigned flags);
+char *sr_matrix_csv(const sr_network *net, const sr_matrix *m);
 
 #ifdef __cplusplus
 }

@@ -52,7 +52,7 @@ if [ -f web/dist/index.html ] && command -v node >/dev/null 2>&1 && [ -x "$1/sil
   else echo "ok   $w ($p; screenshots in tests/artifacts/)"; fi
   done
 else
-  echo "skip web/test/ui.test.mjs (no web/dist or node; run make web)"
+  echo "skip web/test/*.test.mjs (no web/dist or node; run make web)"
 fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

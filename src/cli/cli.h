@@ -56,6 +56,10 @@ int cli_parse_double(const char *s, double lo, double hi, double *out);
     "exit status: 0 ok, 1 I/O or internal failure, 2 usage error or unknown place, 3 no route,\n"           \
     "4 bad data, 5 not converged, 6 size or work limit exceeded\n"
 
+/* v with thousands separators and `decimals` decimals into buf ("-77,813",
+ * "4,699,810,000"); plus: a sign on positive values too.  Returns buf. */
+const char *cli_num(char *buf, size_t cap, double v, int decimals, int plus);
+
 int cmd_route(int argc, char **argv);
 int cmd_places(int argc, char **argv);
 int cmd_network(int argc, char **argv);
@@ -70,5 +74,7 @@ int cmd_token(int argc, char **argv);
 /* The tracking store of --store, else $SILKROUTE_STORE, else
  * silkroute-track.db in the current directory (cmd_ship.c). */
 const char *cli_store_uri(const char *given);
+int cmd_reach(int argc, char **argv);
+int cmd_matrix(int argc, char **argv);
 
 #endif

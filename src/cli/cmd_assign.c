@@ -30,7 +30,7 @@ static void assign_usage(FILE *f)
 
 typedef struct fopts {
     const char *data, *demand, *scenario, *base;
-    int json, geojson, top;
+    int json, geojson, csv, top;
     char *only_buf;           /* --only list, split in place */
     const char *only[256];
     size_t n_only;
@@ -52,8 +52,10 @@ static int parse_fopts(int argc, char **argv, int first, fopts *o, const char *c
             return EXIT_OK;
         } else if (!strcmp(argv[i], "--json")) {
             o->json = 1;
-        } else if (!strcmp(argv[i], "--geojson") && !strcmp(cmd, "assign")) {
+        } else if (!strcmp(argv[i], "--geojson")) {
             o->geojson = 1;
+        } else if (!strcmp(argv[i], "--csv") && strcmp(cmd, "assign")) {
+            o->csv = 1;
         } else if ((r = cli_opt_val(argc, argv, &i, "--data", &v))) {
             if (r < 0 || !*v)
                 return cli_fail(o->json, SR_EARG, "--data: expected a directory");
@@ -121,7 +123,16 @@ static int parse_fopts(int argc, char **argv, int first, fopts *o, const char *c
             return cli_fail(o->json, SR_EARG, "unknown argument '%.200s'", argv[i]);
         }
     }
+    if (o->json + o->geojson + o->csv > 1)
+        return cli_fail(o->json, SR_EARG, "--json, --geojson and --csv exclude each other");
     return -1;
+}
+
+/* Width of an id column: the longest id printed, so ids are never cut. */
+static int id_width(int w, const char *id)
+{
+    int l = (int)strlen(id);
+    return l > w ? l : w;
 }
 
 static void fopts_init(fopts *o)
@@ -251,10 +262,11 @@ static int corridor_assign(int argc, char **argv)
     } else {
         sr_freight_totals tt;
         sr_freight_get_totals(f, &tt);
-        printf("demand           %.0f TEU/year\n", tt.teu_per_year);
-        printf("total cost       %.4g USD/year (tariffs, fees, transfers)\n", tt.cost_usd);
-        printf("total time       %.4g TEU-hours/year\n", tt.teu_hours);
-        printf("total CO2e       %.4g t/year\n", tt.co2e_kg / 1000);
+        char n1[48];
+        printf("demand           %s TEU/year\n", cli_num(n1, sizeof n1, tt.teu_per_year, 0, 0));
+        printf("total cost       %s USD/year (tariffs, fees, transfers)\n", cli_num(n1, sizeof n1, tt.cost_usd, 0, 0));
+        printf("total time       %s TEU-hours/year\n", cli_num(n1, sizeof n1, tt.teu_hours, 0, 0));
+        printf("total CO2e       %s t/year\n", cli_num(n1, sizeof n1, tt.co2e_kg / 1000, 0, 0));
         printf("relative gap     %.2e after %ld iterations\n\n", tt.relative_gap, tt.iterations);
         /* Corridor totals by destination country (TEU-weighted means of
          * the equilibrium paths). */
@@ -266,10 +278,19 @@ static int corridor_assign(int argc, char **argv)
         for (size_t i = 0; i < ncc; i++) {
             double teu, h, usd;
             country_stats(f, net, ccs[i], &teu, &h, &usd);
-            printf("%-12s %12.0f %14.1f %12.1f %14.0f\n", ccs[i], teu, (h + usd / o.vot) / 24, h / 24, usd);
+            char a1[32], a2[32];
+            printf("%-12s %12s %14.1f %12.1f %14s\n", ccs[i], cli_num(a1, sizeof a1, teu, 0, 0), (h + usd / o.vot) / 24,
+                   h / 24, cli_num(a2, sizeof a2, usd, 0, 0));
         }
         printf("\n");
-        printf("\n%-22s %-34s %12s %12s %6s\n", "crossing", "name", "TEU/year", "capacity", "util");
+        int wx = 8, wl = 4;
+        for (size_t x = 0; x < sr_network_crossing_count(net); x++)
+            if (sr_freight_crossing_flow(f, x) > 0)
+                wx = id_width(wx, sr_network_crossing(net, x)->id);
+        for (size_t l = 0; l < sr_network_link_count(net); l++)
+            if (sr_freight_link_flow(f, l, 0) > 0 || sr_freight_link_flow(f, l, 1) > 0)
+                wl = id_width(wl, sr_network_link(net, l)->id);
+        printf("\n%-*s %-34s %12s %12s %6s\n", wx, "crossing", "name", "TEU/year", "capacity", "util");
         for (size_t x = 0; x < sr_network_crossing_count(net); x++) {
             double v = sr_freight_crossing_flow(f, x), c = sr_freight_crossing_capacity(f, x);
             if (v <= 0)
@@ -277,12 +298,15 @@ static int corridor_assign(int argc, char **argv)
             const sr_crossing *X = sr_network_crossing(net, x);
             char cs[32] = "-", us[16] = "-";
             if (c > 0) {
-                snprintf(cs, sizeof cs, "%.0f", c);
+                cli_num(cs, sizeof cs, c, 0, 0);
                 snprintf(us, sizeof us, "%.0f%%", 100 * sr_freight_crossing_utilisation(f, x));
             }
-            printf("%-22.22s %-34.34s %12.0f %12s %6s\n", X->id, X->name, v, cs, us);
+            char vs[32];
+            printf("%-*s ", wx, X->id);
+            cli_cell(X->name, 34);
+            printf("%12s %12s %6s\n", cli_num(vs, sizeof vs, v, 0, 0), cs, us);
         }
-        printf("\n%-22s %-12s %-12s %-5s %12s %12s %12s %6s\n", "link", "from", "to", "mode", "TEU/yr fwd",
+        printf("\n%-*s %-12s %-12s %-5s %12s %12s %12s %6s\n", wl, "link", "from", "to", "mode", "TEU/yr fwd",
                "TEU/yr back", "capacity", "util");
         for (size_t l = 0; l < sr_network_link_count(net); l++) {
             double a = sr_freight_link_flow(f, l, 0), b = sr_freight_link_flow(f, l, 1);
@@ -292,12 +316,13 @@ static int corridor_assign(int argc, char **argv)
             double c = sr_freight_link_capacity(f, l);
             char cs[32] = "-", us[16] = "-";
             if (c > 0) {
-                snprintf(cs, sizeof cs, "%.0f", c);
+                cli_num(cs, sizeof cs, c, 0, 0);
                 snprintf(us, sizeof us, "%.0f%%", 100 * fmax(a, b) / c);
             }
-            printf("%-22.22s %-12.12s %-12.12s %-5s %12.0f %12.0f %12s %6s\n", k->id,
-                   sr_network_place(net, k->from)->id, sr_network_place(net, k->to)->id, sr_mode_name(k->mode), a,
-                   b, cs, us);
+            char as[32], bs[32];
+            printf("%-*s %-12s %-12s %-5s %12s %12s %12s %6s\n", wl, k->id, sr_network_place(net, k->from)->id,
+                   sr_network_place(net, k->to)->id, sr_mode_name(k->mode), cli_num(as, sizeof as, a, 0, 0),
+                   cli_num(bs, sizeof bs, b, 0, 0), cs, us);
         }
     }
     if (rc == SR_ENOTCONVERGED)
@@ -311,7 +336,8 @@ out:
 static void compare_usage(FILE *f)
 {
     fprintf(f, "usage: silkroute compare SCENARIO [--base SCENARIO] [--data DIR] [--demand FILE]\n"
-               "         [--year N] [--gap 1e-8] [--max-iterations N] [--objective ue|so] [--json]\n"
+               "         [--year N] [--gap 1e-8] [--max-iterations N] [--objective ue|so]\n"
+               "         [--json | --geojson | --csv]\n"
                "Assigns the demand under the base (no edits, or --base) and under SCENARIO and\n"
                "prints the change in total cost, time, CO2e and flows per crossing (corridor).\n" CLI_EXIT_CODES);
 }
@@ -352,7 +378,13 @@ int cmd_compare(int argc, char **argv)
     sr_freight_totals ta, tb;
     sr_freight_get_totals(a, &ta);
     sr_freight_get_totals(b, &tb);
-    if (o.json) {
+    if (o.geojson || o.csv) {
+        /* Flows of both solves, link by link: the difference map. */
+        char *s = o.geojson ? sr_freight_compare_geojson(n1, a, b, 0) : sr_freight_compare_csv(n1, a, b);
+        if (!s || fputs(s, stdout) == EOF || (o.geojson && fputc('\n', stdout) == EOF) || fflush(stdout))
+            st = cli_fail(0, s ? SR_EIO : SR_ENOMEM, "cannot write the answer");
+        sr_free(s);
+    } else if (o.json) {
         json_t *cors = json_array();
         for (size_t x = 0; x < sr_network_crossing_count(n1); x++) {
             double va = sr_freight_crossing_flow(a, x), vb = sr_freight_crossing_flow(b, x);
@@ -393,20 +425,32 @@ int cmd_compare(int argc, char **argv)
         cli_puts(s);
         free(s);
     } else {
-        printf("%-22s %16s %16s %16s %8s\n", "", "base", "scenario", "change", "%");
+        printf("%-22s %20s %20s %18s %8s\n", "", "base", "scenario", "change", "%");
         const char *names[] = {"cost USD/year", "time TEU-h/year", "CO2e t/year", "generalised h"};
         double va[] = {ta.cost_usd, ta.teu_hours, ta.co2e_kg / 1000, ta.generalized_h};
         double vb[] = {tb.cost_usd, tb.teu_hours, tb.co2e_kg / 1000, tb.generalized_h};
-        for (int i = 0; i < 4; i++)
-            printf("%-22s %16.6g %16.6g %+16.6g %+7.2f%%\n", names[i], va[i], vb[i], vb[i] - va[i],
+        for (int i = 0; i < 4; i++) {
+            char s1[48], s2[48], s3[48];
+            printf("%-22s %20s %20s %18s %+7.2f%%\n", names[i], cli_num(s1, sizeof s1, va[i], 0, 0),
+                   cli_num(s2, sizeof s2, vb[i], 0, 0), cli_num(s3, sizeof s3, vb[i] - va[i], 0, 1),
                    va[i] != 0 ? 100 * (vb[i] - va[i]) / va[i] : 0.0);
-        printf("\n%-22s %-34s %12s %12s %12s\n", "corridor (crossing)", "name", "base TEU", "scenario", "change");
+        }
+        int wx = 19;
+        for (size_t x = 0; x < sr_network_crossing_count(n1); x++)
+            if (sr_freight_crossing_flow(a, x) > 0 || sr_freight_crossing_flow(b, x) > 0)
+                wx = id_width(wx, sr_network_crossing(n1, x)->id);
+        printf("\n%-*s %-34s %12s %12s %12s\n", wx, "corridor (crossing)", "name", "base TEU", "scenario",
+               "change TEU");
         for (size_t x = 0; x < sr_network_crossing_count(n1); x++) {
             double fa = sr_freight_crossing_flow(a, x), fb = sr_freight_crossing_flow(b, x);
             if (fa <= 0 && fb <= 0)
                 continue;
             const sr_crossing *X = sr_network_crossing(n1, x);
-            printf("%-22.22s %-34.34s %12.0f %12.0f %+12.0f\n", X->id, X->name, fa, fb, fb - fa);
+            char s1[32], s2[32], s3[32];
+            printf("%-*s ", wx, X->id);
+            cli_cell(X->name, 34);
+            printf("%12s %12s %12s\n", cli_num(s1, sizeof s1, fa, 0, 0), cli_num(s2, sizeof s2, fb, 0, 0),
+                   cli_num(s3, sizeof s3, fb - fa, 0, 1));
         }
         printf("\nby destination country: generalised cost per TEU (days + USD / value of time; equal on\n"
                "all used paths), and days and USD of the least-cost path\n");
@@ -418,8 +462,10 @@ int cmd_compare(int argc, char **argv)
             double t1, h1, u1, t2, h2, u2;
             country_stats(a, n1, ccs[i], &t1, &h1, &u1);
             country_stats(b, n2, ccs[i], &t2, &h2, &u2);
-            printf("%-10s %10.0f %10.1f %10.1f %10.1f %10.1f %12.0f %12.0f\n", ccs[i], t2, (h1 + u1 / o.vot) / 24,
-                   (h2 + u2 / o.vot) / 24, h1 / 24, h2 / 24, u1, u2);
+            char s1[32], s2[32], s3[32];
+            printf("%-10s %10s %10.1f %10.1f %10.1f %10.1f %12s %12s\n", ccs[i], cli_num(s1, sizeof s1, t2, 0, 0),
+                   (h1 + u1 / o.vot) / 24, (h2 + u2 / o.vot) / 24, h1 / 24, h2 / 24, cli_num(s2, sizeof s2, u1, 0, 0),
+                   cli_num(s3, sizeof s3, u2, 0, 0));
         }
     }
 out:
@@ -433,7 +479,8 @@ out:
 static void critical_usage(FILE *f)
 {
     fprintf(f, "usage: silkroute critical [--loss 0.9] [--top N] [--only ID,...] [--scenario FILE] [--data DIR]\n"
-               "         [--demand FILE] [--year N] [--gap 1e-8] [--objective ue|so] [--json]\n"
+               "         [--demand FILE] [--year N] [--gap 1e-8] [--objective ue|so]\n"
+               "         [--json | --geojson | --csv]\n"
                "Re-assigns the demand with each loaded link, crossing and terminal losing --loss\n"
                "of its capacity (1 = removal; without a capacity, of its base flow) and ranks them by the increase of\n"
                "total generalised cost (Network Robustness Index); negative values are Braess effects.\n" CLI_EXIT_CODES);
@@ -462,7 +509,12 @@ int cmd_critical(int argc, char **argv)
     st = cli_exit_code(rc);
     size_t shown = o.top && (size_t)o.top < n ? (size_t)o.top : n;
     static const char *const kinds[] = {"link", "crossing", "terminal"};
-    if (o.json) {
+    if (o.geojson || o.csv) {
+        char *s = o.geojson ? sr_critical_geojson(net, r, shown, 0) : sr_critical_csv(net, r, shown);
+        if (!s || fputs(s, stdout) == EOF || (o.geojson && fputc('\n', stdout) == EOF) || fflush(stdout))
+            st = cli_fail(0, s ? SR_EIO : SR_ENOMEM, "cannot write the answer");
+        sr_free(s);
+    } else if (o.json) {
         json_t *arr = json_array();
         for (size_t i = 0; i < shown; i++) {
             const char *id = r[i].label;
@@ -484,16 +536,21 @@ int cmd_critical(int argc, char **argv)
     } else {
         printf("capacity loss %.0f%%; %zu loaded elements re-assigned (* no capacity in the data: its base flow\n"
                "was used as a notional capacity)\n", 100 * o.loss, n);
-        printf("%-5s %-9s %-30s %14s %18s %16s\n", "rank", "kind", "id", "base TEU/yr", "NRI (gen. hours)",
-               "delta USD");
+        int w = 2;
+        for (size_t i = 0; i < shown; i++)
+            w = id_width(w, r[i].label);
+        printf("%-5s %-9s %-*s %14s %20s %20s\n", "rank", "kind", w, "id", "base TEU/yr", "NRI (gen. hours)",
+               "delta USD/year");
         for (size_t i = 0; i < shown; i++) {
             const char *id = r[i].label;
+            char s1[32], s2[48], s3[48];
+            cli_num(s1, sizeof s1, r[i].base_flow, 0, 0);
             if (r[i].isolates)
-                printf("%-5zu %-9s %-30.30s %14.0f %18s %16s\n", i + 1, kinds[r[i].kind], id, r[i].base_flow,
-                       "isolates demand", "-");
+                printf("%-5zu %-9s %-*s %14s %20s %20s\n", i + 1, kinds[r[i].kind], w, id, s1, "isolates demand", "-");
             else
-                printf("%-5zu %-9s %-30.30s %14.0f %18.6g %16.6g%s\n", i + 1, kinds[r[i].kind], id, r[i].base_flow,
-                       r[i].delta_h, r[i].delta_usd, r[i].notional ? "  *" : "");
+                printf("%-5zu %-9s %-*s %14s %20s %20s%s\n", i + 1, kinds[r[i].kind], w, id, s1,
+                       cli_num(s2, sizeof s2, r[i].delta_h, 0, 1), cli_num(s3, sizeof s3, r[i].delta_usd, 0, 1),
+                       r[i].notional ? "  *" : "");
         }
     }
 out:

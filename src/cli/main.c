@@ -28,6 +28,8 @@ static const struct cmd {
     {"assign", cmd_assign, "assign freight demand onto the network (equilibrium)"},
     {"compare", cmd_compare, "compare a scenario against a base"},
     {"critical", cmd_critical, "rank critical links and crossings"},
+    {"reach", cmd_reach, "places reachable within a time, cost or CO2e budget"},
+    {"matrix", cmd_matrix, "time, cost, CO2e and distance between many places"},
     {"serve", cmd_serve, "run the HTTP JSON API and web map"},
     {"calibrate", cmd_calibrate, "fit transit times to the published observations"},
     {"ship", cmd_ship, "book shipments, record events, show ETAs (tracking)"},

@@ -266,7 +266,8 @@ static void clear_bans(sr_query *q)
     memset(q->banned_crossing, 0, q->net->n_crossings);
 }
 
-sr_code sr__route_prepare(sr_query *q, const sr_route_options *o)
+/* need_to == 0: a one-to-all search (src/lib/reach/) without a destination. */
+static sr_code prepare(sr_query *q, const sr_route_options *o, int need_to)
 {
     const sr_network *net = q->net;
     plan *p = &q->plan;
@@ -280,8 +281,11 @@ sr_code sr__route_prepare(sr_query *q, const sr_route_options *o)
         q->budget.progress = q->progress;
         q->budget.progress_ctx = q->progress_ctx;
     }
-    if ((rc = resolve_place(q, o->from, "from", &p->from)) || (rc = resolve_place(q, o->to, "to", &p->to)))
+    if ((rc = resolve_place(q, o->from, "from", &p->from)) ||
+        (need_to && (rc = resolve_place(q, o->to, "to", &p->to))))
         return rc;
+    if (!need_to)
+        p->to = p->from;
     if ((unsigned)o->objective > SR_BY_RELIABLE) {
         qerr(q, "by: unknown objective");
         return SR_EARG;
@@ -368,6 +372,12 @@ sr_code sr__route_prepare(sr_query *q, const sr_route_options *o)
             return rc;
         q->banned_place[pl] = 1;
     }
+    if (!need_to && q->banned_place[p->from]) {
+        qerr(q, "avoid: the origin %s (%s) is itself avoided", net->places[p->from].name_en, net->places[p->from].id);
+        return SR_EARG;
+    }
+    if (!need_to)
+        return SR_OK;
     if (q->banned_place[p->from] || q->banned_place[p->to]) {
         qerr(q, "avoid: the %s %s (%s) is itself avoided", q->banned_place[p->from] ? "origin" : "destination",
              net->places[q->banned_place[p->from] ? p->from : p->to].name_en,
@@ -400,6 +410,8 @@ sr_code sr__route_prepare(sr_query *q, const sr_route_options *o)
     }
     return SR_OK;
 }
+
+sr_code sr__route_prepare(sr_query *q, const sr_route_options *o) { return prepare(q, o, 1); }
 
 /* Is arc a usable under the plan?  Filters: mode, year, cargo unit,
  * avoided places and crossings. */
@@ -985,4 +997,27 @@ void sr__query_prepared(sr_query *q, sr__prepared *out)
     out->budget = &q->budget;
     out->err = q->errmsg;
     out->errcap = sizeof q->errmsg;
+}
+
+/* ---- hooks for the one-to-all searches (src/lib/reach/) ------------------ */
+
+sr_code sr__scalar_prepare(sr_query *q, const sr_route_options *o, sr__scalar *sp, uint8_t *arc_usable,
+                           uint8_t *place_banned)
+{
+    sr_code rc = prepare(q, o, 0);
+    if (rc != SR_OK)
+        return rc;
+    const plan *p = &q->plan;
+    *sp = (sr__scalar){p->from, p->layers, p->limit_transfers, p->unit, p->qty, p->wt, p->wc, p->we};
+    for (uint32_t a = 0; a < q->net->n_arcs; a++)
+        arc_usable[a] = (uint8_t)arc_ok(q, p, a);
+    if (place_banned)
+        memcpy(place_banned, q->banned_place, q->net->n_places);
+    return SR_OK;
+}
+
+char *sr__query_errbuf(sr_query *q, size_t *cap)
+{
+    *cap = sizeof q->errmsg;
+    return q->errmsg;
 }

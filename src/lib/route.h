@@ -89,4 +89,28 @@ const sr_network *sr__query_net(const sr_query *q);
 /* Dijkstra, or the Pareto search when o->pareto (then thinned). */
 sr_code sr__route_static(sr_query *q, const sr_route_options *o, sr_result **out);
 
+/*
+ * The router's scalar search plan, for the one-to-all searches of reach.c
+ * and matrix.c, which walk the same (layer, place, class) state graph.
+ * sr__scalar_prepare() validates o exactly as sr_route_query() does, but
+ * without a destination (o->to is ignored), sets q's avoid filters, and
+ * stores per arc whether the query may use it (arc_usable: n_arcs bytes).
+ * place_banned (n_places bytes, may be NULL) receives the avoided places.
+ * The arc weight is wt * time + qty * (wc * cost + we * co2), a transfer's
+ * wt * duration + qty * wc * cost, as in the router's Dijkstra.
+ */
+typedef struct sr__scalar {
+    uint32_t from;
+    int layers;              /* 1 + max transfers, or 1 when unlimited */
+    int limit_transfers;
+    sr_unit unit;
+    double qty;
+    double wt, wc, we;
+} sr__scalar;
+sr_code sr__scalar_prepare(sr_query *q, const sr_route_options *o, sr__scalar *sp, uint8_t *arc_usable,
+                           uint8_t *place_banned);
+/* The query's error message buffer (cap bytes), for errors found outside
+ * route.c. */
+char *sr__query_errbuf(sr_query *q, size_t *cap);
+
 #endif

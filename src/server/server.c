@@ -12,7 +12,9 @@
  *
  * Endpoints (docs/API.md, src/server/openapi.json):
  *   GET|POST /v1/route, GET /v1/places, GET /v1/places/{id},
- *   GET /v1/network, GET /v1/health, GET /v1/openapi.json, GET /... files.
+ *   GET /v1/network, GET /v1/health, GET /v1/openapi.json, GET /... files,
+ *   and the analysis endpoints of analysis.c (/v1/assign..., /v1/reach,
+ *   /v1/matrix, /v1/scenarios).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -37,6 +39,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "analysis.h"
 #include "cache.h"
 #include "http_cache.h"
 #include "request.h"
@@ -113,6 +116,7 @@ struct sr__server {
     sr__track *track;     /* NULL: no tracking store */
     sr__alerter *alerter; /* alert timer and webhook sender, with a store */
     atomic_int streams_stop; /* set first at shutdown: event streams end */
+    sr__analysis *analysis;
 };
 
 typedef struct req {
@@ -1214,6 +1218,35 @@ static enum MHD_Result ep_stream(req *rq, struct MHD_Connection *con, const sr__
     return ret;
 }
 
+/* The analysis endpoints (analysis.c) answer into an sr__answer; a busy
+ * answer (503) carries Retry-After. */
+static enum MHD_Result ep_analysis(req *rq, struct MHD_Connection *con, const sr__target *t, int post)
+{
+    sr__server *s = rq->srv;
+    sr__answer ans;
+    sr__analysis_handle(s->analysis, thread_query(s), t->path, post, t, rq->body, rq->body_len, &ans);
+    if (!ans.body)
+        return reply(rq, con, 500, "application/json", NULL, 0, free, NULL);
+    struct MHD_Response *r = MHD_create_response_from_buffer_with_free_callback(ans.len, ans.body, free);
+    if (!r) {
+        free(ans.body);
+        return MHD_NO;
+    }
+    MHD_add_response_header(r, "Content-Type", ans.ctype);
+    MHD_add_response_header(r, "Cache-Control", "no-store");
+    add_common_headers(r);
+    char ra[16];
+    if (ans.retry_after_s > 0) {
+        snprintf(ra, sizeof ra, "%d", ans.retry_after_s);
+        MHD_add_response_header(r, "Retry-After", ra);
+    }
+    rq->status = ans.status;
+    rq->bytes = ans.len;
+    enum MHD_Result ret = MHD_queue_response(con, (unsigned)ans.status, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
 static enum MHD_Result dispatch(req *rq, struct MHD_Connection *con)
 {
     char err[SR__ERRLEN];
@@ -1271,6 +1304,9 @@ static enum MHD_Result dispatch(req *rq, struct MHD_Connection *con)
         ret = get ? ep_health(rq, con, &t) : reply_405(rq, con, "GET, HEAD, OPTIONS");
     } else if (!strcmp(p, "/v1/openapi.json")) {
         ret = get ? ep_openapi(rq, con, &t) : reply_405(rq, con, "GET, HEAD, OPTIONS");
+    } else if (sr__analysis_path(p)) {
+        int list_only = !strcmp(p, "/v1/scenarios");
+        ret = get || (post && !list_only) ? ep_analysis(rq, con, &t, post) : reply_405(rq, con, sr__analysis_allow(p));
     } else if (!strncmp(p, "/v1/", 4) || !strcmp(p, "/v1")) {
         ret = not_found(rq, con, p);
     } else {
@@ -1749,6 +1785,12 @@ int sr__server_start(const sr_network *net, const sr__server_config *cfg, sr__se
             return -1;
         }
     }
+    s->analysis = sr__analysis_create(net, cfg->analysis_jobs, cfg->route_cache >= 0 ? (size_t)32 << 20 : 0);
+    if (!s->analysis) {
+        snprintf(err, errlen, "out of memory");
+        sr__server_stop(s, 0);
+        return -1;
+    }
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     s->threads = cfg->threads ? cfg->threads : (unsigned)(ncpu > 0 ? ncpu : 1);
 
@@ -1850,6 +1892,7 @@ void sr__server_stop(sr__server *s, int grace_ms)
     sr__cache_free(s->cache);
     sr__alerter_stop(s->alerter);
     sr__track_destroy(s->track);
+    sr__analysis_free(s->analysis);
     pthread_mutex_destroy(&s->lock);
     pthread_mutex_destroy(&s->conn_lock);
     free(s->slots);

@@ -30,12 +30,14 @@ typedef struct sr__server_config {
     unsigned max_request_s;    /* longest a request may take from its first byte to the
                                 * end of its answer (slow clients); default 60 */
     FILE *access_log;          /* one line per request; NULL: none */
-    long route_cache;          /* bytes of /v1/route answers cached (cache.h); 0: 64 MiB, -1: none */
+    long route_cache;          /* bytes of /v1/route answers cached (cache.h); 0: 64 MiB, -1: none
+                                * (-1 also turns off the analysis answers' cache) */
     unsigned max_query_s;      /* time budget of one route query; default 20 (below max_request_s) */
     uint64_t max_work;         /* work budget of one route query in labels; 0: the library's default */
     const char *store;         /* tracking store (track_http.h); NULL: tracking off */
     unsigned alert_interval_ms; /* alert timer and webhook sender period (webhook.h); default 60000 */
     long milestone_margin_s;   /* a milestone is missing this long after its time; default 12 h */
+    unsigned analysis_jobs;    /* assignment computations at once (analysis.h); 0: 2 */
 } sr__server_config;
 
 typedef struct sr__server sr__server;

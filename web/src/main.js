@@ -8,6 +8,7 @@ import L from 'leaflet';
 import { feature } from 'topojson-client';
 import { t, setLang, getLang, placeName } from './i18n.js';
 import { initShipments } from './shipments.js';
+import { initViews } from './views.js';
 
 export const MODE_COLORS = { rail: '#c0392b', road: '#e67e22', sea: '#2471a3', air: '#7d3c98' };
 const $ = (id) => document.getElementById(id);
@@ -95,7 +96,7 @@ async function loadNetwork() {
   const flagged = feats.some((f) => f.properties && 'gauge_change' in f.properties);
   for (const p of state.places.values()) {
     if (flagged ? p.gauge_change : (gauges.get(p.id)?.size || 0) > 1)
-      L.marker([p.lat, p.lon], { icon: L.divIcon({ className: 'mk-gauge', html: '⇄', iconSize: [18, 18] }), zIndexOffset: -100 })
+      L.marker([p.lat, p.lon], { icon: L.divIcon({ className: 'mk-gauge', html: '⇄', iconSize: [18, 18] }), zIndexOffset: -100, title: `${t('gaugeChange')}: ${placeName(p)}` })
         .bindTooltip(() => `${t('gaugeChange')}: ${placeName(p)}`).addTo(markLayer);
   }
   for (const p of state.places.values()) {
@@ -109,7 +110,7 @@ async function loadNetwork() {
 
 function addCrossing(latlng, c) {
   const dwell = c.dwell_h !== undefined ? ` · ${t('dwell')} ${c.dwell_h} ${t('h')}` : '';
-  L.marker(latlng, { icon: L.divIcon({ className: 'mk-border', html: '', iconSize: [11, 11] }) })
+  L.marker(latlng, { icon: L.divIcon({ className: 'mk-border', html: '', iconSize: [11, 11] }), title: `${t('borderCrossing')}: ${placeName(c)}` })
     .bindTooltip(() => `${t('borderCrossing')}: ${placeName(c)}${dwell}`).addTo(markLayer);
 }
 
@@ -344,10 +345,10 @@ function drawRoute(r, fit) {
       .bindTooltip(() => `${placeName(g.from)} → ${placeName(g.to)} · ${t(g.mode)}`).addTo(routeLayer);
   }
   for (const x of r.transfers || [])
-    L.marker([x.at.lat, x.at.lon], { icon: L.divIcon({ className: 'mk-transfer', html: x.kind === 'gauge_change' ? '⇄' : '⇅', iconSize: [20, 20] }) })
+    L.marker([x.at.lat, x.at.lon], { icon: L.divIcon({ className: 'mk-transfer', html: x.kind === 'gauge_change' ? '⇄' : '⇅', iconSize: [20, 20] }), title: `${t(x.kind)}: ${placeName(x.at)}` })
       .bindTooltip(() => `${t(x.kind)}: ${placeName(x.at)}`).addTo(routeLayer);
   for (const x of r.border_crossings || [])
-    L.marker([x.at.lat, x.at.lon], { icon: L.divIcon({ className: 'mk-cross', html: '', iconSize: [14, 14] }) })
+    L.marker([x.at.lat, x.at.lon], { icon: L.divIcon({ className: 'mk-cross', html: '', iconSize: [14, 14] }), title: `${t('borderCrossing')}: ${placeName(x.at)}` })
       .bindTooltip(() => `${t('borderCrossing')}: ${placeName(x.at)} (${x.from_country} → ${x.to_country})`).addTo(routeLayer);
   const ends = [r.legs[0]?.from, r.legs[r.legs.length - 1]?.to].filter(Boolean);
   ends.forEach((p, i) => L.circleMarker([p.lat, p.lon], { radius: 8, color: '#111', weight: 2, fillColor: i ? '#e74c3c' : '#27ae60', fillOpacity: 1 })
@@ -550,6 +551,8 @@ function restoreFromHash() {
 }
 
 Promise.all([loadBasemap(), loadNetwork()]).then(() => {
+  // The Analysis, Reach and Matrix views (views.js) share the map.
+  initViews({ map, places: state.places, routeLayers: [linkLayer, routeLayer, markLayer] });
   document.body.dataset.ready = '1';
   restoreFromHash();
 }, (e) => {

@@ -1,0 +1,197 @@
+// reachmatrix.js - the Reach view ("where can a container from Xi'an be
+// in 7 days?": places coloured by arrival band, the links of the search
+// tree in the same colours; /v1/reach) and the Matrix view (time, cost,
+// CO2e and distance between chosen places as a table; /v1/matrix), each
+// with CSV and GeoJSON downloads.
+import L from 'leaflet';
+import { h, num, downloads, fetchJson, fetchText, rowsToCsv, setMapLegend, status } from './views.js';
+
+// Sequential bands from near (dark blue) to far (yellow): readable on the
+// pale basemap and distinct for colour-blind readers (viridis-like).
+const BAND_COLOURS = ['#30123b', '#4145ab', '#4675ed', '#39a2fc', '#1bcfd4', '#24eca6', '#61fc6c', '#a4fc3b', '#d1e834', '#f3c63a', '#fe9b2d', '#f36315'];
+export const bandColour = (b, n) => BAND_COLOURS[Math.min(BAND_COLOURS.length - 1, Math.round((b * (BAND_COLOURS.length - 1)) / Math.max(1, n - 1)))];
+
+const modeBoxes = (prefix) => h('fieldset', { class: 'modes' }, h('legend', {}, 'Modes'),
+  ...['rail', 'road', 'sea', 'air'].map((m) => h('label', {}, h('input', { type: 'checkbox', name: `${prefix}-mode`, value: m, checked: true }), ` ${m}`)));
+const modesOf = (box, prefix) => [...box.querySelectorAll(`input[name=${prefix}-mode]:checked`)].map((e) => e.value).join(',');
+
+function placeList(places) {
+  const dl = h('datalist', { id: 'place-ids' });
+  for (const p of [...places.values()].sort((a, b) => String(a.name).localeCompare(String(b.name))))
+    dl.append(h('option', { value: p.id }, `${p.name} (${p.country || ''})`));
+  return dl;
+}
+
+export function initReach({ map, box, layer, places }) {
+  const st = { geo: null, json: null };
+  const from = h('input', { id: 'rc-from', value: "Xi'an", list: 'place-ids', autocomplete: 'off' });
+  const by = h('select', { id: 'rc-by' }, h('option', { value: 'time' }, 'time'), h('option', { value: 'cost' }, 'cost'), h('option', { value: 'co2' }, 'CO2e'));
+  const budget = h('input', { id: 'rc-budget', type: 'number', min: '0.1', step: 'any', value: '7' });
+  const unit = h('span', { id: 'rc-unit', class: 'unit' }, 'days');
+  const msg = h('div', { class: 'view-status', role: 'status', id: 'rc-status' });
+  const list = h('ol', { id: 'rc-list', class: 'rc-list', tabindex: '0', 'aria-label': 'Reachable places' });
+  const dl = h('div', { id: 'rc-dl' });
+  const form = h('form', { id: 'rc-form', autocomplete: 'off' },
+    h('div', { class: 'field' }, h('label', { for: 'rc-from' }, 'From (place id or name)'), from),
+    h('div', { class: 'row' },
+      h('div', { class: 'field' }, h('label', { for: 'rc-by' }, 'Budget in'), by),
+      h('div', { class: 'field' }, h('label', { for: 'rc-budget' }, 'Budget'), h('div', { class: 'inline' }, budget, unit))),
+    modeBoxes('rc'),
+    h('button', { type: 'submit', id: 'rc-run', class: 'primary' }, 'Show reach'));
+  box.append(h('h2', {}, 'Reach'), placeList(places), form, msg, dl, list);
+  const units = { time: 'days', cost: 'USD', co2: 'kg CO2e' };
+  by.addEventListener('change', () => {
+    unit.textContent = units[by.value];
+    budget.value = by.value === 'time' ? '7' : by.value === 'cost' ? '4000' : '2000';
+  });
+
+  const query = (fmt) => {
+    const q = new URLSearchParams({ from: from.value.trim(), by: by.value,
+      budget: by.value === 'time' ? `${Number(budget.value) * 24}` : budget.value, modes: modesOf(box, 'rc') });
+    if (by.value === 'time' && Number.isInteger(Number(budget.value))) q.set('bands', budget.value);
+    if (fmt) q.set('format', fmt);
+    return `/v1/reach?${q}`;
+  };
+
+  async function run(e) {
+    e?.preventDefault();
+    status(msg, 'Searching…');
+    try {
+      const [j, g] = await Promise.all([fetchJson(query()), fetchJson(query('geojson'))]);
+      st.json = j;
+      st.geo = g;
+      const nb = j.bands.length - 1;
+      const u = j.unit === 'h' ? 'days' : j.unit;
+      const show = (v) => (j.unit === 'h' ? num(v / 24, 1) : num(v));
+      status(msg, `${j.count} places within ${show(j.budget)} ${u} of ${j.origin.name} (${j.origin.id}) by ${j.objective}.`);
+      layer.clearLayers();
+      for (const f of g.features.filter((x) => x.geometry.type === 'LineString'))
+        L.geoJSON(f, { style: { color: bandColour(f.properties.band, nb), weight: 3, opacity: 0.9, className: `rc-link band-${f.properties.band}` } })
+          .bindTooltip(`${f.properties.link}: ${f.properties.from} → ${f.properties.to}`).addTo(layer);
+      for (const f of g.features.filter((x) => x.geometry.type === 'Point')) {
+        const p = f.properties, [lon, lat] = f.geometry.coordinates;
+        L.circleMarker([lat, lon], { radius: p.value === 0 ? 8 : 5.5, color: '#111', weight: 1, fillColor: bandColour(p.band, nb), fillOpacity: 1,
+          className: `rc-place band-${p.band}` })
+          .bindTooltip(`${p.name} (${p.id}): ${show(p.value)} ${u}`).addTo(layer);
+      }
+      const pts = g.features.filter((x) => x.geometry.type === 'Point').map((x) => [x.geometry.coordinates[1], x.geometry.coordinates[0]]);
+      if (pts.length > 1) map.fitBounds(L.latLngBounds(pts), { padding: [30, 30], maxZoom: 7, animate: false });
+      list.replaceChildren(...j.places.slice(0, 60).map((p) => h('li', {},
+        h('i', { class: 'swatch', style: `background:${bandColour(p.band, nb)}` }),
+        `${p.name} (${p.id}) ${show(p.value)} ${u}`)));
+      legend(j, nb, u, show);
+      dl.replaceChildren(downloads('Reach',
+        async () => [`reach-${j.origin.id}.csv`, rowsToCsv(['place', 'name', 'country', 'value', 'unit', 'band', 'duration_h', 'cost_usd', 'co2e_kg', 'distance_km', 'via'],
+          j.places.map((p) => [p.id, p.name, p.country, p.value, j.unit, p.band, p.duration_h, p.cost_usd, p.co2e_kg, p.distance_km, p.via])), 'text/csv'],
+        async () => [`reach-${j.origin.id}.geojson`, JSON.stringify(g), 'application/geo+json']));
+      document.body.dataset.reach = String(j.count);
+    } catch (err) { status(msg, String(err.message || err), true); }
+  }
+  function legend(j, nb, u, show) {
+    st.legend = h('div', {}, h('strong', {}, `Arrival band from ${j.origin.name}, ${u}`),
+      ...Array.from({ length: nb }, (_, b) => h('div', {}, h('i', { class: 'swatch', style: `background:${bandColour(b, nb)}` }),
+        `${show(j.bands[b])}–${show(j.bands[b + 1])} ${u}`)));
+    setMapLegend(map, st.legend);
+  }
+  form.addEventListener('submit', run);
+  let loaded = false;
+  return {
+    shown() {
+      if (!loaded) { loaded = true; run(null); } else if (st.legend) setMapLegend(map, st.legend);
+    },
+  };
+}
+
+const FIGURES = {
+  duration_h: ['time', (v) => `${num(v / 24, 1)} d`, 'days'],
+  cost_usd: ['cost', (v) => num(v), 'USD'],
+  co2e_kg: ['CO2e', (v) => num(v / 1000, 2), 't CO2e'],
+  distance_km: ['distance', (v) => num(v), 'km'],
+};
+
+export function initMatrix({ map, box, layer, places }) {
+  const st = { json: null };
+  const src = h('textarea', { id: 'mx-sources', rows: 2 });
+  src.value = 'CNXIY, CNCKG, CNURC';
+  const tgt = h('textarea', { id: 'mx-targets', rows: 2 });
+  tgt.value = 'KZALA, UZTAS, RUMOW, PLWAW, DEDUI';
+  const by = h('select', { id: 'mx-by' }, h('option', { value: 'time' }, 'fastest'), h('option', { value: 'cost' }, 'cheapest'), h('option', { value: 'co2' }, 'lowest CO2e'));
+  const fig = h('select', { id: 'mx-figure' }, ...Object.entries(FIGURES).map(([k, [n, , u]]) => h('option', { value: k }, `${n} (${u})`)));
+  const msg = h('div', { class: 'view-status', role: 'status', id: 'mx-status' });
+  const table = h('div', { id: 'mx-table', class: 'mx-table', tabindex: '0', role: 'region', 'aria-label': 'Matrix table' });
+  const dl = h('div', { id: 'mx-dl' });
+  const form = h('form', { id: 'mx-form', autocomplete: 'off' },
+    h('div', { class: 'field' }, h('label', { for: 'mx-sources' }, 'From (comma-separated ids or names)'), src),
+    h('div', { class: 'field' }, h('label', { for: 'mx-targets' }, 'To'), tgt),
+    h('div', { class: 'row' },
+      h('div', { class: 'field' }, h('label', { for: 'mx-by' }, 'Route'), by),
+      h('div', { class: 'field' }, h('label', { for: 'mx-figure' }, 'Show'), fig)),
+    modeBoxes('mx'),
+    h('p', { class: 'hint' }, 'At most 250 places a side; one search per source.'),
+    h('button', { type: 'submit', id: 'mx-run', class: 'primary' }, 'Compute matrix'));
+  box.append(h('h2', {}, 'Matrix'), form, msg, table, dl);
+  const split = (s) => s.split(',').map((x) => x.trim()).filter(Boolean);
+  const body = (fmt) => JSON.stringify({ sources: split(src.value), targets: split(tgt.value), by: by.value,
+    modes: modesOf(box, 'mx').split(',').filter(Boolean), ...(fmt ? { format: fmt } : {}) });
+  const post = (fmt) => ['/v1/matrix', { method: 'POST', body: body(fmt), headers: { 'Content-Type': 'application/json' } }];
+
+  function render() {
+    const j = st.json;
+    if (!j) return;
+    const [name, f, u] = FIGURES[fig.value];
+    const rows = j[fig.value];
+    const label = (id) => places.get(id)?.name || id;
+    table.replaceChildren(h('table', { class: 'an-table mx' },
+      h('caption', {}, `${name}, ${u} (${j.objective} route)`),
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'from \\ to'), ...j.targets.map((t) => h('th', { scope: 'col', title: t }, label(t))))),
+      h('tbody', {}, ...j.sources.map((s, i) => h('tr', {}, h('th', { scope: 'row', title: s }, label(s)),
+        ...rows[i].map((v) => h('td', {}, v === null ? 'no route' : f(v))))))));
+  }
+  fig.addEventListener('change', render);
+
+  function drawMap() {
+    layer.clearLayers();
+    const j = st.json;
+    for (const id of new Set([...j.sources, ...j.targets])) {
+      const p = places.get(id);
+      if (p) L.circleMarker([p.lat, p.lon], { radius: 6, color: '#111', weight: 1, fillColor: j.sources.includes(id) ? '#1f6f8b' : '#f1c40f', fillOpacity: 1, className: 'mx-place' })
+        .bindTooltip(`${p.name} (${id})`).addTo(layer);
+    }
+    const pts = [...new Set([...j.sources, ...j.targets])].map((id) => places.get(id)).filter(Boolean).map((p) => [p.lat, p.lon]);
+    if (pts.length > 1) map.fitBounds(L.latLngBounds(pts), { padding: [40, 40], maxZoom: 7, animate: false });
+    setMapLegend(map, h('div', {}, h('strong', {}, 'Matrix places'),
+      h('div', {}, h('i', { class: 'swatch', style: 'background:#1f6f8b' }), 'from'),
+      h('div', {}, h('i', { class: 'swatch', style: 'background:#f1c40f' }), 'to')));
+  }
+
+  // GeoJSON of a matrix: one straight line per pair with its four figures.
+  function matrixGeojson() {
+    const j = st.json, feats = [];
+    j.sources.forEach((s, i) => j.targets.forEach((t, k) => {
+      const a = places.get(s), b = places.get(t);
+      if (!a || !b) return;
+      feats.push({ type: 'Feature', geometry: { type: 'LineString', coordinates: [[a.lon, a.lat], [b.lon, b.lat]] },
+        properties: { source: s, target: t, reachable: j.duration_h[i][k] !== null, duration_h: j.duration_h[i][k],
+          cost_usd: j.cost_usd[i][k], co2e_kg: j.co2e_kg[i][k], distance_km: j.distance_km[i][k] } });
+    }));
+    return { type: 'FeatureCollection', features: feats };
+  }
+
+  async function run(e) {
+    e?.preventDefault();
+    status(msg, 'Computing…');
+    try {
+      st.json = await fetchJson(...post());
+      status(msg, `${st.json.sources.length} × ${st.json.targets.length} matrix.`);
+      render();
+      drawMap();
+      dl.replaceChildren(downloads('Matrix', async () => ['matrix.csv', await fetchText(...post('csv')), 'text/csv'],
+        async () => ['matrix.geojson', JSON.stringify(matrixGeojson()), 'application/geo+json']));
+      document.body.dataset.matrix = `${st.json.sources.length}x${st.json.targets.length}`;
+    } catch (err) { status(msg, String(err.message || err), true); }
+  }
+  form.addEventListener('submit', run);
+  let loaded = false;
+  return { shown() { if (!loaded) { loaded = true; run(null); } else if (st.json) drawMap(); } };
+}
+
