@@ -57,5 +57,6 @@ int cmd_assign(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_critical(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
+int cmd_pipelines(int argc, char **argv);
 
 #endif

@@ -25,6 +25,7 @@ static const struct cmd {
     {"assign", cmd_assign, "assign freight demand onto the network (equilibrium)"},
     {"compare", cmd_compare, "compare a scenario against a base"},
     {"critical", cmd_critical, "rank critical links and crossings"},
+    {"pipelines", cmd_pipelines, "gas and oil pipelines: capacity, flow, scenarios"},
     {"serve", cmd_serve, "run the HTTP JSON API and web map"},
 };
 

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "network.h"
+#include "pipeline/pipe.h"
 #include "timetable/tt.h"
 
 sr_code sr_network_open(const char *dir, sr_network **out)
@@ -99,5 +100,10 @@ long sr_check_data(const char *dir, sr_report_fn report, void *ctx)
     sr_network_close(net);
     if (rc == SR_ENOMEM)
         return -1;
-    return d.errors;
+    /* The pipelines (DIR/pipelines/, a network kind of their own) are
+     * checked by their own loader with the same report lines. */
+    long pe = sr__pipe_check(dir, report, ctx);
+    if (pe < 0)
+        return -1;
+    return d.errors + pe;
 }
