@@ -9,6 +9,8 @@ command -v npm >/dev/null 2>&1 || missing="$missing nodejs npm"
 [ -x /usr/bin/chromium ] || missing="$missing chromium"
 # CJK glyphs, so that the Chinese screenshots show characters, not boxes.
 dpkg-query -W -f="${Status}" fonts-wqy-microhei 2>/dev/null | grep -q "install ok installed" || missing="$missing fonts-wqy-microhei"
+# GLPK: the pipeline flow solver's differential test compares it with an LP.
+[ -f /usr/include/glpk.h ] || missing="$missing libglpk-dev"
 [ -z "$missing" ] && exit 0
 echo "deps-test.sh: installing:$missing"
 SUDO=""

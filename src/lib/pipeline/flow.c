@@ -8,10 +8,12 @@
  * usable segment is an arc with its capacity, each offtake and delivery
  * point drains into T.  Costs make the least-cost flow lexicographic:
  * offtake arcs cost -OFF_GAIN, delivery arcs -DEL_GAIN, supply arcs
- * PRIO_STEP x priority and segments LEN_COST per km, with
+ * PRIO_STEP x priority and segments their length in whole km, with
  * OFF_GAIN >> DEL_GAIN >> 99 x PRIO_STEP >> any path length, so the solver
  * first serves offtakes, then maximises deliveries, then prefers suppliers
- * by priority and only then shorter paths.
+ * by priority and only then shorter paths.  All costs are integers well
+ * below 2^53, so the solver's sums are exact and ties are decided by data
+ * order alone (mcf.h).
  */
 #include <jansson.h>
 #include <math.h>
@@ -24,10 +26,9 @@
 #include "pipeline/mcf.h"
 #include "pipeline/pipe.h"
 
-#define OFF_GAIN 1e8
-#define DEL_GAIN 1e6
-#define PRIO_STEP 1e3
-#define LEN_COST 1e-3
+#define OFF_GAIN 1e14
+#define DEL_GAIN 1e12
+#define PRIO_STEP 1e9 /* more than any path: at most 10,000 segments of 20,000 km */
 /* Flows below this (system unit per year) are reported as zero and a
  * segment binds when its flow is within it of its capacity. */
 #define FLOW_EPS 1e-9
@@ -283,7 +284,7 @@ static sr_code run(sr_pipeflow *f, size_t cut, int fill, double *per_sys)
                                      PRIO_STEP * p->sups[i].priority);
     for (size_t i = 0; i < p->n_segs; i++)
         seg_arc[i] = sr__mcf_add_arc(m, (uint32_t)p->segs[i].from, (uint32_t)p->segs[i].to,
-                                     i == cut ? 0 : sr_pipeflow_segment_capacity(f, i), LEN_COST * seg_len(p, i));
+                                     i == cut ? 0 : sr_pipeflow_segment_capacity(f, i), round(seg_len(p, i)));
     for (size_t i = 0; i < f->n_offs; i++)
         off_arc[i] = sr__mcf_add_arc(m, (uint32_t)f->offs[i].node, T, f->offs[i].volume, -OFF_GAIN);
     for (size_t i = 0; i < p->n_dels; i++)

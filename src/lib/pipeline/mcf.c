@@ -7,7 +7,10 @@
  * the arcs into the sink to express "deliver as much as possible"; the
  * networks are small (tens of nodes), so its O(VE) bound is no concern.
  * SSP keeps the residual graph free of negative cycles, so each path found
- * is a true shortest path and the final flow is optimal.
+ * is a true shortest path and the final flow is optimal.  Callers that
+ * need exact ties (the pipeline model) give integer costs below 2^53, whose
+ * sums doubles represent exactly, so rounding can never make a zero-cost
+ * cycle of the residual graph look negative.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -182,7 +185,12 @@ int sr__mcf_solve(sr__mcf *m, uint32_t s, uint32_t t, int mode, long max_augment
         if (mode == SR__MCF_MINCOST && m->dist[t] >= -1e-12)
             break;
         double push = INFINITY;
+        size_t steps = 0;
         for (uint32_t v = t; v != s;) {
+            /* A path longer than n arcs means the predecessors form a cycle:
+             * rounding made a cycle look negative.  Report it, never loop. */
+            if (++steps > m->n)
+                return -2;
             uint32_t e = m->pred[v];
             if (m->a[e].res < push)
                 push = m->a[e].res;
