@@ -28,6 +28,7 @@
 
 #include <cmocka.h>
 
+#include "../src/server/pipelines.h"
 #include "pipeline/pipe.h"
 #include "silkroute.h"
 #include "util.h"
@@ -519,6 +520,59 @@ static void test_cli(void **state)
     tu_rmdir(d);
 }
 
+
+/* GET /v1/pipelines as the server answers it (src/server/pipelines.c). */
+static int http(const char *target, char **body, sr_code *code, char *err)
+{
+    sr__target t;
+    char e[256];
+    assert_int_equal(sr__target_parse(target, strlen(target), &t, e, sizeof e), 0);
+    const char *ctype;
+    int st = sr__pipes_answer(P, "data", &t, body, &ctype, code, err, 512);
+    sr__target_free(&t);
+    return st;
+}
+
+static void test_http(void **state)
+{
+    (void)state;
+    char *body = NULL, err[512];
+    sr_code c;
+    assert_int_equal(http("/v1/pipelines?year=2030&scenario=c-kz2-outage.scn&base=1&critical=1", &body, &c, err), 200);
+    json_t *j = json_loads(body, 0, NULL);
+    assert_non_null(j);
+    json_t *cagp = json_array_get(json_object_get(j, "systems"), 0);
+    assert_true(fabs(json_number_value(json_object_get(cagp, "delivered")) - 55) < 1e-9); /* 30 A+B, 25 D */
+    assert_true(fabs(json_number_value(json_object_get(cagp, "shortfall")) - 25) < 1e-9);
+    assert_non_null(json_object_get(cagp, "critical"));
+    json_decref(j);
+    sr_free(body);
+    /* The same answer as the CLI's JSON (one serialiser). */
+    assert_int_equal(http("/v1/pipelines?format=geojson&edits=close%20segment%20A-TM%3Byear%202030", &body, &c, err),
+                     200);
+    assert_non_null(strstr(body, "FeatureCollection"));
+    sr_free(body);
+    static const struct {
+        const char *target, *want;
+        int status;
+    } bad[] = {
+        {"/v1/pipelines?year=3000", "parameter 'year'", 400},
+        {"/v1/pipelines?scenario=..%2Fsecret", "parameter 'scenario'", 400},
+        {"/v1/pipelines?scenario=none.scn", "parameter 'scenario': no scenario", 404},
+        {"/v1/pipelines?edits=close%20segment%20ZZ", "parameter 'edits': edits:1: segment: unknown segment 'ZZ'", 400},
+        {"/v1/pipelines?format=xml", "parameter 'format'", 400},
+        {"/v1/pipelines?critical=yes", "parameters 'critical'", 400},
+        {"/v1/pipelines?colour=red", "unknown parameter 'colour'", 400},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        body = NULL;
+        int st = http(bad[i].target, &body, &c, err);
+        if (st != bad[i].status || strncmp(err, bad[i].want, strlen(bad[i].want)))
+            fail_msg("%s: %d '%s', wanted %d '%s'", bad[i].target, st, err, bad[i].status, bad[i].want);
+        assert_null(body);
+    }
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -555,6 +609,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_bad_missing_file),
         cmocka_unit_test(test_bad_scenarios),
         cmocka_unit_test(test_cli),
+        cmocka_unit_test(test_http),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
