@@ -7,6 +7,7 @@ import './style.css';
 import L from 'leaflet';
 import { feature } from 'topojson-client';
 import { t, setLang, getLang, placeName } from './i18n.js';
+import { initPipelines } from './pipelines.js';
 
 export const MODE_COLORS = { rail: '#c0392b', road: '#e67e22', sea: '#2471a3', air: '#7d3c98' };
 const $ = (id) => document.getElementById(id);
@@ -490,6 +491,7 @@ function applyLang(l) {
   for (const b of document.querySelectorAll('[data-lang]')) b.classList.toggle('active', b.dataset.lang === l);
   for (const w of ['from', 'to']) if (state.chosen[w]) $(w).value = placeName(state.chosen[w]);
   renderLegend();
+  pipes.relabel();
   if (state.routes.length) renderResult(false);
   try { localStorage.setItem('silkroute.lang', l); } catch { /* private mode */ }
 }
@@ -500,6 +502,7 @@ setupSearch('from');
 setupSearch('to');
 $('query').addEventListener('submit', (e) => { e.preventDefault(); runQuery(); });
 addLegend();
+const pipes = initPipelines(map, L, getLang);
 let saved = 'en';
 try { saved = localStorage.getItem('silkroute.lang') || 'en'; } catch { /* private mode */ }
 applyLang(saved);
