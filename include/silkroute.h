@@ -1302,6 +1302,169 @@ const sr_matrix_cell *sr_matrix_at(const sr_matrix *m, size_t i, size_t j);
 char *sr_matrix_json(const sr_network *net, const sr_matrix *m, unsigned flags);
 char *sr_matrix_csv(const sr_network *net, const sr_matrix *m);
 
+/* ---------------------------------------------------------------------------
+ * Pipelines (energy corridors)
+ *
+ * A network kind of its own, read from DIR/pipelines/ (docs/DATA.md,
+ * "Pipelines"): gas and oil systems of nodes (fields, compressor stations,
+ * junctions, border points, receiving terminals) and directed segments
+ * with capacities in the system's unit (bcm/yr for gas, Mt/yr for oil);
+ * supplies per supplier, offtakes in transit countries and deliveries at
+ * receiving points.  Pipelines carry no containers and are never used by
+ * sr_route_query().
+ *
+ * An sr_pipelines is immutable once opened and may be shared by threads.
+ * An sr_pipeflow is one scenario (year, outages, supply and offtake edits;
+ * docs/SCENARIOS.md) with its flows; it borrows the sr_pipelines (close
+ * that only after destroying every sr_pipeflow) and belongs to one thread
+ * at a time.
+ *
+ * Flows are a minimum-cost flow over the capacities, lexicographic in
+ * effect: first as much offtake as possible, then as much delivery as
+ * possible, then suppliers by priority (1 first), then shorter paths.
+ * They are deterministic: the same data and scenario give the same flows.
+ * ------------------------------------------------------------------------- */
+typedef struct sr_pipelines sr_pipelines;
+typedef struct sr_pipeflow sr_pipeflow;
+
+/* Read-only views; strings and records live as long as the sr_pipelines.
+ * Indices (system, node) refer to the arrays of the same sr_pipelines. */
+typedef struct sr_pipe_system {
+    const char *id, *name;
+    const char *commodity;   /* "gas" or "oil" */
+    const char *unit;        /* "bcm/yr" or "Mt/yr" */
+} sr_pipe_system;
+
+typedef struct sr_pipe_node {
+    const char *id, *name;
+    const char *kind;        /* field, supply, compressor, junction, border, terminal */
+    char country[3];
+    size_t system;
+    double lat, lon;
+} sr_pipe_node;
+
+typedef struct sr_pipe_segment {
+    const char *id, *line, *operator_name;
+    size_t system, from, to; /* flow goes from -> to */
+    double length_km;        /* 0 when not given */
+    double diameter_mm;      /* 0 when not given */
+    double capacity;         /* system unit per year */
+    sr_status status;
+    int open_year;           /* 0 when not given */
+} sr_pipe_segment;
+
+typedef struct sr_pipe_supply {
+    const char *id, *supplier; /* supplier: ISO country code */
+    size_t system, node;
+    double volume;           /* export capacity or contracted volume per year */
+    int priority;            /* 1..99, 1 served first */
+} sr_pipe_supply;
+
+/* An offtake (volume taken in a transit country) or a delivery point
+ * (volume: its capacity, 0 when not limited). */
+typedef struct sr_pipe_point {
+    const char *id, *name, *country;
+    size_t system, node;
+    double volume;
+} sr_pipe_point;
+
+/* A published figure to check modelled flows against. */
+typedef struct sr_pipe_observation {
+    const char *id, *kind, *subject, *unit, *note;
+    size_t system;
+    int year;
+    double value;
+} sr_pipe_observation;
+
+/*
+ * Open the pipelines of dataset directory `dir` (NULL: the built-in
+ * dataset, as sr_network_open()): the CSV files of DIR/pipelines/, with source ids
+ * checked against DIR/sources.csv.  Stores a handle in *out unless memory
+ * runs out (then NULL and SR_ENOMEM); on failure (SR_EIO, SR_EDATA) the
+ * handle holds the first message ("pipelines/segments.csv:4: capacity:
+ * ...") and must still be closed.  The caller owns the handle.
+ */
+sr_code sr_pipelines_open(const char *dir, sr_pipelines **out);
+/* Free the model; NULL is allowed. */
+void sr_pipelines_close(sr_pipelines *p);
+/* Detail of the failure of sr_pipelines_open(); "" if none.  Owned by p. */
+const char *sr_pipelines_errmsg(const sr_pipelines *p);
+
+size_t sr_pipelines_system_count(const sr_pipelines *p);
+size_t sr_pipelines_node_count(const sr_pipelines *p);
+size_t sr_pipelines_segment_count(const sr_pipelines *p);
+size_t sr_pipelines_supply_count(const sr_pipelines *p);
+size_t sr_pipelines_offtake_count(const sr_pipelines *p);
+size_t sr_pipelines_delivery_count(const sr_pipelines *p);
+size_t sr_pipelines_observation_count(const sr_pipelines *p);
+/* Record i, or NULL when out of range. */
+const sr_pipe_system *sr_pipelines_system(const sr_pipelines *p, size_t i);
+const sr_pipe_node *sr_pipelines_node(const sr_pipelines *p, size_t i);
+const sr_pipe_segment *sr_pipelines_segment(const sr_pipelines *p, size_t i);
+const sr_pipe_supply *sr_pipelines_supply(const sr_pipelines *p, size_t i);
+const sr_pipe_point *sr_pipelines_offtake(const sr_pipelines *p, size_t i);
+const sr_pipe_point *sr_pipelines_delivery(const sr_pipelines *p, size_t i);
+const sr_pipe_observation *sr_pipelines_observation(const sr_pipelines *p, size_t i);
+
+/* Create a scenario of p (borrowed) with no edits and year 0 (segments
+ * with status open only).  The caller owns *out (NULL after SR_ENOMEM)
+ * and frees it with sr_pipeflow_destroy(). */
+sr_code sr_pipeflow_create(const sr_pipelines *p, sr_pipeflow **out);
+/* Free a scenario; NULL is allowed. */
+void sr_pipeflow_destroy(sr_pipeflow *f);
+/* Detail of the last failure on f ("x.scn:3: segment: unknown segment
+ * 'Q'"); "" if none.  Owned by f. */
+const char *sr_pipeflow_errmsg(const sr_pipeflow *f);
+/* The network of `year` (1900..2200): open segments that opened by then
+ * and planned segments with open_year <= year; 0: open segments only. */
+sr_code sr_pipeflow_set_year(sr_pipeflow *f, int year);
+/* Apply the edits of a scenario file, or of text in memory (`name` stands
+ * in for the file in messages; the text need not be NUL-terminated), on top
+ * of the current ones.  SR_EIO, SR_EDATA (bad line) or SR_ELIMIT; after a
+ * failure the edits of the lines before the bad one stay applied. */
+sr_code sr_pipeflow_load_scenario(sr_pipeflow *f, const char *path);
+sr_code sr_pipeflow_parse_scenario(sr_pipeflow *f, const char *text, size_t len, const char *name);
+/* Compute the flows (SR_OK, SR_ENOMEM, SR_EINTERNAL). */
+sr_code sr_pipeflow_solve(sr_pipeflow *f);
+/* After a solve: flow on segment i, and its capacity in this scenario (0
+ * when closed or not yet open); supply i served; delivery i received;
+ * offtake i served (offtakes of the scenario: sr_pipeflow_offtake_count(),
+ * the data's first, then those a scenario added).  0 when unsolved or out
+ * of range. */
+double sr_pipeflow_segment_flow(const sr_pipeflow *f, size_t i);
+double sr_pipeflow_segment_capacity(const sr_pipeflow *f, size_t i);
+double sr_pipeflow_supply_served(const sr_pipeflow *f, size_t i);
+double sr_pipeflow_supply_offered(const sr_pipeflow *f, size_t i);
+double sr_pipeflow_delivered(const sr_pipeflow *f, size_t i);
+size_t sr_pipeflow_offtake_count(const sr_pipeflow *f);
+double sr_pipeflow_offtake_served(const sr_pipeflow *f, size_t i);
+/* Sum of deliveries of system i (NaN when out of range). */
+double sr_pipeflow_system_delivered(const sr_pipeflow *f, size_t i);
+
+/* One segment of a criticality ranking. */
+typedef struct sr_pipe_critical {
+    size_t segment;
+    double base_flow;        /* flow on it in the scenario */
+    double lost;             /* delivery (plus offtake) lost when it is cut */
+    double lost_share;       /* lost / the system's delivery plus offtake */
+} sr_pipe_critical;
+
+/* Cut each usable segment in turn, re-solve and record the delivery lost;
+ * sorted by lost, largest first, then by segment order.  *out is
+ * malloc()ed (free with sr_free()), *n its length.  Solves f first if
+ * needed. */
+sr_code sr_pipeflow_critical(sr_pipeflow *f, sr_pipe_critical **out, size_t *n);
+
+#define SR_PIPE_JSON_CRITICAL 1u /* add the criticality ranking */
+/* The solved scenario as JSON: per system its segments (capacity, flow,
+ * utilisation, binding), supplies, offtakes, deliveries and observations
+ * beside the model's figure; with base (solved, of the same sr_pipelines)
+ * each delivery, supply and offtake also gets "base" and "shortfall".
+ * GeoJSON: one LineString per segment with flow and utilisation.
+ * malloc()ed, free with sr_free(); NULL when unsolved or out of memory. */
+char *sr_pipeflow_json(sr_pipeflow *f, const sr_pipeflow *base, unsigned flags);
+char *sr_pipeflow_geojson(const sr_pipeflow *f);
+
 #ifdef __cplusplus
 }
 #endif

@@ -76,5 +76,6 @@ int cmd_token(int argc, char **argv);
 const char *cli_store_uri(const char *given);
 int cmd_reach(int argc, char **argv);
 int cmd_matrix(int argc, char **argv);
+int cmd_pipelines(int argc, char **argv);
 
 #endif

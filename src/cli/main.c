@@ -30,6 +30,7 @@ static const struct cmd {
     {"critical", cmd_critical, "rank critical links and crossings"},
     {"reach", cmd_reach, "places reachable within a time, cost or CO2e budget"},
     {"matrix", cmd_matrix, "time, cost, CO2e and distance between many places"},
+    {"pipelines", cmd_pipelines, "gas and oil pipelines: capacity, flow, scenarios"},
     {"serve", cmd_serve, "run the HTTP JSON API and web map"},
     {"calibrate", cmd_calibrate, "fit transit times to the published observations"},
     {"ship", cmd_ship, "book shipments, record events, show ETAs (tracking)"},

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "csv.h"
+#include "pipeline/pipe.h"
 #include "network.h"
 #include "num.h"
 #include "timetable/tt.h"
@@ -1128,6 +1129,9 @@ static void cross_checks(loader *L)
             file_err(L, "links.csv", "link '%s' joins %s and %s but names crossing '%s' between %s and %s", k->id, lf,
                      lt, x->id, xa, xb);
     }
+    /* Sources cited only by the pipeline files count as cited. */
+    if (L->d->report && L->sources)
+        sr__pipe_mark_cited(L->dir, L->sources, L->n_sources, L->source_used);
     for (size_t i = 0; i < L->n_sources; i++)
         if (!L->source_used[i] && L->d->report) {
             char msg[256];

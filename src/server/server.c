@@ -12,7 +12,7 @@
  *
  * Endpoints (docs/API.md, src/server/openapi.json):
  *   GET|POST /v1/route, GET /v1/places, GET /v1/places/{id},
- *   GET /v1/network, GET /v1/health, GET /v1/openapi.json, GET /... files,
+ *   GET /v1/network, GET /v1/pipelines (pipelines.c), GET /v1/health, GET /v1/openapi.json, GET /... files,
  *   and the analysis endpoints of analysis.c (/v1/assign..., /v1/reach,
  *   /v1/matrix, /v1/scenarios).
  */
@@ -42,6 +42,7 @@
 #include "analysis.h"
 #include "cache.h"
 #include "http_cache.h"
+#include "pipelines.h"
 #include "request.h"
 #include "server.h"
 #include "track_http.h"
@@ -117,6 +118,7 @@ struct sr__server {
     sr__alerter *alerter; /* alert timer and webhook sender, with a store */
     atomic_int streams_stop; /* set first at shutdown: event streams end */
     sr__analysis *analysis;
+    sr_pipelines *pipes;  /* /v1/pipelines (pipelines.c); NULL: none in the dataset */
 };
 
 typedef struct req {
@@ -970,6 +972,18 @@ static enum MHD_Result ep_network(req *rq, struct MHD_Connection *con, const sr_
     return reply_cacheable(rq, con, "application/geo+json", j, j ? strlen(j) : 0, sr_free, "no-cache");
 }
 
+static enum MHD_Result ep_pipelines(req *rq, struct MHD_Connection *con, const sr__target *t)
+{
+    char err[SR__ERRLEN];
+    char *body = NULL;
+    const char *ctype = NULL;
+    sr_code c = SR_OK;
+    int st = sr__pipes_answer(rq->srv->pipes, sr_network_dir(rq->srv->net), t, &body, &ctype, &c, err, sizeof err);
+    if (st != 200)
+        return reply_sr_error(rq, con, st, c, err);
+    return reply(rq, con, 200, ctype, body, strlen(body), sr_free, NULL);
+}
+
 static const char *content_type(const char *path)
 {
     static const struct {
@@ -1300,6 +1314,8 @@ static enum MHD_Result dispatch(req *rq, struct MHD_Connection *con)
         ret = get ? ep_stream(rq, con, &t) : reply_405(rq, con, "GET, HEAD, OPTIONS");
     } else if (sr__track_path(p)) {
         ret = ep_track(rq, con, &t);
+    } else if (!strcmp(p, "/v1/pipelines")) {
+        ret = get ? ep_pipelines(rq, con, &t) : reply_405(rq, con, "GET, HEAD, OPTIONS");
     } else if (!strcmp(p, "/v1/health")) {
         ret = get ? ep_health(rq, con, &t) : reply_405(rq, con, "GET, HEAD, OPTIONS");
     } else if (!strcmp(p, "/v1/openapi.json")) {
@@ -1734,6 +1750,13 @@ int sr__server_start(const sr_network *net, const sr__server_config *cfg, sr__se
     }
     s->net = net;
     s->cfg = *cfg;
+    /* The dataset's pipelines, if any; a broken pipelines folder fails the
+     * start like a broken dataset would. */
+    s->pipes = sr__pipes_open(net, err, errlen);
+    if (!s->pipes && err[0]) {
+        free(s);
+        return -1;
+    }
     s->started = time(NULL);
     atomic_init(&s->inflight, 0);
     pthread_mutex_init(&s->lock, NULL);
@@ -1893,6 +1916,7 @@ void sr__server_stop(sr__server *s, int grace_ms)
     sr__alerter_stop(s->alerter);
     sr__track_destroy(s->track);
     sr__analysis_free(s->analysis);
+    sr_pipelines_close(s->pipes);
     pthread_mutex_destroy(&s->lock);
     pthread_mutex_destroy(&s->conn_lock);
     free(s->slots);

@@ -9,6 +9,7 @@ import { feature } from 'topojson-client';
 import { t, setLang, getLang, placeName } from './i18n.js';
 import { initShipments } from './shipments.js';
 import { initViews } from './views.js';
+import { initPipelines } from './pipelines.js';
 
 export const MODE_COLORS = { rail: '#c0392b', road: '#e67e22', sea: '#2471a3', air: '#7d3c98' };
 const $ = (id) => document.getElementById(id);
@@ -497,6 +498,7 @@ function applyLang(l) {
   for (const b of document.querySelectorAll('[data-lang]')) b.classList.toggle('active', b.dataset.lang === l);
   for (const w of ['from', 'to']) if (state.chosen[w]) $(w).value = placeName(state.chosen[w]);
   renderLegend();
+  pipes.relabel();
   if (state.routes.length) renderResult(false);
   try { localStorage.setItem('silkroute.lang', l); } catch { /* private mode */ }
 }
@@ -508,6 +510,7 @@ setupSearch('to');
 $('query').addEventListener('submit', (e) => { e.preventDefault(); runQuery(); });
 addLegend();
 initShipments(map);
+const pipes = initPipelines(map, L, getLang);
 let saved = 'en';
 try { saved = localStorage.getItem('silkroute.lang') || 'en'; } catch { /* private mode */ }
 applyLang(saved);

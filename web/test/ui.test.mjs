@@ -2,7 +2,7 @@
 // driven by playwright-core; no browser is downloaded).  Starts
 // `silkroute serve` on an ephemeral loopback port over the server test
 // dataset, then: load the page, search two places, get a route and see it
-// drawn, open a Pareto option, switch language.  The test dataset has no
+// drawn, open a Pareto option, switch language; and the pipelines layer.  The test dataset has no
 // timetable, so the timetabled cases run against a second server over the
 // default dataset data/ (with its GTFS services).  Screenshots go to
 // tests/artifacts/.  Prints cmocka-style summary lines for tests/run.sh.
@@ -271,6 +271,31 @@ await test('empty departure: the untimed query, unchanged', async () => {
   await page.waitForFunction(() => !document.querySelector('#totals .times') && !location.hash.includes('depart'), null, { timeout: 10000 });
   assert(!page.url().includes('window='), 'window sent without a departure');
   assert(await page.locator('#legs small.ltime').count() === 0, 'untimed legs with times');
+});
+await test('pipelines layer: width by flow, colour by utilisation, line D in 2030', async () => {
+  assert(timed.base, `timed server: ${timed.error}`);
+  await page.goto('about:blank');
+  await page.goto(`${timed.base}#pipelines=1`);
+  await page.waitForSelector('body[data-pipelines="today"]', { timeout: 10000 });
+  // Line C east of Shymkent binds (magenta), BBS is half used (gold), line D is not in service.
+  const c = await page.locator('path.pipe-C-KZ2').getAttribute('stroke');
+  assert(c === '#880e4f', `C-KZ2 stroke ${c}`);
+  assert(await page.locator('path.pipe-C-KZ2.binding').count() === 1, 'C-KZ2 not marked binding');
+  const bbs = await page.locator('path.pipe-BBS-1').getAttribute('stroke');
+  assert(bbs === '#fbc02d', `BBS-1 stroke ${bbs}`);
+  const wc = Number(await page.locator('path.pipe-C-KZ2').getAttribute('stroke-width'));
+  const wb = Number(await page.locator('path.pipe-BBS-1').getAttribute('stroke-width'));
+  assert(wc > wb, `width by flow: C-KZ2 ${wc} <= BBS-1 ${wb}`);
+  assert(await page.locator('path.pipe-D-TJ').getAttribute('stroke-dasharray') !== null, 'line D not dashed');
+  await shot('10-pipelines');
+  await page.selectOption('#pipes-year', '2030');
+  await page.waitForSelector('body[data-pipelines="2030"]', { timeout: 10000 });
+  assert(await page.locator('path.pipe-D-TJ').getAttribute('stroke-dasharray') === null, 'line D dashed in 2030');
+  await shot('10-pipelines-2030');
+  await page.uncheck('#pipes-on');
+  assert(await page.locator('path.pipe').count() === 0, 'layer still drawn after switching off');
+  assert(pageErrors.length === 0, `page errors: ${pageErrors.join('; ')}`);
+  assert(external.length === 0, `requests outside the servers: ${external.join(', ')}`);
 });
 if (timed.proc) timed.proc.kill('SIGTERM');
 

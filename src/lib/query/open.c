@@ -12,6 +12,7 @@
 
 #include "calib/calib.h"
 #include "network.h"
+#include "pipeline/pipe.h"
 #include "timetable/tt.h"
 
 sr_code sr_network_open(const char *dir, sr_network **out)
@@ -114,9 +115,14 @@ long sr_check_data_code(const char *dir, sr_report_fn report, void *ctx, sr_code
             *first = SR_ENOMEM;
         return -1;
     }
+    /* The pipelines (DIR/pipelines/, a network kind of their own) are
+     * checked by their own loader with the same report lines. */
+    long pe = sr__pipe_check(dir, report, ctx);
+    if (pe < 0)
+        return -1;
     if (first)
-        *first = d.errors ? (d.first_code ? d.first_code : SR_EDATA) : SR_OK;
-    return d.errors;
+        *first = d.errors + pe ? (d.first_code ? d.first_code : SR_EDATA) : SR_OK;
+    return d.errors + pe;
 }
 
 long sr_check_data(const char *dir, sr_report_fn report, void *ctx)
