@@ -86,10 +86,11 @@ static int read_resp(int fd, resp *r)
     size_t cap = 1 << 16, len = 0;
     char *buf = malloc(cap + 1);
     memset(r, 0, sizeof *r);
-    char *hend = NULL;
+    /* The end of the headers as an offset: buf moves when it grows. */
+    long hoff = -1;
     long clen = -1;
     for (int rounds = 0; rounds < 100000; rounds++) {
-        if (hend && clen >= 0 && len >= (size_t)(hend + 4 - buf) + (size_t)clen)
+        if (hoff >= 0 && clen >= 0 && len >= (size_t)hoff + 4 + (size_t)clen)
             break;
         if (len == cap) {
             cap *= 2;
@@ -100,21 +101,23 @@ static int read_resp(int fd, resp *r)
             break;
         len += (size_t)n;
         buf[len] = '\0';
-        if (!hend && (hend = strstr(buf, "\r\n\r\n"))) {
+        char *hend;
+        if (hoff < 0 && (hend = strstr(buf, "\r\n\r\n"))) {
+            hoff = hend - buf;
             char *cl = strcasestr(buf, "\r\nContent-Length:");
             clen = cl && cl < hend ? strtol(cl + 17, NULL, 10) : 0;
         }
     }
     buf[len] = '\0';
-    if (!hend || sscanf(buf, "HTTP/1.%*d %d", &r->status) != 1) {
+    if (hoff < 0 || sscanf(buf, "HTTP/1.%*d %d", &r->status) != 1) {
         free(buf);
         return -1;
     }
-    size_t hl = (size_t)(hend - buf);
+    size_t hl = (size_t)hoff;
     snprintf(r->head, sizeof r->head, "%.*s", (int)(hl < sizeof r->head - 1 ? hl : sizeof r->head - 1), buf);
     r->len = len - hl - 4;
     r->body = malloc(r->len + 1);
-    memcpy(r->body, hend + 4, r->len);
+    memcpy(r->body, buf + hl + 4, r->len);
     r->body[r->len] = '\0';
     free(buf);
     return 0;

@@ -47,7 +47,7 @@ export function initPipelines(map, L, getLang) {
   function render(d) {
     const l = lab();
     d.innerHTML = `<label><input type="checkbox" id="pipes-on"${on ? ' checked' : ''}> ${l.pipelines}</label> ` +
-      `<select id="pipes-year"><option value="">${l.today}</option><option value="2030">2030</option></select>` +
+      `<select id="pipes-year" aria-label="${l.year || 'Year'}"><option value="">${l.today}</option><option value="2030">2030</option></select>` +
       (on ? `<div class="pipes-key">${l.util}: ${UTIL_STEPS.map(([, c, t]) => `<i style="background:${c}"></i>${t}`).join(' ')}` +
         ` · <i class="dash"></i>${l.planned}</div>` : '');
     d.querySelector('#pipes-year').value = year;

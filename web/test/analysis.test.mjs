@@ -238,7 +238,8 @@ await test('keyboard: arrow keys switch tabs, Tab passes over the map and comes 
   await page.focus('#tab-analysis');
   const start = await page.evaluate(() => document.activeElement.id);
   let onMap = 0, back = false, same = 0;
-  for (let i = 0; i < 600 && !back; i++) {
+  // Every place marker is a stop (over 500 on the merged network).
+  for (let i = 0; i < 3000 && !back; i++) {
     await page.keyboard.press('Tab');
     const where = await page.evaluate(() => {
       const a = document.activeElement;
