@@ -64,7 +64,7 @@ static void route_errors(void **st)
     expect("route AAORI Destinaton" MINI, 2, "did you mean: Destination (BBDST)");
     expect("route AAORI Nowhere --json" MINI, 2, "\"code\":\"UnknownPlace\"");
     expect("route AAORI BBDST --by speed" MINI, 2, "--by: 'speed' is not one of time, cost, co2");
-    expect("route AAORI BBDST" MINI " --by", 2, "--by: a value is required");
+    expect("route AAORI BBDST" MINI " --by", 2, "option '--by' needs a value");
     expect("route AAORI BBDST --modes rail,boat" MINI, 2, "--modes: 'boat'");
     expect("route AAORI BBDST --modes ," MINI, 2, "--modes: give at least one");
     expect("route AAORI BBDST --year 20x1" MINI, 2, "--year: '20x1'");
