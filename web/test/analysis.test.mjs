@@ -200,6 +200,24 @@ await test('keyboard: arrow keys switch tabs, Tab passes over the map and comes 
   await shot('8-keyboard');
 });
 
+await test('the views in the chosen language', async () => {
+  await page.click('button[data-lang="zh"]');
+  assert((await page.textContent('#tab-analysis')) === '分析', `tab: ${await page.textContent('#tab-analysis')}`);
+  await page.click('#tab-analysis');
+  assert((await page.textContent('#view-analysis h2')) === '货运分配', 'analysis heading not in Chinese');
+  await page.click('#tab-matrix');
+  assert((await page.textContent('#mx-run')) === '计算矩阵', 'matrix button not in Chinese');
+  await shot('zh-matrix');
+  await page.click('button[data-lang="ru"]');
+  assert((await page.textContent('#mx-run')) === 'Рассчитать матрицу', 'matrix button not in Russian');
+  await page.click('#tab-reach');
+  assert((await page.textContent('label[for="rc-budget"]')) === 'Бюджет', 'reach label not in Russian');
+  await axe('reach in Russian');
+  await page.click('button[data-lang="en"]');
+  assert((await page.textContent('#tab-reach')) === 'Reach', 'tab not back in English');
+  await page.click('#tab-route');
+});
+
 await test('no requests outside the server, no page errors', async () => {
   assert(external.length === 0, `requests outside the server: ${external.join(', ')}`);
   assert(pageErrors.length === 0, `page errors: ${pageErrors.join('; ')}`);
