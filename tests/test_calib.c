@@ -658,14 +658,22 @@ static void gate_shipped_data(void **st)
     assert_true(s.converged);
     assert_true(s.share_in_range >= 0.80);
     assert_true(s.n_distance == 0 || s.share_distance_ok >= 0.999);
-    /* The issue asks for a cross-validated median error of at most 15 %.
-     * The shipped data do not reach it: most observations are single-year
-     * border surveys, and a held-out year is predicted from the other
-     * years, which differ by 20-60 % (Torugart outbound 2.4, 25.8 and
-     * 50.1 h in 2020-2022).  docs/CALIBRATION.md reports the figure; this
-     * bound guards against it getting worse. */
+    printf("    cross-validated: transit times %.1f %% of %zu, border and terminal times %.1f %% of %zu\n",
+           100 * s.cv_median_abs_error_routes, s.n_cv_routes, 100 * s.cv_median_abs_error_parts, s.n_cv_parts);
+    /* The issue's gate: the cross-validated median error of transit times
+     * (door-to-door route observations) at most 15 %. */
+    assert_true(s.n_cv_routes >= 10);
+    assert_true(s.cv_median_abs_error_routes <= 0.15);
+    /* Over all observations, border surveys included, the shipped data do
+     * not reach 15 %: most fitted observations are single-year border
+     * surveys, a held-out year can only be predicted from the other years
+     * of its crossing (Torugart outbound 2.4, 25.8 and 50.1 h in
+     * 2020-2022), and a crossing surveyed once falls back to its
+     * pre-survey assumption (the survey is not its own prior in the
+     * cross-validation).  docs/CALIBRATION.md reports the figures; this
+     * bound guards against them getting worse. */
     if (s.cv_median_abs_error > 0.15)
-        printf("    NOTE: cross-validated error %.1f %% is above the issue's 15 %% (see docs/CALIBRATION.md)\n",
+        printf("    NOTE: cross-validated error over all observations %.1f %% is above 15 %% (see docs/CALIBRATION.md)\n",
                100 * s.cv_median_abs_error);
     assert_true(s.cv_median_abs_error <= 0.25);
     /* data/calibrated.scn must be what the calibration gives on data/ now. */

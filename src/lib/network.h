@@ -96,6 +96,9 @@ struct sr_network {
      * the calibration overlay calibrated.scn. */
     double *x_p50, *x_p90;
     uint8_t *x_p90_given;   /* 1: the P90 is a survey figure (crossing_times.csv p90_h) */
+    int *x_prior_year;      /* the survey year of the crossing_times.csv row in x_p50 when that row is
+                             * a single-year survey, else 0 (the calibration's cross-validation
+                             * does not use a held-out survey as its own prior) */
     double x_ratio[2];      /* default P90/P50 of rail and road dwell (time_spread.csv) */
     /* Dwell of single years (calibration overlay `dwell ... year Y`), used
      * by single-route queries for that --year; xi = 2 x + direction. */

@@ -331,6 +331,7 @@ static void load_crossing_times(sload *S, const char *dir)
                 net->x_p50[i] = p50;
                 net->x_p90[i] = r90 == 1 ? p90 : -1; /* -1: ratio of time_spread.csv */
                 net->x_p90_given[i] = r90 == 1;
+                net->x_prior_year[i] = !strcmp(basis, "survey") && pf == pt ? pt : 0;
             }
         }
     }
@@ -550,7 +551,9 @@ void sr__spread_free(sr_network *net)
     free(net->xyear);
     free(net->arc_xi);
     free(net->x_p90_given);
+    free(net->x_prior_year);
     net->x_p90_given = NULL;
+    net->x_prior_year = NULL;
     net->x_p50 = net->x_p90 = net->arc_p90_h = net->link_base_h = NULL;
     net->xyear = NULL;
     net->arc_xi = NULL;
@@ -565,7 +568,9 @@ int sr__spread_load(sr_network *net, const char *dir, sr__diag *d)
     net->link_base_h = calloc((size_t)net->n_links + 1, sizeof(double));
     net->arc_xi = calloc((size_t)net->n_arcs + 1, sizeof(uint32_t));
     net->x_p90_given = calloc(2 * nx + 1, 1);
-    if (!net->x_p50 || !net->x_p90 || !net->arc_p90_h || !net->link_base_h || !net->arc_xi || !net->x_p90_given)
+    net->x_prior_year = calloc(2 * nx + 1, sizeof(int));
+    if (!net->x_p50 || !net->x_p90 || !net->arc_p90_h || !net->link_base_h || !net->arc_xi || !net->x_p90_given ||
+        !net->x_prior_year)
         return -1;
     sload S = {net, d, "", 0};
     double run[SR_CLASS_COUNT], xr[2] = {1, 1}, tr[2] = {1, 1};
