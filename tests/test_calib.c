@@ -690,6 +690,91 @@ static void gate_shipped_data(void **st)
     sr_calibration_destroy(c);
 }
 
+/* A seasonal crossing_times.csv row applies to timed queries that reach
+ * the crossing in its season (and to no static query, which has no date):
+ * XA a-b takes 40 h all year and 100 h from January to March. */
+static void seasonal_dwell(void **st)
+{
+    (void)st;
+    char *dir = syn_dataset(&truth, 1);
+    char buf[1024];
+    snprintf(buf, sizeof buf,
+             "crossing,direction,season,p50_h,p90_h,period,basis,source\n"
+             "XA,a-b,,%g,,2024,survey,S-t\nXA,a-b,01-01..03-31,100,150,2024,survey,S-t\n"
+             "XA,a-b,01-01..03-31,90,,2023,survey,S-t\nXA,b-a,12-01..02-28,30,,2024,survey,S-t\n",
+             truth.xa_ab);
+    tu_write(dir, "crossing_times.csv", buf);
+    sr_network *net = NULL;
+    assert_int_equal(sr_network_open(dir, &net), SR_OK);
+    sr_query *q = NULL;
+    assert_int_equal(sr_query_create(net, &q), SR_OK);
+    struct { const char *depart; double dwell, p90; } cases[] = {
+        {"", truth.xa_ab, -1},                          /* static: the all-year row */
+        {"2026-07-10T00:00", truth.xa_ab, -1},          /* out of season */
+        {"2026-02-10T00:00", 100, 150},                 /* in season: the 2024 row, not 2023's */
+        /* The season is that of the day the crossing is reached, 25 h
+         * after departure (L1 at 20 h x 1.25). */
+        {"2026-03-30T00:00", 100, 150},                 /* XA on 03-31, the season's last day */
+        {"2026-03-31T00:00", truth.xa_ab, -1},          /* XA on 04-01 */
+    };
+    double arrive_h[5] = {0};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        sr_route_options o;
+        sr_route_options_init(&o);
+        o.from = "A0";
+        o.to = "B2";
+        o.modes = SR_MODE_BIT(SR_RAIL);
+        if (*cases[i].depart)
+            assert_int_equal(sr_time_parse(cases[i].depart, "UTC", &o.depart), SR_OK);
+        sr_result *r = NULL;
+        assert_int_equal(sr_route_query(q, &o, &r), SR_OK);
+        const sr_route *v = sr_result_route(r, 0);
+        assert_non_null(v);
+        int seen = 0;
+        for (size_t k = 0; k < v->n_crossings; k++)
+            if (v->crossings[k].crossing >= 0) {
+                assert_float_equal(v->crossings[k].dwell_h, cases[i].dwell, 1e-9);
+                if (cases[i].p90 > 0)
+                    assert_float_equal(v->crossings[k].dwell_p90_h, cases[i].p90, 1e-9);
+                seen = 1;
+            }
+        assert_true(seen);
+        arrive_h[i] = v->duration_h;
+        sr_result_free(r);
+    }
+    /* A season across the new year (XA b-a, December to February); out of
+     * it, b-a has no all-year row here and takes crossings.csv's dwell. */
+    const char *wrap[2] = {"2026-01-05T00:00", "2026-06-05T00:00"};
+    const double wrap_dwell[2] = {30, truth.xa_ab};
+    for (int i = 0; i < 2; i++) {
+        sr_route_options o;
+        sr_route_options_init(&o);
+        o.from = "B2";
+        o.to = "A0";
+        o.modes = SR_MODE_BIT(SR_RAIL);
+        assert_int_equal(sr_time_parse(wrap[i], "UTC", &o.depart), SR_OK);
+        sr_result *r = NULL;
+        assert_int_equal(sr_route_query(q, &o, &r), SR_OK);
+        const sr_route *v = sr_result_route(r, 0);
+        assert_non_null(v);
+        int seen = 0;
+        for (size_t k = 0; k < v->n_crossings; k++)
+            if (v->crossings[k].crossing >= 0) {
+                assert_float_equal(v->crossings[k].dwell_h, wrap_dwell[i], 1e-9);
+                seen = 1;
+            }
+        assert_true(seen);
+        sr_result_free(r);
+    }
+    /* The seasonal dwell moves the arrival by its difference (same route). */
+    assert_float_equal(arrive_h[2] - arrive_h[1], 100 - truth.xa_ab, 0.01);
+    printf("    A0 -> B2 by rail: %.1f h in July, %.1f h in February (XA a-b 40 h all year, 100 h Jan-Mar)\n",
+           arrive_h[1], arrive_h[2]);
+    sr_query_destroy(q);
+    sr_network_close(net);
+    tu_rmdir(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -699,6 +784,7 @@ int main(void)
         cmocka_unit_test(synthetic_recovery),
         cmocka_unit_test(bad_observations),
         cmocka_unit_test(no_truck_between_rail_legs),
+        cmocka_unit_test(seasonal_dwell),
         cmocka_unit_test(gate_shipped_data),
     };
     return cmocka_run_group_tests_name("calib", tests, NULL, NULL);
