@@ -80,6 +80,7 @@ typedef struct orow {
     int *j;
     double *a;
     double km;              /* route distance */
+    double cost_usd;        /* route cost per the observation's unit (price observations) */
     uint64_t sig;           /* hash of the route */
     int routed;             /* 0: no route under the constraints */
     char path[512];         /* route summary: places where the mode or class changes */
@@ -306,11 +307,14 @@ static sr_code route_part(sr_calibration *c, const sr__obs *o, uint32_t from, ui
     for (int i = 0; i < o->n_avoid_ids; i++)
         opt.avoid[opt.n_avoid++] = o->avoid_ids[i];
     opt.year = 0;
+    if (o->unit >= 0)
+        opt.unit = (sr_unit)o->unit;
     sr_result *res = NULL;
     sr_code rc = sr_route_query(c->q, &opt, &res);
     if (rc != SR_OK)
         return rc;
     const sr_route *v = sr_result_route(res, 0);
+    r->cost_usd += v->cost_usd;
     int prev_cls = -1;
     for (size_t i = 0; i < v->n_legs; i++) {
         const sr_leg *l = &v->legs[i];
@@ -1136,9 +1140,17 @@ static void json_num(sbuf *b, double v)
         sb(b, "null");
 }
 
-static const char *obs_reason(const sr_calibration *c, size_t i)
+static const char *obs_reason(const sr_calibration *c, size_t i, char *buf, size_t cap)
 {
     const sr__obs *o = &c->obs[i];
+    /* Tariffs are not fitted (three priced observations, docs/CALIBRATION.md):
+     * the report compares the model's cost with the published price. */
+    if (o->subject == SR__OBS_ROUTE && !(o->time_h > 0) && o->price_usd > 0 && c->rows[i].routed) {
+        snprintf(buf, cap, "price only: model %.0f USD per %s against %.0f published (%+.0f %%)", c->rows[i].cost_usd,
+                 sr_unit_name((sr_unit)o->unit), o->price_usd,
+                 100 * (c->rows[i].cost_usd - o->price_usd) / o->price_usd);
+        return buf;
+    }
     if (o->subject == SR__OBS_TRAINS)
         return "train count: reference, not a time";
     if (!in_period(c, o))
@@ -1161,6 +1173,7 @@ char *sr_calibration_json(const sr_calibration *c, unsigned flags)
     if (!c || !c->par)
         return NULL;
     const char *nl = flags & SR_JSON_PRETTY ? "\n" : "";
+    char rbuf[160];
     sbuf b = {0};
     sb(&b, "{\"code\":\"Ok\",\"summary\":{\"converged\":%s,\"iterations\":%d,\"observations\":%zu,\"fitted\":%zu,"
            "\"parameters\":%zu,\"median_abs_error\":",
@@ -1221,9 +1234,15 @@ char *sr_calibration_json(const sr_calibration *c, unsigned flags)
             json_num(&b, c->rows[i].routed ? c->rows[i].km : NAN);
             sb(&b, ",\"route\":");
             json_str(&b, c->rows[i].path);
+            if (o->price_usd > 0) {
+                sb(&b, ",\"price_usd\":");
+                json_num(&b, o->price_usd);
+                sb(&b, ",\"predicted_cost_usd\":");
+                json_num(&b, c->rows[i].routed ? c->rows[i].cost_usd : NAN);
+            }
         }
         sb(&b, ",\"reason\":");
-        json_str(&b, obs_reason(c, i));
+        json_str(&b, obs_reason(c, i, rbuf, sizeof rbuf));
         sb(&b, "}");
     }
     sb(&b, "]}");
@@ -1234,6 +1253,7 @@ char *sr_calibration_text(const sr_calibration *c)
 {
     if (!c || !c->par)
         return NULL;
+    char rbuf[160];
     sbuf b = {0};
     sb(&b, "calibration: %zu observations, %zu fitted, %zu free parameters; %s after %d rounds\n",
        c->sum.n_observations, c->sum.n_fitted, c->sum.n_params, c->sum.converged ? "converged" : "NOT converged",
@@ -1251,7 +1271,7 @@ char *sr_calibration_text(const sr_calibration *c)
         const sr__obs *o = &c->obs[i];
         if (o->subject == SR__OBS_TRAINS) {
             sb(&b, "%-28s %-10s %-10s %9s %9s %9s %9s %7s %5s %6s  %s\n", o->id, "trains", sr__obs_kind_name(o->kind),
-               "-", "-", "-", "-", "-", "-", "-", obs_reason(c, i));
+               "-", "-", "-", "-", "-", "-", "-", obs_reason(c, i, rbuf, sizeof rbuf));
             continue;
         }
         double lo, hi;
@@ -1270,7 +1290,7 @@ char *sr_calibration_text(const sr_calibration *c)
         int inr = o->time_h > 0 && isfinite(c->pred[i]) && c->pred[i] >= lo - 1e-9 && c->pred[i] <= hi + 1e-9;
         sb(&b, "%-28s %-10s %-10s %9s %9s %9.1f %9.1f %7s %5s %6.2f  %s\n", o->id, sr__obs_subject_name(o->subject),
            sr__obs_kind_name(o->kind), obs, rng, c->pred[i], c->pred90[i], cv, inr ? "yes" : "NO",
-           c->fit[i] ? c->weight[i] : 0.0, obs_reason(c, i));
+           c->fit[i] ? c->weight[i] : 0.0, obs_reason(c, i, rbuf, sizeof rbuf));
     }
     sb(&b, "\nparameters (prior -> fitted):\n");
     for (size_t j = 0; j < c->np; j++)
