@@ -772,6 +772,44 @@ static void seasonal_dwell(void **st)
            arrive_h[1], arrive_h[2]);
     sr_query_destroy(q);
     sr_network_close(net);
+
+    /* A calibrated year's dwell (overlay `dwell ... year Y`) applies to
+     * --year Y queries, static and timed; a season still wins in it. */
+    tu_write(dir, "sources.csv",
+             "id,kind,title,publisher,url,date,note\nS-t,source,t,t,,2026,t\n"
+             "S-silkroute-calibration,source,c,c,,2026,c\n");
+    tu_write(dir, "calibrated.scn", "source S-silkroute-calibration\ndwell crossing XA a-b 70 120 year 2025\n");
+    assert_int_equal(sr_network_open(dir, &net), SR_OK);
+    assert_int_equal(sr_query_create(net, &q), SR_OK);
+    struct { const char *depart; int year; double dwell; } yc[] = {
+        {"", 2025, 70}, {"", 2024, truth.xa_ab}, {"2026-07-10T00:00", 2025, 70},
+        {"2026-07-10T00:00", 0, truth.xa_ab}, {"2026-02-10T00:00", 2025, 100},
+    };
+    for (size_t i = 0; i < sizeof yc / sizeof yc[0]; i++) {
+        sr_route_options o;
+        sr_route_options_init(&o);
+        o.from = "A0";
+        o.to = "B2";
+        o.modes = SR_MODE_BIT(SR_RAIL);
+        o.year = yc[i].year;
+        if (*yc[i].depart)
+            assert_int_equal(sr_time_parse(yc[i].depart, "UTC", &o.depart), SR_OK);
+        sr_result *r = NULL;
+        assert_int_equal(sr_route_query(q, &o, &r), SR_OK);
+        const sr_route *v = sr_result_route(r, 0);
+        assert_non_null(v);
+        int seen = 0;
+        for (size_t k = 0; k < v->n_crossings; k++)
+            if (v->crossings[k].crossing >= 0) {
+                if (fabs(v->crossings[k].dwell_h - yc[i].dwell) > 1e-9)
+                    fail_msg("case %zu: dwell %g, want %g", i, v->crossings[k].dwell_h, yc[i].dwell);
+                seen = 1;
+            }
+        assert_true(seen);
+        sr_result_free(r);
+    }
+    sr_query_destroy(q);
+    sr_network_close(net);
     tu_rmdir(dir);
 }
 

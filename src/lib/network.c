@@ -105,3 +105,14 @@ double sr__xseason_dwell(const sr_network *net, uint32_t xi, int64_t t, double *
     }
     return -1;
 }
+
+double sr__xyear_dwell(const sr_network *net, uint32_t xi, int year, double *p90)
+{
+    for (size_t i = 0; year > 0 && i < net->n_xyear; i++)
+        if (net->xyear[i].xi == xi && net->xyear[i].year == year) {
+            if (p90)
+                *p90 = net->xyear[i].p90;
+            return net->xyear[i].p50;
+        }
+    return -1;
+}

@@ -246,4 +246,8 @@ sr_code sr__load(sr_network *net, const char *dir, sr__diag *diag);
 double sr__xseason_dwell(const sr_network *net, uint32_t xi, int64_t t, double *p90);
 
 
+/* The calibrated dwell of crossing side xi in `year` (overlay `dwell ...
+ * year Y`), with its P90 in *p90 when not NULL; -1 when none was fitted. */
+double sr__xyear_dwell(const sr_network *net, uint32_t xi, int year, double *p90);
+
 #endif

@@ -270,11 +270,14 @@ static int expand_links(ctx *x, uint32_t id)
         }
         tlab N = {0};
         N.t = start + (int64_t)llround(net->arc_time_h[a] * 3600.0);
-        if (k->crossing >= 0 && net->n_xseason) {
+        if (k->crossing >= 0 && (net->n_xseason || (p->year > 0 && net->n_xyear))) {
             /* A seasonal dwell (crossing_times.csv) where the crossing is
-             * reached in its season, in place of the all-year one. */
+             * reached in its season, else the calibrated dwell of the
+             * query's year, in place of the all-year one. */
             uint32_t xi = 2 * (uint32_t)k->crossing + (uint32_t)sr__arc_xdir(net, a);
             double s = sr__xseason_dwell(net, xi, start, NULL);
+            if (s < 0)
+                s = sr__xyear_dwell(net, xi, p->year, NULL);
             if (s >= 0)
                 N.t += (int64_t)llround((s - net->x_p50[xi]) * 3600.0);
         }
@@ -690,6 +693,8 @@ static sr_code build(const ctx *x, const uint32_t *st, size_t n, int64_t depart,
                 dwell = net->x_p50 ? net->x_p50[xi] : net->crossings[crossing].dwell_h;
                 dwell90 = net->x_p90 ? net->x_p90[xi] : dwell;
                 double s90 = 0, s = net->x_p50 ? sr__xseason_dwell(net, (uint32_t)xi, L->dep, &s90) : -1;
+                if (s < 0 && net->x_p50)
+                    s = sr__xyear_dwell(net, (uint32_t)xi, p->year, &s90);
                 if (s >= 0) {
                     dwell = s;
                     dwell90 = s90;
