@@ -488,6 +488,110 @@ static void synthetic_recovery(void **st)
     tu_rmdir(tdir);
 }
 
+static char *read_file(const char *path);
+
+static char *read_file_path(const char *dir, const char *name)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    return read_file(path);
+}
+
+/* The number after "key": in the JSON object of observation `id`. */
+static double obs_json_num(const char *json, const char *id, const char *key)
+{
+    char pat[96];
+    snprintf(pat, sizeof pat, "\"id\":\"%s\"", id);
+    const char *p = strstr(json, pat);
+    if (!p)
+        fail_msg("no observation %s in the report", id);
+    snprintf(pat, sizeof pat, "\"%s\":", key);
+    const char *v = strstr(p, pat);
+    if (!v)
+        fail_msg("%s: no %s", id, key);
+    return atof(v + strlen(pat));
+}
+
+/* A record run faster than the model is a lower bound and changes no
+ * parameter; a held-out survey is not its own prior in the
+ * cross-validation (its crossing falls back to crossings.csv's dwell). */
+static void record_and_leakage(void **st)
+{
+    (void)st;
+    char *dir = syn_dataset(&truth, 1);
+    sr_network *net = NULL;
+    assert_int_equal(sr_network_open(dir, &net), SR_OK);
+    sr_query *q = NULL;
+    assert_int_equal(sr_query_create(net, &q), SR_OK);
+    write_obs(dir, net, q, -1);
+    sr_calib_options o;
+    sr_calib_options_init(&o);
+    o.folds = 0;
+    sr_calibration *c0 = NULL, *c1 = NULL;
+    assert_int_equal(sr_calibrate(dir, &o, &c0), SR_OK);
+    /* Add a record run at half the true A0 -> B2 time. */
+    char *obs = read_file_path(dir, "observations.csv");
+    assert_non_null(obs);
+    size_t n = strlen(obs) + 256;
+    char *more = malloc(n);
+    assert_non_null(more);
+    snprintf(more, n, "%sREC,route,record_run,A0,B2,rail,,,,,,2024,%.4f,S-t\n", obs,
+             0.5 * true_time(net, q, &obs_list[0]));
+    tu_write(dir, "observations.csv", more);
+    free(more);
+    free(obs);
+    assert_int_equal(sr_calibrate(dir, &o, &c1), SR_OK);
+    assert_int_equal(sr_calibration_param_count(c0), sr_calibration_param_count(c1));
+    for (size_t i = 0; i < sr_calibration_param_count(c0); i++) {
+        sr_calib_param a, b;
+        sr_calibration_param(c0, i, &a);
+        sr_calibration_param(c1, i, &b);
+        if (fabs(a.value - b.value) > 1e-6 * fmax(1, fabs(a.value)))
+            fail_msg("%s moved from %.6f to %.6f with a faster record run", a.name, a.value, b.value);
+    }
+    char *j = sr_calibration_json(c1, 0);
+    assert_non_null(j);
+    assert_true(obs_json_num(j, "REC", "weight") == 0);
+    sr_free(j);
+    sr_calibration_destroy(c0);
+    sr_calibration_destroy(c1);
+
+    /* Leakage: XR b-a's prior is the 2024 survey of crossing_times.csv
+     * (the truth, 6 h); crossings.csv says 20 h for the crossing.  With no
+     * route through XR b-a, the held-out survey X6 is predicted from the
+     * 20 h, not from itself. */
+    char buf[2048];
+    int len = snprintf(buf, sizeof buf,
+                       "id,subject,kind,origin,destination,modes,crossing,direction,place,from_class,to_class,"
+                       "period,time_h,source\n");
+    const char *ids[] = {"R1", "R2", "R3", "X1", "X3", "X6"};
+    for (size_t k = 0; k < sizeof ids / sizeof ids[0]; k++) {
+        size_t i = 0;
+        while (strcmp(obs_list[i].id, ids[k]))
+            i++;
+        const sobs *sx = &obs_list[i];
+        len += snprintf(buf + len, sizeof buf - (size_t)len, "%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,2024,%.4f,S-t\n",
+                        sx->id, sx->subject, strcmp(sx->subject, "route") ? "survey" : "average", sx->from, sx->to,
+                        sx->modes, sx->crossing, sx->dir, sx->place, sx->fc, sx->tc, true_time(net, q, sx));
+    }
+    tu_write(dir, "observations.csv", buf);
+    o.folds = 5;
+    sr_calibration *c2 = NULL;
+    assert_int_equal(sr_calibrate(dir, &o, &c2), SR_OK);
+    j = sr_calibration_json(c2, 0);
+    assert_non_null(j);
+    double pred = obs_json_num(j, "X6", "predicted_h"), cv = obs_json_num(j, "X6", "cv_predicted_h");
+    printf("    X6 (XR b-a, %.0f h): in sample %.2f h, cross-validated %.2f h (crossings.csv %.0f h)\n", truth.xr_ba,
+           pred, cv, truth.xr_ab);
+    assert_float_equal(pred, truth.xr_ba, 0.01 * truth.xr_ba);
+    assert_float_equal(cv, truth.xr_ab, 1e-6);
+    sr_free(j);
+    sr_calibration_destroy(c2);
+    sr_query_destroy(q);
+    sr_network_close(net);
+    tu_rmdir(dir);
+}
+
 static void collect(void *ctx, int is_error, const char *line)
 {
     char *out = ctx;
@@ -820,6 +924,7 @@ int main(void)
         cmocka_unit_test(props_shipped_data),
         cmocka_unit_test(arrive_by_probability),
         cmocka_unit_test(synthetic_recovery),
+        cmocka_unit_test(record_and_leakage),
         cmocka_unit_test(bad_observations),
         cmocka_unit_test(no_truck_between_rail_legs),
         cmocka_unit_test(seasonal_dwell),
