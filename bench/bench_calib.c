@@ -4,7 +4,9 @@
  * calibrate` runs it), and the latency of single-route queries by time
  * (which now carry P90s: the Fenton-Wilkinson combination of the parts is
  * part of every answer) against `--by reliable` (three Dijkstra searches),
- * over all ordered place pairs.  No assertions: the numbers go to
+ * over all ordered place pairs, and what the P90 itself costs in an
+ * answer: the Fenton-Wilkinson combination of a China-Europe route's
+ * parts, timed alone.  No assertions: the numbers go to
  * docs/PERFORMANCE.md.  Run from the repository root (`make bench`).
  */
 #include <stdio.h>
@@ -12,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "calib/calib.h"
 #include "silkroute.h"
 
 static double now_us(void)
@@ -97,6 +100,40 @@ int main(void)
     printf("%-22s %9zu %10.2f %10.2f\n", "reliable (P90)", nr, mr, nr ? lr[(size_t)(0.99 * (double)(nr - 1))] : 0);
     printf("ratio reliable/time: median %.2f; target single median < 20 us: %s\n", mt > 0 ? mr / mt : 0,
            mt < 20 ? "met" : "MISSED");
+    /* The P90 of an answer: Fenton-Wilkinson over the route's parts (legs,
+     * borders, transfers), as the router does for every answer; timed
+     * alone on Xi'an-Duisburg, the longest common route. */
+    sr_route_options ro;
+    sr_route_options_init(&ro);
+    ro.from = "CNXIY";
+    ro.to = "DEDUI";
+    sr_result *res = NULL;
+    if (sr_route_query(q, &ro, &res) == SR_OK) {
+        const sr_route *v = sr_result_route(res, 0);
+        double p50[256], p90[256];
+        size_t n = 0;
+        for (size_t i = 0; i < v->n_legs && n < 256; i++, n++)
+            p50[n] = v->legs[i].duration_h, p90[n] = v->legs[i].duration_p90_h;
+        for (size_t i = 0; i < v->n_crossings && n < 256; i++, n++)
+            p50[n] = v->crossings[i].dwell_h, p90[n] = v->crossings[i].dwell_p90_h;
+        for (size_t i = 0; i < v->n_transfers && n < 256; i++, n++)
+            p50[n] = v->transfers[i].duration_h, p90[n] = v->transfers[i].duration_p90_h;
+        const int reps = 1000000;
+        double acc = 0;
+        t0 = now_us();
+        for (int k = 0; k < reps; k++) {
+            sr__lnsum ls;
+            p50[k % n] += 1e-12; /* keep the call from being hoisted */
+            sr__lognormal_sum(p50, p90, n, &ls);
+            acc += ls.p90;
+        }
+        t1 = now_us();
+        double ns = (t1 - t0) * 1e3 / reps;
+        printf("P90 of an answer (Fenton-Wilkinson, Xi'an-Duisburg, %zu parts): %.0f ns, %.1f %% of the by-time median "
+               "(check %.0f)\n",
+               n, ns, mt > 0 ? 100 * ns / (mt * 1e3) : 0, acc / reps);
+    }
+    sr_result_free(res);
     free(lt);
     free(lr);
     sr_query_destroy(q);

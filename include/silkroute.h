@@ -569,6 +569,11 @@ typedef struct sr_calib_summary {
     double share_in_range;      /* whose prediction is inside the published range (else +-15 %) */
     double share_distance_ok;   /* route observations with a distance: within +-10% */
     size_t n_distance;
+    /* cv_median_abs_error split by subject: door-to-door transit times
+     * (route observations) and components (border surveys, terminal
+     * times); NaN without folds or without such observations. */
+    double cv_median_abs_error_routes, cv_median_abs_error_parts;
+    size_t n_cv_routes, n_cv_parts;
 } sr_calib_summary;
 
 typedef struct sr_calib_param {

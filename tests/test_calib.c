@@ -488,6 +488,110 @@ static void synthetic_recovery(void **st)
     tu_rmdir(tdir);
 }
 
+static char *read_file(const char *path);
+
+static char *read_file_path(const char *dir, const char *name)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    return read_file(path);
+}
+
+/* The number after "key": in the JSON object of observation `id`. */
+static double obs_json_num(const char *json, const char *id, const char *key)
+{
+    char pat[96];
+    snprintf(pat, sizeof pat, "\"id\":\"%s\"", id);
+    const char *p = strstr(json, pat);
+    if (!p)
+        fail_msg("no observation %s in the report", id);
+    snprintf(pat, sizeof pat, "\"%s\":", key);
+    const char *v = strstr(p, pat);
+    if (!v)
+        fail_msg("%s: no %s", id, key);
+    return atof(v + strlen(pat));
+}
+
+/* A record run faster than the model is a lower bound and changes no
+ * parameter; a held-out survey is not its own prior in the
+ * cross-validation (its crossing falls back to crossings.csv's dwell). */
+static void record_and_leakage(void **st)
+{
+    (void)st;
+    char *dir = syn_dataset(&truth, 1);
+    sr_network *net = NULL;
+    assert_int_equal(sr_network_open(dir, &net), SR_OK);
+    sr_query *q = NULL;
+    assert_int_equal(sr_query_create(net, &q), SR_OK);
+    write_obs(dir, net, q, -1);
+    sr_calib_options o;
+    sr_calib_options_init(&o);
+    o.folds = 0;
+    sr_calibration *c0 = NULL, *c1 = NULL;
+    assert_int_equal(sr_calibrate(dir, &o, &c0), SR_OK);
+    /* Add a record run at half the true A0 -> B2 time. */
+    char *obs = read_file_path(dir, "observations.csv");
+    assert_non_null(obs);
+    size_t n = strlen(obs) + 256;
+    char *more = malloc(n);
+    assert_non_null(more);
+    snprintf(more, n, "%sREC,route,record_run,A0,B2,rail,,,,,,2024,%.4f,S-t\n", obs,
+             0.5 * true_time(net, q, &obs_list[0]));
+    tu_write(dir, "observations.csv", more);
+    free(more);
+    free(obs);
+    assert_int_equal(sr_calibrate(dir, &o, &c1), SR_OK);
+    assert_int_equal(sr_calibration_param_count(c0), sr_calibration_param_count(c1));
+    for (size_t i = 0; i < sr_calibration_param_count(c0); i++) {
+        sr_calib_param a, b;
+        sr_calibration_param(c0, i, &a);
+        sr_calibration_param(c1, i, &b);
+        if (fabs(a.value - b.value) > 1e-6 * fmax(1, fabs(a.value)))
+            fail_msg("%s moved from %.6f to %.6f with a faster record run", a.name, a.value, b.value);
+    }
+    char *j = sr_calibration_json(c1, 0);
+    assert_non_null(j);
+    assert_true(obs_json_num(j, "REC", "weight") == 0);
+    sr_free(j);
+    sr_calibration_destroy(c0);
+    sr_calibration_destroy(c1);
+
+    /* Leakage: XR b-a's prior is the 2024 survey of crossing_times.csv
+     * (the truth, 6 h); crossings.csv says 20 h for the crossing.  With no
+     * route through XR b-a, the held-out survey X6 is predicted from the
+     * 20 h, not from itself. */
+    char buf[2048];
+    int len = snprintf(buf, sizeof buf,
+                       "id,subject,kind,origin,destination,modes,crossing,direction,place,from_class,to_class,"
+                       "period,time_h,source\n");
+    const char *ids[] = {"R1", "R2", "R3", "X1", "X3", "X6"};
+    for (size_t k = 0; k < sizeof ids / sizeof ids[0]; k++) {
+        size_t i = 0;
+        while (strcmp(obs_list[i].id, ids[k]))
+            i++;
+        const sobs *sx = &obs_list[i];
+        len += snprintf(buf + len, sizeof buf - (size_t)len, "%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,2024,%.4f,S-t\n",
+                        sx->id, sx->subject, strcmp(sx->subject, "route") ? "survey" : "average", sx->from, sx->to,
+                        sx->modes, sx->crossing, sx->dir, sx->place, sx->fc, sx->tc, true_time(net, q, sx));
+    }
+    tu_write(dir, "observations.csv", buf);
+    o.folds = 5;
+    sr_calibration *c2 = NULL;
+    assert_int_equal(sr_calibrate(dir, &o, &c2), SR_OK);
+    j = sr_calibration_json(c2, 0);
+    assert_non_null(j);
+    double pred = obs_json_num(j, "X6", "predicted_h"), cv = obs_json_num(j, "X6", "cv_predicted_h");
+    printf("    X6 (XR b-a, %.0f h): in sample %.2f h, cross-validated %.2f h (crossings.csv %.0f h)\n", truth.xr_ba,
+           pred, cv, truth.xr_ab);
+    assert_float_equal(pred, truth.xr_ba, 0.01 * truth.xr_ba);
+    assert_float_equal(cv, truth.xr_ab, 1e-6);
+    sr_free(j);
+    sr_calibration_destroy(c2);
+    sr_query_destroy(q);
+    sr_network_close(net);
+    tu_rmdir(dir);
+}
+
 static void collect(void *ctx, int is_error, const char *line)
 {
     char *out = ctx;
@@ -658,14 +762,22 @@ static void gate_shipped_data(void **st)
     assert_true(s.converged);
     assert_true(s.share_in_range >= 0.80);
     assert_true(s.n_distance == 0 || s.share_distance_ok >= 0.999);
-    /* The issue asks for a cross-validated median error of at most 15 %.
-     * The shipped data do not reach it: most observations are single-year
-     * border surveys, and a held-out year is predicted from the other
-     * years, which differ by 20-60 % (Torugart outbound 2.4, 25.8 and
-     * 50.1 h in 2020-2022).  docs/CALIBRATION.md reports the figure; this
-     * bound guards against it getting worse. */
+    printf("    cross-validated: transit times %.1f %% of %zu, border and terminal times %.1f %% of %zu\n",
+           100 * s.cv_median_abs_error_routes, s.n_cv_routes, 100 * s.cv_median_abs_error_parts, s.n_cv_parts);
+    /* The issue's gate: the cross-validated median error of transit times
+     * (door-to-door route observations) at most 15 %. */
+    assert_true(s.n_cv_routes >= 10);
+    assert_true(s.cv_median_abs_error_routes <= 0.15);
+    /* Over all observations, border surveys included, the shipped data do
+     * not reach 15 %: most fitted observations are single-year border
+     * surveys, a held-out year can only be predicted from the other years
+     * of its crossing (Torugart outbound 2.4, 25.8 and 50.1 h in
+     * 2020-2022), and a crossing surveyed once falls back to its
+     * pre-survey assumption (the survey is not its own prior in the
+     * cross-validation).  docs/CALIBRATION.md reports the figures; this
+     * bound guards against them getting worse. */
     if (s.cv_median_abs_error > 0.15)
-        printf("    NOTE: cross-validated error %.1f %% is above the issue's 15 %% (see docs/CALIBRATION.md)\n",
+        printf("    NOTE: cross-validated error over all observations %.1f %% is above 15 %% (see docs/CALIBRATION.md)\n",
                100 * s.cv_median_abs_error);
     assert_true(s.cv_median_abs_error <= 0.25);
     /* data/calibrated.scn must be what the calibration gives on data/ now. */
@@ -682,6 +794,129 @@ static void gate_shipped_data(void **st)
     sr_calibration_destroy(c);
 }
 
+/* A seasonal crossing_times.csv row applies to timed queries that reach
+ * the crossing in its season (and to no static query, which has no date):
+ * XA a-b takes 40 h all year and 100 h from January to March. */
+static void seasonal_dwell(void **st)
+{
+    (void)st;
+    char *dir = syn_dataset(&truth, 1);
+    char buf[1024];
+    snprintf(buf, sizeof buf,
+             "crossing,direction,season,p50_h,p90_h,period,basis,source\n"
+             "XA,a-b,,%g,,2024,survey,S-t\nXA,a-b,01-01..03-31,100,150,2024,survey,S-t\n"
+             "XA,a-b,01-01..03-31,90,,2023,survey,S-t\nXA,b-a,12-01..02-28,30,,2024,survey,S-t\n",
+             truth.xa_ab);
+    tu_write(dir, "crossing_times.csv", buf);
+    sr_network *net = NULL;
+    assert_int_equal(sr_network_open(dir, &net), SR_OK);
+    sr_query *q = NULL;
+    assert_int_equal(sr_query_create(net, &q), SR_OK);
+    struct { const char *depart; double dwell, p90; } cases[] = {
+        {"", truth.xa_ab, -1},                          /* static: the all-year row */
+        {"2026-07-10T00:00", truth.xa_ab, -1},          /* out of season */
+        {"2026-02-10T00:00", 100, 150},                 /* in season: the 2024 row, not 2023's */
+        /* The season is that of the day the crossing is reached, 25 h
+         * after departure (L1 at 20 h x 1.25). */
+        {"2026-03-30T00:00", 100, 150},                 /* XA on 03-31, the season's last day */
+        {"2026-03-31T00:00", truth.xa_ab, -1},          /* XA on 04-01 */
+    };
+    double arrive_h[5] = {0};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        sr_route_options o;
+        sr_route_options_init(&o);
+        o.from = "A0";
+        o.to = "B2";
+        o.modes = SR_MODE_BIT(SR_RAIL);
+        if (*cases[i].depart)
+            assert_int_equal(sr_time_parse(cases[i].depart, "UTC", &o.depart), SR_OK);
+        sr_result *r = NULL;
+        assert_int_equal(sr_route_query(q, &o, &r), SR_OK);
+        const sr_route *v = sr_result_route(r, 0);
+        assert_non_null(v);
+        int seen = 0;
+        for (size_t k = 0; k < v->n_crossings; k++)
+            if (v->crossings[k].crossing >= 0) {
+                assert_float_equal(v->crossings[k].dwell_h, cases[i].dwell, 1e-9);
+                if (cases[i].p90 > 0)
+                    assert_float_equal(v->crossings[k].dwell_p90_h, cases[i].p90, 1e-9);
+                seen = 1;
+            }
+        assert_true(seen);
+        arrive_h[i] = v->duration_h;
+        sr_result_free(r);
+    }
+    /* A season across the new year (XA b-a, December to February); out of
+     * it, b-a has no all-year row here and takes crossings.csv's dwell. */
+    const char *wrap[2] = {"2026-01-05T00:00", "2026-06-05T00:00"};
+    const double wrap_dwell[2] = {30, truth.xa_ab};
+    for (int i = 0; i < 2; i++) {
+        sr_route_options o;
+        sr_route_options_init(&o);
+        o.from = "B2";
+        o.to = "A0";
+        o.modes = SR_MODE_BIT(SR_RAIL);
+        assert_int_equal(sr_time_parse(wrap[i], "UTC", &o.depart), SR_OK);
+        sr_result *r = NULL;
+        assert_int_equal(sr_route_query(q, &o, &r), SR_OK);
+        const sr_route *v = sr_result_route(r, 0);
+        assert_non_null(v);
+        int seen = 0;
+        for (size_t k = 0; k < v->n_crossings; k++)
+            if (v->crossings[k].crossing >= 0) {
+                assert_float_equal(v->crossings[k].dwell_h, wrap_dwell[i], 1e-9);
+                seen = 1;
+            }
+        assert_true(seen);
+        sr_result_free(r);
+    }
+    /* The seasonal dwell moves the arrival by its difference (same route). */
+    assert_float_equal(arrive_h[2] - arrive_h[1], 100 - truth.xa_ab, 0.01);
+    printf("    A0 -> B2 by rail: %.1f h in July, %.1f h in February (XA a-b 40 h all year, 100 h Jan-Mar)\n",
+           arrive_h[1], arrive_h[2]);
+    sr_query_destroy(q);
+    sr_network_close(net);
+
+    /* A calibrated year's dwell (overlay `dwell ... year Y`) applies to
+     * --year Y queries, static and timed; a season still wins in it. */
+    tu_write(dir, "sources.csv",
+             "id,kind,title,publisher,url,date,note\nS-t,source,t,t,,2026,t\n"
+             "S-silkroute-calibration,source,c,c,,2026,c\n");
+    tu_write(dir, "calibrated.scn", "source S-silkroute-calibration\ndwell crossing XA a-b 70 120 year 2025\n");
+    assert_int_equal(sr_network_open(dir, &net), SR_OK);
+    assert_int_equal(sr_query_create(net, &q), SR_OK);
+    struct { const char *depart; int year; double dwell; } yc[] = {
+        {"", 2025, 70}, {"", 2024, truth.xa_ab}, {"2026-07-10T00:00", 2025, 70},
+        {"2026-07-10T00:00", 0, truth.xa_ab}, {"2026-02-10T00:00", 2025, 100},
+    };
+    for (size_t i = 0; i < sizeof yc / sizeof yc[0]; i++) {
+        sr_route_options o;
+        sr_route_options_init(&o);
+        o.from = "A0";
+        o.to = "B2";
+        o.modes = SR_MODE_BIT(SR_RAIL);
+        o.year = yc[i].year;
+        if (*yc[i].depart)
+            assert_int_equal(sr_time_parse(yc[i].depart, "UTC", &o.depart), SR_OK);
+        sr_result *r = NULL;
+        assert_int_equal(sr_route_query(q, &o, &r), SR_OK);
+        const sr_route *v = sr_result_route(r, 0);
+        assert_non_null(v);
+        int seen = 0;
+        for (size_t k = 0; k < v->n_crossings; k++)
+            if (v->crossings[k].crossing >= 0) {
+                if (fabs(v->crossings[k].dwell_h - yc[i].dwell) > 1e-9)
+                    fail_msg("case %zu: dwell %g, want %g", i, v->crossings[k].dwell_h, yc[i].dwell);
+                seen = 1;
+            }
+        assert_true(seen);
+        sr_result_free(r);
+    }
+    sr_query_destroy(q);
+    sr_network_close(net);
+    tu_rmdir(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -689,8 +924,10 @@ int main(void)
         cmocka_unit_test(props_shipped_data),
         cmocka_unit_test(arrive_by_probability),
         cmocka_unit_test(synthetic_recovery),
+        cmocka_unit_test(record_and_leakage),
         cmocka_unit_test(bad_observations),
         cmocka_unit_test(no_truck_between_rail_legs),
+        cmocka_unit_test(seasonal_dwell),
         cmocka_unit_test(gate_shipped_data),
     };
     return cmocka_run_group_tests_name("calib", tests, NULL, NULL);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/stat.h>
 
 #include "calib/calib.h"
@@ -80,4 +81,38 @@ const sr_link *sr_network_link(const sr_network *net, size_t i)
 const sr_crossing *sr_network_crossing(const sr_network *net, size_t i)
 {
     return net && i < net->n_crossings ? &net->crossings[i] : NULL;
+}
+
+double sr__xseason_dwell(const sr_network *net, uint32_t xi, int64_t t, double *p90)
+{
+    if (!net->n_xseason)
+        return -1;
+    time_t tt = (time_t)t;
+    struct tm tm;
+    if (!gmtime_r(&tt, &tm))
+        return -1;
+    int md = (tm.tm_mon + 1) * 100 + tm.tm_mday;
+    for (size_t i = 0; i < net->n_xseason; i++) {
+        const struct sr__xseason *e = &net->xseason[i];
+        if (e->xi != xi)
+            continue;
+        int in = e->from_md <= e->to_md ? md >= e->from_md && md <= e->to_md : md >= e->from_md || md <= e->to_md;
+        if (in) {
+            if (p90)
+                *p90 = e->p90;
+            return e->p50;
+        }
+    }
+    return -1;
+}
+
+double sr__xyear_dwell(const sr_network *net, uint32_t xi, int year, double *p90)
+{
+    for (size_t i = 0; year > 0 && i < net->n_xyear; i++)
+        if (net->xyear[i].xi == xi && net->xyear[i].year == year) {
+            if (p90)
+                *p90 = net->xyear[i].p90;
+            return net->xyear[i].p50;
+        }
+    return -1;
 }

@@ -96,6 +96,9 @@ struct sr_network {
      * the calibration overlay calibrated.scn. */
     double *x_p50, *x_p90;
     uint8_t *x_p90_given;   /* 1: the P90 is a survey figure (crossing_times.csv p90_h) */
+    int *x_prior_year;      /* the survey year of the crossing_times.csv row in x_p50 when that row is
+                             * a single-year survey, else 0 (the calibration's cross-validation
+                             * does not use a held-out survey as its own prior) */
     double x_ratio[2];      /* default P90/P50 of rail and road dwell (time_spread.csv) */
     /* Dwell of single years (calibration overlay `dwell ... year Y`), used
      * by single-route queries for that --year; xi = 2 x + direction. */
@@ -105,6 +108,17 @@ struct sr_network {
         double p50, p90;
     } *xyear;
     size_t n_xyear, cap_xyear;
+    /* Seasonal dwell (crossing_times.csv rows with a season, the latest
+     * period per crossing, direction and season), used by timed queries
+     * whose crossing falls in the season (sr__xseason_dwell); static
+     * queries have no date and use the all-year row. */
+    struct sr__xseason {
+        uint32_t xi;
+        uint16_t from_md, to_md;    /* month * 100 + day, inclusive; from > to wraps the year */
+        int period_to;
+        double p50, p90;
+    } *xseason;
+    size_t n_xseason;
     uint32_t *arc_xi;       /* per arc: 2 x + direction of its crossing, or UINT32_MAX */
     double run_ratio[SR_CLASS_COUNT];
     double *arc_p90_h;
@@ -224,5 +238,16 @@ typedef struct sr__diag {
                                SR_ELIMIT (a file over its size cap) */
 } sr__diag;
 sr_code sr__load(sr_network *net, const char *dir, sr__diag *diag);
+
+/* The seasonal P50 dwell of crossing side xi (2 x + direction) for a
+ * crossing reached at t (UTC seconds; the season's month and day are
+ * taken in UTC), with its P90 in *p90 when not NULL; -1 when no seasonal
+ * row covers that day. */
+double sr__xseason_dwell(const sr_network *net, uint32_t xi, int64_t t, double *p90);
+
+
+/* The calibrated dwell of crossing side xi in `year` (overlay `dwell ...
+ * year Y`), with its P90 in *p90 when not NULL; -1 when none was fitted. */
+double sr__xyear_dwell(const sr_network *net, uint32_t xi, int year, double *p90);
 
 #endif

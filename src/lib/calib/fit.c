@@ -66,6 +66,9 @@ typedef struct param {
     int f, t;               /* classes, f < t */
     double prior, value, tau, scale;
     double ratio;           /* P90 / P50 kept from the prior */
+    double prior_alt;       /* P_DWELL: crossings.csv's dwell, the prior without the survey */
+    double prior_survey;    /* P_DWELL: the prior from crossing_times.csv (restored after a fold) */
+    int prior_year;         /* P_DWELL: the single survey year the prior comes from, else 0 */
     double p90_survey;      /* P_DWELL: a surveyed P90 (hours) to keep, else 0 */
     int used;
     char name[200];
@@ -77,6 +80,7 @@ typedef struct orow {
     int *j;
     double *a;
     double km;              /* route distance */
+    double cost_usd;        /* route cost per the observation's unit (price observations) */
     uint64_t sig;           /* hash of the route */
     int routed;             /* 0: no route under the constraints */
     char path[512];         /* route summary: places where the mode or class changes */
@@ -166,6 +170,9 @@ static int build_params(sr_calibration *c)
             p->x = x;
             p->dir = d;
             p->prior = p->value = net->x_p50[2 * x + d];
+            p->prior_alt = net->crossings[x].dwell_h;
+            p->prior_survey = p->prior;
+            p->prior_year = net->x_prior_year ? net->x_prior_year[2 * x + d] : 0;
             /* A surveyed P90 is kept as it is (unless the fitted P50 times
              * the default ratio exceeds it); otherwise the P90 moves with
              * the P50 at the default ratio of time_spread.csv. */
@@ -300,11 +307,14 @@ static sr_code route_part(sr_calibration *c, const sr__obs *o, uint32_t from, ui
     for (int i = 0; i < o->n_avoid_ids; i++)
         opt.avoid[opt.n_avoid++] = o->avoid_ids[i];
     opt.year = 0;
+    if (o->unit >= 0)
+        opt.unit = (sr_unit)o->unit;
     sr_result *res = NULL;
     sr_code rc = sr_route_query(c->q, &opt, &res);
     if (rc != SR_OK)
         return rc;
     const sr_route *v = sr_result_route(res, 0);
+    r->cost_usd += v->cost_usd;
     int prev_cls = -1;
     for (size_t i = 0; i < v->n_legs; i++) {
         const sr_leg *l = &v->legs[i];
@@ -541,6 +551,12 @@ static int fit_rows(sr_calibration *c, const int *use, double *theta)
                 p0 = y;
             double res = log(p0 / y) / c->sigma[i];
             double w = robust_weight(res, it);
+            /* A record run is a best case: it bounds the typical time
+             * from below and says nothing about how much slower the
+             * typical train is, so it only pulls when the model is faster
+             * than the record (a one-sided, hinge-type loss). */
+            if (c->obs[i].kind == SR__KIND_RECORD && p0 >= y)
+                w = 0;
             c->weight[i] = w;
             double s = c->sigma[i] * p0, t = p0 * (1 - log(p0 / y));
             double ws = w / (s * s);
@@ -565,6 +581,12 @@ static int fit_rows(sr_calibration *c, const int *use, double *theta)
         if (change < 1e-9 && it >= CAUCHY_ROUNDS)
             break;
     }
+    /* A year without data in this fit (a held-out fold's year) is at the
+     * minimum of its tie to the crossing's dwell: the pooled dwell, the
+     * hierarchical model's prediction for an unseen year. */
+    for (size_t j = 0; rc == 0 && j < npar; j++)
+        if (map[j] < 0 && c->par[j].type == P_DWELL_YEAR)
+            theta[j] = theta[c->par[j].parent];
     free(A);
     free(b);
     free(map);
@@ -879,6 +901,7 @@ sr_code sr_calibrate(const char *dir, const sr_calib_options *o, sr_calibration 
         c->sum.n_params += c->par[j].used;
     /* k-fold cross-validation: folds by position among the fitted rows. */
     c->sum.cv_median_abs_error = NAN;
+    c->sum.cv_median_abs_error_routes = c->sum.cv_median_abs_error_parts = NAN;
     if (c->folds >= 2 && c->sum.n_fitted >= (size_t)c->folds) {
         size_t ncv = 0;
         for (int f = 0; f < c->folds; f++) {
@@ -887,6 +910,24 @@ sr_code sr_calibrate(const char *dir, const sr_calib_options *o, sr_calibration 
                 use[i] = 0;
                 if (c->fit[i])
                     use[i] = (int)(pos++ % (size_t)c->folds) != f;
+            }
+            /* A held-out survey must not be its own prior: where the
+             * crossing's prior is the crossing_times.csv row of that very
+             * survey, the fold starts from crossings.csv's dwell instead. */
+            pos = 0;
+            for (size_t i = 0; i < n; i++) {
+                if (!c->fit[i] || (int)(pos++ % (size_t)c->folds) != f)
+                    continue;
+                const sr__obs *ob = &c->obs[i];
+                if (ob->subject != SR__OBS_CROSSING || ob->period_from != ob->period_to)
+                    continue;
+                for (int dd = 0; dd < 2; dd++) {
+                    param *p = &c->par[SR_CLASS_COUNT + 2 * (size_t)ob->crossing + (size_t)dd];
+                    if ((ob->dirs & (1 << dd)) && p->prior_year == ob->period_from) {
+                        p->prior = p->prior_alt;
+                        p->prior_year = -p->prior_year; /* restored below */
+                    }
+                }
             }
             for (size_t j = 0; j < c->np; j++)
                 th2[j] = c->par[j].prior;
@@ -905,8 +946,25 @@ sr_code sr_calibrate(const char *dir, const sr_calib_options *o, sr_calibration 
                 if (typical(&c->obs[i]))
                     err[ncv++] = fabs(c->cvpred[i] - c->obs[i].time_h) / c->obs[i].time_h;
             }
+            for (size_t j = 0; j < c->np; j++)
+                if (c->par[j].type == P_DWELL && c->par[j].prior_year < 0) {
+                    c->par[j].prior_year = -c->par[j].prior_year;
+                    c->par[j].prior = c->par[j].prior_survey;
+                }
         }
         c->sum.cv_median_abs_error = median(err, ncv);
+        /* The same split by subject (err is reused: the rows are in order). */
+        size_t nr = 0, nq = 0;
+        for (size_t i = 0; i < n; i++)
+            if (c->fit[i] && typical(&c->obs[i]) && isfinite(c->cvpred[i]) && c->obs[i].subject == SR__OBS_ROUTE)
+                err[nr++] = fabs(c->cvpred[i] - c->obs[i].time_h) / c->obs[i].time_h;
+        c->sum.n_cv_routes = nr;
+        c->sum.cv_median_abs_error_routes = median(err, nr);
+        for (size_t i = 0; i < n; i++)
+            if (c->fit[i] && typical(&c->obs[i]) && isfinite(c->cvpred[i]) && c->obs[i].subject != SR__OBS_ROUTE)
+                err[nq++] = fabs(c->cvpred[i] - c->obs[i].time_h) / c->obs[i].time_h;
+        c->sum.n_cv_parts = nq;
+        c->sum.cv_median_abs_error_parts = median(err, nq);
         /* Leave the network and rows at the full fit. */
         apply(c, theta);
         for (size_t i = 0; i < n; i++)
@@ -917,7 +975,9 @@ sr_code sr_calibrate(const char *dir, const sr_calib_options *o, sr_calibration 
         for (size_t i = 0; i < n; i++)
             if (use[i]) {
                 double res = log(fmax(c->pred[i], 1e-9) / c->obs[i].time_h) / c->sigma[i];
-                c->weight[i] = robust_weight(res, CAUCHY_ROUNDS);
+                c->weight[i] = c->obs[i].kind == SR__KIND_RECORD && c->pred[i] >= c->obs[i].time_h
+                                   ? 0
+                                   : robust_weight(res, CAUCHY_ROUNDS);
             }
     }
     rc = SR_OK;
@@ -1080,9 +1140,17 @@ static void json_num(sbuf *b, double v)
         sb(b, "null");
 }
 
-static const char *obs_reason(const sr_calibration *c, size_t i)
+static const char *obs_reason(const sr_calibration *c, size_t i, char *buf, size_t cap)
 {
     const sr__obs *o = &c->obs[i];
+    /* Tariffs are not fitted (three priced observations, docs/CALIBRATION.md):
+     * the report compares the model's cost with the published price. */
+    if (o->subject == SR__OBS_ROUTE && !(o->time_h > 0) && o->price_usd > 0 && c->rows[i].routed) {
+        snprintf(buf, cap, "price only: model %.0f USD per %s against %.0f published (%+.0f %%)", c->rows[i].cost_usd,
+                 sr_unit_name((sr_unit)o->unit), o->price_usd,
+                 100 * (c->rows[i].cost_usd - o->price_usd) / o->price_usd);
+        return buf;
+    }
     if (o->subject == SR__OBS_TRAINS)
         return "train count: reference, not a time";
     if (!in_period(c, o))
@@ -1105,6 +1173,7 @@ char *sr_calibration_json(const sr_calibration *c, unsigned flags)
     if (!c || !c->par)
         return NULL;
     const char *nl = flags & SR_JSON_PRETTY ? "\n" : "";
+    char rbuf[160];
     sbuf b = {0};
     sb(&b, "{\"code\":\"Ok\",\"summary\":{\"converged\":%s,\"iterations\":%d,\"observations\":%zu,\"fitted\":%zu,"
            "\"parameters\":%zu,\"median_abs_error\":",
@@ -1112,6 +1181,10 @@ char *sr_calibration_json(const sr_calibration *c, unsigned flags)
     json_num(&b, c->sum.median_abs_error);
     sb(&b, ",\"cv_median_abs_error\":");
     json_num(&b, c->sum.cv_median_abs_error);
+    sb(&b, ",\"cv_median_abs_error_routes\":");
+    json_num(&b, c->sum.cv_median_abs_error_routes);
+    sb(&b, ",\"cv_median_abs_error_parts\":");
+    json_num(&b, c->sum.cv_median_abs_error_parts);
     sb(&b, ",\"folds\":%d,\"share_in_range\":", c->folds);
     json_num(&b, c->sum.share_in_range);
     sb(&b, ",\"share_distance_within_10pct\":");
@@ -1161,9 +1234,15 @@ char *sr_calibration_json(const sr_calibration *c, unsigned flags)
             json_num(&b, c->rows[i].routed ? c->rows[i].km : NAN);
             sb(&b, ",\"route\":");
             json_str(&b, c->rows[i].path);
+            if (o->price_usd > 0) {
+                sb(&b, ",\"price_usd\":");
+                json_num(&b, o->price_usd);
+                sb(&b, ",\"predicted_cost_usd\":");
+                json_num(&b, c->rows[i].routed ? c->rows[i].cost_usd : NAN);
+            }
         }
         sb(&b, ",\"reason\":");
-        json_str(&b, obs_reason(c, i));
+        json_str(&b, obs_reason(c, i, rbuf, sizeof rbuf));
         sb(&b, "}");
     }
     sb(&b, "]}");
@@ -1174,13 +1253,16 @@ char *sr_calibration_text(const sr_calibration *c)
 {
     if (!c || !c->par)
         return NULL;
+    char rbuf[160];
     sbuf b = {0};
     sb(&b, "calibration: %zu observations, %zu fitted, %zu free parameters; %s after %d rounds\n",
        c->sum.n_observations, c->sum.n_fitted, c->sum.n_params, c->sum.converged ? "converged" : "NOT converged",
        c->sum.iterations);
     sb(&b, "median |error| %.1f %% in sample", 100 * c->sum.median_abs_error);
     if (!isnan(c->sum.cv_median_abs_error))
-        sb(&b, ", %.1f %% %d-fold cross-validated", 100 * c->sum.cv_median_abs_error, c->folds);
+        sb(&b, ", %.1f %% %d-fold cross-validated (transit times %.1f %% of %zu, border and terminal times %.1f %% of %zu)",
+           100 * c->sum.cv_median_abs_error, c->folds, 100 * c->sum.cv_median_abs_error_routes, c->sum.n_cv_routes,
+           100 * c->sum.cv_median_abs_error_parts, c->sum.n_cv_parts);
     sb(&b, "; %.0f %% inside the published range; distances within 10 %%: %.0f %% of %zu\n\n",
        100 * c->sum.share_in_range, 100 * c->sum.share_distance_ok, c->sum.n_distance);
     sb(&b, "%-28s %-10s %-10s %9s %9s %9s %9s %7s %5s %6s  %s\n", "observation", "subject", "kind", "observed", "range",
@@ -1189,7 +1271,7 @@ char *sr_calibration_text(const sr_calibration *c)
         const sr__obs *o = &c->obs[i];
         if (o->subject == SR__OBS_TRAINS) {
             sb(&b, "%-28s %-10s %-10s %9s %9s %9s %9s %7s %5s %6s  %s\n", o->id, "trains", sr__obs_kind_name(o->kind),
-               "-", "-", "-", "-", "-", "-", "-", obs_reason(c, i));
+               "-", "-", "-", "-", "-", "-", "-", obs_reason(c, i, rbuf, sizeof rbuf));
             continue;
         }
         double lo, hi;
@@ -1208,7 +1290,7 @@ char *sr_calibration_text(const sr_calibration *c)
         int inr = o->time_h > 0 && isfinite(c->pred[i]) && c->pred[i] >= lo - 1e-9 && c->pred[i] <= hi + 1e-9;
         sb(&b, "%-28s %-10s %-10s %9s %9s %9.1f %9.1f %7s %5s %6.2f  %s\n", o->id, sr__obs_subject_name(o->subject),
            sr__obs_kind_name(o->kind), obs, rng, c->pred[i], c->pred90[i], cv, inr ? "yes" : "NO",
-           c->fit[i] ? c->weight[i] : 0.0, obs_reason(c, i));
+           c->fit[i] ? c->weight[i] : 0.0, obs_reason(c, i, rbuf, sizeof rbuf));
     }
     sb(&b, "\nparameters (prior -> fitted):\n");
     for (size_t j = 0; j < c->np; j++)

@@ -224,10 +224,46 @@ static void load_spread(sload *S, const char *dir, double run[SR_CLASS_COUNT], d
     sr__csv_close(&c);
 }
 
+/* Keep a seasonal row: per crossing side and season the latest period
+ * wins (as for the all-year rows).  p90 < 0: the default ratio. */
+static int add_season(sr_network *net, uint32_t x, int dirs, const char *season, int period_to, double p50, double p90)
+{
+    int m1, d1, m2, d2;
+    if (sscanf(season, "%2d-%2d..%2d-%2d", &m1, &d1, &m2, &d2) != 4)
+        return 0; /* validated before */
+    uint16_t f = (uint16_t)(m1 * 100 + d1), t = (uint16_t)(m2 * 100 + d2);
+    double ratio = net->x_ratio[net->crossings[x].mode == SR_ROAD];
+    for (int d = 0; d < 2; d++) {
+        if (!(dirs & (1 << d)))
+            continue;
+        uint32_t xi = 2 * x + (uint32_t)d;
+        struct sr__xseason *e = NULL;
+        for (size_t i = 0; i < net->n_xseason; i++)
+            if (net->xseason[i].xi == xi && net->xseason[i].from_md == f && net->xseason[i].to_md == t)
+                e = &net->xseason[i];
+        if (e && e->period_to > period_to)
+            continue;
+        if (!e) {
+            struct sr__xseason *n = realloc(net->xseason, (net->n_xseason + 1) * sizeof *n);
+            if (!n)
+                return -1;
+            net->xseason = n;
+            e = &net->xseason[net->n_xseason++];
+        }
+        e->xi = xi;
+        e->from_md = f;
+        e->to_md = t;
+        e->period_to = period_to;
+        e->p50 = p50;
+        e->p90 = p90 >= 0 ? p90 : p50 * (ratio > 0 ? ratio : 1);
+    }
+    return 0;
+}
+
 /* crossing_times.csv: crossing,direction,season,p50_h,p90_h,period,basis,source.
  * The static model uses, per crossing and direction, the all-year row of
  * the latest period (a direction-specific row before a `both` row of the
- * same period); seasonal rows are validated and kept for reference. */
+ * same period); seasonal rows go to net->xseason for timed queries. */
 static void load_crossing_times(sload *S, const char *dir)
 {
     sr_network *net = S->net;
@@ -318,8 +354,15 @@ static void load_crossing_times(sload *S, const char *dir)
             serr(S, "source", "missing: every figure needs a source id from sources.csv");
             ok = 0;
         }
-        if (!ok || *season)
+        if (!ok)
             continue;
+        if (*season) {
+            if (add_season(net, (uint32_t)x, dirs, season, pt, p50, r90 == 1 ? p90 : -1) < 0) {
+                serr(S, NULL, "out of memory");
+                break;
+            }
+            continue;
+        }
         for (int d = 0; d < 2; d++) {
             if (!(dirs & (1 << d)))
                 continue;
@@ -331,6 +374,7 @@ static void load_crossing_times(sload *S, const char *dir)
                 net->x_p50[i] = p50;
                 net->x_p90[i] = r90 == 1 ? p90 : -1; /* -1: ratio of time_spread.csv */
                 net->x_p90_given[i] = r90 == 1;
+                net->x_prior_year[i] = !strcmp(basis, "survey") && pf == pt ? pt : 0;
             }
         }
     }
@@ -550,7 +594,12 @@ void sr__spread_free(sr_network *net)
     free(net->xyear);
     free(net->arc_xi);
     free(net->x_p90_given);
+    free(net->x_prior_year);
+    free(net->xseason);
+    net->xseason = NULL;
+    net->n_xseason = 0;
     net->x_p90_given = NULL;
+    net->x_prior_year = NULL;
     net->x_p50 = net->x_p90 = net->arc_p90_h = net->link_base_h = NULL;
     net->xyear = NULL;
     net->arc_xi = NULL;
@@ -565,7 +614,9 @@ int sr__spread_load(sr_network *net, const char *dir, sr__diag *d)
     net->link_base_h = calloc((size_t)net->n_links + 1, sizeof(double));
     net->arc_xi = calloc((size_t)net->n_arcs + 1, sizeof(uint32_t));
     net->x_p90_given = calloc(2 * nx + 1, 1);
-    if (!net->x_p50 || !net->x_p90 || !net->arc_p90_h || !net->link_base_h || !net->arc_xi || !net->x_p90_given)
+    net->x_prior_year = calloc(2 * nx + 1, sizeof(int));
+    if (!net->x_p50 || !net->x_p90 || !net->arc_p90_h || !net->link_base_h || !net->arc_xi || !net->x_p90_given ||
+        !net->x_prior_year)
         return -1;
     sload S = {net, d, "", 0};
     double run[SR_CLASS_COUNT], xr[2] = {1, 1}, tr[2] = {1, 1};

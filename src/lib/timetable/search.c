@@ -270,6 +270,17 @@ static int expand_links(ctx *x, uint32_t id)
         }
         tlab N = {0};
         N.t = start + (int64_t)llround(net->arc_time_h[a] * 3600.0);
+        if (k->crossing >= 0 && (net->n_xseason || (p->year > 0 && net->n_xyear))) {
+            /* A seasonal dwell (crossing_times.csv) where the crossing is
+             * reached in its season, else the calibrated dwell of the
+             * query's year, in place of the all-year one. */
+            uint32_t xi = 2 * (uint32_t)k->crossing + (uint32_t)sr__arc_xdir(net, a);
+            double s = sr__xseason_dwell(net, xi, start, NULL);
+            if (s < 0)
+                s = sr__xyear_dwell(net, xi, p->year, NULL);
+            if (s >= 0)
+                N.t += (int64_t)llround((s - net->x_p50[xi]) * 3600.0);
+        }
         N.dep = start;
         N.c = L.c + p->qty * net->arc_cost[p->unit][a];
         N.e = L.e + p->qty * net->arc_co2[p->unit][a];
@@ -681,6 +692,13 @@ static sr_code build(const ctx *x, const uint32_t *st, size_t n, int64_t depart,
                 size_t xi = 2 * (size_t)crossing + (size_t)sr__arc_xdir(net, L->how);
                 dwell = net->x_p50 ? net->x_p50[xi] : net->crossings[crossing].dwell_h;
                 dwell90 = net->x_p90 ? net->x_p90[xi] : dwell;
+                double s90 = 0, s = net->x_p50 ? sr__xseason_dwell(net, (uint32_t)xi, L->dep, &s90) : -1;
+                if (s < 0 && net->x_p50)
+                    s = sr__xyear_dwell(net, (uint32_t)xi, p->year, &s90);
+                if (s >= 0) {
+                    dwell = s;
+                    dwell90 = s90;
+                }
                 fee = net->crossings[crossing].fee_usd[p->unit] * p->qty;
             }
         } else {
