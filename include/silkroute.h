@@ -1139,13 +1139,21 @@ sr_code sr_shipment_list_json(sr_store *st, const char *status, const char *quer
                               char **out);
 sr_code sr_shipment_eta_json(sr_store *st, const char *ref, unsigned flags, char **out);
 /*
- * Observed times as CSV rows for data/observations.csv (docs/TRACK.md):
- * legs between consecutive actual departure and arrival events, border
- * dwell (BORD to CUSR or DEPA at one crossing) and terminal times (ARRI to
- * DEPA, GAUG or TRSH at one place), of non-retracted actual events.  With
- * header when `header` is set.  malloc()ed CSV in *out.
+ * Observed times as CSV rows for data/observations.csv, with exactly that
+ * file's columns (docs/TRACK.md, docs/CALIBRATION.md), of non-retracted
+ * actual events, kind "tracked", period the dates observed, source
+ * S-silkroute-tracking:
+ *   route     a leg: a departure to the next arrival (ARRI or BORD) at
+ *             another place, under the booked route's modes and stops;
+ *   crossing  a border dwell: BORD to CUSR or DEPA at the entry place of a
+ *             crossing of the booked route, in its direction;
+ *   transfer  a terminal time: ARRI to DEPA, GAUG or TRSH at a place where
+ *             the booked route changes gauge or mode.
+ * `net` (the network the rows are checked against) names crossings and
+ * transfers; rows it cannot name are left out.  With the header line when
+ * `header` is set.  malloc()ed CSV in *out (sr_free()).
  */
-sr_code sr_observations_csv(sr_store *st, int header, char **out);
+sr_code sr_observations_csv(sr_store *st, const sr_network *net, int header, char **out);
 
 /*
  * Alerts (docs/TRACK.md): "delay" is raised by the ETA update when the
