@@ -190,10 +190,10 @@ static void names_and_containers(void **state)
 static void schema_and_reopen(void **state)
 {
     sr_store *st = open_store();
-    assert_int_equal(sr_store_schema_version(st), 2);
+    assert_int_equal(sr_store_schema_version(st), 3);
     sr_store_close(st);
     st = open_store(); /* migrations are idempotent */
-    assert_int_equal(sr_store_schema_version(st), 2);
+    assert_int_equal(sr_store_schema_version(st), 3);
     sr_store_close(st);
     sr_store *bad = NULL;
     assert_int_equal(sr_store_open("/nonexistent-dir/x/track.db", &bad), SR_ESTORE);
@@ -728,6 +728,110 @@ static void concurrent_writers(void **state)
     sr_store_close(st);
 }
 
+/* The ETA band along the remaining route (golden answers worked by hand
+ * from the fixture): Khorgos-Nur Zholy road crossing open Mon-Fri
+ * 09:00-18:00 Asia/Shanghai (a fixture rule; the fixture's road Xi'an ->
+ * Khorgos takes 55 h and Khorgos -> Nur Zholy 1 h).  An arrival at Khorgos
+ * on a Saturday waits for Monday's opening; one on a Wednesday at 10:00
+ * crosses at once; one at 20:00 waits for Thursday 09:00.  P90 >= P50
+ * everywhere, and the P90 is the opening plus the leg's P90 (road runs
+ * P90/P50 1.25, as the shipped time_spread.csv has it). */
+static void eta_opening_hours_and_band(void **state)
+{
+    char *d = tu_copy_dataset(DATA);
+    assert_non_null(d);
+    assert_int_equal(
+        tu_write(d, "crossings.csv",
+                 "id,name,name_zh,name_ru,mode,place_a,place_b,dwell_h,fee_usd_20ft,fee_usd_40ft,fee_usd_t,open_days,"
+                 "open_hours,source\n"
+                 "X-ALASHANKOU-DOSTYK,Alashankou–Dostyk,,,rail,CN-ALASHANKOU,KZ-DOSTYK,24,50,80,2,,,A-server-fixture\n"
+                 "X-KZ-UZ-ROAD,Zhibek Zholy,,,road,KZALA,UZTAS,6,20,30,1,,,A-server-fixture\n"
+                 "X-AZ-GE-RAIL,Beyuk Kesik–Gardabani,,,rail,AZBAK,GETBS,8,30,40,1,,,A-server-fixture\n"
+                 "X-KHORGOS-ROAD,Khorgos–Nur Zholy,,,road,CN-KHORGOS,KZ-NURZHOL,5,40,60,2,Mon;Tue;Wed;Thu;Fri,"
+                 "09:00-18:00,A-server-fixture\n"),
+        0);
+    /* P90/P50 ratios as the shipped dataset's time_spread.csv gives them. */
+    assert_int_equal(tu_write(d, "time_spread.csv",
+                              "component,key,p90_over_p50,source\nrun,road,1.25,A-server-fixture\n"
+                              "crossing,road,2.2,A-server-fixture\n"),
+                     0);
+    sr_network *n2 = NULL;
+    sr_code nc = sr_network_open(d, &n2);
+    if (nc != SR_OK)
+        fprintf(stderr, "%s\n", sr_network_errmsg(n2));
+    assert_int_equal(nc, SR_OK);
+    sr_store *st = open_store();
+    sr_query *q;
+    assert_int_equal(sr_query_create(n2, &q), SR_OK);
+    sr_route_options o;
+    sr_route_options_init(&o);
+    o.from = "Xi'an";
+    o.to = "KZ-NURZHOL";
+    o.modes = SR_MODE_BIT(SR_ROAD);
+    sr_result *r = NULL;
+    assert_int_equal(sr_route_query(q, &o, &r), SR_OK);
+    const char *refs[] = {"H-SAT", "H-WED", "H-WED-LATE"};
+    int64_t arrive[3], want[3];
+    assert_int_equal(sr_time_parse("2026-06-06T10:00+08:00", NULL, &arrive[0]), SR_OK); /* Saturday */
+    assert_int_equal(sr_time_parse("2026-06-08T09:00+08:00", NULL, &want[0]), SR_OK);   /* Monday opening */
+    assert_int_equal(sr_time_parse("2026-06-10T10:00+08:00", NULL, &arrive[1]), SR_OK); /* Wednesday, open */
+    want[1] = arrive[1];
+    assert_int_equal(sr_time_parse("2026-06-10T20:00+08:00", NULL, &arrive[2]), SR_OK); /* Wednesday, closed */
+    assert_int_equal(sr_time_parse("2026-06-11T09:00+08:00", NULL, &want[2]), SR_OK);   /* Thursday opening */
+    for (int i = 0; i < 3; i++) {
+        sr_shipment_spec s;
+        sr_shipment_spec_init(&s);
+        s.ref = refs[i];
+        s.ready = T0 + (int64_t)i * 7 * 24 * H;
+        assert_int_equal(sr_shipment_create(st, n2, &s, sr_result_route(r, 0), NULL), SR_OK);
+        sr_event e = ev(refs[i], SR_EV_ARRI, "CN-KHORGOS", arrive[i], "k1");
+        sr_code c = sr_event_post(st, n2, &e, 1, NULL, NULL);
+        if (c != SR_OK)
+            fprintf(stderr, "%s\n", sr_store_errmsg(st));
+        assert_int_equal(c, SR_OK);
+        json_t *so = get_ship(st, refs[i]);
+        json_t *sh = json_object_get(so, "shipment");
+        int64_t eta = 0, eta90 = 0;
+        assert_int_equal(sr_time_parse(json_string_value(json_object_get(sh, "eta")), NULL, &eta), SR_OK);
+        assert_int_equal(sr_time_parse(json_string_value(json_object_get(sh, "eta_p90")), NULL, &eta90), SR_OK);
+        /* The plan's last point: the leg over the crossing, P50 1 h. */
+        json_t *plan = json_object_get(sh, "plan");
+        json_t *last = json_array_get(plan, json_array_size(plan) - 1);
+        assert_string_equal(json_string_value(json_object_get(last, "crossing")), "X-KHORGOS-ROAD");
+        assert_int_equal(json_integer_value(json_object_get(last, "run_s")), 3600);
+        int64_t run90 = json_integer_value(json_object_get(last, "run_p90_s"));
+        assert_int_equal(run90, 4500); /* 1.25 x 1 h */
+        assert_int_equal(eta, want[i] + 3600);
+        assert_int_equal(eta90, want[i] + run90);
+        assert_true(eta90 >= eta);
+        json_decref(so);
+    }
+    /* Before any event the band spans the whole route: P90 > P50 = plan. */
+    sr_shipment_spec s;
+    sr_shipment_spec_init(&s);
+    s.ref = "H-BOOKED";
+    s.ready = T0;
+    assert_int_equal(sr_shipment_create(st, n2, &s, sr_result_route(r, 0), NULL), SR_OK);
+    char *j = NULL;
+    assert_int_equal(sr_shipment_eta_json(st, "H-BOOKED", 0, &j), SR_OK);
+    json_t *eo = json_loads(j, 0, NULL);
+    sr_free(j);
+    int64_t e50 = 0, e90 = 0, pa = 0;
+    assert_int_equal(sr_time_parse(json_string_value(json_object_get(eo, "eta")), NULL, &e50), SR_OK);
+    assert_int_equal(sr_time_parse(json_string_value(json_object_get(eo, "eta_p90")), NULL, &e90), SR_OK);
+    assert_int_equal(sr_time_parse(json_string_value(json_object_get(eo, "planned_arrival")), NULL, &pa), SR_OK);
+    assert_int_equal(e50, pa);
+    assert_true(e90 > e50);
+    json_t *h0 = json_array_get(json_object_get(eo, "history"), 0);
+    assert_string_equal(json_string_value(json_object_get(h0, "eta_p90")), json_string_value(json_object_get(eo, "eta_p90")));
+    json_decref(eo);
+    sr_result_free(r);
+    sr_query_destroy(q);
+    sr_store_close(st);
+    sr_network_close(n2);
+    tu_rmdir(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -737,6 +841,7 @@ int main(void)
         cmocka_unit_test(bad_input_writes_nothing),
         cmocka_unit_test(tokens),
         cmocka_unit_test(lists_and_observations),
+        cmocka_unit_test(eta_opening_hours_and_band),
         cmocka_unit_test(eta_matches_reference),
         cmocka_unit_test(alerts_and_webhooks),
         cmocka_unit_test(concurrent_writers),

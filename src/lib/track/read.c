@@ -40,7 +40,7 @@ static sr_code dump(sr_store *st, json_t *o, unsigned flags, char **out)
 
 #define SHIP_COLS                                                                                                    \
     "id, ref, containers, unit, quantity, origin, destination, ready, promised, planned_arrival, late_after_s,"     \
-    " created, status, late, eta, position, position_time, pos_lat, pos_lon, updated"
+    " created, status, late, eta, position, position_time, pos_lat, pos_lon, updated, COALESCE(eta_p90, eta)"
 
 /* The summary of one shipment row (columns SHIP_COLS). */
 static json_t *ship_summary(const sr__dbrows *r, size_t i)
@@ -58,7 +58,7 @@ static json_t *ship_summary(const sr__dbrows *r, size_t i)
                         jnum(sr__cell(r, i, 18)), "time", jtime(sr__cell(r, i, 16), 0));
     const char *status = sr__cell(r, i, 12);
     int late = atoi(sr__cell(r, i, 13));
-    return json_pack("{s:s,s:o,s:s,s:f,s:s,s:s,s:o,s:o,s:o,s:o,s:f,s:s,s:b,s:s,s:o,s:o}", "ref", sr__cell(r, i, 1),
+    json_t *o = json_pack("{s:s,s:o,s:s,s:f,s:s,s:s,s:o,s:o,s:o,s:o,s:f,s:s,s:b,s:s,s:o,s:o}", "ref", sr__cell(r, i, 1),
                      "containers", c, "cargo", sr__cell(r, i, 3), "quantity", atof(sr__cell(r, i, 4)), "origin",
                      sr__cell(r, i, 5), "destination", sr__cell(r, i, 6), "ready", jtime(sr__cell(r, i, 7), 0),
                      "promised", jtime(sr__cell(r, i, 8), 0), "planned_arrival", jtime(sr__cell(r, i, 9), 0), "eta",
@@ -66,6 +66,10 @@ static json_t *ship_summary(const sr__dbrows *r, size_t i)
                      late, "flag", !strcmp(status, "delivered") ? (late ? "delivered_late" : "delivered_on_time")
                                                                   : (late ? "late" : "on_time"),
                      "position", pos, "updated", jtime(sr__cell(r, i, 19), 0));
+    /* The ETA band: eta is its P50, eta_p90 its P90 (docs/TRACK.md). */
+    if (o)
+        json_object_set_new(o, "eta_p90", jtime(sr__cell(r, i, 20), 0));
+    return o;
 }
 
 static sr_code load_ship(sr_store *st, const char *ref, sr__dbrows *r)
@@ -90,8 +94,8 @@ sr_code sr_shipment_json(sr_store *st, const char *ref, unsigned flags, char **o
     if (c != SR_OK)
         return c;
     json_t *o = ship_summary(&r, 0);
-    json_t *route = json_loads(sr__cell(&r, 0, 20), JSON_DECODE_ANY, NULL);
-    json_t *plan = json_loads(sr__cell(&r, 0, 21), 0, NULL);
+    json_t *route = json_loads(sr__cell(&r, 0, 21), JSON_DECODE_ANY, NULL);
+    json_t *plan = json_loads(sr__cell(&r, 0, 22), 0, NULL);
     /* Planned times printed as times, next to the raw seconds. */
     for (size_t i = 0; plan && i < json_array_size(plan); i++) {
         json_t *pt = json_array_get(plan, i);
@@ -202,7 +206,8 @@ sr_code sr_shipment_eta_json(sr_store *st, const char *ref, unsigned flags, char
     sr__dbv p = sr__dbi(atoll(sr__cell(&r, 0, 0)));
     sr__dbrows_free(&r);
     int rc = st->db->ops->exec(st->db,
-                               "SELECT computed_at, event_id, eta, delay_s, position FROM eta_history"
+                               "SELECT computed_at, event_id, eta, delay_s, position, COALESCE(eta_p90, eta)"
+                               " FROM eta_history"
                                " WHERE shipment_id = $1 ORDER BY id",
                                &p, 1, &h);
     if (rc) {
@@ -216,12 +221,16 @@ sr_code sr_shipment_eta_json(sr_store *st, const char *ref, unsigned flags, char
                                            "eta", jtime(sr__cell(&h, i, 2), 0), "delay_h",
                                            (double)atoll(sr__cell(&h, i, 3)) / 3600.0, "position",
                                            jstr(sr__cell(&h, i, 4))));
+    for (size_t i = 0; i < h.nrows; i++)
+        json_object_set_new(json_array_get(a, i), "eta_p90", jtime(sr__cell(&h, i, 5), 0));
     sr__dbrows_free(&h);
     json_t *top = json_pack("{s:s,s:s,s:o,s:o,s:f,s:o,s:o}", "code", "Ok", "ref", ref,
                             "eta", json_incref(json_object_get(o, "eta")), "planned_arrival",
                             json_incref(json_object_get(o, "planned_arrival")), "delay_h",
                             json_real_value(json_object_get(o, "delay_h")), "promised",
                             json_incref(json_object_get(o, "promised")), "history", a);
+    if (top)
+        json_object_set_new(top, "eta_p90", json_incref(json_object_get(o, "eta_p90")));
     json_decref(o);
     return dump(st, top, flags, out);
 }

@@ -10,12 +10,18 @@
 #include "db.h"
 #include "silkroute.h"
 
+struct sr__plan_cache;
+
 struct sr_store {
     sr__db *db;
     int version;
     int64_t clock; /* SR_TIME_NONE: system clock */
     char err[1024];
+    struct sr__plan_cache *plans; /* parsed plans by shipment (ship.c); NULL until used */
 };
+
+/* Free the handle's plan cache (ship.c). */
+void sr__plan_cache_free(struct sr__plan_cache *c);
 
 /* Set st's message; returns code. */
 sr_code sr__st_fail(sr_store *st, sr_code code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
