@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "silkroute.h"
@@ -832,6 +833,95 @@ static void eta_opening_hours_and_band(void **state)
     tu_rmdir(d);
 }
 
+/* A scheduled leg: the fixture of test_timetable (tests/data/mini with a
+ * ferry AAPRT -> BBPRT sailing Mondays and Thursdays 10:00 +08:00, 20 h,
+ * and a port terminal open Mon-Fri 09:00-17:00 with 1.5 h handling).  A
+ * booking leaving Friday 5 June takes Monday's sailing; the cargo reaches
+ * the port only on Thursday 11 June at 12:00, after that day's sailing,
+ * so the ETA is Monday 15 June's sailing (arriving 22:00Z) plus the rest
+ * of the route as booked. */
+static void eta_scheduled_service(void **state)
+{
+    char *d = tu_copy_dataset("tests/data/mini");
+    assert_non_null(d);
+    static const char *const feed[][2] = {
+        {"services/agency.txt", "agency_id,agency_name,agency_url,agency_timezone\nF,Ferry Co,http://x,Asia/Shanghai\n"},
+        {"services/stops.txt", "stop_id,stop_name\nAAPRT,Port West\nBBPRT,Port East\n"},
+        {"services/routes.txt", "route_id,agency_id,route_short_name,route_long_name,route_type\nFERRY,F,F1,West-East ferry,4\n"},
+        {"services/route_freight.txt",
+         "route_id,class,capacity_teu,price_20ft_usd,price_40ft_usd,price_t_usd,units,assumed,source\n"
+         "FERRY,sea,50,300,500,20,20ft;40ft;t,1,A-test\n"},
+        {"services/trips.txt", "route_id,service_id,trip_id\nFERRY,MONTHU,F-OUT\n"},
+        {"services/stop_times.txt", "trip_id,arrival_time,departure_time,stop_id,stop_sequence\n"
+                                    "F-OUT,10:00:00,10:00:00,AAPRT,1\nF-OUT,30:00:00,30:00:00,BBPRT,2\n"},
+        {"services/calendar.txt",
+         "service_id,monday,tuesday,wednesday,thursday,friday,saturday,sunday,start_date,end_date\n"
+         "MONTHU,1,0,0,1,0,0,0,20260101,20261231\n"},
+        {"services/terminals.txt", "stop_id,open_days,open_hours,dwell_h\nAAPRT,Mon-Fri,09:00-17:00,1.5\n"},
+    };
+    char sub[1100];
+    snprintf(sub, sizeof sub, "%s/services", d);
+    assert_int_equal(mkdir(sub, 0700), 0);
+    for (size_t i = 0; i < sizeof feed / sizeof *feed; i++)
+        assert_int_equal(tu_write(d, feed[i][0], feed[i][1]), 0);
+    sr_network *n2 = NULL;
+    sr_code nc = sr_network_open(d, &n2);
+    if (nc != SR_OK)
+        fprintf(stderr, "%s\n", sr_network_errmsg(n2));
+    assert_int_equal(nc, SR_OK);
+    sr_query *q;
+    assert_int_equal(sr_query_create(n2, &q), SR_OK);
+    sr_route_options o;
+    sr_route_options_init(&o);
+    o.from = "AAORI";
+    o.to = "BBDST";
+    o.modes = SR_MODE_BIT(SR_ROAD) | SR_MODE_BIT(SR_SEA);
+    o.avoid[0] = "X-ROAD";
+    o.n_avoid = 1;
+    assert_int_equal(sr_time_parse("2026-06-05T08:00+08:00", NULL, &o.depart), SR_OK);
+    sr_result *r = NULL;
+    assert_int_equal(sr_route_query(q, &o, &r), SR_OK);
+    const sr_route *rt = sr_result_route(r, 0);
+    assert_true(rt->timed);
+    int64_t ferry_arrive = SR_TIME_NONE, want_ferry;
+    for (size_t i = 0; i < rt->n_legs; i++)
+        if (rt->legs[i].service)
+            ferry_arrive = rt->legs[i].arrive;
+    int64_t booked_ferry;
+    assert_int_equal(sr_time_parse("2026-06-08T22:00Z", NULL, &booked_ferry), SR_OK);
+    assert_true(ferry_arrive == booked_ferry);
+    assert_int_equal(sr_time_parse("2026-06-15T22:00Z", NULL, &want_ferry), SR_OK);
+    sr_store *st = open_store();
+    sr_shipment_spec s;
+    sr_shipment_spec_init(&s);
+    s.ref = "F-1";
+    s.ready = o.depart;
+    assert_int_equal(sr_shipment_create(st, n2, &s, rt, NULL), SR_OK);
+    int64_t at;
+    assert_int_equal(sr_time_parse("2026-06-11T12:00+08:00", NULL, &at), SR_OK); /* Thursday, after 10:00 */
+    sr_event e = ev("F-1", SR_EV_ARRI, "AAPRT", at, "p1");
+    sr_code c = sr_event_post(st, n2, &e, 1, NULL, NULL);
+    if (c != SR_OK)
+        fprintf(stderr, "%s\n", sr_store_errmsg(st));
+    assert_int_equal(c, SR_OK);
+    char pos[64];
+    int64_t eta = eta_of(st, "F-1", pos, sizeof pos);
+    assert_string_equal(pos, "AAPRT");
+    assert_true(eta - want_ferry == rt->arrive - booked_ferry);
+    json_t *so = get_ship(st, "F-1");
+    int64_t eta90 = 0;
+    assert_int_equal(sr_time_parse(json_string_value(json_object_get(json_object_get(so, "shipment"), "eta_p90")), NULL,
+                                   &eta90),
+                     SR_OK);
+    assert_true(eta90 >= eta);
+    json_decref(so);
+    sr_store_close(st);
+    sr_result_free(r);
+    sr_query_destroy(q);
+    sr_network_close(n2);
+    tu_rmdir(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -842,6 +932,7 @@ int main(void)
         cmocka_unit_test(tokens),
         cmocka_unit_test(lists_and_observations),
         cmocka_unit_test(eta_opening_hours_and_band),
+        cmocka_unit_test(eta_scheduled_service),
         cmocka_unit_test(eta_matches_reference),
         cmocka_unit_test(alerts_and_webhooks),
         cmocka_unit_test(concurrent_writers),

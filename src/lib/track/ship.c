@@ -49,6 +49,7 @@ typedef struct plan_pt {
     int64_t run90, dwell90, xfer90;  /* their P90 seconds (>= the P50) */
     char crossing[64];               /* crossing id of the leg arriving here, "" */
     int service;                     /* that leg is a scheduled service */
+    int mode;                        /* its mode (sr_mode), -1 unknown */
 } plan_pt;
 
 /* A parsed plan with the shipment's fixed figures, cached per store
@@ -145,6 +146,7 @@ static size_t build_plan(const sr_network *net, const sr_route *r, int64_t ready
         if (l->link != SR_NO_LINK && net->links[l->link].crossing >= 0)
             snprintf(q->crossing, sizeof q->crossing, "%s", net->crossings[net->links[l->link].crossing].id);
         q->service = l->service != NULL;
+        q->mode = (int)l->mode;
         n++;
     }
     return n;
@@ -168,6 +170,7 @@ static char *plan_json(const plan_pt *pts, size_t n)
                 json_object_set_new(o, "crossing", json_string(q->crossing));
             if (q->service)
                 json_object_set_new(o, "service", json_true());
+            json_object_set_new(o, "mode", json_string(sr_mode_name((sr_mode)q->mode)));
         }
         json_array_append_new(a, o);
     }
@@ -198,6 +201,8 @@ static size_t plan_parse(const char *s, plan_pt *pts, size_t cap, int *ext)
         q->xfer90 = json_integer_value(json_object_get(o, "xfer_p90_s"));
         snprintf(q->crossing, sizeof q->crossing, "%s", json_string_value(json_object_get(o, "crossing")) ?: "");
         q->service = json_is_true(json_object_get(o, "service"));
+        const char *m = json_string_value(json_object_get(o, "mode"));
+        q->mode = m ? sr_mode_parse(m) : -1;
         n++;
     }
     json_decref(a);
@@ -241,7 +246,8 @@ static int64_t walk(const sr_network *net, const plan_pt *pts, size_t n, size_t 
         if (q->service && net && net->timetable) {
             size_t from, to;
             if (sr_place_find(net, pts[j - 1].place, &from) == SR_OK && sr_place_find(net, q->place, &to) == SR_OK &&
-                sr__tt_earliest(net->timetable, (uint32_t)from, (uint32_t)to, t, 0, &a) != SR_OK)
+                sr__tt_earliest_modes(net->timetable, (uint32_t)from, (uint32_t)to, t,
+                                      q->mode >= 0 ? SR_MODE_BIT(q->mode) : SR_MODES_ALL, 0, &a) != SR_OK)
                 a = SR_TIME_NONE;
         }
         if (a != SR_TIME_NONE && a >= t) {
