@@ -494,31 +494,39 @@ static int recompute(sr_store *st, const sr_network *net, int64_t sid, int64_t l
     int has_promise = pe->has_promise;
     /* Only the latest live actual events matter: newest first by event
      * time, retracted ones left out by the database (an index on
-     * `retracts`), a window of 64 and all of them only when none of those
-     * 64 lies on the route.  So the cost of an update does not grow with
-     * the shipment's history. */
+     * `retracts`), a window of 4, then of 64, and all of them only when
+     * none of those lies on the route.  So the cost of an update does not
+     * grow with the shipment's history, and the usual case (the newest
+     * event is on the route) reads a handful of rows. */
+    static const char *const window_sql[3] = {
+        "SELECT type, place, lat, lon, event_time FROM events e"
+        " WHERE shipment_id = $1 AND classifier = 'ACT' AND type <> 'RETRACT'"
+        " AND NOT EXISTS (SELECT 1 FROM events x WHERE x.retracts = e.id)"
+        " ORDER BY event_time DESC, id DESC LIMIT 4",
+        "SELECT type, place, lat, lon, event_time FROM events e"
+        " WHERE shipment_id = $1 AND classifier = 'ACT' AND type <> 'RETRACT'"
+        " AND NOT EXISTS (SELECT 1 FROM events x WHERE x.retracts = e.id)"
+        " ORDER BY event_time DESC, id DESC LIMIT 64",
+        "SELECT type, place, lat, lon, event_time FROM events e"
+        " WHERE shipment_id = $1 AND classifier = 'ACT' AND type <> 'RETRACT'"
+        " AND NOT EXISTS (SELECT 1 FROM events x WHERE x.retracts = e.id)"
+        " ORDER BY event_time DESC, id DESC",
+    };
+    static const size_t window_n[3] = {4, 64, 0};
     int any_act = 0, delivered = 0;
     int64_t deliv_t = 0, eta = planned, eta90 = planned;
     long pos_row = -1, basis_row = -1;
     size_t basis_pt = 0;
-    for (int pass = 0; pass < 2 && basis_row < 0; pass++) {
+    for (int pass = 0; pass < 3 && basis_row < 0; pass++) {
         if (pass)
             sr__dbrows_free(&e);
-        rc = db->ops->exec(db,
-                           pass ? "SELECT id, type, classifier, place, lat, lon, event_time, retracts FROM events e"
-                                  " WHERE shipment_id = $1 AND classifier = 'ACT' AND type <> 'RETRACT'"
-                                  " AND NOT EXISTS (SELECT 1 FROM events x WHERE x.retracts = e.id)"
-                                  " ORDER BY event_time DESC, id DESC"
-                                : "SELECT id, type, classifier, place, lat, lon, event_time, retracts FROM events e"
-                                  " WHERE shipment_id = $1 AND classifier = 'ACT' AND type <> 'RETRACT'"
-                                  " AND NOT EXISTS (SELECT 1 FROM events x WHERE x.retracts = e.id)"
-                                  " ORDER BY event_time DESC, id DESC LIMIT 64",
-                           &p, 1, &e);
+        pos_row = -1;
+        rc = db->ops->exec(db, window_sql[pass], &p, 1, &e);
         if (rc)
             return rc;
         any_act = e.nrows > 0;
         for (size_t i = 0; i < e.nrows && basis_row < 0; i++) {
-            const char *pl = sr__cell(&e, i, 3);
+            const char *pl = sr__cell(&e, i, 1);
             if (!pl)
                 continue;
             if (pos_row < 0)
@@ -530,7 +538,7 @@ static int recompute(sr_store *st, const sr_network *net, int64_t sid, int64_t l
                     break;
                 }
         }
-        if (e.nrows < 64)
+        if (e.nrows < window_n[pass])
             break;
     }
     if (any_act) {
@@ -552,8 +560,8 @@ static int recompute(sr_store *st, const sr_network *net, int64_t sid, int64_t l
     if (delivered) {
         eta = eta90 = deliv_t;
     } else if (basis_row >= 0) {
-        int type = sr_event_type_parse(sr__cell(&e, (size_t)basis_row, 1));
-        int64_t t = atoll(sr__cell(&e, (size_t)basis_row, 6));
+        int type = sr_event_type_parse(sr__cell(&e, (size_t)basis_row, 0));
+        int64_t t = atoll(sr__cell(&e, (size_t)basis_row, 4));
         int ph = type == SR_EV_CUSR ? 1 : sr__event_departs((sr_event_type)type) ? 2 : 0;
         if (pe->ext) {
             /* Along the remaining route: its services, opening hours and
@@ -579,12 +587,12 @@ static int recompute(sr_store *st, const sr_network *net, int64_t sid, int64_t l
     int late = delay > late_after || (has_promise && eta > promised);
     long basis = basis_row >= 0 ? (long)basis_pt : -1;
     const char *status = delivered ? "delivered" : any_act ? "in_transit" : "booked";
-    const char *pos = pos_row >= 0 ? sr__cell(&e, (size_t)pos_row, 3) : NULL;
+    const char *pos = pos_row >= 0 ? sr__cell(&e, (size_t)pos_row, 1) : NULL;
     sr__dbv u[11] = {
         sr__dbs(status), sr__dbi(late), sr__dbi(eta), sr__dbs(pos),
-        pos_row >= 0 ? sr__dbi(atoll(sr__cell(&e, (size_t)pos_row, 6))) : sr__dbnull(),
-        pos_row >= 0 && sr__cell(&e, (size_t)pos_row, 4) ? sr__dbd(atof(sr__cell(&e, (size_t)pos_row, 4))) : sr__dbnull(),
-        pos_row >= 0 && sr__cell(&e, (size_t)pos_row, 5) ? sr__dbd(atof(sr__cell(&e, (size_t)pos_row, 5))) : sr__dbnull(),
+        pos_row >= 0 ? sr__dbi(atoll(sr__cell(&e, (size_t)pos_row, 4))) : sr__dbnull(),
+        pos_row >= 0 && sr__cell(&e, (size_t)pos_row, 2) ? sr__dbd(atof(sr__cell(&e, (size_t)pos_row, 2))) : sr__dbnull(),
+        pos_row >= 0 && sr__cell(&e, (size_t)pos_row, 3) ? sr__dbd(atof(sr__cell(&e, (size_t)pos_row, 3))) : sr__dbnull(),
         sr__dbi(sr__st_now(st)), sr__dbi(basis), sr__dbi(eta90), sr__dbi(sid),
     };
     rc = db->ops->exec(db,
