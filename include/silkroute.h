@@ -1204,6 +1204,31 @@ sr_code sr_token_revoke(sr_store *st, const char *name);
 /* Tokens (names, roles, rates, dates; never hashes) as JSON. */
 sr_code sr_token_list_json(sr_store *st, unsigned flags, char **out);
 /*
+ * Group commit (docs/TRACK.md): posters on many threads share one
+ * transaction, so concurrent posts wait for one flush of the log instead
+ * of one each, and a post still returns only once its events are on disk.
+ * sr_store_group_open() opens the group's own store handle (the caller
+ * closes the group with sr_store_group_close() even on failure; the
+ * message is in sr_store_group_errmsg()).  sr_store_group_post() and
+ * sr_store_group_post_json() behave as sr_event_post() and
+ * sr_event_post_json() (same checks, all or nothing per call, the same
+ * answers), with the message of a failure in err (errcap bytes).  Each
+ * call runs in its own savepoint of the group's transaction: a refused
+ * call writes nothing and leaves the others alone.  Thread-safe: any
+ * number of threads may post through one group at once; net must stay
+ * open while they do.  sr_store_group_stats(): groups committed and calls
+ * they carried (their ratio is the calls per flush).
+ */
+typedef struct sr_store_group sr_store_group;
+sr_code sr_store_group_open(const char *uri, sr_store_group **out);
+void sr_store_group_close(sr_store_group *g);
+const char *sr_store_group_errmsg(const sr_store_group *g);
+sr_code sr_store_group_post(sr_store_group *g, const sr_network *net, const sr_event *ev, size_t n, int64_t *ids,
+                            int *dup, char *err, size_t errcap);
+sr_code sr_store_group_post_json(sr_store_group *g, const sr_network *net, const char *json, size_t len,
+                                 const char *shipment, const char *source, char **answer, char *err, size_t errcap);
+void sr_store_group_stats(sr_store_group *g, unsigned long *groups, unsigned long *requests);
+/*
  * Scenario comparison and criticality in exportable forms (the HTTP API,
  * `silkroute compare` and `critical` with --json, --geojson, --csv).
  * base and scen must be solved assignments of net; names

@@ -799,6 +799,32 @@ static sr_code post_one(sr_store *st, const sr_network *net, const sr_event *e, 
     return SR_OK;
 }
 
+sr_code sr__events_post_tx(sr_store *st, const sr_network *net, const sr_event *ev, size_t n, int64_t *ids, int *dup,
+                           int *retry)
+{
+    *retry = 0;
+    ship_info *ships = malloc(n * sizeof *ships);
+    if (!ships)
+        return SR_ENOMEM;
+    size_t nships = 0;
+    int dbrc = 0, rc;
+    sr_code c = SR_OK;
+    for (size_t i = 0; i < n && c == SR_OK; i++) {
+        c = post_one(st, net, &ev[i], i, n, ships, &nships, &ids[i], &dup[i], &dbrc);
+        if (c == SR_ESTORE && dbrc)
+            c = sr__st_dbfail(st, dbrc, "events");
+    }
+    for (size_t k = 0; k < nships && c == SR_OK; k++)
+        if (ships[k].touched && (rc = recompute(st, net, ships[k].id, ships[k].last_event)))
+            c = sr__st_dbfail(st, rc, "ETA update");
+    /* A unique violation means another writer stored the same key between
+     * our check and our insert (PostgreSQL, read committed): running the
+     * events again will find that event. */
+    *retry = c == SR_ECONFLICT && dbrc == SR__DB_EUNIQUE;
+    free(ships);
+    return c;
+}
+
 sr_code sr_event_post(sr_store *st, const sr_network *net, const sr_event *ev, size_t n, int64_t *ids, int *dup)
 {
     st->err[0] = '\0';
@@ -806,42 +832,28 @@ sr_code sr_event_post(sr_store *st, const sr_network *net, const sr_event *ev, s
         return sr__st_fail(st, SR_EARG, "events: none given");
     if (n > SR_MAX_BATCH)
         return sr__st_fail(st, SR_ELIMIT, "events: %zu events in one batch; at most %d", n, SR_MAX_BATCH);
-    ship_info *ships = malloc(n * sizeof *ships);
     int64_t *myids = malloc(n * sizeof *myids);
     int *mydup = malloc(n * sizeof *mydup);
-    if (!ships || !myids || !mydup) {
-        free(ships);
+    if (!myids || !mydup) {
         free(myids);
         free(mydup);
         return SR_ENOMEM;
     }
     sr__db *db = st->db;
     sr_code c = SR_OK;
-    /* A unique violation means another writer stored the same key between
-     * our check and our insert (PostgreSQL, read committed): run the batch
-     * again, and it will find that event. */
     for (int attempt = 0; attempt < 4; attempt++) {
-        size_t nships = 0;
-        int dbrc = 0;
-        c = SR_OK;
+        int retry = 0;
         int rc = db->ops->begin(db, 1);
         if (rc) {
             c = sr__st_dbfail(st, rc, "events");
             break;
         }
-        for (size_t i = 0; i < n && c == SR_OK; i++) {
-            c = post_one(st, net, &ev[i], i, n, ships, &nships, &myids[i], &mydup[i], &dbrc);
-            if (c == SR_ESTORE && dbrc)
-                c = sr__st_dbfail(st, dbrc, "events");
-        }
-        for (size_t k = 0; k < nships && c == SR_OK; k++)
-            if (ships[k].touched && (rc = recompute(st, net, ships[k].id, ships[k].last_event)))
-                c = sr__st_dbfail(st, rc, "ETA update");
+        c = sr__events_post_tx(st, net, ev, n, myids, mydup, &retry);
         if (c == SR_OK && (rc = db->ops->commit(db)))
             c = sr__st_dbfail(st, rc, "events commit");
         if (c != SR_OK)
             db->ops->rollback(db);
-        if (!(c == SR_ECONFLICT && dbrc == SR__DB_EUNIQUE))
+        if (!retry)
             break;
     }
     if (c == SR_OK) {
@@ -850,9 +862,36 @@ sr_code sr_event_post(sr_store *st, const sr_network *net, const sr_event *ev, s
         if (dup)
             memcpy(dup, mydup, n * sizeof *dup);
     }
-    free(ships);
     free(myids);
     free(mydup);
+    return c;
+}
+
+char *sr__events_answer(const int64_t *ids, const int *dup, size_t n)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; a && i < n; i++)
+        json_array_append_new(a, json_pack("{s:I,s:b}", "id", (json_int_t)ids[i], "duplicate", dup[i]));
+    json_t *o = json_pack("{s:s,s:o}", "code", "Ok", "events", a ? a : json_array());
+    char *s = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+    json_decref(o);
+    return s;
+}
+
+sr_code sr__events_json_prepare(const char *json, size_t len, const char *shipment, const char *source, sr_event *ev,
+                                size_t *n, void **hold, char *err, size_t errcap)
+{
+    sr_code c = sr__events_from_json(json, len, ev, SR_MAX_BATCH, n, hold, err, errcap);
+    for (size_t i = 0; c == SR_OK && i < *n; i++) {
+        if (!ev[i].shipment) {
+            ev[i].shipment = shipment;
+        } else if (shipment && strcmp(shipment, ev[i].shipment)) {
+            snprintf(err, errcap, "events[%zu].shipment: '%.64s' is not the shipment of this request", i,
+                     ev[i].shipment);
+            c = SR_EARG;
+        }
+        ev[i].source = source;
+    }
     return c;
 }
 
@@ -868,29 +907,11 @@ sr_code sr_event_post_json(sr_store *st, const sr_network *net, const char *json
     size_t n = 0;
     sr_code c = SR_ENOMEM;
     if (ev && ids && dup) {
-        c = sr__events_from_json(json, len, ev, SR_MAX_BATCH, &n, &hold, st->err, sizeof st->err);
-        if (c == SR_OK) {
-            for (size_t i = 0; i < n; i++) {
-                if (!ev[i].shipment)
-                    ev[i].shipment = shipment;
-                else if (shipment && strcmp(shipment, ev[i].shipment))
-                    c = sr__st_fail(st, SR_EARG, "events[%zu].shipment: '%.64s' is not the shipment of this request", i,
-                                    ev[i].shipment);
-                ev[i].source = source;
-            }
-        }
+        c = sr__events_json_prepare(json, len, shipment, source, ev, &n, &hold, st->err, sizeof st->err);
         if (c == SR_OK)
             c = sr_event_post(st, net, ev, n, ids, dup);
-        if (c == SR_OK) {
-            json_t *a = json_array();
-            for (size_t i = 0; a && i < n; i++)
-                json_array_append_new(a, json_pack("{s:I,s:b}", "id", (json_int_t)ids[i], "duplicate", dup[i]));
-            json_t *o = json_pack("{s:s,s:o}", "code", "Ok", "events", a ? a : json_array());
-            *answer = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
-            json_decref(o);
-            if (!*answer)
-                c = SR_ENOMEM;
-        }
+        if (c == SR_OK && !(*answer = sr__events_answer(ids, dup, n)))
+            c = SR_ENOMEM;
     }
     sr__events_json_free(hold);
     free(ev);
