@@ -7,7 +7,8 @@ import './style.css';
 import L from 'leaflet';
 import { feature } from 'topojson-client';
 import { t, setLang, getLang, placeName } from './i18n.js';
-import { initShipments } from './shipments.js';
+import { initShipments, openShipment, relabelShipments } from './shipments.js';
+import { initBooking, prefillBooking } from './booking.js';
 import { initViews } from './views.js';
 import { initPipelines } from './pipelines.js';
 
@@ -277,6 +278,7 @@ function renderResult(fit) {
   if (!routes.length) return;
   const r = routes[state.sel];
   $('result').hidden = false;
+  prefillBooking(buildQuery().q);
   document.body.dataset.routes = String(routes.length);
   document.body.dataset.selected = String(state.sel);
   $('totals').innerHTML = `${routes.length > 1 ? `<div class="which">${t('routeOf', state.sel + 1, routes.length)}
@@ -499,6 +501,7 @@ function applyLang(l) {
   for (const w of ['from', 'to']) if (state.chosen[w]) $(w).value = placeName(state.chosen[w]);
   renderLegend();
   pipes.relabel();
+  relabelShipments();
   if (state.routes.length) renderResult(false);
   try { localStorage.setItem('silkroute.lang', l); } catch { /* private mode */ }
 }
@@ -510,6 +513,11 @@ setupSearch('to');
 $('query').addEventListener('submit', (e) => { e.preventDefault(); runQuery(); });
 addLegend();
 initShipments(map);
+initBooking({
+  getQuery: () => buildQuery().q,
+  getChoice: () => ({ sel: state.sel, route: state.routes[state.sel], pareto: $('pareto').checked }),
+  onBooked: openShipment,
+});
 const pipes = initPipelines(map, L, getLang);
 let saved = 'en';
 try { saved = localStorage.getItem('silkroute.lang') || 'en'; } catch { /* private mode */ }
