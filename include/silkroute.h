@@ -1217,7 +1217,9 @@ sr_code sr_token_list_json(sr_store *st, unsigned flags, char **out);
  * call writes nothing and leaves the others alone.  Thread-safe: any
  * number of threads may post through one group at once; net must stay
  * open while they do.  sr_store_group_stats(): groups committed and calls
- * they carried (their ratio is the calls per flush).
+ * they carried (their ratio is the calls per flush).  On PostgreSQL,
+ * which merges concurrent commits' flushes itself, calls are not grouped:
+ * each commits on a handle of the group's pool.
  */
 typedef struct sr_store_group sr_store_group;
 sr_code sr_store_group_open(const char *uri, sr_store_group **out);

@@ -19,6 +19,14 @@
  * answers.  Requests that arrived meanwhile form the next group, led by
  * one of them.  A lone poster leads its own group of one at once: no
  * thread hop, no waiting for company.
+ *
+ * On PostgreSQL the group does not group: the server already merges the
+ * WAL flushes of concurrent commits, and its writers do not exclude each
+ * other, while one shared transaction would put every post's round trips
+ * (savepoints, statements) one after the other on one connection.  There
+ * each poster takes a handle of the group's pool (opened when none is
+ * free) and commits on its own; bench_track measured 4 posters at p50
+ * 6.0 ms that way against 18.2 ms grouped.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -49,6 +57,11 @@ struct sr_store_group {
     greq *head, *tail;
     int busy;
     unsigned long groups, requests;
+    /* PostgreSQL: no grouping; free handles for the posters. */
+    int passthrough;
+    char *uri;
+    sr_store **pool;
+    size_t npool, cap;
 };
 
 sr_code sr_store_group_open(const char *uri, sr_store_group **out)
@@ -64,6 +77,11 @@ sr_code sr_store_group_open(const char *uri, sr_store_group **out)
     sr_code c = sr_store_open(uri, &g->st);
     if (c == SR_OK)
         sr_store_defer_checkpoints(g->st); /* a group's commit must not wait for a checkpoint */
+    if (c == SR_OK && !strcmp(sr_store_backend(g->st), "postgresql")) {
+        g->passthrough = 1;
+        if (!(g->uri = strdup(uri)))
+            c = SR_ENOMEM;
+    }
     *out = g;
     return c;
 }
@@ -77,6 +95,10 @@ void sr_store_group_close(sr_store_group *g)
     pthread_mutex_destroy(&g->mu);
     pthread_cond_destroy(&g->cv);
     sr_store_close(g->st);
+    for (size_t i = 0; i < g->npool; i++)
+        sr_store_close(g->pool[i]);
+    free(g->pool);
+    free(g->uri);
     free(g);
 }
 
@@ -160,6 +182,51 @@ static void run_group(sr_store_group *g, greq *first, size_t count)
     }
 }
 
+/* PostgreSQL: a commit of its own on a handle of the pool. */
+static sr_code post_alone(sr_store_group *g, const sr_network *net, const sr_event *ev, size_t n, int64_t *ids, int *dup,
+                          char *err, size_t errcap)
+{
+    sr_store *st = NULL;
+    pthread_mutex_lock(&g->mu);
+    if (!g->busy) {
+        g->busy = 1; /* the group's own handle is free */
+        st = g->st;
+    } else if (g->npool) {
+        st = g->pool[--g->npool];
+    }
+    g->groups++;
+    g->requests++;
+    pthread_mutex_unlock(&g->mu);
+    if (!st && sr_store_open(g->uri, &st) != SR_OK) {
+        snprintf(err, errcap, "%s", st ? sr_store_errmsg(st) : "out of memory");
+        sr_store_close(st);
+        return SR_ESTORE;
+    }
+    sr_code c = sr_event_post(st, net, ev, n, ids, dup);
+    if (c != SR_OK)
+        snprintf(err, errcap, "%s", sr_store_errmsg(st));
+    pthread_mutex_lock(&g->mu);
+    if (st == g->st) {
+        g->busy = 0;
+    } else if (g->npool == g->cap) {
+        size_t nc = g->cap ? 2 * g->cap : 8;
+        sr_store **np = realloc(g->pool, nc * sizeof *np);
+        if (np) {
+            g->pool = np;
+            g->cap = nc;
+            g->pool[g->npool++] = st;
+            st = NULL;
+        }
+    } else {
+        g->pool[g->npool++] = st;
+        st = NULL;
+    }
+    pthread_mutex_unlock(&g->mu);
+    if (st && st != g->st)
+        sr_store_close(st);
+    return c;
+}
+
 sr_code sr_store_group_post(sr_store_group *g, const sr_network *net, const sr_event *ev, size_t n, int64_t *ids,
                             int *dup, char *err, size_t errcap)
 {
@@ -183,6 +250,18 @@ sr_code sr_store_group_post(sr_store_group *g, const sr_network *net, const sr_e
         free(myids);
         free(mydup);
         return SR_ENOMEM;
+    }
+    if (g->passthrough) {
+        sr_code c = post_alone(g, net, ev, n, myids, mydup, err, errcap);
+        if (c == SR_OK) {
+            if (ids)
+                memcpy(ids, myids, n * sizeof *ids);
+            if (dup)
+                memcpy(dup, mydup, n * sizeof *dup);
+        }
+        free(myids);
+        free(mydup);
+        return c;
     }
     greq req = {.net = net, .ev = ev, .n = n, .ids = myids, .dup = mydup};
     pthread_mutex_lock(&g->mu);
