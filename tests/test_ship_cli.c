@@ -69,7 +69,10 @@ static void book_and_track(void **state)
     assert_int_equal(run("ship show PO-4711"), 0);
     assert_non_null(strstr(out, "KZ-DOSTYK"));
     assert_non_null(strstr(out, "in_transit"));
+    assert_int_equal(run("ship eta PO-4711"), 0);
+    assert_non_null(strstr(out, ", P90 2026-"));
     assert_int_equal(run("ship eta PO-4711 --json"), 0);
+    assert_non_null(strstr(out, "\"eta_p90\""));
     assert_non_null(strstr(out, "\"history\""));
     assert_int_equal(run("ship list --status on_time"), 0);
     assert_non_null(strstr(out, "PO-4711"));

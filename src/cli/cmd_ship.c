@@ -466,7 +466,9 @@ static int ship_read(const opts *o, const char *sub)
                        json_is_integer(by) ? " (retracted)" : "");
             }
         } else {
-            printf("ETA %s (planned %s, delay %+.1f h)\nhistory:\n", json_string_value(json_object_get(root, "eta")),
+            const char *p90 = json_string_value(json_object_get(root, "eta_p90"));
+            printf("ETA %s, P90 %s (planned %s, delay %+.1f h)\nhistory:\n",
+                   json_string_value(json_object_get(root, "eta")), p90 ? p90 : "-",
                    json_string_value(json_object_get(root, "planned_arrival")),
                    json_real_value(json_object_get(root, "delay_h")));
             json_t *h = json_object_get(root, "history");
