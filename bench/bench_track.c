@@ -3,7 +3,8 @@
  * per transaction and batched (500 per batch), then the latency of posting
  * one event including its ETA update with SILKROUTE_BENCH_EVENTS events
  * stored (default 1,000,000, over 1,000 shipments), p50/p99/max over 2,000
- * posts.  SQLite in a temporary file on the build machine's disk (WAL,
+ * posts, then 4 concurrent posters with a commit each and through one
+ * group commit.  SQLite in a temporary file on the build machine's disk (WAL,
  * synchronous=FULL: every commit is fsynced; WAL checkpoints on a thread
  * of their own every second, as in the server); PostgreSQL too when
  * SILKROUTE_BENCH_PG names a store (scripts/pg-test.sh --exec runs it on a
@@ -80,6 +81,51 @@ static void *checkpointer(void *arg)
             for (int i = 0; i < 50 && !atomic_load(&ck_stop); i++)
                 nanosleep(&(struct timespec){0, 20 * 1000 * 1000}, NULL);
         }
+    sr_store_close(st);
+    return NULL;
+}
+
+enum { POSTERS = 4, PER_POSTER = 500 };
+
+typedef struct poster {
+    const char *uri;
+    sr_store_group *g; /* NULL: a handle of its own */
+    int w, failed;
+    size_t n;
+    double lat[PER_POSTER];
+} poster;
+
+/* One of the concurrent posters: single events to random shipments of
+ * its own (ship % POSTERS == w, so that their sequence numbers are its
+ * alone), each timed from the call to the acknowledgement. */
+static void *post_thread(void *arg)
+{
+    poster *p = arg;
+    sr_store *st = NULL;
+    if (!p->g) {
+        if (sr_store_open(p->uri, &st) != SR_OK) {
+            p->failed = 1;
+            sr_store_close(st);
+            return NULL;
+        }
+        sr_store_defer_checkpoints(st);
+    }
+    unsigned rnd = 11u + (unsigned)p->w;
+    char key[24], err[512];
+    for (int i = 0; i < PER_POSTER; i++) {
+        rnd = rnd * 1103515245u + 12345u;
+        int ship = (int)((rnd >> 8) % (SHIPS / POSTERS)) * POSTERS + p->w;
+        sr_event e = mk(ship, key, sizeof key);
+        double t = now_s();
+        sr_code c = p->g ? sr_store_group_post(p->g, net, &e, 1, NULL, NULL, err, sizeof err)
+                         : sr_event_post(st, net, &e, 1, NULL, NULL);
+        if (c != SR_OK) {
+            printf("post: %s\n", p->g ? err : sr_store_errmsg(st));
+            p->failed = 1;
+            break;
+        }
+        p->lat[p->n++] = (now_s() - t) * 1e3;
+    }
     sr_store_close(st);
     return NULL;
 }
@@ -181,6 +227,47 @@ static int run(const char *uri, long total)
     /* The CPU time of the posting thread: what the work costs without the
      * waits for the disk (fsync) and for the other jobs of the machine. */
     printf("  CPU time of the post: p50 %.2f ms, p99 %.2f ms\n", cpu[N / 2], cpu[N * 99 / 100]);
+    /* 4. Concurrent posters: 4 threads posting single events at once,
+     * each with its own handle (each post its own commit and flush), then
+     * all through one group commit (sr_store_group_post). */
+    for (int mode = 0; mode < 2; mode++) {
+        sr_store_group *g = NULL;
+        if (mode && sr_store_group_open(uri, &g) != SR_OK) {
+            printf("group: %s\n", sr_store_group_errmsg(g));
+            sr_store_group_close(g);
+            return 1;
+        }
+        pthread_t th[POSTERS];
+        poster ps[POSTERS];
+        double t4 = now_s();
+        for (int w = 0; w < POSTERS; w++) {
+            ps[w] = (poster){.uri = uri, .g = g, .w = w};
+            pthread_create(&th[w], NULL, post_thread, &ps[w]);
+        }
+        static double all[POSTERS * PER_POSTER];
+        size_t na = 0;
+        int failed = 0;
+        for (int w = 0; w < POSTERS; w++) {
+            pthread_join(th[w], NULL);
+            failed |= ps[w].failed;
+            memcpy(all + na, ps[w].lat, ps[w].n * sizeof *all);
+            na += ps[w].n;
+        }
+        double wall = now_s() - t4;
+        if (failed || !na)
+            return 1;
+        qsort(all, na, sizeof all[0], cmp);
+        unsigned long groups = 0, calls = 0;
+        if (g)
+            sr_store_group_stats(g, &groups, &calls);
+        printf("%d concurrent posters, %s: p50 %.2f ms, p99 %.2f ms, max %.2f ms, %.0f posts/s", POSTERS,
+               mode ? "group commit" : "a commit each", all[na / 2], all[na * 99 / 100], all[na - 1], (double)na / wall);
+        if (g)
+            printf(", %.1f posts per commit", groups ? (double)calls / (double)groups : 0.0);
+        printf("\n");
+        fflush(stdout);
+        sr_store_group_close(g);
+    }
     atomic_store(&ck_stop, 1);
     pthread_join(ck, NULL);
     sr_store_close(st);

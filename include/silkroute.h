@@ -1144,13 +1144,21 @@ sr_code sr_shipment_list_json(sr_store *st, const char *status, const char *quer
                               char **out);
 sr_code sr_shipment_eta_json(sr_store *st, const char *ref, unsigned flags, char **out);
 /*
- * Observed times as CSV rows for data/observations.csv (docs/TRACK.md):
- * legs between consecutive actual departure and arrival events, border
- * dwell (BORD to CUSR or DEPA at one crossing) and terminal times (ARRI to
- * DEPA, GAUG or TRSH at one place), of non-retracted actual events.  With
- * header when `header` is set.  malloc()ed CSV in *out.
+ * Observed times as CSV rows for data/observations.csv, with exactly that
+ * file's columns (docs/TRACK.md, docs/CALIBRATION.md), of non-retracted
+ * actual events, kind "tracked", period the dates observed, source
+ * S-silkroute-tracking:
+ *   route     a leg: a departure to the next arrival (ARRI or BORD) at
+ *             another place, under the booked route's modes and stops;
+ *   crossing  a border dwell: BORD to CUSR or DEPA at the entry place of a
+ *             crossing of the booked route, in its direction;
+ *   transfer  a terminal time: ARRI to DEPA, GAUG or TRSH at a place where
+ *             the booked route changes gauge or mode.
+ * `net` (the network the rows are checked against) names crossings and
+ * transfers; rows it cannot name are left out.  With the header line when
+ * `header` is set.  malloc()ed CSV in *out (sr_free()).
  */
-sr_code sr_observations_csv(sr_store *st, int header, char **out);
+sr_code sr_observations_csv(sr_store *st, const sr_network *net, int header, char **out);
 
 /*
  * Alerts (docs/TRACK.md): "delay" is raised by the ETA update when the
@@ -1200,6 +1208,33 @@ sr_code sr_token_check(sr_store *st, const char *token, sr_role *role, char *nam
 sr_code sr_token_revoke(sr_store *st, const char *name);
 /* Tokens (names, roles, rates, dates; never hashes) as JSON. */
 sr_code sr_token_list_json(sr_store *st, unsigned flags, char **out);
+/*
+ * Group commit (docs/TRACK.md): posters on many threads share one
+ * transaction, so concurrent posts wait for one flush of the log instead
+ * of one each, and a post still returns only once its events are on disk.
+ * sr_store_group_open() opens the group's own store handle (the caller
+ * closes the group with sr_store_group_close() even on failure; the
+ * message is in sr_store_group_errmsg()).  sr_store_group_post() and
+ * sr_store_group_post_json() behave as sr_event_post() and
+ * sr_event_post_json() (same checks, all or nothing per call, the same
+ * answers), with the message of a failure in err (errcap bytes).  Each
+ * call runs in its own savepoint of the group's transaction: a refused
+ * call writes nothing and leaves the others alone.  Thread-safe: any
+ * number of threads may post through one group at once; net must stay
+ * open while they do.  sr_store_group_stats(): groups committed and calls
+ * they carried (their ratio is the calls per flush).  On PostgreSQL,
+ * which merges concurrent commits' flushes itself, calls are not grouped:
+ * each commits on a handle of the group's pool.
+ */
+typedef struct sr_store_group sr_store_group;
+sr_code sr_store_group_open(const char *uri, sr_store_group **out);
+void sr_store_group_close(sr_store_group *g);
+const char *sr_store_group_errmsg(const sr_store_group *g);
+sr_code sr_store_group_post(sr_store_group *g, const sr_network *net, const sr_event *ev, size_t n, int64_t *ids,
+                            int *dup, char *err, size_t errcap);
+sr_code sr_store_group_post_json(sr_store_group *g, const sr_network *net, const char *json, size_t len,
+                                 const char *shipment, const char *source, char **answer, char *err, size_t errcap);
+void sr_store_group_stats(sr_store_group *g, unsigned long *groups, unsigned long *requests);
 /*
  * Scenario comparison and criticality in exportable forms (the HTTP API,
  * `silkroute compare` and `critical` with --json, --geojson, --csv).

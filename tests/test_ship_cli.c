@@ -69,7 +69,10 @@ static void book_and_track(void **state)
     assert_int_equal(run("ship show PO-4711"), 0);
     assert_non_null(strstr(out, "KZ-DOSTYK"));
     assert_non_null(strstr(out, "in_transit"));
+    assert_int_equal(run("ship eta PO-4711"), 0);
+    assert_non_null(strstr(out, ", P90 2026-"));
     assert_int_equal(run("ship eta PO-4711 --json"), 0);
+    assert_non_null(strstr(out, "\"eta_p90\""));
     assert_non_null(strstr(out, "\"history\""));
     assert_int_equal(run("ship list --status on_time"), 0);
     assert_non_null(strstr(out, "PO-4711"));
@@ -81,9 +84,9 @@ static void book_and_track(void **state)
     assert_non_null(f);
     char line[512];
     assert_non_null(fgets(line, sizeof line, f));
-    assert_non_null(strstr(line, "id,kind,origin,destination"));
+    assert_non_null(strstr(line, "id,subject,kind,origin,destination,via,modes,"));
     assert_non_null(fgets(line, sizeof line, f));
-    assert_non_null(strstr(line, "TRK-PO-4711-1,leg,CNXIA,KZ-DOSTYK"));
+    assert_non_null(strstr(line, "TRK-PO-4711-1,route,tracked,CNXIA,KZ-DOSTYK"));
     fclose(f);
 }
 
@@ -140,6 +143,73 @@ static void tokens(void **state)
     assert_non_null(strstr(out, "\"revoked\""));
 }
 
+/* Round trip on the built-in dataset: a shipment tracked from Xi'an to
+ * Almaty (rail to Aksu, road over Bedel), its export appended to a copy of
+ * observations.csv passes check-data, and calibrate fits the merged file
+ * and lists the tracked rows with their predictions. */
+static void export_calibrate_roundtrip(void **state)
+{
+    /* A copy of the whole dataset (with its services/ folder). */
+    char *data = tu_mkdtemp();
+    assert_non_null(data);
+    char args[4096];
+    snprintf(args, sizeof args, "cp -R data/. '%s'/", data);
+    assert_int_equal(system(args), 0);
+    static const char *const cmds[] = {
+        "ship create --from \"Xi'an\" --to Almaty --ref RT-1 --ready 2026-06-03T08:00",
+        "ship event RT-1 --type DEPA --place CNXIY --time 2026-06-03T09:00+08:00",
+        "ship event RT-1 --type ARRI --place CN-AKSU --time 2026-06-06T10:00+08:00",
+        "ship event RT-1 --type TRSH --place CN-AKSU --time 2026-06-06T18:00+08:00",
+        "ship event RT-1 --type DEPA --place CN-AKSU --time 2026-06-06T19:00+08:00",
+        "ship event RT-1 --type BORD --place KG-BEDEL --time 2026-06-07T04:00+06:00",
+        "ship event RT-1 --type CUSR --place KG-BEDEL --time 2026-06-07T18:00+06:00",
+        "ship event RT-1 --type DEPA --place KG-BEDEL --time 2026-06-07T19:00+06:00",
+        "ship event RT-1 --type ARRI --place KZALA --time 2026-06-08T20:00+06:00",
+        NULL,
+    };
+    for (const char *const *c = cmds; *c; c++) {
+        snprintf(args, sizeof args, "%s --store %s/rt.db --data %s", *c, dir, data);
+        int st = tu_cli(argv0, args, out, sizeof out);
+        if (st)
+            fprintf(stderr, "%s\n%s", args, out);
+        assert_int_equal(st, 0);
+    }
+    snprintf(args, sizeof args, "ship export-observations --no-header --store %s/rt.db --data %s", dir, data);
+    assert_int_equal(tu_cli(argv0, args, out, sizeof out), 0);
+    /* A leg (rail, via the booked stops), the transshipment at Aksu, the
+     * Bedel border dwell (entered at KG-BEDEL) and the road leg. */
+    assert_non_null(strstr(out, "TRK-RT-1-1,route,tracked,CNXIY,CN-AKSU,CN-BAOJI;CN-LANZHOU;CN-WUWEI;CN-JIAYUGUAN,rail,"));
+    assert_non_null(strstr(out, "TRK-RT-1-2,transfer,tracked,,,,,,,,,CN-AKSU,rail1435,road,2026-06-06,,,8.00,"));
+    assert_non_null(strstr(out, "TRK-RT-1-3,route,tracked,CN-AKSU,KG-BEDEL,CN-BEDEL,road,"));
+    assert_non_null(strstr(out, "TRK-RT-1-4,crossing,tracked,,,,,,,X-BEDEL-ROAD,"));
+    assert_non_null(strstr(out, ",2026-06-06..2026-06-07,,,14.00,"));
+    assert_null(strstr(out, "id,subject"));
+    assert_int_equal(tu_edit(data, "observations.csv", "", out), 0);
+    snprintf(args, sizeof args, "check-data %s", data);
+    assert_int_equal(tu_cli(argv0, args, out, sizeof out), 0);
+    assert_non_null(strstr(out, ": 0 errors"));
+    assert_null(strstr(out, "observations.csv"));
+    char merged[2048];
+    snprintf(merged, sizeof merged, "%s/observations.csv", data);
+    snprintf(args, sizeof args, "calibrate --data %s --observations %s", data, merged);
+    assert_int_equal(tu_cli(argv0, args, out, sizeof out), 0);
+    for (int i = 1; i <= 5; i++) {
+        char id[32];
+        snprintf(id, sizeof id, "TRK-RT-1-%d ", i);
+        const char *l = strstr(out, id);
+        assert_non_null(l);
+        /* Listed with its kind and fitted (no reason to leave it out). */
+        assert_non_null(strstr(l, "tracked"));
+    }
+    snprintf(args, sizeof args, "calibrate --data %s --observations %s --json", data, merged);
+    assert_int_equal(tu_cli(argv0, args, out, sizeof out), 0);
+    const char *j = strstr(out, "\"id\":\"TRK-RT-1-4\"");
+    assert_non_null(j);
+    assert_non_null(strstr(j, "\"kind\":\"tracked\""));
+    assert_non_null(strstr(j, "\"predicted_h\":"));
+    tu_rmdir(data);
+}
+
 int main(int argc, char **argv)
 {
     argv0 = argv[0];
@@ -147,6 +217,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(book_and_track),
         cmocka_unit_test(bad_input),
         cmocka_unit_test(tokens),
+        cmocka_unit_test(export_calibrate_roundtrip),
     };
     return cmocka_run_group_tests_name("ship_cli", tests, setup, teardown);
 }

@@ -8,7 +8,7 @@ _silkroute()
     local cur prev words cword
     _init_completion || return
 
-    local commands="route places network check-data assign compare critical serve"
+    local commands="route places network check-data assign compare critical serve ship token"
     if [[ $cword -eq 1 ]]; then
         COMPREPLY=($(compgen -W "$commands --help --version" -- "$cur"))
         return
@@ -23,7 +23,21 @@ _silkroute()
         --data|--web) _filedir -d; return ;;
         --scenario|--base|--demand|--flows-out) _filedir; return ;;
         --tntp) _filedir; return ;;
+        --out|--json-in) _filedir; return ;;
+        --type) COMPREPLY=($(compgen -W "ARRI DEPA GTIN GTOT LOAD DISC STUF STRP RECE CONF ISSU BORD CUSR GAUG TRSH DLVR RETRACT" -- "$cur")); return ;;
+        --classifier) COMPREPLY=($(compgen -W "ACT EST PLN" -- "$cur")); return ;;
+        --status) COMPREPLY=($(compgen -W "late on_time delivered booked in_transit" -- "$cur")); return ;;
+        --role) COMPREPLY=($(compgen -W "reader writer" -- "$cur")); return ;;
     esac
+    # ship and token: the subcommand first.
+    if [[ ${words[1]} == ship && $cword -eq 2 ]]; then
+        COMPREPLY=($(compgen -W "create event show list eta export-observations --help" -- "$cur"))
+        return
+    fi
+    if [[ ${words[1]} == token && $cword -eq 2 ]]; then
+        COMPREPLY=($(compgen -W "create list revoke --help" -- "$cur"))
+        return
+    fi
 
     local opts=""
     case ${words[1]} in
@@ -38,7 +52,17 @@ _silkroute()
         compare) opts="--base --data --demand --year --gap --max-iterations --objective --json --help" ;;
         critical) opts="--loss --top --only --scenario --data --demand --year --gap --objective --json --help" ;;
         serve) opts="--port --bind --data --threads --web --timeout --max-request-time
-                     --max-connections --max-per-address --max-query-time --max-work --cache --quiet --help" ;;
+                     --max-connections --max-per-address --max-query-time --max-work --cache --quiet --store --help" ;;
+        ship) case ${words[2]} in
+                  create) opts="--from --to --ref --ready --container --option --by --modes --cargo --quantity
+                                --promised --late-after --year --data --store --json" ;;
+                  event) opts="--type --place --time --classifier --container --reason --note --key --lat --lon
+                               --retracts --json --data --store" ;;
+                  list) opts="--status --q --limit --store --json" ;;
+                  export-observations) opts="--out --no-header --data --store" ;;
+                  *) opts="--store --json" ;;
+              esac ;;
+        token) opts="--role --rate --store --json" ;;
     esac
     if [[ $cur == -* || -z $cur ]]; then
         COMPREPLY=($(compgen -W "$opts" -- "$cur"))

@@ -39,7 +39,7 @@ static int usage(FILE *f, int status)
             "       silkroute ship event [REF] --json FILE|-     one event or {\"events\": [...]}\n"
             "       silkroute ship show REF | eta REF | list [--status late|on_time|delivered|booked|in_transit]\n"
             "                             [--q TEXT] [--limit N]\n"
-            "       silkroute ship export-observations [--out FILE] [--no-header]\n"
+            "       silkroute ship export-observations [--out FILE] [--no-header] [--data DIR]\n"
             "  every subcommand takes --store URI and --json (JSON output)\n"
             "TYPE: ARRI DEPA GTIN GTOT LOAD DISC STUF STRP RECE CONF ISSU BORD (border arrival)\n"
             "      CUSR (customs release) GAUG (gauge change done) TRSH (transshipment done) DLVR RETRACT\n"
@@ -470,7 +470,9 @@ static int ship_read(const opts *o, const char *sub)
                        json_is_integer(by) ? " (retracted)" : "");
             }
         } else {
-            printf("ETA %s (planned %s, delay %+.1f h)\nhistory:\n", json_string_value(json_object_get(root, "eta")),
+            const char *p90 = json_string_value(json_object_get(root, "eta_p90"));
+            printf("ETA %s, P90 %s (planned %s, delay %+.1f h)\nhistory:\n",
+                   json_string_value(json_object_get(root, "eta")), p90 ? p90 : "-",
                    json_string_value(json_object_get(root, "planned_arrival")),
                    json_real_value(json_object_get(root, "delay_h")));
             json_t *h = json_object_get(root, "history");
@@ -492,11 +494,19 @@ static int ship_read(const opts *o, const char *sub)
 static int ship_export(const opts *o)
 {
     int rc;
-    sr_store *st = open_store(o, &rc);
-    if (!st)
+    /* The network names the crossings and transfers of the rows, as
+     * check-data and calibrate will read them. */
+    sr_network *net = cli_open_network(o->data, 0, &rc);
+    if (!net)
         return rc;
+    sr_store *st = open_store(o, &rc);
+    if (!st) {
+        sr_network_close(net);
+        return rc;
+    }
     char *csv = NULL;
-    sr_code c = sr_observations_csv(st, !o->no_header, &csv);
+    sr_code c = sr_observations_csv(st, net, !o->no_header, &csv);
+    sr_network_close(net);
     if (c != SR_OK) {
         rc = cli_fail(0, c, "%s", sr_store_errmsg(st));
         sr_store_close(st);

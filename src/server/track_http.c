@@ -51,6 +51,9 @@ typedef struct bucket {
 struct sr__track {
     char *uri;
     const sr_network *net;
+    /* Event posts of every pool thread go through one group commit, so
+     * concurrent posts share a flush (sr_store_group_post_json). */
+    sr_store_group *group;
     pthread_mutex_t lock; /* guards nodes and buckets */
     tnode *nodes;
     bucket buckets[RATE_SLOTS];
@@ -76,6 +79,13 @@ sr__track *sr__track_create(const char *uri, const sr_network *net, char *err, s
         return NULL;
     }
     t->net = net;
+    if (sr_store_group_open(uri, &t->group) != SR_OK) {
+        snprintf(err, errcap, "--store: %s", t->group ? sr_store_group_errmsg(t->group) : "out of memory");
+        sr_store_group_close(t->group);
+        free(t->uri);
+        free(t);
+        return NULL;
+    }
     pthread_mutex_init(&t->lock, NULL);
     return t;
 }
@@ -90,6 +100,7 @@ void sr__track_destroy(sr__track *t)
         sr_query_destroy(n->q);
         free(n);
     }
+    sr_store_group_close(t->group);
     pthread_mutex_destroy(&t->lock);
     free(t->uri);
     free(t);
@@ -627,11 +638,15 @@ void sr__track_handle(sr__track *t, const char *method, const sr__target *tg, co
     } else if (write) {
         char source[80];
         snprintf(source, sizeof source, "api:%s", name);
-        c = sr_event_post_json(n->st, t->net, body ? body : "", len, is_batch ? NULL : ref, source, &j);
+        char err[1024];
+        c = sr_store_group_post_json(t->group, t->net, body ? body : "", len, is_batch ? NULL : ref, source, &j, err,
+                                     sizeof err);
         if (c == SR_OK) {
             set(o, 200, j);
             return;
         }
+        fail(o, status_of(c), c, "%s", err);
+        return;
     } else if (!strcmp(sub, "eta")) {
         c = sr_shipment_eta_json(n->st, ref, 0, &j);
     } else {

@@ -7,7 +7,8 @@ import './style.css';
 import L from 'leaflet';
 import { feature } from 'topojson-client';
 import { t, setLang, getLang, placeName, LABELS } from './i18n.js';
-import { initShipments } from './shipments.js';
+import { initShipments, openShipment, relabelShipments } from './shipments.js';
+import { initBooking, prefillBooking } from './booking.js';
 import { initViews } from './views.js';
 import { initPipelines } from './pipelines.js';
 
@@ -329,6 +330,7 @@ function renderResult(fit) {
   if (!routes.length) return;
   const r = routes[state.sel];
   $('result').hidden = false;
+  prefillBooking(buildQuery().q);
   document.body.dataset.routes = String(routes.length);
   document.body.dataset.selected = String(state.sel);
   $('totals').innerHTML = `${routes.length > 1 ? `<div class="which">${t('routeOf', state.sel + 1, routes.length)}
@@ -634,6 +636,7 @@ function applyLang(l) {
   for (const w of ['from', 'to']) if (state.chosen[w]) $(w).value = placeName(state.chosen[w]);
   renderLegend();
   pipes.relabel();
+  relabelShipments();
   if (state.routes.length && !$('result').hidden) renderResult(false);
   if (state.lastError) showError(state.lastError.body, state.lastError.status);
   try { localStorage.setItem('silkroute.lang', l); } catch { /* private mode */ }
@@ -647,6 +650,11 @@ $('query').addEventListener('submit', (e) => { e.preventDefault(); runQuery(); }
 $('print').addEventListener('click', () => window.print());
 addLegend();
 initShipments(map);
+initBooking({
+  getQuery: () => buildQuery().q,
+  getChoice: () => ({ sel: state.sel, route: state.routes[state.sel], pareto: $('pareto').checked }),
+  onBooked: openShipment,
+});
 const pipes = initPipelines(map, L, getLang);
 let saved = 'en';
 try { saved = localStorage.getItem('silkroute.lang') || 'en'; } catch { /* private mode */ }

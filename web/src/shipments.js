@@ -4,14 +4,18 @@
 // planned against the actual timeline and the ETA band.  It reads the
 // tracking API (/v1/shipments) with a reader token the user pastes; the
 // token stays in this tab's sessionStorage and goes only in the
-// Authorization header, never in a URL.
+// Authorization header, never in a URL.  Labels come from i18n.js in the
+// map's language; relabelShipments() redraws what is shown when it changes.
 import L from 'leaflet';
+import { t } from './i18n.js';
 import './shipments.css';
 
 const $ = (id) => document.getElementById(id);
 const SVG = 'http://www.w3.org/2000/svg';
 let layer = null;
 let mapRef = null;
+let lastList = null; // the list shown, for a change of language
+let lastShip = null; // [shipment, history] shown
 
 function el(name, attrs, parent, text) {
   const e = document.createElementNS(SVG, name);
@@ -37,6 +41,8 @@ function say(msg, error) {
 
 const ms = (iso) => (iso ? Date.parse(iso) : NaN);
 const short = (iso) => (iso ? iso.slice(0, 16).replace('T', ' ') : '–');
+const flagText = (f) => t(`st_${f}`);
+const delayText = (h) => `${h >= 0 ? '+' : ''}${h.toFixed(1)} ${t('h')}`;
 
 async function loadList() {
   try { sessionStorage.setItem('silkroute.token', token()); } catch { /* private mode */ }
@@ -49,23 +55,33 @@ async function loadList() {
   if (status !== 200) {
     say(`${status}: ${body.message || body.code}`, true);
     document.body.dataset.ships = 'error';
+    lastList = null;
     return;
   }
-  say(`${body.shipments.length} shipment(s)`);
-  for (const s of body.shipments) {
+  lastList = body.shipments;
+  renderList();
+}
+
+function renderList() {
+  if (!lastList) return;
+  say(t('nShipments', lastList.length));
+  const tb = $('ship-list').querySelector('tbody');
+  tb.textContent = '';
+  for (const s of lastList) {
     const tr = document.createElement('tr');
     tr.dataset.ref = s.ref;
-    for (const [txt, cls] of [[s.ref], [s.flag.replace(/_/g, ' '), `flag-${s.flag}`], [short(s.eta)],
-      [`${s.delay_h >= 0 ? '+' : ''}${s.delay_h.toFixed(1)} h`]]) {
+    tr.tabIndex = 0;
+    for (const [txt, cls] of [[s.ref], [flagText(s.flag), `flag-${s.flag}`], [short(s.eta)], [delayText(s.delay_h)]]) {
       const td = document.createElement('td');
       td.textContent = txt;
       if (cls) td.className = cls;
       tr.appendChild(td);
     }
     tr.addEventListener('click', () => show(s.ref));
+    tr.addEventListener('keydown', (e) => { if (e.key === 'Enter') show(s.ref); });
     tb.appendChild(tr);
   }
-  document.body.dataset.ships = String(body.shipments.length);
+  document.body.dataset.ships = String(lastList.length);
 }
 
 async function show(ref) {
@@ -76,14 +92,20 @@ async function show(ref) {
     say(`${a.status}: ${(a.body && a.body.message) || ''}`, true);
     return;
   }
-  const s = a.body.shipment;
-  const hist = b.body.history;
+  lastShip = [a.body.shipment, b.body.history];
+  renderShip(true);
+  document.body.dataset.shipment = ref;
+}
+
+function renderShip(fit) {
+  if (!lastShip) return;
+  const [s, hist] = lastShip;
   $('ship-detail').hidden = false;
   $('ship-title').textContent = `${s.ref} · ${s.origin} → ${s.destination}`;
-  $('ship-summary').textContent = `${s.status.replace('_', ' ')}, ${s.flag.replace(/_/g, ' ')}; planned ${short(s.planned_arrival)}, `
-    + `ETA ${short(s.eta)} (${s.delay_h >= 0 ? '+' : ''}${s.delay_h.toFixed(1)} h)`
-    + (s.promised ? `, promised ${short(s.promised)}` : '') + (s.position ? `; at ${s.position.place}` : '');
-  drawOnMap(s);
+  $('ship-summary').textContent = `${t(`st_${s.status}`)}, ${flagText(s.flag)}; ${t('plannedAt')} ${short(s.planned_arrival)}, `
+    + `${t('etaBand')} ${short(s.eta)}${s.eta_p90 && s.eta_p90 !== s.eta ? ` – ${short(s.eta_p90)}` : ''} (${delayText(s.delay_h)})`
+    + (s.promised ? `, ${t('promisedAt')} ${short(s.promised)}` : '') + (s.position ? `; ${t('atPlace')} ${s.position.place}` : '');
+  if (fit) drawOnMap(s);
   drawTimeline(s, hist);
   const ol = $('ship-events');
   ol.textContent = '';
@@ -93,7 +115,6 @@ async function show(ref) {
     if (e.retracted_by !== null) li.className = 'retracted';
     ol.appendChild(li);
   }
-  document.body.dataset.shipment = ref;
 }
 
 function drawOnMap(s) {
@@ -114,20 +135,22 @@ function drawOnMap(s) {
 }
 
 // Planned milestones above, actual events below, on one time axis; the
-// ETA band spans the earliest and latest ETA of the history, with the
-// current ETA and the planned arrival marked.
+// ETA band spans the current ETA's P50 to its P90 (the remaining route's
+// spread, docs/TRACK.md), the thin bar below it the ETAs of the history,
+// with the current ETA and the planned arrival marked.
 function drawTimeline(s, hist) {
   const svg = $('ship-timeline');
   svg.textContent = '';
   const acts = s.events.filter((e) => e.classifier === 'ACT' && e.type !== 'RETRACT' && e.retracted_by === null);
   const etas = hist.map((h) => ms(h.eta)).filter((x) => !Number.isNaN(x));
-  const times = [...s.plan.map((p) => ms(p.arrive)), ...acts.map((e) => ms(e.time)), ...etas, ms(s.planned_arrival)]
+  const p90 = Number.isNaN(ms(s.eta_p90)) ? ms(s.eta) : ms(s.eta_p90);
+  const times = [...s.plan.map((p) => ms(p.arrive)), ...acts.map((e) => ms(e.time)), ...etas, ms(s.planned_arrival), p90]
     .filter((x) => !Number.isNaN(x));
   const t0 = Math.min(...times), t1 = Math.max(...times) + 1;
   const x = (t) => 20 + ((t - t0) / (t1 - t0)) * 290;
-  el('text', { x: 2, y: 24 }, svg, 'plan');
-  el('text', { x: 2, y: 54 }, svg, 'actual');
-  el('text', { x: 2, y: 88 }, svg, 'ETA');
+  el('text', { x: 2, y: 24 }, svg, t('tlPlan'));
+  el('text', { x: 2, y: 54 }, svg, t('tlActual'));
+  el('text', { x: 2, y: 88 }, svg, t('tlEta'));
   el('line', { x1: 20, x2: 310, y1: 21, y2: 21, stroke: '#bbb' }, svg);
   el('line', { x1: 20, x2: 310, y1: 51, y2: 51, stroke: '#bbb' }, svg);
   for (const p of s.plan) el('circle', { cx: x(ms(p.arrive)), cy: 21, r: 2.5, fill: '#777', class: 'tl-plan' }, svg);
@@ -136,7 +159,9 @@ function drawTimeline(s, hist) {
       .appendChild(el('title', {}, null, `${e.type} ${e.place || ''} ${short(e.time)}`));
   }
   const lo = Math.min(...etas), hi = Math.max(...etas);
-  el('rect', { x: x(lo), y: 78, width: Math.max(2, x(hi) - x(lo)), height: 14, fill: '#f5cba7', class: 'tl-eta-band' }, svg);
+  el('rect', { x: x(ms(s.eta)), y: 78, width: Math.max(2, x(p90) - x(ms(s.eta))), height: 14, fill: '#f5cba7',
+    class: 'tl-eta-band' }, svg).appendChild(el('title', {}, null, `${t('etaBand')}: ${short(s.eta)} – ${short(s.eta_p90)}`));
+  el('rect', { x: x(lo), y: 94, width: Math.max(2, x(hi) - x(lo)), height: 3, fill: '#aaa', class: 'tl-eta-history' }, svg);
   el('line', { x1: x(ms(s.eta)), x2: x(ms(s.eta)), y1: 74, y2: 96, stroke: s.late ? '#b03a2e' : '#1e8449', 'stroke-width': 2,
     class: 'tl-eta' }, svg);
   el('line', { x1: x(ms(s.planned_arrival)), x2: x(ms(s.planned_arrival)), y1: 10, y2: 100, stroke: '#555',
@@ -151,34 +176,57 @@ export function initShipments(map) {
   const btn = document.createElement('button');
   btn.id = 'ship-toggle';
   btn.type = 'button';
-  btn.textContent = 'Shipments';
+  btn.textContent = t('shipments');
+  btn.dataset.i18n = 'shipments';
   document.querySelector('header').appendChild(btn);
   const panel = document.createElement('aside');
   panel.id = 'ship-panel';
   panel.hidden = true;
-  panel.innerHTML = `<h2>Shipments</h2>
-    <div class="field"><label for="ship-token">Reader token</label><input id="ship-token" type="password" placeholder="srt_…" autocomplete="off"></div>
+  panel.innerHTML = `<h2 data-i18n="shipments">Shipments</h2>
+    <div class="field"><label for="ship-token" data-i18n="readerToken">Reader token</label><input id="ship-token" type="password" placeholder="srt_…" autocomplete="off"></div>
     <div class="row">
-      <div class="field"><label for="ship-q">Reference or container</label><input id="ship-q" placeholder="PO-4711, MSKU…"></div>
-      <div class="field"><label for="ship-status">Status</label><select id="ship-status"><option value="">all</option>
-        <option value="late">late</option><option value="on_time">on time</option><option value="delivered">delivered</option>
-        <option value="booked">booked</option><option value="in_transit">in transit</option></select></div>
+      <div class="field"><label for="ship-q" data-i18n="refOrContainer">Reference or container</label><input id="ship-q" placeholder="PO-4711, MSKU…"></div>
+      <div class="field"><label for="ship-status" data-i18n="status">Status</label><select id="ship-status"><option value="" data-i18n="all">all</option>
+        <option value="late" data-i18n="st_late">late</option><option value="on_time" data-i18n="st_on_time">on time</option>
+        <option value="delivered" data-i18n="st_delivered">delivered</option><option value="booked" data-i18n="st_booked">booked</option>
+        <option value="in_transit" data-i18n="st_in_transit">in transit</option></select></div>
     </div>
-    <button type="button" id="ship-load">Show shipments</button>
+    <button type="button" id="ship-load" data-i18n="showShipments">Show shipments</button>
     <div id="ship-msg" role="status"></div>
-    <table id="ship-list"><thead><tr><th>Ref</th><th>Status</th><th>ETA (UTC)</th><th>Delay</th></tr></thead><tbody></tbody></table>
+    <table id="ship-list"><thead><tr><th data-i18n="colRef">Ref</th><th data-i18n="colStatus">Status</th><th data-i18n="colEta">ETA (UTC)</th><th data-i18n="colDelay">Delay</th></tr></thead><tbody></tbody></table>
     <section id="ship-detail" hidden><h3 id="ship-title"></h3><p id="ship-summary"></p>
-      <h4>Planned and actual; ETA band</h4><svg id="ship-timeline" viewBox="0 0 320 120"></svg>
-      <h4>Events (by event time)</h4><ol id="ship-events"></ol></section>`;
+      <h4 data-i18n="planVsActual">Planned and actual; ETA band</h4><svg id="ship-timeline" viewBox="0 0 320 120" role="img" aria-labelledby="ship-summary"></svg>
+      <h4 data-i18n="eventsByTime">Events (by event time)</h4><ol id="ship-events"></ol></section>`;
   document.querySelector('main').insertBefore(panel, $('map'));
   try { $('ship-token').value = sessionStorage.getItem('silkroute.token') || ''; } catch { /* private mode */ }
-  btn.addEventListener('click', () => {
-    panel.hidden = !panel.hidden;
-    $('panel').hidden = !panel.hidden;
-    btn.classList.toggle('active', !panel.hidden);
-    setTimeout(() => map.invalidateSize(), 0);
-  });
+  btn.addEventListener('click', () => setOpen(panel.hidden));
   $('ship-load').addEventListener('click', loadList);
   $('ship-q').addEventListener('keydown', (e) => { if (e.key === 'Enter') loadList(); });
   $('ship-status').addEventListener('change', loadList);
+}
+
+function setOpen(open) {
+  const panel = $('ship-panel');
+  panel.hidden = !open;
+  $('panel').hidden = open;
+  $('ship-toggle').classList.toggle('active', open);
+  setTimeout(() => mapRef.invalidateSize(), 0);
+}
+
+// Open the Shipments view on one shipment (after a booking from the route
+// panel); `tok` fills the token field when it is empty (a writer token
+// reads too).
+export async function openShipment(ref, tok) {
+  if (tok && !token()) $('ship-token').value = tok;
+  setOpen(true);
+  $('ship-q').value = ref;
+  await loadList();
+  await show(ref);
+}
+
+// The map's language changed: redraw what is shown in it.
+export function relabelShipments() {
+  $('ship-toggle').textContent = t('shipments');
+  renderList();
+  renderShip(false);
 }

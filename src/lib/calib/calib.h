@@ -24,7 +24,8 @@ void sr__lognormal_sum(const double *p50, const double *p90, size_t n, sr__lnsum
 double sr__ln_sigma(double p50, double p90);
 double sr__lognormal_cdf(double mu, double sigma, double x);
 
-/* "2023" or "2019..2024" (empty: all years); 0 or -1. */
+/* "2023", "2019..2024", "2026-06-03" or "2026-06-03..2026-06-05" (dates
+ * count as their years; empty: all years); 0 or -1. */
 int sr__parse_period(const char *s, int *from, int *to);
 /* "a-b" 1, "b-a" 2, "both" or "" 3, else 0. */
 int sr__parse_direction(const char *s);

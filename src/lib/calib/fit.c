@@ -827,7 +827,12 @@ sr_code sr_calibrate(const char *dir, const sr_calib_options *o, sr_calibration 
     for (size_t i = 0; i < n; i++) {
         const sr__obs *ob = &c->obs[i];
         c->fit[i] = ob->subject != SR__OBS_TRAINS && ob->time_h > 0 && in_period(c, ob);
-        c->sigma[i] = ob->kind == SR__KIND_RECORD || ob->kind == SR__KIND_PILOT ? SIGMA_SPECIAL : SIGMA_TYPICAL;
+        /* A tracked row (ship export-observations) is one shipment's run:
+         * an unbiased draw of the ordinary time, but a single one, so it
+         * is as uncertain as a single train's. */
+        c->sigma[i] = ob->kind == SR__KIND_RECORD || ob->kind == SR__KIND_PILOT || ob->kind == SR__KIND_TRACKED
+                          ? SIGMA_SPECIAL
+                          : SIGMA_TYPICAL;
         c->cvpred[i] = NAN;
     }
     for (size_t j = 0; j < c->np; j++)

@@ -19,10 +19,13 @@
 #include "csv.h"
 #include "obs.h"
 
-static const char *const kind_names[] = {"average", "scheduled", "record_run", "pilot_run", "survey"};
+/* "tracked": a time observed by silkroute's own shipment tracking
+ * (`silkroute ship export-observations`, one shipment's run); fitted as a
+ * typical observation. */
+static const char *const kind_names[] = {"average", "scheduled", "record_run", "pilot_run", "survey", "tracked"};
 static const char *const subject_names[] = {"route", "crossing", "transfer", "trains"};
 
-const char *sr__obs_kind_name(int k) { return k >= 0 && k < 5 ? kind_names[k] : "?"; }
+const char *sr__obs_kind_name(int k) { return k >= 0 && k < 6 ? kind_names[k] : "?"; }
 const char *sr__obs_subject_name(int s) { return s >= 0 && s < 4 ? subject_names[s] : "?"; }
 
 typedef struct oload {
@@ -140,16 +143,16 @@ int sr__obs_read(const sr_network *net, const char *path, const char *display, s
         }
         const char *kind = sr__csv_get(&c, sr__csv_col(&c, "kind"));
         o.kind = -1;
-        for (int k = 0; k < 5; k++)
+        for (int k = 0; k < 6; k++)
             if (!strcmp(kind, kind_names[k]))
                 o.kind = k;
         if (o.kind < 0) {
-            oerr(&L, "kind", "'%s' must be average, scheduled, record_run, pilot_run or survey", kind);
+            oerr(&L, "kind", "'%s' must be average, scheduled, record_run, pilot_run, survey or tracked", kind);
             ok = 0;
         }
         if (sr__parse_period(sr__csv_get(&c, sr__csv_col(&c, "period")), &o.period_from, &o.period_to) < 0 ||
             !*sr__csv_get(&c, sr__csv_col(&c, "period"))) {
-            oerr(&L, "period", "'%s': use a year (2023) or YYYY..YYYY", sr__csv_get(&c, sr__csv_col(&c, "period")));
+            oerr(&L, "period", "'%s': use a year (2023), YYYY..YYYY, a date (2026-06-03) or YYYY-MM-DD..YYYY-MM-DD", sr__csv_get(&c, sr__csv_col(&c, "period")));
             ok = 0;
         }
         if (!*sr__csv_get(&c, sr__csv_col(&c, "source"))) {

@@ -118,6 +118,14 @@ static int parse_num(const char *s, double lo, double hi, double *out)
     return 1;
 }
 
+static int date_ok(int y, int m, int d)
+{
+    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (y < 1900 || y > 2200 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
+        return 0;
+    return !(m == 2 && d == 29 && !((y % 4 == 0 && y % 100) || y % 400 == 0));
+}
+
 int sr__parse_period(const char *s, int *from, int *to)
 {
     int a = 0, b = 0, n = 0;
@@ -133,6 +141,19 @@ int sr__parse_period(const char *s, int *from, int *to)
     }
     if (sscanf(s, "%4d%n", &a, &n) == 1 && !s[n] && a >= 1900 && a <= 2200 && strlen(s) == 4) {
         *from = *to = a;
+        return 0;
+    }
+    /* Dates (tracked observations say the days they were made): the
+     * calibration's periods are years, so a date counts as its year. */
+    int m1, d1, m2, d2;
+    if (sscanf(s, "%4d-%2d-%2d%n", &a, &m1, &d1, &n) == 3 && strlen(s) == 10 && n == 10 && date_ok(a, m1, d1)) {
+        *from = *to = a;
+        return 0;
+    }
+    if (strlen(s) == 22 && sscanf(s, "%4d-%2d-%2d..%4d-%2d-%2d%n", &a, &m1, &d1, &b, &m2, &d2, &n) == 6 && n == 22 &&
+        date_ok(a, m1, d1) && date_ok(b, m2, d2) && (b > a || (b == a && (m2 > m1 || (m2 == m1 && d2 >= d1))))) {
+        *from = a;
+        *to = b;
         return 0;
     }
     return -1;

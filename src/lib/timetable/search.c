@@ -1089,12 +1089,18 @@ done:
 sr_code sr__tt_earliest(const sr_timetable *tt, uint32_t from, uint32_t to, int64_t t0, int min_transfer_s,
                         int64_t *arrival)
 {
+    return sr__tt_earliest_modes(tt, from, to, t0, SR_MODES_ALL, min_transfer_s, arrival);
+}
+
+sr_code sr__tt_earliest_modes(const sr_timetable *tt, uint32_t from, uint32_t to, int64_t t0, unsigned modes,
+                              int min_transfer_s, int64_t *arrival)
+{
     sr__tt_plan p;
     memset(&p, 0, sizeof p);
     p.tt = tt;
     p.from = from;
     p.to = to;
-    p.modes = SR_MODES_ALL;
+    p.modes = modes;
     p.unit = SR_UNIT_40FT;
     p.qty = 1;
     p.min_transfer_s = min_transfer_s;

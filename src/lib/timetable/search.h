@@ -33,5 +33,9 @@ sr_code sr__tt_search(const sr__tt_plan *p, sr_result **out, char *err, size_t e
  * the search horizon. */
 sr_code sr__tt_earliest(const struct sr_timetable *tt, uint32_t from, uint32_t to, int64_t t0,
                         int min_transfer_s, int64_t *arrival);
+/* The same under a set of modes (SR_MODE_BIT()s): the tracking store's
+ * ETA asks when a scheduled leg's next service arrives (track/ship.c). */
+sr_code sr__tt_earliest_modes(const struct sr_timetable *tt, uint32_t from, uint32_t to, int64_t t0, unsigned modes,
+                              int min_transfer_s, int64_t *arrival);
 
 #endif

@@ -10,12 +10,18 @@
 #include "db.h"
 #include "silkroute.h"
 
+struct sr__plan_cache;
+
 struct sr_store {
     sr__db *db;
     int version;
     int64_t clock; /* SR_TIME_NONE: system clock */
     char err[1024];
+    struct sr__plan_cache *plans; /* parsed plans by shipment (ship.c); NULL until used */
 };
+
+/* Free the handle's plan cache (ship.c). */
+void sr__plan_cache_free(struct sr__plan_cache *c);
 
 /* Set st's message; returns code. */
 sr_code sr__st_fail(sr_store *st, sr_code code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -45,6 +51,20 @@ int sr__event_departs(sr_event_type t);
 sr_code sr__events_from_json(const char *json, size_t len, sr_event *ev, size_t max, size_t *n, void **hold,
                              char *err, size_t errcap);
 void sr__events_json_free(void *hold);
+
+/* Check and store n events inside the caller's open write transaction
+ * (ship.c): SR_OK, or the first failure with st->err naming the field;
+ * the caller rolls back.  *retry: a concurrent writer took a key first,
+ * and running the events again (after the rollback) finds its event. */
+sr_code sr__events_post_tx(sr_store *st, const sr_network *net, const sr_event *ev, size_t n, int64_t *ids, int *dup,
+                           int *retry);
+/* Parse JSON events (sr__events_from_json) and give them the request's
+ * shipment and source; the message names the field. */
+sr_code sr__events_json_prepare(const char *json, size_t len, const char *shipment, const char *source, sr_event *ev,
+                                size_t *n, void **hold, char *err, size_t errcap);
+/* The answer to a post: {"code":"Ok","events":[{"id":..,"duplicate":..}]};
+ * malloc()ed, NULL when out of memory. */
+char *sr__events_answer(const int64_t *ids, const int *dup, size_t n);
 
 /* Raise an alert of shipment sid once per (kind, milestone) and queue it
  * for every live webhook; inside the caller's transaction (alert.c). */
