@@ -306,7 +306,7 @@ static void cli(void **st)
     expect("assign --tntp tests/data/assign/none", 1, "none_net.tntp: cannot open");
     expect("assign --tntp x --gap -1", 2, "--gap");
     expect("assign --tntp x --objective xx", 2, "--objective");
-    expect("assign --tntp x --bogus", 2, "unknown argument");
+    expect("assign --tntp x --bogus", 2, "unknown option '--bogus'");
 }
 
 static void cli_tntp(void **st)
