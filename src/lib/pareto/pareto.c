@@ -49,6 +49,10 @@ struct sr__pareto_ws {
     size_t n_lab, cap_lab;
     uint32_t *tgt;
     size_t n_tgt, cap_tgt;
+    /* Per arc: 0 not asked yet, 1 usable, 2 not (the query's filters are
+     * asked once per arc, not once per label that reaches its tail). */
+    uint8_t *arc_memo;
+    size_t cap_arcs;
 };
 
 void sr__pareto_ws_free(sr__pareto_ws *ws)
@@ -61,6 +65,7 @@ void sr__pareto_ws_free(sr__pareto_ws *ws)
     free(ws->heap);
     free(ws->lab);
     free(ws->tgt);
+    free(ws->arc_memo);
     free(ws);
 }
 
@@ -179,8 +184,17 @@ static int front_add(sr__pareto_ws *w, front *f, double c, double e)
     return 0;
 }
 
-static int ensure(sr__pareto_ws *w, size_t n_states)
+static int ensure(sr__pareto_ws *w, size_t n_states, size_t n_arcs)
 {
+    if (n_arcs + 1 > w->cap_arcs) {
+        free(w->arc_memo);
+        w->cap_arcs = n_arcs + 1;
+        if (!(w->arc_memo = malloc(w->cap_arcs))) {
+            w->cap_arcs = 0;
+            return -1;
+        }
+    }
+    memset(w->arc_memo, 0, n_arcs + 1);
     if (n_states + 1 > w->cap_states) {
         free(w->stamp);
         free(w->fr);
@@ -233,7 +247,7 @@ sr_code sr__pareto_search(sr__pareto_ws **wsp, const sr__pareto_in *in, const ui
         return SR_ENOMEM;
     sr__pareto_ws *w = *wsp;
     size_t n_states = (size_t)in->layers * np * NC;
-    if (ensure(w, n_states) < 0)
+    if (ensure(w, n_states, net->n_arcs) < 0)
         return SR_ENOMEM;
     const uint32_t TGT = (uint32_t)n_states; /* the destination's front */
     const double *cost = net->arc_cost[in->unit], *co2 = net->arc_co2[in->unit];
@@ -275,7 +289,11 @@ sr_code sr__pareto_search(sr__pareto_ws **wsp, const sr__pareto_in *in, const ui
         }
         size_t base = (size_t)layer * np;
         for (uint32_t a = net->arc_off[place]; a < net->arc_off[place + 1]; a++) {
-            if (net->arc_cls[a] != cls || !in->arc_ok(in->ctx, a))
+            if (net->arc_cls[a] != cls)
+                continue;
+            if (!w->arc_memo[a])
+                w->arc_memo[a] = in->arc_ok(in->ctx, a) ? 1 : 2;
+            if (w->arc_memo[a] != 1)
                 continue;
             uint32_t h = net->arc_head[a];
             if ((rc = offer(w, in, TGT, (uint32_t)((base + h) * NC + cls), h, L.t + net->arc_time_h[a],
