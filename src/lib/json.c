@@ -169,12 +169,32 @@ static void jw_close(jw *w, char c)
     jw_putc(w, c);
 }
 
+/* Does any byte of x need escaping: below 0x20, '"' or '\\'?  Eight bytes
+ * at once (the classic "has a byte less than / equal to" bit tricks), so
+ * the common string without escapes is scanned a word at a time. */
+static inline int jw_word_needs_escape(uint64_t x)
+{
+    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+    uint64_t lt20 = (x - ones * 0x20) & ~x & highs;
+    uint64_t q = x ^ (ones * '"'), bs = x ^ (ones * '\\');
+    uint64_t eq = ((q - ones) & ~q & highs) | ((bs - ones) & ~bs & highs);
+    return (lt20 | eq) != 0;
+}
+
 static void jw_str_raw(jw *w, const char *s)
 {
     static const char hex[] = "0123456789ABCDEF";
     jw_putc(w, '"');
-    const char *run = s, *end = s;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++, end++) {
+    size_t len = strlen(s), i = 0;
+    while (i + 8 <= len) {
+        uint64_t x;
+        memcpy(&x, s + i, 8);
+        if (jw_word_needs_escape(x))
+            break;
+        i += 8;
+    }
+    const char *run = s, *end = s + i;
+    for (const unsigned char *p = (const unsigned char *)s + i; *p; p++, end++) {
         unsigned char c = *p;
         if (c >= 0x20 && c != '"' && c != '\\')
             continue;
