@@ -121,7 +121,7 @@ cpu=$(lscpu | sed -n 's/^Model name: *//p' | head -1)
 cat <<MD
 ## HTTP
 
-\`bench/http_bench.sh\` on $(date -u +%Y-%m-%d), $cpu, $(nproc) CPUs shared by wrk and the server;
+\`bench/http_bench.sh\` on $(date -u +%Y-%m-%d), $cpu, $(nproc) CPUs shared by wrk and the server (load average at the end: $(cut -d" " -f1-3 /proc/loadavg));
 wrk 2 threads, $CONN connections, ${DUR} s each, keep-alive, loopback.
 silkroute: \`serve --threads $THREADS --quiet\`, \`GET $QUERY\` on the default dataset
 ($SIZE-byte answer), with the route cache (default: the repeated query is answered from

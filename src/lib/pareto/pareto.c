@@ -234,6 +234,13 @@ static sr_code offer(sr__pareto_ws *w, const sr__pareto_in *in, uint32_t tgt_fro
         return SR_OK;
     if (front_dominates(w, front_of(w, tgt_front), x.kc, x.ke) || front_dominates(w, front_of(w, s), c, e))
         return SR_OK;
+    /* Queued candidates count against the label limit too, so that the
+     * heap's memory is bounded (64 bytes each) and not only the work. */
+    if (w->n_heap >= in->max_labels) {
+        snprintf(in->err, in->errcap, "pareto: more than %zu labels; narrow the query (modes, avoid, max_transfers)",
+                 in->max_labels);
+        return SR_ELIMIT;
+    }
     return heap_push(w, &x) < 0 ? SR_ENOMEM : SR_OK;
 }
 
