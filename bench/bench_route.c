@@ -19,6 +19,10 @@
 
 #include "silkroute.h"
 
+/* The router's switch to its reference Pareto search (src/lib/route.h,
+ * internal; benchmarks and tests only). */
+extern int sr__pareto_reference;
+
 static double now_us(void)
 {
     struct timespec ts;
@@ -82,6 +86,12 @@ static void summarise(series *s)
     s->mean = sum / (double)s->n;
 }
 
+/* --pairs N: N ordered pairs drawn with a fixed seed instead of all of
+ * them (grids of thousands of places have millions of pairs). */
+static size_t sample_pairs;
+/* Where the by-time run also records serialising its answer (json.c). */
+static series *json_series;
+
 static void run(sr_query *q, const sr_network *net, series *s, int pareto, sr_objective obj)
 {
     size_t np = sr_network_place_count(net);
@@ -89,8 +99,17 @@ static void run(sr_query *q, const sr_network *net, series *s, int pareto, sr_ob
     sr_route_options_init(&o);
     o.pareto = pareto;
     o.objective = obj;
-    for (size_t a = 0; a < np; a++)
-        for (size_t b = 0; b < np; b++) {
+    unsigned long long seed = 20261202;
+    size_t total = sample_pairs ? sample_pairs : np * np;
+    for (size_t k = 0; k < total; k++) {
+        size_t a = k / np, b = k % np;
+        if (sample_pairs) {
+            seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+            a = (size_t)(seed >> 33) % np;
+            seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+            b = (size_t)(seed >> 33) % np;
+        }
+        {
             if (a == b)
                 continue;
             o.from = sr_network_place(net, a)->id;
@@ -99,6 +118,14 @@ static void run(sr_query *q, const sr_network *net, series *s, int pareto, sr_ob
             double c0 = cpu_us(), t0 = now_us();
             sr_code rc = sr_route_query(q, &o, &r);
             double t1 = now_us(), c1 = cpu_us();
+            if (json_series && rc == SR_OK) {
+                /* The answer as the HTTP API writes it (json.c). */
+                double jc0 = cpu_us(), jt0 = now_us();
+                char *j = sr_result_json(net, r, 0);
+                double jt1 = now_us(), jc1 = cpu_us();
+                sr_free(j);
+                add(json_series, jt1 - jt0, jc1 - jc0);
+            }
             sr_result_free(r);
             add(s, t1 - t0, c1 - c0);
             if (rc == SR_OK)
@@ -108,17 +135,24 @@ static void run(sr_query *q, const sr_network *net, series *s, int pareto, sr_ob
             else
                 s->other++;
         }
+    }
 }
 
 int main(int argc, char **argv)
 {
-    /* bench_route [DIR] [--reps N] [--pareto-only]: the options are for
-     * profiling runs (perf record -- build/bench/bench_route ...). */
+    /* bench_route [DIR] [--reps N] [--pairs N] [--pareto-only]
+     * [--reference-pareto]: the options
+     * are for profiling runs (perf record -- build/bench/bench_route ...)
+     * and for large synthetic grids (--pairs: a fixed random sample). */
     const char *dir = NULL;
     int force_reps = 0, pareto_only = 0;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--reps") && i + 1 < argc)
             force_reps = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--pairs") && i + 1 < argc)
+            sample_pairs = (size_t)atol(argv[++i]);
+        else if (!strcmp(argv[i], "--reference-pareto"))
+            sr__pareto_reference = 1; /* the earlier search, side by side */
         else if (!strcmp(argv[i], "--pareto-only"))
             pareto_only = 1;
         else
@@ -140,7 +174,7 @@ int main(int argc, char **argv)
         used = "tests/data/mini (fallback)";
     }
     size_t np = sr_network_place_count(net);
-    size_t pairs = np * (np - 1);
+    size_t pairs = sample_pairs ? sample_pairs : np * (np - 1);
     /* Enough repetitions for stable percentiles on small datasets without
      * running for minutes on big ones. */
     int reps = pairs ? (int)(200000 / pairs) : 1;
@@ -160,13 +194,15 @@ int main(int argc, char **argv)
     }
     series s[4] = {{.name = "time"}, {.name = "cost"}, {.name = "co2"}, {.name = "pareto"}};
     /* Warm-up: the first query allocates the per-query arrays. */
-    series warm = {.name = "warm"};
+    series warm = {.name = "warm"}, js = {.name = "json (time)"};
     run(q, net, &warm, 1, SR_BY_TIME);
     free(warm.lat);
     free(warm.cpu);
     for (int r = 0; r < reps; r++) {
         if (!pareto_only) {
+            json_series = &js;
             run(q, net, &s[0], 0, SR_BY_TIME);
+            json_series = NULL;
             run(q, net, &s[1], 0, SR_BY_COST);
             run(q, net, &s[2], 0, SR_BY_CO2);
         }
@@ -178,15 +214,19 @@ int main(int argc, char **argv)
             add(&single, s[k].lat[i], s[k].cpu[i]);
     single.ok = s[0].ok + s[1].ok + s[2].ok;
     single.noroute = s[0].noroute + s[1].noroute + s[2].noroute;
+    single.other = s[0].other + s[1].other + s[2].other;
     for (int k = 0; k < 4; k++)
         summarise(&s[k]);
     summarise(&single);
-    printf("%-14s %9s %8s %9s %10s %10s %10s %10s %10s\n", "query", "count", "routes", "no-route", "median_us",
-           "p99_us", "mean_us", "cpu_med_us", "cpu_p99_us");
-    series *all[5] = {&s[0], &s[1], &s[2], &single, &s[3]};
-    for (int k = 0; k < 5; k++)
-        printf("%-14s %9zu %8ld %9ld %10.2f %10.2f %10.2f %10.2f %10.2f\n", all[k]->name, all[k]->n, all[k]->ok,
-               all[k]->noroute, all[k]->median, all[k]->p99, all[k]->mean, all[k]->cpu_median, all[k]->cpu_p99);
+    summarise(&js);
+    js.ok = (long)js.n;
+    printf("%-14s %9s %8s %9s %7s %10s %10s %10s %10s %10s %10s\n", "query", "count", "routes", "no-route", "failed",
+           "median_us", "p99_us", "mean_us", "max_us", "cpu_med_us", "cpu_p99_us");
+    series *all[6] = {&s[0], &s[1], &s[2], &single, &s[3], &js};
+    for (int k = 0; k < 6; k++)
+        printf("%-14s %9zu %8ld %9ld %7ld %10.2f %10.2f %10.2f %10.2f %10.2f %10.2f\n", all[k]->name, all[k]->n,
+               all[k]->ok, all[k]->noroute, all[k]->other, all[k]->median, all[k]->p99, all[k]->mean,
+               all[k]->n ? all[k]->lat[all[k]->n - 1] : 0.0, all[k]->cpu_median, all[k]->cpu_p99);
     printf("ratio pareto/single: median %.2f, p99 %.2f\n", single.median > 0 ? s[3].median / single.median : 0,
            single.p99 > 0 ? s[3].p99 / single.p99 : 0);
     printf("targets: single median < 20 us: %s; pareto p99 < 2000 us: %s\n",
@@ -201,6 +241,8 @@ int main(int argc, char **argv)
     }
     free(single.lat);
     free(single.cpu);
+    free(js.lat);
+    free(js.cpu);
     sr_query_destroy(q);
     sr_network_close(net);
     return 0;

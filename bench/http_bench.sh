@@ -93,12 +93,25 @@ set -- $(run "http://127.0.0.1:$P2/route.json"); n_rps=$1; n_p50=$2; n_p99=$3; n
 # interleaved rounds so that load from other processes hits both alike;
 # the median round of each is reported.
 tail -n +2 data/places.csv | cut -d, -f1 >"$tmp/places.txt"
-rand() { PLACES="$tmp/places.txt" wrk -t2 -c"$CONN" -d"$(( DUR / 3 > 5 ? DUR / 3 : 5 ))s" -s bench/random_pairs.lua "$1" 2>&1 |
-         awk '/^Requests\/sec/ {print $2}'; }
-rc=""; ru=""
-for round in 1 2 3; do rc="$rc $(rand "http://127.0.0.1:$P1/")"; ru="$ru $(rand "http://127.0.0.1:$P3/")"; done
+# Server CPU time (user + system, clock ticks) of a process, from /proc.
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+HZ=$(getconf CLK_TCK)
+# One round: requests/s, and the server's CPU microseconds per request
+# (which other processes' load does not inflate the way it does req/s).
+rand() {
+  t0=$(ticks "$2")
+  PLACES="$tmp/places.txt" wrk -t2 -c"$CONN" -d"$(( DUR / 3 > 5 ? DUR / 3 : 5 ))s" -s bench/random_pairs.lua "$1" >"$tmp/rand.out" 2>&1
+  t1=$(ticks "$2")
+  rps=$(awk '/^Requests\/sec/ {print $2}' "$tmp/rand.out"); n=$(awk '/requests in/ {print $1}' "$tmp/rand.out")
+  echo "$rps $(awk -v a="$t0" -v b="$t1" -v n="$n" -v hz="$HZ" 'BEGIN {printf "%.1f", (b - a) * 1e6 / hz / (n > 0 ? n : 1)}')"
+}
+rc=""; ru=""; cc=""; cu=""
+for round in 1 2 3; do
+  set -- $(rand "http://127.0.0.1:$P1/" "$srv_pid"); rc="$rc $1"; cc="$cc $2"
+  set -- $(rand "http://127.0.0.1:$P3/" "$srv2_pid"); ru="$ru $1"; cu="$cu $2"
+done
 median() { printf '%s\n' $1 | sort -n | sed -n 2p; }
-r_c=$(median "$rc"); r_u=$(median "$ru")
+r_c=$(median "$rc"); r_u=$(median "$ru"); c_c=$(median "$cc"); c_u=$(median "$cu")
 hits=$(curl -s "http://127.0.0.1:$P1/v1/health" | sed -n 's/.*"hits":\([0-9]*\),"misses":\([0-9]*\).*/\1 \2/p')
 hitrate=$(echo "$hits" | awk '{ printf "%.1f", $1 * 100 / ($1 + $2) }')
 ratio=$(awk -v a="$s_rps" -v b="$n_rps" 'BEGIN {printf "%.2f", a / b}')
@@ -108,7 +121,7 @@ cpu=$(lscpu | sed -n 's/^Model name: *//p' | head -1)
 cat <<MD
 ## HTTP
 
-\`bench/http_bench.sh\` on $(date -u +%Y-%m-%d), $cpu, $(nproc) CPUs shared by wrk and the server;
+\`bench/http_bench.sh\` on $(date -u +%Y-%m-%d), $cpu, $(nproc) CPUs shared by wrk and the server (load average at the end: $(cut -d" " -f1-3 /proc/loadavg));
 wrk 2 threads, $CONN connections, ${DUR} s each, keep-alive, loopback.
 silkroute: \`serve --threads $THREADS --quiet\`, \`GET $QUERY\` on the default dataset
 ($SIZE-byte answer), with the route cache (default: the repeated query is answered from
@@ -126,5 +139,6 @@ errors), and $uratio when every request runs a full route search.
 
 Random origin-destination pairs (\`bench/random_pairs.lua\`, median of three interleaved
 rounds): **$r_c** requests/s with the cache (hit rate $hitrate %, counting the warm-up of the
-first query) and **$r_u** with \`--cache 0\` (rounds:$rc /$ru).
+first query) and **$r_u** with \`--cache 0\` (rounds:$rc /$ru); server CPU per request
+**$c_c µs** with the cache and **$c_u µs** without (rounds:$cc /$cu).
 MD

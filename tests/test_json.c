@@ -105,12 +105,33 @@ static void errors(void **st)
     sr_free(s);
 }
 
+/* The string writer scans eight bytes at a time: every byte that needs an
+ * escape, at every position of strings of up to 24 bytes, must come out
+ * as jansson writes it. */
+static void escapes_at_every_position(void **st)
+{
+    (void)st;
+    static const char special[] = {'"', '\\', '\n', '\x01', '\x1f', '\t', 0x7f, '/', ' '};
+    char msg[32];
+    for (size_t len = 1; len <= 24; len++)
+        for (size_t pos = 0; pos < len; pos++)
+            for (size_t k = 0; k < sizeof special; k++) {
+                memset(msg, 'a' + (int)(len % 26), len);
+                msg[pos] = special[k];
+                msg[len] = 0;
+                char *s = sr_error_json(SR_EARG, msg, 0);
+                same_as_jansson(s, 0);
+                sr_free(s);
+            }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(routes_mini),
         cmocka_unit_test(routes_default),
         cmocka_unit_test(errors),
+        cmocka_unit_test(escapes_at_every_position),
     };
     return cmocka_run_group_tests_name("json", tests, NULL, NULL);
 }

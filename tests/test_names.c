@@ -7,7 +7,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 
 #include "network.h"
 
@@ -143,10 +145,64 @@ static void edit_distance(void **st)
     assert_int_equal(sr__edit_distance("a", "abcdefgh", 3), 4); /* capped at max+1 */
 }
 
+/* The plain normalisation, through utf8proc for every string: the
+ * reference for sr__normalize()'s ASCII fast path. */
+static int ref_normalize(const char *in, char *out, size_t cap)
+{
+    utf8proc_uint8_t *m = NULL;
+    utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)in, (utf8proc_ssize_t)strlen(in), &m,
+                                      UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_DECOMPOSE | UTF8PROC_CASEFOLD |
+                                          UTF8PROC_STRIPMARK);
+    if (n < 0)
+        return -1;
+    size_t o = 0;
+    for (utf8proc_ssize_t i = 0; i < n;) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t k = utf8proc_iterate(m + i, n - i, &cp);
+        if (k <= 0)
+            break;
+        utf8proc_category_t c = utf8proc_category(cp);
+        if (((c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_LO) ||
+             (c >= UTF8PROC_CATEGORY_ND && c <= UTF8PROC_CATEGORY_NO)) &&
+            o + (size_t)k < cap) {
+            memcpy(out + o, m + i, (size_t)k);
+            o += (size_t)k;
+        }
+        i += k;
+    }
+    free(m);
+    out[o] = 0;
+    return (int)o;
+}
+
+/* Differential: every ASCII byte alone, and random ASCII strings, give the
+ * same key through the fast path as through utf8proc. */
+static void normalize_ascii_fast_path(void **st)
+{
+    (void)st;
+    char in[64], a[256], b[256];
+    for (int c = 1; c < 128; c++) {
+        in[0] = (char)c;
+        in[1] = 0;
+        assert_int_equal(sr__normalize(in, a, sizeof a), ref_normalize(in, b, sizeof b));
+        assert_string_equal(a, b);
+    }
+    unsigned seed = 16;
+    for (int t = 0; t < 20000; t++) {
+        size_t n = (size_t)(rand_r(&seed) % 40);
+        for (size_t i = 0; i < n; i++)
+            in[i] = (char)(1 + rand_r(&seed) % 127);
+        in[n] = 0;
+        assert_int_equal(sr__normalize(in, a, sizeof a), ref_normalize(in, b, sizeof b));
+        assert_string_equal(a, b);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(normalize),
+        cmocka_unit_test(normalize_ascii_fast_path),
         cmocka_unit_test(find_any_language),
         cmocka_unit_test(search_and_suggest),
         cmocka_unit_test(edit_distance),

@@ -10,6 +10,11 @@
  * twice: by the library and by exhaustive DFS over simple state paths.  The
  * seeds are fixed so that a failure reproduces; the failing dataset is kept
  * under /tmp and its path printed.
+ *
+ * Pareto queries run the fast search (targeted multi-objective Dijkstra,
+ * src/lib/pareto/) by default; every Pareto case is also answered by the
+ * reference label-setting search of route.c (sr__pareto_reference), and
+ * the two sets of (time, cost, CO2e) vectors must be the same.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -22,6 +27,7 @@
 #include <cmocka.h>
 
 #include "network.h"
+#include "route.h"
 #include "silkroute.h"
 #include "util_randnet.h"
 
@@ -189,6 +195,49 @@ static void check_pareto(const rn_net *m, const sr_network *net, sr_query *q, co
         report_failure(m, rq, "pareto: set differs", "%s", buf);
 }
 
+/* The same query through the reference Pareto search and the fast one:
+ * same code, same set of vectors (in any order).  Returns the number of
+ * options compared; fails the test on a difference. */
+static size_t check_fast_vs_reference(sr_query *q, const sr_route_options *o, const char *what)
+{
+    sr_result *fast = NULL, *ref = NULL;
+    sr__pareto_reference = 0;
+    sr_code rf = sr_route_query(q, o, &fast);
+    char msg_fast[1100];
+    snprintf(msg_fast, sizeof msg_fast, "%s", sr_query_errmsg(q));
+    sr__pareto_reference = 1;
+    sr_code rr = sr_route_query(q, o, &ref);
+    sr__pareto_reference = 0;
+    if (rf != rr)
+        fail_msg("%s %s -> %s: fast search says %s (%s), reference %s (%s)", what, o->from, o->to, sr_code_name(rf),
+                 msg_fast, sr_code_name(rr), sr_query_errmsg(q));
+    size_t n = rf == SR_OK ? sr_result_count(fast) : 0;
+    int bad = rf == SR_OK && n != sr_result_count(ref);
+    for (size_t i = 0; i < n && !bad; i++) {
+        const sr_route *a = sr_result_route(fast, i);
+        rn_vec va = {a->duration_h, a->cost_usd, a->co2e_kg};
+        int hit = 0;
+        for (size_t j = 0; j < sr_result_count(ref) && !hit; j++) {
+            const sr_route *b = sr_result_route(ref, j);
+            hit = rn_vec_close(va, (rn_vec){b->duration_h, b->cost_usd, b->co2e_kg}, 1e-6);
+        }
+        bad = !hit;
+    }
+    if (bad) {
+        for (size_t i = 0; i < n; i++)
+            fprintf(stderr, "  fast (%g, %g, %g)\n", sr_result_route(fast, i)->duration_h,
+                    sr_result_route(fast, i)->cost_usd, sr_result_route(fast, i)->co2e_kg);
+        for (size_t j = 0; j < sr_result_count(ref); j++)
+            fprintf(stderr, "  ref  (%g, %g, %g)\n", sr_result_route(ref, j)->duration_h,
+                    sr_result_route(ref, j)->cost_usd, sr_result_route(ref, j)->co2e_kg);
+        fail_msg("%s %s -> %s: fast and reference Pareto sets differ (%zu and %zu options)", what, o->from, o->to, n,
+                 sr_result_count(ref));
+    }
+    sr_result_free(fast);
+    sr_result_free(ref);
+    return n;
+}
+
 typedef void (*shape_fn)(const rn_net *m, uint64_t *rng, rn_query *rq);
 
 /* Run n_nets random datasets with per_net random queries each; shape (may
@@ -231,6 +280,11 @@ static stats run_cases(uint64_t seed, int n_nets, int per_net, shape_fn shape)
             }
             rq.pareto = 1;
             check_pareto(m, net, q, &rq, &b, &st);
+            {
+                sr_route_options o;
+                rn_options(m, &rq, &o);
+                check_fast_vs_reference(q, &o, "random net");
+            }
             rn_brute_free(&b);
         }
         sr_query_destroy(q);
@@ -493,6 +547,9 @@ static void test_diff_pareto_default_data(void **state)
             o.to = net->places[to].id;
             o.pareto = 1;
             sr_result *res = NULL;
+            /* Every 5th pair also against the reference search. */
+            if ((from + to) % 5 == 0)
+                check_fast_vs_reference(q, &o, "data/");
             sr_code rc = sr_route_query(q, &o, &res);
             compared++;
             if (!nref) {

@@ -80,9 +80,44 @@ typedef struct jw {
     unsigned char count[JW_MAX_DEPTH];
 } jw;
 
+/* Append n bytes.  The common case (room in the buffer) is inline: a
+ * route's JSON is thousands of tiny appends, and a call per append with
+ * its checks was a quarter of serialising one (issue 16).  Growth, the cap
+ * and failures take sr__buf_add(). */
+static inline void jw_put(jw *w, const void *s, size_t n)
+{
+    sr__buf *b = &w->b;
+    if (!b->failed && n < b->cap - b->len && b->len + n <= b->max) {
+        memcpy(b->p + b->len, s, n);
+        b->len += n;
+        b->p[b->len] = 0;
+    } else {
+        sr__buf_add(b, s, n);
+    }
+}
+
+static inline void jw_putc(jw *w, char c)
+{
+    sr__buf *b = &w->b;
+    if (!b->failed && b->cap - b->len > 1 && b->len < b->max) {
+        b->p[b->len++] = c;
+        b->p[b->len] = 0;
+    } else {
+        sr__buf_add(b, &c, 1);
+    }
+}
+
+/* A first buffer that holds a typical single-route answer (8-30 KB) after
+ * at most two doublings, instead of seven from 256 bytes. */
+#define JW_FIRST_CAP 8192
+
 static void jw_init(jw *w, unsigned flags)
 {
     sr__buf_init(&w->b, JW_MAX_OUT);
+    if ((w->b.p = malloc(JW_FIRST_CAP)) != NULL) {
+        w->b.cap = JW_FIRST_CAP;
+        w->b.p[0] = 0;
+    }
     w->pretty = (flags & SR_JSON_PRETTY) != 0;
     w->depth = 0;
     w->count[0] = 0;
@@ -91,11 +126,11 @@ static void jw_init(jw *w, unsigned flags)
 static void jw_indent(jw *w)
 {
     static const char spaces[] = "                                                                ";
-    sr__buf_add(&w->b, "\n", 1);
+    jw_putc(w, '\n');
     int n = 2 * w->depth;
     while (n > 0) {
         int k = n < 64 ? n : 64;
-        sr__buf_add(&w->b, spaces, (size_t)k);
+        jw_put(w, spaces, (size_t)k);
         n -= k;
     }
 }
@@ -106,7 +141,7 @@ static void jw_item(jw *w)
     if (w->depth == 0)
         return;
     if (w->count[w->depth])
-        sr__buf_add(&w->b, ",", 1);
+        jw_putc(w, ',');
     else
         w->count[w->depth] = 1;
     if (w->pretty)
@@ -118,7 +153,7 @@ static void jw_value_prefix(jw *w);
 static void jw_open(jw *w, char c)
 {
     jw_value_prefix(w);
-    sr__buf_add(&w->b, &c, 1);
+    jw_putc(w, c);
     if (w->depth + 1 < JW_MAX_DEPTH)
         w->count[++w->depth] = 0;
     else
@@ -131,19 +166,39 @@ static void jw_close(jw *w, char c)
     w->depth--;
     if (had && w->pretty)
         jw_indent(w);
-    sr__buf_add(&w->b, &c, 1);
+    jw_putc(w, c);
+}
+
+/* Does any byte of x need escaping: below 0x20, '"' or '\\'?  Eight bytes
+ * at once (the classic "has a byte less than / equal to" bit tricks), so
+ * the common string without escapes is scanned a word at a time. */
+static inline int jw_word_needs_escape(uint64_t x)
+{
+    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+    uint64_t lt20 = (x - ones * 0x20) & ~x & highs;
+    uint64_t q = x ^ (ones * '"'), bs = x ^ (ones * '\\');
+    uint64_t eq = ((q - ones) & ~q & highs) | ((bs - ones) & ~bs & highs);
+    return (lt20 | eq) != 0;
 }
 
 static void jw_str_raw(jw *w, const char *s)
 {
     static const char hex[] = "0123456789ABCDEF";
-    sr__buf_add(&w->b, "\"", 1);
-    const char *run = s;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    jw_putc(w, '"');
+    size_t len = strlen(s), i = 0;
+    while (i + 8 <= len) {
+        uint64_t x;
+        memcpy(&x, s + i, 8);
+        if (jw_word_needs_escape(x))
+            break;
+        i += 8;
+    }
+    const char *run = s, *end = s + i;
+    for (const unsigned char *p = (const unsigned char *)s + i; *p; p++, end++) {
         unsigned char c = *p;
         if (c >= 0x20 && c != '"' && c != '\\')
             continue;
-        sr__buf_add(&w->b, run, (size_t)((const char *)p - run));
+        jw_put(w, run, (size_t)((const char *)p - run));
         char esc[7] = {'\\', 0, 0, 0, 0, 0, 0};
         size_t n = 2;
         switch (c) {
@@ -160,18 +215,22 @@ static void jw_str_raw(jw *w, const char *s)
             esc[5] = hex[c & 15];
             n = 6;
         }
-        sr__buf_add(&w->b, esc, n);
+        jw_put(w, esc, n);
         run = (const char *)p + 1;
     }
-    sr__buf_add(&w->b, run, strlen(run));
-    sr__buf_add(&w->b, "\"", 1);
+    jw_put(w, run, (size_t)(end - run));
+    jw_putc(w, '"');
 }
 
-static void jw_key(jw *w, const char *k)
+/* Keys are the contract's own names (string literals of this file, plain
+ * ASCII letters, digits and '_'), so they need no escaping; inlined, the
+ * strlen() of a literal is a constant. */
+static inline __attribute__((always_inline)) void jw_key(jw *w, const char *k)
 {
     jw_item(w);
-    jw_str_raw(w, k);
-    sr__buf_add(&w->b, w->pretty ? ": " : ":", w->pretty ? 2 : 1);
+    jw_putc(w, '"');
+    jw_put(w, k, strlen(k));
+    jw_put(w, w->pretty ? "\": " : "\":", w->pretty ? 3 : 2);
     w->count[w->depth] = 2;
 }
 
@@ -202,7 +261,7 @@ static void jw_int(jw *w, long long v)
     } while (u);
     if (v < 0)
         *--c = '-';
-    sr__buf_add(&w->b, c, (size_t)(e - c));
+    jw_put(w, c, (size_t)(e - c));
 }
 
 /* A real rounded to `unit` (0.01 or 1e-6), printed as jansson's "%.12g"
@@ -213,11 +272,10 @@ static void jw_int(jw *w, long long v)
 static void jw_num(jw *w, double v, double unit, int decimals)
 {
     char t[48];
-    double r = round(v / unit) * unit;
+    double scaled = round(v / unit), r = scaled * unit;
     if (r == 0)
         r = 0;
     jw_value_prefix(w);
-    double scaled = round(v / unit);
     if (isfinite(r) && fabs(scaled) < 1e11 && (r == 0 || fabs(r) >= 1e-4)) {
         /* Digits of the rounded integer, written from the right: this is
          * the innermost loop of a route's JSON, so no printf here. */
@@ -242,7 +300,7 @@ static void jw_num(jw *w, double v, double unit, int decimals)
         } while (q);
         if (scaled < 0)
             *--c = '-';
-        sr__buf_add(&w->b, c, (size_t)(e - c));
+        jw_put(w, c, (size_t)(e - c));
         return;
     }
     int n = snprintf(t, sizeof t, "%.12g", r);
@@ -268,13 +326,13 @@ static void jw_num(jw *w, double v, double unit, int decimals)
             n = (int)strlen(t);
         }
     }
-    sr__buf_add(&w->b, t, (size_t)n);
+    jw_put(w, t, (size_t)n);
 }
 
 static void jw_true(jw *w)
 {
     jw_value_prefix(w);
-    sr__buf_puts(&w->b, "true");
+    jw_put(w, "true", 4);
 }
 
 #define KS(w, k, v) (jw_key(w, k), jw_str(w, v))
@@ -449,7 +507,7 @@ static void jw_route(jw *w, const sr_network *net, const sr_route *r, unsigned f
             jw_str(w, x->internal_union);
         else {
             jw_value_prefix(w);
-            sr__buf_puts(&w->b, "null");
+            jw_put(w, "null", 4);
         }
         jw_close(w, '}');
     }

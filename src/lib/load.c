@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "csv.h"
+#include "idhash/idhash.h"
 #include "pipeline/pipe.h"
 #include "network.h"
 #include "num.h"
@@ -23,18 +24,16 @@
 #define MAX_PLACES 4000000u
 #define MAX_LINKS 16000000u
 
-typedef struct idmap {
-    const char *id;
-    uint32_t idx;
-} idmap;
 
 typedef struct loader {
     sr_network *net;
     sr__diag *d;
     const char *dir;
-    /* sorted ids */
-    idmap *place_ids;
-    idmap *crossing_ids;
+    /* ids by hash (idhash/idhash.h): every reference of every row is
+     * resolved here, so a look-up must not cost a binary search of
+     * strcmp() calls */
+    sr__idhash place_ids;
+    sr__idhash crossing_ids;
     char **sources;         /* sorted source ids */
     size_t n_sources, cap_sources;
     char *source_used;
@@ -48,6 +47,12 @@ typedef struct loader {
     int have_mode[SR_MODE_COUNT];
     /* current file for messages */
     sr__csv *csv;
+    /* Column index by column-name pointer for the current file: the
+     * loaders name columns by string literals, several per row, and a
+     * linear strcmp() over the header for each was a tenth of a large
+     * load.  Cleared whenever a file is opened. */
+    const char *col_name[64];
+    int col_idx[64];
     /* time zones of places.csv already found in the tz database */
     char **zones_ok;
     size_t n_zones_ok;
@@ -112,9 +117,21 @@ static void __attribute__((format(printf, 3, 4))) file_err(loader *L, const char
 
 /* Parse a number field.  Returns 1 when given and valid, 0 when empty, -1
  * when invalid (reported).  `lo_open`: the lower bound is exclusive. */
+static int col_of(loader *L, const char *name)
+{
+    /* Literals sit a few bytes apart: mix the address, keep the top bits. */
+    size_t h = (size_t)(((uint64_t)(uintptr_t)name * 0x9E3779B97F4A7C15ull) >> 58);
+    if (L->col_name[h] == name)
+        return L->col_idx[h];
+    int c = sr__csv_col(L->csv, name);
+    L->col_name[h] = name;
+    L->col_idx[h] = c;
+    return c;
+}
+
 static int num(loader *L, const char *col, double lo, int lo_open, double hi, double *out)
 {
-    const char *s = sr__csv_get(L->csv, sr__csv_col(L->csv, col));
+    const char *s = sr__csv_get(L->csv, col_of(L, col));
     if (!*s)
         return 0;
     double v;
@@ -146,21 +163,11 @@ static int num_req(loader *L, const char *col, double lo, int lo_open, double hi
     return r;
 }
 
-static const char *field(loader *L, const char *col) { return sr__csv_get(L->csv, sr__csv_col(L->csv, col)); }
-
-static int cmp_idmap(const void *a, const void *b)
-{
-    return strcmp(((const idmap *)a)->id, ((const idmap *)b)->id);
-}
+static const char *field(loader *L, const char *col) { return sr__csv_get(L->csv, col_of(L, col)); }
 
 static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
-static long find_id(const idmap *m, size_t n, const char *id)
-{
-    idmap key = {id, 0};
-    const idmap *r = m ? bsearch(&key, m, n, sizeof *m, cmp_idmap) : NULL;
-    return r ? (long)r->idx : -1;
-}
+static long find_id(const sr__idhash *h, const char *id) { return sr__idhash_get(h, id); }
 
 static long place_ref(loader *L, const char *col, int required)
 {
@@ -170,7 +177,7 @@ static long place_ref(loader *L, const char *col, int required)
             err(L, col, "required");
         return -1;
     }
-    long i = find_id(L->place_ids, L->net->n_places, s);
+    long i = find_id(&L->place_ids, s);
     if (i < 0) {
         char sug[256];
         sr__suggest(L->net, s, sug, sizeof sug);
@@ -183,7 +190,7 @@ static long place_ref(loader *L, const char *col, int required)
  * row that states figures must name at least one. */
 static void check_sources(loader *L, int has_figures)
 {
-    int col = sr__csv_col(L->csv, "source");
+    int col = col_of(L, "source");
     const char *s = sr__csv_get(L->csv, col);
     if (!*s) {
         if (has_figures)
@@ -273,6 +280,7 @@ static int open_file(loader *L, sr__csv *csv, const char *name, int optional)
         return optional && absent ? 0 : -1;
     }
     L->csv = csv;
+    memset(L->col_name, 0, sizeof L->col_name);
     return 1;
 }
 
@@ -560,15 +568,20 @@ static void load_places(loader *L)
         }
     }
     sr__csv_close(&csv);
-    L->place_ids = malloc((net->n_places + 1) * sizeof *L->place_ids);
-    if (!L->place_ids)
+    if (sr__idhash_reserve(&L->place_ids, net->n_places) < 0) {
+        file_err(L, "places.csv", "out of memory indexing %u place ids", net->n_places);
         return;
-    for (uint32_t i = 0; i < net->n_places; i++)
-        L->place_ids[i] = (idmap){net->places[i].id, i};
-    qsort(L->place_ids, net->n_places, sizeof *L->place_ids, cmp_idmap);
-    for (uint32_t i = 1; i < net->n_places; i++)
-        if (!strcmp(L->place_ids[i].id, L->place_ids[i - 1].id))
-            file_err(L, "places.csv", "place id '%s' defined twice", L->place_ids[i].id);
+    }
+    /* The first definition of an id is the one references resolve to. */
+    for (uint32_t i = 0; i < net->n_places; i++) {
+        int r = sr__idhash_put(&L->place_ids, net->places[i].id, i, NULL);
+        if (r < 0) {
+            file_err(L, "places.csv", "out of memory indexing place ids");
+            return;
+        }
+        if (r > 0)
+            file_err(L, "places.csv", "place id '%s' defined twice", net->places[i].id);
+    }
 }
 
 static void parse_fees(loader *L, double fee[SR_UNIT_COUNT], const char *const cols[SR_UNIT_COUNT], int required)
@@ -714,15 +727,15 @@ static void load_crossings(loader *L)
         }
     }
     sr__csv_close(&csv);
-    L->crossing_ids = malloc((net->n_crossings + 1) * sizeof *L->crossing_ids);
-    if (!L->crossing_ids)
-        return;
-    for (uint32_t i = 0; i < net->n_crossings; i++)
-        L->crossing_ids[i] = (idmap){net->crossings[i].id, i};
-    qsort(L->crossing_ids, net->n_crossings, sizeof *L->crossing_ids, cmp_idmap);
-    for (uint32_t i = 1; i < net->n_crossings; i++)
-        if (!strcmp(L->crossing_ids[i].id, L->crossing_ids[i - 1].id))
-            file_err(L, "crossings.csv", "crossing id '%s' defined twice", L->crossing_ids[i].id);
+    for (uint32_t i = 0; i < net->n_crossings; i++) {
+        int r = sr__idhash_put(&L->crossing_ids, net->crossings[i].id, i, NULL);
+        if (r < 0) {
+            file_err(L, "crossings.csv", "out of memory indexing crossing ids");
+            return;
+        }
+        if (r > 0)
+            file_err(L, "crossings.csv", "crossing id '%s' defined twice", net->crossings[i].id);
+    }
 }
 
 #define MAX_GEOM_POINTS 100000
@@ -792,8 +805,6 @@ static void load_links(loader *L)
     static const char *const costs[] = {"cost_usd_20ft", "cost_usd_40ft", "cost_usd_t"};
     check_columns(L, cols);
     static const char *const req[] = {"id", "from", "to", "mode", "distance_km", NULL};
-    idmap *ids = NULL;
-    size_t cap_ids = 0;
     if (require_columns(L, req)) {
         while (next_row(L, &csv) > 0) {
             if (net->n_links >= MAX_LINKS) {
@@ -873,7 +884,7 @@ static void load_links(loader *L)
             const char *xs = field(L, "crossing");
             long x = -1;
             if (*xs) {
-                x = find_id(L->crossing_ids, net->n_crossings, xs);
+                x = find_id(&L->crossing_ids, xs);
                 if (x < 0) {
                     err(L, "crossing", "unknown crossing '%s'", xs);
                     ok = 0;
@@ -915,8 +926,7 @@ static void load_links(loader *L)
             check_sources(L, 1);
             if (!ok)
                 continue;
-            if (sr__grow((void **)&net->links, &L->cap_links, net->n_links + 1, sizeof k) < 0 ||
-                sr__grow((void **)&ids, &cap_ids, net->n_links + 1, sizeof *ids) < 0)
+            if (sr__grow((void **)&net->links, &L->cap_links, net->n_links + 1, sizeof k) < 0)
                 break;
             const sr__mode_info *mi = &net->modes[m];
             k.id = sdup(L, id);
@@ -934,18 +944,27 @@ static void load_links(loader *L)
             for (int u = 0; u < SR_UNIT_COUNT; u++)
                 k.cost_usd[u] = have_cost[u] > 0 ? cost[u] : k.distance_km * mi->cost_per_km[u];
             k.co2e_kg_per_tkm = co2 >= 0 ? co2 : mi->co2e_kg_per_tkm;
-            ids[net->n_links] = (idmap){k.id, net->n_links};
             net->links[net->n_links++] = k;
         }
     }
     sr__csv_close(&csv);
-    if (ids) {
-        qsort(ids, net->n_links, sizeof *ids, cmp_idmap);
-        for (uint32_t i = 1; i < net->n_links; i++)
-            if (!strcmp(ids[i].id, ids[i - 1].id))
-                file_err(L, "links.csv", "link id '%s' defined twice", ids[i].id);
-    }
-    free(ids);
+    /* Repeated link ids, in file order, once all rows are read.  The
+     * table becomes the network's link index (names.c), so it is built
+     * once. */
+    sr__idhash_free(&net->link_idx);
+    sr__idhash *seen = &net->link_idx;
+    if (sr__idhash_reserve(seen, net->n_links) < 0)
+        file_err(L, "links.csv", "out of memory indexing %u link ids", net->n_links);
+    else
+        for (uint32_t i = 0; i < net->n_links; i++) {
+            int r = sr__idhash_put(seen, net->links[i].id, i, NULL);
+            if (r < 0) {
+                file_err(L, "links.csv", "out of memory indexing link ids");
+                break;
+            }
+            if (r > 0)
+                file_err(L, "links.csv", "link id '%s' defined twice", net->links[i].id);
+        }
 }
 
 static void load_transfers(loader *L)
@@ -1163,14 +1182,21 @@ sr_code sr__load(sr_network *net, const char *dir, sr__diag *d)
     check_extra_sources(&L);
     if (!net->no_overlay)
         check_overlay_source(&L);
+    /* The loader's id tables become the network's (names.c keeps them). */
+    sr__idhash_free(&net->place_idx);
+    sr__idhash_free(&net->crossing_idx);
+    net->place_idx = L.place_ids;
+    net->crossing_idx = L.crossing_ids;
+    sr__idhash_init(&L.place_ids);
+    sr__idhash_init(&L.crossing_ids);
     sr_code rc = SR_OK;
     if (build_arrays(&L) < 0 || sr__build_name_index(net, L.aliases, L.n_aliases) < 0 ||
         sr__spread_load(net, dir, d) < 0)
         rc = SR_ENOMEM;
     else
         cross_checks(&L);
-    free(L.place_ids);
-    free(L.crossing_ids);
+    sr__idhash_free(&L.place_ids);
+    sr__idhash_free(&L.crossing_ids);
     free(L.sources);
     free(L.source_used);
     free(L.xfer_tmp);

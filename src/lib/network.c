@@ -54,8 +54,9 @@ void sr__network_free(sr_network *net)
     free(net->xfer_off);
     free(net->xfers);
     free(net->names);
-    free(net->place_by_id);
-    free(net->crossing_by_id);
+    sr__idhash_free(&net->place_idx);
+    sr__idhash_free(&net->crossing_idx);
+    sr__idhash_free(&net->link_idx);
     sr__spread_free(net);
     sr__unions_free(net);
     sr__arena_free(&net->arena);

@@ -28,6 +28,7 @@
 
 #include "budget.h"
 #include "network.h"
+#include "pareto/pareto.h"
 #include "route.h"
 
 #define NONE UINT32_MAX
@@ -105,6 +106,8 @@ struct sr_query {
     /* --year with per-year dwell (calibration overlay): change of each
      * crossing direction's P50 and P90 against the default, 2 per crossing. */
     double *xd50, *xd90;
+    /* The fast Pareto search's scratch (pareto/pareto.c). */
+    sr__pareto_ws *pws;
 };
 
 static void qerr(sr_query *q, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -162,6 +165,7 @@ void sr_query_destroy(sr_query *q)
     free(q->lb_done);
     free(q->xd50);
     free(q->xd90);
+    sr__pareto_ws_free(q->pws);
     free(q);
 }
 
@@ -925,6 +929,65 @@ static sr_code pareto(sr_query *q, plan *p, size_t np, size_t max_labels, sr_res
     return SR_OK;
 }
 
+/* ---- Pareto, fast: targeted multi-objective Dijkstra (pareto/) ------------ */
+
+int sr__pareto_reference;
+
+static int pareto_arc_ok(const void *ctx, uint32_t a)
+{
+    const sr_query *q = ctx;
+    return arc_ok(q, &q->plan, a);
+}
+
+static void pareto_bound(const void *ctx, uint32_t place, double lb[3])
+{
+    const sr_query *q = ctx;
+    uint32_t np = q->net->n_places;
+    for (int k = 0; k < 3; k++)
+        lb[k] = lower_bound(q, np, k, place);
+}
+
+static sr_code pareto_fast(sr_query *q, plan *p, size_t np, size_t max_labels, sr_result **out)
+{
+    const sr_network *net = q->net;
+    if (lower_bounds(q, p, (uint32_t)np) < 0)
+        return SR_ENOMEM;
+    sr__pareto_in in = {.net = net, .from = p->from, .to = p->to, .layers = p->layers,
+                        .limit_transfers = p->limit_transfers, .unit = p->unit, .qty = p->qty,
+                        .arc_ok = pareto_arc_ok, .bound = pareto_bound, .ctx = q, .budget = &q->budget,
+                        .max_labels = max_labels, .err = q->errmsg, .errcap = sizeof q->errmsg};
+    const uint32_t *ids;
+    size_t m;
+    sr_code rc = sr__pareto_search(&q->pws, &in, &ids, &m);
+    if (rc != SR_OK)
+        return rc;
+    if (!m) {
+        qerr(q, "no route from %s (%s) to %s (%s) under the given constraints", net->places[p->from].name_en,
+             net->places[p->from].id, net->places[p->to].name_en, net->places[p->to].id);
+        return SR_ENOROUTE;
+    }
+    sr_result *r = sr__result_new(m);
+    if (!r)
+        return SR_ENOMEM;
+    for (size_t i = 0; i < m && rc == SR_OK; i++) {
+        uint32_t *steps;
+        size_t len;
+        if (sr__pareto_steps(q->pws, ids[i], &steps, &len) < 0) {
+            rc = SR_ENOMEM;
+            break;
+        }
+        rc = build_route(q, p, steps, len, sr__result_slot(r, i));
+        free(steps);
+    }
+    if (rc != SR_OK) {
+        sr_result_free(r);
+        return rc;
+    }
+    sr__result_sort_by_time(r);
+    *out = r;
+    return SR_OK;
+}
+
 unsigned sr_query_blocked(const sr_query *q)
 {
     return q ? q->blocked : 0;
@@ -990,7 +1053,8 @@ sr_code sr__route_static(sr_query *q, const sr_route_options *o, sr_result **out
         qerr(q, "pareto_tolerance: must be between 0 and 10");
         return SR_EARG;
     }
-    sr_code rc = pareto(q, p, np, o->max_labels ? o->max_labels : DEFAULT_MAX_LABELS, out);
+    size_t ml = o->max_labels ? o->max_labels : DEFAULT_MAX_LABELS;
+    sr_code rc = sr__pareto_reference ? pareto(q, p, np, ml, out) : pareto_fast(q, p, np, ml, out);
     if (rc == SR_OK)
         sr__result_thin(*out, o->pareto_tolerance);
     return rc;

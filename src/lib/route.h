@@ -86,6 +86,11 @@ void sr__query_set_blocked(sr_query *q, unsigned mask);
 /* What sr__route_prepare() built (pointers owned by q). */
 void sr__query_prepared(sr_query *q, sr__prepared *out);
 const sr_network *sr__query_net(const sr_query *q);
+/* Non-zero: Pareto queries run the reference label-setting search of
+ * route.c instead of the fast one (pareto/pareto.c).  For the differential
+ * tests and benchmarks only: set it before any query runs, never while
+ * another thread queries. */
+extern int sr__pareto_reference;
 /* Dijkstra, or the Pareto search when o->pareto (then thinned). */
 sr_code sr__route_static(sr_query *q, const sr_route_options *o, sr_result **out);
 

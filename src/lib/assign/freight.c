@@ -356,13 +356,7 @@ out:
  * Scenarios (format in docs/SCENARIOS.md)
  * ---------------------------------------------------------------------- */
 
-static long find_link(const sr_network *net, const char *id)
-{
-    for (uint32_t i = 0; i < net->n_links; i++)
-        if (!strcmp(net->links[i].id, id))
-            return i;
-    return -1;
-}
+static long find_link(const sr_network *net, const char *id) { return sr__link_find(net, id); }
 
 sr_code sr_freight_load_scenario(sr_freight *f, const char *path)
 {

@@ -54,9 +54,9 @@ static void __attribute__((format(printf, 3, 4))) oerr(oload *L, const char *fie
 static long place_id(const sr_network *net, const char *id)
 {
     size_t idx;
-    for (uint32_t i = 0; i < net->n_places; i++)
-        if (!strcmp(net->places[i].id, id))
-            return i;
+    long i = sr__place_id_find(net, id);
+    if (i >= 0)
+        return i;
     /* Names are accepted too, as in route queries. */
     if (sr_place_find(net, id, &idx) == SR_OK)
         return (long)idx;

@@ -418,13 +418,7 @@ static void load_crossing_times(sload *S, const char *dir)
  */
 #define OVERLAY_MAX_LINES 100000
 
-static long find_place_id(const sr_network *net, const char *id)
-{
-    for (uint32_t i = 0; i < net->n_places; i++)
-        if (!strcmp(net->places[i].id, id))
-            return i;
-    return -1;
-}
+static long find_place_id(const sr_network *net, const char *id) { return sr__place_id_find(net, id); }
 
 static int overlay_line(sload *S, char *line)
 {

@@ -201,11 +201,19 @@ sr_code sr__network_from_gtfs(sr_network *net, const char *dir)
     if (have_tr) {
         int c_t = sr__csv_col(&c, "table_name"), c_f = sr__csv_col(&c, "field_name");
         int c_l = sr__csv_col(&c, "language"), c_tr = sr__csv_col(&c, "translation"), c_r = sr__csv_col(&c, "record_id");
+        /* Stops by id for the records (a hash: a scan per row was
+         * quadratic in the feed's size).  Places are the stops, in order. */
+        sr__idhash stops;
+        sr__idhash_init(&stops);
+        int stops_ok = sr__idhash_reserve(&stops, n) == 0;
+        for (uint32_t i = 0; stops_ok && i < n; i++)
+            stops_ok = sr__idhash_put(&stops, net->places[i].id, i, NULL) >= 0;
         while (c_t >= 0 && c_f >= 0 && c_l >= 0 && c_tr >= 0 && c_r >= 0 && sr__csv_next(&c) > 0) {
             if (strcmp(sr__csv_get(&c, c_t), "stops") || strcmp(sr__csv_get(&c, c_f), "stop_name"))
                 continue;
             const char *lang = sr__csv_get(&c, c_l), *tr = sr__csv_get(&c, c_tr);
-            long i = sr__tt_stop_find(tt, sr__csv_get(&c, c_r));
+            const char *rid = sr__csv_get(&c, c_r);
+            long i = stops_ok ? sr__idhash_get(&stops, rid) : sr__tt_stop_find(tt, rid);
             if (i < 0 || !*tr)
                 continue;
             sr_place *p = &net->places[i];
@@ -214,6 +222,7 @@ sr_code sr__network_from_gtfs(sr_network *net, const char *dir)
             char *d = sr__arena_strdup(&net->arena, tr);
             if (!d || sr__grow((void **)&aliases, &cap_aliases, n_aliases + 1, sizeof *aliases) < 0) {
                 sr__csv_close(&c);
+                sr__idhash_free(&stops);
                 free(aliases);
                 goto nomem;
             }
@@ -229,6 +238,7 @@ sr_code sr__network_from_gtfs(sr_network *net, const char *dir)
                 aliases[n_aliases++].place = (uint32_t)i;
             }
         }
+        sr__idhash_free(&stops);
         sr__csv_close(&c);
     }
     /* Defaults for CO2e and costs of services without route_freight.txt. */

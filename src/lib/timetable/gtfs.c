@@ -454,12 +454,8 @@ static int load_stops(loader *L)
     }
     if (tt->net) {
         const sr_network *net = tt->net;
-        strmap pm = {0};
-        for (uint32_t p = 0; p < net->n_places; p++)
-            if (map_put(&pm, net->places[p].id, p) < 0) {
-                fail(L, NULL, NULL, "out of memory");
-                break;
-            }
+        /* Places by id: the network's own index (names.c), not a table
+         * of every place per feed, which an empty feed paid for too. */
         sr__csv m;
         int have_map = L->failed ? -1 : open_file(L, &m, "stop_places.txt", 0);
         if (have_map > 0) {
@@ -479,7 +475,7 @@ static int load_stops(loader *L)
         }
         for (uint32_t i = 0; i < tt->n_stops && !L->failed; i++) {
             const char *want = *place_ids[i] ? place_ids[i] : tt->stop_id[i];
-            long p = map_get(&pm, want);
+            long p = sr__place_id_find(net, want);
             size_t found;
             /* Without an explicit mapping, a stop whose id is no place id is
              * matched by its name (any language, accents ignored). */
@@ -501,7 +497,6 @@ static int load_stops(loader *L)
                 tt->stop_place[i] = tt->stop_place[parent[i]];
             tt->n_unmatched += tt->stop_place[i] == UINT32_MAX;
         }
-        map_free(&pm);
     }
     free(place_ids);
     free(parent);
