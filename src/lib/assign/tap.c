@@ -318,7 +318,7 @@ typedef struct solver {
     uint32_t *barc, *bn;     /* per bush: links by head in topological order */
     uint32_t *bcnt;          /* per bush and topological position: links into that node */
     /* Bush scratch */
-    double *L, *U;
+    double *L, *U, *Ua;
     uint32_t *Lp, *Up, *pos, *indeg, *back;
     int orphans;             /* a shift met flow without inflow */
     int inner, sweeps;
@@ -387,7 +387,7 @@ static void solver_free(solver *s)
     void *ps[] = {s->lk, s->tail, s->head, s->fix, s->t0, s->bc, s->pw, s->cap, s->pk,
                   s->out_off, s->out_lk, s->in_off, s->in_lk, s->orig, s->dem_off, s->dem_d,
                   s->dem_v, s->flow, s->cost, s->der, s->dist, s->pred, s->heap, s->hpos, s->hk,
-                  s->order, s->inb, s->bf, s->topo, s->topo_n, s->barc, s->bn, s->bcnt, s->L, s->U, s->Lp, s->Up,
+                  s->order, s->inb, s->bf, s->topo, s->topo_n, s->barc, s->bn, s->bcnt, s->L, s->U, s->Ua, s->Lp, s->Up,
                   s->pos, s->indeg, s->back, s->nflow};
     for (size_t i = 0; i < sizeof ps / sizeof ps[0]; i++)
         free(ps[i]);
@@ -916,6 +916,7 @@ static long bush_update(solver *s, uint32_t r)
     uint32_t o = s->orig[r];
     const uint32_t *topo = s->topo + (size_t)r * s->n;
     bush_labels(s, r, 1);
+    memcpy(s->Ua, s->U, s->n * sizeof *s->Ua);
     for (uint32_t a = 0; a < s->m; a++)
         if (inb[a] && bf[a] <= 0 && s->Lp[s->head[a]] != a) {
             inb[a] = 0;
@@ -935,10 +936,13 @@ static long bush_update(solver *s, uint32_t r)
         if (v == o || !passable(s, u, o) || s->pos[u] == UINT32_MAX || s->pos[v] == UINT32_MAX)
             continue;
         if (s->U[u] + s->cost[a] < s->U[v]) {
+            if (s->pos[u] > s->pos[v]) {
+                if (!(s->Ua[u] < s->Ua[v]))
+                    continue;
+                s->back[nback++] = a;
+            }
             inb[a] = 1;
             added++;
-            if (s->pos[u] > s->pos[v])
-                s->back[nback++] = a;
         }
     }
     /* Pruning keeps the topological order valid; only additions need a
@@ -1092,7 +1096,7 @@ static sr_code solve_b(solver *s, const sr_tap_options *o, sr_tap_stats *st)
         !(s->topo_n = calloc(s->n_orig ? s->n_orig : 1, sizeof *s->topo_n)) ||
         !(s->barc = calloc(C, sizeof *s->barc)) ||
         !(s->bcnt = calloc((size_t)(s->n_orig ? s->n_orig : 1) * N, sizeof *s->bcnt)) || !(s->bn = calloc(s->n_orig ? s->n_orig : 1, sizeof *s->bn)) ||
-        !(s->L = calloc(N, sizeof *s->L)) || !(s->U = calloc(N, sizeof *s->U)) ||
+        !(s->L = calloc(N, sizeof *s->L)) || !(s->U = calloc(N, sizeof *s->U)) || !(s->Ua = calloc(N, sizeof *s->Ua)) ||
         !(s->Lp = calloc(N, sizeof *s->Lp)) || !(s->Up = calloc(N, sizeof *s->Up)) ||
         !(s->pos = calloc(N, sizeof *s->pos)) || !(s->back = calloc(s->m ? s->m : 1, sizeof *s->back)) || !(s->indeg = calloc(N, sizeof *s->indeg)))
         return SR_ENOMEM;
