@@ -18,10 +18,13 @@ static void assign_usage(FILE *f)
 {
     fprintf(f, "usage: silkroute assign --tntp PREFIX [--toll-factor X] [--distance-factor Y]\n"
                "         [--gap 1e-6] [--max-iterations N] [--objective ue|so] [--algorithm b|fw]\n"
-               "         [--threads N] [--json] [--flows-out FILE]\n"
+               "         [--threads N] [--unconnected skip|fail] [--stall-iterations K] [--json]\n"
+               "         [--flows-out FILE]\n"
                "PREFIX_net.tntp and PREFIX_trips.tntp must exist (TNTP format).\n"
-               "The relative gap is TSTT/SPTT - 1 (see docs/ASSIGN.md).\n"
-               "Exit 0 converged, 5 iteration limit reached first, 3 demand without a path.\n" CLI_EXIT_CODES);
+               "The relative gap is TSTT/SPTT - 1 (see docs/ASSIGN.md).  Demand without a path is\n"
+               "left out and reported (--unconnected skip, the default) or an error (fail).\n"
+               "Exit 0 converged, 5 iteration limit reached or gap stalled (no 1%% fall in K\n"
+               "iterations, default 25, 0 never) first, 3 demand without a path (fail).\n" CLI_EXIT_CODES);
 }
 
 /* ------------------------------------------------------------------------
@@ -573,7 +576,8 @@ int cmd_assign(int argc, char **argv)
     double toll_factor = 0, distance_factor = 0, gap = 1e-6;
     long max_it = -1;
     int json = 0, so = 0, fw = 0;
-    long threads = 1;
+    long threads = 1, stall = 25;
+    int fail_unconnected = 0;
     for (int i = 1; i < argc; i++) {
         int r;
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
@@ -608,6 +612,13 @@ int cmd_assign(int argc, char **argv)
         } else if ((r = cli_opt_val(argc, argv, &i, "--threads", &v))) {
             if (r < 0 || cli_parse_int(v, 1, 64, &threads))
                 return cli_fail(json, SR_EARG, "--threads: expected an integer in 1..64");
+        } else if ((r = cli_opt_val(argc, argv, &i, "--unconnected", &v))) {
+            if (r < 0 || (strcmp(v, "skip") && strcmp(v, "fail")))
+                return cli_fail(json, SR_EARG, "--unconnected: expected 'skip' or 'fail'");
+            fail_unconnected = !strcmp(v, "fail");
+        } else if ((r = cli_opt_val(argc, argv, &i, "--stall-iterations", &v))) {
+            if (r < 0 || cli_parse_int(v, 0, 100000000, &stall))
+                return cli_fail(json, SR_EARG, "--stall-iterations: expected an integer in 0..100000000");
         } else if ((r = cli_opt_val(argc, argv, &i, "--algorithm", &v))) {
             if (r < 0 || (strcmp(v, "b") && strcmp(v, "fw")))
                 return cli_fail(json, SR_EARG, "--algorithm: expected 'b' or 'fw'");
@@ -637,13 +648,15 @@ int cmd_assign(int argc, char **argv)
     o.objective = so ? SR_TAP_SO : SR_TAP_UE;
     o.algorithm = fw ? SR_TAP_FW : SR_TAP_ALGB;
     o.threads = (int)threads;
+    o.unconnected = fail_unconnected ? SR_TAP_UNCONNECTED_FAIL : SR_TAP_UNCONNECTED_SKIP;
+    o.stall_iterations = stall;
     if (max_it >= 0)
         o.max_iterations = max_it;
     else if (fw)
         o.max_iterations = 100000;
     sr_tap_stats st;
     rc = sr_tap_solve(t, &o, &st);
-    if (rc != SR_OK && rc != SR_ENOTCONVERGED) {
+    if (rc != SR_OK && rc != SR_ENOTCONVERGED && rc != SR_ESTALLED) {
         int s = cli_fail(json, rc, "%s", sr_tap_errmsg(t));
         sr_tap_destroy(t);
         return s;
@@ -663,6 +676,13 @@ int cmd_assign(int argc, char **argv)
                               st.total_demand, "iterations", (json_int_t)st.iterations, "seconds", st.seconds,
                               "converged", rc == SR_OK, "nodes", (json_int_t)sr_tap_node_count(t), "links",
                               (json_int_t)sr_tap_link_count(t), "requested_gap", gap);
+        /* Appended, so that the order of the fields above stays. */
+        if (j && (json_object_set_new(j, "stalled", json_boolean(rc == SR_ESTALLED)) ||
+                  json_object_set_new(j, "unconnected_demand", json_real(st.unconnected_demand)) ||
+                  json_object_set_new(j, "unconnected_pairs", json_integer((json_int_t)st.unconnected_pairs)))) {
+            json_decref(j);
+            j = NULL;
+        }
         char *s = j ? json_dumps(j, JSON_REAL_PRECISION(17) | JSON_PRESERVE_ORDER) : NULL;
         json_decref(j);
         if (!s) {
@@ -681,10 +701,15 @@ int cmd_assign(int argc, char **argv)
         printf("SPTT             %.10f\n", st.sptt);
         printf("avg excess cost  %.3e\n", st.average_excess_cost);
         printf("total demand     %.4f\n", st.total_demand);
-        printf("iterations       %ld\n", st.iterations);
+        printf("iterations       %ld%s\n", st.iterations, rc == SR_ESTALLED ? "  (stalled)" : "");
         printf("time             %.3f s\n", st.seconds);
+        printf("unconnected      %ld pairs, demand %.4f (no path; not assigned)\n", st.unconnected_pairs,
+               st.unconnected_demand);
     }
-    if (rc == SR_ENOTCONVERGED)
+    if (st.unconnected_pairs > 0)
+        fprintf(stderr, "silkroute: warning: %ld origin-destination pairs (demand %g) have no path and were left out\n",
+                st.unconnected_pairs, st.unconnected_demand);
+    if (rc == SR_ENOTCONVERGED || rc == SR_ESTALLED)
         fprintf(stderr, "silkroute: warning: %s\n", sr_tap_errmsg(t));
     sr_tap_destroy(t);
     return status;
