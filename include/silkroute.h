@@ -56,7 +56,8 @@ extern "C" {
     X(SR_ENOTCONVERGED, 9, "NotConverged", "iteration limit reached before the requested gap") \
     X(SR_ESTORE, 10, "StoreError", "tracking store error")                    \
     X(SR_ENOTFOUND, 11, "NotFound", "no such shipment, event or token")       \
-    X(SR_ECONFLICT, 12, "Conflict", "conflicts with what is stored")
+    X(SR_ECONFLICT, 12, "Conflict", "conflicts with what is stored")         \
+    X(SR_ESTALLED, 13, "Stalled", "the gap stopped decreasing before the requested gap")
 
 typedef enum sr_code {
 #define SR__X(e, n, name, msg) e = n,
@@ -763,6 +764,11 @@ typedef enum sr_tap_objective { SR_TAP_UE = 0, SR_TAP_SO = 1 } sr_tap_objective;
  * slow reference used by the differential tests. */
 typedef enum sr_tap_algorithm { SR_TAP_ALGB = 0, SR_TAP_FW = 1 } sr_tap_algorithm;
 
+/* What to do with origin-destination pairs that have no path.  FAIL: the
+ * solve returns SR_ENOROUTE naming the first one.  SKIP: leave them out,
+ * assign the rest and count them in sr_tap_stats.unconnected_*. */
+typedef enum sr_tap_unconnected { SR_TAP_UNCONNECTED_FAIL = 0, SR_TAP_UNCONNECTED_SKIP = 1 } sr_tap_unconnected;
+
 typedef struct sr_tap_options {
     sr_tap_objective objective;  /* default SR_TAP_UE */
     sr_tap_algorithm algorithm;  /* default SR_TAP_ALGB */
@@ -771,6 +777,11 @@ typedef struct sr_tap_options {
     int threads;                 /* threads for the gap's shortest paths (at most
                                     64); default 1.  Results are bit-identical
                                     for every thread count. */
+    sr_tap_unconnected unconnected; /* demand without a path: default
+                                    SR_TAP_UNCONNECTED_FAIL */
+    long stall_iterations;       /* Algorithm B: stop with SR_ESTALLED when the
+                                    relative gap has not fallen by 1 % in this
+                                    many iterations; default 25, 0 never */
 } sr_tap_options;
 
 /* Fill `o` with the defaults stated above. */
@@ -783,9 +794,11 @@ typedef struct sr_tap_stats {
     double sptt;                 /* shortest-path total cost (of the gap's costs) */
     double relative_gap;         /* see above */
     double average_excess_cost;  /* (TSTT - SPTT) / total demand, gap's costs */
-    double total_demand;
+    double total_demand;         /* demand assigned (unconnected_demand excluded) */
     long iterations;
     double seconds;              /* wall-clock time of the solve */
+    double unconnected_demand;   /* demand left out: no path (SKIP only) */
+    long unconnected_pairs;      /* origin-destination pairs left out */
 } sr_tap_stats;
 
 /* One link as given to sr_tap_add_link() and returned by sr_tap_link(). */
@@ -847,9 +860,11 @@ sr_code sr_tap_parse_tntp(const char *net, size_t net_len, const char *trips, si
 
 /*
  * Solve (NULL options: defaults).  Returns SR_OK when the gap was reached,
- * SR_ENOTCONVERGED when the iteration limit stopped it first (flows and
- * statistics are still valid), SR_ENOROUTE when some demand has no path,
- * SR_ELIMIT or SR_ENOMEM.  *stats (may be NULL) receives the statistics.
+ * SR_ENOTCONVERGED when the iteration limit stopped it first, SR_ESTALLED
+ * when the gap stopped falling first (o->stall_iterations; in both cases
+ * flows and statistics are still valid), SR_ENOROUTE when some demand has
+ * no path and o->unconnected is SR_TAP_UNCONNECTED_FAIL, SR_ELIMIT or
+ * SR_ENOMEM.  *stats (may be NULL) receives the statistics.
  */
 sr_code sr_tap_solve(sr_tap *t, const sr_tap_options *o, sr_tap_stats *stats);
 /* Flow and cost (the user cost, never the marginal one) of link i after a

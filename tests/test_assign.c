@@ -10,6 +10,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -304,6 +305,167 @@ static void test_zones_not_passed(void **state)
     }
 }
 
+
+/* A small network with what Berlin-Center has: zero-cost connectors and
+ * zero-cost cycles between through nodes, a duplicated (parallel) link, a
+ * zone that can be left but not reached, and links of equal cost.  Nodes
+ * 1..3 are zones (first through node 4). */
+static sr_tap *berlin_like(void)
+{
+    sr_tap *t;
+    assert_int_equal(sr_tap_create(9, 4, &t), SR_OK);
+    static const struct { uint32_t a, b; double t0, cap; } L[] = {
+        {1, 4, 0, 0}, {4, 1, 0, 0}, {2, 7, 0, 0}, {7, 2, 0, 0}, {3, 5, 0, 0}, /* connectors */
+        {4, 5, 0, 0}, {5, 4, 0, 0}, {6, 9, 0, 0}, {9, 6, 0, 0},               /* zero-cost cycles */
+        {5, 6, 2, 20}, {5, 6, 2, 20},                                         /* duplicated link */
+        {4, 8, 1, 15}, {8, 6, 1, 15}, {8, 7, 4, 30}, {6, 7, 1, 25}, {9, 7, 1, 25}, {7, 4, 3, 40},
+    };
+    for (size_t i = 0; i < sizeof L / sizeof L[0]; i++) {
+        sr_tap_link l = {.from = L[i].a, .to = L[i].b, .free_flow_time = L[i].t0, .capacity = L[i].cap,
+                         .b = L[i].t0 > 0 ? 0.15 : 0, .power = 4};
+        assert_int_equal(sr_tap_add_link(t, &l, NULL), SR_OK);
+    }
+    assert_int_equal(sr_tap_add_demand(t, 1, 2, 50), SR_OK);
+    assert_int_equal(sr_tap_add_demand(t, 3, 2, 20), SR_OK);
+    assert_int_equal(sr_tap_add_demand(t, 2, 1, 10), SR_OK);
+    assert_int_equal(sr_tap_add_demand(t, 1, 3, 7), SR_OK); /* zone 3 has no way in */
+    assert_int_equal(sr_tap_add_demand(t, 2, 3, 0.5), SR_OK);
+    return t;
+}
+
+static void test_zero_cost_duplicates_unconnected(void **state)
+{
+    (void)state;
+    sr_tap *t = berlin_like();
+    sr_tap_options o;
+    sr_tap_options_init(&o);
+    o.gap = 1e-12;
+    /* By default a pair without a path is an error naming it. */
+    assert_int_equal(sr_tap_solve(t, &o, NULL), SR_ENOROUTE);
+    assert_non_null(strstr(sr_tap_errmsg(t), "to node 3"));
+    /* Skipped, the rest converges and the left-out demand is reported. */
+    o.unconnected = SR_TAP_UNCONNECTED_SKIP;
+    sr_tap_stats st;
+    assert_int_equal(sr_tap_solve(t, &o, &st), SR_OK);
+    assert_true(st.relative_gap <= 1e-12);
+    assert_int_equal(st.unconnected_pairs, 2);
+    assert_true(fabs(st.unconnected_demand - 7.5) < 1e-12);
+    assert_true(fabs(st.total_demand - 80) < 1e-12);
+    size_t m = sr_tap_link_count(t);
+    double *f = malloc(m * sizeof *f);
+    assert_non_null(f);
+    for (size_t i = 0; i < m; i++)
+        f[i] = sr_tap_link_flow(t, i);
+    /* Origins load their connectors with exactly their assigned demand;
+     * the duplicated links share their flow equally. */
+    assert_true(fabs(f[0] - 50) < 1e-9 && fabs(f[2] - 10) < 1e-9 && fabs(f[4] - 20) < 1e-9);
+    assert_true(f[9] > 1 && fabs(f[9] - f[10]) <= 1e-6 * f[9]);
+    /* Frank-Wolfe on the same problem reaches the same objective. */
+    sr_tap_options fw = o;
+    fw.algorithm = SR_TAP_FW;
+    fw.gap = 1e-7;
+    fw.max_iterations = 200000;
+    sr_tap_stats sf;
+    assert_int_equal(sr_tap_solve(t, &fw, &sf), SR_OK);
+    assert_int_equal(sf.unconnected_pairs, 2);
+    fprintf(stderr, "   berlin-like: B %.12f (%ld it), FW %.12f (%ld it)\n", st.objective, st.iterations, sf.objective,
+            sf.iterations);
+    assert_true(fabs(sf.objective - st.objective) <= 1e-6 * st.objective);
+    assert_true(sf.objective >= st.objective - 1e-9 * st.objective);
+    /* Deterministic: again, and with the gap on two threads. */
+    for (int th = 1; th <= 2; th++) {
+        o.threads = th;
+        sr_tap_stats s2;
+        assert_int_equal(sr_tap_solve(t, &o, &s2), SR_OK);
+        assert_int_equal(s2.iterations, st.iterations);
+        for (size_t i = 0; i < m; i++)
+            assert_true(memcmp(&f[i], &(double){sr_tap_link_flow(t, i)}, sizeof(double)) == 0);
+    }
+    free(f);
+    sr_tap_destroy(t);
+}
+
+
+/* A random network (ring plus chords, BPR power 4) solved to gap 0, which
+ * round-off rarely allows: every solve must end, either converged at gap
+ * 0 or reported as stalled with valid flows, long before the iteration
+ * limit; with stall detection off the same solve runs into the limit. */
+static sr_tap *ring_tap(uint64_t seed)
+{
+    uint64_t x = seed;
+#define NEXT() (x = x * 6364136223846793005ULL + 1442695040888963407ULL, (double)(x >> 11) / 9007199254740992.0)
+    int n = 6 + (int)(NEXT() * 10);
+    sr_tap *t;
+    assert_int_equal(sr_tap_create((size_t)n, 1, &t), SR_OK);
+    for (int i = 1; i <= n; i++)
+        for (int d = 0; d < 2; d++) {
+            sr_tap_link l = {.from = (uint32_t)i, .to = (uint32_t)(d ? (i % n) + 1 : ((i + n - 2) % n) + 1),
+                             .capacity = 5 + 45 * NEXT(), .free_flow_time = 1 + 9 * NEXT(), .b = 0.15, .power = 4};
+            assert_int_equal(sr_tap_add_link(t, &l, NULL), SR_OK);
+        }
+    for (int k = 0; k < 2 * n; k++) {
+        sr_tap_link l = {.from = 1 + (uint32_t)(NEXT() * n), .to = 1 + (uint32_t)(NEXT() * n),
+                         .capacity = 5 + 45 * NEXT(), .free_flow_time = 1 + 9 * NEXT(), .b = 0.15, .power = 4};
+        if (l.from != l.to)
+            assert_int_equal(sr_tap_add_link(t, &l, NULL), SR_OK);
+    }
+    for (int k = 0; k < 3 * n; k++) {
+        uint32_t o = 1 + (uint32_t)(NEXT() * n), d = 1 + (uint32_t)(NEXT() * n);
+        assert_int_equal(sr_tap_add_demand(t, o, d, 5 + 60 * NEXT()), SR_OK);
+    }
+#undef NEXT
+    return t;
+}
+
+static void test_stall_detected(void **state)
+{
+    (void)state;
+    int stalled = 0;
+    for (uint64_t seed = 1; seed <= 12; seed++) {
+        sr_tap *t = ring_tap(seed);
+        sr_tap_options o;
+        sr_tap_options_init(&o);
+        o.gap = 0;
+        o.max_iterations = 100000;
+        o.stall_iterations = 5;
+        sr_tap_stats st;
+        sr_code rc = sr_tap_solve(t, &o, &st);
+        assert_true(rc == SR_OK || rc == SR_ESTALLED);
+        assert_true(st.iterations < 5000);
+        assert_true(st.relative_gap >= 0 && st.relative_gap < 1e-6);
+        if (rc == SR_OK) {
+            assert_true(st.relative_gap == 0);
+        } else {
+            stalled++;
+            assert_non_null(strstr(sr_tap_errmsg(t), "stalled: relative gap"));
+            assert_true(sr_tap_link_flow(t, 0) >= 0 && sr_tap_link_flow(t, 0) == sr_tap_link_flow(t, 0));
+            /* The same stall again, bit for bit. */
+            double f0 = sr_tap_link_flow(t, 0);
+            sr_tap_stats s2;
+            assert_int_equal(sr_tap_solve(t, &o, &s2), SR_ESTALLED);
+            assert_int_equal(s2.iterations, st.iterations);
+            assert_true(memcmp(&f0, &(double){sr_tap_link_flow(t, 0)}, sizeof f0) == 0);
+            /* Without detection the solve never reports a stall: it runs on
+             * to the iteration limit (or, by luck of round-off, to 0). */
+            o.stall_iterations = 0;
+            o.max_iterations = st.iterations + 20;
+            sr_code r2 = sr_tap_solve(t, &o, &s2);
+            assert_true(r2 == SR_ENOTCONVERGED || (r2 == SR_OK && s2.relative_gap == 0));
+            assert_true(s2.iterations > st.iterations);
+        }
+        sr_tap_destroy(t);
+    }
+    fprintf(stderr, "   %d of 12 random networks stalled at gap 0 (the rest reached it)\n", stalled);
+    assert_true(stalled > 0);
+    /* Negative stall counts are refused. */
+    sr_tap *t = ring_tap(1);
+    sr_tap_options o;
+    sr_tap_options_init(&o);
+    o.stall_iterations = -1;
+    assert_int_equal(sr_tap_solve(t, &o, NULL), SR_EARG);
+    sr_tap_destroy(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -318,6 +480,8 @@ int main(void)
         cmocka_unit_test(test_parse_errors),
         cmocka_unit_test(test_no_route),
         cmocka_unit_test(test_zones_not_passed),
+        cmocka_unit_test(test_zero_cost_duplicates_unconnected),
+        cmocka_unit_test(test_stall_detected),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -307,6 +307,20 @@ static void exit_code_matrix(void **st)
     tu_rmdir(dir);
 }
 
+/* assign --tntp on a network with pairs that have no path: by default they
+ * are left out and reported (exit 0); with --unconnected fail, exit 3. */
+static void assign_unconnected(void **st)
+{
+    (void)st;
+    expect("assign --tntp tests/data/assign/unconnected --gap 1e-12 --json", 0, "\"unconnected_pairs\": 2");
+    expect("assign --tntp tests/data/assign/unconnected --gap 1e-12 --json", 0, "\"unconnected_demand\": 7.5");
+    expect("assign --tntp tests/data/assign/unconnected --gap 1e-12 --json", 0, "\"stalled\": false");
+    expect("assign --tntp tests/data/assign/unconnected --gap 1e-12", 0, "unconnected      2 pairs, demand 7.5000");
+    expect("assign --tntp tests/data/assign/unconnected --unconnected fail", 3, "no path from node 1 to node 3");
+    expect("assign --tntp tests/data/assign/unconnected --unconnected maybe", 2, "--unconnected");
+    expect("assign --tntp tests/data/assign/unconnected --stall-iterations -1", 2, "--stall-iterations");
+}
+
 /* README's exit status table and the code agree. */
 static void readme_table(void **st)
 {
@@ -412,6 +426,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(places_and_network), cmocka_unit_test(write_failure),
         cmocka_unit_test(exit_code_matrix),   cmocka_unit_test(readme_table),
         cmocka_unit_test(help_after_any_option),
+        cmocka_unit_test(assign_unconnected),
     };
     return cmocka_run_group_tests_name("cli", tests, NULL, NULL);
 }

@@ -20,6 +20,7 @@ _silkroute()
         --cargo) COMPREPLY=($(compgen -W "20ft 40ft t" -- "$cur")); return ;;
         --modes) COMPREPLY=($(compgen -W "rail road sea air rail,road rail,sea" -- "$cur")); return ;;
         --objective) COMPREPLY=($(compgen -W "ue so" -- "$cur")); return ;;
+        --unconnected) COMPREPLY=($(compgen -W "skip fail" -- "$cur")); return ;;
         --data|--web) _filedir -d; return ;;
         --scenario|--base|--demand|--flows-out) _filedir; return ;;
         --tntp) _filedir; return ;;
@@ -48,7 +49,8 @@ _silkroute()
         network) opts="--geojson --modes --year --data --help" ;;
         check-data) _filedir -d; return ;;
         assign) opts="--data --demand --scenario --year --gap --max-iterations --objective
-                      --value-of-time --json --geojson --tntp --flows-out --help" ;;
+                      --value-of-time --json --geojson --tntp --flows-out --toll-factor
+                      --distance-factor --algorithm --threads --unconnected --stall-iterations --help" ;;
         compare) opts="--base --data --demand --year --gap --max-iterations --objective --json --help" ;;
         critical) opts="--loss --top --only --scenario --data --demand --year --gap --objective --json --help" ;;
         serve) opts="--port --bind --data --threads --web --timeout --max-request-time

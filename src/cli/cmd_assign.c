@@ -18,10 +18,13 @@ static void assign_usage(FILE *f)
 {
     fprintf(f, "usage: silkroute assign --tntp PREFIX [--toll-factor X] [--distance-factor Y]\n"
                "         [--gap 1e-6] [--max-iterations N] [--objective ue|so] [--algorithm b|fw]\n"
-               "         [--threads N] [--json] [--flows-out FILE]\n"
+               "         [--threads N] [--unconnected skip|fail] [--stall-iterations K] [--json]\n"
+               "         [--flows-out FILE]\n"
                "PREFIX_net.tntp and PREFIX_trips.tntp must exist (TNTP format).\n"
-               "The relative gap is TSTT/SPTT - 1 (see docs/ASSIGN.md).\n"
-               "Exit 0 converged, 5 iteration limit reached first, 3 demand without a path.\n" CLI_EXIT_CODES);
+               "The relative gap is TSTT/SPTT - 1 (see docs/ASSIGN.md).  Demand without a path is\n"
+               "left out and reported (--unconnected skip, the default) or an error (fail).\n"
+               "Exit 0 converged, 5 iteration limit reached or gap stalled (no 1%% fall in K\n"
+               "iterations, default 25, 0 never) first, 3 demand without a path (fail).\n" CLI_EXIT_CODES);
 }
 
 /* ------------------------------------------------------------------------
@@ -602,15 +605,18 @@ int cmd_assign(int argc, char **argv)
     double toll_factor = 0, distance_factor = 0, gap = 1e-6;
     long max_it = -1;
     int json = 0, so = 0, fw = 0;
-    long threads = 1;
-    enum { O_JSON = 256, O_TNTP, O_FLOWS_OUT, O_TOLL, O_DIST, O_GAP, O_MAX_IT, O_OBJECTIVE, O_THREADS, O_ALGORITHM };
+    long threads = 1, stall = 25;
+    int fail_unconnected = 0;
+    enum { O_JSON = 256, O_TNTP, O_FLOWS_OUT, O_TOLL, O_DIST, O_GAP, O_MAX_IT, O_OBJECTIVE, O_THREADS, O_ALGORITHM,
+           O_UNCONNECTED, O_STALL };
     static const struct option opts[] = {
         {"help", no_argument, NULL, 'h'}, {"json", no_argument, NULL, O_JSON},
         {"tntp", required_argument, NULL, O_TNTP}, {"flows-out", required_argument, NULL, O_FLOWS_OUT},
         {"toll-factor", required_argument, NULL, O_TOLL}, {"distance-factor", required_argument, NULL, O_DIST},
         {"gap", required_argument, NULL, O_GAP}, {"max-iterations", required_argument, NULL, O_MAX_IT},
         {"objective", required_argument, NULL, O_OBJECTIVE}, {"threads", required_argument, NULL, O_THREADS},
-        {"algorithm", required_argument, NULL, O_ALGORITHM}, {NULL, 0, NULL, 0},
+        {"algorithm", required_argument, NULL, O_ALGORITHM}, {"unconnected", required_argument, NULL, O_UNCONNECTED},
+        {"stall-iterations", required_argument, NULL, O_STALL}, {NULL, 0, NULL, 0},
     };
     json = cli_has_flag(argc, argv, "--json");
     int oc, pst = 0;
@@ -660,6 +666,15 @@ int cmd_assign(int argc, char **argv)
                 return cli_fail(json, SR_EARG, "--algorithm: '%s' is not 'b' or 'fw'", v);
             fw = !strcmp(v, "fw");
             break;
+        case O_UNCONNECTED:
+            if (strcmp(v, "skip") && strcmp(v, "fail"))
+                return cli_fail(json, SR_EARG, "--unconnected: '%s' is not 'skip' or 'fail'", v);
+            fail_unconnected = !strcmp(v, "fail");
+            break;
+        case O_STALL:
+            if (cli_parse_int(v, 0, 100000000, &stall))
+                return cli_fail(json, SR_EARG, "--stall-iterations: '%s' is not an integer in 0..100000000", v);
+            break;
         }
     }
     if (cli_operands(argc, argv, "assign", 0, 0, "no arguments but options", json))
@@ -684,13 +699,15 @@ int cmd_assign(int argc, char **argv)
     o.objective = so ? SR_TAP_SO : SR_TAP_UE;
     o.algorithm = fw ? SR_TAP_FW : SR_TAP_ALGB;
     o.threads = (int)threads;
+    o.unconnected = fail_unconnected ? SR_TAP_UNCONNECTED_FAIL : SR_TAP_UNCONNECTED_SKIP;
+    o.stall_iterations = stall;
     if (max_it >= 0)
         o.max_iterations = max_it;
     else if (fw)
         o.max_iterations = 100000;
     sr_tap_stats st;
     rc = sr_tap_solve(t, &o, &st);
-    if (rc != SR_OK && rc != SR_ENOTCONVERGED) {
+    if (rc != SR_OK && rc != SR_ENOTCONVERGED && rc != SR_ESTALLED) {
         int s = cli_fail(json, rc, "%s", sr_tap_errmsg(t));
         sr_tap_destroy(t);
         return s;
@@ -710,6 +727,13 @@ int cmd_assign(int argc, char **argv)
                               st.total_demand, "iterations", (json_int_t)st.iterations, "seconds", st.seconds,
                               "converged", rc == SR_OK, "nodes", (json_int_t)sr_tap_node_count(t), "links",
                               (json_int_t)sr_tap_link_count(t), "requested_gap", gap);
+        /* Appended, so that the order of the fields above stays. */
+        if (j && (json_object_set_new(j, "stalled", json_boolean(rc == SR_ESTALLED)) ||
+                  json_object_set_new(j, "unconnected_demand", json_real(st.unconnected_demand)) ||
+                  json_object_set_new(j, "unconnected_pairs", json_integer((json_int_t)st.unconnected_pairs)))) {
+            json_decref(j);
+            j = NULL;
+        }
         char *s = j ? json_dumps(j, JSON_REAL_PRECISION(17) | JSON_PRESERVE_ORDER) : NULL;
         json_decref(j);
         if (!s) {
@@ -728,10 +752,15 @@ int cmd_assign(int argc, char **argv)
         printf("SPTT             %.10f\n", st.sptt);
         printf("avg excess cost  %.3e\n", st.average_excess_cost);
         printf("total demand     %.4f\n", st.total_demand);
-        printf("iterations       %ld\n", st.iterations);
+        printf("iterations       %ld%s\n", st.iterations, rc == SR_ESTALLED ? "  (stalled)" : "");
         printf("time             %.3f s\n", st.seconds);
+        printf("unconnected      %ld pairs, demand %.4f (no path; not assigned)\n", st.unconnected_pairs,
+               st.unconnected_demand);
     }
-    if (rc == SR_ENOTCONVERGED)
+    if (st.unconnected_pairs > 0)
+        fprintf(stderr, "silkroute: warning: %ld origin-destination pairs (demand %g) have no path and were left out\n",
+                st.unconnected_pairs, st.unconnected_demand);
+    if (rc == SR_ENOTCONVERGED || rc == SR_ESTALLED)
         fprintf(stderr, "silkroute: warning: %s\n", sr_tap_errmsg(t));
     sr_tap_destroy(t);
     return status;

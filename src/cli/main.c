@@ -212,7 +212,7 @@ int cli_exit_code(sr_code c)
     case SR_EARG: case SR_EPLACE: case SR_ENOTFOUND: case SR_ECONFLICT: return EXIT_USAGE;
     case SR_ENOROUTE: return EXIT_NOROUTE;
     case SR_EDATA: return EXIT_DATA;
-    case SR_ENOTCONVERGED: return EXIT_NOTCONV;
+    case SR_ENOTCONVERGED: case SR_ESTALLED: return EXIT_NOTCONV;
     case SR_ELIMIT: return EXIT_LIMIT;
     /* SR_EIO (unreadable, unwritable or not a regular file), SR_ENOMEM,
      * SR_EINTERNAL and anything else: 1. */

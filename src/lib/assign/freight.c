@@ -757,6 +757,10 @@ static sr_code run(sr_freight *f, const sr_tap_options *o)
 {
     sr_tap_stats st;
     sr_code rc = sr_tap_solve(f->tap, o, &st);
+    /* A stalled solve keeps valid flows, as an iteration limit does; the
+     * freight API reports both as not converged (the message tells which). */
+    if (rc == SR_ESTALLED)
+        rc = SR_ENOTCONVERGED;
     if (rc != SR_OK && rc != SR_ENOTCONVERGED) {
         if (rc == SR_ENOROUTE)
             explain_noroute(f);
