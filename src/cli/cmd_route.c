@@ -20,6 +20,7 @@ static void route_usage(FILE *f)
                "         [--weights TIME_H,COST_USD,CO2E_KG] [--data DIR] [--json | --geojson]\n"
                "         [--depart TIME] [--arrive-by TIME] [--window 14d] [--min-transfer MINUTES]\n"
                "         [--legs] [--geometry] [--csv | --xlsx FILE] [--time-limit S] [--max-work N]\n"
+               "         [--documents] [--consignment-note cim-smgs|separate] [--road-regime tir|transit]\n"
                "The table lists corridor segments (legs of one mode, gauge and country); --legs lists\n"
                "every network link.  --geometry adds each leg's drawn line to --json.  --csv prints the\n"
                "legs as CSV; --xlsx FILE writes a workbook (options, segments, legs).  --time-limit and\n"
@@ -28,7 +29,12 @@ static void route_usage(FILE *f)
                "2026-06-03T08:00+08:00; with a time, scheduled services wait for their departures and\n"
                "crossings for their opening hours; --window lists every non-dominated departure.\n"
                "FROM and TO are place ids or names in any language (Xi'an, xian, 西安, Сиань).\n"
-               "--max-transfers -1 means no limit (the default).\n" CLI_EXIT_CODES);
+               "--max-transfers -1 means no limit (the default).\n"
+               "--documents lists per segment the consignment note, carnet and permits in force, where\n"
+               "notes are issued, reissued and closed, and the customs events, with the time and cost\n"
+               "each adds (in the totals).  --consignment-note separate reissues the rail note where\n"
+               "SMGS and CIM meet (default cim-smgs: the common note where accepted); --road-regime\n"
+               "transit uses national transit declarations instead of TIR (the default).\n" CLI_EXIT_CODES);
 }
 
 static double hours_to_days(double h) { return h / 24.0; }
@@ -163,7 +169,7 @@ int cmd_route(int argc, char **argv)
     sr_route_options_init(&o);
     const char *data = NULL, *pos[2] = {NULL, NULL}, *depart_s = NULL, *arrive_s = NULL,
                *window_s = NULL;
-    int npos = 0, json = 0, geojson = 0, legs = 0, geometry = 0, csv = 0;
+    int npos = 0, json = 0, geojson = 0, legs = 0, geometry = 0, csv = 0, documents = 0;
     const char *xlsx = NULL;
     unsigned time_limit_ms = 0;
     uint64_t max_work = 0;
@@ -195,6 +201,10 @@ int cmd_route(int argc, char **argv)
         }
         if (!strcmp(a, "--legs")) {
             legs = 1;
+            continue;
+        }
+        if (!strcmp(a, "--documents")) {
+            documents = 1;
             continue;
         }
         if (!strcmp(a, "--geometry")) {
@@ -321,6 +331,22 @@ int cmd_route(int argc, char **argv)
         } else if (OPT("--data")) {
             data = v;
         } else if (missing) {
+        } else if (OPT("--consignment-note")) {
+            if (!strcmp(v, "cim-smgs"))
+                o.consignment_note = SR_NOTE_CIM_SMGS;
+            else if (!strcmp(v, "separate"))
+                o.consignment_note = SR_NOTE_SEPARATE;
+            else
+                return cli_fail(json, SR_EARG, "--consignment-note: '%s' is not one of cim-smgs, separate", v);
+        } else if (missing) {
+        } else if (OPT("--road-regime")) {
+            if (!strcmp(v, "tir"))
+                o.road_regime = SR_ROAD_TIR;
+            else if (!strcmp(v, "transit"))
+                o.road_regime = SR_ROAD_TRANSIT;
+            else
+                return cli_fail(json, SR_EARG, "--road-regime: '%s' is not one of tir, transit", v);
+        } else if (missing) {
         } else if (a[0] == '-' && a[1]) {
             return cli_fail(json, SR_EARG, "unknown option '%s' (see silkroute route --help)", a);
         } else {
@@ -408,6 +434,8 @@ int cmd_route(int argc, char **argv)
                 print_legs(net, sr_result_route(res, i));
             else
                 print_segments(net, sr_result_route(res, i));
+            if (documents)
+                cli_print_documents(net, sr_result_route(res, i));
         }
         status = EXIT_OK;
     }

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "calib/calib.h"
+#include "documents/doc.h"
 #include "network.h"
 
 const char *sr__default_dir(void)
@@ -57,6 +58,7 @@ void sr__network_free(sr_network *net)
     free(net->crossing_by_id);
     sr__spread_free(net);
     sr__unions_free(net);
+    sr__docs_free(net->docs);
     sr__arena_free(&net->arena);
     free(net);
 }
