@@ -11,10 +11,11 @@
  * belongs to a border arc; whether it is an export, a transit or an import
  * depends only on whether the arc's ends lie in the origin's or the
  * destination's customs territory, which the query knows before the search.
- * The one path-dependent item is the TIR carnet (one per TIR transport):
- * the search charges it where a truck leaves the origin's territory, and
- * the route lists it at the first external road border (the same place on
- * any route whose road part starts at the origin).
+ * The one item that is really path-dependent is the TIR carnet (one per
+ * TIR transport): it is charged where a truck leaves the origin's
+ * territory (each time it does), in the search and on the route alike.  A truck journey that
+ * starts beyond that territory (after rail or sea) crosses under TIR
+ * without a carnet being charged: a documented limit (docs/DOCUMENTS.md).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -89,12 +90,14 @@ int sr__doc_query_init(sr__doc_query *dq, const sr_network *net, int year, int n
         return -1;
     }
     dq->etir = dq->tir + n;
-    const char *co = net->places[from].country, *cd = net->places[to].country;
+    /* Without a destination (the one-to-all searches, to == UINT32_MAX) no
+     * territory is the destination's: every entry counts as a transit. */
+    const char *co = net->places[from].country, *cd = to < net->n_places ? net->places[to].country : NULL;
     for (uint32_t i = 0; i < docs->n_countries; i++) {
         const char *c = docs->countries[i];
         if (!strcmp(c, co) || sr_network_common_union(net, c, co, year))
             dq->terr[i] |= 1;
-        if (!strcmp(c, cd) || sr_network_common_union(net, c, cd, year))
+        if (cd && (!strcmp(c, cd) || sr_network_common_union(net, c, cd, year)))
             dq->terr[i] |= 2;
         for (size_t k = 0; k < docs->n_tir; k++) {
             const sr__tir_rule *t = &docs->tir[k];
@@ -223,7 +226,11 @@ static void arc_events(const sr__doc_query *dq, uint32_t a, uint32_t leg, sink *
                              : k->mode == SR_RAIL ? "rail consignment note"
                                                   : "transit declaration";
         int m = k->mode;
-        if (tir && (tir_open ? !*tir_open : exp)) {
+        /* One carnet per TIR transport, opened wherever the truck leaves the
+         * origin's territory (again after coming back into it): the same
+         * rule in the search and on the route, so what the search
+         * optimises is what the route lists. */
+        if (tir && exp) {
             doc_event(s, dq, SR_DOC_TIR_OPENED, strcmp(regime, "eTIR") ? "TIR carnet" : "eTIR", tail, leg,
                       dq->cost[SR__EV_TIR_CARNET][SR_ROAD], "a TIR transport starts at the first external road border",
                       NULL);
@@ -234,9 +241,11 @@ static void arc_events(const sr__doc_query *dq, uint32_t a, uint32_t leg, sink *
                       dq->cost[exp ? SR__EV_EXPORT : SR__EV_TRANSIT_CLOSED][m]);
         customs_event(s, dq, imp ? SR_CUSTOMS_IMPORT : SR_CUSTOMS_TRANSIT_OPENED, head, leg, B, regime, NULL,
                       dq->cost[imp ? SR__EV_IMPORT : SR__EV_TRANSIT_OPENED][m]);
-        if (tir_open && *tir_open && imp && k->mode == SR_ROAD) {
+        if (tir_open && *tir_open && (imp || (dq->terr[cb] & 1)) && k->mode == SR_ROAD) {
             doc_event(s, dq, SR_DOC_TIR_CLOSED, strcmp(regime, "eTIR") ? "TIR carnet" : "eTIR", head, leg, NULL,
-                      "the TIR transport ends at the destination's customs territory", NULL);
+                      imp ? "the TIR transport ends at the destination's customs territory"
+                          : "the TIR transport ends on coming back into the origin's customs territory",
+                      NULL);
             *tir_open = 0;
         }
     }

@@ -126,6 +126,10 @@ typedef struct sr__doc_query {
 /* -1 when memory runs out; dq->terr etc. are malloc()ed (sr__doc_query_free). */
 int sr__doc_query_init(sr__doc_query *dq, const sr_network *net, int year, int note, int road, sr_unit unit,
                        double qty, uint32_t from, uint32_t to);
+/* to == UINT32_MAX: no destination (reach, matrices).  Under the default
+ * road regime (TIR) the weights do not depend on the destination, so the
+ * one-to-all searches match the router exactly; under national transit
+ * they count the entry into the target's territory as one more transit. */
 void sr__doc_query_free(sr__doc_query *dq);
 /* Time (h) and cost (USD, for qty units) that a step adds: arc a, or
  * transfer row x.  Exactly the sums of the events sr__doc_annotate() lists
