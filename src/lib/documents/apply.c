@@ -42,9 +42,7 @@ void sr__doc_query_free(sr__doc_query *dq)
 {
     free(dq->terr);
     free(dq->tir);
-    dq->terr = NULL;
-    dq->tir = dq->etir = NULL;
-    dq->docs = NULL;
+    memset(dq, 0, sizeof *dq);
 }
 
 /* The cost row of an event for a mode and regime: the exact row, else the
@@ -68,7 +66,6 @@ static const sr__doc_cost *find_cost(const sr__docs *docs, int ev, int mode, int
 int sr__doc_query_init(sr__doc_query *dq, const sr_network *net, int year, int note, int road, sr_unit unit,
                        double qty, uint32_t from, uint32_t to)
 {
-    sr__doc_query_free(dq);
     dq->net = net;
     dq->year = year;
     dq->note = note;
@@ -78,17 +75,31 @@ int sr__doc_query_init(sr__doc_query *dq, const sr_network *net, int year, int n
     dq->from = from;
     dq->to = to;
     const sr__docs *docs = net->docs;
+    dq->docs = NULL;
     if (!docs)
         return 0;
     uint32_t n = docs->n_countries ? docs->n_countries : 1;
+    uint32_t kf = docs->place_ci[from], kt = to < net->n_places ? docs->place_ci[to] : UINT32_MAX;
+    if (dq->key_serial == docs->serial && dq->key_from == kf && dq->key_to == kt && dq->key_year == year && dq->key_road == road &&
+        dq->cap >= n) {
+        dq->docs = docs;
+        return 0;
+    }
     /* terr[i]: bit 0 in the origin's customs territory, bit 1 in the
      * destination's; tir/etir: party / eTIR in use in `year`. */
-    dq->terr = calloc(n, sizeof *dq->terr);
-    dq->tir = calloc(2 * (size_t)n, 1);
-    if (!dq->terr || !dq->tir) {
-        sr__doc_query_free(dq);
-        return -1;
+    if (dq->cap < n) {
+        free(dq->terr);
+        free(dq->tir);
+        dq->terr = calloc(n, sizeof *dq->terr);
+        dq->tir = calloc(2 * (size_t)n, 1);
+        if (!dq->terr || !dq->tir) {
+            sr__doc_query_free(dq);
+            return -1;
+        }
+        dq->cap = n;
     }
+    memset(dq->terr, 0, n * sizeof *dq->terr);
+    memset(dq->tir, 0, 2 * (size_t)n);
     dq->etir = dq->tir + n;
     /* Without a destination (the one-to-all searches, to == UINT32_MAX) no
      * territory is the destination's: every entry counts as a transit. */
@@ -111,6 +122,11 @@ int sr__doc_query_init(sr__doc_query *dq, const sr_network *net, int year, int n
         for (int m = 0; m < SR_MODE_COUNT; m++)
             dq->cost[ev][m] =
                 find_cost(docs, ev, m, m == SR_ROAD ? (road == SR_ROAD_TRANSIT ? SR__REG_TRANSIT : SR__REG_TIR) : SR__REG_ANY);
+    dq->key_serial = docs->serial;
+    dq->key_from = kf;
+    dq->key_to = kt;
+    dq->key_year = year;
+    dq->key_road = road;
     dq->docs = docs;
     return 0;
 }

@@ -94,6 +94,7 @@ typedef struct sr__docs {
     uint16_t *place_ci;
     char (*countries)[3];
     uint32_t n_countries;
+    uint64_t serial;        /* unique per indexed rule set (query caches key on it) */
 } sr__docs;
 
 /* load.c: read DIR/documents/ (optional: without the folder net->docs stays
@@ -121,6 +122,12 @@ typedef struct sr__doc_query {
     uint8_t *tir, *etir;
     /* cost rows per event and mode for this query's road regime (NULL: none) */
     const sr__doc_cost *cost[SR__EV_COUNT][SR_MODE_COUNT];
+    /* What the tables above were built for: a query object asks the same
+     * country pair again and again (the server, the benchmarks), and
+     * rebuilding them would cost more than a short search. */
+    uint64_t key_serial;    /* 0: nothing cached */
+    uint32_t key_from, key_to, cap;
+    int key_year, key_road;
 } sr__doc_query;
 
 /* -1 when memory runs out; dq->terr etc. are malloc()ed (sr__doc_query_free). */

@@ -10,6 +10,7 @@
  */
 #include <ctype.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -443,6 +444,10 @@ static uint8_t note_change(const sr__docs *docs, const char *ca, unsigned ga, co
 
 int sr__docs_index(const sr_network *net, sr__docs *docs)
 {
+    /* A serial no other rule set shares, even one at the same address
+     * after a free (the query's cache, apply.c, keys on it). */
+    static atomic_uint_fast64_t next_serial = 1;
+    docs->serial = atomic_fetch_add(&next_serial, 1);
     size_t na = net->n_arcs ? net->n_arcs : 1, nx = net->n_xfers ? net->n_xfers : 1;
     docs->arc_border = calloc(na, 1);
     docs->arc_reissue = calloc(na, 1);
