@@ -36,6 +36,8 @@
 
 #include "../src/server/server.h"
 #include "documents/doc.h"
+#include "network.h"
+#include "route.h"
 #include "http_client.h"
 #include "silkroute.h"
 #include "util.h"
@@ -258,6 +260,48 @@ static void search_includes_documents(void **st)
         }
 }
 
+/* The search's O(1) weight of every border arc equals the sum of the
+ * events the route lists for it, for every option and several customs
+ * territories of origin and destination (and a year). */
+static void weights_equal_events(void **st)
+{
+    (void)st;
+    const char *pairs[][2] = {{"CNXIY", "DEDUI"}, {"CNKHG", "UZTAS"}, {"KZALA", "KGFRU"}, {"UZTAS", "CNXIY"}};
+    long checked = 0;
+    for (size_t k = 0; k < sizeof pairs / sizeof pairs[0]; k++)
+        for (int opt = 0; opt < 8; opt++) {
+            size_t f, t;
+            assert_int_equal(sr_place_find(net, pairs[k][0], &f), SR_OK);
+            assert_int_equal(sr_place_find(net, pairs[k][1], &t), SR_OK);
+            sr__doc_query dq = {0};
+            assert_int_equal(sr__doc_query_init(&dq, net, opt & 4 ? 2012 : 0, opt & 1, (opt >> 1) & 1, SR_UNIT_40FT, 2,
+                                                (uint32_t)f, (uint32_t)t),
+                             0);
+            for (uint32_t a = 0; a < net->n_arcs; a++) {
+                if (!net->docs->arc_border[a])
+                    continue;
+                double h, usd;
+                sr__doc_arc_weight(&dq, a, &h, &usd);
+                sr__route_buf rb = {0};
+                sr_leg leg = {.from = 0, .to = net->arc_head[a], .link = net->arc_link[a]};
+                assert_int_equal(sr__route_add_leg(&rb, &leg), 0);
+                assert_int_equal(sr__doc_annotate(&dq, &a, 1, &rb), 0);
+                double eh = 0, eu = 0;
+                for (size_t i = 0; i < rb.n_documents; i++)
+                    eh += rb.documents[i].duration_h, eu += rb.documents[i].cost_usd;
+                for (size_t i = 0; i < rb.n_customs; i++)
+                    eh += rb.customs[i].duration_h, eu += rb.customs[i].cost_usd;
+                if (fabs(eh - h) > 1e-9 || fabs(eu - usd) > 1e-9)
+                    fail_msg("%s -> %s option %d arc %u (link %s): weight %g h %g USD, events %g h %g USD", pairs[k][0],
+                             pairs[k][1], opt, a, net->links[net->arc_link[a]].id, h, usd, eh, eu);
+                sr__route_release(&rb);
+                checked++;
+            }
+            sr__doc_query_free(&dq);
+        }
+    print_message("    %ld border arcs x options checked\n", checked);
+}
+
 static void no_documents_dataset(void **st)
 {
     (void)st;
@@ -457,6 +501,7 @@ int main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(xian_duisburg_rail),     cmocka_unit_test(almaty_bishkek_road),
         cmocka_unit_test(kashgar_tashkent_tir),   cmocka_unit_test(search_includes_documents),
+        cmocka_unit_test(weights_equal_events),
         cmocka_unit_test(no_documents_dataset),   cmocka_unit_test(bad_input),
         cmocka_unit_test(check_data_covers),      cmocka_unit_test(cli_documents),
         cmocka_unit_test(http_documents),

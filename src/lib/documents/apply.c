@@ -104,7 +104,13 @@ int sr__doc_query_init(sr__doc_query *dq, const sr_network *net, int year, int n
     /* Without a destination (the one-to-all searches, to == UINT32_MAX) no
      * territory is the destination's: every entry counts as a transit. */
     const char *co = net->places[from].country, *cd = to < net->n_places ? net->places[to].country : NULL;
-    for (uint32_t i = 0; i < docs->n_countries; i++) {
+    for (uint32_t i = 0; year <= 0 && i < docs->n_countries; i++) {
+        /* Today's network: the tables built at load (documents/load.c). */
+        dq->terr[i] = docs->same0[(size_t)i * n + kf] | (kt != UINT32_MAX ? docs->same0[(size_t)i * n + kt] << 1 : 0);
+        dq->tir[i] = docs->tir0[i];
+        dq->etir[i] = docs->etir0[i];
+    }
+    for (uint32_t i = 0; year > 0 && i < docs->n_countries; i++) {
         const char *c = docs->countries[i];
         if (!strcmp(c, co) || sr_network_common_union(net, c, co, year))
             dq->terr[i] |= 1;
@@ -129,16 +135,6 @@ int sr__doc_query_init(sr__doc_query *dq, const sr_network *net, int year, int n
     dq->key_road = road;
     dq->docs = docs;
     return 0;
-}
-
-static const sr__permit_rule *permit_rule(const sr__docs *docs, const char *a, const char *b)
-{
-    for (size_t i = 0; i < docs->n_permits; i++) {
-        const sr__permit_rule *r = &docs->permits[i];
-        if ((!strcmp(r->a, a) && !strcmp(r->b, b)) || (!strcmp(r->a, b) && !strcmp(r->b, a)))
-            return r;
-    }
-    return NULL;
 }
 
 /* Where events go: summed (the search's weights) or appended to a route. */
@@ -222,9 +218,9 @@ static void arc_events(const sr__doc_query *dq, uint32_t a, uint32_t leg, sink *
                   NULL);
         *cur_conv = to;
     }
-    const char *un = sr_network_common_union(net, A, B, dq->year);
+    const char *un = dq->year ? sr_network_common_union(net, A, B, dq->year) : docs->arc_union0[a];
     if (k->mode == SR_ROAD) {
-        const sr__permit_rule *pr = permit_rule(docs, A, B);
+        const sr__permit_rule *pr = docs->arc_permit[a];
         int reg = pr ? pr->regime : SR__PERMIT_BILATERAL;
         static const char *const pdoc[3] = {"bilateral permit", "SCO multilateral permit", "no permit"};
         doc_event(s, dq, SR_DOC_PERMIT, pdoc[reg], head, leg, reg == SR__PERMIT_NONE ? NULL : dq->cost[SR__EV_PERMIT][SR_ROAD],
@@ -273,16 +269,47 @@ static void arc_events(const sr__doc_query *dq, uint32_t a, uint32_t leg, sink *
         }
 }
 
+/* The search's weight of arc a: the sums of what arc_events() lists for
+ * it, computed without building events (the router calls this for every
+ * border arc it relaxes).  tests/test_route_diff.c and test_reach.c check
+ * that routes total what the search optimised. */
 void sr__doc_arc_weight(const sr__doc_query *dq, uint32_t a, double *h, double *usd)
 {
     *h = *usd = 0;
-    if (!dq->docs || !dq->docs->arc_border[a])
+    const sr__docs *docs = dq->docs;
+    if (!docs || !docs->arc_border[a])
         return;
-    sink s = {0};
-    int conv = -1;
-    arc_events(dq, a, 0, &s, NULL, &conv);
-    *h = s.h;
-    *usd = s.usd;
+    const sr_network *net = dq->net;
+    const sr_link *k = &net->links[net->arc_link[a]];
+    double hh = 0, uu = 0;
+#define ADD(c)                                              \
+    do {                                                    \
+        const sr__doc_cost *c_ = (c);                       \
+        if (c_) {                                           \
+            hh += c_->time_h;                               \
+            uu += c_->cost_usd[dq->unit] * dq->qty;         \
+        }                                                   \
+    } while (0)
+    if (k->mode == SR_RAIL && reissue_applies(dq, docs->arc_reissue[a]))
+        ADD(dq->cost[SR__EV_RECONSIGNMENT][SR_RAIL]);
+    if (k->mode == SR_ROAD && (!docs->arc_permit[a] || docs->arc_permit[a]->regime != SR__PERMIT_NONE))
+        ADD(dq->cost[SR__EV_PERMIT][SR_ROAD]);
+    uint32_t tail = arc_tail(net, a), head = net->arc_head[a];
+    const char *un = dq->year ? sr_network_common_union(net, net->places[tail].country, net->places[head].country,
+                                                        dq->year)
+                              : docs->arc_union0[a];
+    if (!un) {
+        uint16_t ca = docs->place_ci[tail], cb = docs->place_ci[head];
+        int exp = dq->terr[ca] & 1, imp = (dq->terr[cb] & 2) != 0;
+        int tir = k->mode == SR_ROAD && dq->road == SR_ROAD_TIR && dq->tir[ca] && dq->tir[cb];
+        if (tir && exp)
+            ADD(dq->cost[SR__EV_TIR_CARNET][SR_ROAD]);
+        ADD(dq->cost[exp ? SR__EV_EXPORT : SR__EV_TRANSIT_CLOSED][k->mode]);
+        ADD(dq->cost[imp ? SR__EV_IMPORT : SR__EV_TRANSIT_OPENED][k->mode]);
+    }
+#undef ADD
+    *h = hh;
+    *usd = uu;
 }
 
 void sr__doc_xfer_weight(const sr__doc_query *dq, uint32_t x, double *h, double *usd)

@@ -90,11 +90,20 @@ typedef struct sr__docs {
      * (0 none, 1 a change the common note avoids, 2 a change it cannot);
      * the place of each transfer row; per place a small country index. */
     uint8_t *arc_border, *arc_reissue, *xfer_reissue;
+    /* Per border arc, so that the search's weight is O(1): the customs
+     * union both ends share today (year 0; other years ask unions.c), and
+     * the road-permit rule of the pair (NULL: none listed). */
+    const char **arc_union0;
+    const sr__permit_rule **arc_permit;
     uint32_t *xfer_place;
     uint16_t *place_ci;
     char (*countries)[3];
     uint32_t n_countries;
     uint64_t serial;        /* unique per indexed rule set (query caches key on it) */
+    /* Today's answers (year 0) per country index, so that a query of the
+     * current network sets up in O(countries): same0[i * n + j] 1 when
+     * countries i and j are one customs territory; tir0/etir0 parties. */
+    uint8_t *same0, *tir0, *etir0;
 } sr__docs;
 
 /* load.c: read DIR/documents/ (optional: without the folder net->docs stays

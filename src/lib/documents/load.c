@@ -455,8 +455,10 @@ int sr__docs_index(const sr_network *net, sr__docs *docs)
     docs->xfer_place = calloc(nx, sizeof *docs->xfer_place);
     docs->place_ci = calloc(net->n_places ? net->n_places : 1, sizeof *docs->place_ci);
     docs->countries = calloc(net->n_places ? net->n_places : 1, sizeof *docs->countries);
+    docs->arc_union0 = calloc(na, sizeof *docs->arc_union0);
+    docs->arc_permit = calloc(na, sizeof *docs->arc_permit);
     if (!docs->arc_border || !docs->arc_reissue || !docs->xfer_reissue || !docs->xfer_place || !docs->place_ci ||
-        !docs->countries)
+        !docs->countries || !docs->arc_union0 || !docs->arc_permit)
         return -1;
     /* Country index per place (first-seen order; a handful of countries). */
     for (uint32_t p = 0; p < net->n_places; p++) {
@@ -468,6 +470,22 @@ int sr__docs_index(const sr_network *net, sr__docs *docs)
             memcpy(docs->countries[docs->n_countries++], cc, 3);
         docs->place_ci[p] = (uint16_t)(k < 65535 ? k : 65535);
     }
+    uint32_t nc = docs->n_countries ? docs->n_countries : 1;
+    docs->same0 = calloc((size_t)nc * nc, 1);
+    docs->tir0 = calloc(2 * (size_t)nc, 1);
+    if (!docs->same0 || !docs->tir0)
+        return -1;
+    docs->etir0 = docs->tir0 + nc;
+    for (uint32_t i = 0; i < docs->n_countries; i++) {
+        for (uint32_t j = 0; j < docs->n_countries; j++)
+            docs->same0[(size_t)i * nc + j] =
+                i == j || sr_network_common_union(net, docs->countries[i], docs->countries[j], 0) != NULL;
+        for (size_t k = 0; k < docs->n_tir; k++)
+            if (!strcmp(docs->tir[k].country, docs->countries[i])) {
+                docs->tir0[i] = 1;
+                docs->etir0[i] = docs->tir[k].etir_since > 0;
+            }
+    }
     for (uint32_t p = 0; p < net->n_places; p++)
         for (uint32_t a = net->arc_off[p]; a < net->arc_off[p + 1]; a++) {
             const sr_link *k = &net->links[net->arc_link[a]];
@@ -475,6 +493,13 @@ int sr__docs_index(const sr_network *net, sr__docs *docs)
             if (!strcmp(net->places[p].country, net->places[h].country))
                 continue;
             docs->arc_border[a] = 1;
+            const char *ca = net->places[p].country, *cb = net->places[h].country;
+            docs->arc_union0[a] = sr_network_common_union(net, ca, cb, 0);
+            for (size_t i = 0; i < docs->n_permits && !docs->arc_permit[a]; i++) {
+                const sr__permit_rule *r = &docs->permits[i];
+                if ((!strcmp(r->a, ca) && !strcmp(r->b, cb)) || (!strcmp(r->a, cb) && !strcmp(r->b, ca)))
+                    docs->arc_permit[a] = r;
+            }
             if (k->mode == SR_RAIL)
                 docs->arc_reissue[a] =
                     note_change(docs, net->places[p].country, k->gauge_mm, net->places[h].country, k->gauge_mm);
@@ -505,6 +530,10 @@ void sr__docs_free(sr__docs *docs)
     free(docs->xfer_place);
     free(docs->place_ci);
     free(docs->countries);
+    free(docs->arc_union0);
+    free(docs->same0);
+    free(docs->tir0);
+    free(docs->arc_permit);
     sr__arena_free(&docs->arena);
     free(docs);
 }
