@@ -13,6 +13,9 @@ dpkg-query -W -f="${Status}" fonts-wqy-microhei 2>/dev/null | grep -q "install o
 # Debian's PostgreSQL server for the tracking store's PostgreSQL tests
 # (scripts/pg-test.sh starts a throwaway cluster of its own).
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$missing postgresql"
+# poppler-utils: the route-sheet browser test reads the printed PDF back
+# (pdftotext) and renders its pages for a person to look at (pdftoppm).
+command -v pdftotext >/dev/null 2>&1 || missing="$missing poppler-utils"
 # GLPK: the pipeline flow solver's differential test compares it with an LP.
 [ -f /usr/include/glpk.h ] || missing="$missing libglpk-dev"
 [ -z "$missing" ] && exit 0

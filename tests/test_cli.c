@@ -64,7 +64,7 @@ static void route_errors(void **st)
     expect("route AAORI Destinaton" MINI, 2, "did you mean: Destination (BBDST)");
     expect("route AAORI Nowhere --json" MINI, 2, "\"code\":\"UnknownPlace\"");
     expect("route AAORI BBDST --by speed" MINI, 2, "--by: 'speed' is not one of time, cost, co2");
-    expect("route AAORI BBDST" MINI " --by", 2, "--by: a value is required");
+    expect("route AAORI BBDST" MINI " --by", 2, "option '--by' needs a value");
     expect("route AAORI BBDST --modes rail,boat" MINI, 2, "--modes: 'boat'");
     expect("route AAORI BBDST --modes ," MINI, 2, "--modes: give at least one");
     expect("route AAORI BBDST --year 20x1" MINI, 2, "--year: '20x1'");
@@ -339,6 +339,69 @@ static void readme_table(void **st)
     }
 }
 
+/*
+ * getopt_long conventions, on every command: --help after any of its
+ * options (even one that expects a value: "assign --tntp --help") prints
+ * the usage and exits 0; the options are the ones its own --help lists.
+ * Plus --name=value, unique prefixes, ambiguity named, "--" ending the
+ * options, and one wording for bad options everywhere.
+ */
+static void help_after_any_option(void **st)
+{
+    (void)st;
+    static const char *const cmds[] = {"route", "places", "network", "check-data", "assign", "compare",
+                                       "critical", "reach", "matrix", "pipelines", "pipelines compare",
+                                       "serve", "calibrate", "ship create", "ship event", "ship list",
+                                       "token create", "token list"};
+    static char help[1 << 16];
+    int checked = 0;
+    for (size_t c = 0; c < sizeof cmds / sizeof cmds[0]; c++) {
+        char args[256];
+        snprintf(args, sizeof args, "%s --help", cmds[c]);
+        int rc = tu_cli(argv0, args, help, sizeof help);
+        if (rc != 0 || !strstr(help, "usage: silkroute"))
+            fail_msg("silkroute %s: exit %d, output:\n%s", args, rc, help);
+        /* Every --option the usage names, once. */
+        char seen[8192] = " ";
+        for (const char *p = help; (p = strstr(p, "--")); p += 2) {
+            char name[64];
+            size_t n = 0;
+            while (n + 1 < sizeof name && ((p[2 + n] >= 'a' && p[2 + n] <= 'z') || p[2 + n] == '-'))
+                name[n] = p[2 + n], n++;
+            name[n] = 0;
+            if (n < 2 || !strcmp(name, "help"))
+                continue;
+            char key[80];
+            snprintf(key, sizeof key, " %s ", name);
+            if (strstr(seen, key) || strlen(seen) + strlen(key) >= sizeof seen)
+                continue;
+            strcat(seen, name);
+            strcat(seen, " ");
+            snprintf(args, sizeof args, "%s --%s --help", cmds[c], name);
+            expect(args, 0, "usage: silkroute");
+            checked++;
+        }
+    }
+    if (checked < 100)
+        fail_msg("only %d options checked", checked);
+    print_message("--help after each of %d options of %zu commands\n", checked, sizeof cmds / sizeof cmds[0]);
+    expect("assign --tntp --help", 0, "usage: silkroute assign --tntp PREFIX");
+    expect("route AAORI BBDST --by=cost" MINI, 0, "cost");
+    expect("route AAORI BBDST --geoj" MINI, 0, "\"FeatureCollection\"");
+    expect("route AAORI BBDST --p" MINI, 2, "ambiguous option '--p' (--pareto, --pareto-tolerance)");
+    expect("route AAORI BBDST --pareto=yes" MINI, 2, "option '--pareto' takes no value");
+    expect("route AAORI --data tests/data/mini -- BBDST", 0, "total: 210 km");
+    expect("route AAORI --data tests/data/mini -- --json", 2, "unknown place '--json'");
+    expect("places --limit", 2, "places: option '--limit' needs a value");
+    expect("network --frob", 2, "network: unknown option '--frob' (see silkroute network --help)");
+    expect("check-data a b", 2, "check-data: unexpected argument 'b'");
+    expect("serve --frob", 2, "serve: unknown option '--frob'");
+    expect("token create --role", 2, "token create: option '--role' needs a value");
+    expect("ship create --frob", 2, "ship create: unknown option '--frob'");
+    expect("calibrate extra", 2, "calibrate: unexpected argument 'extra'");
+    expect("pipelines compare", 2, "pipelines compare: give one scenario FILE");
+}
+
 int main(int argc, char **argv)
 {
     (void)argc;
@@ -348,6 +411,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(route_errors),       cmocka_unit_test(bad_data_exit_code),
         cmocka_unit_test(places_and_network), cmocka_unit_test(write_failure),
         cmocka_unit_test(exit_code_matrix),   cmocka_unit_test(readme_table),
+        cmocka_unit_test(help_after_any_option),
     };
     return cmocka_run_group_tests_name("cli", tests, NULL, NULL);
 }

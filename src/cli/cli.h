@@ -42,6 +42,57 @@ void cli_print_documents(const sr_network *net, const sr_route *r);
  * separate value: 1 with *val set, 0 when argv[*i] is another option, -1
  * when the value is missing. */
 int cli_opt_val(int argc, char **argv, int *i, const char *name, const char **val);
+/*
+ * Options of every subcommand go through getopt_long (GNU conventions:
+ * "--name value" or "--name=value", unique prefixes, options and operands
+ * in any order, "--" ends the options).  Call it in a loop like
+ * getopt_long with the subcommand's argv (argv[0] is the subcommand's
+ * name); it returns
+ *   'h'  for --help or -h anywhere before "--", even where another option
+ *        expects a value ("silkroute assign --tntp --help"): print the
+ *        usage and exit 0;
+ *   -1   at the end: the operands are argv[optind .. argc-1];
+ *   '?'  after a bad option (unknown, missing or unexpected value, over
+ *        CLI_MAX_ARG bytes): the error is printed (as JSON when json is
+ *        set) in the one wording of every subcommand, and *status is its
+ *        exit code (2);
+ *   else the val of the matched option, with optarg set for a value.
+ * `cmd` names the subcommand in messages ("route", "ship create").
+ */
+#include <getopt.h>
+#define CLI_MAX_ARG 4096
+int cli_getopt(int argc, char **argv, const char *cmd, const struct option *opts, int json, int *status);
+/* Whether argv[1..] holds `flag` before "--" (for --json, read before the
+ * rest so that even a usage error comes out as JSON). */
+int cli_has_flag(int argc, char **argv, const char *flag);
+/* The operand count check shared by subcommands: the error (as JSON when
+ * json), exit 2, when argc - optind is outside [lo, hi]; else 0. */
+int cli_operands(int argc, char **argv, const char *cmd, int lo, int hi, const char *what, int json);
+
+/*
+ * The route options shared by route, reach and matrix: put
+ * CLI_ROUTE_OPTIONS in the command's option table, and pass each option
+ * cli_getopt() returns to cli_route_opt(), which applies it to o (1), says
+ * it is none of them (0), or prints the error and sets *status (-1).  The
+ * strings of o point into b, which must live as long as o.
+ */
+enum {
+    CLI_RO_BY = 1000, CLI_RO_MODES, CLI_RO_AVOID_COUNTRIES, CLI_RO_AVOID, CLI_RO_YEAR, CLI_RO_CARGO,
+    CLI_RO_QUANTITY, CLI_RO_MAX_TRANSFERS, CLI_RO_WEIGHTS
+};
+#define CLI_ROUTE_OPTIONS                                                                                     \
+    {"by", required_argument, NULL, CLI_RO_BY}, {"modes", required_argument, NULL, CLI_RO_MODES},             \
+        {"avoid-countries", required_argument, NULL, CLI_RO_AVOID_COUNTRIES},                                 \
+        {"avoid", required_argument, NULL, CLI_RO_AVOID}, {"year", required_argument, NULL, CLI_RO_YEAR},     \
+        {"cargo", required_argument, NULL, CLI_RO_CARGO},                                                     \
+        {"quantity", required_argument, NULL, CLI_RO_QUANTITY},                                               \
+        {"max-transfers", required_argument, NULL, CLI_RO_MAX_TRANSFERS},                                     \
+        {"weights", required_argument, NULL, CLI_RO_WEIGHTS}
+typedef struct cli_route_bufs {
+    char modes[CLI_MAX_ARG], avoidc[CLI_MAX_ARG], avoid[CLI_MAX_ARG];
+} cli_route_bufs;
+int cli_route_opt(int oc, const char *v, sr_route_options *o, cli_route_bufs *b, int json, int *status);
+
 /* Split a comma list in place into out[] (blank entries skipped); the
  * count, or -1 when there are more than max entries. */
 int cli_split_list(char *s, const char **out, int max);

@@ -44,57 +44,80 @@ typedef struct fopts {
  * and ok, or an exit status. */
 static int parse_fopts(int argc, char **argv, int first, fopts *o, const char *cmd, void (*usage)(FILE *))
 {
-    const char *v;
-    for (int i = first; i < argc; i++) {
-        int r;
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            usage(stdout);
-            return EXIT_OK;
-        } else if (!strcmp(argv[i], "--json")) {
-            o->json = 1;
-        } else if (!strcmp(argv[i], "--geojson")) {
-            o->geojson = 1;
-        } else if (!strcmp(argv[i], "--csv") && strcmp(cmd, "assign")) {
-            o->csv = 1;
-        } else if ((r = cli_opt_val(argc, argv, &i, "--data", &v))) {
-            if (r < 0 || !*v)
-                return cli_fail(o->json, SR_EARG, "--data: expected a directory");
-            o->data = v;
-        } else if ((r = cli_opt_val(argc, argv, &i, "--demand", &v))) {
-            if (r < 0 || !*v)
-                return cli_fail(o->json, SR_EARG, "--demand: expected a CSV file");
-            o->demand = v;
-        } else if ((r = cli_opt_val(argc, argv, &i, "--scenario", &v))) {
-            if (r < 0 || !*v)
-                return cli_fail(o->json, SR_EARG, "--scenario: expected a scenario file");
-            o->scenario = v;
-        } else if (!strcmp(cmd, "compare") && (r = cli_opt_val(argc, argv, &i, "--base", &v))) {
-            if (r < 0 || !*v)
-                return cli_fail(o->json, SR_EARG, "--base: expected a scenario file");
-            o->base = v;
-        } else if ((r = cli_opt_val(argc, argv, &i, "--year", &v))) {
-            if (r < 0 || cli_parse_int(v, 1900, 2200, &o->year))
-                return cli_fail(o->json, SR_EARG, "--year: expected a year in 1900..2200");
-        } else if ((r = cli_opt_val(argc, argv, &i, "--gap", &v))) {
-            if (r < 0 || cli_parse_double(v, 0, 1, &o->gap))
-                return cli_fail(o->json, SR_EARG, "--gap: expected a relative gap in 0..1");
-        } else if ((r = cli_opt_val(argc, argv, &i, "--max-iterations", &v))) {
-            if (r < 0 || cli_parse_int(v, 0, 100000000, &o->max_it))
-                return cli_fail(o->json, SR_EARG, "--max-iterations: expected an integer in 0..100000000");
-        } else if ((r = cli_opt_val(argc, argv, &i, "--bpr-b", &v))) {
-            if (r < 0 || cli_parse_double(v, 0, 1000, &o->bpr_b))
-                return cli_fail(o->json, SR_EARG, "--bpr-b: expected a number in 0..1000");
-        } else if ((r = cli_opt_val(argc, argv, &i, "--bpr-power", &v))) {
-            if (r < 0 || cli_parse_double(v, 0, 20, &o->bpr_p))
-                return cli_fail(o->json, SR_EARG, "--bpr-power: expected a number in 0..20");
-        } else if ((r = cli_opt_val(argc, argv, &i, "--value-of-time", &v))) {
-            if (r < 0 || cli_parse_double(v, 1e-6, 1e6, &o->vot))
-                return cli_fail(o->json, SR_EARG, "--value-of-time: expected USD per TEU-hour in 1e-6..1e6");
-        } else if (!strcmp(cmd, "critical") && (r = cli_opt_val(argc, argv, &i, "--loss", &v))) {
-            if (r < 0 || cli_parse_double(v, 1e-6, 1, &o->loss))
-                return cli_fail(o->json, SR_EARG, "--loss: expected a capacity loss fraction in (0, 1]");
-        } else if (!strcmp(cmd, "critical") && (r = cli_opt_val(argc, argv, &i, "--only", &v))) {
-            if (r < 0 || !*v || strlen(v) > 16000)
+    (void)first;
+    enum {
+        O_JSON = 256, O_GEOJSON, O_CSV, O_DATA, O_DEMAND, O_SCENARIO, O_BASE, O_YEAR, O_GAP, O_MAX_IT, O_BPR_B,
+        O_BPR_P, O_VOT, O_LOSS, O_ONLY, O_TOP, O_OBJECTIVE
+    };
+    /* One table per command: compare takes --base and a SCENARIO operand,
+     * critical --loss, --only and --top, assign none of those. */
+#define FOPTS_COMMON                                                                                          \
+    {"help", no_argument, NULL, 'h'}, {"json", no_argument, NULL, O_JSON},                                    \
+        {"geojson", no_argument, NULL, O_GEOJSON}, {"data", required_argument, NULL, O_DATA},                 \
+        {"demand", required_argument, NULL, O_DEMAND}, {"scenario", required_argument, NULL, O_SCENARIO},     \
+        {"year", required_argument, NULL, O_YEAR}, {"gap", required_argument, NULL, O_GAP},                   \
+        {"max-iterations", required_argument, NULL, O_MAX_IT}, {"bpr-b", required_argument, NULL, O_BPR_B},   \
+        {"bpr-power", required_argument, NULL, O_BPR_P},                                                      \
+        {"value-of-time", required_argument, NULL, O_VOT}, {"objective", required_argument, NULL, O_OBJECTIVE}
+    static const struct option assign_opts[] = {FOPTS_COMMON, {NULL, 0, NULL, 0}};
+    static const struct option compare_opts[] = {FOPTS_COMMON, {"csv", no_argument, NULL, O_CSV},
+                                                 {"base", required_argument, NULL, O_BASE}, {NULL, 0, NULL, 0}};
+    static const struct option critical_opts[] = {FOPTS_COMMON, {"csv", no_argument, NULL, O_CSV},
+                                                  {"loss", required_argument, NULL, O_LOSS},
+                                                  {"only", required_argument, NULL, O_ONLY},
+                                                  {"top", required_argument, NULL, O_TOP}, {NULL, 0, NULL, 0}};
+#undef FOPTS_COMMON
+    int is_compare = !strcmp(cmd, "compare");
+    const struct option *opts = is_compare ? compare_opts : !strcmp(cmd, "critical") ? critical_opts : assign_opts;
+    o->json = cli_has_flag(argc, argv, "--json");
+    int oc, status = 0;
+    while ((oc = cli_getopt(argc, argv, cmd, opts, o->json, &status)) != -1) {
+        const char *v = optarg;
+        switch (oc) {
+        case 'h': usage(stdout); return EXIT_OK;
+        case '?': return status;
+        case O_JSON: o->json = 1; break;
+        case O_GEOJSON: o->geojson = 1; break;
+        case O_CSV: o->csv = 1; break;
+        case O_DATA:
+        case O_DEMAND:
+        case O_SCENARIO:
+        case O_BASE:
+            if (!*v)
+                return cli_fail(o->json, SR_EARG, "--%s: expected a %s", oc == O_DATA ? "data" : oc == O_DEMAND ? "demand" : oc == O_BASE ? "base" : "scenario",
+                                oc == O_DATA ? "directory" : oc == O_DEMAND ? "CSV file" : "scenario file");
+            *(oc == O_DATA ? &o->data : oc == O_DEMAND ? &o->demand : oc == O_BASE ? &o->base : &o->scenario) = v;
+            break;
+        case O_YEAR:
+            if (cli_parse_int(v, 1900, 2200, &o->year))
+                return cli_fail(o->json, SR_EARG, "--year: '%s' is not a year in 1900..2200", v);
+            break;
+        case O_GAP:
+            if (cli_parse_double(v, 0, 1, &o->gap))
+                return cli_fail(o->json, SR_EARG, "--gap: '%s' is not a relative gap in 0..1", v);
+            break;
+        case O_MAX_IT:
+            if (cli_parse_int(v, 0, 100000000, &o->max_it))
+                return cli_fail(o->json, SR_EARG, "--max-iterations: '%s' is not an integer in 0..100000000", v);
+            break;
+        case O_BPR_B:
+            if (cli_parse_double(v, 0, 1000, &o->bpr_b))
+                return cli_fail(o->json, SR_EARG, "--bpr-b: '%s' is not a number in 0..1000", v);
+            break;
+        case O_BPR_P:
+            if (cli_parse_double(v, 0, 20, &o->bpr_p))
+                return cli_fail(o->json, SR_EARG, "--bpr-power: '%s' is not a number in 0..20", v);
+            break;
+        case O_VOT:
+            if (cli_parse_double(v, 1e-6, 1e6, &o->vot))
+                return cli_fail(o->json, SR_EARG, "--value-of-time: '%s' is not USD per TEU-hour in 1e-6..1e6", v);
+            break;
+        case O_LOSS:
+            if (cli_parse_double(v, 1e-6, 1, &o->loss))
+                return cli_fail(o->json, SR_EARG, "--loss: '%s' is not a capacity loss fraction in (0, 1]", v);
+            break;
+        case O_ONLY: {
+            if (!*v || strlen(v) > 16000)
                 return cli_fail(o->json, SR_EARG, "--only: expected a comma-separated list of link or crossing ids");
             free(o->only_buf);
             o->only_buf = strdup(v);
@@ -107,22 +130,28 @@ static int parse_fopts(int argc, char **argv, int first, fopts *o, const char *c
                     return cli_fail(o->json, SR_EARG, "--only: more than 256 ids");
                 o->only[o->n_only++] = t;
             }
-        } else if (!strcmp(cmd, "critical") && (r = cli_opt_val(argc, argv, &i, "--top", &v))) {
+            break;
+        }
+        case O_TOP: {
             long t;
-            if (r < 0 || cli_parse_int(v, 1, 1000000, &t))
-                return cli_fail(o->json, SR_EARG, "--top: expected a count in 1..1000000");
+            if (cli_parse_int(v, 1, 1000000, &t))
+                return cli_fail(o->json, SR_EARG, "--top: '%s' is not a count in 1..1000000", v);
             o->top = (int)t;
-        } else if ((r = cli_opt_val(argc, argv, &i, "--objective", &v))) {
-            if (r < 0 || (strcmp(v, "ue") && strcmp(v, "so")))
-                return cli_fail(o->json, SR_EARG, "--objective: expected 'ue' or 'so'");
+            break;
+        }
+        case O_OBJECTIVE:
+            if (strcmp(v, "ue") && strcmp(v, "so"))
+                return cli_fail(o->json, SR_EARG, "--objective: '%s' is not 'ue' or 'so'", v);
             o->so = !strcmp(v, "so");
-        } else if (!strcmp(cmd, "compare") && argv[i][0] != '-' && !o->scenario) {
-            o->scenario = argv[i];
-        } else {
-            usage(stderr);
-            return cli_fail(o->json, SR_EARG, "unknown argument '%.200s'", argv[i]);
+            break;
         }
     }
+    /* compare takes its SCENARIO as an operand too. */
+    if (cli_operands(argc, argv, cmd, 0, is_compare && !o->scenario, is_compare ? "one SCENARIO" : "no arguments but options",
+                     o->json))
+        return EXIT_USAGE;
+    if (optind < argc)
+        o->scenario = argv[optind];
     if (o->json + o->geojson + o->csv > 1)
         return cli_fail(o->json, SR_EARG, "--json, --geojson and --csv exclude each other");
     return -1;
@@ -564,59 +593,77 @@ out:
 int cmd_assign(int argc, char **argv)
 {
     int has_tntp = 0;
-    for (int i = 1; i < argc; i++)
+    for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
         if (!strncmp(argv[i], "--tntp", 6))
             has_tntp = 1;
     if (!has_tntp)
         return corridor_assign(argc, argv);
-    const char *prefix = NULL, *flows_out = NULL, *v;
+    const char *prefix = NULL, *flows_out = NULL;
     double toll_factor = 0, distance_factor = 0, gap = 1e-6;
     long max_it = -1;
     int json = 0, so = 0, fw = 0;
     long threads = 1;
-    for (int i = 1; i < argc; i++) {
-        int r;
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            assign_usage(stdout);
-            return EXIT_OK;
-        } else if (!strcmp(argv[i], "--json")) {
-            json = 1;
-        } else if ((r = cli_opt_val(argc, argv, &i, "--tntp", &v))) {
-            if (r < 0 || !*v || strlen(v) > MAX_PATH_ARG)
+    enum { O_JSON = 256, O_TNTP, O_FLOWS_OUT, O_TOLL, O_DIST, O_GAP, O_MAX_IT, O_OBJECTIVE, O_THREADS, O_ALGORITHM };
+    static const struct option opts[] = {
+        {"help", no_argument, NULL, 'h'}, {"json", no_argument, NULL, O_JSON},
+        {"tntp", required_argument, NULL, O_TNTP}, {"flows-out", required_argument, NULL, O_FLOWS_OUT},
+        {"toll-factor", required_argument, NULL, O_TOLL}, {"distance-factor", required_argument, NULL, O_DIST},
+        {"gap", required_argument, NULL, O_GAP}, {"max-iterations", required_argument, NULL, O_MAX_IT},
+        {"objective", required_argument, NULL, O_OBJECTIVE}, {"threads", required_argument, NULL, O_THREADS},
+        {"algorithm", required_argument, NULL, O_ALGORITHM}, {NULL, 0, NULL, 0},
+    };
+    json = cli_has_flag(argc, argv, "--json");
+    int oc, pst = 0;
+    while ((oc = cli_getopt(argc, argv, "assign", opts, json, &pst)) != -1) {
+        const char *v = optarg;
+        switch (oc) {
+        case 'h': assign_usage(stdout); return EXIT_OK;
+        case '?': return pst;
+        case O_JSON: json = 1; break;
+        case O_TNTP:
+            if (!*v || strlen(v) > MAX_PATH_ARG)
                 return cli_fail(json, SR_EARG, "--tntp: expected a path prefix of at most %d bytes", MAX_PATH_ARG);
             prefix = v;
-        } else if ((r = cli_opt_val(argc, argv, &i, "--flows-out", &v))) {
-            if (r < 0 || !*v)
+            break;
+        case O_FLOWS_OUT:
+            if (!*v)
                 return cli_fail(json, SR_EARG, "--flows-out: expected a file name");
             flows_out = v;
-        } else if ((r = cli_opt_val(argc, argv, &i, "--toll-factor", &v))) {
-            if (r < 0 || cli_parse_double(v, 0, 1e12, &toll_factor))
-                return cli_fail(json, SR_EARG, "--toll-factor: expected a number in 0..1e12");
-        } else if ((r = cli_opt_val(argc, argv, &i, "--distance-factor", &v))) {
-            if (r < 0 || cli_parse_double(v, 0, 1e12, &distance_factor))
-                return cli_fail(json, SR_EARG, "--distance-factor: expected a number in 0..1e12");
-        } else if ((r = cli_opt_val(argc, argv, &i, "--gap", &v))) {
-            if (r < 0 || cli_parse_double(v, 0, 1, &gap))
-                return cli_fail(json, SR_EARG, "--gap: expected a relative gap in 0..1");
-        } else if ((r = cli_opt_val(argc, argv, &i, "--max-iterations", &v))) {
-            if (r < 0 || cli_parse_int(v, 0, 100000000, &max_it))
-                return cli_fail(json, SR_EARG, "--max-iterations: expected an integer in 0..100000000");
-        } else if ((r = cli_opt_val(argc, argv, &i, "--objective", &v))) {
-            if (r < 0 || (strcmp(v, "ue") && strcmp(v, "so")))
-                return cli_fail(json, SR_EARG, "--objective: expected 'ue' or 'so'");
+            break;
+        case O_TOLL:
+            if (cli_parse_double(v, 0, 1e12, &toll_factor))
+                return cli_fail(json, SR_EARG, "--toll-factor: '%s' is not a number in 0..1e12", v);
+            break;
+        case O_DIST:
+            if (cli_parse_double(v, 0, 1e12, &distance_factor))
+                return cli_fail(json, SR_EARG, "--distance-factor: '%s' is not a number in 0..1e12", v);
+            break;
+        case O_GAP:
+            if (cli_parse_double(v, 0, 1, &gap))
+                return cli_fail(json, SR_EARG, "--gap: '%s' is not a relative gap in 0..1", v);
+            break;
+        case O_MAX_IT:
+            if (cli_parse_int(v, 0, 100000000, &max_it))
+                return cli_fail(json, SR_EARG, "--max-iterations: '%s' is not an integer in 0..100000000", v);
+            break;
+        case O_OBJECTIVE:
+            if (strcmp(v, "ue") && strcmp(v, "so"))
+                return cli_fail(json, SR_EARG, "--objective: '%s' is not 'ue' or 'so'", v);
             so = !strcmp(v, "so");
-        } else if ((r = cli_opt_val(argc, argv, &i, "--threads", &v))) {
-            if (r < 0 || cli_parse_int(v, 1, 64, &threads))
-                return cli_fail(json, SR_EARG, "--threads: expected an integer in 1..64");
-        } else if ((r = cli_opt_val(argc, argv, &i, "--algorithm", &v))) {
-            if (r < 0 || (strcmp(v, "b") && strcmp(v, "fw")))
-                return cli_fail(json, SR_EARG, "--algorithm: expected 'b' or 'fw'");
+            break;
+        case O_THREADS:
+            if (cli_parse_int(v, 1, 64, &threads))
+                return cli_fail(json, SR_EARG, "--threads: '%s' is not an integer in 1..64", v);
+            break;
+        case O_ALGORITHM:
+            if (strcmp(v, "b") && strcmp(v, "fw"))
+                return cli_fail(json, SR_EARG, "--algorithm: '%s' is not 'b' or 'fw'", v);
             fw = !strcmp(v, "fw");
-        } else {
-            assign_usage(stderr);
-            return cli_fail(json, SR_EARG, "unknown argument '%.200s'", argv[i]);
+            break;
         }
     }
+    if (cli_operands(argc, argv, "assign", 0, 0, "no arguments but options", json))
+        return EXIT_USAGE;
     if (!prefix)
         return corridor_assign(argc, argv);
 

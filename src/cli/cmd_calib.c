@@ -49,57 +49,57 @@ static int write_atomic(const char *path, const char *text)
 
 int cmd_calibrate(int argc, char **argv)
 {
-    const char *dir = NULL, *out = NULL, *v;
+    const char *dir = NULL, *out = NULL;
     int json = 0;
     sr_calib_options o;
     sr_calib_options_init(&o);
-    for (int i = 1; i < argc; i++)
-        if (!strcmp(argv[i], "--json"))
-            json = 1;
-    for (int i = 1; i < argc; i++) {
-        int r;
+    enum { O_JSON = 256, O_DATA, O_OBSERVATIONS, O_OUT, O_YEAR, O_PERIOD, O_FOLDS, O_MAX_ITERATIONS };
+    static const struct option opts[] = {
+        {"help", no_argument, NULL, 'h'}, {"json", no_argument, NULL, O_JSON},
+        {"data", required_argument, NULL, O_DATA}, {"observations", required_argument, NULL, O_OBSERVATIONS},
+        {"out", required_argument, NULL, O_OUT}, {"year", required_argument, NULL, O_YEAR},
+        {"period", required_argument, NULL, O_PERIOD}, {"folds", required_argument, NULL, O_FOLDS},
+        {"max-iterations", required_argument, NULL, O_MAX_ITERATIONS}, {NULL, 0, NULL, 0},
+    };
+    json = cli_has_flag(argc, argv, "--json");
+    int oc, status = 0;
+    while ((oc = cli_getopt(argc, argv, "calibrate", opts, json, &status)) != -1) {
+        const char *v = optarg;
         long n;
-#define OPT(name) ((r = cli_opt_val(argc, argv, &i, name, &v)) != 0)
-        if (!strcmp(argv[i], "--help")) {
-            usage(stdout);
-            return EXIT_OK;
-        } else if (!strcmp(argv[i], "--json")) {
-            continue;
-        } else if (OPT("--data")) {
-            if (r < 0)
-                return cli_fail(json, SR_EARG, "--data: a directory is required");
-            dir = v;
-        } else if (OPT("--observations")) {
-            if (r < 0)
-                return cli_fail(json, SR_EARG, "--observations: a file is required");
-            o.observations = v;
-        } else if (OPT("--out")) {
-            if (r < 0)
-                return cli_fail(json, SR_EARG, "--out: a file is required");
-            out = v;
-        } else if (OPT("--year")) {
-            if (r < 0 || cli_parse_int(v, 1900, 2200, &n))
-                return cli_fail(json, SR_EARG, "--year: '%s' is not a year in 1900-2200", r < 0 ? "" : v);
+        switch (oc) {
+        case 'h': usage(stdout); return EXIT_OK;
+        case '?': return status;
+        case O_JSON: json = 1; break;
+        case O_DATA: dir = v; break;
+        case O_OBSERVATIONS: o.observations = v; break;
+        case O_OUT: out = v; break;
+        case O_YEAR:
+            if (cli_parse_int(v, 1900, 2200, &n))
+                return cli_fail(json, SR_EARG, "--year: '%s' is not a year in 1900-2200", v);
             o.year = (int)n;
-        } else if (OPT("--period")) {
+            break;
+        case O_PERIOD: {
             int a = 0, b = 0, k = 0;
-            if (r < 0 || sscanf(v, "%4d..%4d%n", &a, &b, &k) != 2 || v[k] || a < 1900 || b < a || b > 2200)
-                return cli_fail(json, SR_EARG, "--period: '%s' is not YYYY..YYYY", r < 0 ? "" : v);
+            if (sscanf(v, "%4d..%4d%n", &a, &b, &k) != 2 || v[k] || a < 1900 || b < a || b > 2200)
+                return cli_fail(json, SR_EARG, "--period: '%s' is not YYYY..YYYY", v);
             o.period_from = a;
             o.period_to = b;
-        } else if (OPT("--folds")) {
-            if (r < 0 || cli_parse_int(v, 0, 50, &n) || n == 1)
-                return cli_fail(json, SR_EARG, "--folds: '%s' must be 0 or 2-50", r < 0 ? "" : v);
-            o.folds = (int)n;
-        } else if (OPT("--max-iterations")) {
-            if (r < 0 || cli_parse_int(v, 1, 1000, &n))
-                return cli_fail(json, SR_EARG, "--max-iterations: '%s' must be 1-1000", r < 0 ? "" : v);
-            o.max_iterations = (int)n;
-        } else {
-            return cli_fail(json, SR_EARG, "unknown option '%s' (see silkroute calibrate --help)", argv[i]);
+            break;
         }
-#undef OPT
+        case O_FOLDS:
+            if (cli_parse_int(v, 0, 50, &n) || n == 1)
+                return cli_fail(json, SR_EARG, "--folds: '%s' must be 0 or 2-50", v);
+            o.folds = (int)n;
+            break;
+        case O_MAX_ITERATIONS:
+            if (cli_parse_int(v, 1, 1000, &n))
+                return cli_fail(json, SR_EARG, "--max-iterations: '%s' must be 1-1000", v);
+            o.max_iterations = (int)n;
+            break;
+        }
     }
+    if (cli_operands(argc, argv, "calibrate", 0, 0, "no arguments but options", json))
+        return EXIT_USAGE;
     sr_calibration *c = NULL;
     sr_code rc = sr_calibrate(dir, &o, &c);
     if (rc != SR_OK) {

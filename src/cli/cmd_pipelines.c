@@ -32,48 +32,56 @@ typedef struct popts {
 
 static int parse(int argc, char **argv, popts *o)
 {
-    const char *v;
-    int first = 1;
+    /* "pipelines compare FILE ...": the subcommand's own argv. */
     if (argc > 1 && !strcmp(argv[1], "compare")) {
         o->compare = 1;
-        first = 2;
+        argc--;
+        argv++;
     }
-    for (int i = first; i < argc; i++) {
-        int r;
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            pipelines_usage(stdout);
-            return EXIT_OK;
-        } else if (!strcmp(argv[i], "--json")) {
-            o->json = 1;
-        } else if (!strcmp(argv[i], "--geojson") && !o->compare) {
-            o->geojson = 1;
-        } else if (!strcmp(argv[i], "--critical") && !o->compare) {
-            o->critical = 1;
-        } else if ((r = cli_opt_val(argc, argv, &i, "--data", &v))) {
-            if (r < 0 || !*v)
-                return cli_fail(o->json, SR_EARG, "--data: expected a directory");
-            o->data = v;
-        } else if (!o->compare && (r = cli_opt_val(argc, argv, &i, "--scenario", &v))) {
-            if (r < 0 || !*v)
-                return cli_fail(o->json, SR_EARG, "--scenario: expected a scenario file");
-            o->scenario = v;
-        } else if (o->compare && (r = cli_opt_val(argc, argv, &i, "--base", &v))) {
-            if (r < 0 || !*v)
-                return cli_fail(o->json, SR_EARG, "--base: expected a scenario file");
-            o->base = v;
-        } else if ((r = cli_opt_val(argc, argv, &i, "--year", &v))) {
-            if (r < 0 || cli_parse_int(v, 1900, 2200, &o->year))
-                return cli_fail(o->json, SR_EARG, "--year: expected a year in 1900..2200");
-        } else if (o->compare && argv[i][0] != '-' && !o->scenario) {
-            o->scenario = argv[i];
-        } else {
-            return cli_fail(o->json, SR_EARG, "unknown option '%s' (see silkroute pipelines --help)", argv[i]);
+    const char *cmd = o->compare ? "pipelines compare" : "pipelines";
+    enum { O_JSON = 256, O_GEOJSON, O_CRITICAL, O_DATA, O_SCENARIO, O_BASE, O_YEAR };
+    static const struct option plain[] = {
+        {"help", no_argument, NULL, 'h'}, {"json", no_argument, NULL, O_JSON},
+        {"geojson", no_argument, NULL, O_GEOJSON}, {"critical", no_argument, NULL, O_CRITICAL},
+        {"data", required_argument, NULL, O_DATA}, {"scenario", required_argument, NULL, O_SCENARIO},
+        {"year", required_argument, NULL, O_YEAR}, {NULL, 0, NULL, 0},
+    };
+    static const struct option compare[] = {
+        {"help", no_argument, NULL, 'h'}, {"json", no_argument, NULL, O_JSON},
+        {"data", required_argument, NULL, O_DATA}, {"base", required_argument, NULL, O_BASE},
+        {"year", required_argument, NULL, O_YEAR}, {NULL, 0, NULL, 0},
+    };
+    o->json = cli_has_flag(argc, argv, "--json");
+    int oc, status = 0;
+    while ((oc = cli_getopt(argc, argv, cmd, o->compare ? compare : plain, o->json, &status)) != -1) {
+        const char *v = optarg;
+        switch (oc) {
+        case 'h': pipelines_usage(stdout); return EXIT_OK;
+        case '?': return status;
+        case O_JSON: o->json = 1; break;
+        case O_GEOJSON: o->geojson = 1; break;
+        case O_CRITICAL: o->critical = 1; break;
+        case O_DATA:
+        case O_SCENARIO:
+        case O_BASE:
+            if (!*v)
+                return cli_fail(o->json, SR_EARG, "--%s: expected a %s", oc == O_DATA ? "data" : oc == O_BASE ? "base" : "scenario",
+                                oc == O_DATA ? "directory" : "scenario file");
+            *(oc == O_DATA ? &o->data : oc == O_BASE ? &o->base : &o->scenario) = v;
+            break;
+        case O_YEAR:
+            if (cli_parse_int(v, 1900, 2200, &o->year))
+                return cli_fail(o->json, SR_EARG, "--year: '%s' is not a year in 1900..2200", v);
+            break;
         }
     }
+    if (cli_operands(argc, argv, cmd, o->compare, o->compare, o->compare ? "one scenario FILE" : "no arguments but options",
+                     o->json))
+        return EXIT_USAGE;
+    if (o->compare)
+        o->scenario = argv[optind];
     if (o->json && o->geojson)
         return cli_fail(0, SR_EARG, "--json and --geojson exclude each other");
-    if (o->compare && !o->scenario)
-        return cli_fail(o->json, SR_EARG, "compare: expected a scenario FILE");
     return -1;
 }
 

@@ -10,134 +10,7 @@
 
 #include "cli.h"
 
-#define MAX_ARG 4096
 #define MAX_SIDE 1000
-
-/* Argument storage of the route options (their strings point here). */
-typedef struct ropt_bufs {
-    char modes[MAX_ARG], avoidc[MAX_ARG], avoid[MAX_ARG];
-} ropt_bufs;
-
-/*
- * Parse one route option of `silkroute route` at argv[*i] into o: 1 when
- * consumed, 0 when argv[*i] is not a route option, or -(exit status + 1)
- * after printing the error.
- */
-static int route_opt(int argc, char **argv, int *i, sr_route_options *o, ropt_bufs *b, int json)
-{
-    const char *v = NULL, *a = argv[*i];
-    int r;
-#define OPT(name) ((r = cli_opt_val(argc, argv, i, name, &v)) < 0 ? -(cli_fail(json, SR_EARG, "%s: a value is required", name) + 1) : r)
-#define FAIL(...) return -(cli_fail(json, SR_EARG, __VA_ARGS__) + 1)
-    if ((r = OPT("--by"))) {
-        if (r < 0)
-            return r;
-        if (!strcmp(v, "time"))
-            o->objective = SR_BY_TIME;
-        else if (!strcmp(v, "cost"))
-            o->objective = SR_BY_COST;
-        else if (!strcmp(v, "co2") || !strcmp(v, "co2e"))
-            o->objective = SR_BY_CO2;
-        else
-            FAIL("--by: '%s' is not one of time, cost, co2", v);
-        return 1;
-    }
-    if ((r = OPT("--modes"))) {
-        if (r < 0)
-            return r;
-        snprintf(b->modes, sizeof b->modes, "%s", v);
-        const char *m[8];
-        int n = cli_split_list(b->modes, m, 8);
-        o->modes = 0;
-        for (int k = 0; k < n; k++) {
-            int md = sr_mode_parse(m[k]);
-            if (md < 0)
-                FAIL("--modes: '%s' is not one of rail, road, sea, air", m[k]);
-            o->modes |= SR_MODE_BIT(md);
-        }
-        if (n <= 0)
-            FAIL("--modes: give at least one of rail, road, sea, air");
-        return 1;
-    }
-    if ((r = OPT("--avoid-countries"))) {
-        if (r < 0)
-            return r;
-        snprintf(b->avoidc, sizeof b->avoidc, "%s", v);
-        int n = cli_split_list(b->avoidc, o->avoid_countries, SR_MAX_AVOID);
-        if (n < 0)
-            FAIL("--avoid-countries: at most %d countries", SR_MAX_AVOID);
-        o->n_avoid_countries = (size_t)n;
-        return 1;
-    }
-    if ((r = OPT("--avoid"))) {
-        if (r < 0)
-            return r;
-        snprintf(b->avoid, sizeof b->avoid, "%s", v);
-        int n = cli_split_list(b->avoid, o->avoid, SR_MAX_AVOID);
-        if (n < 0)
-            FAIL("--avoid: at most %d places or crossings", SR_MAX_AVOID);
-        o->n_avoid = (size_t)n;
-        return 1;
-    }
-    if ((r = OPT("--year"))) {
-        long y;
-        if (r < 0)
-            return r;
-        if (cli_parse_int(v, 1800, 2200, &y))
-            FAIL("--year: '%s' is not a year between 1800 and 2200", v);
-        o->year = (int)y;
-        return 1;
-    }
-    if ((r = OPT("--cargo"))) {
-        if (r < 0)
-            return r;
-        int u = sr_unit_parse(v);
-        if (u < 0)
-            FAIL("--cargo: '%s' is not one of 20ft, 40ft, t", v);
-        o->unit = (sr_unit)u;
-        return 1;
-    }
-    if ((r = OPT("--quantity"))) {
-        if (r < 0)
-            return r;
-        if (cli_parse_double(v, 1e-9, 1e9, &o->quantity))
-            FAIL("--quantity: '%s' is not a number in (0, 1e9]", v);
-        return 1;
-    }
-    if ((r = OPT("--max-transfers"))) {
-        long n;
-        if (r < 0)
-            return r;
-        if (cli_parse_int(v, 0, 31, &n))
-            FAIL("--max-transfers: '%s' is not a whole number from 0 to 31", v);
-        o->max_transfers = (int)n;
-        return 1;
-    }
-    if ((r = OPT("--weights"))) {
-        if (r < 0)
-            return r;
-        double w[3];
-        char buf[256], *save = NULL;
-        snprintf(buf, sizeof buf, "%s", v);
-        int n = 0;
-        for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-            if (n == 3 || cli_parse_double(t, 0, 1e12, &w[n]))
-                FAIL("--weights: give three non-negative numbers TIME_H,COST_USD,CO2E_KG");
-            n++;
-        }
-        if (n != 3)
-            FAIL("--weights: give three non-negative numbers TIME_H,COST_USD,CO2E_KG");
-        o->objective = SR_BY_BLEND;
-        o->weight_time_h = w[0];
-        o->weight_cost_usd = w[1];
-        o->weight_co2e_kg = w[2];
-        return 1;
-    }
-    (void)a;
-    return 0;
-#undef OPT
-#undef FAIL
-}
 
 static void reach_usage(FILE *f)
 {
@@ -180,59 +53,44 @@ int cmd_reach(int argc, char **argv)
 {
     sr_route_options o;
     sr_route_options_init(&o);
-    static ropt_bufs bufs;
+    static cli_route_bufs bufs;
     const char *data = NULL, *from = NULL, *within = NULL, *at = NULL;
     int json = 0, geojson = 0, csv = 0;
     long bands = 0;
-    for (int i = 1; i < argc; i++)
-        if (!strcmp(argv[i], "--json"))
-            json = 1;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *v;
-        int r;
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            reach_usage(stdout);
-            return EXIT_OK;
-        }
-        if (strlen(a) > MAX_ARG - 1)
-            return cli_fail(json, SR_EARG, "argument %d: longer than %d bytes", i, MAX_ARG - 1);
-        if (!strcmp(a, "--json"))
-            continue;
-        if (!strcmp(a, "--geojson")) {
-            geojson = 1;
-            continue;
-        }
-        if (!strcmp(a, "--csv")) {
-            csv = 1;
-            continue;
-        }
-        if ((r = route_opt(argc, argv, &i, &o, &bufs, json)) < 0)
-            return -r - 1;
-        if (r)
-            continue;
-        if ((r = cli_opt_val(argc, argv, &i, "--within", &v)) || (r = cli_opt_val(argc, argv, &i, "--budget", &v))) {
-            if (r < 0)
-                return cli_fail(json, SR_EARG, "--within: a value is required");
-            within = v;
-        } else if ((r = cli_opt_val(argc, argv, &i, "--bands", &v))) {
-            if (r < 0 || cli_parse_int(v, 1, 100, &bands))
-                return cli_fail(json, SR_EARG, "--bands: expected a whole number from 1 to 100");
-        } else if ((r = cli_opt_val(argc, argv, &i, "--at", &v))) {
-            if (r < 0)
-                return cli_fail(json, SR_EARG, "--at: a value is required");
-            at = v;
-        } else if ((r = cli_opt_val(argc, argv, &i, "--data", &v))) {
-            if (r < 0)
-                return cli_fail(json, SR_EARG, "--data: a value is required");
-            data = v;
-        } else if (a[0] == '-' && a[1]) {
-            return cli_fail(json, SR_EARG, "unknown option '%s' (see silkroute reach --help)", a);
-        } else if (from) {
-            return cli_fail(json, SR_EARG, "unexpected argument '%s': give one FROM place", a);
-        } else {
-            from = a;
+    enum { O_JSON = 256, O_GEOJSON, O_CSV, O_WITHIN, O_BANDS, O_AT, O_DATA };
+    static const struct option opts[] = {
+        {"help", no_argument, NULL, 'h'}, {"json", no_argument, NULL, O_JSON},
+        {"geojson", no_argument, NULL, O_GEOJSON}, {"csv", no_argument, NULL, O_CSV},
+        {"within", required_argument, NULL, O_WITHIN}, {"budget", required_argument, NULL, O_WITHIN},
+        {"bands", required_argument, NULL, O_BANDS}, {"at", required_argument, NULL, O_AT},
+        {"data", required_argument, NULL, O_DATA}, CLI_ROUTE_OPTIONS, {NULL, 0, NULL, 0},
+    };
+    json = cli_has_flag(argc, argv, "--json");
+    int oc, status = 0;
+    while ((oc = cli_getopt(argc, argv, "reach", opts, json, &status)) != -1) {
+        const char *v = optarg;
+        switch (oc) {
+        case 'h': reach_usage(stdout); return EXIT_OK;
+        case '?': return status;
+        case O_JSON: json = 1; break;
+        case O_GEOJSON: geojson = 1; break;
+        case O_CSV: csv = 1; break;
+        case O_WITHIN: within = v; break;
+        case O_BANDS:
+            if (cli_parse_int(v, 1, 100, &bands))
+                return cli_fail(json, SR_EARG, "--bands: '%s' is not a whole number from 1 to 100", v);
+            break;
+        case O_AT: at = v; break;
+        case O_DATA: data = v; break;
+        default:
+            if (cli_route_opt(oc, v, &o, &bufs, json, &status) <= 0)
+                return status ? status : cli_fail(json, SR_EINTERNAL, "reach: option %d not handled", oc);
         }
     }
+    if (cli_operands(argc, argv, "reach", 0, 1, "one FROM place", json))
+        return EXIT_USAGE;
+    if (optind < argc)
+        from = argv[optind];
     if (json + geojson + csv > 1)
         return cli_fail(json, SR_EARG, "--json, --geojson and --csv exclude each other");
     if (!from == !at) {
@@ -244,6 +102,8 @@ int cmd_reach(int argc, char **argv)
         return cli_fail(json, SR_EARG, "--within: a budget is required (7d, 5000 USD with --by cost, ...)");
     if (o.objective == SR_BY_BLEND)
         return cli_fail(json, SR_EARG, "--weights: reach needs --by time, cost or co2");
+    if (o.objective == SR_BY_RELIABLE)
+        return cli_fail(json, SR_EARG, "--by: reach takes time, cost or co2");
     double budget;
     if (o.objective == SR_BY_TIME ? parse_time_budget(within, &budget) : cli_parse_double(within, 1e-9, 1e12, &budget))
         return cli_fail(json, SR_EARG, "--within: '%s' is not a %s", within,
@@ -252,7 +112,6 @@ int cmd_reach(int argc, char **argv)
         double days = budget / 24;
         bands = o.objective == SR_BY_TIME && fabs(days - round(days)) < 1e-9 && days >= 1 && days <= 100 ? (long)round(days) : 5;
     }
-    int status;
     sr_network *net = cli_open_network(data, json, &status);
     if (!net)
         return status;
@@ -379,46 +238,42 @@ int cmd_matrix(int argc, char **argv)
 {
     sr_route_options o;
     sr_route_options_init(&o);
-    static ropt_bufs bufs;
+    static cli_route_bufs bufs;
     const char *data = NULL;
     char *from_s = NULL, *to_s = NULL;
     int json = 0, csv = 0;
-    for (int i = 1; i < argc; i++)
-        if (!strcmp(argv[i], "--json"))
-            json = 1;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *v;
-        int r;
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            matrix_usage(stdout);
-            return EXIT_OK;
-        }
-        if (!strcmp(a, "--json"))
-            continue;
-        if (!strcmp(a, "--csv")) {
-            csv = 1;
-            continue;
-        }
-        if ((r = route_opt(argc, argv, &i, &o, &bufs, json)) < 0)
-            return -r - 1;
-        if (r)
-            continue;
-        if ((r = cli_opt_val(argc, argv, &i, "--from", &v))) {
-            if (r < 0 || !*v)
-                return cli_fail(json, SR_EARG, "--from: a comma-separated list of places is required");
-            from_s = argv[i] + (v - argv[i]);
-        } else if ((r = cli_opt_val(argc, argv, &i, "--to", &v))) {
-            if (r < 0 || !*v)
-                return cli_fail(json, SR_EARG, "--to: a comma-separated list of places is required");
-            to_s = argv[i] + (v - argv[i]);
-        } else if ((r = cli_opt_val(argc, argv, &i, "--data", &v))) {
-            if (r < 0)
-                return cli_fail(json, SR_EARG, "--data: a value is required");
-            data = v;
-        } else {
-            return cli_fail(json, SR_EARG, "unknown argument '%s' (see silkroute matrix --help)", a);
+    enum { O_JSON = 256, O_CSV, O_FROM, O_TO, O_DATA };
+    static const struct option opts[] = {
+        {"help", no_argument, NULL, 'h'}, {"json", no_argument, NULL, O_JSON}, {"csv", no_argument, NULL, O_CSV},
+        {"from", required_argument, NULL, O_FROM}, {"to", required_argument, NULL, O_TO},
+        {"data", required_argument, NULL, O_DATA}, CLI_ROUTE_OPTIONS, {NULL, 0, NULL, 0},
+    };
+    json = cli_has_flag(argc, argv, "--json");
+    int oc, status = 0;
+    while ((oc = cli_getopt(argc, argv, "matrix", opts, json, &status)) != -1) {
+        /* The lists are split in place: optarg points into argv. */
+        char *v = optarg;
+        switch (oc) {
+        case 'h': matrix_usage(stdout); return EXIT_OK;
+        case '?': return status;
+        case O_JSON: json = 1; break;
+        case O_CSV: csv = 1; break;
+        case O_FROM:
+        case O_TO:
+            if (!*v)
+                return cli_fail(json, SR_EARG, "--%s: a comma-separated list of places is required", oc == O_FROM ? "from" : "to");
+            *(oc == O_FROM ? &from_s : &to_s) = v;
+            break;
+        case O_DATA: data = v; break;
+        default:
+            if (cli_route_opt(oc, v, &o, &bufs, json, &status) <= 0)
+                return status ? status : cli_fail(json, SR_EINTERNAL, "matrix: option %d not handled", oc);
         }
     }
+    if (cli_operands(argc, argv, "matrix", 0, 0, "the places with --from and --to", json))
+        return EXIT_USAGE;
+    if (o.objective == SR_BY_RELIABLE)
+        return cli_fail(json, SR_EARG, "--by: matrix takes time, cost, co2 or --weights");
     if (json && csv)
         return cli_fail(json, SR_EARG, "--json and --csv exclude each other");
     if (!from_s) {
@@ -426,7 +281,6 @@ int cmd_matrix(int argc, char **argv)
             matrix_usage(stderr);
         return cli_fail(json, SR_EARG, "--from: give the source places");
     }
-    int status;
     sr_network *net = cli_open_network(data, json, &status);
     if (!net)
         return status;

@@ -10,7 +10,7 @@
 #include "cli.h"
 #include "num.h" /* the library's strict number parser */
 
-#define MAX_ARG 4096
+#define MAX_ARG CLI_MAX_ARG
 
 static void route_usage(FILE *f)
 {
@@ -173,195 +173,120 @@ int cmd_route(int argc, char **argv)
     const char *xlsx = NULL;
     unsigned time_limit_ms = 0;
     uint64_t max_work = 0;
-    char modes_buf[MAX_ARG], avoidc_buf[MAX_ARG], avoid_buf[MAX_ARG];
+    static cli_route_bufs rbufs;
+    enum {
+        O_JSON = 256, O_GEOJSON, O_CSV, O_LEGS, O_GEOMETRY, O_PARETO, O_XLSX, O_TIME_LIMIT, O_MAX_WORK, O_DEPART,
+        O_ARRIVE_BY, O_WINDOW, O_MIN_TRANSFER, O_PARETO_TOLERANCE, O_DATA, O_DOCUMENTS, O_CONSIGNMENT_NOTE,
+        O_ROAD_REGIME
+    };
+    static const struct option opts[] = {
+        {"help", no_argument, NULL, 'h'},
+        {"json", no_argument, NULL, O_JSON},
+        {"geojson", no_argument, NULL, O_GEOJSON},
+        {"csv", no_argument, NULL, O_CSV},
+        {"legs", no_argument, NULL, O_LEGS},
+        {"geometry", no_argument, NULL, O_GEOMETRY},
+        {"pareto", no_argument, NULL, O_PARETO},
+        CLI_ROUTE_OPTIONS,
+        {"xlsx", required_argument, NULL, O_XLSX},
+        {"time-limit", required_argument, NULL, O_TIME_LIMIT},
+        {"max-work", required_argument, NULL, O_MAX_WORK},
+        {"depart", required_argument, NULL, O_DEPART},
+        {"arrive-by", required_argument, NULL, O_ARRIVE_BY},
+        {"window", required_argument, NULL, O_WINDOW},
+        {"min-transfer", required_argument, NULL, O_MIN_TRANSFER},
+        {"pareto-tolerance", required_argument, NULL, O_PARETO_TOLERANCE},
+        {"data", required_argument, NULL, O_DATA},
+        {"documents", no_argument, NULL, O_DOCUMENTS},
+        {"consignment-note", required_argument, NULL, O_CONSIGNMENT_NOTE},
+        {"road-regime", required_argument, NULL, O_ROAD_REGIME},
+        {NULL, 0, NULL, 0},
+    };
     /* JSON output is decided before parsing the rest so that usage errors
      * come out in the format the caller asked for. */
-    for (int i = 1; i < argc; i++)
-        if (!strcmp(argv[i], "--json"))
-            json = 1;
-    for (int i = 1; i < argc; i++) {
-        const char *v = NULL;
-        const char *a = argv[i];
-        int r;
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+    json = cli_has_flag(argc, argv, "--json");
+    int oc, status = 0;
+    while ((oc = cli_getopt(argc, argv, "route", opts, json, &status)) != -1) {
+        const char *v = optarg;
+        switch (oc) {
+        case 'h':
             route_usage(stdout);
             return EXIT_OK;
-        }
-        if (strlen(a) > MAX_ARG - 1)
-            return cli_fail(json, SR_EARG, "argument %d: longer than %d bytes", i, MAX_ARG - 1);
-        if (!strcmp(a, "--json"))
-            continue;
-        if (!strcmp(a, "--geojson")) {
-            geojson = 1;
-            continue;
-        }
-        if (!strcmp(a, "--csv")) {
-            csv = 1;
-            continue;
-        }
-        if (!strcmp(a, "--legs")) {
-            legs = 1;
-            continue;
-        }
-        if (!strcmp(a, "--documents")) {
-            documents = 1;
-            continue;
-        }
-        if (!strcmp(a, "--geometry")) {
-            geometry = 1;
-            continue;
-        }
-        if (!strcmp(a, "--pareto")) {
-            o.pareto = 1;
-            continue;
-        }
-#define OPT(name) ((r = cli_opt_val(argc, argv, &i, name, &v)) < 0 ? (missing = name, 0) : r)
-        const char *missing = NULL;
-        if (OPT("--by")) {
-            if (!strcmp(v, "time"))
-                o.objective = SR_BY_TIME;
-            else if (!strcmp(v, "cost"))
-                o.objective = SR_BY_COST;
-            else if (!strcmp(v, "co2") || !strcmp(v, "co2e"))
-                o.objective = SR_BY_CO2;
-            else if (!strcmp(v, "reliable"))
-                o.objective = SR_BY_RELIABLE;
-            else
-                return cli_fail(json, SR_EARG, "--by: '%s' is not one of time, cost, co2, reliable", v);
-        } else if (missing) {
-        } else if (OPT("--modes")) {
-            snprintf(modes_buf, sizeof modes_buf, "%s", v);
-            const char *m[8];
-            int n = cli_split_list(modes_buf, m, 8);
-            o.modes = 0;
-            for (int k = 0; k < n; k++) {
-                int md = sr_mode_parse(m[k]);
-                if (md < 0)
-                    return cli_fail(json, SR_EARG, "--modes: '%s' is not one of rail, road, sea, air", m[k]);
-                o.modes |= SR_MODE_BIT(md);
-            }
-            if (n <= 0)
-                return cli_fail(json, SR_EARG, "--modes: give at least one of rail, road, sea, air");
-        } else if (missing) {
-        } else if (OPT("--avoid-countries")) {
-            snprintf(avoidc_buf, sizeof avoidc_buf, "%s", v);
-            int n = cli_split_list(avoidc_buf, o.avoid_countries, SR_MAX_AVOID);
-            if (n < 0)
-                return cli_fail(json, SR_EARG, "--avoid-countries: at most %d countries", SR_MAX_AVOID);
-            o.n_avoid_countries = (size_t)n;
-        } else if (missing) {
-        } else if (OPT("--avoid")) {
-            snprintf(avoid_buf, sizeof avoid_buf, "%s", v);
-            int n = cli_split_list(avoid_buf, o.avoid, SR_MAX_AVOID);
-            if (n < 0)
-                return cli_fail(json, SR_EARG, "--avoid: at most %d places or crossings", SR_MAX_AVOID);
-            o.n_avoid = (size_t)n;
-        } else if (missing) {
-        } else if (OPT("--year")) {
-            long y;
-            if (cli_parse_int(v, 1800, 2200, &y))
-                return cli_fail(json, SR_EARG, "--year: '%s' is not a year between 1800 and 2200", v);
-            o.year = (int)y;
-        } else if (missing) {
-        } else if (OPT("--cargo")) {
-            int u = sr_unit_parse(v);
-            if (u < 0)
-                return cli_fail(json, SR_EARG, "--cargo: '%s' is not one of 20ft, 40ft, t", v);
-            o.unit = (sr_unit)u;
-        } else if (missing) {
-        } else if (OPT("--quantity")) {
-            if (cli_parse_double(v, 1e-9, 1e9, &o.quantity))
-                return cli_fail(json, SR_EARG, "--quantity: '%s' is not a number in (0, 1e9]", v);
-        } else if (missing) {
-        } else if (OPT("--max-transfers")) {
-            long n;
-            /* -1 is no limit, as in the API and the HTTP parameter. */
-            if (cli_parse_int(v, -1, 31, &n))
-                return cli_fail(json, SR_EARG, "--max-transfers: '%s' is not a whole number from 0 to 31 (-1: no limit)",
-                                v);
-            o.max_transfers = (int)n;
-        } else if (missing) {
-        } else if (OPT("--xlsx")) {
-            xlsx = v;
-        } else if (OPT("--time-limit")) {
+        case '?':
+            return status;
+        case O_JSON: json = 1; break;
+        case O_GEOJSON: geojson = 1; break;
+        case O_CSV: csv = 1; break;
+        case O_LEGS: legs = 1; break;
+        case O_GEOMETRY: geometry = 1; break;
+        case O_PARETO: o.pareto = 1; break;
+        case O_XLSX: xlsx = v; break;
+        case O_TIME_LIMIT: {
             double secs;
             if (cli_parse_double(v, 0.001, 86400, &secs))
                 return cli_fail(json, SR_EARG, "--time-limit: '%s' is not a number of seconds from 0.001 to 86400", v);
             time_limit_ms = (unsigned)(secs * 1000.0 + 0.5);
-        } else if (OPT("--max-work")) {
+            break;
+        }
+        case O_MAX_WORK: {
             long n;
             if (cli_parse_int(v, 1, 2000000000L, &n))
                 return cli_fail(json, SR_EARG, "--max-work: '%s' is not a whole number of labels from 1 to 2e9", v);
             max_work = (uint64_t)n;
-        } else if (OPT("--weights")) {
-            double w[3];
-            /* Exactly three numbers, no empty item ("1,,0,0" is an error). */
-            int wr = sr__parse_double_list(v, 0, 1e12, w, 3);
-            if (wr)
-                return cli_fail(json, SR_EARG,
-                                "--weights: '%.100s' %s: give three non-negative numbers TIME_H,COST_USD,CO2E_KG", v,
-                                wr == SR__NUM_EMPTY ? "has an empty item" : sr__num_why(wr));
-            o.objective = SR_BY_BLEND;
-            o.weight_time_h = w[0];
-            o.weight_cost_usd = w[1];
-            o.weight_co2e_kg = w[2];
-        } else if (missing) {
-        } else if (OPT("--depart")) {
-            depart_s = v;
-        } else if (missing) {
-        } else if (OPT("--arrive-by")) {
-            arrive_s = v;
-        } else if (missing) {
-        } else if (OPT("--window")) {
-            window_s = v;
-        } else if (missing) {
-        } else if (OPT("--min-transfer")) {
+            break;
+        }
+        case O_DEPART: depart_s = v; break;
+        case O_ARRIVE_BY: arrive_s = v; break;
+        case O_WINDOW: window_s = v; break;
+        case O_MIN_TRANSFER: {
             long m;
             if (cli_parse_int(v, 0, 7 * 24 * 60, &m))
                 return cli_fail(json, SR_EARG, "--min-transfer: '%s' is not a whole number of minutes", v);
             o.min_transfer_s = (int)m * 60;
-        } else if (missing) {
-        } else if (OPT("--pareto-tolerance")) {
+            break;
+        }
+        case O_PARETO_TOLERANCE: {
             double pct;
             if (cli_parse_double(v, 0, 1000, &pct))
                 return cli_fail(json, SR_EARG, "--pareto-tolerance: '%s' is not a percentage from 0 to 1000", v);
             o.pareto_tolerance = pct / 100.0;
             o.pareto = 1;
-        } else if (missing) {
-        } else if (OPT("--data")) {
-            data = v;
-        } else if (missing) {
-        } else if (OPT("--consignment-note")) {
+            break;
+        }
+        case O_DATA: data = v; break;
+        case O_DOCUMENTS: documents = 1; break;
+        case O_CONSIGNMENT_NOTE:
+            /* Transport documents (docs/DOCUMENTS.md). */
             if (!strcmp(v, "cim-smgs"))
                 o.consignment_note = SR_NOTE_CIM_SMGS;
             else if (!strcmp(v, "separate"))
                 o.consignment_note = SR_NOTE_SEPARATE;
             else
                 return cli_fail(json, SR_EARG, "--consignment-note: '%s' is not one of cim-smgs, separate", v);
-        } else if (missing) {
-        } else if (OPT("--road-regime")) {
+            break;
+        case O_ROAD_REGIME:
             if (!strcmp(v, "tir"))
                 o.road_regime = SR_ROAD_TIR;
             else if (!strcmp(v, "transit"))
                 o.road_regime = SR_ROAD_TRANSIT;
             else
                 return cli_fail(json, SR_EARG, "--road-regime: '%s' is not one of tir, transit", v);
-        } else if (missing) {
-        } else if (a[0] == '-' && a[1]) {
-            return cli_fail(json, SR_EARG, "unknown option '%s' (see silkroute route --help)", a);
-        } else {
-            if (npos == 2)
-                return cli_fail(json, SR_EARG, "unexpected argument '%s': give exactly FROM and TO", a);
-            pos[npos++] = a;
+            break;
+        default:
+            /* --by, --modes, --avoid...: the options route shares with reach and matrix. */
+            if (cli_route_opt(oc, v, &o, &rbufs, json, &status) <= 0)
+                return status ? status : cli_fail(json, SR_EINTERNAL, "route: option %d not handled", oc);
         }
-        if (missing)
-            return cli_fail(json, SR_EARG, "%s: a value is required", missing);
-#undef OPT
+    }
+    for (int i = optind; i < argc; i++) {
+        if (npos == 2)
+            return cli_fail(json, SR_EARG, "route: unexpected argument '%s': give exactly FROM and TO", argv[i]);
+        pos[npos++] = argv[i];
     }
     if (npos != 2) {
         if (!json)
             route_usage(stderr);
-        return cli_fail(json, SR_EARG, "give FROM and TO places");
+        return cli_fail(json, SR_EARG, "route: give FROM and TO places");
     }
     if (json && geojson)
         return cli_fail(json, SR_EARG, "--json and --geojson exclude each other");
@@ -369,7 +294,6 @@ int cmd_route(int argc, char **argv)
         return cli_fail(json, SR_EARG, "--json, --geojson, --csv and --xlsx exclude each other");
     o.from = pos[0];
     o.to = pos[1];
-    int status;
     sr_network *net = cli_open_network(data, json, &status);
     if (!net)
         return status;
@@ -450,36 +374,36 @@ int cmd_places(int argc, char **argv)
     const char *data = NULL, *query = NULL;
     int json = 0;
     long limit = 0;
-    for (int i = 1; i < argc; i++)
-        if (!strcmp(argv[i], "--json"))
-            json = 1;
-    for (int i = 1; i < argc; i++) {
-        const char *v;
-        int r;
-        if (!strcmp(argv[i], "--help")) {
-            printf("usage: silkroute places [QUERY] [--limit N] [--data DIR] [--json]\n");
+    enum { O_JSON = 256, O_DATA, O_LIMIT };
+    static const struct option opts[] = {
+        {"help", no_argument, NULL, 'h'}, {"json", no_argument, NULL, O_JSON},
+        {"data", required_argument, NULL, O_DATA}, {"limit", required_argument, NULL, O_LIMIT},
+        {NULL, 0, NULL, 0},
+    };
+    json = cli_has_flag(argc, argv, "--json");
+    int oc, status = 0;
+    while ((oc = cli_getopt(argc, argv, "places", opts, json, &status)) != -1) {
+        switch (oc) {
+        case 'h':
+            printf("usage: silkroute places [QUERY] [--limit N] [--data DIR] [--json]\n"
+                   "Lists the places of the network, or those matching QUERY in any language.\n" CLI_EXIT_CODES);
             return EXIT_OK;
-        }
-        if (!strcmp(argv[i], "--json"))
-            continue;
-        if ((r = cli_opt_val(argc, argv, &i, "--data", &v)) != 0) {
-            if (r < 0)
-                return cli_fail(json, SR_EARG, "--data: a directory is required");
-            data = v;
-        } else if ((r = cli_opt_val(argc, argv, &i, "--limit", &v)) != 0) {
-            if (r < 0 || cli_parse_int(v, 1, 100000, &limit))
-                return cli_fail(json, SR_EARG, "--limit: give a whole number from 1 to 100000");
-        } else if (argv[i][0] == '-' && argv[i][1]) {
-            return cli_fail(json, SR_EARG, "unknown option '%s'", argv[i]);
-        } else if (query) {
-            return cli_fail(json, SR_EARG, "unexpected argument '%s'", argv[i]);
-        } else {
-            if (strlen(argv[i]) > 1024)
-                return cli_fail(json, SR_EARG, "QUERY: longer than 1024 bytes");
-            query = argv[i];
+        case '?': return status;
+        case O_JSON: json = 1; break;
+        case O_DATA: data = optarg; break;
+        case O_LIMIT:
+            if (cli_parse_int(optarg, 1, 100000, &limit))
+                return cli_fail(json, SR_EARG, "--limit: '%s' is not a whole number from 1 to 100000", optarg);
+            break;
         }
     }
-    int status;
+    if (cli_operands(argc, argv, "places", 0, 1, "at most one QUERY", json))
+        return EXIT_USAGE;
+    if (optind < argc) {
+        if (strlen(argv[optind]) > 1024)
+            return cli_fail(json, SR_EARG, "QUERY: longer than 1024 bytes");
+        query = argv[optind];
+    }
     sr_network *net = cli_open_network(data, json, &status);
     if (!net)
         return status;
@@ -524,33 +448,34 @@ int cmd_network(int argc, char **argv)
     long year = 0;
     unsigned modes = SR_MODES_ALL;
     char buf[256];
-    for (int i = 1; i < argc; i++) {
-        const char *v;
-        int r;
-        if (!strcmp(argv[i], "--help")) {
+    enum { O_GEOJSON = 256, O_JSON, O_DATA, O_YEAR, O_MODES };
+    static const struct option opts[] = {
+        {"help", no_argument, NULL, 'h'}, {"geojson", no_argument, NULL, O_GEOJSON},
+        {"json", no_argument, NULL, O_JSON}, {"data", required_argument, NULL, O_DATA},
+        {"year", required_argument, NULL, O_YEAR}, {"modes", required_argument, NULL, O_MODES},
+        {NULL, 0, NULL, 0},
+    };
+    int oc, status = 0;
+    int json_err = cli_has_flag(argc, argv, "--json");
+    while ((oc = cli_getopt(argc, argv, "network", opts, json_err, &status)) != -1) {
+        const char *v = optarg;
+        switch (oc) {
+        case 'h':
             printf("usage: silkroute network [--geojson | --json] [--modes rail,road,sea,air] [--year N|all] [--data DIR]\n"
                    "Without --geojson prints a summary (--json: the summary as JSON).  --year N keeps links usable in year N (default: open\n"
-                   "links only); --year all keeps every link with its status.\n");
+                   "links only); --year all keeps every link with its status.\n" CLI_EXIT_CODES);
             return EXIT_OK;
-        }
-        if (!strcmp(argv[i], "--geojson")) {
-            geojson = 1;
-        } else if (!strcmp(argv[i], "--json")) {
-            json_out = 1;
-        } else if ((r = cli_opt_val(argc, argv, &i, "--data", &v)) != 0) {
-            if (r < 0)
-                return cli_fail(0, SR_EARG, "--data: a directory is required");
-            data = v;
-        } else if ((r = cli_opt_val(argc, argv, &i, "--year", &v)) != 0) {
-            if (r < 0)
-                return cli_fail(0, SR_EARG, "--year: a value is required");
+        case '?': return status;
+        case O_GEOJSON: geojson = 1; break;
+        case O_JSON: json_out = 1; break;
+        case O_DATA: data = v; break;
+        case O_YEAR:
             if (!strcmp(v, "all"))
                 year = -1;
             else if (cli_parse_int(v, 1800, 2200, &year))
-                return cli_fail(0, SR_EARG, "--year: '%s' is not a year between 1800 and 2200 or 'all'", v);
-        } else if ((r = cli_opt_val(argc, argv, &i, "--modes", &v)) != 0) {
-            if (r < 0)
-                return cli_fail(0, SR_EARG, "--modes: a value is required");
+                return cli_fail(json_err, SR_EARG, "--year: '%s' is not a year between 1800 and 2200 or 'all'", v);
+            break;
+        case O_MODES: {
             snprintf(buf, sizeof buf, "%s", v);
             const char *m[8];
             int n = cli_split_list(buf, m, 8);
@@ -558,17 +483,20 @@ int cmd_network(int argc, char **argv)
             for (int k = 0; k < n; k++) {
                 int md = sr_mode_parse(m[k]);
                 if (md < 0)
-                    return cli_fail(0, SR_EARG, "--modes: '%s' is not one of rail, road, sea, air", m[k]);
+                    return cli_fail(json_err, SR_EARG, "--modes: '%s' is not one of rail, road, sea, air", m[k]);
                 modes |= SR_MODE_BIT(md);
             }
             if (n <= 0)
-                return cli_fail(0, SR_EARG, "--modes: give at least one mode");
-        } else {
-            return cli_fail(0, SR_EARG, "unknown argument '%s'", argv[i]);
+                return cli_fail(json_err, SR_EARG, "--modes: give at least one mode");
+            break;
+        }
         }
     }
-    int status;
-    sr_network *net = cli_open_network(data, 0, &status);
+    if (cli_operands(argc, argv, "network", 0, 0, "no arguments but options", json_err))
+        return EXIT_USAGE;
+    if (geojson && json_out)
+        return cli_fail(1, SR_EARG, "network: --json and --geojson exclude each other");
+    sr_network *net = cli_open_network(data, json_out, &status);
     if (!net)
         return status;
     if (geojson) {
@@ -656,23 +584,29 @@ int cmd_check_data(int argc, char **argv)
 {
     const char *dir = NULL;
     int json_out = 0;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--help")) {
+    enum { O_JSON = 256 };
+    static const struct option opts[] = {
+        {"help", no_argument, NULL, 'h'}, {"json", no_argument, NULL, O_JSON}, {NULL, 0, NULL, 0},
+    };
+    int oc, status = 0;
+    json_out = cli_has_flag(argc, argv, "--json");
+    while ((oc = cli_getopt(argc, argv, "check-data", opts, json_out, &status)) != -1) {
+        switch (oc) {
+        case 'h':
             printf("usage: silkroute check-data [DIR] [--json]   (default: the built-in dataset)\n"
                    "Prints one line per problem, DIR/FILE:LINE: error: field: message (the form editors jump\n"
                    "to), or with --json one object with every problem; exit 4 when there are errors\n"
                    "(1 when the first is a file that cannot be read, 6 when it is a file over its size cap).\n"
                    CLI_EXIT_CODES);
             return EXIT_OK;
+        case '?': return status;
+        case O_JSON: json_out = 1; break;
         }
-        if (!strcmp(argv[i], "--json")) {
-            json_out = 1;
-            continue;
-        }
-        if (argv[i][0] == '-' || dir)
-            return cli_fail(0, SR_EARG, "unexpected argument '%s'", argv[i]);
-        dir = argv[i];
     }
+    if (cli_operands(argc, argv, "check-data", 0, 1, "at most one dataset DIR", json_out))
+        return EXIT_USAGE;
+    if (optind < argc)
+        dir = argv[optind];
     if (!dir) {
         /* The built-in dataset: ask the library where it is. */
         sr_network *net = NULL;

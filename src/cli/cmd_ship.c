@@ -12,6 +12,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -72,45 +73,48 @@ static int parse(int argc, char **argv, opts *o)
         O("--out", out),
 #undef O
     };
-    for (int i = 2; i < argc; i++) {
-        const char *a = argv[i], *v;
-        if (!strcmp(a, "--no-header")) {
+    /* getopt_long's table from the one above: every value option, plus
+     * the flags.  tab[k] is val 300 + k. */
+    enum { O_NO_HEADER = 256, O_JSON };
+    enum { NTAB = sizeof tab / sizeof tab[0] };
+    static struct option lo[NTAB + 4];
+    lo[0] = (struct option){"help", no_argument, NULL, 'h'};
+    lo[1] = (struct option){"no-header", no_argument, NULL, O_NO_HEADER};
+    lo[2] = (struct option){"json", no_argument, NULL, O_JSON};
+    for (size_t k = 0; k < NTAB; k++)
+        lo[3 + k] = (struct option){tab[k].name + 2, required_argument, NULL, 300 + (int)k};
+    lo[NTAB + 3] = (struct option){NULL, 0, NULL, 0};
+    char cmd[64];
+    snprintf(cmd, sizeof cmd, "ship %.40s", argv[1]);
+    int oc, status = 0;
+    /* The subcommand's own argv: argv[1] is "create", "event", ... */
+    while ((oc = cli_getopt(argc - 1, argv + 1, cmd, lo, 0, &status)) != -1) {
+        if (oc == 'h')
+            return usage(stdout, EXIT_OK), 1;
+        if (oc == '?')
+            return -1;
+        if (oc == O_NO_HEADER)
             o->no_header = 1;
-            continue;
-        }
-        if (!strcmp(a, "--json")) {
-            /* --json FILE for `event`, a flag elsewhere. */
-            if (!strcmp(argv[1], "event") && i + 1 < argc && (argv[i + 1][0] != '-' || !strcmp(argv[i + 1], "-"))) {
-                o->json_in = argv[++i];
-                continue;
-            }
+        else if (oc == O_JSON)
             o->json = 1;
-            continue;
-        }
-        int hit = 0;
-        for (size_t k = 0; k < sizeof tab / sizeof tab[0] && !hit; k++) {
-            int r = cli_opt_val(argc, argv, &i, tab[k].name, &v);
-            if (r < 0) {
-                fprintf(stderr, "silkroute: error: %s: missing value\n", tab[k].name);
-                return -1;
-            }
-            if (r > 0) {
-                *(const char **)((char *)o + tab[k].off) = v;
-                hit = 1;
-            }
-        }
-        if (hit)
-            continue;
-        if (a[0] == '-' && a[1]) {
-            fprintf(stderr, "silkroute: error: ship %s: unknown option '%s'\n", argv[1], a);
-            return -1;
-        }
-        if (o->ref) {
-            fprintf(stderr, "silkroute: error: ship %s: unexpected argument '%s'\n", argv[1], a);
-            return -1;
-        }
-        o->ref = a;
+        else if (oc >= 300 && oc < 300 + (int)NTAB)
+            *(const char **)((char *)o + tab[oc - 300].off) = optarg;
     }
+    /* Operands: REF; for `event --json`, FILE (or - for standard input)
+     * after it, which makes --json mean input rather than output. */
+    int nop = argc - 1 - optind;
+    char **op = argv + 1 + optind;
+    int is_event = !strcmp(argv[1], "event");
+    if (is_event && o->json && nop >= 1 && (nop == 2 || access(op[nop - 1], F_OK) == 0 || !strcmp(op[nop - 1], "-"))) {
+        o->json_in = op[--nop];
+        o->json = 0;
+    }
+    if (nop > 1) {
+        fprintf(stderr, "silkroute: error: %s: unexpected argument '%s'\n", cmd, op[1]);
+        return -1;
+    }
+    if (nop == 1)
+        o->ref = op[0];
     return 0;
 }
 
@@ -524,8 +528,11 @@ int cmd_ship(int argc, char **argv)
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
         return usage(argc < 2 ? stderr : stdout, argc < 2 ? EXIT_USAGE : EXIT_OK);
     opts o = {0};
-    if (parse(argc, argv, &o))
-        return usage(stderr, EXIT_USAGE);
+    int pr = parse(argc, argv, &o);
+    if (pr > 0)
+        return EXIT_OK; /* --help */
+    if (pr < 0)
+        return EXIT_USAGE;
     const char *sub = argv[1];
     if (!strcmp(sub, "create"))
         return ship_create(&o);

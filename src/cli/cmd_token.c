@@ -24,32 +24,32 @@ int cmd_token(int argc, char **argv)
 {
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
         return usage(argc < 2 ? stderr : stdout, argc < 2 ? EXIT_USAGE : EXIT_OK);
-    const char *sub = argv[1], *name = NULL, *store = NULL, *role_s = "reader", *rate_s = NULL, *v;
-    int json = 0;
-    for (int i = 2; i < argc; i++) {
-        int r;
-        if (!strcmp(argv[i], "--json")) {
-            json = 1;
-        } else if ((r = cli_opt_val(argc, argv, &i, "--store", &v))) {
-            if (r < 0)
-                return cli_fail(0, SR_EARG, "--store: missing value");
-            store = v;
-        } else if ((r = cli_opt_val(argc, argv, &i, "--role", &v))) {
-            if (r < 0)
-                return cli_fail(0, SR_EARG, "--role: missing value");
-            role_s = v;
-        } else if ((r = cli_opt_val(argc, argv, &i, "--rate", &v))) {
-            if (r < 0)
-                return cli_fail(0, SR_EARG, "--rate: missing value");
-            rate_s = v;
-        } else if (argv[i][0] == '-') {
-            return cli_fail(0, SR_EARG, "token: unknown option '%s'", argv[i]);
-        } else if (!name) {
-            name = argv[i];
-        } else {
-            return cli_fail(0, SR_EARG, "token: unexpected argument '%s'", argv[i]);
+    const char *sub = argv[1], *name = NULL, *store = NULL, *role_s = "reader", *rate_s = NULL;
+    char cmd[64];
+    snprintf(cmd, sizeof cmd, "token %.40s", sub);
+    enum { O_JSON = 256, O_STORE, O_ROLE, O_RATE };
+    static const struct option opts[] = {
+        {"help", no_argument, NULL, 'h'}, {"json", no_argument, NULL, O_JSON},
+        {"store", required_argument, NULL, O_STORE}, {"role", required_argument, NULL, O_ROLE},
+        {"rate", required_argument, NULL, O_RATE}, {NULL, 0, NULL, 0},
+    };
+    int json = cli_has_flag(argc - 1, argv + 1, "--json");
+    int oc, status = 0;
+    /* The subcommand's own argv: argv[1] is "create", "list" or "revoke". */
+    while ((oc = cli_getopt(argc - 1, argv + 1, cmd, opts, json, &status)) != -1) {
+        switch (oc) {
+        case 'h': return usage(stdout, EXIT_OK);
+        case '?': return status;
+        case O_JSON: json = 1; break;
+        case O_STORE: store = optarg; break;
+        case O_ROLE: role_s = optarg; break;
+        case O_RATE: rate_s = optarg; break;
         }
     }
+    if (cli_operands(argc - 1, argv + 1, cmd, 0, 1, "at most one NAME", json))
+        return EXIT_USAGE;
+    if (optind < argc - 1)
+        name = argv[1 + optind];
     int is_create = !strcmp(sub, "create"), is_list = !strcmp(sub, "list"), is_revoke = !strcmp(sub, "revoke");
     if (!is_create && !is_list && !is_revoke) {
         fprintf(stderr, "silkroute: error: token: unknown subcommand '%s'\n", sub);

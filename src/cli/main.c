@@ -108,6 +108,85 @@ int cli_opt_val(int argc, char **argv, int *i, const char *name, const char **va
     return 1;
 }
 
+int cli_has_flag(int argc, char **argv, const char *flag)
+{
+    for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
+        if (!strcmp(argv[i], flag))
+            return 1;
+    return 0;
+}
+
+/* The option table entry whose val is `val`, or NULL. */
+static const struct option *opt_by_val(const struct option *opts, int val)
+{
+    for (const struct option *o = opts; o->name; o++)
+        if (!o->flag && o->val == val)
+            return o;
+    return NULL;
+}
+
+int cli_getopt(int argc, char **argv, const char *cmd, const struct option *opts, int json, int *status)
+{
+    /* getopt keeps its state in globals; one subcommand runs per process,
+     * so the first call of a parse starts it anew. */
+    static char **started;
+    if (started != argv) {
+        started = argv;
+        optind = 0; /* 0, not 1: GNU getopt then also resets its own state */
+        opterr = 0;
+        for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
+            if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+                return 'h';
+        for (int i = 1; i < argc; i++)
+            if (strlen(argv[i]) > CLI_MAX_ARG - 1) {
+                *status = cli_fail(json, SR_EARG, "%s: argument %d is longer than %d bytes", cmd, i, CLI_MAX_ARG - 1);
+                return '?';
+            }
+    }
+    int idx = -1;
+    /* The leading ':' makes a missing value ':' rather than '?'. */
+    int c = getopt_long(argc, argv, ":h", opts, &idx);
+    if (c == ':' || c == '?') {
+        const struct option *o = optopt ? opt_by_val(opts, optopt) : NULL;
+        const char *given = optind > 0 && optind <= argc ? argv[optind - 1] : "";
+        if (c == ':' && o)
+            *status = cli_fail(json, SR_EARG, "%s: option '--%s' needs a value (see silkroute %s --help)", cmd, o->name, cmd);
+        else if (o && o->has_arg == no_argument)
+            *status = cli_fail(json, SR_EARG, "%s: option '--%s' takes no value (see silkroute %s --help)", cmd, o->name, cmd);
+        else if (optopt && !o)
+            *status = cli_fail(json, SR_EARG, "%s: unknown option '-%c' (see silkroute %s --help)", cmd, optopt, cmd);
+        else {
+            /* A prefix of several options is ambiguous: name them. */
+            char cands[300] = "";
+            int dashes = given[0] == '-' && given[1] == '-';
+            size_t len = dashes ? strcspn(given + 2, "=") : 0, nc = 0, used = 0;
+            if (len)
+                for (const struct option *x = opts; x->name; x++)
+                    if (!strncmp(x->name, given + 2, len) && used < sizeof cands - 40) {
+                        int w = snprintf(cands + used, sizeof cands - used, "%s--%s", nc++ ? ", " : "", x->name);
+                        used += w > 0 ? (size_t)w : 0;
+                    }
+            if (nc > 1)
+                *status = cli_fail(json, SR_EARG, "%s: ambiguous option '%s' (%s)", cmd, given, cands);
+            else
+                *status = cli_fail(json, SR_EARG, "%s: unknown option '%s' (see silkroute %s --help)", cmd, given, cmd);
+        }
+        return '?';
+    }
+    return c;
+}
+
+int cli_operands(int argc, char **argv, const char *cmd, int lo, int hi, const char *what, int json)
+{
+    int n = argc - optind;
+    if (n >= lo && n <= hi)
+        return 0;
+    if (n > hi)
+        return cli_fail(json, SR_EARG, "%s: unexpected argument '%s': give %s (see silkroute %s --help)", cmd,
+                        argv[optind + hi], what, cmd);
+    return cli_fail(json, SR_EARG, "%s: give %s (see silkroute %s --help)", cmd, what, cmd);
+}
+
 /* Split a comma list in place into out[]; returns the count or -1 when
  * there are more than max entries. */
 int cli_split_list(char *s, const char **out, int max)

@@ -722,10 +722,17 @@ char *sr_route_error_json(const sr_query *q, const sr_route_options *o, sr_code 
         cand[nc++] = o->to;
         for (size_t i = 0; i < o->n_avoid && i < SR_MAX_AVOID; i++)
             cand[nc++] = o->avoid[i];
+        size_t bad_i = 0;
         for (size_t i = 0; i < nc && !bad; i++)
             if (cand[i] && *cand[i] && sr_place_find(net, cand[i], &idx) != SR_OK &&
-                (i < 2 || sr_crossing_find(net, cand[i]) < 0))
+                (i < 2 || sr_crossing_find(net, cand[i]) < 0)) {
                 bad = cand[i];
+                bad_i = i;
+            }
+        /* Which parameter, so that a form can mark its field and offer the
+         * suggestions there (the web map does). */
+        if (bad)
+            KS(&w, "parameter", bad_i == 0 ? "from" : bad_i == 1 ? "to" : "avoid");
         jw_key(&w, "suggestions");
         jw_open(&w, '[');
         size_t sug[5];

@@ -77,59 +77,77 @@ int cmd_serve(int argc, char **argv)
     const char *web = getenv("SILKROUTE_WEB");
     int web_given = web != NULL;
     long v;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        const char *val = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!strcmp(a, "--help") || !strcmp(a, "-h"))
+    enum { O_QUIET = 256, O_PORT, O_BIND, O_DATA, O_STORE, O_ALERT_INTERVAL, O_MILESTONE_MARGIN, O_WEB, O_THREADS, O_TIMEOUT, O_MAX_REQUEST_TIME, O_CACHE, O_MAX_PER_ADDRESS, O_MAX_QUERY_TIME, O_MAX_WORK, O_MAX_CONNECTIONS };
+    static const struct option opts[] = {
+        {"help", no_argument, NULL, 'h'},
+        {"quiet", no_argument, NULL, O_QUIET},
+        {"port", required_argument, NULL, O_PORT},
+        {"bind", required_argument, NULL, O_BIND},
+        {"data", required_argument, NULL, O_DATA},
+        {"store", required_argument, NULL, O_STORE},
+        {"alert-interval", required_argument, NULL, O_ALERT_INTERVAL},
+        {"milestone-margin", required_argument, NULL, O_MILESTONE_MARGIN},
+        {"web", required_argument, NULL, O_WEB},
+        {"threads", required_argument, NULL, O_THREADS},
+        {"timeout", required_argument, NULL, O_TIMEOUT},
+        {"max-request-time", required_argument, NULL, O_MAX_REQUEST_TIME},
+        {"cache", required_argument, NULL, O_CACHE},
+        {"max-per-address", required_argument, NULL, O_MAX_PER_ADDRESS},
+        {"max-query-time", required_argument, NULL, O_MAX_QUERY_TIME},
+        {"max-work", required_argument, NULL, O_MAX_WORK},
+        {"max-connections", required_argument, NULL, O_MAX_CONNECTIONS},
+        {NULL, 0, NULL, 0},
+    };
+    int oc, st = 0;
+    while ((oc = cli_getopt(argc, argv, "serve", opts, 0, &st)) != -1) {
+        const char *val = optarg;
+        if (oc == 'h')
             return usage(stdout, EXIT_OK);
-        if (!strcmp(a, "--quiet")) {
+        if (oc == '?')
+            return st;
+        if (oc == O_QUIET) {
             cfg.access_log = NULL;
             continue;
         }
-        if (!val) {
-            fprintf(stderr, "silkroute: error: serve: unknown option or missing value: '%s'\n", a);
-            return usage(stderr, EXIT_USAGE);
-        }
-        i++;
-        if (!strcmp(a, "--port")) {
+        if (oc == O_PORT) {
             if (cli_parse_int(val, 0, 65535, &v))
                 return cli_fail(0, SR_EARG, "--port: expected 0 to 65535, got '%s'", val);
             cfg.port = (int)v;
-        } else if (!strcmp(a, "--bind")) {
+        } else if (oc == O_BIND) {
             /* A bad address is a usage error (2), found before loading. */
             unsigned char addr[16];
             if (inet_pton(AF_INET, val, addr) != 1 && inet_pton(AF_INET6, val, addr) != 1)
                 return cli_fail(0, SR_EARG, "--bind: '%s' is not a numeric IPv4 or IPv6 address", val);
             cfg.bind = val;
-        } else if (!strcmp(a, "--data")) {
+        } else if (oc == O_DATA) {
             data = val;
-        } else if (!strcmp(a, "--store")) {
+        } else if (oc == O_STORE) {
             cfg.store = val;
-        } else if (!strcmp(a, "--alert-interval")) {
+        } else if (oc == O_ALERT_INTERVAL) {
             if (cli_parse_int(val, 1, 86400, &v))
                 return cli_fail(0, SR_EARG, "--alert-interval: expected 1 to 86400 seconds, got '%s'", val);
             cfg.alert_interval_ms = (unsigned)v * 1000u;
-        } else if (!strcmp(a, "--milestone-margin")) {
+        } else if (oc == O_MILESTONE_MARGIN) {
             double h;
             if (cli_parse_double(val, 0, 720, &h))
                 return cli_fail(0, SR_EARG, "--milestone-margin: expected 0 to 720 hours, got '%s'", val);
             cfg.milestone_margin_s = (long)(h * 3600);
-        } else if (!strcmp(a, "--web")) {
+        } else if (oc == O_WEB) {
             web = val;
             web_given = 1;
-        } else if (!strcmp(a, "--threads")) {
+        } else if (oc == O_THREADS) {
             if (cli_parse_int(val, 1, 256, &v))
                 return cli_fail(0, SR_EARG, "--threads: expected 1 to 256, got '%s'", val);
             cfg.threads = (unsigned)v;
-        } else if (!strcmp(a, "--timeout")) {
+        } else if (oc == O_TIMEOUT) {
             if (cli_parse_int(val, 1, 3600, &v))
                 return cli_fail(0, SR_EARG, "--timeout: expected 1 to 3600 seconds, got '%s'", val);
             cfg.timeout_s = (unsigned)v;
-        } else if (!strcmp(a, "--max-request-time")) {
+        } else if (oc == O_MAX_REQUEST_TIME) {
             if (cli_parse_int(val, 1, 86400, &v))
                 return cli_fail(0, SR_EARG, "--max-request-time: expected 1 to 86400 seconds, got '%s'", val);
             cfg.max_request_s = (unsigned)v;
-        } else if (!strcmp(a, "--cache")) {
+        } else if (oc == O_CACHE) {
             /* Bytes, with an optional K, M or G (powers of 1024). */
             char num[32];
             size_t n = strlen(val);
@@ -145,27 +163,26 @@ int cmd_serve(int argc, char **argv)
             if (cli_parse_int(num, 0, (16L << 30) / mult, &v))
                 return cli_fail(0, SR_EARG, "--cache: expected bytes from 0 to 16G (e.g. 64M), got '%s'", val);
             cfg.route_cache = v ? v * mult : -1;
-        } else if (!strcmp(a, "--max-per-address")) {
+        } else if (oc == O_MAX_PER_ADDRESS) {
             if (cli_parse_int(val, 1, 100000, &v))
                 return cli_fail(0, SR_EARG, "--max-per-address: expected 1 to 100000, got '%s'", val);
             cfg.max_per_address = (unsigned)v;
-        } else if (!strcmp(a, "--max-query-time")) {
+        } else if (oc == O_MAX_QUERY_TIME) {
             if (cli_parse_int(val, 1, 86400, &v))
                 return cli_fail(0, SR_EARG, "--max-query-time: expected 1 to 86400 seconds, got '%s'", val);
             cfg.max_query_s = (unsigned)v;
-        } else if (!strcmp(a, "--max-work")) {
+        } else if (oc == O_MAX_WORK) {
             if (cli_parse_int(val, 1, 1000000000000L, &v))
                 return cli_fail(0, SR_EARG, "--max-work: expected 1 to 1000000000000 labels, got '%s'", val);
             cfg.max_work = (uint64_t)v;
-        } else if (!strcmp(a, "--max-connections")) {
+        } else if (oc == O_MAX_CONNECTIONS) {
             if (cli_parse_int(val, 1, 100000, &v))
                 return cli_fail(0, SR_EARG, "--max-connections: expected 1 to 100000, got '%s'", val);
             cfg.max_connections = (unsigned)v;
-        } else {
-            fprintf(stderr, "silkroute: error: serve: unknown option '%s'\n", a);
-            return usage(stderr, EXIT_USAGE);
         }
     }
+    if (cli_operands(argc, argv, "serve", 0, 0, "no arguments but options", 0))
+        return EXIT_USAGE;
     /* The build tree's web/dist, else the installed copy.  Without a built
      * web UI the API still works: say so, serve no files. */
     if (web_given) {

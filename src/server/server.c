@@ -306,10 +306,33 @@ static enum MHD_Result reply_cacheable(req *rq, struct MHD_Connection *con, cons
     return ret;
 }
 
+/* "silkroute-FROM-TO" from the query's ends, each cut to 32 safe bytes. */
+static void route_file_name(const char *from, const char *to, char *out, size_t cap)
+{
+    size_t n = 0;
+    const char *parts[2] = {from, to};
+    n += (size_t)snprintf(out, cap, "silkroute");
+    for (int k = 0; k < 2; k++) {
+        const char *p = parts[k] ? parts[k] : "";
+        if (n + 2 < cap)
+            out[n++] = '-';
+        for (size_t i = 0; p[i] && i < 32 && n + 1 < cap; i++) {
+            unsigned char c = (unsigned char)p[i];
+            out[n++] = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ? (char)c : '_';
+        }
+    }
+    out[n < cap ? n : cap - 1] = '\0';
+}
+
 /* Queue a reference to a cached or shared answer; the response drops the
  * reference when it has been sent. */
-static enum MHD_Result reply_blob(req *rq, struct MHD_Connection *con, sr__blob *b, const char *ctype)
+static enum MHD_Result reply_blob(req *rq, struct MHD_Connection *con, sr__blob *b, const char *ctype,
+                                  const char *fname)
 {
+    /* Spreadsheets are downloads: browsers save them under a useful name. */
+    char disp[200] = "";
+    if (fname && (!strncmp(ctype, "text/csv", 8) || strstr(ctype, "spreadsheetml")))
+        snprintf(disp, sizeof disp, "attachment; filename=\"%s.%s\"", fname, strstr(ctype, "spreadsheetml") ? "xlsx" : "csv");
     if (b->len >= SR__GZIP_MIN && sr__accepts_gzip(con) && !strstr(ctype, "spreadsheetml")) {
         /* The shared answer stays as it is; this client gets a gzip copy. */
         size_t zl;
@@ -326,8 +349,8 @@ static enum MHD_Result reply_blob(req *rq, struct MHD_Connection *con, sr__blob 
             MHD_add_response_header(zr, "Cache-Control", "no-store");
             MHD_add_response_header(zr, "Content-Encoding", "gzip");
             MHD_add_response_header(zr, "Vary", "Accept-Encoding");
-            if (!strncmp(ctype, "text/csv", 8))
-                MHD_add_response_header(zr, "Content-Disposition", "attachment; filename=\"route.csv\"");
+            if (*disp)
+                MHD_add_response_header(zr, "Content-Disposition", disp);
             add_common_headers(zr);
             enum MHD_Result zret = MHD_queue_response(con, (unsigned)status, zr);
             if (zret == MHD_YES) {
@@ -346,11 +369,8 @@ static enum MHD_Result reply_blob(req *rq, struct MHD_Connection *con, sr__blob 
     }
     MHD_add_response_header(r, "Content-Type", ctype);
     MHD_add_response_header(r, "Cache-Control", "no-store");
-    /* Spreadsheets are downloads: browsers save them under a useful name. */
-    if (!strncmp(ctype, "text/csv", 8))
-        MHD_add_response_header(r, "Content-Disposition", "attachment; filename=\"route.csv\"");
-    else if (strstr(ctype, "spreadsheetml"))
-        MHD_add_response_header(r, "Content-Disposition", "attachment; filename=\"route.xlsx\"");
+    if (*disp)
+        MHD_add_response_header(r, "Content-Disposition", disp);
     add_common_headers(r);
     enum MHD_Result ret = MHD_queue_response(con, (unsigned)b->status, r);
     if (ret == MHD_YES) {
@@ -718,6 +738,11 @@ static enum MHD_Result ep_route(req *rq, struct MHD_Connection *con, const sr__t
         sr__route_req_free(&rr);
         return reply_sr_error(rq, con, 400, SR_EARG, err);
     }
+    /* The download's name from the two ends as given (ids in the web map's
+     * links), cut to letters, digits, '-' and '_' so that it is a safe
+     * header value and file name. */
+    char fname[96];
+    route_file_name(rr.opts.from, rr.opts.to, fname, sizeof fname);
     static const char *const ctypes[] = {"application/json", "application/geo+json", "text/csv; charset=utf-8",
                                          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"};
     const char *ctype_ok = ctypes[rr.format >= 0 && rr.format <= SR__FMT_XLSX ? rr.format : 0];
@@ -730,7 +755,7 @@ static enum MHD_Result ep_route(req *rq, struct MHD_Connection *con, const sr__t
             free(key.p);
             sr__route_req_free(&rr);
             rq->note = "cached";
-            return reply_blob(rq, con, hit, hit->status == 200 ? ctype_ok : "application/json");
+            return reply_blob(rq, con, hit, hit->status == 200 ? ctype_ok : "application/json", fname);
         }
     }
     sr_query *q = thread_query(s);
@@ -793,7 +818,7 @@ static enum MHD_Result ep_route(req *rq, struct MHD_Connection *con, const sr__t
     if (s->cache && key.p && !key.failed && pure)
         sr__cache_put(s->cache, key.p, key.len, b);
     free(key.p);
-    return reply_blob(rq, con, b, status == 200 ? ctype_ok : "application/json");
+    return reply_blob(rq, con, b, status == 200 ? ctype_ok : "application/json", fname);
 }
 
 static enum MHD_Result ep_places(req *rq, struct MHD_Connection *con, const sr__target *t)

@@ -5,7 +5,8 @@
 // a chart, and the critical-links ranking whose entries show on the map.
 // Data from /v1/assign, /v1/assign/compare and /v1/assign/critical.
 import L from 'leaflet';
-import { h, num, downloads, fetchJson, fetchText, geojsonToCsv, setMapLegend, status } from './views.js';
+import { t } from './i18n.js';
+import { h, tx, num, downloads, fetchJson, fetchText, geojsonToCsv, setMapLegend, status } from './views.js';
 
 // Utilisation colour scale (flow / capacity): a diverging ramp from an
 // idle blue through yellow to red at saturation and dark red beyond.
@@ -36,28 +37,28 @@ const TEMPLATE = '# A scenario written here (docs/SCENARIOS.md): one edit per li
 export function initAnalysis({ map, box, layer }) {
   const st = { scenarios: [], assign: null, assignGeo: null, compare: null, compareGeo: null, criticalGeo: null,
     mode: 'flows', key: null };
-  const sel = h('select', { id: 'an-scenario' }, h('option', { value: BASE }, 'Base year (no changes)'));
+  const sel = h('select', { id: 'an-scenario' }, h('option', { value: BASE, ...tx('anBase') }));
   const text = h('textarea', { id: 'an-text', rows: 6, spellcheck: 'false' });
   text.value = TEMPLATE;
-  const textBox = h('div', { class: 'field', hidden: true }, h('label', { for: 'an-text' }, 'Scenario text'), text);
-  const run = h('button', { type: 'submit', id: 'an-run', class: 'primary' }, 'Show assignment');
+  const textBox = h('div', { class: 'field', hidden: true }, h('label', { for: 'an-text', ...tx('anText') }), text);
+  const run = h('button', { type: 'submit', id: 'an-run', class: 'primary', ...tx('anRun') });
   const modeFlows = h('input', { type: 'radio', name: 'an-mode', value: 'flows', id: 'an-mode-flows', checked: true });
   const modeDiff = h('input', { type: 'radio', name: 'an-mode', value: 'diff', id: 'an-mode-diff', disabled: true });
   const msg = h('div', { class: 'view-status', role: 'status', id: 'an-status' });
   const totals = h('div', { id: 'an-totals', class: 'an-totals' });
   const chart = h('svg', {});
-  const chartBox = h('div', { id: 'an-chart-box', hidden: true }, h('h3', {}, 'Corridor totals: TEU/year through each crossing'));
+  const chartBox = h('div', { id: 'an-chart-box', hidden: true }, h('h3', tx('anChart')));
   const dlFlows = h('div', { id: 'an-dl' });
-  const critBtn = h('button', { type: 'button', id: 'an-crit-run' }, 'Rank critical links');
+  const critBtn = h('button', { type: 'button', id: 'an-crit-run', ...tx('anCrit') });
   const critList = h('ol', { id: 'an-critical', class: 'critical' });
   const critDl = h('div', { id: 'an-crit-dl' });
   const form = h('form', { id: 'an-form', autocomplete: 'off' },
-    h('div', { class: 'field' }, h('label', { for: 'an-scenario' }, 'Scenario'), sel), textBox,
-    h('fieldset', { class: 'an-modes' }, h('legend', {}, 'Map shows'),
-      h('label', {}, modeFlows, ' flows and utilisation'), h('label', {}, modeDiff, ' difference from the base (TEU/year)')),
+    h('div', { class: 'field' }, h('label', { for: 'an-scenario', ...tx('anScenario') }), sel), textBox,
+    h('fieldset', { class: 'an-modes' }, h('legend', tx('anMapShows')),
+      h('label', {}, modeFlows, h('span', tx('anFlows'))), h('label', {}, modeDiff, h('span', tx('anDiff')))),
     run);
-  box.append(h('h2', {}, 'Freight assignment'), form, msg, totals, dlFlows, chartBox,
-    h('h3', {}, 'Critical links (capacity loss 90%)'), critBtn, critList, critDl);
+  box.append(h('h2', tx('anTitle')), form, msg, totals, dlFlows, chartBox,
+    h('h3', tx('anCritTitle')), critBtn, critList, critDl);
 
   const highlight = L.layerGroup().addTo(layer);
   const custom = () => sel.value === CUSTOM;
@@ -81,12 +82,12 @@ export function initAnalysis({ map, box, layer }) {
       st.scenarios = (await fetchJson('/v1/scenarios')).scenarios;
       for (const s of st.scenarios) sel.append(h('option', { value: s.name, title: s.description }, `${s.name}: ${s.description.slice(0, 60)}`));
     } catch (e) { status(msg, String(e.message || e), true); }
-    sel.append(h('option', { value: CUSTOM }, 'Written here…'));
+    sel.append(h('option', { value: CUSTOM, ...tx('anWritten') }));
   }
 
   async function show(e) {
     e?.preventDefault();
-    status(msg, 'Assigning…');
+    status(msg, t('anAssigning'));
     try {
       const withBase = Boolean(scen() || custom());
       const [a, g, c, cg] = await Promise.all([

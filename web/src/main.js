@@ -6,7 +6,7 @@ import 'leaflet/dist/leaflet.css';
 import './style.css';
 import L from 'leaflet';
 import { feature } from 'topojson-client';
-import { t, setLang, getLang, placeName } from './i18n.js';
+import { t, setLang, getLang, placeName, LABELS } from './i18n.js';
 import { initShipments } from './shipments.js';
 import { initViews } from './views.js';
 import { initPipelines } from './pipelines.js';
@@ -219,16 +219,66 @@ function buildQuery() {
   return { from, to, q };
 }
 
+// An error in the chosen language: the code's own sentence, the server's
+// message (English, with the detail) under it, the blocking constraints of
+// a NoRoute by name, and an UnknownPlace's suggestions as buttons that fill
+// the field and search again.
+function showError(body, httpStatus) {
+  const status = $('status');
+  status.className = 'error';
+  status.innerHTML = '';
+  const code = body.code || `HTTP ${httpStatus}`;
+  const head = document.createElement('div');
+  head.className = 'err-head';
+  const known = LABELS.en[`err_${code}`] !== undefined;
+  head.textContent = `${code}: ${known ? t(`err_${code}`, body.parameter ? t(body.parameter) : '') : ''}`;
+  status.appendChild(head);
+  if (Array.isArray(body.blocked_by) && body.blocked_by.length) {
+    const b = document.createElement('div');
+    b.className = 'err-blocked';
+    b.textContent = `${t('blockedBy')}: ${body.blocked_by.map((k) => t(`block_${k}`)).join('; ')}`;
+    status.appendChild(b);
+  }
+  const msg = document.createElement('small');
+  msg.className = 'err-detail';
+  msg.lang = 'en';
+  msg.textContent = body.message || '';
+  status.appendChild(msg);
+  const sug = Array.isArray(body.suggestions) ? body.suggestions : [];
+  if (sug.length) {
+    const which = body.parameter === 'to' ? 'to' : body.parameter === 'from' ? 'from' : null;
+    const box = document.createElement('div');
+    box.className = 'err-suggest';
+    box.appendChild(document.createTextNode(`${t('didYouMean')} `));
+    for (const p of sug) {
+      const btn = document.createElement('button');
+      btn.type = 'button';
+      btn.className = 'suggestion';
+      btn.textContent = `${placeName(p)} (${p.id})`;
+      btn.addEventListener('click', () => {
+        if (which) { choose(which, state.places.get(p.id) || p); runQuery(); }
+      });
+      if (!which) btn.disabled = true;
+      box.appendChild(btn);
+    }
+    status.appendChild(box);
+  } else if (code === 'UnknownPlace') {
+    const n = document.createElement('div');
+    n.textContent = t('noSuggestionsFar');
+    status.appendChild(n);
+  }
+}
+
 async function runQuery() {
   const { from, to, q } = buildQuery();
   const status = $('status');
-  if (!from || !to) { status.textContent = t('needBoth'); status.className = 'error'; return; }
+  if (!from || !to) { state.lastError = null; status.textContent = t('needBoth'); status.className = 'error'; return; }
   status.textContent = t('searching');
   status.className = '';
   const r = await api(`/v1/route?${q}`);
   if (r.status !== 200) {
-    status.textContent = `${r.body.code}: ${r.body.message}`;
-    status.className = 'error';
+    state.lastError = { body: r.body, status: r.status };
+    showError(r.body, r.status);
     $('result').hidden = true;
     routeLayer.clearLayers();
     map.getContainer().classList.remove('has-route');
@@ -236,6 +286,8 @@ async function runQuery() {
     return;
   }
   status.textContent = '';
+  state.lastError = null;
+  state.lastQuery = q;
   // The query in the address, so that a route can be shared or reloaded.
   history.replaceState(null, '', `#${q}`);
   state.routes = r.body.routes;
@@ -298,36 +350,14 @@ function renderResult(fit) {
     pick.value = String(state.sel);
     pick.addEventListener('change', () => { state.sel = Number(pick.value); renderResult(true); });
   }
-  const legs = $('legs');
-  legs.innerHTML = '';
-  for (const g of r.legs) {
-    const li = document.createElement('li');
-    li.className = 'leg';
-    li.innerHTML = `<i style="background:${MODE_COLORS[g.mode]}"></i><span class="lname"></span>
-      <small>${t(g.mode)}${g.gauge_mm ? ` ${g.gauge_mm} mm` : ''} · ${fmt(g.distance_km)} ${t('km')} · ${fmt(g.duration_h, 1)}${p90(g.duration_p90_h)} ${t('h')} · ${fmt(g.cost_usd)} ${t('usd')}</small>`;
-    li.querySelector('.lname').textContent = `${placeName(g.from)} → ${placeName(g.to)}`;
-    if (g.depart && g.arrive) {
-      const tm = document.createElement('small');
-      tm.className = 'ltime';
-      tm.textContent = `${localTime(g.depart, true)} → ${localTime(g.arrive, true)}${g.wait_h > 0 ? ` · ${t('wait')} ${waitText(g.wait_h)}` : ''}`;
-      li.appendChild(tm);
-    }
-    // "name" of a scheduled leg is its service's; of other legs, the link's.
-    if (g.service) {
-      const sv = document.createElement('small');
-      sv.className = 'service';
-      sv.textContent = `${t('service')}: ${g.name || g.service}${g.name ? ` (${g.service})` : ''}`;
-      li.appendChild(sv);
-    }
-    legs.appendChild(li);
-  }
+  renderSegments(r);
   const list = (el, items, text) => {
     el.innerHTML = '';
     if (!items.length) { el.innerHTML = `<li class="empty">${t('none')}</li>`; return; }
     for (const x of items) { const li = document.createElement('li'); li.textContent = text(x); el.appendChild(li); }
   };
   list($('transfers'), r.transfers || [], (x) => `${placeName(x.at)}: ${t(x.kind)} · ${fmt(x.duration_h, 1)}${p90(x.duration_p90_h)} ${t('h')} · ${fmt(x.cost_usd)} ${t('usd')}`);
-  list($('crossings'), r.border_crossings || [], (x) => `${placeName(x.at)}: ${x.from_country} → ${x.to_country} · ${t('dwell')} ${fmt(x.dwell_h, 1)}${p90(x.dwell_p90_h)} ${t('h')}`);
+  list($('crossings'), r.border_crossings || [], crossingText);
   // Documents and customs events (docs/DOCUMENTS.md) in route order: at one
   // leg, what is issued comes before the customs, the rest after.
   const rank = (x) => (x.cu ? 1 : x.kind === 'issued' || x.kind === 'tir_opened' ? 0 : 2);
@@ -338,9 +368,114 @@ function renderResult(fit) {
   list($('documents'), events, (x) => x.cu
     ? `${placeName(x.at)}: ${t(`cu_${x.kind}`)} ${x.country}${x.internal_union ? ` (${x.internal_union})` : x.regime ? ` (${x.regime})` : ''}${cost(x)}`
     : `${placeName(x.at)}: ${x.document} ${t(`doc_${x.kind}`)}${cost(x)}`);
+  renderExports(r);
   drawRoute(r, fit);
   drawTimeline(r);
   drawPareto();
+}
+
+const kgText = (kg) => (kg >= 1000 ? `${fmt(kg / 1000, 2)} ${t('tco2e')}` : `${fmt(kg, 1)} ${t('kgco2e')}`);
+const feeText = (usd) => (usd > 0 ? ` · ${t('fee')} ${fmt(usd)} ${t('usd')}` : '');
+function crossingText(x) {
+  return `${placeName(x.at)}: ${x.from_country} → ${x.to_country} · ${t('dwell')} ${fmt(x.dwell_h, 1)}${p90(x.dwell_p90_h)} ${t('h')}` +
+    `${feeText(x.fee_usd)}${x.internal_union ? ` · ${t('internalUnion', x.internal_union)}` : ''}`;
+}
+
+// One item per network link, as the JSON's legs.
+function legItem(g) {
+  const li = document.createElement('li');
+  li.className = 'leg';
+  li.innerHTML = `<i style="background:${MODE_COLORS[g.mode]}"></i><span class="lname"></span>
+    <small>${t(g.mode)}${g.gauge_mm ? ` ${g.gauge_mm} mm` : ''} · ${fmt(g.distance_km)} ${t('km')} · ${fmt(g.duration_h, 1)}${p90(g.duration_p90_h)} ${t('h')} · ${fmt(g.cost_usd)} ${t('usd')} · ${kgText(g.co2e_kg)}</small>`;
+  li.querySelector('.lname').textContent = `${placeName(g.from)} → ${placeName(g.to)}`;
+  if (g.depart && g.arrive) {
+    const tm = document.createElement('small');
+    tm.className = 'ltime';
+    tm.textContent = `${localTime(g.depart, true)} → ${localTime(g.arrive, true)}${g.wait_h > 0 ? ` · ${t('wait')} ${waitText(g.wait_h)}` : ''}`;
+    li.appendChild(tm);
+  }
+  // "name" of a scheduled leg is its service's; of other legs, the link's.
+  if (g.service) {
+    const sv = document.createElement('small');
+    sv.className = 'service';
+    sv.textContent = `${t('service')}: ${g.name || g.service}${g.name ? ` (${g.service})` : ''}`;
+    li.appendChild(sv);
+  }
+  return li;
+}
+
+// Corridor segments (consecutive links of one mode, gauge and country, as
+// the library groups them), each with its links behind a toggle: a
+// forwarder reads the segments, the per-link detail stays one click away
+// (and is always printed).  Routes without segments (an older server)
+// list their legs as before.
+function renderSegments(r) {
+  const ol = $('legs');
+  ol.innerHTML = '';
+  const segs = r.segments && r.segments.length ? r.segments
+    : r.legs.map((g, i) => ({ ...g, first_leg: i, n_legs: 1 }));
+  segs.forEach((sg, k) => {
+    const li = document.createElement('li');
+    li.className = 'segment';
+    const legs = r.legs.slice(sg.first_leg, sg.first_leg + sg.n_legs);
+    const head = document.createElement('div');
+    head.className = 'seg-head';
+    head.innerHTML = `<i style="background:${MODE_COLORS[sg.mode]}"></i><span class="sname"></span>
+      <small class="sdetail"></small>`;
+    head.querySelector('.sname').textContent = `${placeName(sg.from)} → ${placeName(sg.to)}`;
+    head.querySelector('.sdetail').textContent = `${t(sg.mode)}${sg.gauge_mm ? ` ${sg.gauge_mm} mm` : ''}${sg.country ? ` · ${sg.country}` : ''}` +
+      `${sg.name ? ` · ${sg.name}` : ''} · ${fmt(sg.distance_km)} ${t('km')} · ${fmt(sg.duration_h, 1)} ${t('h')} · ${fmt(sg.cost_usd)} ${t('usd')} · ${kgText(sg.co2e_kg)}`;
+    if (sg.to_country) {
+      const b = document.createElement('small');
+      b.className = 'sborder';
+      b.textContent = `${t('borderCrossing')} → ${sg.to_country}: ${t('dwell')} ${fmt(sg.dwell_h || 0, 1)} ${t('h')}${feeText(sg.fee_usd)}`;
+      head.appendChild(b);
+    }
+    li.appendChild(head);
+    const sub = document.createElement('ol');
+    sub.className = 'seg-legs';
+    sub.id = `seg-legs-${k}`;
+    for (const g of legs) sub.appendChild(legItem(g));
+    if (legs.length > 1) {
+      const btn = document.createElement('button');
+      btn.type = 'button';
+      btn.className = 'seg-toggle no-print';
+      btn.setAttribute('aria-expanded', 'false');
+      btn.setAttribute('aria-controls', sub.id);
+      btn.textContent = t('showLinks', legs.length);
+      btn.addEventListener('click', () => {
+        const open = btn.getAttribute('aria-expanded') !== 'true';
+        btn.setAttribute('aria-expanded', String(open));
+        li.classList.toggle('open', open);
+      });
+      head.appendChild(btn);
+    } else {
+      li.classList.add('single');
+    }
+    li.appendChild(sub);
+    ol.appendChild(li);
+  });
+}
+
+// Download links for the answer on screen (the whole Pareto set when the
+// query asked for one) and the print button; a file name from the ids.
+function renderExports(r) {
+  const q = state.lastQuery || buildQuery().q;
+  const ends = `${r.legs[0]?.from?.id || 'from'}-${r.legs[r.legs.length - 1]?.to?.id || 'to'}`;
+  for (const [f, ext] of [['csv', 'csv'], ['xlsx', 'xlsx'], ['geojson', 'geojson']]) {
+    const a = $(`exp-${f}`);
+    const qq = new URLSearchParams(q);
+    qq.set('format', f);
+    a.href = `/v1/route?${qq}`;
+    a.download = `silkroute-${ends}.${ext}`;
+  }
+  const p = $('print-head');
+  const opts = [t($('by').value), $('pareto').checked ? t('pareto') : '', q.get('cargo'), q.get('modes') ? `${t('modes')}: ${q.get('modes')}` : '',
+    q.get('avoid_countries') ? `${t('avoidCountries')}: ${q.get('avoid_countries')}` : '', q.get('year') ? `${t('year')} ${q.get('year')}` : '']
+    .filter(Boolean).join(' · ');
+  p.innerHTML = '<h2></h2><p></p>';
+  p.querySelector('h2').textContent = `silkroute · ${placeName(r.legs[0]?.from)} → ${placeName(r.legs[r.legs.length - 1]?.to)}`;
+  p.querySelector('p').textContent = `${t('routeSheet')} · ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC · ${opts}`;
 }
 
 function drawRoute(r, fit) {
@@ -509,7 +644,8 @@ function applyLang(l) {
   for (const w of ['from', 'to']) if (state.chosen[w]) $(w).value = placeName(state.chosen[w]);
   renderLegend();
   pipes.relabel();
-  if (state.routes.length) renderResult(false);
+  if (state.routes.length && !$('result').hidden) renderResult(false);
+  if (state.lastError) showError(state.lastError.body, state.lastError.status);
   try { localStorage.setItem('silkroute.lang', l); } catch { /* private mode */ }
 }
 
@@ -518,6 +654,7 @@ for (const b of document.querySelectorAll('[data-lang]')) b.addEventListener('cl
 setupSearch('from');
 setupSearch('to');
 $('query').addEventListener('submit', (e) => { e.preventDefault(); runQuery(); });
+$('print').addEventListener('click', () => window.print());
 addLegend();
 initShipments(map);
 const pipes = initPipelines(map, L, getLang);

@@ -4,15 +4,16 @@
 // CO2e and distance between chosen places as a table; /v1/matrix), each
 // with CSV and GeoJSON downloads.
 import L from 'leaflet';
-import { h, num, downloads, fetchJson, fetchText, rowsToCsv, setMapLegend, status } from './views.js';
+import { t } from './i18n.js';
+import { h, tx, num, downloads, fetchJson, fetchText, rowsToCsv, setMapLegend, status } from './views.js';
 
 // Sequential bands from near (dark blue) to far (yellow): readable on the
 // pale basemap and distinct for colour-blind readers (viridis-like).
 const BAND_COLOURS = ['#30123b', '#4145ab', '#4675ed', '#39a2fc', '#1bcfd4', '#24eca6', '#61fc6c', '#a4fc3b', '#d1e834', '#f3c63a', '#fe9b2d', '#f36315'];
 export const bandColour = (b, n) => BAND_COLOURS[Math.min(BAND_COLOURS.length - 1, Math.round((b * (BAND_COLOURS.length - 1)) / Math.max(1, n - 1)))];
 
-const modeBoxes = (prefix) => h('fieldset', { class: 'modes' }, h('legend', {}, 'Modes'),
-  ...['rail', 'road', 'sea', 'air'].map((m) => h('label', {}, h('input', { type: 'checkbox', name: `${prefix}-mode`, value: m, checked: true }), ` ${m}`)));
+const modeBoxes = (prefix) => h('fieldset', { class: 'modes' }, h('legend', tx('modes')),
+  ...['rail', 'road', 'sea', 'air'].map((m) => h('label', {}, h('input', { type: 'checkbox', name: `${prefix}-mode`, value: m, checked: true }), ' ', h('span', tx(m)))));
 const modesOf = (box, prefix) => [...box.querySelectorAll(`input[name=${prefix}-mode]:checked`)].map((e) => e.value).join(',');
 
 function placeList(places) {
@@ -25,20 +26,20 @@ function placeList(places) {
 export function initReach({ map, box, layer, places }) {
   const st = { geo: null, json: null };
   const from = h('input', { id: 'rc-from', value: "Xi'an", list: 'place-ids', autocomplete: 'off' });
-  const by = h('select', { id: 'rc-by' }, h('option', { value: 'time' }, 'time'), h('option', { value: 'cost' }, 'cost'), h('option', { value: 'co2' }, 'CO2e'));
+  const by = h('select', { id: 'rc-by' }, h('option', { value: 'time', ...tx('optTime') }), h('option', { value: 'cost', ...tx('optCost') }), h('option', { value: 'co2' }, 'CO2e'));
   const budget = h('input', { id: 'rc-budget', type: 'number', min: '0.1', step: 'any', value: '7' });
   const unit = h('span', { id: 'rc-unit', class: 'unit' }, 'days');
   const msg = h('div', { class: 'view-status', role: 'status', id: 'rc-status' });
   const list = h('ol', { id: 'rc-list', class: 'rc-list', tabindex: '0', 'aria-label': 'Reachable places' });
   const dl = h('div', { id: 'rc-dl' });
   const form = h('form', { id: 'rc-form', autocomplete: 'off' },
-    h('div', { class: 'field' }, h('label', { for: 'rc-from' }, 'From (place id or name)'), from),
+    h('div', { class: 'field' }, h('label', { for: 'rc-from', ...tx('rcFrom') }), from),
     h('div', { class: 'row' },
-      h('div', { class: 'field' }, h('label', { for: 'rc-by' }, 'Budget in'), by),
-      h('div', { class: 'field' }, h('label', { for: 'rc-budget' }, 'Budget'), h('div', { class: 'inline' }, budget, unit))),
+      h('div', { class: 'field' }, h('label', { for: 'rc-by', ...tx('rcBudgetIn') }), by),
+      h('div', { class: 'field' }, h('label', { for: 'rc-budget', ...tx('rcBudget') }), h('div', { class: 'inline' }, budget, unit))),
     modeBoxes('rc'),
-    h('button', { type: 'submit', id: 'rc-run', class: 'primary' }, 'Show reach'));
-  box.append(h('h2', {}, 'Reach'), placeList(places), form, msg, dl, list);
+    h('button', { type: 'submit', id: 'rc-run', class: 'primary', ...tx('rcRun') }));
+  box.append(h('h2', tx('tabReach')), placeList(places), form, msg, dl, list);
   const units = { time: 'days', cost: 'USD', co2: 'kg CO2e' };
   by.addEventListener('change', () => {
     unit.textContent = units[by.value];
@@ -55,7 +56,7 @@ export function initReach({ map, box, layer, places }) {
 
   async function run(e) {
     e?.preventDefault();
-    status(msg, 'Searching…');
+    status(msg, t('rcSearching'));
     try {
       const [j, g] = await Promise.all([fetchJson(query()), fetchJson(query('geojson'))]);
       st.json = j;
@@ -115,21 +116,21 @@ export function initMatrix({ map, box, layer, places }) {
   src.value = 'CNXIY, CNCKG, CNURC';
   const tgt = h('textarea', { id: 'mx-targets', rows: 2 });
   tgt.value = 'KZALA, UZTAS, RUMOW, PLWAW, DEDUI';
-  const by = h('select', { id: 'mx-by' }, h('option', { value: 'time' }, 'fastest'), h('option', { value: 'cost' }, 'cheapest'), h('option', { value: 'co2' }, 'lowest CO2e'));
+  const by = h('select', { id: 'mx-by' }, h('option', { value: 'time', ...tx('time') }), h('option', { value: 'cost', ...tx('cost') }), h('option', { value: 'co2', ...tx('co2') }));
   const fig = h('select', { id: 'mx-figure' }, ...Object.entries(FIGURES).map(([k, [n, , u]]) => h('option', { value: k }, `${n} (${u})`)));
   const msg = h('div', { class: 'view-status', role: 'status', id: 'mx-status' });
   const table = h('div', { id: 'mx-table', class: 'mx-table', tabindex: '0', role: 'region', 'aria-label': 'Matrix table' });
   const dl = h('div', { id: 'mx-dl' });
   const form = h('form', { id: 'mx-form', autocomplete: 'off' },
-    h('div', { class: 'field' }, h('label', { for: 'mx-sources' }, 'From (comma-separated ids or names)'), src),
-    h('div', { class: 'field' }, h('label', { for: 'mx-targets' }, 'To'), tgt),
+    h('div', { class: 'field' }, h('label', { for: 'mx-sources', ...tx('mxFrom') }), src),
+    h('div', { class: 'field' }, h('label', { for: 'mx-targets', ...tx('to') }), tgt),
     h('div', { class: 'row' },
-      h('div', { class: 'field' }, h('label', { for: 'mx-by' }, 'Route'), by),
-      h('div', { class: 'field' }, h('label', { for: 'mx-figure' }, 'Show'), fig)),
+      h('div', { class: 'field' }, h('label', { for: 'mx-by', ...tx('mxRoute') }), by),
+      h('div', { class: 'field' }, h('label', { for: 'mx-figure', ...tx('mxShow') }), fig)),
     modeBoxes('mx'),
-    h('p', { class: 'hint' }, 'At most 250 places a side; one search per source.'),
-    h('button', { type: 'submit', id: 'mx-run', class: 'primary' }, 'Compute matrix'));
-  box.append(h('h2', {}, 'Matrix'), form, msg, table, dl);
+    h('p', { class: 'hint', ...tx('mxHint') }),
+    h('button', { type: 'submit', id: 'mx-run', class: 'primary', ...tx('mxRun') }));
+  box.append(h('h2', tx('tabMatrix')), form, msg, table, dl);
   const split = (s) => s.split(',').map((x) => x.trim()).filter(Boolean);
   const body = (fmt) => JSON.stringify({ sources: split(src.value), targets: split(tgt.value), by: by.value,
     modes: modesOf(box, 'mx').split(',').filter(Boolean), ...(fmt ? { format: fmt } : {}) });
@@ -179,7 +180,7 @@ export function initMatrix({ map, box, layer, places }) {
 
   async function run(e) {
     e?.preventDefault();
-    status(msg, 'Computing…');
+    status(msg, t('mxComputing'));
     try {
       st.json = await fetchJson(...post());
       status(msg, `${st.json.sources.length} × ${st.json.targets.length} matrix.`);

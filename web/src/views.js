@@ -10,6 +10,11 @@
 import L from 'leaflet';
 import { initAnalysis } from './analysis.js';
 import { initReach, initMatrix } from './reachmatrix.js';
+import { t } from './i18n.js';
+
+// Attributes of an element whose text is label `key` in the chosen
+// language; main.js's language switch re-labels every [data-i18n].
+export const tx = (key) => ({ 'data-i18n': key, text: t(key) });
 
 export const num = (x, d = 0) =>
   x === null || x === undefined || Number.isNaN(Number(x)) ? '–'
@@ -62,7 +67,7 @@ export function rowsToCsv(cols, rows) {
 // Two download buttons for a view: each calls its producer for [name, text, type].
 export function downloads(label, csv, geojson) {
   return h('div', { class: 'downloads', role: 'group', 'aria-label': `${label} downloads` },
-    h('span', { text: 'Download:' }),
+    h('span', tx('downloadLabel')),
     h('button', { type: 'button', class: 'dl-csv', onclick: async () => download(...(await csv())) }, 'CSV'),
     h('button', { type: 'button', class: 'dl-geojson', onclick: async () => download(...(await geojson())) }, 'GeoJSON'));
 }
@@ -104,10 +109,10 @@ export function initViews(ctx) {
   const panel = document.getElementById('panel');
   const routeParts = ['query', 'status', 'result'].map((id) => document.getElementById(id));
   const views = [
-    { id: 'route', label: 'Route' },
-    { id: 'analysis', label: 'Analysis', make: initAnalysis },
-    { id: 'reach', label: 'Reach', make: initReach },
-    { id: 'matrix', label: 'Matrix', make: initMatrix },
+    { id: 'route', label: 'tabRoute' },
+    { id: 'analysis', label: 'tabAnalysis', make: initAnalysis },
+    { id: 'reach', label: 'tabReach', make: initReach },
+    { id: 'matrix', label: 'tabMatrix', make: initMatrix },
   ];
   const bar = h('div', { class: 'views', role: 'tablist', 'aria-label': 'Views' });
   panel.prepend(bar);
@@ -117,8 +122,8 @@ export function initViews(ctx) {
   for (const v of views) {
     v.tab = h('button', {
       type: 'button', role: 'tab', id: `tab-${v.id}`, 'aria-controls': `view-${v.id}`, 'aria-selected': 'false',
-      class: 'view-tab', onclick: () => show(v.id),
-    }, v.label);
+      class: 'view-tab', onclick: () => show(v.id), ...tx(v.label),
+    });
     bar.append(v.tab);
     if (v.make) {
       v.box = h('section', { id: `view-${v.id}`, role: 'tabpanel', 'aria-labelledby': `tab-${v.id}`, hidden: true, class: 'view' });

@@ -11,83 +11,26 @@
 //
 // Environment: SILKROUTE_BIN (default build/silkroute), SILKROUTE_ANALYSIS_DATA
 // (default data), CHROMIUM (default /usr/bin/chromium).
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { artifacts, assert, axe as axeOn, axePath, openBrowser, root, startServer, suite } from './harness.mjs';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const bin = resolve(root, process.env.SILKROUTE_BIN || 'build/silkroute');
 const data = resolve(root, process.env.SILKROUTE_ANALYSIS_DATA || 'data');
-const exe = process.env.CHROMIUM || '/usr/bin/chromium';
-const axePath = join(root, 'web/node_modules/axe-core/axe.min.js');
-const artifacts = join(root, 'tests/artifacts');
-mkdirSync(artifacts, { recursive: true });
-
-let passed = 0, failed = 0;
-async function test(name, fn) {
-  const t0 = Date.now();
-  let line;
-  try {
-    await fn();
-    passed++;
-    line = `[       OK ] ${name} (${Date.now() - t0} ms)`;
-  } catch (e) {
-    failed++;
-    line = `[  FAILED  ] ${name}: ${e && e.message ? e.message.split('\n')[0] : e}`;
-  }
-  console.log(line);
-}
-function assert(cond, msg) { if (!cond) throw new Error(msg); }
-
-for (const [what, p] of [['silkroute binary', bin], ['chromium', exe], ['web bundle', join(root, 'web/dist/index.html')],
-  ['axe-core', axePath], ['dataset', join(data, 'demand.csv')]]) {
+for (const [what, p] of [['axe-core', axePath], ['dataset', join(data, 'demand.csv')]]) {
   if (!existsSync(p)) {
     console.log(`[==========] analysis ui: ${what} missing (${p})`);
     console.log('[  FAILED  ] 1 test(s), listed below:');
     process.exit(1);
   }
 }
-const watchdog = setTimeout(() => { console.log('[  FAILED  ] 1 test(s): analysis ui test timed out'); process.exit(1); }, 420000);
-
-const server = spawn(bin, ['serve', '--port', '0', '--data', data, '--web', join(root, 'web/dist'), '--quiet', '--threads', '2'],
-  { stdio: ['ignore', 'pipe', 'ignore'] });
-process.on('exit', () => server.kill('SIGKILL'));
-const base = await new Promise((res, rej) => {
-  let out = '';
-  server.stdout.on('data', (d) => {
-    out += d;
-    const m = out.match(/http:\/\/[^\s]+\//);
-    if (m) res(m[0]);
-  });
-  server.on('exit', (c) => rej(new Error(`server exited ${c}`)));
-  setTimeout(() => rej(new Error('server did not start')), 10000);
-});
-const userDir = mkdtempSync(join(tmpdir(), 'silkroute-ui-an-'));
-const browser = await chromium.launchPersistentContext(userDir, {
-  executablePath: exe, headless: true, viewport: { width: 1280, height: 860 }, acceptDownloads: true,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync'],
-});
-const page = browser.pages()[0] || await browser.newPage();
-const external = [], pageErrors = [];
-page.on('request', (r) => { if (!r.url().startsWith(base) && !r.url().startsWith('data:') && !r.url().startsWith('blob:')) external.push(r.url()); });
-page.on('pageerror', (e) => pageErrors.push(String(e)));
+const S = suite('analysis ui', 420000);
+const test = S.test;
+const { proc: server, base } = await startServer(data);
+const { page, external, pageErrors, close } = await openBrowser([base, 'blob:'], { width: 1280, height: 860 });
+S.onDone(() => server.kill('SIGTERM'));
+S.onDone(close);
 const shot = (name) => page.screenshot({ path: join(artifacts, `analysis-${name}.png`) });
-
-// axe-core on the page as it is: no critical or serious violation.
-async function axe(view) {
-  if (!(await page.evaluate(() => Boolean(window.axe)))) await page.addScriptTag({ path: axePath });
-  const res = await page.evaluate(async () => {
-    const r = await window.axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, n: v.nodes.length, where: v.nodes.slice(0, 3).map((x) => x.target.join(' ')) }));
-  });
-  const bad = res.filter((v) => v.impact === 'critical' || v.impact === 'serious');
-  assert(bad.length === 0, `axe on ${view}: ${bad.map((v) => `${v.impact} ${v.id} x${v.n} at ${v.where.join(' | ')}`).join('; ')}`);
-  return res.length;
-}
+const axe = (view) => axeOn(page, view);
 
 // Click a download button and return the file's name and text.
 async function grab(selector) {
@@ -257,17 +200,27 @@ await test('keyboard: arrow keys switch tabs, Tab passes over the map and comes 
   await shot('8-keyboard');
 });
 
+await test('the views in the chosen language', async () => {
+  await page.click('button[data-lang="zh"]');
+  assert((await page.textContent('#tab-analysis')) === '分析', `tab: ${await page.textContent('#tab-analysis')}`);
+  await page.click('#tab-analysis');
+  assert((await page.textContent('#view-analysis h2')) === '货运分配', 'analysis heading not in Chinese');
+  await page.click('#tab-matrix');
+  assert((await page.textContent('#mx-run')) === '计算矩阵', 'matrix button not in Chinese');
+  await shot('zh-matrix');
+  await page.click('button[data-lang="ru"]');
+  assert((await page.textContent('#mx-run')) === 'Рассчитать матрицу', 'matrix button not in Russian');
+  await page.click('#tab-reach');
+  assert((await page.textContent('label[for="rc-budget"]')) === 'Бюджет', 'reach label not in Russian');
+  await axe('reach in Russian');
+  await page.click('button[data-lang="en"]');
+  assert((await page.textContent('#tab-reach')) === 'Reach', 'tab not back in English');
+  await page.click('#tab-route');
+});
+
 await test('no requests outside the server, no page errors', async () => {
   assert(external.length === 0, `requests outside the server: ${external.join(', ')}`);
   assert(pageErrors.length === 0, `page errors: ${pageErrors.join('; ')}`);
 });
 
-await browser.close();
-server.kill('SIGTERM');
-await new Promise((r) => server.on('exit', r));
-rmSync(userDir, { recursive: true, force: true });
-clearTimeout(watchdog);
-console.log(`[==========] ${passed + failed} analysis ui test(s) run.`);
-console.log(`[  PASSED  ] ${passed} test(s).`);
-if (failed) console.log(`[  FAILED  ] ${failed} test(s), listed above.`);
-process.exit(failed ? 1 : 0);
+await S.done();

@@ -10,87 +10,21 @@
 // Environment: SILKROUTE_BIN (default build/silkroute), SILKROUTE_TEST_DATA
 // (default tests/data/server), SILKROUTE_TIMED_DATA (default data),
 // CHROMIUM (default /usr/bin/chromium).
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { join, resolve } from 'node:path';
+import { artifacts, assert, openBrowser, root, startServer, suite } from './harness.mjs';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const bin = resolve(root, process.env.SILKROUTE_BIN || 'build/silkroute');
 const data = resolve(root, process.env.SILKROUTE_TEST_DATA || 'tests/data/server');
 const timedData = resolve(root, process.env.SILKROUTE_TIMED_DATA || 'data');
-const exe = process.env.CHROMIUM || '/usr/bin/chromium';
-const artifacts = join(root, 'tests/artifacts');
-mkdirSync(artifacts, { recursive: true });
-
-let passed = 0, failed = 0;
-const results = [];
-async function test(name, fn) {
-  const t0 = Date.now();
-  try {
-    await fn();
-    passed++;
-    results.push(`[       OK ] ${name} (${Date.now() - t0} ms)`);
-  } catch (e) {
-    failed++;
-    results.push(`[  FAILED  ] ${name}: ${e && e.message ? e.message.split('\n')[0] : e}`);
-  }
-  console.log(results[results.length - 1]);
-}
-function assert(cond, msg) { if (!cond) throw new Error(msg); }
-
-for (const [what, p] of [['silkroute binary', bin], ['chromium', exe], ['web bundle', join(root, 'web/dist/index.html')]]) {
-  if (!existsSync(p)) {
-    console.log(`[==========] ui: ${what} missing (${p})`);
-    console.log('[  FAILED  ] 1 test(s), listed below:');
-    process.exit(1);
-  }
-}
-
-// The whole run is bounded: a hung browser or server cannot hang make test.
-const watchdog = setTimeout(() => { console.log('[  FAILED  ] 1 test(s): ui test timed out'); process.exit(1); }, 120000);
-
-// A server over `dir` on an ephemeral port: {proc, base}.  Whatever
-// happens later, it must not outlive the test.
-async function startServer(dir) {
-  const proc = spawn(bin, ['serve', '--port', '0', '--data', dir, '--web', join(root, 'web/dist'), '--quiet', '--threads', '2'],
-    { stdio: ['ignore', 'pipe', 'ignore'] });
-  process.on('exit', () => proc.kill('SIGKILL'));
-  const url = await new Promise((res, rej) => {
-    let out = '';
-    proc.stdout.on('data', (d) => {
-      out += d;
-      const m = out.match(/http:\/\/[^\s]+\//);
-      if (m) res(m[0]);
-    });
-    proc.on('exit', (c) => rej(new Error(`server exited ${c}`)));
-    setTimeout(() => rej(new Error('server did not start')), 10000);
-  });
-  return { proc, base: url };
-}
+const S = suite('ui', 120000);
+const test = S.test;
 const { proc: server, base } = await startServer(data);
 // Servers the page may talk to; any other request is a failure.
 const allowed = [base];
-const userDir = mkdtempSync(join(tmpdir(), 'silkroute-ui-'));
-// A persistent context is playwright's way of giving Chromium a fresh
-// --user-data-dir of our own.
-const browser = await chromium.launchPersistentContext(userDir, {
-  executablePath: exe,
-  headless: true,
-  viewport: { width: 1280, height: 800 },
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync'],
-});
-const page = browser.pages()[0] || await browser.newPage();
-const external = [];
-const pageErrors = [];
-page.on('request', (r) => { if (!allowed.some((b) => r.url().startsWith(b)) && !r.url().startsWith('data:')) external.push(r.url()); });
-page.on('pageerror', (e) => pageErrors.push(String(e)));
+const { page, external, pageErrors, close } = await openBrowser(allowed);
+S.onDone(() => server.kill('SIGTERM'));
+S.onDone(close);
 const shot = (name) => page.screenshot({ path: join(artifacts, `ui-${name}.png`) });
 
-console.log('[==========] Running ui tests.');
 await test('page loads with basemap and network, offline', async () => {
   await page.goto(base);
   await page.waitForSelector('body[data-ready="1"]', { timeout: 15000 });
@@ -313,13 +247,4 @@ await test('pipelines layer: width by flow, colour by utilisation, line D in 203
   assert(external.length === 0, `requests outside the servers: ${external.join(', ')}`);
 });
 if (timed.proc) timed.proc.kill('SIGTERM');
-
-await browser.close();
-server.kill('SIGTERM');
-await new Promise((r) => server.on('exit', r));
-rmSync(userDir, { recursive: true, force: true });
-clearTimeout(watchdog);
-console.log(`[==========] ${passed + failed} ui test(s) run.`);
-console.log(`[  PASSED  ] ${passed} test(s).`);
-if (failed) console.log(`[  FAILED  ] ${failed} test(s), listed above.`);
-process.exit(failed ? 1 : 0);
+await S.done();
