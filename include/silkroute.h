@@ -321,7 +321,18 @@ typedef struct sr_route_options {
      * lowest-CO2e options are kept first, then the most balanced ones;
      * sr_result_found() tells how many there were. */
     size_t max_options;
+    /* Transport documents (src/lib/documents/, docs/DOCUMENTS.md).  Rail:
+     * SR_NOTE_CIM_SMGS (default) carries one CIM/SMGS common consignment
+     * note across the SMGS/CIM boundary where both railways accept it;
+     * SR_NOTE_SEPARATE reissues the note there (a timed, costed event).
+     * Road: SR_ROAD_TIR (default) crosses external borders under a TIR
+     * carnet; SR_ROAD_TRANSIT under national transit declarations. */
+    int consignment_note;           /* sr_consignment_note */
+    int road_regime;                /* sr_road_regime */
 } sr_route_options;
+
+typedef enum sr_consignment_note { SR_NOTE_CIM_SMGS = 0, SR_NOTE_SEPARATE = 1 } sr_consignment_note;
+typedef enum sr_road_regime { SR_ROAD_TIR = 0, SR_ROAD_TRANSIT = 1 } sr_road_regime;
 
 /* Fill `o` with the defaults stated above. */
 void sr_route_options_init(sr_route_options *o);
@@ -394,7 +405,61 @@ typedef struct sr_route {
     double duration_p90_h;          /* P90 of the door-to-door time, >= duration_h */
     double time_mu, time_sigma, time_fixed_h;
     double on_time_probability;     /* arrive-by queries: P(arrival <= arrive_by); else -1 */
+    /* Transport documents and customs (src/lib/documents/): what is issued,
+     * reissued and closed where, and the customs events at borders, in
+     * route order.  Their times and costs are in duration_h and cost_usd
+     * (documents_h, documents_usd: their share; the time counts as fixed
+     * in the time distribution).  Empty for a dataset without
+     * data/documents/ and for timetabled routes.  Owned by the result. */
+    size_t n_documents;
+    const struct sr_document_event *documents;
+    size_t n_customs;
+    const struct sr_customs_event *customs;
+    double documents_h, documents_usd;
 } sr_route;
+
+typedef enum sr_document_kind {
+    SR_DOC_ISSUED = 0,      /* a consignment note, CMR, B/L or air waybill opens (start of a run of one mode) */
+    SR_DOC_REISSUED = 1,    /* rail: the note changes (SMGS <-> CIM) and is written out anew */
+    SR_DOC_CLOSED = 2,      /* the document ends (end of the run) */
+    SR_DOC_TIR_OPENED = 3,  /* road: a TIR carnet (or eTIR) transport starts at the first external border */
+    SR_DOC_TIR_CLOSED = 4,  /* ... and ends at the last */
+    SR_DOC_PERMIT = 5,      /* road: the permit a border needs (bilateral, SCO multilateral, none) */
+    SR_DOC_FORMALITY = 6    /* a published check at a crossing (veterinary, phytosanitary) */
+} sr_document_kind;
+
+typedef struct sr_document_event {
+    sr_document_kind kind;
+    const char *document;   /* "SMGS", "CIM", "CIM/SMGS", "CMR", "TIR carnet", "eTIR", "bilateral permit", ... */
+    uint32_t at;            /* place index */
+    uint32_t leg;           /* the leg it belongs to (issued: at its start; the others: at its end) */
+    double duration_h, cost_usd;
+    const char *detail;     /* one sentence: why here */
+    const char *source;     /* source ids of the rule (data/sources.csv), "" when none */
+} sr_document_event;
+
+typedef enum sr_customs_kind {
+    SR_CUSTOMS_EXPORT = 0,          /* export clearance on leaving the origin's customs territory */
+    SR_CUSTOMS_TRANSIT_OPENED = 1,  /* transit opened on entering a territory the cargo only crosses */
+    SR_CUSTOMS_TRANSIT_CLOSED = 2,  /* ... and closed on leaving it */
+    SR_CUSTOMS_IMPORT = 3,          /* import clearance on entering the destination's territory */
+    SR_CUSTOMS_NONE = 4             /* a border inside one customs union: no clearance */
+} sr_customs_kind;
+
+typedef struct sr_customs_event {
+    sr_customs_kind kind;
+    uint32_t at;                    /* place index (exit side for export / transit closed) */
+    uint32_t leg;                   /* the leg that crosses the border */
+    char country[3];                /* the country whose customs acts (entry side for SR_CUSTOMS_NONE) */
+    const char *regime;             /* "TIR", "eTIR", "transit declaration", "rail note", ... */
+    const char *internal_union;     /* SR_CUSTOMS_NONE: the union, else NULL; owned by the network */
+    double duration_h, cost_usd;
+    const char *source;             /* source ids of the cost, "" when none */
+} sr_customs_event;
+
+/* Names for the enums above ("issued", "export_clearance", ...). */
+const char *sr_document_kind_name(sr_document_kind k);
+const char *sr_customs_kind_name(sr_customs_kind k);
 
 /*
  * A corridor segment: consecutive legs of one route on the same mode, gauge

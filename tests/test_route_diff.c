@@ -26,6 +26,7 @@
 
 #include <cmocka.h>
 
+#include "documents/doc.h"
 #include "network.h"
 #include "route.h"
 #include "silkroute.h"
@@ -462,6 +463,11 @@ static void lc_run(const sr_network *net, uint32_t from, lc_search *S)
     S->bag_n = calloc(ns, sizeof *S->bag_n);
     S->bag_cap = calloc(ns, sizeof *S->bag_cap);
     assert_true(S->bag && S->bag_n && S->bag_cap);
+    /* The document rules' weights per step (documents/, checked on their
+     * own in test_documents.c).  Under the default options they do not
+     * depend on the destination, so a one-to-all reference can add them. */
+    sr__doc_query dq = {0};
+    assert_int_equal(sr__doc_query_init(&dq, net, 0, SR_NOTE_CIM_SMGS, SR_ROAD_TIR, u, 1, from, UINT32_MAX), 0);
     for (uint32_t c = 0; c < net->n_classes; c++)
         lc_try(S, from * net->n_classes + c, 0, 0, 0);
     while (S->qh < S->qt) {
@@ -474,16 +480,22 @@ static void lc_run(const sr_network *net, uint32_t from, lc_search *S)
             if (net->arc_cls[a] != cls || !(net->modes[k->mode].units >> u & 1) || !sr__link_usable(k, 0) ||
                 net->arc_head[a] == from)
                 continue;
-            lc_try(S, net->arc_head[a] * net->n_classes + cls, L.t + net->arc_time_h[a], L.c + net->arc_cost[u][a],
-                   L.e + net->arc_co2[u][a]);
+            double dh, du;
+            sr__doc_arc_weight(&dq, a, &dh, &du);
+            lc_try(S, net->arc_head[a] * net->n_classes + cls, L.t + net->arc_time_h[a] + dh,
+                   L.c + net->arc_cost[u][a] + du, L.e + net->arc_co2[u][a]);
         }
         if (place == from)
             continue;
         for (uint32_t x = net->xfer_off[place]; x < net->xfer_off[place + 1]; x++)
-            if (net->xfers[x].from == cls)
-                lc_try(S, place * net->n_classes + net->xfers[x].to, L.t + net->xfers[x].duration_h,
-                       L.c + net->xfers[x].cost_usd[u], L.e);
+            if (net->xfers[x].from == cls) {
+                double dh, du;
+                sr__doc_xfer_weight(&dq, x, &dh, &du);
+                lc_try(S, place * net->n_classes + net->xfers[x].to, L.t + net->xfers[x].duration_h + dh,
+                       L.c + net->xfers[x].cost_usd[u] + du, L.e);
+            }
     }
+    sr__doc_query_free(&dq);
 }
 
 static void lc_free(const sr_network *net, lc_search *S)

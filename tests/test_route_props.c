@@ -181,6 +181,15 @@ static int check_route_public(const sr_network *net, const sr_route_options *o, 
         t += r->crossings[j].dwell_h;
         c += r->crossings[j].fee_usd;
     }
+    /* Document and customs events (documents/) are parts too. */
+    for (size_t j = 0; j < r->n_documents; j++) {
+        t += r->documents[j].duration_h;
+        c += r->documents[j].cost_usd;
+    }
+    for (size_t j = 0; j < r->n_customs; j++) {
+        t += r->customs[j].duration_h;
+        c += r->customs[j].cost_usd;
+    }
     if (!close_rel(r->duration_h, t, 1e-9) || !close_rel(r->cost_usd, c, 1e-9) || !close_rel(r->co2e_kg, e, 1e-9) ||
         !close_rel(r->distance_km, d, 1e-9))
         FAIL("totals %g h %g USD %g kg %g km; parts add up to %g %g %g %g", r->duration_h, r->cost_usd, r->co2e_kg,

@@ -21,6 +21,8 @@ _silkroute()
         --modes) COMPREPLY=($(compgen -W "rail road sea air rail,road rail,sea" -- "$cur")); return ;;
         --objective) COMPREPLY=($(compgen -W "ue so" -- "$cur")); return ;;
         --unconnected) COMPREPLY=($(compgen -W "skip fail" -- "$cur")); return ;;
+        --consignment-note) COMPREPLY=($(compgen -W "cim-smgs separate" -- "$cur")); return ;;
+        --road-regime) COMPREPLY=($(compgen -W "tir transit" -- "$cur")); return ;;
         --data|--web) _filedir -d; return ;;
         --scenario|--base|--demand|--flows-out) _filedir; return ;;
         --tntp) _filedir; return ;;
@@ -44,7 +46,8 @@ _silkroute()
     case ${words[1]} in
         route) opts="--by --pareto --pareto-tolerance --modes --avoid-countries --avoid --year
                      --cargo --quantity --max-transfers --weights --data --json --geojson
-                     --depart --arrive-by --window --min-transfer --help" ;;
+                     --depart --arrive-by --window --min-transfer
+                     --documents --consignment-note --road-regime --help" ;;
         places) opts="--limit --data --json --help" ;;
         network) opts="--geojson --modes --year --data --help" ;;
         check-data) _filedir -d; return ;;

@@ -35,6 +35,9 @@ sr_network *cli_open_network(const char *dir, int json, int *status);
 /* Print s left-aligned in a column of `width` terminal cells (CJK counts
  * two cells), cut with "…" if longer, then one space. */
 void cli_cell(const char *s, int width);
+/* `route --documents`: a route's documents and customs events per segment
+ * (fmt_documents.c). */
+void cli_print_documents(const sr_network *net, const sr_route *r);
 /* Match "--name value" or "--name=value" at argv[*i], advancing *i over a
  * separate value: 1 with *val set, 0 when argv[*i] is another option, -1
  * when the value is missing. */

@@ -20,6 +20,7 @@ static void route_usage(FILE *f)
                "         [--weights TIME_H,COST_USD,CO2E_KG] [--data DIR] [--json | --geojson]\n"
                "         [--depart TIME] [--arrive-by TIME] [--window 14d] [--min-transfer MINUTES]\n"
                "         [--legs] [--geometry] [--csv | --xlsx FILE] [--time-limit S] [--max-work N]\n"
+               "         [--documents] [--consignment-note cim-smgs|separate] [--road-regime tir|transit]\n"
                "The table lists corridor segments (legs of one mode, gauge and country); --legs lists\n"
                "every network link.  --geometry adds each leg's drawn line to --json.  --csv prints the\n"
                "legs as CSV; --xlsx FILE writes a workbook (options, segments, legs).  --time-limit and\n"
@@ -28,7 +29,12 @@ static void route_usage(FILE *f)
                "2026-06-03T08:00+08:00; with a time, scheduled services wait for their departures and\n"
                "crossings for their opening hours; --window lists every non-dominated departure.\n"
                "FROM and TO are place ids or names in any language (Xi'an, xian, 西安, Сиань).\n"
-               "--max-transfers -1 means no limit (the default).\n" CLI_EXIT_CODES);
+               "--max-transfers -1 means no limit (the default).\n"
+               "--documents lists per segment the consignment note, carnet and permits in force, where\n"
+               "notes are issued, reissued and closed, and the customs events, with the time and cost\n"
+               "each adds (in the totals).  --consignment-note separate reissues the rail note where\n"
+               "SMGS and CIM meet (default cim-smgs: the common note where accepted); --road-regime\n"
+               "transit uses national transit declarations instead of TIR (the default).\n" CLI_EXIT_CODES);
 }
 
 static double hours_to_days(double h) { return h / 24.0; }
@@ -163,14 +169,15 @@ int cmd_route(int argc, char **argv)
     sr_route_options_init(&o);
     const char *data = NULL, *pos[2] = {NULL, NULL}, *depart_s = NULL, *arrive_s = NULL,
                *window_s = NULL;
-    int npos = 0, json = 0, geojson = 0, legs = 0, geometry = 0, csv = 0;
+    int npos = 0, json = 0, geojson = 0, legs = 0, geometry = 0, csv = 0, documents = 0;
     const char *xlsx = NULL;
     unsigned time_limit_ms = 0;
     uint64_t max_work = 0;
     static cli_route_bufs rbufs;
     enum {
         O_JSON = 256, O_GEOJSON, O_CSV, O_LEGS, O_GEOMETRY, O_PARETO, O_XLSX, O_TIME_LIMIT, O_MAX_WORK, O_DEPART,
-        O_ARRIVE_BY, O_WINDOW, O_MIN_TRANSFER, O_PARETO_TOLERANCE, O_DATA
+        O_ARRIVE_BY, O_WINDOW, O_MIN_TRANSFER, O_PARETO_TOLERANCE, O_DATA, O_DOCUMENTS, O_CONSIGNMENT_NOTE,
+        O_ROAD_REGIME
     };
     static const struct option opts[] = {
         {"help", no_argument, NULL, 'h'},
@@ -190,6 +197,9 @@ int cmd_route(int argc, char **argv)
         {"min-transfer", required_argument, NULL, O_MIN_TRANSFER},
         {"pareto-tolerance", required_argument, NULL, O_PARETO_TOLERANCE},
         {"data", required_argument, NULL, O_DATA},
+        {"documents", no_argument, NULL, O_DOCUMENTS},
+        {"consignment-note", required_argument, NULL, O_CONSIGNMENT_NOTE},
+        {"road-regime", required_argument, NULL, O_ROAD_REGIME},
         {NULL, 0, NULL, 0},
     };
     /* JSON output is decided before parsing the rest so that usage errors
@@ -244,6 +254,24 @@ int cmd_route(int argc, char **argv)
             break;
         }
         case O_DATA: data = v; break;
+        case O_DOCUMENTS: documents = 1; break;
+        case O_CONSIGNMENT_NOTE:
+            /* Transport documents (docs/DOCUMENTS.md). */
+            if (!strcmp(v, "cim-smgs"))
+                o.consignment_note = SR_NOTE_CIM_SMGS;
+            else if (!strcmp(v, "separate"))
+                o.consignment_note = SR_NOTE_SEPARATE;
+            else
+                return cli_fail(json, SR_EARG, "--consignment-note: '%s' is not one of cim-smgs, separate", v);
+            break;
+        case O_ROAD_REGIME:
+            if (!strcmp(v, "tir"))
+                o.road_regime = SR_ROAD_TIR;
+            else if (!strcmp(v, "transit"))
+                o.road_regime = SR_ROAD_TRANSIT;
+            else
+                return cli_fail(json, SR_EARG, "--road-regime: '%s' is not one of tir, transit", v);
+            break;
         default:
             /* --by, --modes, --avoid...: the options route shares with reach and matrix. */
             if (cli_route_opt(oc, v, &o, &rbufs, json, &status) <= 0)
@@ -330,6 +358,8 @@ int cmd_route(int argc, char **argv)
                 print_legs(net, sr_result_route(res, i));
             else
                 print_segments(net, sr_result_route(res, i));
+            if (documents)
+                cli_print_documents(net, sr_result_route(res, i));
         }
         status = EXIT_OK;
     }

@@ -512,6 +512,51 @@ static void jw_route(jw *w, const sr_network *net, const sr_route *r, unsigned f
         jw_close(w, '}');
     }
     jw_close(w, ']');
+    /* Transport documents and customs events (documents/), in route order;
+     * their time and cost are in the totals above. */
+    jw_key(w, "documents");
+    jw_open(w, '[');
+    for (size_t i = 0; i < r->n_documents; i++) {
+        const sr_document_event *e = &r->documents[i];
+        jw_open(w, '{');
+        KS(w, "kind", sr_document_kind_name(e->kind));
+        KS(w, "document", e->document);
+        jw_key(w, "at");
+        jw_place(w, net, e->at, NULL);
+        KI(w, "leg", (long long)e->leg);
+        KN(w, "duration_h", e->duration_h);
+        KN(w, "cost_usd", e->cost_usd);
+        KS(w, "detail", e->detail);
+        KS(w, "source", e->source);
+        jw_close(w, '}');
+    }
+    jw_close(w, ']');
+    jw_key(w, "customs");
+    jw_open(w, '[');
+    for (size_t i = 0; i < r->n_customs; i++) {
+        const sr_customs_event *e = &r->customs[i];
+        jw_open(w, '{');
+        KS(w, "kind", sr_customs_kind_name(e->kind));
+        KS(w, "country", e->country);
+        jw_key(w, "at");
+        jw_place(w, net, e->at, NULL);
+        KI(w, "leg", (long long)e->leg);
+        KS(w, "regime", e->regime);
+        jw_key(w, "internal_union");
+        if (e->internal_union)
+            jw_str(w, e->internal_union);
+        else {
+            jw_value_prefix(w);
+            sr__buf_puts(&w->b, "null");
+        }
+        KN(w, "duration_h", e->duration_h);
+        KN(w, "cost_usd", e->cost_usd);
+        KS(w, "source", e->source);
+        jw_close(w, '}');
+    }
+    jw_close(w, ']');
+    KN(w, "documents_h", r->documents_h);
+    KN(w, "documents_usd", r->documents_usd);
     if (r->timed) {
         /* Timetabled routes (issue 4): when the cargo leaves and arrives. */
         jw_time(w, "depart", r->depart, r->depart_utc_offset_s);

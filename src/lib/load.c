@@ -17,6 +17,7 @@
 #include "csv.h"
 #include "idhash/idhash.h"
 #include "pipeline/pipe.h"
+#include "documents/doc.h"
 #include "network.h"
 #include "num.h"
 #include "timetable/tt.h"
@@ -303,7 +304,10 @@ static int next_row(loader *L, sr__csv *csv)
 static void check_extra_sources(loader *L)
 {
     static const char *const files[] = {"services/route_freight.txt", "demand.csv", "crossing_times.csv",
-                                        "time_spread.csv", "observations.csv", "unions.csv"};
+                                        "time_spread.csv", "observations.csv", "unions.csv",
+                                        "documents/rail_notes.csv", "documents/tir.csv",
+                                        "documents/road_permits.csv", "documents/formalities.csv",
+                                        "documents/costs.csv"};
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         sr__csv csv;
         if (open_file(L, &csv, files[i], 1) <= 0)
@@ -1193,8 +1197,12 @@ sr_code sr__load(sr_network *net, const char *dir, sr__diag *d)
     if (build_arrays(&L) < 0 || sr__build_name_index(net, L.aliases, L.n_aliases) < 0 ||
         sr__spread_load(net, dir, d) < 0)
         rc = SR_ENOMEM;
-    else
+    else {
         cross_checks(&L);
+        /* The document rules refer to crossings and index arcs and
+         * transfers, so they come after the arrays (documents/load.c). */
+        sr__docs_load(net, dir, d);
+    }
     sr__idhash_free(&L.place_ids);
     sr__idhash_free(&L.crossing_ids);
     free(L.sources);

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "calib/calib.h"
+#include "documents/doc.h"
 #include "network.h"
 
 const char *sr__default_dir(void)
@@ -59,6 +60,7 @@ void sr__network_free(sr_network *net)
     sr__idhash_free(&net->link_idx);
     sr__spread_free(net);
     sr__unions_free(net);
+    sr__docs_free(net->docs);
     sr__arena_free(&net->arena);
     free(net);
 }

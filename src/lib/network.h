@@ -132,6 +132,10 @@ struct sr_network {
     /* Scheduled services loaded with the network (timetable/api.c), never
      * NULL once sr_network_open() succeeded. */
     struct sr_timetable *timetable;
+
+    /* Transport documents and customs rules (documents/), NULL when the
+     * dataset has no documents/ folder. */
+    struct sr__docs *docs;
 };
 
 /* gauge.c: the class table.  sr__classes_init() sets the fixed classes;

@@ -20,6 +20,8 @@ void sr__route_release(sr__route_buf *rb)
     free(rb->legs);
     free(rb->transfers);
     free(rb->crossings);
+    free(rb->documents);
+    free(rb->customs);
     memset(rb, 0, sizeof *rb);
 }
 
@@ -44,6 +46,22 @@ int sr__route_add_crossing(sr__route_buf *rb, const sr_border_crossing *x)
     if (sr__grow((void **)&rb->crossings, &rb->cap_crossings, rb->n_crossings + 1, sizeof *x) < 0)
         return -1;
     rb->crossings[rb->n_crossings++] = *x;
+    return 0;
+}
+
+int sr__route_add_document(sr__route_buf *rb, const sr_document_event *e)
+{
+    if (sr__grow((void **)&rb->documents, &rb->cap_documents, rb->n_documents + 1, sizeof *e) < 0)
+        return -1;
+    rb->documents[rb->n_documents++] = *e;
+    return 0;
+}
+
+int sr__route_add_customs(sr__route_buf *rb, const sr_customs_event *e)
+{
+    if (sr__grow((void **)&rb->customs, &rb->cap_customs, rb->n_customs + 1, sizeof *e) < 0)
+        return -1;
+    rb->customs[rb->n_customs++] = *e;
     return 0;
 }
 
@@ -117,7 +135,28 @@ void sr__route_totals(sr__route_buf *rb)
         v->duration_h += rb->crossings[i].dwell_h;
         v->cost_usd += rb->crossings[i].fee_usd;
     }
+    /* Document and customs events (documents/apply.c): office work of a
+     * fixed length, so their time shifts the distribution like a wait. */
+    v->documents_h = v->documents_usd = 0;
+    for (size_t i = 0; i < rb->n_documents; i++) {
+        v->documents_h += rb->documents[i].duration_h;
+        v->documents_usd += rb->documents[i].cost_usd;
+    }
+    for (size_t i = 0; i < rb->n_customs; i++) {
+        v->documents_h += rb->customs[i].duration_h;
+        v->documents_usd += rb->customs[i].cost_usd;
+    }
+    v->duration_h += v->documents_h;
+    v->cost_usd += v->documents_usd;
     sr__route_spread(rb);
+    if (v->documents_h > 0) {
+        v->time_fixed_h += v->documents_h;
+        v->duration_p90_h += v->documents_h;
+    }
+    v->documents = rb->documents;
+    v->n_documents = rb->n_documents;
+    v->customs = rb->customs;
+    v->n_customs = rb->n_customs;
     v->legs = rb->legs;
     v->n_legs = rb->n_legs;
     v->transfers = rb->transfers;

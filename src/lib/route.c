@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "budget.h"
+#include "documents/doc.h"
 #include "network.h"
 #include "pareto/pareto.h"
 #include "route.h"
@@ -108,6 +109,9 @@ struct sr_query {
     double *xd50, *xd90;
     /* The fast Pareto search's scratch (pareto/pareto.c). */
     sr__pareto_ws *pws;
+    /* The document rules of the query (documents/apply.c): doc.docs is
+     * NULL when the network has none, and then nothing below changes. */
+    sr__doc_query doc;
 };
 
 static void qerr(sr_query *q, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -166,6 +170,7 @@ void sr_query_destroy(sr_query *q)
     free(q->xd50);
     free(q->xd90);
     sr__pareto_ws_free(q->pws);
+    sr__doc_query_free(&q->doc);
     free(q);
 }
 
@@ -292,6 +297,7 @@ static sr_code prepare(sr_query *q, const sr_route_options *o, int need_to)
         return rc;
     if (!need_to)
         p->to = p->from;
+    q->doc.docs = NULL; /* set below for route queries only */
     if ((unsigned)o->objective > SR_BY_RELIABLE) {
         qerr(q, "by: unknown objective");
         return SR_EARG;
@@ -314,6 +320,14 @@ static sr_code prepare(sr_query *q, const sr_route_options *o, int need_to)
     }
     if (o->max_transfers > MAX_TRANSFER_LAYERS - 1) {
         qerr(q, "max_transfers: at most %d", MAX_TRANSFER_LAYERS - 1);
+        return SR_EARG;
+    }
+    if (o->consignment_note != SR_NOTE_CIM_SMGS && o->consignment_note != SR_NOTE_SEPARATE) {
+        qerr(q, "consignment_note: unknown value %d (cim-smgs or separate)", o->consignment_note);
+        return SR_EARG;
+    }
+    if (o->road_regime != SR_ROAD_TIR && o->road_regime != SR_ROAD_TRANSIT) {
+        qerr(q, "road_regime: unknown value %d (tir or transit)", o->road_regime);
         return SR_EARG;
     }
     if (o->n_avoid > SR_MAX_AVOID || o->n_avoid_countries > SR_MAX_AVOID) {
@@ -394,6 +408,11 @@ static sr_code prepare(sr_query *q, const sr_route_options *o, int need_to)
         qerr(q, "from and to are the same place (%s)", net->places[p->from].id);
         return SR_EARG;
     }
+    /* Document rules of this query: customs territories of the origin and
+     * destination in its year, the road regime's costs (documents/). */
+    if (sr__doc_query_init(&q->doc, net, o->year, o->consignment_note, o->road_regime, o->unit, o->quantity, p->from,
+                           p->to) < 0)
+        return SR_ENOMEM;
     /* The dwell of the query's year where the calibration fitted one. */
     int any = 0;
     for (size_t i = 0; o->year > 0 && i < net->n_xyear; i++)
@@ -524,6 +543,8 @@ static sr_code build_route(sr_query *q, const plan *p, const uint32_t *steps, si
                 return SR_ENOMEM;
         }
     }
+    if (q->doc.docs && sr__doc_annotate(&q->doc, steps, n, rb) < 0)
+        return SR_ENOMEM;
     sr__route_totals(rb);
     return SR_OK;
 }
@@ -552,6 +573,7 @@ static sr_code dijkstra(sr_query *q, plan *p, size_t np, sr_result **out)
         return SR_ENOMEM;
     const double *cost = net->arc_cost[p->unit], *co2 = net->arc_co2[p->unit];
     const double *arc90 = net->arc_p90_h ? net->arc_p90_h : net->arc_time_h;
+    const sr__docs *docs = q->doc.docs;
     for (uint32_t c = 0; c < NC; c++) {
         size_t s = STATE(&dims, 0, p->from, c);
         q->stamp[s] = q->gen;
@@ -592,6 +614,11 @@ static sr_code dijkstra(sr_query *q, plan *p, size_t np, sr_result **out)
                 w += p->w90 * arc90[a];
             if (p->xd50 && net->arc_xi[a] != NONE)
                 w += p->wt * p->xd50[net->arc_xi[a]] + p->w90 * p->xd90[net->arc_xi[a]];
+            if (docs && docs->arc_border[a]) {
+                double dh, du;
+                sr__doc_arc_weight(&q->doc, a, &dh, &du);
+                w += (p->wt + p->w90) * dh + p->wc * du;
+            }
             size_t t = STATE(&dims, layer, net->arc_head[a], cls);
             double nd = d + w;
             if (q->stamp[t] != q->gen || nd < q->dist[t]) {
@@ -611,6 +638,11 @@ static sr_code dijkstra(sr_query *q, plan *p, size_t np, sr_result **out)
             if (tr->from != cls)
                 continue;
             double w = p->wt * tr->duration_h + p->qty * p->wc * tr->cost_usd[p->unit] + p->w90 * tr->duration_p90_h;
+            if (docs && docs->xfer_reissue[x]) {
+                double dh, du;
+                sr__doc_xfer_weight(&q->doc, x, &dh, &du);
+                w += (p->wt + p->w90) * dh + p->wc * du;
+            }
             size_t t = STATE(&dims, nl, place, tr->to);
             double nd = d + w;
             if (q->stamp[t] != q->gen || nd < q->dist[t]) {
@@ -768,6 +800,7 @@ static sr_code pareto(sr_query *q, plan *p, size_t np, size_t max_labels, sr_res
     q->n_labels = 0;
     q->n_tgt = 0;
     const double *cost = net->arc_cost[p->unit], *co2 = net->arc_co2[p->unit];
+    const sr__docs *docs = q->doc.docs;
     if (lower_bounds(q, p, (uint32_t)np) < 0)
         return SR_ENOMEM;
 
@@ -855,8 +888,11 @@ static sr_code pareto(sr_query *q, plan *p, size_t np, size_t max_labels, sr_res
         for (uint32_t a = net->arc_off[place]; a < net->arc_off[place + 1]; a++) {
             if (net->arc_cls[a] != cls || !arc_ok(q, p, a))
                 continue;
-            TRY_LABEL(STATE(&dims, layer, net->arc_head[a], cls), net->arc_head[a], L.t + net->arc_time_h[a],
-                      L.c + p->qty * cost[a], L.e + p->qty * co2[a], it.id, a);
+            double dh = 0, du = 0;
+            if (docs && docs->arc_border[a])
+                sr__doc_arc_weight(&q->doc, a, &dh, &du);
+            TRY_LABEL(STATE(&dims, layer, net->arc_head[a], cls), net->arc_head[a], L.t + net->arc_time_h[a] + dh,
+                      L.c + p->qty * cost[a] + du, L.e + p->qty * co2[a], it.id, a);
         }
         if (place == p->from || (p->limit_transfers && (int)layer + 1 >= p->layers))
             continue;
@@ -865,8 +901,11 @@ static sr_code pareto(sr_query *q, plan *p, size_t np, size_t max_labels, sr_res
             const sr__xfer *tr = &net->xfers[x];
             if (tr->from != cls)
                 continue;
-            TRY_LABEL(STATE(&dims, nl, place, tr->to), place, L.t + tr->duration_h, L.c + p->qty * tr->cost_usd[p->unit],
-                      L.e, it.id, net->n_arcs + x);
+            double dh = 0, du = 0;
+            if (docs && docs->xfer_reissue[x])
+                sr__doc_xfer_weight(&q->doc, x, &dh, &du);
+            TRY_LABEL(STATE(&dims, nl, place, tr->to), place, L.t + tr->duration_h + dh,
+                      L.c + p->qty * tr->cost_usd[p->unit] + du, L.e, it.id, net->n_arcs + x);
         }
     }
 #undef TRY_LABEL
@@ -947,6 +986,20 @@ static void pareto_bound(const void *ctx, uint32_t place, double lb[3])
         lb[k] = lower_bound(q, np, k, place);
 }
 
+/* The document weights (documents/): as the reference search adds them. */
+static void pareto_extra(const void *ctx, uint32_t e, double *dh, double *du)
+{
+    const sr_query *q = ctx;
+    const sr__docs *docs = q->doc.docs;
+    uint32_t na = q->net->n_arcs;
+    if (e < na) {
+        if (docs->arc_border[e])
+            sr__doc_arc_weight(&q->doc, e, dh, du);
+    } else if (docs->xfer_reissue[e - na]) {
+        sr__doc_xfer_weight(&q->doc, e - na, dh, du);
+    }
+}
+
 static sr_code pareto_fast(sr_query *q, plan *p, size_t np, size_t max_labels, sr_result **out)
 {
     const sr_network *net = q->net;
@@ -954,7 +1007,8 @@ static sr_code pareto_fast(sr_query *q, plan *p, size_t np, size_t max_labels, s
         return SR_ENOMEM;
     sr__pareto_in in = {.net = net, .from = p->from, .to = p->to, .layers = p->layers,
                         .limit_transfers = p->limit_transfers, .unit = p->unit, .qty = p->qty,
-                        .arc_ok = pareto_arc_ok, .bound = pareto_bound, .ctx = q, .budget = &q->budget,
+                        .arc_ok = pareto_arc_ok, .bound = pareto_bound, .extra = q->doc.docs ? pareto_extra : NULL,
+                        .ctx = q, .budget = &q->budget,
                         .max_labels = max_labels, .err = q->errmsg, .errcap = sizeof q->errmsg};
     const uint32_t *ids;
     size_t m;

@@ -17,6 +17,10 @@ typedef struct sr__route_buf {
     size_t n_transfers, cap_transfers;
     sr_border_crossing *crossings;
     size_t n_crossings, cap_crossings;
+    sr_document_event *documents;       /* documents/apply.c */
+    size_t n_documents, cap_documents;
+    sr_customs_event *customs;
+    size_t n_customs, cap_customs;
 } sr__route_buf;
 
 void sr__route_init(sr__route_buf *rb);
@@ -24,7 +28,10 @@ void sr__route_release(sr__route_buf *rb);
 int sr__route_add_leg(sr__route_buf *rb, const sr_leg *leg);
 int sr__route_add_transfer(sr__route_buf *rb, const sr_transfer *t);
 int sr__route_add_crossing(sr__route_buf *rb, const sr_border_crossing *x);
-/* Fill view: pointers and totals = legs + transfers + crossing dwell/fees. */
+int sr__route_add_document(sr__route_buf *rb, const sr_document_event *e);
+int sr__route_add_customs(sr__route_buf *rb, const sr_customs_event *e);
+/* Fill view: pointers and totals = legs + transfers + crossing dwell/fees
+ * + document and customs events. */
 void sr__route_totals(sr__route_buf *rb);
 /* Why no route (diagnose.c): re-runs q with each constraint of o lifted;
  * the reason in buf, an SR_BLOCK_* mask returned.  Not re-entrant by

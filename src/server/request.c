@@ -438,6 +438,21 @@ static int apply_param(sr__route_req *r, const char *key, const char *val, char 
         o->weight_co2e_kg = w[2];
     } else if (!strcmp(key, "cargo")) {
         return parse_cargo(val, o, err, errlen);
+    } else if (!strcmp(key, "consignment_note")) {
+        /* Transport documents (docs/DOCUMENTS.md): the rail note regime. */
+        if (!strcmp(val, "cim-smgs"))
+            o->consignment_note = SR_NOTE_CIM_SMGS;
+        else if (!strcmp(val, "separate"))
+            o->consignment_note = SR_NOTE_SEPARATE;
+        else
+            return fail(err, errlen, 400, "parameter 'consignment_note': expected cim-smgs or separate; got '%.64s'", val);
+    } else if (!strcmp(key, "road_regime")) {
+        if (!strcmp(val, "tir"))
+            o->road_regime = SR_ROAD_TIR;
+        else if (!strcmp(val, "transit"))
+            o->road_regime = SR_ROAD_TRANSIT;
+        else
+            return fail(err, errlen, 400, "parameter 'road_regime': expected tir or transit; got '%.64s'", val);
     } else if (!strcmp(key, "max_transfers")) {
         if (sr__parse_long(val, -1, 31, &v))
             return fail(err, errlen, 400, "parameter 'max_transfers': expected an integer from 0 to 31 (-1: no limit); got '%.64s'",

@@ -528,6 +528,7 @@ static void route_key(const sr__route_req *rr, sbuf *b)
         uint64_t max_options;
         int32_t objective, pareto, year, unit, max_transfers, min_transfer_s, geojson, format, geometry;
         uint32_t modes;
+        int32_t consignment_note, road_regime; /* documents/ options */
     } f;
     memset(&f, 0, sizeof f);
     f.depart = o->depart;
@@ -549,6 +550,8 @@ static void route_key(const sr__route_req *rr, sbuf *b)
     f.format = rr->format;
     f.geometry = rr->geometry;
     f.modes = o->modes;
+    f.consignment_note = o->consignment_note;
+    f.road_regime = o->road_regime;
     key_bytes(b, "route/2", 7);
     key_bytes(b, &f, sizeof f);
     key_str(b, o->from);

@@ -360,6 +360,16 @@ function renderResult(fit) {
   };
   list($('transfers'), r.transfers || [], (x) => `${placeName(x.at)}: ${t(x.kind)} · ${fmt(x.duration_h, 1)}${p90(x.duration_p90_h)} ${t('h')} · ${fmt(x.cost_usd)} ${t('usd')}`);
   list($('crossings'), r.border_crossings || [], crossingText);
+  // Documents and customs events (docs/DOCUMENTS.md) in route order: at one
+  // leg, what is issued comes before the customs, the rest after.
+  const rank = (x) => (x.cu ? 1 : x.kind === 'issued' || x.kind === 'tir_opened' ? 0 : 2);
+  const events = [...(r.documents || []).map((x) => ({ ...x, cu: false })), ...(r.customs || []).map((x) => ({ ...x, cu: true }))]
+    .map((x, i) => ({ ...x, i }))
+    .sort((a, b) => a.leg - b.leg || rank(a) - rank(b) || a.i - b.i);
+  const cost = (x) => (x.duration_h > 0 || x.cost_usd > 0 ? ` · ${fmt(x.duration_h, 2)} ${t('h')} · ${fmt(x.cost_usd)} ${t('usd')}` : '');
+  list($('documents'), events, (x) => x.cu
+    ? `${placeName(x.at)}: ${t(`cu_${x.kind}`)} ${x.country}${x.internal_union ? ` (${x.internal_union})` : x.regime ? ` (${x.regime})` : ''}${cost(x)}`
+    : `${placeName(x.at)}: ${x.document} ${t(`doc_${x.kind}`)}${cost(x)}`);
   renderExports(r);
   drawRoute(r, fit);
   drawTimeline(r);

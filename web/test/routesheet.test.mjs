@@ -106,6 +106,9 @@ await S.test('the printed route sheet has every link, the totals, crossings and 
   for (const g of want.legs) assert(text.includes(g.to.name), `link to ${g.to.name} missing from the printed sheet`);
   for (const x of want.border_crossings) assert(text.includes(x.at.name), `crossing ${x.at.name} missing from the printed sheet`);
   for (const x of want.transfers || []) assert(text.includes(x.at.name), `transfer at ${x.at.name} missing from the printed sheet`);
+  // Documents and customs (docs/DOCUMENTS.md) are on the sheet too.
+  if ((want.customs || []).length)
+    assert(text.includes('Documents and customs') && text.includes('export clearance'), 'documents and customs missing from the printed sheet');
   assert(!text.includes('Find route'), 'the form is printed');
   const pages = Number((execFileSync('pdfinfo', [pdf], { encoding: 'utf8' }).match(/Pages:\s+(\d+)/) || [])[1]);
   assert(pages >= 1 && pages <= 6, `${pages} pages`);

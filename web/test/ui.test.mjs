@@ -206,6 +206,21 @@ await test('empty departure: the untimed query, unchanged', async () => {
   assert(!page.url().includes('window='), 'window sent without a departure');
   assert(await page.locator('#legs small.ltime').count() === 0, 'untimed legs with times');
 });
+
+await test('route panel lists documents and customs (docs/DOCUMENTS.md)', async () => {
+  assert(timed.base, `timed server: ${timed.error}`);
+  // The untimed Xi'an -> Tashkent route above, over the default dataset
+  // (which has data/documents/): a note issued at Xi'an, export clearance
+  // leaving China, import clearance entering Uzbekistan.
+  const items = await page.locator('#documents li').allTextContents();
+  assert(items.length >= 3, `documents list: ${items.join(' | ')}`);
+  assert(items.some((x) => x.includes('issued')), `no document issued: ${items.join(' | ')}`);
+  assert(items.some((x) => x.includes('export clearance CN')), `no export clearance: ${items.join(' | ')}`);
+  assert(items.some((x) => x.includes('import clearance UZ')), `no import clearance: ${items.join(' | ')}`);
+  assert((await page.textContent('#result')).includes('Documents and customs'), 'no documents heading');
+  await page.locator('#documents').scrollIntoViewIfNeeded();
+  await shot('9-documents');
+});
 await test('pipelines layer: width by flow, colour by utilisation, line D in 2030', async () => {
   assert(timed.base, `timed server: ${timed.error}`);
   await page.goto('about:blank');

@@ -303,8 +303,11 @@ sr_code sr__pareto_search(sr__pareto_ws **wsp, const sr__pareto_in *in, const ui
             if (w->arc_memo[a] != 1)
                 continue;
             uint32_t h = net->arc_head[a];
-            if ((rc = offer(w, in, TGT, (uint32_t)((base + h) * NC + cls), h, L.t + net->arc_time_h[a],
-                            L.c + qty * cost[a], L.e + qty * co2[a], id, a)) != SR_OK)
+            double dh = 0, du = 0;
+            if (in->extra)
+                in->extra(in->ctx, a, &dh, &du);
+            if ((rc = offer(w, in, TGT, (uint32_t)((base + h) * NC + cls), h, L.t + net->arc_time_h[a] + dh,
+                            L.c + qty * cost[a] + du, L.e + qty * co2[a], id, a)) != SR_OK)
                 return rc;
         }
         if (place == in->from || (in->limit_transfers && (int)layer + 1 >= in->layers))
@@ -314,8 +317,11 @@ sr_code sr__pareto_search(sr__pareto_ws **wsp, const sr__pareto_in *in, const ui
             const sr__xfer *tr = &net->xfers[x];
             if (tr->from != cls)
                 continue;
-            if ((rc = offer(w, in, TGT, (uint32_t)((nbase + place) * NC + tr->to), place, L.t + tr->duration_h,
-                            L.c + qty * tr->cost_usd[in->unit], L.e, id, net->n_arcs + x)) != SR_OK)
+            double dh = 0, du = 0;
+            if (in->extra)
+                in->extra(in->ctx, net->n_arcs + x, &dh, &du);
+            if ((rc = offer(w, in, TGT, (uint32_t)((nbase + place) * NC + tr->to), place, L.t + tr->duration_h + dh,
+                            L.c + qty * tr->cost_usd[in->unit] + du, L.e, id, net->n_arcs + x)) != SR_OK)
                 return rc;
         }
     }

@@ -47,6 +47,11 @@ typedef struct sr__pareto_in {
     /* Lower bounds of time, cost and CO2e from a place to the destination;
      * consistent (bound(u) <= arc + bound(v)); INFINITY: unreachable. */
     void (*bound)(const void *ctx, uint32_t place, double lb[3]);
+    /* Extra time and cost of edge e (an arc, or transfer e - n_arcs) on
+     * top of the network's: the document events of route.c (a
+     * reconsignment, a customs declaration), non-negative, so the bounds
+     * above stay consistent.  NULL: none. */
+    void (*extra)(const void *ctx, uint32_t e, double *dh, double *du);
     const void *ctx;
     struct sr__budget *budget;      /* one unit per label taken from the heap */
     size_t max_labels;              /* permanent labels at most */

@@ -42,6 +42,9 @@ sr_code sr__ota_init(sr__ota *s, sr_query *q, const sr_route_options *o)
     s->place_stamp = calloc((size_t)net->n_places + 1, sizeof *s->place_stamp);
     if (!s->stamp || !s->dist || !s->acc || !s->how || !s->pred || !s->done || !s->place_state || !s->place_stamp)
         return SR_ENOMEM;
+    s->year = o->year;
+    s->note = o->consignment_note;
+    s->road = o->road_regime;
     return SR_OK;
 }
 
@@ -58,6 +61,7 @@ void sr__ota_free(sr__ota *s)
     free(s->place_state);
     free(s->place_stamp);
     free(s->heap);
+    sr__doc_query_free(&s->doc);
     memset(s, 0, sizeof *s);
 }
 
@@ -135,6 +139,10 @@ sr_code sr__ota_run(sr__ota *o, uint32_t from)
     }
     o->n_heap = 0;
     size_t want = o->n_want;
+    /* The document rules from this origin, as the router's (documents/). */
+    if (sr__doc_query_init(&o->doc, net, o->year, o->note, o->road, p->unit, p->qty, from, UINT32_MAX) < 0)
+        return SR_ENOMEM;
+    const sr__docs *docs = o->doc.docs;
     for (uint32_t c = 0; c < NC; c++) {
         size_t s = (size_t)from * NC + (size_t)c;
         o->stamp[s] = o->gen;
@@ -164,8 +172,13 @@ sr_code sr__ota_run(sr__ota *o, uint32_t from)
             if (net->arc_cls[a] != cls || !o->arc_usable[a])
                 continue;
             double w = p->wt * net->arc_time_h[a] + p->qty * (p->wc * cost[a] + p->we * co2[a]);
+            double dh = 0, du = 0;
+            if (docs && docs->arc_border[a]) {
+                sr__doc_arc_weight(&o->doc, a, &dh, &du);
+                w += p->wt * dh + p->wc * du;
+            }
             size_t t = (((size_t)layer * np + net->arc_head[a]) * NC) + cls;
-            if (relax(o, s, t, d + w, a, net->arc_time_h[a], p->qty * cost[a], p->qty * co2[a],
+            if (relax(o, s, t, d + w, a, net->arc_time_h[a] + dh, p->qty * cost[a] + du, p->qty * co2[a],
                       net->links[net->arc_link[a]].distance_km) < 0)
                 return SR_ENOMEM;
         }
@@ -177,8 +190,13 @@ sr_code sr__ota_run(sr__ota *o, uint32_t from)
             if (tr->from != cls)
                 continue;
             double w = p->wt * tr->duration_h + p->qty * p->wc * tr->cost_usd[p->unit];
+            double dh = 0, du = 0;
+            if (docs && docs->xfer_reissue[x]) {
+                sr__doc_xfer_weight(&o->doc, x, &dh, &du);
+                w += p->wt * dh + p->wc * du;
+            }
             size_t t = (((size_t)nl * np + place) * NC) + tr->to;
-            if (relax(o, s, t, d + w, net->n_arcs + x, tr->duration_h, p->qty * tr->cost_usd[p->unit], 0, 0) < 0)
+            if (relax(o, s, t, d + w, net->n_arcs + x, tr->duration_h + dh, p->qty * tr->cost_usd[p->unit] + du, 0, 0) < 0)
                 return SR_ENOMEM;
         }
     }

@@ -18,6 +18,7 @@
 
 #include <stdint.h>
 
+#include "documents/doc.h"
 #include "network.h"
 #include "route.h"
 
@@ -44,6 +45,10 @@ typedef struct sr__ota {
     size_t n_heap, cap_heap;
     uint8_t *want;              /* per place: a target still to settle (matrix), or NULL */
     size_t n_want;
+    /* Document rules (documents/), set per run from its origin; the
+     * options are kept to re-initialise it. */
+    sr__doc_query doc;
+    int year, note, road;
 } sr__ota;
 
 /* Prepare the search for the options o (validated as by the router) on q's
