@@ -77,5 +77,6 @@ const char *cli_store_uri(const char *given);
 int cmd_reach(int argc, char **argv);
 int cmd_matrix(int argc, char **argv);
 int cmd_pipelines(int argc, char **argv);
+int cmd_compile(int argc, char **argv);
 
 #endif

@@ -35,6 +35,7 @@ static const struct cmd {
     {"calibrate", cmd_calibrate, "fit transit times to the published observations"},
     {"ship", cmd_ship, "book shipments, record events, show ETAs (tracking)"},
     {"token", cmd_token, "create, list and revoke API tokens of the tracking API"},
+    {"compile", cmd_compile, "write a compiled network file with contraction hierarchies"},
 };
 
 static void usage(FILE *f)

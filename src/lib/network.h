@@ -117,6 +117,12 @@ struct sr_network {
     /* Scheduled services loaded with the network (timetable/api.c), never
      * NULL once sr_network_open() succeeded. */
     struct sr_timetable *timetable;
+
+    /* Contraction hierarchies (ch/), NULL when none were built or loaded;
+     * the mapping of a compiled network file (srn/srn.c), NULL for a
+     * dataset read from CSV.  Arrays above may point into the mapping. */
+    struct sr__net_ch *ch;
+    struct sr__srn_map *map;
 };
 
 /* gauge.c: the class table.  sr__classes_init() sets the fixed classes;
@@ -157,6 +163,11 @@ static inline sr_class sr__time_class(const sr_network *net, const sr_link *l)
 struct sr__diag;
 void sr__unions_load(sr_network *net, const char *dir, struct sr__diag *d);
 void sr__unions_free(sr_network *net);
+/* Membership i as stored, and setting it (the first call of sr__unions_set
+ * allocates n of them); 0 or -1.  For the compiled file (srn/srn.c). */
+int sr__unions_get(const sr_network *net, uint32_t i, const char **name, char country[3], int *since, int *until);
+int sr__unions_set(sr_network *net, uint32_t n, uint32_t i, const char *name, const char country[3], int since,
+                   int until);
 
 /* Is link l usable in `year` (0: status open only)? */
 static inline int sr__link_usable(const sr_link *l, int year)
@@ -173,6 +184,11 @@ static inline int sr__link_usable(const sr_link *l, int year)
  * (sr_network_close() in query/open.c also detaches its services). */
 const char *sr__default_dir(void);
 void sr__network_free(sr_network *net);
+/* srn/srn.c: open a compiled network file into net (arrays into its
+ * mapping); the message in net->errmsg on failure.  sr__srn_release()
+ * drops the pointers into the mapping and unmaps it (sr__network_free()). */
+sr_code sr__srn_open(sr_network *net, const char *path);
+void sr__srn_release(sr_network *net);
 /* Direction of arc a across its crossing: 0 from place_a's country, 1 the
  * other way (only meaningful when the arc's link names a crossing). */
 static inline int sr__arc_xdir(const sr_network *net, uint32_t a)
