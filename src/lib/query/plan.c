@@ -196,7 +196,9 @@ sr_code sr_route_query(sr_query *q, const sr_route_options *o, sr_result **out)
         sr__query_prepared(q, &pp);
         char msg[1024], why[600];
         snprintf(msg, sizeof msg, "%s", pp.err);
+        int used_ch = sr_query_used_ch(q);
         unsigned mask = sr__explain_noroute(q, sr__query_net(q), o, why, sizeof why);
+        sr__query_set_used_ch(q, used_ch); /* this query's search, not the diagnosis's */
         snprintf(pp.err, pp.errcap, "%.400s%sblocked by: %s", *msg ? msg : "no route", "; ", why);
         sr__query_set_blocked(q, mask);
     }
