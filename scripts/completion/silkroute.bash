@@ -8,7 +8,7 @@ _silkroute()
     local cur prev words cword
     _init_completion || return
 
-    local commands="route places network check-data assign compare critical serve"
+    local commands="route places network check-data assign compare critical serve compile"
     if [[ $cword -eq 1 ]]; then
         COMPREPLY=($(compgen -W "$commands --help --version" -- "$cur"))
         return
@@ -20,7 +20,11 @@ _silkroute()
         --cargo) COMPREPLY=($(compgen -W "20ft 40ft t" -- "$cur")); return ;;
         --modes) COMPREPLY=($(compgen -W "rail road sea air rail,road rail,sea" -- "$cur")); return ;;
         --objective) COMPREPLY=($(compgen -W "ue so" -- "$cur")); return ;;
-        --data|--web) _filedir -d; return ;;
+        --data) _filedir; return ;;  # a dataset directory or a compiled .srn file
+        --web) _filedir -d; return ;;
+        --ch) COMPREPLY=($(compgen -W "time cost co2 time,cost,co2 none" -- "$cur")); return ;;
+        --unit) COMPREPLY=($(compgen -W "20ft 40ft t 20ft,40ft,t" -- "$cur")); return ;;
+        --out) _filedir; return ;;
         --scenario|--base|--demand|--flows-out) _filedir; return ;;
         --tntp) _filedir; return ;;
     esac
@@ -39,6 +43,8 @@ _silkroute()
         critical) opts="--loss --top --only --scenario --data --demand --year --gap --objective --json --help" ;;
         serve) opts="--port --bind --data --threads --web --timeout --max-request-time
                      --max-connections --max-per-address --max-query-time --max-work --cache --quiet --help" ;;
+        compile) if [[ $cur != -* && $cword -eq 2 ]]; then _filedir -d; return; fi
+                 opts="--out --ch --unit --quiet --help" ;;
     esac
     if [[ $cur == -* || -z $cur ]]; then
         COMPREPLY=($(compgen -W "$opts" -- "$cur"))

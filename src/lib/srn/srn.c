@@ -790,6 +790,7 @@ static sr_code load_all(rd *r)
         STR(pl->tz, g32(p + 16));
         memcpy(pl->country, p + 20, 2);
         pl->kind = (sr_place_kind)g32(p + 24);
+        CHECK((unsigned)pl->kind < SR_PLACE_KIND_COUNT, "corrupted: place %u has kind %u", i, (unsigned)pl->kind);
         pl->lat = gf64(p + 32);
         pl->lon = gf64(p + 40);
     }
@@ -1051,28 +1052,6 @@ sr_code sr__srn_open(sr_network *net, const char *path)
     static const unsigned char empty[1] = {0};
     if (!r.base)
         r.base = empty;
-    sr_code rc = check_header(&r);
-    if (rc == SR_OK)
-        rc = load_all(&r);
-    free(r.sec);
-    return rc;
-}
-
-sr_code sr__srn_open_mem(sr_network *net, const void *data, size_t len);
-sr_code sr__srn_open_mem(sr_network *net, const void *data, size_t len)
-{
-    /* For the fuzz target: the same checks on a buffer (copied, aligned). */
-    rd r = {.net = net, .msg = net->errmsg, .cap = sizeof net->errmsg, .path = "(memory)"};
-    net->map = calloc(1, sizeof *net->map);
-    void *copy = malloc(len ? len : 1);
-    if (!net->map || !copy) {
-        free(copy);
-        return SR_ENOMEM;
-    }
-    memcpy(copy, data, len);
-    net->map->owned[net->map->n_owned++] = copy;
-    r.base = copy;
-    r.len = len;
     sr_code rc = check_header(&r);
     if (rc == SR_OK)
         rc = load_all(&r);
