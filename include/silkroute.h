@@ -1503,6 +1503,36 @@ sr_code sr_network_compile(const sr_network *net, const char *path, char *err, s
 /* Did the last sr_route_query() on q use a contraction hierarchy? */
 int sr_query_used_ch(const sr_query *q);
 
+
+/* ---- OpenStreetMap import (src/lib/osm/, docs/DATA.md "Imported networks") ----
+ * Read an OpenStreetMap extract (.osm.pbf or .osm XML) and write a dataset
+ * in the documented formats into out_dir (created if missing; files of the
+ * same names are replaced): railways with gauge, usage and electrification,
+ * roads by class, ferries, border controls, stations; every place id is
+ * OSM-N<node id>, every link id OSM-W<way id>-<piece>, and sources.csv and
+ * NOTICE carry the ODbL attribution.  Two passes over the file; memory in
+ * docs/PERFORMANCE.md.  Thread-safe (no shared state).  SR_EIO (file
+ * missing or unwritable), SR_EDATA (not OSM data), SR_EARG, SR_ENOMEM; err
+ * (may be NULL) gets the reason. */
+typedef struct sr_osm_options {
+    char country[3];        /* country of places no tag or neighbour places; "" = "ZZ" */
+    /* Called now and then from this thread: the pass ("ways", "nodes") and
+     * the elements read so far.  NULL: none. */
+    void (*progress)(void *ctx, const char *pass, uint64_t elements);
+    void *progress_ctx;
+} sr_osm_options;
+
+typedef struct sr_osm_stats {
+    uint64_t ways[3];               /* kept railways, roads, ferries */
+    uint64_t nodes_read, nodes_kept, missing_nodes;
+    uint64_t places, links, crossings, crossings_untagged, transfers, gauge_changes;
+    uint64_t rail_default_gauge;    /* railways without a usable gauge tag (1435 assumed) */
+    uint64_t table_bytes;           /* memory of the importer's tables at the end */
+} sr_osm_stats;
+
+sr_code sr_osm_import(const char *path, const char *out_dir, const sr_osm_options *o, sr_osm_stats *st, char *err,
+                      size_t errcap);
+
 #ifdef __cplusplus
 }
 #endif

@@ -36,6 +36,7 @@ static const struct cmd {
     {"ship", cmd_ship, "book shipments, record events, show ETAs (tracking)"},
     {"token", cmd_token, "create, list and revoke API tokens of the tracking API"},
     {"compile", cmd_compile, "write a compiled network file with contraction hierarchies"},
+    {"import-osm", cmd_import_osm, "an OpenStreetMap extract as a dataset"},
 };
 
 static void usage(FILE *f)

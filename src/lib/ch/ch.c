@@ -34,8 +34,8 @@
 #include "util.h"
 
 #define NONE SR__CH_NONE
-#define SIM_SETTLE 60       /* witness search bound while estimating importance */
-#define WIT_SETTLE 400      /* and while contracting */
+#define SIM_SETTLE 20       /* witness search bound while estimating importance */
+#define WIT_SETTLE 100      /* and while contracting (measured: docs/PERFORMANCE.md) */
 
 /* ---- a binary heap of (key, id) with lazy deletion ------------------------- */
 
@@ -113,6 +113,7 @@ typedef struct builder {
     /* witness search */
     double *dist;
     uint32_t *stamp, gen;
+    uint32_t *tgt, tgt_gen;     /* targets of the current witness search */
     heap wh;
     /* final edges, in caller numbering, collected per contracted node */
     dlist *fup, *fdn;
@@ -174,7 +175,7 @@ static void next_gen(uint32_t *stamp, uint32_t *gen, size_t n)
 
 /* Witness Dijkstra from u in the remaining graph without v, up to `limit`
  * and `settle` settled nodes; distances in b->dist where stamped. */
-static int witness(builder *b, uint32_t u, uint32_t v, double limit, int settle)
+static int witness(builder *b, uint32_t u, uint32_t v, double limit, int settle, uint32_t n_targets)
 {
     next_gen(b->stamp, &b->gen, b->n);
     b->wh.n = 0;
@@ -188,6 +189,9 @@ static int witness(builder *b, uint32_t u, uint32_t v, double limit, int settle)
         if (it.key > b->dist[it.id])
             continue;
         if (it.key > limit || ++settled > settle)
+            break;
+        /* Done once every target is settled: its distance is final. */
+        if (b->tgt[it.id] == b->tgt_gen && --n_targets == 0)
             break;
         const dlist *o = &b->out[it.id];
         for (uint32_t i = 0; i < o->n; i++) {
@@ -224,7 +228,14 @@ static long contract(builder *b, uint32_t v, int commit)
                 maxw = wu + out->e[j].w;
         if (maxw < 0)
             continue;
-        if (witness(b, u, v, maxw, commit ? WIT_SETTLE : SIM_SETTLE) < 0)
+        next_gen(b->tgt, &b->tgt_gen, b->n);
+        uint32_t nt = 0;
+        for (uint32_t j = 0; j < out->n; j++)
+            if (out->e[j].nbr != u && b->tgt[out->e[j].nbr] != b->tgt_gen) {
+                b->tgt[out->e[j].nbr] = b->tgt_gen;
+                nt++;
+            }
+        if (witness(b, u, v, maxw, commit ? WIT_SETTLE : SIM_SETTLE, nt) < 0)
             return -1;
         for (uint32_t j = 0; j < out->n; j++) {
             uint32_t w = out->e[j].nbr;
@@ -305,6 +316,7 @@ static void builder_free(builder *b)
     free(b->deleted);
     free(b->dist);
     free(b->stamp);
+    free(b->tgt);
     free(b->wh.a);
 }
 
@@ -377,10 +389,11 @@ sr__ch *sr__ch_build(uint32_t n, const sr__ch_arc *arcs, size_t n_arcs, void (*p
     b.deleted = calloc(nn, sizeof *b.deleted);
     b.dist = malloc(nn * sizeof *b.dist);
     b.stamp = calloc(nn, sizeof *b.stamp);
+    b.tgt = calloc(nn, sizeof *b.tgt);
     uint32_t *ver = calloc(nn, sizeof *ver);
     heap pq = {0};
     int oom = !ch || !b.out || !b.in || !b.fup || !b.fdn || !b.done || !b.rank || !b.level || !b.deleted || !b.dist ||
-              !b.stamp || !ver;
+              !b.stamp || !b.tgt || !ver;
     /* Input arcs: self loops never help; of parallel arcs the lightest. */
     for (size_t i = 0; !oom && i < n_arcs; i++) {
         const sr__ch_arc *a = &arcs[i];
