@@ -8,7 +8,7 @@ _silkroute()
     local cur prev words cword
     _init_completion || return
 
-    local commands="route places network check-data assign compare critical serve compile"
+    local commands="route places network check-data assign compare critical serve compile import-osm"
     if [[ $cword -eq 1 ]]; then
         COMPREPLY=($(compgen -W "$commands --help --version" -- "$cur"))
         return
@@ -45,6 +45,8 @@ _silkroute()
                      --max-connections --max-per-address --max-query-time --max-work --cache --quiet --help" ;;
         compile) if [[ $cur != -* && $cword -eq 2 ]]; then _filedir -d; return; fi
                  opts="--out --ch --unit --quiet --help" ;;
+        import-osm) if [[ $cur != -* && $cword -eq 2 ]]; then _filedir; return; fi
+                    opts="--out --country --quiet --help" ;;
     esac
     if [[ $cur == -* || -z $cur ]]; then
         COMPREPLY=($(compgen -W "$opts" -- "$cur"))
