@@ -1585,6 +1585,74 @@ sr_code sr_pipeflow_critical(sr_pipeflow *f, sr_pipe_critical **out, size_t *n);
 char *sr_pipeflow_json(sr_pipeflow *f, const sr_pipeflow *base, unsigned flags);
 char *sr_pipeflow_geojson(const sr_pipeflow *f);
 
+
+/* ---- Compiled network files and contraction hierarchies -----------------
+ * (docs/FORMAT.md, docs/ARCHITECTURE.md "ch" and "srn")
+ *
+ * A compiled network file holds a loaded network's arrays and any
+ * contraction hierarchies built on it, little-endian, checksummed and
+ * versioned; sr_network_open() given such a file (instead of a directory)
+ * maps it, checks it and answers exactly as the dataset it was compiled
+ * from.  A file from another format version, or damaged, is refused with
+ * SR_EDATA and a message saying which.  The services of DIR/services/ are
+ * not part of a compiled file: timed queries on it have no services.
+ */
+
+/* A hierarchy's metric: objective SR_BY_TIME, SR_BY_COST or SR_BY_CO2 and
+ * a cargo unit.  A query whose objective and unit match a hierarchy, with
+ * quantity 1, every mode, year 0, no avoided place, crossing or country,
+ * no transfer limit and neither Pareto nor a departure time, is answered
+ * by the hierarchy; every other query runs Dijkstra as before. */
+#define SR_CH_METRIC(objective, unit) (1u << ((unsigned)(objective) * SR_UNIT_COUNT + (unsigned)(unit)))
+#define SR_CH_ALL_METRICS ((1u << (3 * SR_UNIT_COUNT)) - 1u)
+
+/* Build the hierarchies of the metrics in the mask (SR_CH_METRIC bits) on
+ * net, keeping those already there.  Not thread-safe: call before the
+ * network is shared between threads.  progress (may be NULL) is called
+ * from this thread with the metrics done and the share of the current one
+ * (done = per mille, max = 1000).  SR_EARG for a bad mask or a network
+ * too large for a hierarchy (places x classes >= 2^32), SR_ENOMEM. */
+sr_code sr_network_build_ch(sr_network *net, unsigned metrics, sr_progress_fn progress, void *ctx);
+/* The SR_CH_METRIC bits of the hierarchies net has (0: none). */
+unsigned sr_network_ch_metrics(const sr_network *net);
+/* Write net, with its hierarchies, to the compiled network file path
+ * (through path.tmp and a rename: never a partial file under path).  On
+ * failure err (may be NULL) gets the reason.  Thread-safe on a network
+ * that is not being changed.  SR_EIO, SR_ENOMEM, SR_EARG. */
+sr_code sr_network_compile(const sr_network *net, const char *path, char *err, size_t errcap);
+/* Did the last sr_route_query() on q use a contraction hierarchy? */
+int sr_query_used_ch(const sr_query *q);
+
+
+/* ---- OpenStreetMap import (src/lib/osm/, docs/DATA.md "Imported networks") ----
+ * Read an OpenStreetMap extract (.osm.pbf or .osm XML) and write a dataset
+ * in the documented formats into out_dir (created if missing; files of the
+ * same names are replaced): railways with gauge, usage and electrification,
+ * roads by class, ferries, border controls, stations; every place id is
+ * OSM-N<node id>, every link id OSM-W<way id>-<piece>, and sources.csv and
+ * NOTICE carry the ODbL attribution.  Two passes over the file; memory in
+ * docs/PERFORMANCE.md.  Thread-safe (no shared state).  SR_EIO (file
+ * missing or unwritable), SR_EDATA (not OSM data), SR_EARG, SR_ENOMEM; err
+ * (may be NULL) gets the reason. */
+typedef struct sr_osm_options {
+    char country[3];        /* country of places no tag or neighbour places; "" = "ZZ" */
+    /* Called now and then from this thread: the pass ("ways", "nodes") and
+     * the elements read so far.  NULL: none. */
+    void (*progress)(void *ctx, const char *pass, uint64_t elements);
+    void *progress_ctx;
+} sr_osm_options;
+
+typedef struct sr_osm_stats {
+    uint64_t ways[3];               /* kept railways, roads, ferries */
+    uint64_t nodes_read, nodes_kept, missing_nodes;
+    uint64_t places, links, crossings, crossings_untagged, transfers, gauge_changes;
+    uint64_t rail_default_gauge;    /* railways without a usable gauge tag (1435 assumed) */
+    uint64_t table_bytes;           /* memory of the importer's tables at the end */
+} sr_osm_stats;
+
+sr_code sr_osm_import(const char *path, const char *out_dir, const sr_osm_options *o, sr_osm_stats *st, char *err,
+                      size_t errcap);
+
 #ifdef __cplusplus
 }
 #endif

@@ -366,7 +366,7 @@ static void help_after_any_option(void **st)
     static const char *const cmds[] = {"route", "places", "network", "check-data", "assign", "compare",
                                        "critical", "reach", "matrix", "pipelines", "pipelines compare",
                                        "serve", "calibrate", "ship create", "ship event", "ship list",
-                                       "token create", "token list"};
+                                       "token create", "token list", "compile", "import-osm"};
     static char help[1 << 16];
     int checked = 0;
     for (size_t c = 0; c < sizeof cmds / sizeof cmds[0]; c++) {

@@ -3,6 +3,7 @@
  */
 #include <dirent.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -71,6 +72,11 @@ char *tu_copy_dataset(const char *src)
             continue;
         char path[1024];
         snprintf(path, sizeof path, "%s/%s", src, e->d_name);
+        /* Top-level files only: fopen() opens a folder too, and would copy
+         * it as an empty file of its name. */
+        struct stat st;
+        if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+            continue;
         char *s = slurp(path, NULL);
         if (s)
             tu_write(dst, e->d_name, s);

@@ -8,7 +8,7 @@ _silkroute()
     local cur prev words cword
     _init_completion || return
 
-    local commands="route places network check-data assign compare critical serve ship token"
+    local commands="route places network check-data assign compare critical reach matrix pipelines calibrate serve ship token compile import-osm"
     if [[ $cword -eq 1 ]]; then
         COMPREPLY=($(compgen -W "$commands --help --version" -- "$cur"))
         return
@@ -23,7 +23,11 @@ _silkroute()
         --unconnected) COMPREPLY=($(compgen -W "skip fail" -- "$cur")); return ;;
         --consignment-note) COMPREPLY=($(compgen -W "cim-smgs separate" -- "$cur")); return ;;
         --road-regime) COMPREPLY=($(compgen -W "tir transit" -- "$cur")); return ;;
-        --data|--web) _filedir -d; return ;;
+        --data) _filedir; return ;;  # a dataset directory or a compiled .srn file
+        --web) _filedir -d; return ;;
+        --ch) COMPREPLY=($(compgen -W "time cost co2 time,cost,co2 none" -- "$cur")); return ;;
+        --unit) COMPREPLY=($(compgen -W "20ft 40ft t 20ft,40ft,t" -- "$cur")); return ;;
+        --out) _filedir; return ;;
         --scenario|--base|--demand|--flows-out) _filedir; return ;;
         --tntp) _filedir; return ;;
         --out|--json-in) _filedir; return ;;
@@ -68,6 +72,10 @@ _silkroute()
                   *) opts="--store --json" ;;
               esac ;;
         token) opts="--role --rate --store --json" ;;
+        compile) if [[ $cur != -* && $cword -eq 2 ]]; then _filedir -d; return; fi
+                 opts="--out --ch --unit --quiet --help" ;;
+        import-osm) if [[ $cur != -* && $cword -eq 2 ]]; then _filedir; return; fi
+                    opts="--out --country --quiet --help" ;;
     esac
     if [[ $cur == -* || -z $cur ]]; then
         COMPREPLY=($(compgen -W "$opts" -- "$cur"))

@@ -38,10 +38,6 @@ void cli_cell(const char *s, int width);
 /* `route --documents`: a route's documents and customs events per segment
  * (fmt_documents.c). */
 void cli_print_documents(const sr_network *net, const sr_route *r);
-/* Match "--name value" or "--name=value" at argv[*i], advancing *i over a
- * separate value: 1 with *val set, 0 when argv[*i] is another option, -1
- * when the value is missing. */
-int cli_opt_val(int argc, char **argv, int *i, const char *name, const char **val);
 /*
  * Options of every subcommand go through getopt_long (GNU conventions:
  * "--name value" or "--name=value", unique prefixes, options and operands
@@ -131,5 +127,7 @@ const char *cli_store_uri(const char *given);
 int cmd_reach(int argc, char **argv);
 int cmd_matrix(int argc, char **argv);
 int cmd_pipelines(int argc, char **argv);
+int cmd_compile(int argc, char **argv);
+int cmd_import_osm(int argc, char **argv);
 
 #endif

@@ -17,7 +17,7 @@ static void route_usage(FILE *f)
     fprintf(f, "usage: silkroute route FROM TO [--by time|cost|co2|reliable] [--pareto] [--pareto-tolerance PCT]\n"
                "         [--modes rail,road,sea,air] [--avoid-countries KZ,RU] [--avoid PLACE,...]\n"
                "         [--year N] [--cargo 20ft|40ft|t] [--quantity N] [--max-transfers N]\n"
-               "         [--weights TIME_H,COST_USD,CO2E_KG] [--data DIR] [--json | --geojson]\n"
+               "         [--weights TIME_H,COST_USD,CO2E_KG] [--data DIR|FILE] [--json | --geojson]\n"
                "         [--depart TIME] [--arrive-by TIME] [--window 14d] [--min-transfer MINUTES]\n"
                "         [--legs] [--geometry] [--csv | --xlsx FILE] [--time-limit S] [--max-work N]\n"
                "         [--documents] [--consignment-note cim-smgs|separate] [--road-regime tir|transit]\n"

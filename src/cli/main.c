@@ -35,6 +35,8 @@ static const struct cmd {
     {"calibrate", cmd_calibrate, "fit transit times to the published observations"},
     {"ship", cmd_ship, "book shipments, record events, show ETAs (tracking)"},
     {"token", cmd_token, "create, list and revoke API tokens of the tracking API"},
+    {"compile", cmd_compile, "write a compiled network file with contraction hierarchies"},
+    {"import-osm", cmd_import_osm, "an OpenStreetMap extract as a dataset"},
 };
 
 static void usage(FILE *f)
@@ -85,27 +87,6 @@ void cli_cell(const char *s, int width)
     for (; used < width; used++)
         fputc(' ', stdout);
     fputc(' ', stdout);
-}
-
-/* Match "--name value" or "--name=value"; advances *i over a separate
- * value.  Returns 1 with *val set, 0 when argv[*i] is another option, -1
- * when the value is missing. */
-int cli_opt_val(int argc, char **argv, int *i, const char *name, const char **val)
-{
-    size_t n = strlen(name);
-    const char *a = argv[*i];
-    if (strncmp(a, name, n))
-        return 0;
-    if (a[n] == '=') {
-        *val = a + n + 1;
-        return 1;
-    }
-    if (a[n])
-        return 0;
-    if (*i + 1 >= argc)
-        return -1;
-    *val = argv[++*i];
-    return 1;
 }
 
 int cli_has_flag(int argc, char **argv, const char *flag)

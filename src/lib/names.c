@@ -129,7 +129,7 @@ static const char *place_id_of(const sr_network *net, uint32_t i) { return net->
 static const char *crossing_id_of(const sr_network *net, uint32_t i) { return net->crossings[i].id; }
 static const char *link_id_of(const sr_network *net, uint32_t i) { return net->links[i].id; }
 
-static int build_id_orders(sr_network *net)
+int sr__build_id_index(sr_network *net)
 {
     return index_ids(&net->place_idx, net->n_places, place_id_of, net) < 0 ||
                    index_ids(&net->crossing_idx, net->n_crossings, crossing_id_of, net) < 0 ||
@@ -161,7 +161,7 @@ long sr__link_find(const sr_network *net, const char *id)
 int sr__build_name_index(sr_network *net, const sr__name *extra, size_t n_extra)
 {
     size_t cap = 0;
-    if (build_id_orders(net) < 0)
+    if (sr__build_id_index(net) < 0)
         return -1;
     free(net->names);
     net->names = NULL;

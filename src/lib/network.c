@@ -14,6 +14,7 @@
 
 #include "calib/calib.h"
 #include "documents/doc.h"
+#include "ch/ch.h"
 #include "network.h"
 
 const char *sr__default_dir(void)
@@ -39,6 +40,10 @@ void sr__network_free(sr_network *net)
 {
     if (!net)
         return;
+    sr__net_ch_free(net->ch);
+    net->ch = NULL;
+    /* First: the arrays that point into a compiled file's mapping. */
+    sr__srn_release(net);
     free(net->dir);
     free(net->places);
     free(net->links);

@@ -136,6 +136,11 @@ struct sr_network {
     /* Transport documents and customs rules (documents/), NULL when the
      * dataset has no documents/ folder. */
     struct sr__docs *docs;
+    /* Contraction hierarchies (ch/), NULL when none were built or loaded;
+     * the mapping of a compiled network file (srn/srn.c), NULL for a
+     * dataset read from CSV.  Arrays above may point into the mapping. */
+    struct sr__net_ch *ch;
+    struct sr__srn_map *map;
 };
 
 /* gauge.c: the class table.  sr__classes_init() sets the fixed classes;
@@ -176,6 +181,11 @@ static inline sr_class sr__time_class(const sr_network *net, const sr_link *l)
 struct sr__diag;
 void sr__unions_load(sr_network *net, const char *dir, struct sr__diag *d);
 void sr__unions_free(sr_network *net);
+/* Membership i as stored, and setting it (the first call of sr__unions_set
+ * allocates n of them); 0 or -1.  For the compiled file (srn/srn.c). */
+int sr__unions_get(const sr_network *net, uint32_t i, const char **name, char country[3], int *since, int *until);
+int sr__unions_set(sr_network *net, uint32_t n, uint32_t i, const char *name, const char country[3], int since,
+                   int until);
 
 /* Is link l usable in `year` (0: status open only)? */
 static inline int sr__link_usable(const sr_link *l, int year)
@@ -192,6 +202,11 @@ static inline int sr__link_usable(const sr_link *l, int year)
  * (sr_network_close() in query/open.c also detaches its services). */
 const char *sr__default_dir(void);
 void sr__network_free(sr_network *net);
+/* srn/srn.c: open a compiled network file into net (arrays into its
+ * mapping); the message in net->errmsg on failure.  sr__srn_release()
+ * drops the pointers into the mapping and unmaps it (sr__network_free()). */
+sr_code sr__srn_open(sr_network *net, const char *path);
+void sr__srn_release(sr_network *net);
 /* Direction of arc a across its crossing: 0 from place_a's country, 1 the
  * other way (only meaningful when the arc's link names a crossing). */
 static inline int sr__arc_xdir(const sr_network *net, uint32_t a)
@@ -220,6 +235,10 @@ int sr__normalize(const char *in, char *out, size_t cap);
 /* Build net->names from ids, names in all languages and `extra` aliases
  * (whose strings must live in the network's arena). */
 int sr__build_name_index(sr_network *net, const sr__name *extra, size_t n_extra);
+/* The hash indexes of place, crossing and link ids (place_idx ...), built
+ * anew; sr__build_name_index() calls it, the compiled-file reader too.
+ * -1 when memory runs out. */
+int sr__build_id_index(sr_network *net);
 /* Levenshtein distance on normalised strings, capped at max+1. */
 int sr__edit_distance(const char *a, const char *b, int max);
 /* "Almaty (KZALA), Almalyk (UZAML)" for the closest matches of name. */

@@ -67,6 +67,7 @@ struct sr_query {
     const sr_network *net;
     char errmsg[1024];
     unsigned blocked;           /* SR_BLOCK_* of the last SR_ENOROUTE */
+    int used_ch;                /* the last query was answered by a hierarchy (query/plan.c) */
     /* The query being run (sr__route_prepare) and its work budget, shared
      * by all its searches; the cancel flag may be set by any thread. */
     plan plan;
@@ -1147,4 +1148,34 @@ char *sr__query_errbuf(sr_query *q, size_t *cap)
 {
     *cap = sizeof q->errmsg;
     return q->errmsg;
+}
+
+/* ---- hooks for the contraction hierarchies (query/plan.c, ch/) ------------ */
+
+/* The answer of a path found by another search over the same state graph
+ * (steps as the router's `how`: arc index, or n_arcs + transfer index),
+ * assembled exactly as the router's own. */
+sr_code sr__route_from_steps(sr_query *q, const uint32_t *steps, size_t n, sr_result **out)
+{
+    sr_result *r = sr__result_new(1);
+    sr_code rc = r ? build_route(q, &q->plan, steps, n, sr__result_slot(r, 0)) : SR_ENOMEM;
+    if (rc != SR_OK) {
+        sr_result_free(r);
+        return rc;
+    }
+    *out = r;
+    return SR_OK;
+}
+
+void sr__query_set_used_ch(sr_query *q, int used) { q->used_ch = used; }
+int sr_query_used_ch(const sr_query *q) { return q ? q->used_ch : 0; }
+
+/* The message for a query the hierarchy found no path for, as Dijkstra's. */
+sr_code sr__route_noroute(sr_query *q)
+{
+    const sr_network *net = q->net;
+    const plan *p = &q->plan;
+    qerr(q, "no route from %s (%s) to %s (%s) under the given constraints", net->places[p->from].name_en,
+         net->places[p->from].id, net->places[p->to].name_en, net->places[p->to].id);
+    return SR_ENOROUTE;
 }

@@ -125,4 +125,11 @@ sr_code sr__scalar_prepare(sr_query *q, const sr_route_options *o, sr__scalar *s
  * route.c. */
 char *sr__query_errbuf(sr_query *q, size_t *cap);
 
+/* A contraction hierarchy's path as the answer (query/plan.c): steps as
+ * the router's `how`; the no-route message as Dijkstra's; whether the
+ * last query used a hierarchy (sr_query_used_ch()). */
+sr_code sr__route_from_steps(sr_query *q, const uint32_t *steps, size_t n, sr_result **out);
+sr_code sr__route_noroute(sr_query *q);
+void sr__query_set_used_ch(sr_query *q, int used);
+
 #endif

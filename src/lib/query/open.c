@@ -30,8 +30,13 @@ sr_code sr_network_open(const char *dir, sr_network **out)
     if (!net->dir)
         return SR_ENOMEM;
     struct stat st;
+    if (stat(dir, &st) == 0 && S_ISREG(st.st_mode)) {
+        /* A compiled network file (srn/srn.c); no services of its own. */
+        sr_code rc = sr__srn_open(net, dir);
+        return rc == SR_OK ? sr__tt_attach(net) : rc;
+    }
     if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        snprintf(net->errmsg, sizeof net->errmsg, "%s: not a readable dataset directory", dir);
+        snprintf(net->errmsg, sizeof net->errmsg, "%s: not a readable dataset directory or compiled network file", dir);
         return SR_EIO;
     }
     if (sr__is_gtfs_feed(dir)) {

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 
 #include "budget.h"
+#include "ch/ch.h"
 #include "network.h"
 #include "route.h"
 #include "timetable/tt.h"
@@ -83,6 +84,59 @@ static int cap_options(sr_result *r, size_t max)
     return 0;
 }
 
+/*
+ * The contraction hierarchy that answers o exactly, or NULL.  A hierarchy
+ * is built for one metric (ch/net_ch.c): the default query of one
+ * objective and unit.  Anything that changes arc weights or usability for
+ * this query -- another quantity, a blend, modes, a year, avoided places,
+ * crossings or countries, a transfer limit (layers), the reliable or
+ * Pareto search, a departure time -- falls back to Dijkstra.  So does any
+ * query on a network with document rules (documents/): reconsignments and
+ * customs declarations add weights that depend on the query's options and
+ * that the hierarchy was not built with.
+ */
+static sr__ch *ch_for(const sr_network *net, const sr_route_options *o)
+{
+    if (!net->ch || net->docs || o->pareto || o->quantity != 1 || o->modes != SR_MODES_ALL || o->year != 0 ||
+        o->max_transfers >= 0 || o->n_avoid || o->n_avoid_countries || o->depart != SR_TIME_NONE ||
+        o->arrive_by != SR_TIME_NONE || (unsigned)o->objective > SR_BY_CO2 || (unsigned)o->unit >= SR_UNIT_COUNT)
+        return NULL;
+    return net->ch->ch[o->objective][o->unit];
+}
+
+/* The hierarchy's shortest path from any class at the origin to any class
+ * at the destination, assembled by the router as its own. */
+static sr_code ch_route(sr_query *q, sr__ch *ch, sr_result **out)
+{
+    const sr_network *net = sr__query_net(q);
+    sr__prepared pp;
+    sr__query_prepared(q, &pp);
+    uint32_t nc = net->ch->n_classes, src[SR_CLASS_MAX], dst[SR_CLASS_MAX];
+    for (uint32_t c = 0; c < nc; c++) {
+        src[c] = pp.from * nc + c;
+        dst[c] = pp.to * nc + c;
+    }
+    double dist;
+    uint32_t *steps;
+    size_t n;
+    int r = sr__ch_query(ch, src, nc, dst, nc, &dist, &steps, &n);
+    if (r < 0)
+        return SR_ENOMEM;
+    if (r > 0)
+        return sr__route_noroute(q);
+    /* Transfers at the origin or the destination never shorten a route
+     * (every class there is a start or a goal) and the router's Dijkstra
+     * takes none there: drop any a zero-weight tie let in. */
+    size_t first = 0;
+    while (first < n && steps[first] >= net->n_arcs)
+        first++;
+    while (n > first && steps[n - 1] >= net->n_arcs)
+        n--;
+    sr_code rc = sr__route_from_steps(q, steps + first, n - first, out);
+    free(steps);
+    return rc;
+}
+
 static sr_code route_query(sr_query *q, const sr_route_options *o, sr_result **out)
 {
     sr_code rc = sr__route_prepare(q, o);
@@ -101,7 +155,9 @@ static sr_code route_query(sr_query *q, const sr_route_options *o, sr_result **o
                 v->on_time_probability = sr_route_prob_within(v, (double)(o->arrive_by - v->depart) / 3600.0);
         }
     } else {
-        rc = sr__route_static(q, o, out);
+        sr__ch *ch = ch_for(sr__query_net(q), o);
+        sr__query_set_used_ch(q, ch != NULL);
+        rc = ch ? ch_route(q, ch, out) : sr__route_static(q, o, out);
     }
     if (rc == SR_OK && cap_options(*out, o->max_options) < 0) {
         sr_result_free(*out);
@@ -134,6 +190,7 @@ sr_code sr_route_query(sr_query *q, const sr_route_options *o, sr_result **out)
     if (!q || !o)
         return SR_EARG;
     sr__query_set_blocked(q, 0);
+    sr__query_set_used_ch(q, 0);
     sr_code rc = route_query(q, o, out);
     if (rc == SR_ENOROUTE && !sr__diagnosing()) {
         /* Say which constraint blocks (diagnose.c): the diagnosis re-runs
@@ -142,7 +199,9 @@ sr_code sr_route_query(sr_query *q, const sr_route_options *o, sr_result **out)
         sr__query_prepared(q, &pp);
         char msg[1024], why[600];
         snprintf(msg, sizeof msg, "%s", pp.err);
+        int used_ch = sr_query_used_ch(q);
         unsigned mask = sr__explain_noroute(q, sr__query_net(q), o, why, sizeof why);
+        sr__query_set_used_ch(q, used_ch); /* this query's search, not the diagnosis's */
         snprintf(pp.err, pp.errcap, "%.400s%sblocked by: %s", *msg ? msg : "no route", "; ", why);
         sr__query_set_blocked(q, mask);
     }

@@ -100,7 +100,8 @@ sr_code sr__tt_attach(sr_network *net)
         feed = net->dir;
     } else if (sub[0] && lstat(sub, &st) == 0) {
         feed = sub;
-    } else if (sub[0] && errno != ENOENT) {
+    } else if (sub[0] && errno != ENOENT && errno != ENOTDIR) {
+        /* ENOTDIR: a compiled network file (srn/srn.c), which has no services. */
         snprintf(net->errmsg, sizeof net->errmsg, "services: cannot access %.900s: %s", sub, strerror(errno));
         sr__escape_inplace(net->errmsg, sizeof net->errmsg);
         return SR_EIO;

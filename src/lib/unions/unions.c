@@ -194,3 +194,37 @@ const char *sr_network_common_union(const sr_network *net, const char *a, const 
     }
     return NULL;
 }
+
+/* The compiled network file (srn/srn.c) writes and reads memberships
+ * through these two, so the record stays private to this file. */
+int sr__unions_get(const sr_network *net, uint32_t i, const char **name, char country[3], int *since, int *until)
+{
+    if (i >= net->n_unions)
+        return -1;
+    const struct sr__union_member *m = &net->unions[i];
+    *name = m->name;
+    memcpy(country, m->country, 3);
+    *since = m->since;
+    *until = m->until;
+    return 0;
+}
+
+int sr__unions_set(sr_network *net, uint32_t n, uint32_t i, const char *name, const char country[3], int since,
+                   int until)
+{
+    if (!net->unions) {
+        net->unions = calloc((size_t)n + 1, sizeof *net->unions);
+        if (!net->unions)
+            return -1;
+        net->n_unions = n;
+    }
+    if (i >= net->n_unions)
+        return -1;
+    struct sr__union_member *m = &net->unions[i];
+    m->name = name;
+    memcpy(m->country, country, 2);
+    m->country[2] = 0;
+    m->since = since;
+    m->until = until;
+    return 0;
+}

@@ -1,0 +1,746 @@
+/*
+ * ch.c - building and querying contraction hierarchies on a plain weighted
+ * digraph (see ch.h for the interface and its thread rules).
+ *
+ * Building.  Nodes are contracted one at a time, least important first.
+ * Contracting v removes it from the graph and, for each pair of remaining
+ * neighbours u -> v -> w, adds the shortcut u -> w (weight w(u,v) + w(v,w),
+ * remembering v) unless a witness path u ~> w that avoids v is at most as
+ * long; the witness search is a Dijkstra from u bounded by the longest
+ * candidate and by a number of settled nodes, so a search cut short only
+ * adds a shortcut that was not needed, never loses a path.  Importance is
+ * the edge difference (shortcuts added minus arcs removed) plus the number
+ * of contracted neighbours and a level term, kept in a heap with lazy
+ * updates: the top is re-evaluated before it is contracted and the
+ * neighbours of a contracted node are re-evaluated after.
+ *
+ * Querying.  With nodes numbered by rank, every shortest path has a form
+ * that first climbs in rank and then descends; a forward search on the
+ * upward edges from the sources and a backward search on the upward edges
+ * (reversed) from the targets meet at its top.  Each direction stops once
+ * its smallest key is at least the best meeting so far, and a node whose
+ * distance is beaten through a higher neighbour is not expanded ("stall on
+ * demand").  Shortcuts are unpacked into the caller's step ids by looking
+ * up their two halves at the bypassed node.
+ *
+ * Ties: among paths of exactly equal weight the hierarchy may find another
+ * one than a plain Dijkstra; the weight is the same (tests/test_ch.c).
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ch.h"
+#include "util.h"
+
+#define NONE SR__CH_NONE
+#define SIM_SETTLE 20       /* witness search bound while estimating importance */
+#define WIT_SETTLE 100      /* and while contracting (measured: docs/PERFORMANCE.md) */
+
+/* ---- a binary heap of (key, id) with lazy deletion ------------------------- */
+
+typedef struct hitem {
+    double key;
+    uint32_t id;
+} hitem;
+
+typedef struct heap {
+    hitem *a;
+    size_t n, cap;
+} heap;
+
+static int hpush(heap *h, double key, uint32_t id)
+{
+    if (h->n == h->cap) {
+        size_t nc = h->cap ? 2 * h->cap : 256;
+        hitem *p = realloc(h->a, nc * sizeof *p);
+        if (!p)
+            return -1;
+        h->a = p;
+        h->cap = nc;
+    }
+    size_t i = h->n++;
+    while (i > 0) {
+        size_t p = (i - 1) / 2;
+        if (h->a[p].key < key || (h->a[p].key == key && h->a[p].id <= id))
+            break;
+        h->a[i] = h->a[p];
+        i = p;
+    }
+    h->a[i] = (hitem){key, id};
+    return 0;
+}
+
+static hitem hpop(heap *h)
+{
+    hitem top = h->a[0], last = h->a[--h->n];
+    size_t i = 0, n = h->n;
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= n)
+            break;
+        if (c + 1 < n && (h->a[c + 1].key < h->a[c].key || (h->a[c + 1].key == h->a[c].key && h->a[c + 1].id < h->a[c].id)))
+            c++;
+        if (last.key < h->a[c].key || (last.key == h->a[c].key && last.id <= h->a[c].id))
+            break;
+        h->a[i] = h->a[c];
+        i = c;
+    }
+    if (n)
+        h->a[i] = last;
+    return top;
+}
+
+/* ---- the graph while it is contracted ---------------------------------------- */
+
+typedef struct dedge {
+    uint32_t nbr, mid, step;
+    double w;
+} dedge;
+
+typedef struct dlist {
+    dedge *e;
+    uint32_t n, cap;
+} dlist;
+
+typedef struct builder {
+    uint32_t n;
+    dlist *out, *in;
+    uint8_t *done;
+    uint32_t *rank;         /* node -> rank once contracted */
+    uint32_t *level;
+    uint32_t *deleted;      /* contracted neighbours */
+    /* witness search */
+    double *dist;
+    uint32_t *stamp, gen;
+    uint32_t *tgt, tgt_gen;     /* targets of the current witness search */
+    heap wh;
+    /* final edges, in caller numbering, collected per contracted node */
+    dlist *fup, *fdn;
+    uint64_t shortcuts;
+} builder;
+
+static int dl_add(dlist *l, dedge e)
+{
+    if (l->n == l->cap) {
+        uint32_t nc = l->cap ? 2 * l->cap : 4;
+        dedge *p = realloc(l->e, (size_t)nc * sizeof *p);
+        if (!p)
+            return -1;
+        l->e = p;
+        l->cap = nc;
+    }
+    l->e[l->n++] = e;
+    return 0;
+}
+
+static void dl_remove(dlist *l, uint32_t nbr)
+{
+    for (uint32_t i = 0; i < l->n; i++)
+        if (l->e[i].nbr == nbr) {
+            l->e[i] = l->e[--l->n];
+            return;
+        }
+}
+
+/* Add or lower the arc u -> w; 0 unchanged, 1 added or lowered, -1 no memory. */
+static int set_arc(builder *b, uint32_t u, uint32_t w, double wt, uint32_t mid, uint32_t step)
+{
+    dlist *o = &b->out[u];
+    for (uint32_t i = 0; i < o->n; i++)
+        if (o->e[i].nbr == w) {
+            if (o->e[i].w <= wt)
+                return 0;
+            o->e[i] = (dedge){w, mid, step, wt};
+            dlist *in = &b->in[w];
+            for (uint32_t j = 0; j < in->n; j++)
+                if (in->e[j].nbr == u) {
+                    in->e[j] = (dedge){u, mid, step, wt};
+                    break;
+                }
+            return 1;
+        }
+    if (dl_add(o, (dedge){w, mid, step, wt}) < 0 || dl_add(&b->in[w], (dedge){u, mid, step, wt}) < 0)
+        return -1;
+    return 1;
+}
+
+static void next_gen(uint32_t *stamp, uint32_t *gen, size_t n)
+{
+    if (++*gen == 0) {
+        memset(stamp, 0, n * sizeof *stamp);
+        *gen = 1;
+    }
+}
+
+/* Witness Dijkstra from u in the remaining graph without v, up to `limit`
+ * and `settle` settled nodes; distances in b->dist where stamped. */
+static int witness(builder *b, uint32_t u, uint32_t v, double limit, int settle, uint32_t n_targets)
+{
+    next_gen(b->stamp, &b->gen, b->n);
+    b->wh.n = 0;
+    b->stamp[u] = b->gen;
+    b->dist[u] = 0;
+    if (hpush(&b->wh, 0, u) < 0)
+        return -1;
+    int settled = 0;
+    while (b->wh.n) {
+        hitem it = hpop(&b->wh);
+        if (it.key > b->dist[it.id])
+            continue;
+        if (it.key > limit || ++settled > settle)
+            break;
+        /* Done once every target is settled: its distance is final. */
+        if (b->tgt[it.id] == b->tgt_gen && --n_targets == 0)
+            break;
+        const dlist *o = &b->out[it.id];
+        for (uint32_t i = 0; i < o->n; i++) {
+            uint32_t x = o->e[i].nbr;
+            if (x == v)
+                continue;
+            double nd = it.key + o->e[i].w;
+            if (nd > limit)
+                continue;
+            if (b->stamp[x] != b->gen || nd < b->dist[x]) {
+                b->stamp[x] = b->gen;
+                b->dist[x] = nd;
+                if (hpush(&b->wh, nd, x) < 0)
+                    return -1;
+            }
+        }
+    }
+    return 0;
+}
+
+static inline double wdist(const builder *b, uint32_t x) { return b->stamp[x] == b->gen ? b->dist[x] : INFINITY; }
+
+/* Contract v (commit) or only count the shortcuts it needs.  Returns the
+ * count, or -1 when memory runs out. */
+static long contract(builder *b, uint32_t v, int commit)
+{
+    dlist *in = &b->in[v], *out = &b->out[v];
+    long count = 0;
+    for (uint32_t i = 0; i < in->n; i++) {
+        uint32_t u = in->e[i].nbr;
+        double wu = in->e[i].w, maxw = -1;
+        for (uint32_t j = 0; j < out->n; j++)
+            if (out->e[j].nbr != u && wu + out->e[j].w > maxw)
+                maxw = wu + out->e[j].w;
+        if (maxw < 0)
+            continue;
+        next_gen(b->tgt, &b->tgt_gen, b->n);
+        uint32_t nt = 0;
+        for (uint32_t j = 0; j < out->n; j++)
+            if (out->e[j].nbr != u && b->tgt[out->e[j].nbr] != b->tgt_gen) {
+                b->tgt[out->e[j].nbr] = b->tgt_gen;
+                nt++;
+            }
+        if (witness(b, u, v, maxw, commit ? WIT_SETTLE : SIM_SETTLE, nt) < 0)
+            return -1;
+        for (uint32_t j = 0; j < out->n; j++) {
+            uint32_t w = out->e[j].nbr;
+            if (w == u)
+                continue;
+            double c = wu + out->e[j].w;
+            if (wdist(b, w) <= c)
+                continue;
+            count++;
+            if (commit) {
+                int r = set_arc(b, u, w, c, v, NONE);
+                if (r < 0)
+                    return -1;
+                b->shortcuts += (uint64_t)r;
+            }
+        }
+    }
+    return count;
+}
+
+static double priority(builder *b, uint32_t v, int *oom)
+{
+    long sc = contract(b, v, 0);
+    if (sc < 0) {
+        *oom = 1;
+        return 0;
+    }
+    double removed = (double)b->in[v].n + b->out[v].n;
+    return 2.0 * ((double)sc - removed) + b->deleted[v] + b->level[v];
+}
+
+/* Move v's remaining edges to the final lists and out of its neighbours'. */
+static int finish_node(builder *b, uint32_t v)
+{
+    dlist *in = &b->in[v], *out = &b->out[v];
+    for (uint32_t i = 0; i < out->n; i++) {
+        uint32_t y = out->e[i].nbr;
+        if (dl_add(&b->fup[v], out->e[i]) < 0)
+            return -1;
+        dl_remove(&b->in[y], v);
+        b->deleted[y]++;
+        if (b->level[y] < b->level[v] + 1)
+            b->level[y] = b->level[v] + 1;
+    }
+    for (uint32_t i = 0; i < in->n; i++) {
+        uint32_t y = in->e[i].nbr;
+        if (dl_add(&b->fdn[v], in->e[i]) < 0)
+            return -1;
+        dl_remove(&b->out[y], v);
+        b->deleted[y]++;
+        if (b->level[y] < b->level[v] + 1)
+            b->level[y] = b->level[v] + 1;
+    }
+    free(in->e);
+    free(out->e);
+    *in = (dlist){0};
+    *out = (dlist){0};
+    return 0;
+}
+
+static void builder_free(builder *b)
+{
+    for (uint32_t i = 0; b->out && i < b->n; i++) {
+        free(b->out[i].e);
+        free(b->in[i].e);
+    }
+    for (uint32_t i = 0; b->fup && i < b->n; i++) {
+        free(b->fup[i].e);
+        free(b->fdn[i].e);
+    }
+    free(b->out);
+    free(b->in);
+    free(b->fup);
+    free(b->fdn);
+    free(b->done);
+    free(b->rank);
+    free(b->level);
+    free(b->deleted);
+    free(b->dist);
+    free(b->stamp);
+    free(b->tgt);
+    free(b->wh.a);
+}
+
+/* The final CSR arrays in rank numbering from the per-node lists. */
+static int emit(builder *b, sr__ch *ch)
+{
+    uint32_t n = b->n;
+    ch->n = n;
+    ch->node_of = malloc(((size_t)n + 1) * sizeof *ch->node_of);
+    ch->up_off = calloc((size_t)n + 1, sizeof *ch->up_off);
+    ch->dn_off = calloc((size_t)n + 1, sizeof *ch->dn_off);
+    if (!ch->node_of || !ch->up_off || !ch->dn_off)
+        return -1;
+    memcpy(ch->node_of, b->rank, (size_t)n * sizeof *ch->node_of);
+    uint32_t *by_rank = malloc(((size_t)n + 1) * sizeof *by_rank);
+    if (!by_rank)
+        return -1;
+    for (uint32_t v = 0; v < n; v++)
+        by_rank[b->rank[v]] = v;
+    uint64_t nu = 0, nd = 0;
+    for (uint32_t r = 0; r < n; r++) {
+        nu += b->fup[by_rank[r]].n;
+        nd += b->fdn[by_rank[r]].n;
+        ch->up_off[r + 1] = (uint32_t)nu;
+        ch->dn_off[r + 1] = (uint32_t)nd;
+    }
+    if (nu >= UINT32_MAX || nd >= UINT32_MAX) {
+        free(by_rank);
+        return -1;
+    }
+    ch->n_up = nu;
+    ch->n_dn = nd;
+    ch->n_shortcuts = b->shortcuts;
+    ch->up = malloc((nu + 1) * sizeof *ch->up);
+    ch->dn = malloc((nd + 1) * sizeof *ch->dn);
+    if (!ch->up || !ch->dn) {
+        free(by_rank);
+        return -1;
+    }
+    for (uint32_t r = 0; r < n; r++) {
+        uint32_t v = by_rank[r];
+        sr__ch_edge *u = ch->up + ch->up_off[r], *d = ch->dn + ch->dn_off[r];
+        for (uint32_t i = 0; i < b->fup[v].n; i++) {
+            const dedge *e = &b->fup[v].e[i];
+            u[i] = (sr__ch_edge){.other = b->rank[e->nbr], .mid = e->mid == NONE ? NONE : b->rank[e->mid],
+                                 .step = e->step, .w = e->w};
+        }
+        for (uint32_t i = 0; i < b->fdn[v].n; i++) {
+            const dedge *e = &b->fdn[v].e[i];
+            d[i] = (sr__ch_edge){.other = b->rank[e->nbr], .mid = e->mid == NONE ? NONE : b->rank[e->mid],
+                                 .step = e->step, .w = e->w};
+        }
+    }
+    free(by_rank);
+    return 0;
+}
+
+sr__ch *sr__ch_build(uint32_t n, const sr__ch_arc *arcs, size_t n_arcs, void (*progress)(void *, double), void *ctx)
+{
+    builder b = {.n = n};
+    sr__ch *ch = calloc(1, sizeof *ch);
+    size_t nn = (size_t)n + 1;
+    b.out = calloc(nn, sizeof *b.out);
+    b.in = calloc(nn, sizeof *b.in);
+    b.fup = calloc(nn, sizeof *b.fup);
+    b.fdn = calloc(nn, sizeof *b.fdn);
+    b.done = calloc(nn, 1);
+    b.rank = calloc(nn, sizeof *b.rank);
+    b.level = calloc(nn, sizeof *b.level);
+    b.deleted = calloc(nn, sizeof *b.deleted);
+    b.dist = malloc(nn * sizeof *b.dist);
+    b.stamp = calloc(nn, sizeof *b.stamp);
+    b.tgt = calloc(nn, sizeof *b.tgt);
+    uint32_t *ver = calloc(nn, sizeof *ver);
+    heap pq = {0};
+    int oom = !ch || !b.out || !b.in || !b.fup || !b.fdn || !b.done || !b.rank || !b.level || !b.deleted || !b.dist ||
+              !b.stamp || !b.tgt || !ver;
+    /* Input arcs: self loops never help; of parallel arcs the lightest. */
+    for (size_t i = 0; !oom && i < n_arcs; i++) {
+        const sr__ch_arc *a = &arcs[i];
+        if (a->tail == a->head || a->tail >= n || a->head >= n || !(a->w < INFINITY))
+            continue;
+        if (set_arc(&b, a->tail, a->head, a->w, NONE, a->step) < 0)
+            oom = 1;
+    }
+    /* The heap holds (priority, node); an entry whose priority is stale is
+     * recognised by comparing with the current one (prio[] via ver[]). */
+    double *prio = malloc(nn * sizeof *prio);
+    oom |= !prio;
+    for (uint32_t v = 0; !oom && v < n; v++) {
+        prio[v] = priority(&b, v, &oom);
+        if (!oom && hpush(&pq, prio[v], v) < 0)
+            oom = 1;
+    }
+    uint32_t next_rank = 0;
+    uint32_t *nbrs = NULL;
+    size_t cap_nbrs = 0;
+    while (!oom && pq.n) {
+        hitem it = hpop(&pq);
+        uint32_t v = it.id;
+        if (b.done[v] || it.key != prio[v])
+            continue;
+        /* Lazy update: re-evaluate; if it is no longer the least, requeue. */
+        double p = priority(&b, v, &oom);
+        if (oom)
+            break;
+        if (p > it.key && pq.n && p > pq.a[0].key) {
+            prio[v] = p;
+            if (hpush(&pq, p, v) < 0)
+                oom = 1;
+            continue;
+        }
+        if (contract(&b, v, 1) < 0) {
+            oom = 1;
+            break;
+        }
+        size_t nb = (size_t)b.in[v].n + b.out[v].n;
+        if (sr__grow((void **)&nbrs, &cap_nbrs, nb + 1, sizeof *nbrs) < 0) {
+            oom = 1;
+            break;
+        }
+        nb = 0;
+        for (uint32_t i = 0; i < b.in[v].n; i++)
+            nbrs[nb++] = b.in[v].e[i].nbr;
+        for (uint32_t i = 0; i < b.out[v].n; i++)
+            nbrs[nb++] = b.out[v].e[i].nbr;
+        b.done[v] = 1;
+        b.rank[v] = next_rank++;
+        if (finish_node(&b, v) < 0) {
+            oom = 1;
+            break;
+        }
+        for (size_t i = 0; i < nb && !oom; i++) {
+            uint32_t y = nbrs[i];
+            if (b.done[y] || ver[y] == next_rank)
+                continue;
+            ver[y] = next_rank;
+            prio[y] = priority(&b, y, &oom);
+            if (!oom && hpush(&pq, prio[y], y) < 0)
+                oom = 1;
+        }
+        if (progress && (next_rank & 0xffff) == 0)
+            progress(ctx, (double)next_rank / n);
+    }
+    free(nbrs);
+    free(pq.a);
+    free(prio);
+    free(ver);
+    if (!oom && emit(&b, ch) < 0)
+        oom = 1;
+    builder_free(&b);
+    if (oom) {
+        sr__ch_free(ch);
+        return NULL;
+    }
+    sr__ch_init_loaded(ch);
+    ch->borrowed = 0;
+    if (progress)
+        progress(ctx, 1.0);
+    return ch;
+}
+
+/* ---- queries ------------------------------------------------------------------ */
+
+typedef struct sr__ch_scratch {
+    struct sr__ch_scratch *next;
+    double *df, *db;
+    uint32_t *sf, *sb, gen;     /* stamps */
+    uint32_t *pf, *pb;          /* edge index (up[] / dn[]) that reached the node, NONE at a source */
+    uint32_t *tf, *tb;          /* the node it came from */
+    uint8_t *is_tgt;            /* stamped with gen when a target (in sb) */
+    heap hf, hb;
+} sr__ch_scratch;
+
+void sr__ch_init_loaded(sr__ch *ch)
+{
+    pthread_mutex_init(&ch->lock, NULL);
+    ch->lock_ready = 1;
+    ch->pool = NULL;
+    ch->borrowed = 1;
+}
+
+static void scratch_free(sr__ch_scratch *s)
+{
+    if (!s)
+        return;
+    free(s->df);
+    free(s->db);
+    free(s->sf);
+    free(s->sb);
+    free(s->pf);
+    free(s->pb);
+    free(s->tf);
+    free(s->tb);
+    free(s->hf.a);
+    free(s->hb.a);
+    free(s);
+}
+
+void sr__ch_free(sr__ch *ch)
+{
+    if (!ch)
+        return;
+    for (sr__ch_scratch *s = ch->pool, *nx; s; s = nx) {
+        nx = s->next;
+        scratch_free(s);
+    }
+    if (ch->lock_ready)
+        pthread_mutex_destroy(&ch->lock);
+    if (!ch->borrowed) {
+        free(ch->node_of);
+        free(ch->up_off);
+        free(ch->dn_off);
+        free(ch->up);
+        free(ch->dn);
+    }
+    free(ch);
+}
+
+static sr__ch_scratch *scratch_get(sr__ch *ch)
+{
+    pthread_mutex_lock(&ch->lock);
+    sr__ch_scratch *s = ch->pool;
+    if (s)
+        ch->pool = s->next;
+    pthread_mutex_unlock(&ch->lock);
+    if (s)
+        return s;
+    size_t n = (size_t)ch->n + 1;
+    s = calloc(1, sizeof *s);
+    if (!s)
+        return NULL;
+    s->df = malloc(n * sizeof *s->df);
+    s->db = malloc(n * sizeof *s->db);
+    s->sf = calloc(n, sizeof *s->sf);
+    s->sb = calloc(n, sizeof *s->sb);
+    s->pf = malloc(n * sizeof *s->pf);
+    s->pb = malloc(n * sizeof *s->pb);
+    s->tf = malloc(n * sizeof *s->tf);
+    s->tb = malloc(n * sizeof *s->tb);
+    if (!s->df || !s->db || !s->sf || !s->sb || !s->pf || !s->pb || !s->tf || !s->tb) {
+        scratch_free(s);
+        return NULL;
+    }
+    return s;
+}
+
+static void scratch_put(sr__ch *ch, sr__ch_scratch *s)
+{
+    pthread_mutex_lock(&ch->lock);
+    s->next = ch->pool;
+    ch->pool = s;
+    pthread_mutex_unlock(&ch->lock);
+}
+
+/* The edge of `list` (from off[x]..off[x+1]) whose other end is y. */
+static const sr__ch_edge *find_edge(const uint32_t *off, const sr__ch_edge *list, uint32_t x, uint32_t y)
+{
+    for (uint32_t i = off[x]; i < off[x + 1]; i++)
+        if (list[i].other == y)
+            return &list[i];
+    return NULL;
+}
+
+typedef struct ustack {
+    uint32_t tail, head;
+    const sr__ch_edge *e;
+} ustack;
+
+/* Append the steps of edge e (tail -> head) to out. */
+static int unpack(const sr__ch *ch, uint32_t tail, uint32_t head, const sr__ch_edge *e, uint32_t **out, size_t *n,
+                  size_t *cap)
+{
+    ustack *st = NULL;
+    size_t ns = 0, cs = 0;
+    if (sr__grow((void **)&st, &cs, 1, sizeof *st) < 0)
+        return -1;
+    st[ns++] = (ustack){tail, head, e};
+    while (ns) {
+        ustack u = st[--ns];
+        if (u.e->mid == NONE) {
+            if (sr__grow((void **)out, cap, *n + 1, sizeof **out) < 0) {
+                free(st);
+                return -1;
+            }
+            (*out)[(*n)++] = u.e->step;
+            continue;
+        }
+        uint32_t m = u.e->mid;
+        const sr__ch_edge *e1 = find_edge(ch->dn_off, ch->dn, m, u.tail); /* tail -> m */
+        const sr__ch_edge *e2 = find_edge(ch->up_off, ch->up, m, u.head); /* m -> head */
+        if (!e1 || !e2 || sr__grow((void **)&st, &cs, ns + 2, sizeof *st) < 0) {
+            free(st);
+            return -1;
+        }
+        st[ns++] = (ustack){m, u.head, e2};
+        st[ns++] = (ustack){u.tail, m, e1};
+    }
+    free(st);
+    return 0;
+}
+
+int sr__ch_query(sr__ch *ch, const uint32_t *src, size_t ns, const uint32_t *dst, size_t nd, double *dist,
+                 uint32_t **steps, size_t *n_steps)
+{
+    *steps = NULL;
+    *n_steps = 0;
+    sr__ch_scratch *s = scratch_get(ch);
+    if (!s)
+        return -1;
+    next_gen(s->sf, &s->gen, ch->n);
+    uint32_t g = s->gen;
+    /* Both stamp arrays share one generation. */
+    if (g == 1)
+        memset(s->sb, 0, (size_t)ch->n * sizeof *s->sb);
+    s->hf.n = s->hb.n = 0;
+    int oom = 0;
+    for (size_t i = 0; i < ns; i++) {
+        uint32_t x = ch->node_of[src[i]];
+        s->sf[x] = g;
+        s->df[x] = 0;
+        s->pf[x] = NONE;
+        oom |= hpush(&s->hf, 0, x) < 0;
+    }
+    for (size_t i = 0; i < nd; i++) {
+        uint32_t x = ch->node_of[dst[i]];
+        s->sb[x] = g;
+        s->db[x] = 0;
+        s->pb[x] = NONE;
+        oom |= hpush(&s->hb, 0, x) < 0;
+    }
+    double best = INFINITY;
+    uint32_t meet = NONE;
+    /* A source that is also a target meets at distance 0. */
+    for (size_t i = 0; i < ns; i++) {
+        uint32_t x = ch->node_of[src[i]];
+        if (s->sb[x] == g && best > 0) {
+            best = 0;
+            meet = x;
+        }
+    }
+    while (!oom && (s->hf.n || s->hb.n)) {
+        int fwd;
+        double kf = s->hf.n ? s->hf.a[0].key : INFINITY, kb = s->hb.n ? s->hb.a[0].key : INFINITY;
+        if (kf >= best && kb >= best)
+            break;
+        fwd = kf <= kb;
+        heap *h = fwd ? &s->hf : &s->hb;
+        double *d = fwd ? s->df : s->db, *od = fwd ? s->db : s->df;
+        uint32_t *st = fwd ? s->sf : s->sb, *ost = fwd ? s->sb : s->sf;
+        uint32_t *pr = fwd ? s->pf : s->pb, *tl = fwd ? s->tf : s->tb;
+        const uint32_t *off = fwd ? ch->up_off : ch->dn_off, *ooff = fwd ? ch->dn_off : ch->up_off;
+        const sr__ch_edge *E = fwd ? ch->up : ch->dn, *OE = fwd ? ch->dn : ch->up;
+        hitem it = hpop(h);
+        uint32_t x = it.id;
+        if (it.key > d[x])
+            continue;
+        if (ost[x] == g && it.key + od[x] < best) {
+            best = it.key + od[x];
+            meet = x;
+        }
+        /* Stall on demand: x is reached more cheaply from a higher node
+         * through an edge of the other direction's list. */
+        int stalled = 0;
+        for (uint32_t i = ooff[x]; i < ooff[x + 1] && !stalled; i++) {
+            uint32_t y = OE[i].other;
+            if (st[y] == g && d[y] + OE[i].w < it.key)
+                stalled = 1;
+        }
+        if (stalled)
+            continue;
+        for (uint32_t i = off[x]; i < off[x + 1]; i++) {
+            uint32_t y = E[i].other;
+            double nd2 = it.key + E[i].w;
+            if (nd2 >= best)
+                continue;
+            if (st[y] != g || nd2 < d[y]) {
+                st[y] = g;
+                d[y] = nd2;
+                pr[y] = i;
+                tl[y] = x;
+                if (hpush(h, nd2, y) < 0) {
+                    oom = 1;
+                    break;
+                }
+                if (ost[y] == g && nd2 + od[y] < best) {
+                    best = nd2 + od[y];
+                    meet = y;
+                }
+            }
+        }
+    }
+    if (oom) {
+        scratch_put(ch, s);
+        return -1;
+    }
+    if (meet == NONE) {
+        scratch_put(ch, s);
+        return 1;
+    }
+    /* The forward half, source -> meet, in order; then meet -> target. */
+    uint32_t *chain = NULL;
+    size_t nc = 0, cc = 0, cap = 0;
+    for (uint32_t x = meet; s->pf[x] != NONE; x = s->tf[x]) {
+        if (sr__grow((void **)&chain, &cc, nc + 1, sizeof *chain) < 0) {
+            oom = 1;
+            break;
+        }
+        chain[nc++] = x;
+    }
+    for (size_t k = nc; !oom && k-- > 0;) {
+        uint32_t x = chain[k];
+        oom = unpack(ch, s->tf[x], x, &ch->up[s->pf[x]], steps, n_steps, &cap) < 0;
+    }
+    for (uint32_t x = meet; !oom && s->pb[x] != NONE; x = s->tb[x])
+        oom = unpack(ch, x, s->tb[x], &ch->dn[s->pb[x]], steps, n_steps, &cap) < 0;
+    free(chain);
+    scratch_put(ch, s);
+    if (oom) {
+        free(*steps);
+        *steps = NULL;
+        *n_steps = 0;
+        return -1;
+    }
+    *dist = best;
+    return 0;
+}

@@ -1,0 +1,109 @@
+/*
+ * ch.h - contraction hierarchies (Geisberger et al. 2008) over a plain
+ * weighted digraph, and their use on the network's state graph.
+ *
+ * The graph module (ch.c) knows nothing of networks: it takes nodes and
+ * weighted arcs, each arc carrying a caller's step id, contracts the nodes
+ * in an order chosen by edge difference with lazy updates, and answers
+ * many-to-many shortest path queries (every node of a source set at
+ * distance 0 to any node of a target set) by the bidirectional upward
+ * search, with the path unpacked into the caller's step ids.
+ *
+ * The network half (net_ch.c) builds the state graph of a network for one
+ * metric -- objective (time, cost, CO2e) and cargo unit, quantity 1, all
+ * modes, links open today, no avoided places -- and hands it to ch.c; the
+ * query layer (query/plan.c) uses it only for queries with exactly that
+ * metric and falls back to Dijkstra otherwise (docs/ARCHITECTURE.md).
+ *
+ * Thread rules: a built sr__ch is read-only and may be queried from any
+ * number of threads at once; each query takes scratch space from a pool
+ * guarded by a mutex (sr__ch_query()).
+ */
+#ifndef SR_CH_H
+#define SR_CH_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "silkroute.h"
+
+#define SR__CH_NONE UINT32_MAX
+
+/* One input arc: tail -> head with weight w >= 0, step: the caller's id. */
+typedef struct sr__ch_arc {
+    uint32_t tail, head;
+    double w;
+    uint32_t step;
+} sr__ch_arc;
+
+/* An edge of the hierarchy: `other` is the higher-ranked end; `mid` is the
+ * contracted node a shortcut bypasses, or SR__CH_NONE for an input arc
+ * whose step id is `step`. */
+typedef struct sr__ch_edge {
+    uint32_t other;
+    uint32_t mid;
+    uint32_t step;
+    uint32_t pad;
+    double w;
+} sr__ch_edge;
+
+struct sr__ch_scratch;
+
+typedef struct sr__ch {
+    uint32_t n;             /* nodes, numbered by rank (0 contracted first) */
+    uint32_t *node_of;      /* caller's node -> rank */
+    /* up[x]: edges x -> other with rank other > x (forward search);
+     * dn[x]: edges other -> x with rank other > x (backward search). */
+    uint32_t *up_off, *dn_off;  /* n + 1 each */
+    sr__ch_edge *up, *dn;
+    uint64_t n_up, n_dn;
+    uint64_t n_shortcuts;
+    /* Set when the arrays live in a mapped file (srn/srn.c frees them). */
+    int borrowed;
+    int lock_ready;         /* lock initialised (sr__ch_init_loaded) */
+    pthread_mutex_t lock;
+    struct sr__ch_scratch *pool;
+} sr__ch;
+
+/* Build the hierarchy of n nodes and the arcs (copied; any order, parallel
+ * arcs allowed).  progress (may be NULL) is called now and then with the
+ * share done.  Returns NULL when memory runs out. */
+sr__ch *sr__ch_build(uint32_t n, const sr__ch_arc *arcs, size_t n_arcs, void (*progress)(void *, double),
+                     void *ctx);
+/* Prepare a hierarchy whose arrays were set by the caller (a mapped file). */
+void sr__ch_init_loaded(sr__ch *ch);
+void sr__ch_free(sr__ch *ch);
+
+/*
+ * The shortest path from any of src[0..ns) to any of dst[0..nd) (caller's
+ * node numbers).  On success returns 0 with *dist and the steps of the
+ * path in order in *steps (malloc()ed, *n_steps of them; the caller frees);
+ * 1 when no path exists; -1 when memory runs out.
+ */
+int sr__ch_query(sr__ch *ch, const uint32_t *src, size_t ns, const uint32_t *dst, size_t nd, double *dist,
+                 uint32_t **steps, size_t *n_steps);
+
+/* ---- the network's hierarchies (net_ch.c) -------------------------------- */
+
+/* The metrics a network may carry hierarchies for: objective x unit. */
+#define SR__CH_OBJECTIVES 3 /* SR_BY_TIME, SR_BY_COST, SR_BY_CO2 */
+
+typedef struct sr__net_ch {
+    /* State numbering: state = place * n_classes + class; the hierarchy's
+     * caller node numbers are these states. */
+    uint32_t n_classes;
+    sr__ch *ch[SR__CH_OBJECTIVES][SR_UNIT_COUNT]; /* NULL: not built */
+} sr__net_ch;
+
+/* Build the hierarchy of one metric on net (whose arrays must be final). */
+sr__ch *sr__net_ch_build(const sr_network *net, sr_objective obj, sr_unit unit, void (*progress)(void *, double),
+                         void *ctx);
+/* The weight a state-graph arc or transfer has under the metric: the same
+ * expression the router's Dijkstra uses at quantity 1 (route.c), or
+ * INFINITY when the arc is not usable for a default query. */
+double sr__net_ch_arc_weight(const sr_network *net, sr_objective obj, sr_unit unit, uint32_t a);
+double sr__net_ch_xfer_weight(const sr_network *net, sr_objective obj, sr_unit unit, uint32_t x);
+void sr__net_ch_free(sr__net_ch *nc);
+
+#endif

@@ -1,0 +1,344 @@
+/*
+ * test_ch.c - differential tests of the contraction hierarchies (src/lib/ch/)
+ * against the router's Dijkstra, and of the query layer's choice between
+ * them (src/lib/query/plan.c).
+ *
+ * Why: a hierarchy is exact only if every witness search, shortcut and
+ * unpacking step is right, and errors show as a slightly longer route on
+ * some pairs only.  Each network is opened twice from the same files, once
+ * with hierarchies for every metric and once without, and every query is
+ * answered by both: the optimum (the objective the router minimises) must
+ * agree to 1e-9, the hierarchy's route must be a valid route of the model
+ * (tests/util_randnet.c), and queries a hierarchy cannot answer must run
+ * Dijkstra (sr_query_used_ch()).  Networks: random small multimodal ones
+ * with many ties, the synthetic grid of bench/gen_synthetic.py (gauge
+ * changes at borders, ferries, air), and the shipped dataset data/.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <cmocka.h>
+
+#include "ch/ch.h"
+#include "network.h"
+#include "silkroute.h"
+#include "util.h"
+#include "util_randnet.h"
+
+/* What the router minimises for the default query of an objective. */
+static double objective(const sr_route *r, sr_objective obj)
+{
+    const double eps = 1e-7;
+    double t = r->duration_h, c = r->cost_usd, e = r->co2e_kg;
+    return obj == SR_BY_TIME ? t + eps * (c + e) : obj == SR_BY_COST ? c + eps * (t + e) : e + eps * (t + c);
+}
+
+typedef struct tally {
+    long queries, same_route, noroute, fallback;
+} tally;
+
+/* Answer o on both networks and compare. */
+static void compare(sr_query *qc, sr_query *qd, const sr_route_options *o, int expect_ch, tally *t, const char *what)
+{
+    sr_result *rc = NULL, *rd = NULL;
+    sr_code cc = sr_route_query(qc, o, &rc), cd = sr_route_query(qd, o, &rd);
+    t->queries++;
+    if (sr_query_used_ch(qc) != expect_ch)
+        fail_msg("%s: %s -> %s obj %d: used_ch %d, expected %d", what, o->from, o->to, o->objective,
+                 sr_query_used_ch(qc), expect_ch);
+    assert_int_equal(sr_query_used_ch(qd), 0);
+    if (cc != cd)
+        fail_msg("%s: %s -> %s obj %d unit %d: hierarchy says %s, Dijkstra %s (%s)", what, o->from, o->to,
+                 o->objective, o->unit, sr_strerror(cc), sr_strerror(cd), sr_query_errmsg(qc));
+    if (cc == SR_OK) {
+        const sr_route *a = sr_result_route(rc, 0), *b = sr_result_route(rd, 0);
+        sr_objective obj = o->objective == SR_BY_BLEND ? SR_BY_TIME : o->objective;
+        double va = objective(a, obj), vb = objective(b, obj);
+        if (!expect_ch || o->objective > SR_BY_CO2 || o->quantity != 1) {
+            /* Both Dijkstra: identical. */
+            assert_int_equal(a->n_legs, b->n_legs);
+        } else if (!(fabs(va - vb) <= 1e-9 * (fabs(vb) + 1)))
+            fail_msg("%s: %s -> %s obj %d unit %d: hierarchy %.12g, Dijkstra %.12g", what, o->from, o->to,
+                     o->objective, o->unit, va, vb);
+        int same = a->n_legs == b->n_legs && a->n_transfers == b->n_transfers;
+        for (size_t i = 0; same && i < a->n_legs; i++)
+            same = a->legs[i].link == b->legs[i].link && a->legs[i].from == b->legs[i].from;
+        t->same_route += same;
+        /* The totals are the router's own sums of the parts. */
+        double s = 0;
+        for (size_t i = 0; i < a->n_legs; i++)
+            s += a->legs[i].duration_h;
+        for (size_t i = 0; i < a->n_transfers; i++)
+            s += a->transfers[i].duration_h;
+        for (size_t i = 0; i < a->n_crossings; i++)
+            s += a->crossings[i].dwell_h;
+        s += a->documents_h;
+        assert_true(fabs(s - a->duration_h) <= 1e-6 * (a->duration_h + 1));
+        assert_int_equal(a->legs[0].from, b->legs[0].from);
+        assert_int_equal(a->legs[a->n_legs - 1].to, b->legs[b->n_legs - 1].to);
+    } else {
+        t->noroute++;
+    }
+    sr_result_free(rc);
+    sr_result_free(rd);
+}
+
+/* ---- random networks --------------------------------------------------------- */
+
+static void test_random(void **state)
+{
+    (void)state;
+    uint64_t rng = 0x5eed17c4ull;
+    tally t = {0};
+    long valid = 0;
+    for (int cs = 0; cs < 300; cs++) {
+        rn_net m;
+        rn_generate(&m, &rng);
+        char *dir = rn_tempdir();
+        assert_non_null(dir);
+        assert_int_equal(rn_write(&m, dir), 0);
+        sr_network *nc = NULL, *nd = NULL;
+        assert_int_equal(sr_network_open(dir, &nc), SR_OK);
+        assert_int_equal(sr_network_open(dir, &nd), SR_OK);
+        assert_int_equal(sr_network_build_ch(nc, SR_CH_ALL_METRICS, NULL, NULL), SR_OK);
+        assert_int_equal(sr_network_ch_metrics(nc), SR_CH_ALL_METRICS);
+        sr_query *qc, *qd;
+        assert_int_equal(sr_query_create(nc, &qc), SR_OK);
+        assert_int_equal(sr_query_create(nd, &qd), SR_OK);
+        for (int k = 0; k < 40; k++) {
+            rn_query rq;
+            rn_random_query(&m, &rng, &rq);
+            /* Half the queries are default ones, which the hierarchy answers. */
+            int dflt = rn_int(&rng, 0, 1);
+            if (dflt) {
+                rq.obj = (sr_objective)rn_int(&rng, 0, 2);
+                rq.pareto = 0;
+                rq.modes = SR_MODES_ALL;
+                rq.year = 0;
+                rq.qty = 1;
+                rq.max_tr = -1;
+                rq.n_avoid_place = rq.n_avoid_x = rq.n_avoid_cc = 0;
+            }
+            sr_route_options o;
+            rn_options(&m, &rq, &o);
+            o.pareto = 0;
+            if (o.objective == SR_BY_RELIABLE)
+                o.objective = SR_BY_TIME;
+            int expect = dflt;
+            if (!dflt)
+                expect = o.quantity == 1 && o.modes == SR_MODES_ALL && !o.year && o.max_transfers < 0 &&
+                         !o.n_avoid && !o.n_avoid_countries && o.objective <= SR_BY_CO2;
+            if (!expect)
+                t.fallback++;
+            compare(qc, qd, &o, expect, &t, "random");
+            /* The hierarchy's route is a valid route of the model. */
+            sr_result *r = NULL;
+            if (expect && sr_route_query(qc, &o, &r) == SR_OK) {
+                rn_vec v;
+                char why[512];
+                if (rn_check_route(&m, &rq, nc, sr_result_route(r, 0), &v, why, sizeof why) != 0)
+                    fail_msg("random case %d: invalid hierarchy route: %s (dataset in %s)", cs, why, dir);
+                valid++;
+            }
+            sr_result_free(r);
+        }
+        sr_query_destroy(qc);
+        sr_query_destroy(qd);
+        sr_network_close(nc);
+        sr_network_close(nd);
+        rn_rmdir(dir);
+    }
+    printf("random: %ld queries (%ld by Dijkstra as a fallback, %ld no route), %ld hierarchy routes checked valid, "
+           "%ld identical routes\n",
+           t.queries, t.fallback, t.noroute, valid, t.same_route);
+    assert_true(valid > 1000);
+}
+
+/* ---- synthetic grids and the shipped dataset -------------------------------- */
+
+static void pairs(const char *dir, int n_pairs, uint64_t seed, const char *what)
+{
+    sr_network *nc = NULL, *nd = NULL;
+    assert_int_equal(sr_network_open(dir, &nc), SR_OK);
+    assert_int_equal(sr_network_open(dir, &nd), SR_OK);
+    assert_int_equal(sr_network_build_ch(nc, SR_CH_ALL_METRICS, NULL, NULL), SR_OK);
+    sr_query *qc, *qd;
+    assert_int_equal(sr_query_create(nc, &qc), SR_OK);
+    assert_int_equal(sr_query_create(nd, &qd), SR_OK);
+    size_t np = sr_network_place_count(nc);
+    tally t = {0};
+    for (int k = 0; k < n_pairs; k++) {
+        size_t a = rn_next(&seed) % np, b = rn_next(&seed) % np;
+        if (a == b)
+            continue;
+        sr_route_options o;
+        sr_route_options_init(&o);
+        o.from = sr_network_place(nc, a)->id;
+        o.to = sr_network_place(nc, b)->id;
+        o.objective = (sr_objective)(k % 3);
+        o.unit = (sr_unit)((k / 3) % SR_UNIT_COUNT);
+        compare(qc, qd, &o, 1, &t, what);
+    }
+    /* A few constrained queries: the fallback. */
+    for (int k = 0; k < 30; k++) {
+        size_t a = rn_next(&seed) % np, b = rn_next(&seed) % np;
+        if (a == b)
+            continue;
+        sr_route_options o;
+        sr_route_options_init(&o);
+        o.from = sr_network_place(nc, a)->id;
+        o.to = sr_network_place(nc, b)->id;
+        if (k % 3 == 0)
+            o.modes = SR_MODE_BIT(SR_ROAD) | SR_MODE_BIT(SR_RAIL);
+        else if (k % 3 == 1)
+            o.quantity = 2;
+        else
+            o.max_transfers = 2;
+        compare(qc, qd, &o, 0, &t, what);
+    }
+    printf("%s: %ld queries, %ld no route, %ld identical routes\n", what, t.queries, t.noroute, t.same_route);
+    sr_query_destroy(qc);
+    sr_query_destroy(qd);
+    sr_network_close(nc);
+    sr_network_close(nd);
+}
+
+static void test_synthetic(void **state)
+{
+    (void)state;
+    char *dir = tu_mkdtemp();
+    assert_non_null(dir);
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "python3 bench/gen_synthetic.py %s 40 25 >/dev/null 2>&1", dir);
+    if (system(cmd) != 0) {
+        printf("skip: python3 bench/gen_synthetic.py not available\n");
+        tu_rmdir(dir);
+        skip();
+    }
+    pairs(dir, 1500, 17, "synthetic 40x25");
+    tu_rmdir(dir);
+}
+
+static void test_dataset(void **state)
+{
+    (void)state;
+    struct stat st;
+    if (stat("data/places.csv", &st) != 0)
+        skip();
+    /* The top-level files of data/ (tu_copy_dataset copies no folders):
+     * no documents/, whose rules make every query fall back to Dijkstra
+     * (query/plan.c), so here the hierarchy answers. */
+    char *dir = tu_copy_dataset("data");
+    pairs(dir, 1500, 42, "data/ without documents/");
+    tu_rmdir(dir);
+    /* With documents/: the fallback, every time. */
+    sr_network *net = NULL;
+    assert_int_equal(sr_network_open("data", &net), SR_OK);
+    assert_int_equal(sr_network_build_ch(net, SR_CH_METRIC(SR_BY_TIME, SR_UNIT_40FT), NULL, NULL), SR_OK);
+    sr_query *q;
+    assert_int_equal(sr_query_create(net, &q), SR_OK);
+    sr_route_options o;
+    sr_route_options_init(&o);
+    o.from = "CNXIY";
+    o.to = "DEDUI";
+    sr_result *r = NULL;
+    assert_int_equal(sr_route_query(q, &o, &r), SR_OK);
+    assert_int_equal(sr_query_used_ch(q), 0);
+    sr_result_free(r);
+    sr_query_destroy(q);
+    sr_network_close(net);
+}
+
+/* ---- the graph module alone ------------------------------------------------- */
+
+/* A plain Dijkstra over the same arcs as the reference. */
+static double ref_dist(uint32_t n, const sr__ch_arc *arcs, size_t na, uint32_t s, uint32_t t)
+{
+    double *d = malloc(n * sizeof *d);
+    char *done = calloc(n, 1);
+    for (uint32_t i = 0; i < n; i++)
+        d[i] = INFINITY;
+    d[s] = 0;
+    for (;;) {
+        uint32_t best = UINT32_MAX;
+        for (uint32_t i = 0; i < n; i++)
+            if (!done[i] && d[i] < INFINITY && (best == UINT32_MAX || d[i] < d[best]))
+                best = i;
+        if (best == UINT32_MAX || best == t)
+            break;
+        done[best] = 1;
+        for (size_t a = 0; a < na; a++)
+            if (arcs[a].tail == best && d[best] + arcs[a].w < d[arcs[a].head])
+                d[arcs[a].head] = d[best] + arcs[a].w;
+    }
+    double r = d[t];
+    free(d);
+    free(done);
+    return r;
+}
+
+static void test_graph(void **state)
+{
+    (void)state;
+    uint64_t rng = 99;
+    long checked = 0;
+    for (int cs = 0; cs < 200; cs++) {
+        uint32_t n = (uint32_t)rn_int(&rng, 2, 60);
+        size_t na = (size_t)rn_int(&rng, 0, (int)n * 4);
+        sr__ch_arc *arcs = malloc((na + 1) * sizeof *arcs);
+        for (size_t a = 0; a < na; a++)
+            arcs[a] = (sr__ch_arc){.tail = (uint32_t)rn_int(&rng, 0, (int)n - 1),
+                                   .head = (uint32_t)rn_int(&rng, 0, (int)n - 1),
+                                   /* few distinct weights: many ties; zero weights too */
+                                   .w = (double)rn_int(&rng, 0, 5),
+                                   .step = (uint32_t)a};
+        sr__ch *ch = sr__ch_build(n, arcs, na, NULL, NULL);
+        assert_non_null(ch);
+        for (int k = 0; k < 30; k++) {
+            uint32_t s = (uint32_t)rn_int(&rng, 0, (int)n - 1), t = (uint32_t)rn_int(&rng, 0, (int)n - 1);
+            double want = ref_dist(n, arcs, na, s, t), got = -1;
+            uint32_t *steps;
+            size_t ns;
+            int r = sr__ch_query(ch, &s, 1, &t, 1, &got, &steps, &ns);
+            if (want == INFINITY) {
+                assert_int_equal(r, 1);
+                continue;
+            }
+            assert_int_equal(r, 0);
+            assert_true(fabs(got - want) < 1e-9);
+            /* The unpacked steps form a path s -> t of that weight. */
+            uint32_t at = s;
+            double sum = 0;
+            for (size_t i = 0; i < ns; i++) {
+                assert_true(steps[i] < na);
+                assert_int_equal(arcs[steps[i]].tail, at);
+                at = arcs[steps[i]].head;
+                sum += arcs[steps[i]].w;
+            }
+            assert_int_equal(at, t);
+            assert_true(fabs(sum - want) < 1e-9);
+            free(steps);
+            checked++;
+        }
+        sr__ch_free(ch);
+        free(arcs);
+    }
+    printf("graph: %ld paths checked against a plain Dijkstra\n", checked);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_graph),
+        cmocka_unit_test(test_random),
+        cmocka_unit_test(test_synthetic),
+        cmocka_unit_test(test_dataset),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
