@@ -31,6 +31,7 @@
 #include <string.h>
 
 #include "silkroute.h"
+#include "util.h"
 
 static sr_network *net;
 static sr_query *q;
@@ -38,18 +39,13 @@ static sr_query *q;
 static int setup(void **st)
 {
     (void)st;
-    if (sr_network_open("data", &net) != SR_OK) {
-        fprintf(stderr, "data: %s\n", sr_network_errmsg(net));
-        return -1;
-    }
-    return sr_query_create(net, &q) == SR_OK ? 0 : -1;
+    return tu_open_data("data", &net, &q);
 }
 
 static int teardown(void **st)
 {
     (void)st;
-    sr_query_destroy(q);
-    sr_network_close(net);
+    tu_close_data(net, q);
     return 0;
 }
 

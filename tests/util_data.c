@@ -160,3 +160,18 @@ int tu_cli(const char *argv0, const char *args, char *out, size_t cap)
     int st = pclose(p);
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
+
+int tu_open_data(const char *dir, sr_network **net, sr_query **q)
+{
+    if (sr_network_open(dir, net) != SR_OK) {
+        fprintf(stderr, "%s: %s\n", dir, sr_network_errmsg(*net));
+        return -1;
+    }
+    return sr_query_create(*net, q) == SR_OK ? 0 : -1;
+}
+
+void tu_close_data(sr_network *net, sr_query *q)
+{
+    sr_query_destroy(q);
+    sr_network_close(net);
+}
