@@ -28,6 +28,7 @@
 
 #include "budget.h"
 #include "documents/doc.h"
+#include "heap.h"
 #include "network.h"
 #include "pareto/pareto.h"
 #include "route.h"
@@ -35,11 +36,6 @@
 #define NONE UINT32_MAX
 #define DEFAULT_MAX_LABELS 2000000u
 #define MAX_TRANSFER_LAYERS 32
-
-typedef struct heap_item {
-    double key;
-    uint32_t id;
-} heap_item;
 
 typedef struct label {
     double t, c, e;
@@ -84,8 +80,7 @@ struct sr_query {
     uint32_t *pred, *how;
     uint32_t *bag;              /* Pareto: first label of each state */
     /* heap */
-    heap_item *heap;
-    size_t n_heap, cap_heap;
+    sr__heap heap;
     /* Pareto labels */
     label *labels;
     size_t n_labels, cap_labels;
@@ -157,7 +152,7 @@ void sr_query_destroy(sr_query *q)
     free(q->pred);
     free(q->how);
     free(q->bag);
-    free(q->heap);
+    sr__heap_free(&q->heap);
     free(q->labels);
     free(q->banned_place);
     free(q->banned_crossing);
@@ -210,47 +205,6 @@ void sr_route_options_init(sr_route_options *o)
     o->max_transfers = -1;
     o->depart = SR_TIME_NONE;
     o->arrive_by = SR_TIME_NONE;
-}
-
-/* ---- heap (binary, lazy deletion) -------------------------------------- */
-
-static int heap_push(sr_query *q, double key, uint32_t id)
-{
-    /* The capacity test inline: a call per push was 2.4% of the
-     * single-objective search (callgrind, docs/PERFORMANCE.md). */
-    if (q->n_heap == q->cap_heap && sr__grow((void **)&q->heap, &q->cap_heap, q->n_heap + 1, sizeof *q->heap) < 0)
-        return -1;
-    size_t i = q->n_heap++;
-    while (i > 0) {
-        size_t p = (i - 1) / 2;
-        if (q->heap[p].key < key || (q->heap[p].key == key && q->heap[p].id <= id))
-            break;
-        q->heap[i] = q->heap[p];
-        i = p;
-    }
-    q->heap[i] = (heap_item){key, id};
-    return 0;
-}
-
-static heap_item heap_pop(sr_query *q)
-{
-    heap_item top = q->heap[0], last = q->heap[--q->n_heap];
-    size_t i = 0, n = q->n_heap;
-    for (;;) {
-        size_t c = 2 * i + 1;
-        if (c >= n)
-            break;
-        if (c + 1 < n && (q->heap[c + 1].key < q->heap[c].key ||
-                          (q->heap[c + 1].key == q->heap[c].key && q->heap[c + 1].id < q->heap[c].id)))
-            c++;
-        if (last.key < q->heap[c].key || (last.key == q->heap[c].key && last.id <= q->heap[c].id))
-            break;
-        q->heap[i] = q->heap[c];
-        i = c;
-    }
-    if (n)
-        q->heap[i] = last;
-    return top;
 }
 
 /* ---- per-query preparation ---------------------------------------------- */
@@ -557,7 +511,7 @@ static int begin_search(sr_query *q, const plan *p, size_t np, int pareto)
     if (ensure_states(q, (size_t)p->layers * np * q->net->n_classes, pareto) < 0)
         return -1;
     next_generation(q);
-    q->n_heap = 0;
+    q->heap.n = 0;
     return 0;
 }
 
@@ -581,16 +535,16 @@ static sr_code dijkstra(sr_query *q, plan *p, size_t np, sr_result **out)
         q->dist[s] = 0;
         q->pred[s] = NONE;
         q->how[s] = NONE;
-        if (heap_push(q, 0, (uint32_t)s) < 0)
+        if (sr__heap_push(&q->heap, 0, (uint32_t)s) < 0)
             return SR_ENOMEM;
     }
     size_t goal = SIZE_MAX;
-    while (q->n_heap) {
+    while (q->heap.n) {
         if (sr__budget_step(&q->budget)) {
             sr__budget_message(&q->budget, q->errmsg, sizeof q->errmsg);
             return SR_ELIMIT;
         }
-        heap_item it = heap_pop(q);
+        sr__heap_item it = sr__heap_pop(&q->heap);
         size_t s = it.id;
         if (it.key > q->dist[s])
             continue;
@@ -627,7 +581,7 @@ static sr_code dijkstra(sr_query *q, plan *p, size_t np, sr_result **out)
                 q->dist[t] = nd;
                 q->pred[t] = (uint32_t)s;
                 q->how[t] = a;
-                if (heap_push(q, nd, (uint32_t)t) < 0)
+                if (sr__heap_push(&q->heap, nd, (uint32_t)t) < 0)
                     return SR_ENOMEM;
             }
         }
@@ -651,7 +605,7 @@ static sr_code dijkstra(sr_query *q, plan *p, size_t np, sr_result **out)
                 q->dist[t] = nd;
                 q->pred[t] = (uint32_t)s;
                 q->how[t] = net->n_arcs + x;
-                if (heap_push(q, nd, (uint32_t)t) < 0)
+                if (sr__heap_push(&q->heap, nd, (uint32_t)t) < 0)
                     return SR_ENOMEM;
             }
         }
@@ -748,13 +702,13 @@ static int lower_bounds(sr_query *q, const plan *p, uint32_t np)
         double *d = q->lb + (size_t)k * np;
         uint32_t *seen = q->lb_seen + (size_t)k * np, *done = q->lb_done + (size_t)k * np;
         double radius = INFINITY; /* heap exhausted: unsettled places cannot reach the destination */
-        q->n_heap = 0;
+        q->heap.n = 0;
         seen[p->to] = gen;
         d[p->to] = 0;
-        if (heap_push(q, 0, p->to) < 0)
+        if (sr__heap_push(&q->heap, 0, p->to) < 0)
             return -1;
-        while (q->n_heap) {
-            heap_item it = heap_pop(q);
+        while (q->heap.n) {
+            sr__heap_item it = sr__heap_pop(&q->heap);
             uint32_t v = it.id;
             if (done[v] == gen || it.key > d[v])
                 continue;
@@ -772,14 +726,14 @@ static int lower_bounds(sr_query *q, const plan *p, uint32_t np)
                 if (seen[u] != gen || nd < d[u]) {
                     seen[u] = gen;
                     d[u] = nd;
-                    if (heap_push(q, nd, u) < 0)
+                    if (sr__heap_push(&q->heap, nd, u) < 0)
                         return -1;
                 }
             }
         }
         q->lb_radius[k] = radius;
     }
-    q->n_heap = 0;
+    q->heap.n = 0;
     return 0;
 }
 
@@ -848,19 +802,19 @@ static sr_code pareto(sr_query *q, plan *p, size_t np, size_t max_labels, sr_res
         q->labels[id_] = (label){t_, c_, e_, (uint32_t)s_, (PRED), (HOW), BAG(s_), 0};                           \
         q->stamp[s_] = q->gen;                                                                                    \
         q->bag[s_] = id_;                                                                                         \
-        if (heap_push(q, bt_ + 1e-6 * bc_ + 1e-9 * be_, id_) < 0)                                                \
+        if (sr__heap_push(&q->heap, bt_ + 1e-6 * bc_ + 1e-9 * be_, id_) < 0)                                                \
             return SR_ENOMEM;                                                                                     \
     } while (0)
 
     for (uint32_t c = 0; c < NC; c++)
         TRY_LABEL(STATE(&dims, 0, p->from, c), p->from, 0.0, 0.0, 0.0, NONE, NONE);
 
-    while (q->n_heap) {
+    while (q->heap.n) {
         if (sr__budget_step(&q->budget)) {
             sr__budget_message(&q->budget, q->errmsg, sizeof q->errmsg);
             return SR_ELIMIT;
         }
-        heap_item it = heap_pop(q);
+        sr__heap_item it = sr__heap_pop(&q->heap);
         label L = q->labels[it.id];
         if (L.dead)
             continue;

@@ -60,48 +60,9 @@ void sr__ota_free(sr__ota *s)
     free(s->done);
     free(s->place_state);
     free(s->place_stamp);
-    free(s->heap);
+    sr__heap_free(&s->heap);
     sr__doc_query_free(&s->doc);
     memset(s, 0, sizeof *s);
-}
-
-/* The router's heap (route.c): ties broken by state id, so that both
- * searches settle states in the same order. */
-static int push(sr__ota *s, double key, uint32_t id)
-{
-    if (sr__grow((void **)&s->heap, &s->cap_heap, s->n_heap + 1, sizeof *s->heap) < 0)
-        return -1;
-    size_t i = s->n_heap++;
-    while (i > 0) {
-        size_t p = (i - 1) / 2;
-        if (s->heap[p].key < key || (s->heap[p].key == key && s->heap[p].id <= id))
-            break;
-        s->heap[i] = s->heap[p];
-        i = p;
-    }
-    s->heap[i] = (sr__ota_heap){key, id};
-    return 0;
-}
-
-static sr__ota_heap pop(sr__ota *s)
-{
-    sr__ota_heap top = s->heap[0], last = s->heap[--s->n_heap];
-    size_t i = 0, n = s->n_heap;
-    for (;;) {
-        size_t c = 2 * i + 1;
-        if (c >= n)
-            break;
-        if (c + 1 < n && (s->heap[c + 1].key < s->heap[c].key ||
-                          (s->heap[c + 1].key == s->heap[c].key && s->heap[c + 1].id < s->heap[c].id)))
-            c++;
-        if (last.key < s->heap[c].key || (last.key == s->heap[c].key && last.id <= s->heap[c].id))
-            break;
-        s->heap[i] = s->heap[c];
-        i = c;
-    }
-    if (n)
-        s->heap[i] = last;
-    return top;
 }
 
 /* Relax state t from s with key nd and the path figures of s plus (h, usd,
@@ -123,7 +84,7 @@ static inline int relax(sr__ota *o, size_t from, size_t t, double nd, uint32_t h
     b[1] = a[1] + usd;
     b[2] = a[2] + kg;
     b[3] = a[3] + km;
-    return push(o, nd, (uint32_t)t);
+    return sr__heap_push(&o->heap, nd, (uint32_t)t);
 }
 
 sr_code sr__ota_run(sr__ota *o, uint32_t from)
@@ -137,7 +98,7 @@ sr_code sr__ota_run(sr__ota *o, uint32_t from)
         memset(o->place_stamp, 0, np * sizeof *o->place_stamp);
         o->gen = 1;
     }
-    o->n_heap = 0;
+    o->heap.n = 0;
     size_t want = o->n_want;
     /* The document rules from this origin, as the router's (documents/). */
     if (sr__doc_query_init(&o->doc, net, o->year, o->note, o->road, p->unit, p->qty, from, UINT32_MAX) < 0)
@@ -151,11 +112,11 @@ sr_code sr__ota_run(sr__ota *o, uint32_t from)
         o->pred[s] = NONE;
         o->how[s] = NONE;
         memset(o->acc + 4 * s, 0, 4 * sizeof *o->acc);
-        if (push(o, 0, (uint32_t)s) < 0)
+        if (sr__heap_push(&o->heap, 0, (uint32_t)s) < 0)
             return SR_ENOMEM;
     }
-    while (o->n_heap) {
-        sr__ota_heap it = pop(o);
+    while (o->heap.n) {
+        sr__heap_item it = sr__heap_pop(&o->heap);
         size_t s = it.id;
         if (it.key > o->dist[s] || o->done[s])
             continue;

@@ -19,13 +19,9 @@
 #include <stdint.h>
 
 #include "documents/doc.h"
+#include "heap.h"
 #include "network.h"
 #include "route.h"
-
-typedef struct sr__ota_heap {
-    double key;
-    uint32_t id;
-} sr__ota_heap;
 
 typedef struct sr__ota {
     const sr_network *net;
@@ -41,8 +37,7 @@ typedef struct sr__ota {
     uint8_t *done;              /* settled in this generation (by stamp) */
     uint32_t *place_state;      /* per place: first settled state, or UINT32_MAX */
     uint32_t *place_stamp;      /* per place: place_state valid in this generation */
-    sr__ota_heap *heap;
-    size_t n_heap, cap_heap;
+    sr__heap heap;              /* the router's heap: same settling order */
     uint8_t *want;              /* per place: a target still to settle (matrix), or NULL */
     size_t n_want;
     /* Document rules (documents/), set per run from its origin; the
