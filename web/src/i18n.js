@@ -2,6 +2,13 @@
 // the choice of a place's name in the current language.
 export const LABELS = {
   en: {
+    rcList: 'Reachable places', optCo2: 'CO2e', dShort: 'd',
+    rcStatus: (n, b, u, o, by) => `${n} places within ${b} ${u} of ${o} by ${by}.`,
+    rcBand: (o, u) => `Arrival band from ${o}, ${u}`,
+    figTime: 'time', figCost: 'cost', figCo2: 'CO2e', figDistance: 'distance',
+    mxTable: 'Matrix table', mxCorner: 'from \\ to', noRoute: 'no route', mxPlaces: 'Matrix places',
+    mxSources: 'from', mxTargets: 'to', mxSize: (n, m) => `${n} × ${m} matrix.`,
+    mxCaption: (f, u, by) => `${f}, ${u} (route by ${by})`,
     subtitle: 'China – Central Asia – Europe freight routes', from: 'From', to: 'To',
     clickHint: 'Or click two places on the map.', objective: 'Objective', time: 'fastest', cost: 'cheapest',
     co2: 'lowest CO2e', pareto: 'all trade-offs (Pareto)', modes: 'Modes', rail: 'rail', road: 'road', sea: 'sea',
@@ -50,6 +57,13 @@ export const LABELS = {
     bookHint: 'Books the option shown above; the shipment opens in the Shipments view.',
   },
   zh: {
+    rcList: '可达地点', optCo2: 'CO2e', dShort: '天',
+    rcStatus: (n, b, u, o, by) => `按${by}计，距${o} ${b} ${u}以内共有 ${n} 个地点。`,
+    rcBand: (o, u) => `自${o}的到达区间（${u}）`,
+    figTime: '时间', figCost: '费用', figCo2: 'CO2e', figDistance: '距离',
+    mxTable: '矩阵表', mxCorner: '起点 \\ 终点', noRoute: '无路线', mxPlaces: '矩阵地点',
+    mxSources: '起点', mxTargets: '终点', mxSize: (n, m) => `${n} × ${m} 矩阵。`,
+    mxCaption: (f, u, by) => `${f}（${u}，按${by}选路）`,
     subtitle: '中国—中亚—欧洲货运路线', from: '起点', to: '终点', clickHint: '或在地图上点击两个地点。',
     objective: '目标', time: '最快', cost: '最便宜', co2: '最低碳排放', pareto: '所有权衡方案（帕累托）', modes: '运输方式',
     rail: '铁路', road: '公路', sea: '海运', air: '航空', avoidCountries: '避开国家', year: '年份', cargo: '货物单位',
@@ -92,6 +106,13 @@ export const LABELS = {
     bookHint: '按上面显示的方案订舱；货物将在“货运跟踪”视图中打开。',
   },
   ru: {
+    rcList: 'Достижимые пункты', optCo2: 'CO2e', dShort: 'дн.',
+    rcStatus: (n, b, u, o, by) => `Пунктов в пределах ${b} ${u} от ${o} (критерий: ${by}): ${n}.`,
+    rcBand: (o, u) => `Интервал прибытия из ${o}, ${u}`,
+    figTime: 'время', figCost: 'стоимость', figCo2: 'CO2e', figDistance: 'расстояние',
+    mxTable: 'Таблица матрицы', mxCorner: 'откуда \\ куда', noRoute: 'нет маршрута', mxPlaces: 'Пункты матрицы',
+    mxSources: 'откуда', mxTargets: 'куда', mxSize: (n, m) => `Матрица ${n} × ${m}.`,
+    mxCaption: (f, u, by) => `${f}, ${u} (маршрут: ${by})`,
     subtitle: 'Грузовые маршруты Китай – Центральная Азия – Европа', from: 'Откуда', to: 'Куда',
     clickHint: 'Или щёлкните два пункта на карте.', objective: 'Критерий', time: 'быстрее всего', cost: 'дешевле всего',
     co2: 'меньше всего CO2e', pareto: 'все компромиссы (Парето)', modes: 'Виды транспорта', rail: 'ж/д',

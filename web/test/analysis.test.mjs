@@ -207,11 +207,21 @@ await test('the views in the chosen language', async () => {
   assert((await page.textContent('#view-analysis h2')) === '货运分配', 'analysis heading not in Chinese');
   await page.click('#tab-matrix');
   assert((await page.textContent('#mx-run')) === '计算矩阵', 'matrix button not in Chinese');
+  // The answer already shown is redrawn in the new language: caption, corner,
+  // place names and "no route" cells, without a new request.
+  const zhTable = await page.textContent('#mx-table');
+  assert(zhTable.includes('起点 \\ 终点') && zhTable.includes('西安'), `matrix table not in Chinese: ${zhTable.slice(0, 120)}`);
+  assert(!/no route|from \\ to|Xi'an/.test(zhTable), `English left in the matrix table: ${zhTable.slice(0, 120)}`);
+  assert((await page.textContent('#analysis-legend')).includes('矩阵地点'), 'matrix legend not in Chinese');
   await shot('zh-matrix');
   await page.click('button[data-lang="ru"]');
   assert((await page.textContent('#mx-run')) === 'Рассчитать матрицу', 'matrix button not in Russian');
   await page.click('#tab-reach');
   assert((await page.textContent('label[for="rc-budget"]')) === 'Бюджет', 'reach label not in Russian');
+  const rcStatus = await page.textContent('#rc-status');
+  assert(rcStatus.startsWith('Пунктов') && rcStatus.includes('Сиань'), `reach status not in Russian: ${rcStatus}`);
+  assert((await page.textContent('#analysis-legend')).includes('Интервал прибытия'), 'reach legend not in Russian');
+  assert((await page.textContent('#rc-unit')) === 'дн.', `reach unit: ${await page.textContent('#rc-unit')}`);
   await axe('reach in Russian');
   await page.click('button[data-lang="en"]');
   assert((await page.textContent('#tab-reach')) === 'Reach', 'tab not back in English');
