@@ -95,7 +95,7 @@ await test('analysis: a scenario written in the page', async () => {
   await page.fill('#an-text', 'close crossing X-KHORGOS-ALTYNKOL-RAIL\nclose crossing X-KHORGOS-NURZHOLY-ROAD\n');
   await page.click('#an-run');
   await page.waitForSelector('body[data-analysis="diff:custom"]', { timeout: 20000 });
-  assert((await page.textContent('#an-status')).includes('custom'), await page.textContent('#an-status'));
+  assert((await page.textContent('#an-status')).includes('written here'), await page.textContent('#an-status'));
   await page.fill('#an-text', 'frobnicate everything\n');
   await page.click('#an-run');
   await page.waitForSelector('#an-status.error', { timeout: 10000 });
@@ -205,6 +205,13 @@ await test('the views in the chosen language', async () => {
   assert((await page.textContent('#tab-analysis')) === '分析', `tab: ${await page.textContent('#tab-analysis')}`);
   await page.click('#tab-analysis');
   assert((await page.textContent('#view-analysis h2')) === '货运分配', 'analysis heading not in Chinese');
+  // The assignment and ranking already shown are redrawn in Chinese.
+  const anStatus = await page.textContent('#an-status');
+  assert(anStatus.includes('标箱/年') && !anStatus.includes('TEU/year'), `analysis status: ${anStatus}`);
+  const anLegend = await page.textContent('#analysis-legend');
+  assert(anLegend.includes('标箱/年') && !/Line width|Difference|Utilisation/.test(anLegend), `analysis legend: ${anLegend}`);
+  const crit = await page.textContent('#an-critical');
+  assert(!/generalised|isolates|\blink\b/.test(crit), `critical ranking left in English: ${crit.slice(0, 120)}`);
   await page.click('#tab-matrix');
   assert((await page.textContent('#mx-run')) === '计算矩阵', 'matrix button not in Chinese');
   // The answer already shown is redrawn in the new language: caption, corner,
