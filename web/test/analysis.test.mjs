@@ -212,6 +212,7 @@ await test('the views in the chosen language', async () => {
   assert(anLegend.includes('标箱/年') && !/Line width|Difference|Utilisation/.test(anLegend), `analysis legend: ${anLegend}`);
   const crit = await page.textContent('#an-critical');
   assert(!/generalised|isolates|\blink\b/.test(crit), `critical ranking left in English: ${crit.slice(0, 120)}`);
+  await shot('zh-analysis');
   await page.click('#tab-matrix');
   assert((await page.textContent('#mx-run')) === '计算矩阵', 'matrix button not in Chinese');
   // The answer already shown is redrawn in the new language: caption, corner,
