@@ -90,7 +90,7 @@ static void crossings_per_neighbour_pair(void **st)
         {"KG", "UZ", 2, 2, "Kara-Suu, Khanabad rail; Dostuk, Kyzyl-Kiya road (S-cov9-24kg-2025-02)"},
         {"TJ", "UZ", 3, 3, "Bekabad, Kanibadam, Tursunzade rail; Tursunzade, Fotehobod, Sarazm road (S-cov9-skladi-2020-sarazm)"},
         {"TJ", "AF", 0, 1, "Panji Poyon-Sher Khan Bandar (S-cov9-carec-2022-tj)"},
-        {"UZ", "TM", 1, 2, "Farap rail and road; Dashoguz-Shavat road (S-cov9-carec-2022-uz-bcp, S-cov9c-daryo-2023-dashoguz)"},
+        {"UZ", "TM", 1, 3, "Farap rail and road; Dashoguz-Shavat, Kunya-Urgench-Khojeyli road (S-cov9-carec-2022-uz-bcp, S-cov9c-sputnik-2021-shovot)"},
         {"UZ", "AF", 1, 1, "Friendship Bridge (S-west-wiki-friendship-bridge)"},
         {"TM", "AF", 2, 2, "Serhetabat-Torghundi, Imamnazar-Aqina (S-west-grantham-torghundi)"},
         {"TM", "IR", 2, 3, "Sarakhs, Inche Burun rail; Sarakhs, Bajgiran, Inche Burun road"},
@@ -421,6 +421,13 @@ static void routes_over_cov9c_crossings(void **st)
     assert_null(at_crossing(rt, "X-FARAP-OLOT-ROAD"));
     assert_true(rt->distance_km > 500 && rt->distance_km < 700);
     print_message("    Ashgabat -> Urgench: %.0f km over Dashoguz-Shavat\n", rt->distance_km);
+    sr_result_free(r);
+    /* Dashoguz -> Kungrad by road over Kunya-Urgench-Khojeyli, the other
+     * checkpoint reopened for freight in November 2021 (S-cov9c-sputnik-
+     * 2021-shovot). */
+    const query a2 = {"Dashoguz", "Kungrad", SR_MODE_BIT(SR_ROAD)};
+    rt = first(&a2, &r);
+    assert_non_null(at_crossing(rt, "X-KUNYAURGENCH-KHOJEYLI-ROAD"));
     sr_result_free(r);
     /* Barnaul -> Olgii by road on the Chuysky trakt over Tashanta-
      * Tsagaannuur (AH4, S-cov9c-rpta-tashanta). */
