@@ -439,6 +439,33 @@ static void routes_over_cov9c_crossings(void **st)
     assert_string_equal(b->to_country, "MN");
     assert_null(b->internal_union);
     sr_result_free(r);
+    /* Tsagaannuur is closed from 29 December to 8 January (S-cov9c-
+     * centralasia-2025-12-tsagaannuur): a truck leaving Barnaul on
+     * 30 December crosses on 9 January at the earliest. */
+    {
+        sr_route_options t;
+        sr_route_options_init(&t);
+        t.from = "Barnaul";
+        t.to = "Olgii";
+        t.modes = SR_MODE_BIT(SR_ROAD);
+        size_t p;
+        assert_int_equal(sr_place_find(net, "Barnaul", &p), SR_OK);
+        assert_int_equal(sr_time_parse("2026-12-30T08:00", sr_network_place(net, p)->tz, &t.depart), SR_OK);
+        int64_t opens;
+        assert_int_equal(sr_time_parse("2027-01-09T00:00", "Asia/Barnaul", &opens), SR_OK);
+        r = NULL;
+        sr_code tc = sr_route_query(q, &t, &r);
+        if (tc == SR_OK) {
+            rt = sr_result_route(r, 0);
+            assert_non_null(at_crossing(rt, "X-TASHANTA-TSAGAANNUUR-ROAD"));
+            assert_true(rt->timed && rt->arrive >= opens);
+            print_message("    Barnaul -> Olgii leaving 30 Dec: %.1f days (border closed to 9 Jan)\n",
+                          (double)(rt->arrive - rt->depart) / 86400.0);
+        } else {
+            assert_int_equal(tc, SR_ENOROUTE);
+        }
+        sr_result_free(r);
+    }
     /* Bannu -> Khost over Ghulam Khan (North Waziristan-Khost, S-cov9c-
      * dailytimes-2020-ghulamkhan), trading six days a week without Saturday
      * (S-cov9c-dailypakistan-2020-ghulamkhan). Peshawar -> Kabul keeps
