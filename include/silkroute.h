@@ -1653,6 +1653,41 @@ typedef struct sr_osm_stats {
 sr_code sr_osm_import(const char *path, const char *out_dir, const sr_osm_options *o, sr_osm_stats *st, char *err,
                       size_t errcap);
 
+/* ---- Corridor links matched to an imported network (src/lib/osm/match.c,
+ * docs/DATA.md "Matching corridor links to OpenStreetMap") ----
+ * For each link of the corridor dataset in corridor_dir, both end places
+ * snap to the nearest place of imported_dir (an sr_osm_import() output)
+ * that has a link of the same mode (rail: the same gauge) within
+ * radius_km; the shortest path by distance between them on those links
+ * (one-way roads respected) is accepted when |osm_km - distance_km| <=
+ * tolerance x distance_km.  out_dir (created if missing; must not be
+ * corridor_dir) gets the corridor dataset with each accepted link's
+ * distance_km and geometry from the OSM path and S-osm among its sources
+ * (sources.csv gets the S-osm row, NOTICE the ODbL notice); every other
+ * file and field is copied unchanged.  report (NULL: out_dir/
+ * match_report.csv) gets one CSV row per link: matched, or why not.
+ * Thread-safe (no shared state).  SR_EIO, SR_EDATA (a dataset does not
+ * load; err names file:line), SR_EARG, SR_ENOMEM; err (may be NULL) gets
+ * the reason. */
+#define SR_MATCH_RADIUS_KM 5.0
+#define SR_MATCH_TOLERANCE 0.25
+typedef struct sr_match_options {
+    double radius_km;       /* (0, 100]; default SR_MATCH_RADIUS_KM */
+    double tolerance;       /* (0, 10], relative; default SR_MATCH_TOLERANCE */
+} sr_match_options;
+void sr_match_options_init(sr_match_options *o);
+
+typedef struct sr_match_stats {
+    uint64_t links, matched;
+    uint64_t no_osm_lines;  /* the import has no link of the mode (gauge) */
+    uint64_t end_not_found; /* an end has no imported place within the radius */
+    uint64_t ends_meet;     /* both ends snap to one imported place */
+    uint64_t no_path, implausible;
+} sr_match_stats;
+
+sr_code sr_osm_match(const char *corridor_dir, const char *imported_dir, const char *out_dir, const char *report,
+                     const sr_match_options *o, sr_match_stats *st, char *err, size_t errcap);
+
 #ifdef __cplusplus
 }
 #endif
