@@ -21,6 +21,7 @@ static void route_usage(FILE *f)
                "         [--depart TIME] [--arrive-by TIME] [--window 14d] [--min-transfer MINUTES]\n"
                "         [--legs] [--geometry] [--csv | --xlsx FILE] [--time-limit S] [--max-work N]\n"
                "         [--documents] [--consignment-note cim-smgs|separate] [--road-regime tir|transit]\n"
+               "         [--detail DIR]\n"
                "The table lists corridor segments (legs of one mode, gauge and country); --legs lists\n"
                "every network link.  --geometry adds each leg's drawn line to --json.  --csv prints the\n"
                "legs as CSV; --xlsx FILE writes a workbook (options, segments, legs).  --time-limit and\n"
@@ -28,7 +29,12 @@ static void route_usage(FILE *f)
                "TIME is ISO 8601, 2026-06-03T08:00 (local time at FROM, or at TO for --arrive-by) or\n"
                "2026-06-03T08:00+08:00; with a time, scheduled services wait for their departures and\n"
                "crossings for their opening hours; --window lists every non-dominated departure.\n"
-               "FROM and TO are place ids or names in any language (Xi'an, xian, 西安, Сиань).\n"
+               "FROM and TO are place ids or names in any language (Xi'an, xian, 西安, Сиань), or\n"
+               "coordinates LAT,LON in decimal degrees (43.7384,7.4246: no spaces), which snap to the\n"
+               "nearest place within 200 km.  --detail DIR (a detailed road network, e.g. an import-osm\n"
+               "output) drives the first and last mile of coordinates by road instead: from the point to\n"
+               "the corridor place within 50 km quickest to reach on DIR's roads (and back at TO); with the\n"
+               "table or --json only (fields first_mile, last_mile, door_to_door).\n"
                "--max-transfers -1 means no limit (the default).\n"
                "--documents lists per segment the consignment note, carnet and permits in force, where\n"
                "notes are issued, reissued and closed, and the customs events, with the time and cost\n"
@@ -163,6 +169,90 @@ static void print_totals(const sr_route *r)
     }
 }
 
+/* A first or last mile in the tables: the road leg before or after the
+ * corridor route. */
+static void print_mile(const sr_network *net, const sr_mile *m)
+{
+    const sr_place *p = sr_network_place(net, m->place);
+    char pt[64];
+    snprintf(pt, sizeof pt, "%.6f,%.6f", m->lat, m->lon);
+    printf("  %s road %.1f km, %.2f h (%zu links of the detailed network) from %s%s%s%s to %s%s%s%s; snaps %.2f "
+           "and %.2f km\n",
+           m->last ? "last mile: " : "first mile:", m->distance_km, m->duration_h, m->n_links,
+           m->last ? p->name_en : pt, m->last ? " (" : "", m->last ? p->id : "", m->last ? ")" : "",
+           m->last ? pt : p->name_en, m->last ? "" : " (", m->last ? "" : p->id, m->last ? "" : ")", m->snap_km,
+           m->place_snap_km);
+}
+
+static void print_door_to_door(const sr_route *r, const sr_mile *m, const int *have)
+{
+    double km = r->distance_km, h = r->duration_h;
+    for (int e = 0; e < 2; e++)
+        if (have[e])
+            km += m[e].distance_km, h += m[e].duration_h;
+    printf("  door to door: %.0f km, %.1f h (%.1f days) with the %s\n", km, h, hours_to_days(h),
+           have[0] && have[1] ? "first and last mile" : have[0] ? "first mile" : "last mile");
+}
+
+/* The route's JSON with first_mile, last_mile and door_to_door added
+ * before its closing brace: every existing field stays as it is. */
+static char *add_miles_json(const sr_network *net, const sr_result *res, char *s, const sr_mile *m,
+                            const int *have)
+{
+    size_t len = strlen(s);
+    while (len && (s[len - 1] == '\n' || s[len - 1] == ' '))
+        len--;
+    if (!len || s[len - 1] != '}') {
+        sr_free(s);
+        return NULL;
+    }
+    char *mj[2] = {NULL, NULL};
+    size_t need = len + 256;
+    for (int e = 0; e < 2; e++)
+        if (have[e]) {
+            mj[e] = sr_mile_json(net, &m[e]);
+            if (!mj[e]) {
+                sr_free(mj[0]);
+                sr_free(s);
+                return NULL;
+            }
+            need += strlen(mj[e]) + 32;
+        }
+    size_t nr = sr_result_count(res);
+    need += nr * 64;
+    char *out = malloc(need);
+    if (!out) {
+        sr_free(mj[0]);
+        sr_free(mj[1]);
+        sr_free(s);
+        return NULL;
+    }
+    size_t k = len - 1;
+    while (k && (s[k - 1] == '\n' || s[k - 1] == ' '))
+        k--;
+    memcpy(out, s, k);
+    size_t o = k;
+    for (int e = 0; e < 2; e++)
+        if (mj[e])
+            o += (size_t)snprintf(out + o, need - o, ",\n  \"%s\": %s", e ? "last_mile" : "first_mile", mj[e]);
+    /* Door-to-door totals per route option, in the order of "routes". */
+    o += (size_t)snprintf(out + o, need - o, ",\n  \"door_to_door\": [");
+    for (size_t i = 0; i < nr; i++) {
+        const sr_route *r = sr_result_route(res, i);
+        double km = r->distance_km, h = r->duration_h;
+        for (int e = 0; e < 2; e++)
+            if (have[e])
+                km += m[e].distance_km, h += m[e].duration_h;
+        o += (size_t)snprintf(out + o, need - o, "%s{\"distance_km\": %.3f, \"duration_h\": %.3f}", i ? ", " : "", km,
+                              h);
+    }
+    snprintf(out + o, need - o, "]\n}\n");
+    sr_free(mj[0]);
+    sr_free(mj[1]);
+    sr_free(s);
+    return out;
+}
+
 int cmd_route(int argc, char **argv)
 {
     sr_route_options o;
@@ -170,14 +260,14 @@ int cmd_route(int argc, char **argv)
     const char *data = NULL, *pos[2] = {NULL, NULL}, *depart_s = NULL, *arrive_s = NULL,
                *window_s = NULL;
     int npos = 0, json = 0, geojson = 0, legs = 0, geometry = 0, csv = 0, documents = 0;
-    const char *xlsx = NULL;
+    const char *xlsx = NULL, *detail = NULL;
     unsigned time_limit_ms = 0;
     uint64_t max_work = 0;
     static cli_route_bufs rbufs;
     enum {
         O_JSON = 256, O_GEOJSON, O_CSV, O_LEGS, O_GEOMETRY, O_PARETO, O_XLSX, O_TIME_LIMIT, O_MAX_WORK, O_DEPART,
         O_ARRIVE_BY, O_WINDOW, O_MIN_TRANSFER, O_PARETO_TOLERANCE, O_DATA, O_DOCUMENTS, O_CONSIGNMENT_NOTE,
-        O_ROAD_REGIME
+        O_ROAD_REGIME, O_DETAIL
     };
     static const struct option opts[] = {
         {"help", no_argument, NULL, 'h'},
@@ -200,6 +290,7 @@ int cmd_route(int argc, char **argv)
         {"documents", no_argument, NULL, O_DOCUMENTS},
         {"consignment-note", required_argument, NULL, O_CONSIGNMENT_NOTE},
         {"road-regime", required_argument, NULL, O_ROAD_REGIME},
+        {"detail", required_argument, NULL, O_DETAIL},
         {NULL, 0, NULL, 0},
     };
     /* JSON output is decided before parsing the rest so that usage errors
@@ -255,6 +346,11 @@ int cmd_route(int argc, char **argv)
         }
         case O_DATA: data = v; break;
         case O_DOCUMENTS: documents = 1; break;
+        case O_DETAIL:
+            if (!*v)
+                return cli_fail(json, SR_EARG, "--detail: a directory is required");
+            detail = v;
+            break;
         case O_CONSIGNMENT_NOTE:
             /* Transport documents (docs/DOCUMENTS.md). */
             if (!strcmp(v, "cim-smgs"))
@@ -292,11 +388,52 @@ int cmd_route(int argc, char **argv)
         return cli_fail(json, SR_EARG, "--json and --geojson exclude each other");
     if (csv + json + geojson + (xlsx != NULL) > 1)
         return cli_fail(json, SR_EARG, "--json, --geojson, --csv and --xlsx exclude each other");
+    if (detail && (geojson || csv || xlsx || depart_s || arrive_s || window_s))
+        return cli_fail(json, SR_EARG, "--detail: only with the table or --json, and without --depart, "
+                                       "--arrive-by or --window");
     o.from = pos[0];
     o.to = pos[1];
     sr_network *net = cli_open_network(data, json, &status);
     if (!net)
         return status;
+    /* First and last mile: coordinates drive to a corridor place on the
+     * detailed roads, and the corridor route starts or ends there. */
+    sr_mile miles[2];
+    int have_mile[2] = {0, 0};
+    sr_detail *det = NULL;
+    if (detail) {
+        sr_code dc = sr_detail_open(detail, &det);
+        if (dc != SR_OK) {
+            status = cli_fail(json, dc, "--detail: %s", sr_detail_errmsg(det));
+            sr_detail_close(det);
+            sr_network_close(net);
+            return status;
+        }
+        for (int e = 0; e < 2; e++) {
+            double la, lo;
+            sr_code pc = sr_coord_parse(pos[e], &la, &lo);
+            if (pc == SR_EPLACE)
+                continue; /* a place id or name: no mile */
+            sr_code mc = pc == SR_OK ? sr_detail_mile(det, net, pos[e], e, &miles[e]) : SR_EARG;
+            if (mc != SR_OK) {
+                status = pc == SR_OK ? cli_fail(json, mc, "%s: %s", e ? "TO" : "FROM", sr_detail_errmsg(det))
+                                     : cli_fail(json, SR_EARG,
+                                                "%s: '%s': coordinates out of range (latitude -90..90, "
+                                                "longitude -180..180)",
+                                                e ? "TO" : "FROM", pos[e]);
+                if (e && have_mile[0])
+                    sr_mile_clear(&miles[0]);
+                sr_detail_close(det);
+                sr_network_close(net);
+                return status;
+            }
+            have_mile[e] = 1;
+            if (e)
+                o.to = sr_network_place(net, miles[e].place)->id;
+            else
+                o.from = sr_network_place(net, miles[e].place)->id;
+        }
+    }
     /* Times without an offset are local at the origin (departure) or the
      * destination (arrive-by). */
     char terr[256];
@@ -336,6 +473,8 @@ int cmd_route(int argc, char **argv)
         sr_free(s);
     } else if (json || geojson) {
         char *s = json ? sr_result_json(net, res, SR_JSON_PRETTY | (geometry ? SR_JSON_GEOMETRY : 0)) : sr_result_geojson(net, res, SR_JSON_PRETTY);
+        if (s && (have_mile[0] || have_mile[1]))
+            s = add_miles_json(net, res, s, miles, have_mile);
         status = !s || cli_puts(s) ? EXIT_FAIL : EXIT_OK;
         sr_free(s);
     } else {
@@ -354,10 +493,16 @@ int cmd_route(int argc, char **argv)
         for (size_t i = 0; i < n; i++) {
             if (n > 1)
                 printf("Option %zu of %zu\n", i + 1, n);
+            if (have_mile[0])
+                print_mile(net, &miles[0]);
             if (legs)
                 print_legs(net, sr_result_route(res, i));
             else
                 print_segments(net, sr_result_route(res, i));
+            if (have_mile[1])
+                print_mile(net, &miles[1]);
+            if (have_mile[0] || have_mile[1])
+                print_door_to_door(sr_result_route(res, i), miles, have_mile);
             if (documents)
                 cli_print_documents(net, sr_result_route(res, i));
         }
@@ -365,6 +510,10 @@ int cmd_route(int argc, char **argv)
     }
     sr_result_free(res);
     sr_query_destroy(q);
+    for (int e = 0; e < 2; e++)
+        if (have_mile[e])
+            sr_mile_clear(&miles[e]);
+    sr_detail_close(det);
     sr_network_close(net);
     return status;
 }
