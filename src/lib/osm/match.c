@@ -426,7 +426,7 @@ static sr_code write_report(const char *path, const sr_network *cor, const sr_ne
                      sr_network_place(imp, (size_t)m->b)->id);
             break;
         case M_IMPLAUSIBLE:
-            snprintf(reason, sizeof reason, "the OSM path is %.1f km against %.1f km (more than the tolerance)",
+            snprintf(reason, sizeof reason, "the OSM path is %.3f km against %.3f km (more than the tolerance)",
                      m->osm_km, k->distance_km);
             break;
         }
