@@ -1713,7 +1713,7 @@ const char *sr_detail_errmsg(const sr_detail *d);
 /* A point snaps to the nearest road place of the detailed network within
  * SR_MILE_SNAP_KM; the candidates are the corridor places within
  * SR_MILE_RADIUS_KM of the point (the SR_MILE_CANDIDATES nearest), each
- * snapped the same way; the quickest of them by road is the mile's end. */
+ * snapped the same way; one search by running time reaches them. */
 #define SR_MILE_SNAP_KM 2.0
 #define SR_MILE_RADIUS_KM 50.0
 #define SR_MILE_CANDIDATES 8
@@ -1731,13 +1731,19 @@ typedef struct sr_mile {
 } sr_mile;
 
 /* The first (last == 0) or last mile between the coordinates latlon and
- * the corridor network.  On SR_OK *out is filled and owns its geometry
+ * the corridor network, to the candidate place quickest by road.  On SR_OK *out is filled and owns its geometry
  * (sr_mile_clear()).  SR_EARG for text that is not valid coordinates,
  * SR_EPLACE when no road is within SR_MILE_SNAP_KM of the point or no
  * corridor place qualifies, SR_ENOROUTE when no road leads there;
  * sr_detail_errmsg(d) names the point.  One call at a time per d (it
  * holds the search's scratch); corridor is only read. */
 sr_code sr_detail_mile(sr_detail *d, const sr_network *corridor, const char *latlon, int last, sr_mile *out);
+/* The same for every candidate corridor place the roads reach (at most
+ * max, quickest by road first; *n of them stored, each to be cleared):
+ * for a caller that picks the candidate whose mile and corridor route
+ * together are best, as route --detail does. */
+sr_code sr_detail_miles(sr_detail *d, const sr_network *corridor, const char *latlon, int last, sr_mile *out,
+                        size_t max, size_t *n);
 void sr_mile_clear(sr_mile *m);
 /* The mile as a JSON object {"mode":"road","from","to","distance_km",
  * "duration_h","snap_km","place_snap_km","links","geometry"} (a GeoJSON

@@ -30,6 +30,7 @@
 #include "util.h"
 
 static const char *const pbf = "../shared/data/osm/monaco.osm.pbf";
+static const char *argv0;
 static char *imported; /* the Monaco import, made once */
 
 static double hav(double lat1, double lon1, double lat2, double lon2)
@@ -427,13 +428,61 @@ static void test_mile_errors(void **st)
     tu_rmdir(dir);
 }
 
-int main(void)
+/* route --detail: the joint choice of the mile's place, added fields
+ * only, and clean errors. */
+static void test_route_detail_cli(void **st)
 {
+    (void)st;
+    NEED_MONACO();
+    static char a[1 << 20], b[1 << 20];
+    char args[8192];
+    /* To a point in Fontvieille from Cap d'Ail: the train to the station
+     * and 1.3 km by road beats the road place nearest the point, which
+     * the route would reach only through a 2 h mode change. */
+    snprintf(args, sizeof args, "route FR-CAPDAIL 43.7300,7.4140 --data tests/data/monaco --detail %s --json",
+             imported);
+    assert_int_equal(tu_cli(argv0, args, a, sizeof a), 0);
+    assert_non_null(strstr(a, "\"last_mile\": {\"mode\": \"road\", \"from\": {\"id\": \"MCMON\""));
+    assert_non_null(strstr(a, "\"door_to_door\": [{\"distance_km\": "));
+    assert_null(strstr(a, "\"first_mile\""));
+    /* Every field before the added ones is the plain route's, byte for byte. */
+    assert_int_equal(tu_cli(argv0, "route FR-CAPDAIL MCMON --data tests/data/monaco --json", b, sizeof b), 0);
+    char *end = strstr(a, ",\n  \"last_mile\"");
+    assert_non_null(end);
+    size_t nb = strlen(b);
+    while (nb && (b[nb - 1] == '\n' || b[nb - 1] == '}'))
+        nb--;
+    assert_int_equal((size_t)(end - a), nb);
+    assert_memory_equal(a, b, nb);
+    snprintf(args, sizeof args, "route 43.7384,7.4246 FR-CAPDAIL --data tests/data/monaco --detail %s", imported);
+    assert_int_equal(tu_cli(argv0, args, a, sizeof a), 0);
+    assert_non_null(strstr(a, "first mile: road 0.7 km"));
+    assert_non_null(strstr(a, "to Monaco - Monte Carlo (MCMON)"));
+    assert_non_null(strstr(a, "door to door: 4 km"));
+    /* Two points nearer by road through one place than by any corridor
+     * route: said so, exit 2. */
+    snprintf(args, sizeof args, "route 43.7384,7.4246 43.7383,7.4245 --data tests/data/monaco --detail %s", imported);
+    assert_int_equal(tu_cli(argv0, args, a, sizeof a), 2);
+    assert_non_null(strstr(a, "FROM and TO are nearer by road alone"));
+    snprintf(args, sizeof args, "route 43.9,7.0 MCMON --data tests/data/monaco --detail %s --json", imported);
+    assert_int_equal(tu_cli(argv0, args, a, sizeof a), 2);
+    assert_non_null(strstr(a, "{\"code\":\"UnknownPlace\",\"message\":\"FROM: 43.9,7.0: no road"));
+    snprintf(args, sizeof args, "match-osm tests/data/monaco %s --out %s/m --quiet", imported, imported);
+    assert_int_equal(tu_cli(argv0, args, a, sizeof a), 0);
+    snprintf(args, sizeof args, "match-osm tests/data/monaco %s --out %s/m", imported, imported);
+    assert_int_equal(tu_cli(argv0, args, a, sizeof a), 0);
+    assert_non_null(strstr(a, "3 of 3 links matched"));
+}
+
+int main(int argc, char **argv)
+{
+    (void)argc;
+    argv0 = argv[0];
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_match_monaco), cmocka_unit_test(test_match_generated),
         cmocka_unit_test(test_match_no_path), cmocka_unit_test(test_match_errors),
         cmocka_unit_test(test_coord_parse),  cmocka_unit_test(test_mile_monaco),
-        cmocka_unit_test(test_mile_errors),
+        cmocka_unit_test(test_mile_errors),  cmocka_unit_test(test_route_detail_cli),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -4,6 +4,7 @@
  * the public API and prints a table, JSON or GeoJSON.
  */
 #include <jansson.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,9 +33,9 @@ static void route_usage(FILE *f)
                "FROM and TO are place ids or names in any language (Xi'an, xian, 西安, Сиань), or\n"
                "coordinates LAT,LON in decimal degrees (43.7384,7.4246: no spaces), which snap to the\n"
                "nearest place within 200 km.  --detail DIR (a detailed road network, e.g. an import-osm\n"
-               "output) drives the first and last mile of coordinates by road instead: from the point to\n"
-               "the corridor place within 50 km quickest to reach on DIR's roads (and back at TO); with the\n"
-               "table or --json only (fields first_mile, last_mile, door_to_door).\n"
+               "output) drives the first and last mile of coordinates on DIR's roads instead, to the\n"
+               "corridor place within 50 km whose mile and route together are best by --by (the point\n"
+               "within 2 km of a road); with the table or --json only (first_mile, last_mile, door_to_door).\n"
                "--max-transfers -1 means no limit (the default).\n"
                "--documents lists per segment the consignment note, carnet and permits in force, where\n"
                "notes are issued, reissued and closed, and the customs events, with the time and cost\n"
@@ -167,6 +168,109 @@ static void print_totals(const sr_route *r)
         printf("  depart %s, arrive %s; %d scheduled service%s\n", d1, d2, r->n_boardings,
                r->n_boardings == 1 ? "" : "s");
     }
+}
+
+/* What the objective minimises, over a route and the miles' hours (which
+ * carry no tariff or CO2e model: they count only where time does). */
+static double mile_score(const sr_route_options *o, const sr_result *res, double mile_h)
+{
+    double best = HUGE_VAL;
+    for (size_t i = 0; i < sr_result_count(res); i++) {
+        const sr_route *r = sr_result_route(res, i);
+        double v;
+        switch (o->objective) {
+        case SR_BY_COST: v = r->cost_usd + 1e-9 * (r->duration_h + mile_h); break;
+        case SR_BY_CO2: v = r->co2e_kg + 1e-9 * (r->duration_h + mile_h); break;
+        case SR_BY_BLEND:
+            v = o->weight_time_h * (r->duration_h + mile_h) + o->weight_cost_usd * r->cost_usd +
+                o->weight_co2e_kg * r->co2e_kg;
+            break;
+        case SR_BY_RELIABLE: v = r->duration_p90_h + mile_h; break;
+        default: v = r->duration_h + mile_h;
+        }
+        if (v < best)
+            best = v;
+    }
+    return best;
+}
+
+/* The corridor route for every pair of candidate places of the first and
+ * last mile (a named end is its one place), the best by the objective
+ * with the miles kept in miles[]; the others are cleared.  When no pair
+ * routes, the error is that of the quickest miles' pair; when every pair
+ * meets at one place, merr says so. */
+static sr_code route_with_miles(const sr_network *net, sr_query *q, sr_route_options *o,
+                                sr_mile cand[2][SR_MILE_CANDIDATES], const size_t *ncand, sr_result **res,
+                                sr_mile *miles, int *have, char *merr, size_t merrcap)
+{
+    const char *end0[2] = {o->from, o->to};
+    size_t n[2] = {ncand[0] ? ncand[0] : 1, ncand[1] ? ncand[1] : 1}, pick[2] = {0, 0};
+    double best = HUGE_VAL, best_h = HUGE_VAL, road_h = HUGE_VAL, road_km = 0;
+    sr_result *br = NULL;
+    size_t road_place = 0;
+    sr_code c = SR_OK;
+    for (size_t a = 0; a < n[0]; a++)
+        for (size_t b = 0; b < n[1]; b++) {
+            o->from = ncand[0] ? sr_network_place(net, cand[0][a].place)->id : end0[0];
+            o->to = ncand[1] ? sr_network_place(net, cand[1][b].place)->id : end0[1];
+            size_t fi, ti;
+            double h = (ncand[0] ? cand[0][a].duration_h : 0) + (ncand[1] ? cand[1][b].duration_h : 0);
+            if (sr_place_find(net, o->from, &fi) == SR_OK && sr_place_find(net, o->to, &ti) == SR_OK && fi == ti) {
+                /* Both miles meet at one place: the trip by road alone. */
+                if (h < road_h) {
+                    road_h = h;
+                    road_place = fi;
+                    road_km = (ncand[0] ? cand[0][a].distance_km : 0) + (ncand[1] ? cand[1][b].distance_km : 0);
+                }
+                continue;
+            }
+            sr_result *r = NULL;
+            if (sr_route_query(q, o, &r) == SR_OK) {
+                double v = mile_score(o, r, h);
+                if (v < best) {
+                    sr_result_free(br);
+                    br = r;
+                    best = v;
+                    best_h = HUGE_VAL;
+                    for (size_t i = 0; i < sr_result_count(r); i++)
+                        if (sr_result_route(r, i)->duration_h + h < best_h)
+                            best_h = sr_result_route(r, i)->duration_h + h;
+                    pick[0] = a;
+                    pick[1] = b;
+                    continue;
+                }
+            }
+            sr_result_free(r);
+        }
+    if (road_h < HUGE_VAL && road_h <= best_h) {
+        /* Sooner by road through one place than by any corridor route. */
+        snprintf(merr, merrcap,
+                 "FROM and TO are nearer by road alone (%.1f km, %.2f h through %s) than by any corridor route: "
+                 "no corridor route is needed",
+                 road_km, road_h, sr_network_place(net, road_place)->id);
+        sr_result_free(br);
+        br = NULL;
+        c = SR_EARG;
+    } else if (!br) {
+        o->from = ncand[0] ? sr_network_place(net, cand[0][0].place)->id : end0[0];
+        o->to = ncand[1] ? sr_network_place(net, cand[1][0].place)->id : end0[1];
+        c = sr_route_query(q, o, res);
+    } else {
+        *res = br;
+        o->from = ncand[0] ? sr_network_place(net, cand[0][pick[0]].place)->id : end0[0];
+        o->to = ncand[1] ? sr_network_place(net, cand[1][pick[1]].place)->id : end0[1];
+    }
+    for (int e = 0; e < 2; e++) {
+        for (size_t i = 0; i < ncand[e]; i++) {
+            if (i == pick[e]) {
+                miles[e] = cand[e][i];
+                have[e] = 1;
+            } else {
+                sr_mile_clear(&cand[e][i]);
+            }
+        }
+    }
+    return c;
 }
 
 /* A first or last mile in the tables: the road leg before or after the
@@ -398,8 +502,9 @@ int cmd_route(int argc, char **argv)
         return status;
     /* First and last mile: coordinates drive to a corridor place on the
      * detailed roads, and the corridor route starts or ends there. */
-    sr_mile miles[2];
+    sr_mile miles[2], cand[2][SR_MILE_CANDIDATES];
     int have_mile[2] = {0, 0};
+    size_t ncand[2] = {0, 0};
     sr_detail *det = NULL;
     if (detail) {
         sr_code dc = sr_detail_open(detail, &det);
@@ -414,24 +519,20 @@ int cmd_route(int argc, char **argv)
             sr_code pc = sr_coord_parse(pos[e], &la, &lo);
             if (pc == SR_EPLACE)
                 continue; /* a place id or name: no mile */
-            sr_code mc = pc == SR_OK ? sr_detail_mile(det, net, pos[e], e, &miles[e]) : SR_EARG;
+            sr_code mc = pc == SR_OK ? sr_detail_miles(det, net, pos[e], e, cand[e], SR_MILE_CANDIDATES, &ncand[e])
+                                     : SR_EARG;
             if (mc != SR_OK) {
                 status = pc == SR_OK ? cli_fail(json, mc, "%s: %s", e ? "TO" : "FROM", sr_detail_errmsg(det))
                                      : cli_fail(json, SR_EARG,
                                                 "%s: '%s': coordinates out of range (latitude -90..90, "
                                                 "longitude -180..180)",
                                                 e ? "TO" : "FROM", pos[e]);
-                if (e && have_mile[0])
-                    sr_mile_clear(&miles[0]);
+                for (size_t i = 0; e && i < ncand[0]; i++)
+                    sr_mile_clear(&cand[0][i]);
                 sr_detail_close(det);
                 sr_network_close(net);
                 return status;
             }
-            have_mile[e] = 1;
-            if (e)
-                o.to = sr_network_place(net, miles[e].place)->id;
-            else
-                o.from = sr_network_place(net, miles[e].place)->id;
         }
     }
     /* Times without an offset are local at the origin (departure) or the
@@ -449,7 +550,17 @@ int cmd_route(int argc, char **argv)
          * limits asked for (the library's work budget otherwise). */
         sr_query_set_budget(q, max_work, time_limit_ms);
         cli_progress_attach(q);
-        c = sr_route_query(q, &o, &res);
+        if (ncand[0] || ncand[1]) {
+            char merr[512] = "";
+            c = route_with_miles(net, q, &o, cand, ncand, &res, miles, have_mile, merr, sizeof merr);
+            if (*merr) {
+                cli_progress_done();
+                status = cli_fail(json, c, "%s", merr);
+                goto out;
+            }
+        } else {
+            c = sr_route_query(q, &o, &res);
+        }
         cli_progress_done();
     }
     if (c != SR_OK) {
@@ -508,6 +619,7 @@ int cmd_route(int argc, char **argv)
         }
         status = EXIT_OK;
     }
+out:
     sr_result_free(res);
     sr_query_destroy(q);
     for (int e = 0; e < 2; e++)

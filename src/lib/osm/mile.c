@@ -7,10 +7,10 @@
  * SR_MILE_RADIUS_KM of the point (at most SR_MILE_CANDIDATES, nearest
  * first), each snapped to its own nearest road place; one Dijkstra by
  * running time from the point (on the reversed arcs for a last mile, so
- * one-way roads are driven the right way) reaches them, and the quickest
- * by road wins.  The choice is made on the road alone, before the
- * corridor route: a simple rule that is easy to check, not a joint
- * optimum of mile and corridor (docs/ARCHITECTURE.md says so).
+ * one-way roads are driven the right way) reaches them.  sr_detail_mile()
+ * gives the quickest by road; sr_detail_miles() every one reached,
+ * quickest first, so that a caller (route --detail) can choose the
+ * candidate whose mile and corridor route together are best.
  */
 #include <jansson.h>
 #include <math.h>
@@ -148,11 +148,56 @@ static int add_link(sr_mile *m, size_t *cap, const sr_network *net, const sr_lin
     return add_pt(m, cap, pb->lon, pb->lat);
 }
 
-sr_code sr_detail_mile(sr_detail *d, const sr_network *corridor, const char *latlon, int last, sr_mile *out)
+/* The mile to the candidate reached at road place t (the last search). */
+static int build_mile(sr_detail *d, sr__og *g, const sr_network *corridor, uint32_t t, long s, double lat,
+                      double lon, int last, uint32_t place, double snap, double psnap, sr_mile *out)
 {
-    if (!d || !d->net || !corridor || !latlon || !out)
-        return SR_EARG;
     memset(out, 0, sizeof *out);
+    size_t n = sr__og_path(g, t, NULL, 0);
+    uint32_t *arcs = malloc((n ? n : 1) * sizeof *arcs);
+    if (!arcs)
+        return -1;
+    sr__og_path(g, t, arcs, n);
+    out->last = last;
+    out->lat = lat;
+    out->lon = lon;
+    out->place = place;
+    out->snap_km = snap;
+    out->place_snap_km = psnap;
+    out->n_links = n;
+    size_t cap = 0;
+    int rc = 0;
+    const sr_place *cp = sr_network_place(corridor, place);
+    /* Travel order: point, road, place for a first mile; place, road,
+     * point for a last mile (whose search ran on reversed arcs from the
+     * point, so its path is read backwards). */
+    rc |= last ? add_pt(out, &cap, cp->lon, cp->lat) : add_pt(out, &cap, lon, lat);
+    for (size_t i = 0; i < n && !rc; i++) {
+        uint32_t a = arcs[last ? n - 1 - i : i];
+        const sr_link *k = sr_network_link(d->net, g->arc_link[a]);
+        out->distance_km += k->distance_km;
+        out->duration_h += k->duration_h;
+        rc |= add_link(out, &cap, d->net, k, last ? g->arc_to[a] : g->arc_from[a]);
+    }
+    if (!n && !rc) {
+        const sr_place *sp = sr_network_place(d->net, (size_t)s);
+        rc |= add_pt(out, &cap, sp->lon, sp->lat);
+    }
+    if (!rc)
+        rc |= last ? add_pt(out, &cap, lon, lat) : add_pt(out, &cap, cp->lon, cp->lat);
+    free(arcs);
+    if (rc)
+        sr_mile_clear(out);
+    return rc ? -1 : 0;
+}
+
+sr_code sr_detail_miles(sr_detail *d, const sr_network *corridor, const char *latlon, int last, sr_mile *out,
+                        size_t max, size_t *n_out)
+{
+    if (n_out)
+        *n_out = 0;
+    if (!d || !d->net || !corridor || !latlon || !out || !max || !n_out)
+        return SR_EARG;
     *d->err = 0;
     char shown[96];
     sr__escape(shown, sizeof shown, latlon);
@@ -199,57 +244,43 @@ sr_code sr_detail_mile(sr_detail *d, const sr_network *corridor, const char *lat
         snprintf(d->err, sizeof d->err, "out of memory");
         return SR_ENOMEM;
     }
-    long best = -1;
-    for (size_t i = 0; i < nt; i++)
-        if (sr__og_reached(g, tgt[i]) && (best < 0 || sr__og_dist(g, tgt[i]) < sr__og_dist(g, tgt[best])))
-            best = (long)i;
-    if (best < 0) {
+    /* The reached candidates, quickest first (ties: the nearer place, as
+     * sr_places_near() ranked them). */
+    size_t order[SR_MILE_CANDIDATES], nr = 0;
+    for (size_t i = 0; i < nt; i++) {
+        if (!sr__og_reached(g, tgt[i]))
+            continue;
+        size_t j = nr++;
+        while (j > 0 && sr__og_dist(g, tgt[order[j - 1]]) > sr__og_dist(g, tgt[i])) {
+            order[j] = order[j - 1];
+            j--;
+        }
+        order[j] = i;
+    }
+    if (!nr) {
         snprintf(d->err, sizeof d->err, "%s: no road of the detailed network leads %s any corridor place within %g km",
                  shown, last ? "from" : "to", SR_MILE_RADIUS_KM);
         return SR_ENOROUTE;
     }
-    uint32_t t = tgt[best];
-    size_t n = sr__og_path(g, t, NULL, 0);
-    uint32_t *arcs = malloc((n ? n : 1) * sizeof *arcs);
-    if (!arcs) {
-        snprintf(d->err, sizeof d->err, "out of memory");
-        return SR_ENOMEM;
-    }
-    sr__og_path(g, t, arcs, n);
-    out->last = last;
-    out->lat = lat;
-    out->lon = lon;
-    out->place = (uint32_t)cand[best];
-    out->snap_km = snap;
-    out->place_snap_km = tsnap[best];
-    out->n_links = n;
-    size_t cap = 0;
-    int rc = 0;
-    const sr_place *cp = sr_network_place(corridor, out->place);
-    /* Travel order: point, road, place for a first mile; place, road,
-     * point for a last mile (whose search ran on reversed arcs from the
-     * point, so its path is read backwards). */
-    rc |= last ? add_pt(out, &cap, cp->lon, cp->lat) : add_pt(out, &cap, lon, lat);
-    for (size_t i = 0; i < n && !rc; i++) {
-        uint32_t a = arcs[last ? n - 1 - i : i];
-        const sr_link *k = sr_network_link(d->net, g->arc_link[a]);
-        out->distance_km += k->distance_km;
-        out->duration_h += k->duration_h;
-        rc |= add_link(out, &cap, d->net, k, last ? g->arc_to[a] : g->arc_from[a]);
-    }
-    if (!n && !rc) {
-        const sr_place *sp = sr_network_place(d->net, (size_t)s);
-        rc |= add_pt(out, &cap, sp->lon, sp->lat);
-    }
-    if (!rc)
-        rc |= last ? add_pt(out, &cap, lon, lat) : add_pt(out, &cap, cp->lon, cp->lat);
-    free(arcs);
-    if (rc) {
-        sr_mile_clear(out);
-        snprintf(d->err, sizeof d->err, "out of memory");
-        return SR_ENOMEM;
+    for (size_t k = 0; k < nr && k < max; k++) {
+        size_t i = order[k];
+        if (build_mile(d, g, corridor, tgt[i], s, lat, lon, last, (uint32_t)cand[i], snap, tsnap[i], &out[k]) < 0) {
+            for (size_t j = 0; j < k; j++)
+                sr_mile_clear(&out[j]);
+            snprintf(d->err, sizeof d->err, "out of memory");
+            return SR_ENOMEM;
+        }
+        (*n_out)++;
     }
     return SR_OK;
+}
+
+sr_code sr_detail_mile(sr_detail *d, const sr_network *corridor, const char *latlon, int last, sr_mile *out)
+{
+    size_t n;
+    if (out)
+        memset(out, 0, sizeof *out);
+    return sr_detail_miles(d, corridor, latlon, last, out, 1, &n);
 }
 
 char *sr_mile_json(const sr_network *corridor, const sr_mile *m)
