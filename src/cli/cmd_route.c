@@ -539,6 +539,10 @@ int cmd_route(int argc, char **argv)
      * destination (arrive-by). */
     char terr[256];
     if (sr_route_options_set_times(net, &o, depart_s, arrive_s, window_s, terr, sizeof terr) != SR_OK) {
+        for (int e = 0; e < 2; e++)
+            for (size_t i = 0; i < ncand[e]; i++)
+                sr_mile_clear(&cand[e][i]);
+        sr_detail_close(det);
         sr_network_close(net);
         return cli_fail(json, SR_EARG, "--%s", terr);
     }
