@@ -13,7 +13,9 @@
  * far, an implausible length, both ends on one OSM place, and no path
  * (two separate roads written as a small .osm file).  Properties: the
  * geometry written is as long as the distance written; a mile's line is
- * as long as its road distance plus its two snaps.
+ * as long as its road distance plus its two snaps.  Differential: the
+ * one-mode Dijkstra of graph.c against the router's search on the same
+ * import (road only, and rail only), by time, for random pairs.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -26,6 +28,7 @@
 
 #include <cmocka.h>
 
+#include "osm/osmgraph.h"
 #include "silkroute.h"
 #include "util.h"
 
@@ -428,6 +431,65 @@ static void test_mile_errors(void **st)
     tu_rmdir(dir);
 }
 
+static void test_graph_vs_router(void **st)
+{
+    (void)st;
+    NEED_MONACO();
+    sr_network *net;
+    sr_query *q;
+    assert_int_equal(sr_network_open(imported, &net), SR_OK);
+    assert_int_equal(sr_query_create(net, &q), SR_OK);
+    static const sr_mode modes[2] = {SR_ROAD, SR_RAIL};
+    unsigned seed = 17;
+    size_t compared = 0, unreachable = 0;
+    for (int mi = 0; mi < 2; mi++) {
+        sr__og g;
+        assert_int_equal(sr__og_build(&g, net, modes[mi], modes[mi] == SR_RAIL ? 1435 : 0, 0), 0);
+        assert_true(g.n_bylat > 10);
+        for (int k = 0; k < 40; k++) {
+            seed = seed * 1103515245u + 12345u;
+            uint32_t a = g.bylat[(seed >> 8) % g.n_bylat];
+            seed = seed * 1103515245u + 12345u;
+            uint32_t b = g.bylat[(seed >> 8) % g.n_bylat];
+            if (a == b)
+                continue;
+            assert_int_equal(sr__og_search(&g, a, 1, &b, 1), 0);
+            sr_route_options o;
+            sr_route_options_init(&o);
+            o.from = sr_network_place(net, a)->id;
+            o.to = sr_network_place(net, b)->id;
+            o.modes = SR_MODE_BIT(modes[mi]);
+            sr_result *r = NULL;
+            sr_code c = sr_route_query(q, &o, &r);
+            if (!sr__og_reached(&g, b)) {
+                assert_int_not_equal(c, SR_OK);
+                unreachable++;
+            } else {
+                assert_int_equal(c, SR_OK);
+                double h = sr_result_route(r, 0)->duration_h;
+                if (fabs(h - sr__og_dist(&g, b)) > 1e-6 * (1 + h))
+                    fail_msg("%s -> %s: router %.9f h, graph.c %.9f h", o.from, o.to, h, sr__og_dist(&g, b));
+                /* The path found is as long as its links. */
+                uint32_t arcs[4096];
+                size_t n = sr__og_path(&g, b, arcs, 4096);
+                assert_true(n <= 4096);
+                double sum = 0;
+                for (size_t i = 0; i < n; i++)
+                    sum += sr_network_link(net, g.arc_link[arcs[i]])->duration_h;
+                assert_true(fabs(sum - sr__og_dist(&g, b)) < 1e-9);
+                assert_int_equal(sr__og_arc_from(&g, arcs[0]), a);
+                compared++;
+            }
+            sr_result_free(r);
+        }
+        sr__og_free(&g);
+    }
+    printf("graph.c against the router: %zu pairs equal, %zu unreachable in both\n", compared, unreachable);
+    assert_true(compared >= 30);
+    sr_query_destroy(q);
+    sr_network_close(net);
+}
+
 /* route --detail: the joint choice of the mile's place, added fields
  * only, and clean errors. */
 static void test_route_detail_cli(void **st)
@@ -483,6 +545,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_match_no_path), cmocka_unit_test(test_match_errors),
         cmocka_unit_test(test_coord_parse),  cmocka_unit_test(test_mile_monaco),
         cmocka_unit_test(test_mile_errors),  cmocka_unit_test(test_route_detail_cli),
+        cmocka_unit_test(test_graph_vs_router),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
