@@ -601,6 +601,23 @@ static void collect(void *ctx, int is_error, const char *line)
         snprintf(out + n, 8192 - n, "%s\n", line);
 }
 
+/* The cost of the fastest A -> B route of a network (per 40ft). */
+static double route_cost(sr_network *net, const char *a, const char *b)
+{
+    sr_query *q = NULL;
+    assert_int_equal(sr_query_create(net, &q), SR_OK);
+    sr_route_options o;
+    sr_route_options_init(&o);
+    o.from = a;
+    o.to = b;
+    sr_result *r = NULL;
+    assert_int_equal(sr_route_query(q, &o, &r), SR_OK);
+    double c = sr_result_route(r, 0)->cost_usd;
+    sr_result_free(r);
+    sr_query_destroy(q);
+    return c;
+}
+
 /* Bad observation files are reported as FILE:LINE: field: message. */
 static void bad_observations(void **st)
 {
@@ -636,6 +653,18 @@ static void bad_observations(void **st)
         assert_non_null(strstr(sr_calibration_errmsg(c), cases[i].want));
         sr_calibration_destroy(c);
     }
+    /* A side is one country's side of a crossing in one direction. */
+    static const char *const side_rows[] = {"R1,route,average,A0,B2,,,2024,10,S-t,exit",
+                                            "X1,crossing,survey,,,XA,a-b,2024,10,S-t,inside",
+                                            "X1,crossing,survey,,,XA,both,2024,10,S-t,entry"};
+    for (size_t i = 0; i < 3; i++) {
+        char buf[1024], out[8192] = "";
+        snprintf(buf, sizeof buf, "id,subject,kind,origin,destination,crossing,direction,period,time_h,source,side\n%s\n",
+                 side_rows[i]);
+        tu_write(dir, "observations.csv", buf);
+        if (sr_check_data(dir, collect, out) < 1 || !strstr(out, "observations.csv:2: side:"))
+            fail_msg("row %s: output:\n%s", side_rows[i], out);
+    }
     /* A bad overlay line stops the network from opening with its line. */
     tu_write(dir, "observations.csv", "id,subject,kind,period,source\n");
     tu_write(dir, "calibrated.scn", "source S-t\ndwell crossing XA a-b 10 5\n");
@@ -652,6 +681,20 @@ static void bad_observations(void **st)
     double p50, p90;
     assert_int_equal(sr_crossing_dwell(net, 0, 0, &p50, &p90), SR_OK);
     assert_true(p50 == 10 && p90 == 25);
+    sr_network_close(net);
+    /* A tariff line scales the link tariffs of its class (fees stay). */
+    tu_write(dir, "calibrated.scn", "source S-t\n");
+    assert_int_equal(sr_network_open(dir, &net), SR_OK);
+    double c1 = route_cost(net, "A0", "B2");
+    sr_network_close(net);
+    tu_write(dir, "calibrated.scn", "source S-t\ntariff class rail1435 2\ntariff class rail1520 2\ntariff class road 2\n");
+    assert_int_equal(sr_network_open(dir, &net), SR_OK);
+    double c2 = route_cost(net, "A0", "B2");
+    sr_network_close(net);
+    assert_true(c1 > 0 && c2 > 1.5 * c1);
+    tu_write(dir, "calibrated.scn", "source S-t\ntariff class warp 2\n");
+    assert_int_equal(sr_network_open(dir, &net), SR_EDATA);
+    assert_non_null(strstr(sr_network_errmsg(net), "calibrated.scn:2: class:"));
     sr_network_close(net);
     tu_rmdir(dir);
 }
@@ -780,7 +823,21 @@ static void gate_shipped_data(void **st)
     if (s.cv_median_abs_error > 0.15)
         printf("    NOTE: cross-validated error over all observations %.1f %% is above 15 %% (see docs/CALIBRATION.md)\n",
                100 * s.cv_median_abs_error);
+    /* With the two-sided dwell model (one-sided surveys compared with their
+     * side) the figure is 24.5 % (23.9 % with one dwell per crossing; 19.6 %
+     * if an unsurveyed side's half of crossings.csv were also the surveyed
+     * side's prior, which undoes the Khorgos road survey and brings back
+     * the rail-truck-rail artefact): the bound is what is reached, not the
+     * issue's 15 %, for the reasons above. */
     assert_true(s.cv_median_abs_error <= 0.25);
+    /* Tariffs: a factor per carrier class fitted to the priced
+     * observations; the fit must not be worse than the dataset's tariffs. */
+    printf("    tariffs: %zu priced observations, median |error| %.1f %% with the priors, %.1f %% fitted, %.1f %% "
+           "leave-one-out\n",
+           s.n_priced, 100 * s.price_median_abs_error_prior, 100 * s.price_median_abs_error,
+           100 * s.price_cv_median_abs_error);
+    assert_true(s.n_priced >= 8);
+    assert_true(s.price_median_abs_error <= s.price_median_abs_error_prior + 1e-9);
     /* data/calibrated.scn must be what the calibration gives on data/ now. */
     char *ov = sr_calibration_overlay(c), *shipped = read_file("data/calibrated.scn");
     assert_non_null(ov);

@@ -228,10 +228,12 @@ static int build_params(sr_calibration *c)
                      sr_class_name((sr_class)x->to));
         }
     /* Two sides where a survey times one side of a crossing and direction.
-     * Without a per-side figure each side's prior is half the crossing's
-     * dwell of crossings.csv (the figure before any survey; assumption
-     * A-dwell-side): the surveys then fix their side and the route
-     * observations the other. */
+     * A surveyed side keeps the crossing's prior (crossing_times.csv: the
+     * latest survey, which is of that side); a side without a survey
+     * starts at half the crossing's dwell of crossings.csv (the figure
+     * before any survey; assumption A-dwell-side), and so does a surveyed
+     * side in a fold that holds its prior's survey out.  The surveys then
+     * fix their side and the route observations the other. */
     for (size_t i = 0; i < c->n_obs; i++) {
         const sr__obs *o = &c->obs[i];
         if (o->subject != SR__OBS_CROSSING || !o->side)
@@ -247,9 +249,14 @@ static int build_params(sr_calibration *c)
             p->side = sd;
             p->split = 0;
             p->parent = w;
-            p->prior = p->value = fmax(c->par[w].prior_alt, 0) / 2;
-            p->prior_alt = p->prior_survey = p->prior;
-            p->prior_year = 0;
+            int surveyed = 0;
+            for (size_t k = 0; k < c->n_obs; k++)
+                if (c->obs[k].subject == SR__OBS_CROSSING && c->obs[k].crossing == o->crossing &&
+                    c->obs[k].dirs == o->dirs && c->obs[k].side == sd)
+                    surveyed = 1;
+            p->prior_alt = fmax(c->par[w].prior_alt, 0) / 2;
+            p->prior = p->value = p->prior_survey = surveyed ? c->par[w].prior : p->prior_alt;
+            p->prior_year = surveyed ? c->par[w].prior_year : 0;
             p->p90_survey = 0;
             p->scale = fmax(p->prior, 1);
             char base[160];
@@ -1113,7 +1120,7 @@ sr_code sr_calibrate(const char *dir, const sr_calib_options *o, sr_calibration 
                 if (ob->subject != SR__OBS_CROSSING || ob->period_from != ob->period_to)
                     continue;
                 for (int dd = 0; dd < 2; dd++) {
-                    param *p = &c->par[SR_CLASS_COUNT + 2 * (size_t)ob->crossing + (size_t)dd];
+                    param *p = &c->par[side_param(c, ob->crossing, dd, ob->side)];
                     if ((ob->dirs & (1 << dd)) && p->prior_year == ob->period_from) {
                         p->prior = p->prior_alt;
                         p->prior_year = -p->prior_year; /* restored below */
@@ -1138,7 +1145,7 @@ sr_code sr_calibrate(const char *dir, const sr_calib_options *o, sr_calibration 
                     err[ncv++] = fabs(c->cvpred[i] - c->obs[i].time_h) / c->obs[i].time_h;
             }
             for (size_t j = 0; j < c->np; j++)
-                if (c->par[j].type == P_DWELL && c->par[j].prior_year < 0) {
+                if ((c->par[j].type == P_DWELL || c->par[j].type == P_SIDE) && c->par[j].prior_year < 0) {
                     c->par[j].prior_year = -c->par[j].prior_year;
                     c->par[j].prior = c->par[j].prior_survey;
                 }
