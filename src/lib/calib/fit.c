@@ -249,13 +249,24 @@ static int build_params(sr_calibration *c)
             p->side = sd;
             p->split = 0;
             p->parent = w;
+            /* A survey that includes a transfer (the Kazakh inbound rail
+             * times include the gauge change) gave crossing_times.csv the
+             * side and the transfer together: the side's prior is the
+             * rest, and at least half of it. */
             int surveyed = 0;
-            for (size_t k = 0; k < c->n_obs; k++)
-                if (c->obs[k].subject == SR__OBS_CROSSING && c->obs[k].crossing == o->crossing &&
-                    c->obs[k].dirs == o->dirs && c->obs[k].side == sd)
-                    surveyed = 1;
+            double xfer = 0;
+            for (size_t k = 0; k < c->n_obs; k++) {
+                const sr__obs *q = &c->obs[k];
+                if (q->subject != SR__OBS_CROSSING || q->crossing != o->crossing || q->dirs != o->dirs || q->side != sd)
+                    continue;
+                surveyed = 1;
+                int xj = q->place >= 0 ? xfer_param(c, (uint32_t)q->place, q->from_class, q->to_class) : -1;
+                if (xj >= 0)
+                    xfer = c->par[xj].prior;
+            }
             p->prior_alt = fmax(c->par[w].prior_alt, 0) / 2;
-            p->prior = p->value = p->prior_survey = surveyed ? c->par[w].prior : p->prior_alt;
+            p->prior = p->value = p->prior_survey =
+                surveyed ? fmax(c->par[w].prior - xfer, c->par[w].prior / 2) : p->prior_alt;
             p->prior_year = surveyed ? c->par[w].prior_year : 0;
             p->p90_survey = 0;
             p->scale = fmax(p->prior, 1);
