@@ -824,23 +824,21 @@ static void gate_shipped_data(void **st)
         printf("    NOTE: cross-validated error over all observations %.1f %% is above 15 %% (see docs/CALIBRATION.md)\n",
                100 * s.cv_median_abs_error);
     /* With the two-sided dwell model (one-sided surveys compared with their
-     * side) the figure is 24.5 % (23.9 % with one dwell per crossing; 19.6 %
-     * if an unsurveyed side's half of crossings.csv were also the surveyed
-     * side's prior, which undoes the Khorgos road survey and brings back
-     * the rail-truck-rail artefact): the bound is what is reached, not the
-     * issue's 15 %, for the reasons above. */
-    assert_true(s.cv_median_abs_error <= 0.25);
+     * side) and averages compared with the model's mean, not its P50, the
+     * figure is 20.9 % (23.9 % before this round): the bound is what is
+     * reached, not the issue's 15 %, for the reasons above. */
+    assert_true(s.cv_median_abs_error <= 0.22);
     /* Tariffs: a factor per carrier class fitted to the priced
      * observations (robustly, in logs: the median error is a by-product,
-     * so it is bounded, not compared with the priors').  Reached: 11.0 %
-     * fitted, 13.3 % leave-one-out. */
+     * so it is bounded, not compared with the priors').  Reached: 7.4 %
+     * fitted, 9.6 % leave-one-out. */
     printf("    tariffs: %zu priced observations, median |error| %.1f %% with the priors, %.1f %% fitted, %.1f %% "
            "leave-one-out\n",
            s.n_priced, 100 * s.price_median_abs_error_prior, 100 * s.price_median_abs_error,
            100 * s.price_cv_median_abs_error);
     assert_true(s.n_priced >= 8);
-    assert_true(s.price_median_abs_error <= 0.15);
-    assert_true(s.price_cv_median_abs_error <= 0.20);
+    assert_true(s.price_median_abs_error <= 0.10);
+    assert_true(s.price_cv_median_abs_error <= 0.12);
     /* data/calibrated.scn must be what the calibration gives on data/ now. */
     char *ov = sr_calibration_overlay(c), *shipped = read_file("data/calibrated.scn");
     assert_non_null(ov);

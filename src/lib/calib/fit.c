@@ -86,7 +86,8 @@ typedef struct orow {
     /* sparse row of the linear model */
     int n;
     int *j;
-    double *a;
+    double *a;              /* coefficients of the parts' P50s */
+    double *m;              /* per part: mean / P50 of its log-normal where the observation is a mean, else 1 */
     double km;              /* route distance */
     double cost_usd;        /* route cost per the observation's unit (price observations) */
     double cost_cls[SR_CLASS_COUNT];   /* ... of it, the link tariffs per carrier class (the rest: fees) */
@@ -338,6 +339,8 @@ static void apply(sr_calibration *c, const double *theta)
 
 /* ---- the linear model of one observation ------------------------------------ */
 
+static void row_means(const sr_calibration *c, size_t i);
+
 static int row_add(orow *r, int j, double a, size_t *cap)
 {
     for (int i = 0; i < r->n; i++)
@@ -355,9 +358,14 @@ static int row_add(orow *r, int j, double a, size_t *cap)
         if (!na)
             return -1;
         r->a = na;
+        double *nm = realloc(r->m, nc * sizeof *nm);
+        if (!nm)
+            return -1;
+        r->m = nm;
         *cap = nc;
     }
     r->j[r->n] = j;
+    r->m[r->n] = 1;
     r->a[r->n++] = a;
     return 0;
 }
@@ -445,6 +453,7 @@ static sr_code build_row(sr_calibration *c, size_t i)
     orow *r = &c->rows[i];
     free(r->j);
     free(r->a);
+    free(r->m);
     memset(r, 0, sizeof *r);
     size_t cap = 0;
     if (o->subject == SR__OBS_ROUTE) {
@@ -462,6 +471,7 @@ static sr_code build_row(sr_calibration *c, size_t i)
                 return rc;
         }
         r->routed = 1;
+        row_means(c, i);
         return SR_OK;
     }
     if (o->subject == SR__OBS_CROSSING) {
@@ -485,6 +495,7 @@ static sr_code build_row(sr_calibration *c, size_t i)
             return SR_ENOMEM;
     }
     r->routed = o->subject != SR__OBS_TRAINS;
+    row_means(c, i);
     return SR_OK;
 }
 
@@ -492,8 +503,41 @@ static double row_dot(const orow *r, const double *theta)
 {
     double s = 0;
     for (int k = 0; k < r->n; k++)
-        s += r->a[k] * theta[r->j[k]];
+        s += r->a[k] * r->m[k] * theta[r->j[k]];
     return s;
+}
+
+/* An average (a survey's mean, a route's average, one tracked shipment)
+ * is the mean of the time, not its median: for a log-normal part with
+ * P90/P50 = q the mean is P50 exp(sigma^2 / 2), sigma = ln q / 1.2816, and
+ * the mean of a sum is the sum of the means (what Fenton-Wilkinson keeps).
+ * Schedules, record and pilot runs are compared with the P50.  The
+ * ratio is the component's default (time_spread.csv, transfers.csv), not
+ * a surveyed P90: with a fixed P90 the mean would grow as the P50 falls,
+ * and the fit could run away. */
+static int is_mean(const sr__obs *o)
+{
+    return o->kind == SR__KIND_AVERAGE || o->kind == SR__KIND_SURVEY || o->kind == SR__KIND_TRACKED;
+}
+
+static double mean_factor(const sr_calibration *c, int j)
+{
+    const param *p = &c->par[j];
+    double q = p->ratio;
+    if (p->type == P_CLASS)
+        q = c->net->run_ratio[p->cls];
+    if (!(q > 1))
+        return 1;
+    double sg = log(q) / 1.2815515655446004;
+    return exp(0.5 * sg * sg);
+}
+
+static void row_means(const sr_calibration *c, size_t i)
+{
+    orow *r = &c->rows[i];
+    int on = is_mean(&c->obs[i]);
+    for (int k = 0; k < r->n; k++)
+        r->m[k] = on ? mean_factor(c, r->j[k]) : 1;
 }
 
 /* ---- robust regularised least squares ---------------------------------------- */
@@ -648,9 +692,10 @@ static int fit_rows(sr_calibration *c, const int *use, double *theta)
             double ws = w / (s * s);
             for (int k = 0; k < r->n; k++) {
                 size_t ak = (size_t)map[r->j[k]];
-                b[ak] += ws * r->a[k] * t;
+                double ek = r->a[k] * r->m[k];
+                b[ak] += ws * ek * t;
                 for (int l = 0; l < r->n; l++)
-                    A[ak * np + (size_t)map[r->j[l]]] += ws * r->a[k] * r->a[l];
+                    A[ak * np + (size_t)map[r->j[l]]] += ws * ek * r->a[l] * r->m[l];
             }
         }
         if (cholesky_solve(A, b, na) < 0) {
@@ -1208,6 +1253,7 @@ void sr_calibration_destroy(sr_calibration *c)
     for (size_t i = 0; c->rows && i < c->n_obs; i++) {
         free(c->rows[i].j);
         free(c->rows[i].a);
+        free(c->rows[i].m);
     }
     free(c->rows);
     free(c->pred);
