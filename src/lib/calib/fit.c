@@ -1567,7 +1567,7 @@ char *sr_calibration_text(const sr_calibration *c)
     sb(&b, "tariffs: %zu priced observations, median |error| %.1f %% with the priors, %.1f %% fitted, %.1f %% leave-one-out\n\n",
        c->n_priced, 100 * c->price_err_prior, 100 * c->price_err_fit, 100 * c->price_err_cv);
     sb(&b, "%-28s %-10s %-10s %9s %9s %9s %9s %7s %5s %6s  %s\n", "observation", "subject", "kind", "observed", "range",
-       "P50", "P90", "CV", "in", "weight", "note");
+       "model", "P90", "CV", "in", "weight", "note");
     for (size_t i = 0; i < c->n_obs; i++) {
         const sr__obs *o = &c->obs[i];
         if (o->subject == SR__OBS_TRAINS) {
