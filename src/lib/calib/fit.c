@@ -229,8 +229,8 @@ static int build_params(sr_calibration *c)
                      sr_class_name((sr_class)x->to));
         }
     /* Two sides where a survey times one side of a crossing and direction.
-     * A surveyed side keeps the crossing's prior (crossing_times.csv: the
-     * latest survey, which is of that side); a side without a survey
+     * The side whose survey gave the crossing's prior (crossing_times.csv)
+     * keeps it; a side without that survey
      * starts at half the crossing's dwell of crossings.csv (the figure
      * before any survey; assumption A-dwell-side), and so does a surveyed
      * side in a fold that holds its prior's survey out.  The surveys then
@@ -254,11 +254,15 @@ static int build_params(sr_calibration *c)
              * times include the gauge change) gave crossing_times.csv the
              * side and the transfer together: the side's prior is the
              * rest, and at least half of it. */
+            /* The side whose survey is the crossing's prior: the survey of
+             * that figure in the prior's year. */
             int surveyed = 0;
             double xfer = 0;
             for (size_t k = 0; k < c->n_obs; k++) {
                 const sr__obs *q = &c->obs[k];
-                if (q->subject != SR__OBS_CROSSING || q->crossing != o->crossing || q->dirs != o->dirs || q->side != sd)
+                if (q->subject != SR__OBS_CROSSING || q->crossing != o->crossing || q->dirs != o->dirs || q->side != sd ||
+                    q->period_from != q->period_to || q->period_from != c->par[w].prior_year ||
+                    fabs(q->time_h - c->par[w].prior) > 1e-6 * fmax(1, q->time_h))
                     continue;
                 surveyed = 1;
                 int xj = q->place >= 0 ? xfer_param(c, (uint32_t)q->place, q->from_class, q->to_class) : -1;
