@@ -601,6 +601,46 @@ static void collect(void *ctx, int is_error, const char *line)
         snprintf(out + n, 8192 - n, "%s\n", line);
 }
 
+/* Averages against the model's mean, and one-sided surveys against their
+ * side: with a rail dwell P90/P50 of 2.5 a survey mean of 40 h means a P50
+ * of 40 / exp(sigma^2 / 2) = 31.0 h; an exit survey of XB a-b and an entry
+ * survey split it into two sides whose sum the network gets. */
+static void means_and_sides(void **st)
+{
+    (void)st;
+    char *dir = syn_dataset(&truth, 1);
+    tu_write(dir, "time_spread.csv", "component,key,p90_over_p50,source\ncrossing,rail,2.5,S-t\n");
+    tu_write(dir, "observations.csv",
+             "id,subject,kind,crossing,direction,period,time_h,source,side\n"
+             "M1,crossing,survey,XA,a-b,2024,40,S-t,\nM2,crossing,survey,XA,a-b,2024,40,S-t,\n"
+             "M3,crossing,scheduled,XA,b-a,2024,12,S-t,\nM4,crossing,scheduled,XA,b-a,2024,12,S-t,\n"
+             "S1,crossing,scheduled,XB,a-b,2024,9,S-t,exit\nS2,crossing,scheduled,XB,a-b,2024,9,S-t,exit\n"
+             "S3,crossing,scheduled,XB,a-b,2024,3,S-t,entry\nS4,crossing,scheduled,XB,a-b,2024,3,S-t,entry\n");
+    sr_calib_options o;
+    sr_calib_options_init(&o);
+    o.folds = 0;
+    sr_calibration *c = NULL;
+    if (sr_calibrate(dir, &o, &c) != SR_OK)
+        fail_msg("calibrate: %s", sr_calibration_errmsg(c));
+    double sg = log(2.5) / 1.2815515655446004, want = 40 / exp(0.5 * sg * sg);
+    double ab = param(c, "dwell crossing XA a-b"), ba = param(c, "dwell crossing XA b-a");
+    double ex = param(c, "dwell crossing XB a-b exit side"), en = param(c, "dwell crossing XB a-b entry side");
+    double tot = param(c, "dwell crossing XB a-b");
+    printf("    XA a-b P50 %.2f h from a mean of 40 h (want %.2f); b-a %.2f h from a schedule of 12 h; "
+           "XB a-b sides %.2f + %.2f = %.2f h\n", ab, want, ba, ex, en, tot);
+    assert_true(fabs(ab / want - 1) < 0.03);
+    assert_true(fabs(ba / 12 - 1) < 0.03);
+    assert_true(fabs(ex / 9 - 1) < 0.05 && fabs(en / 3 - 1) < 0.05 && fabs(tot - ex - en) < 1e-9);
+    char *ov = sr_calibration_overlay(c);
+    assert_non_null(ov);
+    char line[96];
+    snprintf(line, sizeof line, "dwell crossing XB a-b %.2f ", tot);
+    assert_non_null(strstr(ov, line));
+    sr_free(ov);
+    sr_calibration_destroy(c);
+    tu_rmdir(dir);
+}
+
 /* The cost of the fastest A -> B route of a network (per 40ft). */
 static double route_cost(sr_network *net, const char *a, const char *b)
 {
@@ -985,6 +1025,7 @@ int main(void)
         cmocka_unit_test(synthetic_recovery),
         cmocka_unit_test(record_and_leakage),
         cmocka_unit_test(bad_observations),
+        cmocka_unit_test(means_and_sides),
         cmocka_unit_test(no_truck_between_rail_legs),
         cmocka_unit_test(seasonal_dwell),
         cmocka_unit_test(gate_shipped_data),
