@@ -864,10 +864,11 @@ static void gate_shipped_data(void **st)
         printf("    NOTE: cross-validated error over all observations %.1f %% is above 15 %% (see docs/CALIBRATION.md)\n",
                100 * s.cv_median_abs_error);
     /* With the two-sided dwell model (one-sided surveys compared with their
-     * side) and averages compared with the model's mean, not its P50, the
-     * figure is 20.9 % (23.9 % before this round): the bound is what is
-     * reached, not the issue's 15 %, for the reasons above. */
-    assert_true(s.cv_median_abs_error <= 0.22);
+     * side, each survey counted once, not also as its side's prior) and
+     * averages compared with the model's mean, not its P50, the figure is
+     * 19.7 % (23.9 % before this round): the bound is what is reached, not
+     * the issue's 15 %, for the reasons above. */
+    assert_true(s.cv_median_abs_error <= 0.20);
     /* Tariffs: a factor per carrier class fitted to the priced
      * observations (robustly, in logs: the median error is a by-product,
      * so it is bounded, not compared with the priors').  Reached: 7.4 %

@@ -229,12 +229,13 @@ static int build_params(sr_calibration *c)
                      sr_class_name((sr_class)x->to));
         }
     /* Two sides where a survey times one side of a crossing and direction.
-     * The side whose survey gave the crossing's prior (crossing_times.csv)
-     * keeps it; a side without that survey
-     * starts at half the crossing's dwell of crossings.csv (the figure
-     * before any survey; assumption A-dwell-side), and so does a surveyed
-     * side in a fold that holds its prior's survey out.  The surveys then
-     * fix their side and the route observations the other. */
+     * Each side starts at half the crossing's dwell of crossings.csv (the
+     * figure before any survey; assumption A-dwell-side), not at the
+     * crossing_times.csv figure: that figure is one of the side's own
+     * surveys, which enters the fit once, as an observation (as a prior as
+     * well it would count twice, and a held-out survey would be its own
+     * prior).  The surveys then fix their side and the route observations
+     * the other. */
     for (size_t i = 0; i < c->n_obs; i++) {
         const sr__obs *o = &c->obs[i];
         if (o->subject != SR__OBS_CROSSING || !o->side)
@@ -250,29 +251,9 @@ static int build_params(sr_calibration *c)
             p->side = sd;
             p->split = 0;
             p->parent = w;
-            /* A survey that includes a transfer (the Kazakh inbound rail
-             * times include the gauge change) gave crossing_times.csv the
-             * side and the transfer together: the side's prior is the
-             * rest, and at least half of it. */
-            /* The side whose survey is the crossing's prior: the survey of
-             * that figure in the prior's year. */
-            int surveyed = 0;
-            double xfer = 0;
-            for (size_t k = 0; k < c->n_obs; k++) {
-                const sr__obs *q = &c->obs[k];
-                if (q->subject != SR__OBS_CROSSING || q->crossing != o->crossing || q->dirs != o->dirs || q->side != sd ||
-                    q->period_from != q->period_to || q->period_from != c->par[w].prior_year ||
-                    fabs(q->time_h - c->par[w].prior) > 1e-6 * fmax(1, q->time_h))
-                    continue;
-                surveyed = 1;
-                int xj = q->place >= 0 ? xfer_param(c, (uint32_t)q->place, q->from_class, q->to_class) : -1;
-                if (xj >= 0)
-                    xfer = c->par[xj].prior;
-            }
             p->prior_alt = fmax(c->par[w].prior_alt, 0) / 2;
-            p->prior = p->value = p->prior_survey =
-                surveyed ? fmax(c->par[w].prior - xfer, c->par[w].prior / 2) : p->prior_alt;
-            p->prior_year = surveyed ? c->par[w].prior_year : 0;
+            p->prior = p->value = p->prior_survey = p->prior_alt;
+            p->prior_year = 0;
             p->p90_survey = 0;
             p->scale = fmax(p->prior, 1);
             char base[160];
