@@ -640,6 +640,11 @@ typedef struct sr_calib_summary {
      * times); NaN without folds or without such observations. */
     double cv_median_abs_error_routes, cv_median_abs_error_parts;
     size_t n_cv_routes, n_cv_parts;
+    /* Tariffs: priced route observations (price per unit) in the period,
+     * and the median |cost - price| / price with the dataset's tariffs,
+     * with the fitted tariff factors, and leave-one-out; NaN without. */
+    size_t n_priced;
+    double price_median_abs_error_prior, price_median_abs_error, price_cv_median_abs_error;
 } sr_calib_summary;
 
 typedef struct sr_calib_param {
