@@ -340,6 +340,12 @@ static int leg_conv(const sr__docs *docs, const char *cc, unsigned gauge)
 
 int sr__doc_annotate(const sr__doc_query *dq, const uint32_t *steps, size_t n, sr__route_buf *rb)
 {
+    return sr__doc_annotate_legs(dq, steps, NULL, n, rb);
+}
+
+int sr__doc_annotate_legs(const sr__doc_query *dq, const uint32_t *steps, const uint32_t *legs, size_t n,
+                          sr__route_buf *rb)
+{
     if (!dq->docs)
         return 0;
     const sr_network *net = dq->net;
@@ -355,12 +361,19 @@ int sr__doc_annotate(const sr__doc_query *dq, const uint32_t *steps, size_t n, s
         uint32_t h = steps[i];
         if (h < net->n_arcs) {
             const sr_link *k = &net->links[net->arc_link[h]];
-            leg = nlegs++;
+            uint32_t prev = leg;
+            if (legs) {
+                leg = legs[i];
+                nlegs = leg + 1;
+            } else {
+                prev = nlegs ? nlegs - 1 : 0;
+                leg = nlegs++;
+            }
             if ((int)k->mode != run_mode) {
                 if (run_mode >= 0) {
                     /* The previous run's document ends where this leg starts. */
                     const char *d = run_mode == SR_RAIL && conv >= 0 ? (common ? "CIM/SMGS" : conv_doc[conv]) : mode_doc[run_mode];
-                    doc_event(&s, dq, SR_DOC_CLOSED, d, rb->legs[leg - 1].to, leg - 1, NULL, "end of the run by this mode", NULL);
+                    doc_event(&s, dq, SR_DOC_CLOSED, d, rb->legs[prev].to, prev, NULL, "end of the run by this mode", NULL);
                 }
                 run_mode = (int)k->mode;
                 conv = k->mode == SR_RAIL ? leg_conv(docs, net->places[arc_tail(net, h)].country, k->gauge_mm) : -1;
