@@ -416,6 +416,115 @@ static void check_data_covers(void **st)
     assert_int_equal(system(cmd), 0);
 }
 
+/* ---- timetabled routes ------------------------------------------------------ */
+
+static sr_result *timed_route(const char *from, const char *to, unsigned modes, int note, const char *depart,
+                              const char *window)
+{
+    sr_route_options o;
+    sr_route_options_init(&o);
+    o.from = from;
+    o.to = to;
+    o.modes = modes;
+    o.consignment_note = note;
+    char err[256];
+    if (sr_route_options_set_times(net, &o, depart, NULL, window, err, sizeof err) != SR_OK)
+        fail_msg("times: %s", err);
+    sr_result *r = NULL;
+    sr_code c = sr_route_query(q, &o, &r);
+    if (c != SR_OK)
+        fail_msg("%s -> %s at %s: %s: %s", from, to, depart, sr_strerror(c), sr_query_errmsg(q));
+    return r;
+}
+
+/* Parts of a timed route: its cost is the sum of its parts and events (its
+ * duration is arrival minus departure, waits included). */
+static void check_timed_cost(const sr_route *r)
+{
+    double c = 0, du = 0;
+    for (size_t i = 0; i < r->n_legs; i++)
+        c += r->legs[i].cost_usd;
+    for (size_t i = 0; i < r->n_transfers; i++)
+        c += r->transfers[i].cost_usd;
+    for (size_t i = 0; i < r->n_crossings; i++)
+        c += r->crossings[i].fee_usd;
+    for (size_t i = 0; i < r->n_documents; i++)
+        du += r->documents[i].cost_usd;
+    for (size_t i = 0; i < r->n_customs; i++)
+        du += r->customs[i].cost_usd;
+    assert_true(r->timed);
+    assert_true(fabs(r->documents_usd - du) < 1e-6);
+    assert_true(fabs(r->cost_usd - (c + du)) < 1e-6);
+}
+
+/* The Xi'an block train (data/services) under both note options: the same
+ * journey; with separate notes the reissue at Małaszewicze delays every
+ * later step by its 40 minutes and adds its USD 44, as on the static route. */
+static void timetabled_documents(void **st)
+{
+    (void)st;
+    const char *dep = "2026-06-03T08:00+08:00";
+    sr_result *a = timed_route("Xi'an", "Duisburg", SR_MODE_BIT(SR_RAIL), SR_NOTE_CIM_SMGS, dep, NULL);
+    sr_result *b = timed_route("Xi'an", "Duisburg", SR_MODE_BIT(SR_RAIL), SR_NOTE_SEPARATE, dep, NULL);
+    const sr_route *ra = sr_result_route(a, 0), *rb = sr_result_route(b, 0);
+    check_timed_cost(ra);
+    check_timed_cost(rb);
+    assert_true(ra->n_boardings >= 1);
+    assert_int_equal(count_docs(ra, SR_DOC_REISSUED), 0);
+    assert_string_equal(ra->documents[0].document, "CIM/SMGS");
+    assert_string_equal(pid(ra->documents[0].at), "CNXIY");
+    assert_int_equal(count_docs(rb, SR_DOC_REISSUED), 1);
+    const sr_document_event *re = NULL;
+    for (size_t i = 0; i < rb->n_documents; i++)
+        if (rb->documents[i].kind == SR_DOC_REISSUED)
+            re = &rb->documents[i];
+    assert_string_equal(re->document, "CIM");
+    assert_string_equal(pid(re->at), "PL-MALASZEWICZE");
+    assert_true(fabs(rb->documents_h - 0.667) < 1e-9 && fabs(rb->documents_usd - 44) < 1e-9);
+    /* Same departure and service; arrival later by the reissue's time. */
+    assert_int_equal(ra->n_legs, rb->n_legs);
+    assert_true(ra->depart == rb->depart);
+    assert_int_equal(rb->arrive - ra->arrive, 2401); /* 0.667 h, rounded to the second */
+    assert_true(fabs(rb->cost_usd - ra->cost_usd - 44) < 1e-6);
+    /* Customs on board the service: export from China, transit through the
+     * EAEU, import into the EU at Małaszewicze, as the static route. */
+    char cs[512];
+    customs_str(ra, cs, sizeof cs);
+    assert_non_null(strstr(cs, "export_clearance:CN"));
+    assert_non_null(strstr(cs, "import_clearance:PL"));
+    assert_non_null(strstr(cs, "none_internal:BY"));
+    /* Each event's leg is a leg of the route. */
+    for (size_t i = 0; i < rb->n_documents; i++)
+        assert_true(rb->documents[i].leg < rb->n_legs);
+    for (size_t i = 0; i < rb->n_customs; i++)
+        assert_true(rb->customs[i].leg < rb->n_legs);
+    sr_result_free(a);
+    sr_result_free(b);
+    /* Every option of a window carries its documents too. */
+    sr_result *w = timed_route("Xi'an", "Duisburg", SR_MODE_BIT(SR_RAIL), SR_NOTE_SEPARATE, dep, "7d");
+    assert_true(sr_result_count(w) >= 1);
+    for (size_t i = 0; i < sr_result_count(w); i++) {
+        const sr_route *r = sr_result_route(w, i);
+        check_timed_cost(r);
+        assert_true(r->n_documents >= 2 && r->n_customs >= 2);
+    }
+    sr_result_free(w);
+    /* By road on continuous links: the TIR carnet and SCO permits as on the
+     * static route, the carnet's USD 60 in the cost. */
+    sr_result *t = timed_route("Kashgar", "Tashkent", SR_MODE_BIT(SR_ROAD), SR_NOTE_CIM_SMGS, "2026-06-03T08:00+08:00", NULL);
+    sr_result *s = route("Kashgar", "Tashkent", SR_MODE_BIT(SR_ROAD), SR_NOTE_CIM_SMGS, SR_ROAD_TIR);
+    const sr_route *rt = sr_result_route(t, 0), *rs = sr_result_route(s, 0);
+    check_timed_cost(rt);
+    assert_int_equal(count_docs(rt, SR_DOC_TIR_OPENED), 1);
+    assert_true(fabs(rt->documents_usd - rs->documents_usd) < 1e-9 && rt->documents_usd >= 60);
+    char c1[512], c2[512];
+    customs_str(rt, c1, sizeof c1);
+    customs_str(rs, c2, sizeof c2);
+    assert_string_equal(c1, c2);
+    sr_result_free(t);
+    sr_result_free(s);
+}
+
 /* ---- CLI and HTTP --------------------------------------------------------- */
 
 static void cli_documents(void **st)
@@ -496,7 +605,7 @@ int main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(xian_duisburg_rail),     cmocka_unit_test(almaty_bishkek_road),
         cmocka_unit_test(kashgar_tashkent_tir),   cmocka_unit_test(search_includes_documents),
-        cmocka_unit_test(weights_equal_events),
+        cmocka_unit_test(weights_equal_events),   cmocka_unit_test(timetabled_documents),
         cmocka_unit_test(no_documents_dataset),   cmocka_unit_test(bad_input),
         cmocka_unit_test(check_data_covers),      cmocka_unit_test(cli_documents),
         cmocka_unit_test(http_documents),
