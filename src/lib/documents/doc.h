@@ -55,6 +55,7 @@ typedef struct sr__tir_rule {
 typedef struct sr__permit_rule {
     char a[3], b[3];        /* unordered pair */
     uint8_t regime;         /* SR__PERMIT_* */
+    double fee_usd[SR_UNIT_COUNT]; /* published fee of the permit per cargo unit, 0 when none is published */
     const char *source;
 } sr__permit_rule;
 

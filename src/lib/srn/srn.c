@@ -246,6 +246,8 @@ static void w_docs(wr *w, const sr__docs *d)
         memcpy(b + 2, d->permits[i].b, 2);
         b[4] = d->permits[i].regime;
         le32(b + 8, w_str(w, d->permits[i].source));
+        for (int u = 0; u < SR_UNIT_COUNT; u++)
+            lef64(b + 16 + 8 * u, d->permits[i].fee_usd[u]);
         w_bytes(w, b, REC_DOC_PERMIT);
     }
     w_begin(w, SEC_DOC_FORMALITIES, d->n_formalities);
@@ -912,6 +914,11 @@ static sr_code load_docs(rd *r)
         if (!doc_cc(p, x->a, 0) || !doc_cc(p + 2, x->b, 0) || p[4] > SR__PERMIT_NONE)
             DOC_FAIL("corrupted: road-permit rule %zu", i);
         x->regime = p[4];
+        for (int u = 0; u < SR_UNIT_COUNT; u++) {
+            x->fee_usd[u] = gf64(p + 16 + 8 * u);
+            if (!isfinite(x->fee_usd[u]) || x->fee_usd[u] < 0)
+                DOC_FAIL("corrupted: road-permit rule %zu", i);
+        }
         DOC_STR(x->source, g32(p + 8));
     }
     DOC_SEC(SEC_DOC_FORMALITIES, n[3], REC_DOC_FORMALITY);

@@ -42,7 +42,7 @@ enum { CH_META = 0, CH_NODE_OF, CH_UP_OFF, CH_DN_OFF, CH_UP, CH_DN };
 #define REC_CH_EDGE 24u
 #define REC_DOC_RAIL 12u
 #define REC_DOC_TIR 16u
-#define REC_DOC_PERMIT 12u
+#define REC_DOC_PERMIT 40u
 #define REC_DOC_FORMALITY 24u
 #define REC_DOC_COST 48u
 #define SRN_DOCS_LAYOUT 1u   /* META word 14 when the file holds document rules */
