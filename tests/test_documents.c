@@ -17,7 +17,12 @@
  *    clearance entering Uzbekistan, one TIR carnet (USD 60,
  *    A-doc-tir-carnet), SCO multilateral permits (S-unescap-sco-road); under
  *    national transit instead a transit declaration in Kyrgyzstan
- *    (USD 150, A-doc-transit-declaration) and no carnet.
+ *    (USD 150, A-doc-transit-declaration) and no carnet; the Uzbek permit's
+ *    fee (USD 7.3, S-mondaq-uz-epermits) entering Uzbekistan either way;
+ *  - Urumqi -> Almaty by road: the Kazakh veterinary post and electronic
+ *    queue at Nur Zholy (S-kz-2020-vet-posts, S-qoldau-cgr-faq);
+ *  - timetabled routes (data/services): the same events, their time
+ *    shifting the arrival.
  * Then: totals are the sums of their parts with the events; a dataset
  * without documents/ routes as before; bad input in every file of
  * data/documents/ (FILE:LINE: field: message); the options' errors; the CLI
@@ -194,10 +199,24 @@ static void kashgar_tashkent_tir(void **st)
         assert_string_equal(r->customs[i].regime, "TIR");
     assert_int_equal(count_docs(r, SR_DOC_TIR_OPENED), 1);
     assert_int_equal(count_docs(r, SR_DOC_TIR_CLOSED), 1);
-    assert_true(fabs(r->documents_usd - 60) < 1e-9);
+    /* The carnet (USD 60) and the Uzbek permit's fee entering Uzbekistan
+     * (1/4 BCV, USD 7.3: S-mondaq-uz-epermits, S-aniq-uz-bhm,
+     * A-doc-uzs-usd); China-Kyrgyzstan publishes none (0). */
+    assert_true(fabs(r->documents_usd - 67.3) < 1e-9);
+    int uz_fee = 0;
     for (size_t i = 0; i < r->n_documents; i++)
-        if (r->documents[i].kind == SR_DOC_PERMIT)
-            assert_string_equal(r->documents[i].document, "SCO multilateral permit");
+        if (r->documents[i].kind == SR_DOC_PERMIT) {
+            const sr_document_event *e = &r->documents[i];
+            assert_string_equal(e->document, "SCO multilateral permit");
+            if (!strcmp(sr_network_place(net, e->at)->country, "UZ")) {
+                uz_fee++;
+                assert_true(fabs(e->cost_usd - 7.3) < 1e-9);
+                assert_non_null(strstr(e->source, "S-mondaq-uz-epermits"));
+            } else {
+                assert_true(e->cost_usd == 0);
+            }
+        }
+    assert_int_equal(uz_fee, 1);
     /* National transit: a declaration in Kyrgyzstan instead of a carnet. */
     sr_result *b = route("Kashgar", "Tashkent", SR_MODE_BIT(SR_ROAD), SR_NOTE_CIM_SMGS, SR_ROAD_TRANSIT);
     const sr_route *t = sr_result_route(b, 0);
@@ -205,7 +224,7 @@ static void kashgar_tashkent_tir(void **st)
     assert_int_equal(count_docs(t, SR_DOC_TIR_OPENED), 0);
     assert_string_equal(t->customs[1].regime, "transit declaration");
     assert_true(fabs(t->customs[1].cost_usd - 150) < 1e-9);
-    assert_true(fabs(t->documents_usd - 150) < 1e-9);
+    assert_true(fabs(t->documents_usd - 157.3) < 1e-9);
     assert_true(fabs((t->cost_usd - r->cost_usd) - 90) < 1e-6);
     /* Costs scale with the quantity, like fees. */
     sr_route_options o;
@@ -216,7 +235,7 @@ static void kashgar_tashkent_tir(void **st)
     o.quantity = 3;
     sr_result *c = NULL;
     assert_int_equal(sr_route_query(q, &o, &c), SR_OK);
-    assert_true(fabs(sr_result_route(c, 0)->documents_usd - 180) < 1e-9);
+    assert_true(fabs(sr_result_route(c, 0)->documents_usd - 3 * 67.3) < 1e-9);
     sr_result_free(a);
     sr_result_free(b);
     sr_result_free(c);
@@ -377,6 +396,10 @@ static void bad_input(void **st)
     BAD(SR__DF_PERMITS, ph, "KZ,KZ,none,S-x\n", "road_permits.csv:2: country_b: a pair needs two different countries");
     BAD(SR__DF_PERMITS, ph, "KZ,KG,none,S-x\nKG,KZ,sco,S-x\n", "road_permits.csv:3: country_b: the pair KG-KZ is listed twice");
     BAD(SR__DF_PERMITS, ph, "KZ,K1,none,S-x\n", "road_permits.csv:2: country_b: 'K1'");
+    const char *pf = "country_a,country_b,regime,fee_usd_20ft,fee_usd_40ft,fee_usd_t,source\n";
+    BAD(SR__DF_PERMITS, pf, "KZ,UZ,sco,7.3,x,0.37,S-x\n", "road_permits.csv:2: fee_usd_40ft: 'x'");
+    BAD(SR__DF_PERMITS, pf, "KZ,UZ,sco,-1,7.3,0.37,S-x\n", "road_permits.csv:2: fee_usd_20ft: '-1'");
+    BAD(SR__DF_PERMITS, pf, "KZ,KG,none,5,5,,S-x\n", "road_permits.csv:2: fee_usd_20ft: a fee for regime none");
     const char *fh = "crossing,into,kind,detail,source\n";
     BAD(SR__DF_FORMALITIES, fh, "X-NOWHERE,,veterinary,,S-x\n", "documents/formalities.csv:2: crossing: unknown crossing id 'X-NOWHERE'");
     BAD(SR__DF_FORMALITIES, fh, "X-KOZLOVICHI-KUKURYKI-ROAD,DE,veterinary,,S-x\n",
@@ -414,6 +437,44 @@ static void check_data_covers(void **st)
         fail_msg("check-data: %s", msgs);
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     assert_int_equal(system(cmd), 0);
+}
+
+/* Published checks per crossing (formalities.csv): Urumqi -> Almaty by road
+ * enters the EAEU at Nur Zholy, a Kazakh external veterinary post
+ * (S-kz-2020-vet-posts) with the CarGoRuqsat electronic queue
+ * (S-cal-2023-equeue, S-qoldau-cgr-faq); listed, adding no time or cost. */
+static void crossing_formalities(void **st)
+{
+    (void)st;
+    sr_result *a = route("Urumqi", "Almaty", SR_MODE_BIT(SR_ROAD), SR_NOTE_CIM_SMGS, SR_ROAD_TIR);
+    const sr_route *r = sr_result_route(a, 0);
+    check_sums(r);
+    int vet = 0, queue = 0;
+    for (size_t i = 0; i < r->n_documents; i++) {
+        const sr_document_event *e = &r->documents[i];
+        if (e->kind != SR_DOC_FORMALITY)
+            continue;
+        assert_string_equal(sr_network_place(net, e->at)->country, "KZ");
+        assert_true(e->duration_h == 0 && e->cost_usd == 0);
+        if (!strcmp(e->document, "veterinary")) {
+            vet++;
+            assert_non_null(strstr(e->source, "S-kz-2020-vet-posts"));
+        }
+        if (!strcmp(e->document, "electronic_queue")) {
+            queue++;
+            assert_non_null(strstr(e->source, "S-qoldau-cgr-faq"));
+        }
+    }
+    assert_int_equal(vet, 1);
+    assert_int_equal(queue, 1);
+    sr_result_free(a);
+    /* The other way, leaving Kazakhstan, the entry check is not listed. */
+    sr_result *b = route("Almaty", "Urumqi", SR_MODE_BIT(SR_ROAD), SR_NOTE_CIM_SMGS, SR_ROAD_TIR);
+    r = sr_result_route(b, 0);
+    for (size_t i = 0; i < r->n_documents; i++)
+        if (r->documents[i].kind == SR_DOC_FORMALITY)
+            assert_string_not_equal(r->documents[i].document, "veterinary");
+    sr_result_free(b);
 }
 
 /* ---- timetabled routes ------------------------------------------------------ */
@@ -606,6 +667,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(xian_duisburg_rail),     cmocka_unit_test(almaty_bishkek_road),
         cmocka_unit_test(kashgar_tashkent_tir),   cmocka_unit_test(search_includes_documents),
         cmocka_unit_test(weights_equal_events),   cmocka_unit_test(timetabled_documents),
+        cmocka_unit_test(crossing_formalities),
         cmocka_unit_test(no_documents_dataset),   cmocka_unit_test(bad_input),
         cmocka_unit_test(check_data_covers),      cmocka_unit_test(cli_documents),
         cmocka_unit_test(http_documents),
