@@ -596,6 +596,11 @@ static void cli_documents(void **st)
     if (rc != 0 || !strstr(out, "documents and customs (0.67 h, 44 USD") || !strstr(out, "reissued   CIM") ||
         !strstr(out, "import clearance         PL at Małaszewicze") || !strstr(out, "Osinovka -> Małaszewicze (rail 1520): SMGS"))
         fail_msg("route --documents: exit %d:\n%s", rc, out);
+    rc = tu_cli(argv0, "route \"Xi'an\" Duisburg --modes rail --depart 2026-06-03T08:00+08:00 --documents "
+                       "--consignment-note separate", out, sizeof out);
+    if (rc != 0 || !strstr(out, "documents and customs (0.67 h, 44 USD") || !strstr(out, "reissued   CIM") ||
+        !strstr(out, "arrive 2026-06-16T13:17+02:00"))
+        fail_msg("route --depart --documents: exit %d:\n%s", rc, out);
     rc = tu_cli(argv0, "route Kashgar Tashkent --modes road --documents", out, sizeof out);
     if (rc != 0 || !strstr(out, "tir_opened TIR carnet") || !strstr(out, "transit opened           KG") ||
         !strstr(out, "export clearance         CN"))
@@ -641,6 +646,20 @@ static void http_documents(void **st)
     assert_int_equal(hc_request(port, "GET", "/v1/route?from=CNXIY&to=DEDUI&modes=rail", NULL, NULL, &r), 0);
     assert_int_equal(r.status, 200);
     assert_non_null(strstr(r.body, "\"documents_usd\":0"));
+    free(r.body);
+    /* A timetabled answer carries them too, the reissue in its arrival. */
+    assert_int_equal(hc_request(port, "GET",
+                                "/v1/route?from=CNXIY&to=DEDUI&modes=rail&consignment_note=separate"
+                                "&depart=2026-06-03T08:00%2B08:00",
+                                NULL, NULL, &r),
+                     0);
+    assert_int_equal(r.status, 200);
+    j = json_loads(r.body, 0, NULL);
+    rt = json_array_get(json_object_get(j, "routes"), 0);
+    assert_non_null(json_object_get(rt, "depart"));
+    assert_true(fabs(json_number_value(json_object_get(rt, "documents_usd")) - 44) < 1e-9);
+    assert_true(json_array_size(json_object_get(rt, "customs")) >= 2);
+    json_decref(j);
     free(r.body);
     /* POST with the same members. */
     assert_int_equal(hc_request(port, "POST", "/v1/route", NULL,
