@@ -26,6 +26,13 @@
  * the earliest of them, and repeats; arrive-by bisects the departure time
  * (arrival is monotone in departure time).  A final filter keeps the options
  * not dominated in (later departure, earlier arrival, cost, CO2e, transfers).
+ *
+ * Document rules (documents/, docs/DOCUMENTS.md) weigh the steps as in the
+ * static router: a border arc or transfer adds its reissue, carnet or
+ * declaration time and cost after it; a scheduled ride adds those of the
+ * borders and gauge changes it passes (via.c) at the stop where the cargo
+ * is unloaded, since a timetable's stop times hold no paperwork.  The
+ * route then lists the same events (build_docs()).
  */
 #include <math.h>
 #include <stdarg.h>
