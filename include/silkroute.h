@@ -700,11 +700,14 @@ char *sr_result_json_head(const sr_network *net, const sr_result *r);
 char *sr_result_geojson(const sr_network *net, const sr_result *r, unsigned flags);
 /* The legs of every route as CSV (RFC 4180, CRLF, a header row): option,
  * leg, segment, places, mode, gauge, link, line, distance, time, cost,
- * CO2e, border, dwell, fee, times.  flags: none yet, pass 0. */
+ * CO2e, border, dwell, fee, times, service, then the leg's document and
+ * customs events ("kind document at place; ...") and their time and cost
+ * (empty when the route carries none).  flags: none yet, pass 0. */
 char *sr_result_csv(const sr_network *net, const sr_result *r, unsigned flags);
 /*
  * Write the result as an XLSX workbook at `path` (created or replaced):
- * sheets Options (totals per route), Segments and Legs, numbers as numbers.
+ * sheets Options (totals per route), Segments, Legs and Documents (one row
+ * per document or customs event), numbers as numbers.
  * Returns SR_OK, SR_EARG, or SR_EIO (nothing is left at path then).
  * Thread-safe for distinct paths.
  */
