@@ -627,7 +627,6 @@ typedef struct spjob {
 static void sp_warm(const solver *s, const spwork *w, uint32_t r)
 {
     uint32_t n = s->n, o = s->orig[r];
-    const uint8_t *inb = s->inb + (size_t)r * s->m;
     const uint32_t *topo = s->topo + (size_t)r * s->n, tn = s->topo_n[r];
     const uint32_t *ba = s->barc + (size_t)r * s->m, *bc = s->bcnt + (size_t)r * s->n;
     double *dist = w->dist;
@@ -643,7 +642,7 @@ static void sp_warm(const solver *s, const spwork *w, uint32_t r)
         double lv = INFINITY;
         for (uint32_t end = k + bc[i]; k < end; k++) {
             uint32_t a = ba[k];
-            if (inb[a] && dist[s->tail[a]] + s->cost[a] < lv)
+            if (dist[s->tail[a]] + s->cost[a] < lv)
                 lv = dist[s->tail[a]] + s->cost[a];
         }
         dist[v] = lv;
@@ -840,6 +839,7 @@ static sr_code solve_fw(solver *s, const sr_tap_options *o, sr_tap_stats *st)
     for (;;) {
         measure(s, st);
         st->iterations = it;
+        
         if (st->relative_gap <= o->gap) {
             rc = SR_OK;
             break;
@@ -872,6 +872,25 @@ static sr_code solve_fw(solver *s, const sr_tap_options *o, sr_tap_stats *st)
  * Algorithm B
  * ---------------------------------------------------------------------- */
 
+/* Bush links grouped by head in the bush's topological order (backward-
+ * star order within a head, so ties break as in a star scan).  Rebuilt
+ * whenever links join or leave, so the lists never hold a link outside
+ * the bush and the label passes need not check. */
+static void bush_arcs(solver *s, uint32_t r)
+{
+    const uint8_t *inb = s->inb + (size_t)r * s->m;
+    const uint32_t *topo = s->topo + (size_t)r * s->n;
+    uint32_t *ba = s->barc + (size_t)r * s->m, nb = 0, *bc = s->bcnt + (size_t)r * s->n;
+    for (uint32_t i = 1, tn = s->topo_n[r]; i < tn; i++) {
+        uint32_t v = topo[i], before = nb;
+        for (uint32_t k = s->in_off[v]; k < s->in_off[v + 1]; k++)
+            if (inb[s->in_lk[k]])
+                ba[nb++] = s->in_lk[k];
+        bc[i] = nb - before;
+    }
+    s->bn[r] = nb;
+}
+
 /* Kahn's algorithm over bush r; writes topo order, returns 0 or -1 if the
  * bush has a cycle (which the update rules exclude; checked anyway). */
 static int bush_topo(solver *s, uint32_t r)
@@ -899,17 +918,7 @@ static int bush_topo(solver *s, uint32_t r)
      * a cycle blocked it (the origin has none: links into it never join). */
     if (qt != members)
         return -1;
-    /* Bush links grouped by head in topological order (backward-star order
-     * within a head, so ties break as in a star scan). */
-    uint32_t *ba = s->barc + (size_t)r * s->m, nb = 0, *bc = s->bcnt + (size_t)r * s->n;
-    for (uint32_t i = 1; i < qt; i++) {
-        uint32_t v = topo[i], before = nb;
-        for (uint32_t k = s->in_off[v]; k < s->in_off[v + 1]; k++)
-            if (inb[s->in_lk[k]])
-                ba[nb++] = s->in_lk[k];
-        bc[i] = nb - before;
-    }
-    s->bn[r] = nb;
+    bush_arcs(s, r);
     return 0;
 }
 
@@ -944,9 +953,10 @@ static sr_code bush_init(solver *s, uint32_t r)
  * U is the longest path over links that carry flow (the shortest label at
  * nodes without flow).  With all_arcs, Ua also gets the longest path over
  * all bush links, which bush_update() needs to keep the bush acyclic. */
+static long CNT_lab[4], CNT_arcs[4], CNT_fix, CNT_shift, CNT_nodes; static int PH;
 static void bush_labels(solver *s, uint32_t r, int all_arcs)
 {
-    const uint8_t *inb = s->inb + (size_t)r * s->m;
+    CNT_lab[PH]++; CNT_arcs[PH] += s->bn[r];
     const double *bf = s->bf + (size_t)r * s->m;
     const uint32_t *topo = s->topo + (size_t)r * s->n;
     uint32_t tn = s->topo_n[r];
@@ -962,37 +972,50 @@ static void bush_labels(solver *s, uint32_t r, int all_arcs)
     const uint32_t *ba = s->barc + (size_t)r * s->m;
     const uint32_t *bc = s->bcnt + (size_t)r * s->n;
     uint32_t k = 0;
+    const uint32_t *tail = s->tail;
+    const double *cost = s->cost;
+    uint32_t *Lp = s->Lp, *Up = s->Up;
     for (uint32_t i = 1; i < tn; i++) {
         uint32_t v = topo[i];
+        if (bc[i] == 1) {
+            /* Most bush nodes have one link in: nothing to compare, and
+             * no unpredictable branch. */
+            uint32_t a = ba[k++], u = tail[a];
+            double c = cost[a], lv = L[u] + c;
+            if (all_arcs)
+                Ua[v] = Ua[u] + c;
+            L[v] = lv;
+            Lp[v] = Up[v] = a;
+            U[v] = bf[a] > 0 ? U[u] + c : lv;
+            continue;
+        }
         double lv = INFINITY, uv = -INFINITY, av = -INFINITY;
         uint32_t lp = NONE, up = NONE;
+        /* Selections written as conditional moves: which link is shortest
+         * or longest is data-dependent and mispredicts as a branch. */
         for (uint32_t end = k + bc[i]; k < end; k++) {
             uint32_t a = ba[k];
-            if (!inb[a])
-                continue; /* pruned since the list was built */
-            uint32_t u = s->tail[a];
-            double c = s->cost[a];
-            if (L[u] + c < lv) {
-                lv = L[u] + c;
-                lp = a;
-            }
-            if (bf[a] > 0 && U[u] + c > uv) {
-                uv = U[u] + c;
-                up = a;
-            }
+            uint32_t u = tail[a];
+            double c = cost[a];
+            double tl = L[u] + c, tu = U[u] + c;
+            int bl = tl < lv, bu = bf[a] > 0 && tu > uv;
+            lv = bl ? tl : lv;
+            lp = bl ? a : lp;
+            uv = bu ? tu : uv;
+            up = bu ? a : up;
             if (all_arcs && Ua[u] + c > av)
                 av = Ua[u] + c;
         }
         if (all_arcs)
             Ua[v] = av;
         L[v] = lv;
-        s->Lp[v] = lp;
+        Lp[v] = lp;
         if (up == NONE) {
             U[v] = lv;
-            s->Up[v] = lp;
+            Up[v] = lp;
         } else {
             U[v] = uv;
-            s->Up[v] = up;
+            Up[v] = up;
         }
     }
 }
@@ -1013,10 +1036,12 @@ static long bush_update(solver *s, uint32_t r)
     /* One pass gives all three labels: pruning removes neither a shortest
      * path link nor one with flow, so L and U stay as they are. */
     bush_labels(s, r, 1);
+    long pruned = 0;
     for (uint32_t a = 0; a < s->m; a++)
         if (inb[a] && bf[a] <= 0 && s->Lp[s->head[a]] != a) {
             inb[a] = 0;
             bf[a] = 0;
+            pruned++;
         }
     for (uint32_t v = 0; v < s->n; v++)
         s->pos[v] = UINT32_MAX;
@@ -1040,10 +1065,13 @@ static long bush_update(solver *s, uint32_t r)
             added++;
         }
     }
-    /* Pruning keeps the topological order valid; only additions need a
-     * new one. */
-    if (added == 0)
-        return 0;
+    /* Pruning and links forward in the order keep the topological order
+     * valid; only backward links need a new one. */
+    if (nback == 0) {
+        if (added || pruned)
+            bush_arcs(s, r);
+        return added;
+    }
     if (bush_topo(s, r) == 0)
         return added;
     /* A backward link closed a cycle: drop the backward ones. */
@@ -1100,8 +1128,10 @@ static double bush_shift(solver *s, uint32_t r, double tol)
         }
         if (!(maxshift > 0))
             s->orphans = 1;
+        CNT_nodes++;
         if (!(cu > cl) || !(maxshift > 0))
             continue;
+        CNT_shift++;
         double dx = dsum > 0 ? (cu - cl) / dsum : maxshift;
         int all = 0;
         if (dx >= maxshift) {
@@ -1141,6 +1171,7 @@ static double bush_shift(solver *s, uint32_t r, double tol)
  * round-off), upstream first so that removals cascade. */
 static void bush_fix(solver *s, uint32_t r)
 {
+    CNT_fix++;
     double *bf = s->bf + (size_t)r * s->m;
     const uint8_t *inb = s->inb + (size_t)r * s->m;
     const uint32_t *topo = s->topo + (size_t)r * s->n;
@@ -1214,11 +1245,17 @@ static sr_code solve_b(solver *s, const sr_tap_options *o, sr_tap_stats *st)
     s->sweeps = 10;
     s->lazy = 1;
     s->tolf = 1e-2;
+    double cap = 1e-3;
+    if (getenv("SR_INNER")) s->inner = atoi(getenv("SR_INNER"));
+    if (getenv("SR_SWEEPS")) s->sweeps = atoi(getenv("SR_SWEEPS"));
+    if (getenv("SR_TOLF")) s->tolf = atof(getenv("SR_TOLF"));
+    if (getenv("SR_CAP")) cap = atof(getenv("SR_CAP"));
     long it = 0, since = 0;
     double ref = INFINITY; /* gap when it last fell by 1 % */
     for (;;) {
         measure(s, st);
         st->iterations = it;
+        if (getenv("SR_STAT")) { fprintf(stderr, "it %ld gap %.3e lab %ld/%ld/%ld arcs %ld/%ld/%ld fix %ld nodes %ld shifts %ld\n", it, st->relative_gap, CNT_lab[0], CNT_lab[1], CNT_lab[2], CNT_arcs[0], CNT_arcs[1], CNT_arcs[2], CNT_fix, CNT_nodes, CNT_shift); memset(CNT_lab,0,sizeof CNT_lab); memset(CNT_arcs,0,sizeof CNT_arcs); CNT_fix=CNT_shift=CNT_nodes=0; }
         if (st->relative_gap <= o->gap)
             return SR_OK;
         if (it >= o->max_iterations)
@@ -1234,12 +1271,14 @@ static sr_code solve_b(solver *s, const sr_tap_options *o, sr_tap_stats *st)
         }
         /* Shift tolerance follows the gap so early passes stay cheap. */
         double tol = st->relative_gap * s->tolf;
-        if (tol > 1e-3)
-            tol = 1e-3;
+        if (tol > cap)
+            tol = cap;
         if (tol < 1e-16)
             tol = 1e-16;
         for (uint32_t r = 0; r < s->n_orig; r++) {
+            PH = 0;
             long ad = bush_update(s, r);
+            PH = 1;
             if (ad < 0) {
                 seterr(s->t, "internal error: bush of node %u has a cycle", s->orig[r] + 1);
                 return SR_EINTERNAL;
@@ -1257,6 +1296,7 @@ static sr_code solve_b(solver *s, const sr_tap_options *o, sr_tap_stats *st)
         }
         /* Extra sweeps without bush changes settle the coupling between
          * origins cheaply. */
+        PH = 2;
         for (int pass = 0; pass < s->sweeps; pass++)
             for (uint32_t r = 0; r < s->n_orig; r++) {
                 if (s->lazy && s->quiet[r])
