@@ -359,7 +359,8 @@ static inline void eval(const solver *s, uint32_t a, double v, double *c, double
         *d = 0;
     } else {
         /* d/dv of t0*b*m*(v/c)^p = t0*b*m*p*(v/c)^(p-1)/c */
-        double rq = p == 1 ? 1.0 : (s->pk[a] == 4 ? r * r * r : (r > 0 ? pow(r, p - 1) : 0.0));
+        /* (v/c)^(p-1) from (v/c)^p: one pow() per link update, not two. */
+        double rq = p == 1 ? 1.0 : (s->pk[a] == 4 ? r * r * r : (r > 0 ? rp / r : 0.0));
         *d = t0 * b * m * p * rq / s->cap[a];
     }
 }
@@ -1173,26 +1174,28 @@ static void bush_fix(solver *s, uint32_t r)
 {
     CNT_fix++;
     double *bf = s->bf + (size_t)r * s->m;
-    const uint8_t *inb = s->inb + (size_t)r * s->m;
     const uint32_t *topo = s->topo + (size_t)r * s->n;
-    for (uint32_t i = 1; i < s->topo_n[r]; i++) {
-        uint32_t v = topo[i];
+    const uint32_t *ba = s->barc + (size_t)r * s->m, *bc = s->bcnt + (size_t)r * s->n;
+    /* One pass over the bush's links in topological order of their heads:
+     * a node's in-links all come before its out-links, so when a link is
+     * reached its tail is known to have inflow or not (U[] as a flag). */
+    double *dry = s->U;
+    dry[topo[0]] = 0;
+    uint32_t k = 0;
+    for (uint32_t i = 1, tn = s->topo_n[r]; i < tn; i++) {
         double in = 0;
-        for (uint32_t k = s->in_off[v]; k < s->in_off[v + 1]; k++)
-            if (inb[s->in_lk[k]])
-                in += bf[s->in_lk[k]];
-        if (in > 0)
-            continue;
-        for (uint32_t k = s->out_off[v]; k < s->out_off[v + 1]; k++) {
-            uint32_t a = s->out_lk[k];
-            if (inb[a] && bf[a] > 0) {
+        for (uint32_t end = k + bc[i]; k < end; k++) {
+            uint32_t a = ba[k];
+            if (dry[s->tail[a]] != 0 && bf[a] > 0) {
                 s->flow[a] -= bf[a];
                 if (s->flow[a] < 0)
                     s->flow[a] = 0;
                 bf[a] = 0;
                 update_link(s, a);
             }
+            in += bf[a];
         }
+        dry[topo[i]] = in > 0 ? 0 : 1;
     }
 }
 
