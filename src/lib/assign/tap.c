@@ -954,10 +954,8 @@ static sr_code bush_init(solver *s, uint32_t r)
  * U is the longest path over links that carry flow (the shortest label at
  * nodes without flow).  With all_arcs, Ua also gets the longest path over
  * all bush links, which bush_update() needs to keep the bush acyclic. */
-static long CNT_lab[4], CNT_arcs[4], CNT_fix, CNT_shift, CNT_nodes; static int PH;
 static void bush_labels(solver *s, uint32_t r, int all_arcs)
 {
-    CNT_lab[PH]++; CNT_arcs[PH] += s->bn[r];
     const double *bf = s->bf + (size_t)r * s->m;
     const uint32_t *topo = s->topo + (size_t)r * s->n;
     uint32_t tn = s->topo_n[r];
@@ -1129,10 +1127,8 @@ static double bush_shift(solver *s, uint32_t r, double tol)
         }
         if (!(maxshift > 0))
             s->orphans = 1;
-        CNT_nodes++;
         if (!(cu > cl) || !(maxshift > 0))
             continue;
-        CNT_shift++;
         double dx = dsum > 0 ? (cu - cl) / dsum : maxshift;
         int all = 0;
         if (dx >= maxshift) {
@@ -1172,7 +1168,6 @@ static double bush_shift(solver *s, uint32_t r, double tol)
  * round-off), upstream first so that removals cascade. */
 static void bush_fix(solver *s, uint32_t r)
 {
-    CNT_fix++;
     double *bf = s->bf + (size_t)r * s->m;
     const uint32_t *topo = s->topo + (size_t)r * s->n;
     const uint32_t *ba = s->barc + (size_t)r * s->m, *bc = s->bcnt + (size_t)r * s->n;
@@ -1248,17 +1243,11 @@ static sr_code solve_b(solver *s, const sr_tap_options *o, sr_tap_stats *st)
     s->sweeps = 10;
     s->lazy = 1;
     s->tolf = 1e-2;
-    double cap = 1e-3;
-    if (getenv("SR_INNER")) s->inner = atoi(getenv("SR_INNER"));
-    if (getenv("SR_SWEEPS")) s->sweeps = atoi(getenv("SR_SWEEPS"));
-    if (getenv("SR_TOLF")) s->tolf = atof(getenv("SR_TOLF"));
-    if (getenv("SR_CAP")) cap = atof(getenv("SR_CAP"));
     long it = 0, since = 0;
     double ref = INFINITY; /* gap when it last fell by 1 % */
     for (;;) {
         measure(s, st);
         st->iterations = it;
-        if (getenv("SR_STAT")) { fprintf(stderr, "it %ld gap %.3e lab %ld/%ld/%ld arcs %ld/%ld/%ld fix %ld nodes %ld shifts %ld\n", it, st->relative_gap, CNT_lab[0], CNT_lab[1], CNT_lab[2], CNT_arcs[0], CNT_arcs[1], CNT_arcs[2], CNT_fix, CNT_nodes, CNT_shift); memset(CNT_lab,0,sizeof CNT_lab); memset(CNT_arcs,0,sizeof CNT_arcs); CNT_fix=CNT_shift=CNT_nodes=0; }
         if (st->relative_gap <= o->gap)
             return SR_OK;
         if (it >= o->max_iterations)
@@ -1274,14 +1263,12 @@ static sr_code solve_b(solver *s, const sr_tap_options *o, sr_tap_stats *st)
         }
         /* Shift tolerance follows the gap so early passes stay cheap. */
         double tol = st->relative_gap * s->tolf;
-        if (tol > cap)
-            tol = cap;
+        if (tol > 1e-3)
+            tol = 1e-3;
         if (tol < 1e-16)
             tol = 1e-16;
         for (uint32_t r = 0; r < s->n_orig; r++) {
-            PH = 0;
             long ad = bush_update(s, r);
-            PH = 1;
             if (ad < 0) {
                 seterr(s->t, "internal error: bush of node %u has a cycle", s->orig[r] + 1);
                 return SR_EINTERNAL;
@@ -1299,7 +1286,6 @@ static sr_code solve_b(solver *s, const sr_tap_options *o, sr_tap_stats *st)
         }
         /* Extra sweeps without bush changes settle the coupling between
          * origins cheaply. */
-        PH = 2;
         for (int pass = 0; pass < s->sweeps; pass++)
             for (uint32_t r = 0; r < s->n_orig; r++) {
                 if (s->lazy && s->quiet[r])
