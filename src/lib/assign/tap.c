@@ -1035,42 +1035,49 @@ static long bush_update(solver *s, uint32_t r)
     /* One pass gives all three labels: pruning removes neither a shortest
      * path link nor one with flow, so L and U stay as they are. */
     bush_labels(s, r, 1);
-    long pruned = 0;
-    for (uint32_t a = 0; a < s->m; a++)
-        if (inb[a] && bf[a] <= 0 && s->Lp[s->head[a]] != a) {
-            inb[a] = 0;
-            bf[a] = 0;
-            pruned++;
-        }
+    uint32_t tn = s->topo_n[r];
     for (uint32_t v = 0; v < s->n; v++)
         s->pos[v] = UINT32_MAX;
-    for (uint32_t i = 0; i < s->topo_n[r]; i++)
+    for (uint32_t i = 0; i < tn; i++)
         s->pos[topo[i]] = i;
+    /* One pass over the backward stars of the bush's nodes in topological
+     * order both prunes and adds, and writes the new link groups as
+     * bush_arcs() would (links into nodes outside the bush stay out). */
+    uint32_t *ba = s->barc + (size_t)r * s->m, nb = 0, *bc = s->bcnt + (size_t)r * s->n;
     long added = 0;
     uint32_t nback = 0;
-    for (uint32_t a = 0; a < s->m; a++) {
-        if (inb[a])
-            continue;
-        uint32_t u = s->tail[a], v = s->head[a];
-        if (v == o || !passable(s, u, o) || s->pos[u] == UINT32_MAX || s->pos[v] == UINT32_MAX)
-            continue;
-        if (s->U[u] + s->cost[a] < s->U[v]) {
-            if (s->pos[u] > s->pos[v]) {
+    for (uint32_t i = 1; i < tn; i++) {
+        uint32_t v = topo[i], before = nb;
+        for (uint32_t k = s->in_off[v]; k < s->in_off[v + 1]; k++) {
+            uint32_t a = s->in_lk[k];
+            if (inb[a]) {
+                if (!(bf[a] <= 0 && s->Lp[v] != a)) {
+                    ba[nb++] = a;
+                    continue;
+                }
+                /* Pruned; it may join again below, as a shortcut. */
+                inb[a] = 0;
+                bf[a] = 0;
+            }
+            uint32_t u = s->tail[a];
+            if (!passable(s, u, o) || s->pos[u] == UINT32_MAX || !(s->U[u] + s->cost[a] < s->U[v]))
+                continue;
+            if (s->pos[u] > i) {
                 if (!(s->Ua[u] < s->Ua[v]))
                     continue;
                 s->back[nback++] = a;
             }
             inb[a] = 1;
+            ba[nb++] = a;
             added++;
         }
+        bc[i] = nb - before;
     }
+    s->bn[r] = nb;
     /* Pruning and links forward in the order keep the topological order
      * valid; only backward links need a new one. */
-    if (nback == 0) {
-        if (added || pruned)
-            bush_arcs(s, r);
+    if (nback == 0)
         return added;
-    }
     if (bush_topo(s, r) == 0)
         return added;
     /* A backward link closed a cycle: drop the backward ones. */
