@@ -893,16 +893,26 @@ static void bush_arcs(solver *s, uint32_t r)
 }
 
 /* Kahn's algorithm over bush r; writes topo order, returns 0 or -1 if the
- * bush has a cycle (which the update rules exclude; checked anyway). */
-static int bush_topo(solver *s, uint32_t r)
+ * bush has a cycle (which the update rules exclude; checked anyway).
+ * With grouped != 0 the link groups are current for the bush's links
+ * (bush_update() has just written them over the same nodes), so they give
+ * the in-degrees without a scan of every network link. */
+static int bush_topo(solver *s, uint32_t r, int grouped)
 {
     const uint8_t *inb = s->inb + (size_t)r * s->m;
     uint32_t *topo = s->topo + (size_t)r * s->n, n = s->n, o = s->orig[r];
     uint32_t *indeg = s->indeg, members = 1;
-    memset(indeg, 0, n * sizeof *indeg);
-    for (uint32_t a = 0; a < s->m; a++)
-        if (inb[a] && indeg[s->head[a]]++ == 0)
-            members++;
+    if (grouped) {
+        const uint32_t *bc = s->bcnt + (size_t)r * s->n;
+        for (uint32_t i = 1, tn = s->topo_n[r]; i < tn; i++)
+            if ((indeg[topo[i]] = bc[i]) > 0)
+                members++;
+    } else {
+        memset(indeg, 0, n * sizeof *indeg);
+        for (uint32_t a = 0; a < s->m; a++)
+            if (inb[a] && indeg[s->head[a]]++ == 0)
+                members++;
+    }
     uint32_t qh = 0, qt = 0;
     topo[qt++] = o;
     while (qh < qt) {
@@ -946,7 +956,7 @@ static sr_code bush_init(solver *s, uint32_t r)
         bf[a] = nf[v];
         nf[s->tail[a]] += nf[v];
     }
-    bush_topo(s, r);
+    bush_topo(s, r, 0);
     return SR_OK;
 }
 
@@ -1078,13 +1088,13 @@ static long bush_update(solver *s, uint32_t r)
      * valid; only backward links need a new one. */
     if (nback == 0)
         return added;
-    if (bush_topo(s, r) == 0)
+    if (bush_topo(s, r, 1) == 0)
         return added;
     /* A backward link closed a cycle: drop the backward ones. */
     for (uint32_t k = 0; k < nback; k++)
         inb[s->back[k]] = 0;
     added -= nback;
-    if (bush_topo(s, r))
+    if (bush_topo(s, r, 0))
         return -1;
     return added;
 }
