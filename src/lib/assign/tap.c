@@ -840,7 +840,6 @@ static sr_code solve_fw(solver *s, const sr_tap_options *o, sr_tap_stats *st)
     for (;;) {
         measure(s, st);
         st->iterations = it;
-        
         if (st->relative_gap <= o->gap) {
             rc = SR_OK;
             break;
@@ -874,9 +873,10 @@ static sr_code solve_fw(solver *s, const sr_tap_options *o, sr_tap_stats *st)
  * ---------------------------------------------------------------------- */
 
 /* Bush links grouped by head in the bush's topological order (backward-
- * star order within a head, so ties break as in a star scan).  Rebuilt
- * whenever links join or leave, so the lists never hold a link outside
- * the bush and the label passes need not check. */
+ * star order within a head, so ties break as in a star scan), after a new
+ * order.  bush_update() writes the same groups itself while it prunes and
+ * adds, so they never hold a link outside the bush and the label passes
+ * need not check. */
 static void bush_arcs(solver *s, uint32_t r)
 {
     const uint8_t *inb = s->inb + (size_t)r * s->m;
