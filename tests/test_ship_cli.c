@@ -158,13 +158,13 @@ static void export_calibrate_roundtrip(void **state)
     static const char *const cmds[] = {
         "ship create --from \"Xi'an\" --to Almaty --ref RT-1 --ready 2026-06-03T08:00",
         "ship event RT-1 --type DEPA --place CNXIY --time 2026-06-03T09:00+08:00",
-        "ship event RT-1 --type ARRI --place CN-AKSU --time 2026-06-06T10:00+08:00",
-        "ship event RT-1 --type TRSH --place CN-AKSU --time 2026-06-06T18:00+08:00",
-        "ship event RT-1 --type DEPA --place CN-AKSU --time 2026-06-06T19:00+08:00",
-        "ship event RT-1 --type BORD --place KG-BEDEL --time 2026-06-07T04:00+06:00",
-        "ship event RT-1 --type CUSR --place KG-BEDEL --time 2026-06-07T18:00+06:00",
-        "ship event RT-1 --type DEPA --place KG-BEDEL --time 2026-06-07T19:00+06:00",
-        "ship event RT-1 --type ARRI --place KZALA --time 2026-06-08T20:00+06:00",
+        "ship event RT-1 --type ARRI --place CN-KHORGOS --time 2026-06-06T10:00+08:00",
+        "ship event RT-1 --type TRSH --place CN-KHORGOS --time 2026-06-06T18:00+08:00",
+        "ship event RT-1 --type DEPA --place CN-KHORGOS --time 2026-06-06T19:00+08:00",
+        "ship event RT-1 --type BORD --place KZ-NUR-ZHOLY --time 2026-06-06T17:30+06:00",
+        "ship event RT-1 --type CUSR --place KZ-NUR-ZHOLY --time 2026-06-07T07:30+06:00",
+        "ship event RT-1 --type DEPA --place KZ-NUR-ZHOLY --time 2026-06-07T08:00+06:00",
+        "ship event RT-1 --type ARRI --place KZALA --time 2026-06-07T14:00+06:00",
         NULL,
     };
     for (const char *const *c = cmds; *c; c++) {
@@ -176,12 +176,14 @@ static void export_calibrate_roundtrip(void **state)
     }
     snprintf(args, sizeof args, "ship export-observations --no-header --store %s/rt.db --data %s", dir, data);
     assert_int_equal(tu_cli(argv0, args, out, sizeof out), 0);
-    /* A leg (rail, via the booked stops), the transshipment at Aksu, the
-     * Bedel border dwell (entered at KG-BEDEL) and the road leg. */
-    assert_non_null(strstr(out, "TRK-RT-1-1,route,tracked,CNXIY,CN-AKSU,CN-BAOJI;CN-LANZHOU;CN-WUWEI;CN-JIAYUGUAN,rail,"));
-    assert_non_null(strstr(out, "TRK-RT-1-2,transfer,tracked,,,,,,,,,CN-AKSU,rail1435,road,2026-06-06,,,8.00,"));
-    assert_non_null(strstr(out, "TRK-RT-1-3,route,tracked,CN-AKSU,KG-BEDEL,CN-BEDEL,road,"));
-    assert_non_null(strstr(out, "TRK-RT-1-4,crossing,tracked,,,,,,,X-BEDEL-ROAD,"));
+    /* The booked route is rail to Khorgos, truck over Khorgos-Nur Zholy:
+     * a leg (rail, via the booked stops), the transshipment at Khorgos, the
+     * road leg to the Kazakh post, the border dwell (entered at
+     * KZ-NUR-ZHOLY) and the road leg to Almaty. */
+    assert_non_null(strstr(out, "TRK-RT-1-1,route,tracked,CNXIY,CN-KHORGOS,CN-BAOJI;CN-LANZHOU;CN-WUWEI;CN-JIAYUGUAN,rail,"));
+    assert_non_null(strstr(out, "TRK-RT-1-2,transfer,tracked,,,,,,,,,CN-KHORGOS,rail1435,road,2026-06-06,,,8.00,"));
+    assert_non_null(strstr(out, "TRK-RT-1-3,route,tracked,CN-KHORGOS,KZ-NUR-ZHOLY,,road,"));
+    assert_non_null(strstr(out, "TRK-RT-1-4,crossing,tracked,,,,,,,X-KHORGOS-NURZHOLY-ROAD,"));
     assert_non_null(strstr(out, ",2026-06-06..2026-06-07,,,14.00,"));
     assert_null(strstr(out, "id,subject"));
     assert_int_equal(tu_edit(data, "observations.csv", "", out), 0);
