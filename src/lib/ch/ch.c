@@ -27,6 +27,8 @@
  * one than a plain Dijkstra; the weight is the same (tests/test_ch.c).
  */
 #include <math.h>
+#include <stdio.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,8 +36,8 @@
 #include "util.h"
 
 #define NONE SR__CH_NONE
-#define SIM_SETTLE 20       /* witness search bound while estimating importance */
-#define WIT_SETTLE 100      /* and while contracting (measured: docs/PERFORMANCE.md) */
+static int SIM_SETTLE = 20;
+static int WIT_SETTLE = 100;
 
 /* ---- a binary heap of (key, id) with lazy deletion ------------------------- */
 
@@ -95,6 +97,7 @@ static hitem hpop(heap *h)
 
 typedef struct dedge {
     uint32_t nbr, mid, step;
+    uint32_t hops;          /* input arcs the edge stands for (1: an input arc) */
     double w;
 } dedge;
 
@@ -144,23 +147,23 @@ static void dl_remove(dlist *l, uint32_t nbr)
 }
 
 /* Add or lower the arc u -> w; 0 unchanged, 1 added or lowered, -1 no memory. */
-static int set_arc(builder *b, uint32_t u, uint32_t w, double wt, uint32_t mid, uint32_t step)
+static int set_arc(builder *b, uint32_t u, uint32_t w, double wt, uint32_t mid, uint32_t step, uint32_t hops)
 {
     dlist *o = &b->out[u];
     for (uint32_t i = 0; i < o->n; i++)
         if (o->e[i].nbr == w) {
             if (o->e[i].w <= wt)
                 return 0;
-            o->e[i] = (dedge){w, mid, step, wt};
+            o->e[i] = (dedge){w, mid, step, hops, wt};
             dlist *in = &b->in[w];
             for (uint32_t j = 0; j < in->n; j++)
                 if (in->e[j].nbr == u) {
-                    in->e[j] = (dedge){u, mid, step, wt};
+                    in->e[j] = (dedge){u, mid, step, hops, wt};
                     break;
                 }
             return 1;
         }
-    if (dl_add(o, (dedge){w, mid, step, wt}) < 0 || dl_add(&b->in[w], (dedge){u, mid, step, wt}) < 0)
+    if (dl_add(o, (dedge){w, mid, step, hops, wt}) < 0 || dl_add(&b->in[w], (dedge){u, mid, step, hops, wt}) < 0)
         return -1;
     return 1;
 }
@@ -216,10 +219,11 @@ static inline double wdist(const builder *b, uint32_t x) { return b->stamp[x] ==
 
 /* Contract v (commit) or only count the shortcuts it needs.  Returns the
  * count, or -1 when memory runs out. */
-static long contract(builder *b, uint32_t v, int commit)
+static long contract(builder *b, uint32_t v, int commit, long *hops)
 {
     dlist *in = &b->in[v], *out = &b->out[v];
     long count = 0;
+    *hops = 0;
     for (uint32_t i = 0; i < in->n; i++) {
         uint32_t u = in->e[i].nbr;
         double wu = in->e[i].w, maxw = -1;
@@ -245,8 +249,9 @@ static long contract(builder *b, uint32_t v, int commit)
             if (wdist(b, w) <= c)
                 continue;
             count++;
+            *hops += in->e[i].hops + out->e[j].hops;
             if (commit) {
-                int r = set_arc(b, u, w, c, v, NONE);
+                int r = set_arc(b, u, w, c, v, NONE, in->e[i].hops + out->e[j].hops);
                 if (r < 0)
                     return -1;
                 b->shortcuts += (uint64_t)r;
@@ -258,13 +263,22 @@ static long contract(builder *b, uint32_t v, int commit)
 
 static double priority(builder *b, uint32_t v, int *oom)
 {
-    long sc = contract(b, v, 0);
+    long hops;
+    long sc = contract(b, v, 0, &hops);
     if (sc < 0) {
         *oom = 1;
         return 0;
     }
-    double removed = (double)b->in[v].n + b->out[v].n;
-    return 2.0 * ((double)sc - removed) + b->deleted[v] + b->level[v];
+    /* Edge quotient and hop quotient (shortcuts added over arcs removed,
+     * and the input arcs they stand for), dominated by the level: nodes
+     * are contracted nearly level by level, which keeps the remaining
+     * graph sparse on networks without a natural hierarchy (grids). */
+    double removed = 1.0 + b->in[v].n + b->out[v].n, hops_removed = 1.0;
+    for (uint32_t i = 0; i < b->in[v].n; i++)
+        hops_removed += b->in[v].e[i].hops;
+    for (uint32_t i = 0; i < b->out[v].n; i++)
+        hops_removed += b->out[v].e[i].hops;
+    return 1000.0 * b->level[v] + 1000.0 * (double)sc / removed + 1000.0 * (double)hops / hops_removed;
 }
 
 /* Move v's remaining edges to the final lists and out of its neighbours'. */
@@ -377,6 +391,8 @@ static int emit(builder *b, sr__ch *ch)
 sr__ch *sr__ch_build(uint32_t n, const sr__ch_arc *arcs, size_t n_arcs, void (*progress)(void *, double), void *ctx)
 {
     builder b = {.n = n};
+    if (getenv("CHSIM")) SIM_SETTLE = atoi(getenv("CHSIM"));
+    if (getenv("CHWIT")) WIT_SETTLE = atoi(getenv("CHWIT"));
     sr__ch *ch = calloc(1, sizeof *ch);
     size_t nn = (size_t)n + 1;
     b.out = calloc(nn, sizeof *b.out);
@@ -399,15 +415,16 @@ sr__ch *sr__ch_build(uint32_t n, const sr__ch_arc *arcs, size_t n_arcs, void (*p
         const sr__ch_arc *a = &arcs[i];
         if (a->tail == a->head || a->tail >= n || a->head >= n || !(a->w < INFINITY))
             continue;
-        if (set_arc(&b, a->tail, a->head, a->w, NONE, a->step) < 0)
+        if (set_arc(&b, a->tail, a->head, a->w, NONE, a->step, 1) < 0)
             oom = 1;
     }
     /* The heap holds (priority, node); an entry whose priority is stale is
      * recognised by comparing with the current one (prio[] via ver[]). */
-    double *prio = malloc(nn * sizeof *prio);
-    oom |= !prio;
+    double *prio = malloc(nn * sizeof *prio), *qpart = malloc(nn * sizeof *qpart);
+    oom |= !prio || !qpart;
     for (uint32_t v = 0; !oom && v < n; v++) {
         prio[v] = priority(&b, v, &oom);
+        qpart[v] = prio[v] - 1000.0 * b.level[v];
         if (!oom && hpush(&pq, prio[v], v) < 0)
             oom = 1;
     }
@@ -423,13 +440,15 @@ sr__ch *sr__ch_build(uint32_t n, const sr__ch_arc *arcs, size_t n_arcs, void (*p
         double p = priority(&b, v, &oom);
         if (oom)
             break;
+        qpart[v] = p - 1000.0 * b.level[v];
         if (p > it.key && pq.n && p > pq.a[0].key) {
             prio[v] = p;
             if (hpush(&pq, p, v) < 0)
                 oom = 1;
             continue;
         }
-        if (contract(&b, v, 1) < 0) {
+        long hops;
+        if (contract(&b, v, 1, &hops) < 0) {
             oom = 1;
             break;
         }
@@ -454,9 +473,26 @@ sr__ch *sr__ch_build(uint32_t n, const sr__ch_arc *arcs, size_t n_arcs, void (*p
             if (b.done[y] || ver[y] == next_rank)
                 continue;
             ver[y] = next_rank;
-            prio[y] = priority(&b, y, &oom);
+            if (getenv("CHLAZY") && nb > (size_t)atoi(getenv("CHLAZY")))
+                prio[y] = 1000.0 * b.level[y] + qpart[y];
+            else {
+                prio[y] = priority(&b, y, &oom);
+                qpart[y] = prio[y] - 1000.0 * b.level[y];
+            }
             if (!oom && hpush(&pq, prio[y], y) < 0)
                 oom = 1;
+        }
+        if (getenv("CHDBG") && next_rank % (n / 20 + 1) == 0) {
+            size_t md = 0, tot = 0, live = 0;
+            for (uint32_t q = 0; q < n; q++)
+                if (!b.done[q]) {
+                    live++;
+                    tot += b.out[q].n;
+                    if (b.out[q].n > md)
+                        md = b.out[q].n;
+                }
+            fprintf(stderr, "CHDBG rank %u clock %.2f live %zu avgdeg %.1f maxdeg %zu\n", next_rank,
+                    (double)clock() / CLOCKS_PER_SEC, live, live ? (double)tot / live : 0.0, md);
         }
         if (progress && (next_rank & 0xffff) == 0)
             progress(ctx, (double)next_rank / n);
@@ -464,6 +500,7 @@ sr__ch *sr__ch_build(uint32_t n, const sr__ch_arc *arcs, size_t n_arcs, void (*p
     free(nbrs);
     free(pq.a);
     free(prio);
+    free(qpart);
     free(ver);
     if (!oom && emit(&b, ch) < 0)
         oom = 1;
@@ -493,6 +530,7 @@ typedef struct sr__ch_scratch {
 
 void sr__ch_init_loaded(sr__ch *ch)
 {
+    atomic_init(&ch->check_state, 0);
     pthread_mutex_init(&ch->lock, NULL);
     ch->lock_ready = 1;
     ch->pool = NULL;
@@ -526,6 +564,7 @@ void sr__ch_free(sr__ch *ch)
     }
     if (ch->lock_ready)
         pthread_mutex_destroy(&ch->lock);
+    free(ch->check_ctx);
     if (!ch->borrowed) {
         free(ch->node_of);
         free(ch->up_off);
@@ -619,11 +658,29 @@ static int unpack(const sr__ch *ch, uint32_t tail, uint32_t head, const sr__ch_e
     return 0;
 }
 
+int sr__ch_checked(sr__ch *ch)
+{
+    int st = atomic_load(&ch->check_state);
+    if (st == 1 || !ch->check)
+        return 0;
+    if (st == 0) {
+        pthread_mutex_lock(&ch->lock);
+        if (atomic_load(&ch->check_state) == 0)
+            atomic_store(&ch->check_state,
+                         ch->check(ch, ch->check_ctx, ch->check_msg, sizeof ch->check_msg) == 0 ? 1 : 2);
+        pthread_mutex_unlock(&ch->lock);
+        st = atomic_load(&ch->check_state);
+    }
+    return st == 1 ? 0 : -1;
+}
+
 int sr__ch_query(sr__ch *ch, const uint32_t *src, size_t ns, const uint32_t *dst, size_t nd, double *dist,
                  uint32_t **steps, size_t *n_steps)
 {
     *steps = NULL;
     *n_steps = 0;
+    if (sr__ch_checked(ch) < 0)
+        return -2;
     sr__ch_scratch *s = scratch_get(ch);
     if (!s)
         return -1;

@@ -9,10 +9,13 @@
 #include <stdint.h>
 
 #define SRN_MAGIC "\x89SRNET\r\n"
-#define SRN_VERSION 1u
+#define SRN_VERSION 2u
 #define SRN_HEADER 64u
 #define SRN_BOM 0x01020304u
 #define SRN_MAX_SECTIONS 256u
+/* Sections of at most this many bytes are checksummed when the file is
+ * opened; larger ones on first use or by check-data (srn.c, FORMAT.md). */
+#define SRN_EAGER_CRC (1u << 20)
 
 /* Section ids (docs/FORMAT.md, "Sections"). */
 enum {
@@ -21,7 +24,7 @@ enum {
     SEC_ARC_COST0, SEC_ARC_COST1, SEC_ARC_COST2, SEC_ARC_CO20, SEC_ARC_CO21, SEC_ARC_CO22,
     SEC_ARC_P90, SEC_ARC_XI, SEC_XFER_OFF, SEC_XFERS, SEC_CLASSES, SEC_MODES, SEC_NAMES,
     SEC_PLACE_BY_ID, SEC_CROSSING_BY_ID, SEC_X_P50, SEC_X_P90, SEC_X_P90_GIVEN, SEC_LINK_BASE_H,
-    SEC_XYEAR, SEC_UNIONS, SEC_OVERLAY,
+    SEC_XYEAR, SEC_UNIONS, SEC_OVERLAY, SEC_LINK_BY_ID,
     /* Hierarchy k = objective * 3 + unit: SEC_CH + 8 k + part. */
     SEC_CH = 64
 };
