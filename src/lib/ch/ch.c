@@ -8,11 +8,18 @@
  * remembering v) unless a witness path u ~> w that avoids v is at most as
  * long; the witness search is a Dijkstra from u bounded by the longest
  * candidate and by a number of settled nodes, so a search cut short only
- * adds a shortcut that was not needed, never loses a path.  Importance is
- * the edge difference (shortcuts added minus arcs removed) plus the number
- * of contracted neighbours and a level term, kept in a heap with lazy
- * updates: the top is re-evaluated before it is contracted and the
- * neighbours of a contracted node are re-evaluated after.
+ * adds a shortcut that was not needed, never loses a path; a direct edge
+ * no longer than the candidate settles a pair without a search.
+ * Importance is dominated by the level (one more than the highest
+ * contracted neighbour), then the edge quotient (shortcuts added over arcs
+ * removed) and the hop quotient (the input arcs they stand for), the
+ * ordering RoutingKit uses: nodes go nearly level by level, which keeps
+ * the remaining graph sparse where the network has no hierarchy of its
+ * own (a grid).  Priorities sit in a heap with lazy updates: the top is
+ * re-evaluated before it is contracted; the neighbours of a contracted
+ * node are re-evaluated after it when it had few, otherwise only their
+ * level term is updated, because re-simulating every neighbour of every
+ * node in the dense top cost most of the build (docs/PERFORMANCE.md).
  *
  * Querying.  With nodes numbered by rank, every shortest path has a form
  * that first climbs in rank and then descends; a forward search on the
@@ -27,8 +34,6 @@
  * one than a plain Dijkstra; the weight is the same (tests/test_ch.c).
  */
 #include <math.h>
-#include <stdio.h>
-#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,8 +41,12 @@
 #include "util.h"
 
 #define NONE SR__CH_NONE
-static int SIM_SETTLE = 20;
-static int WIT_SETTLE = 100;
+#define SIM_SETTLE 20       /* witness search bound while estimating importance */
+#define WIT_SETTLE 100      /* and while contracting (measured: docs/PERFORMANCE.md) */
+/* A contracted node with at most this many neighbours has them all
+ * re-evaluated; above it only their level term changes, and the queue's
+ * top is re-evaluated before it is contracted (docs/PERFORMANCE.md). */
+#define FULL_UPDATE_NEIGHBOURS 8
 
 /* ---- a binary heap of (key, id) with lazy deletion ------------------------- */
 
@@ -117,6 +126,7 @@ typedef struct builder {
     double *dist;
     uint32_t *stamp, gen;
     uint32_t *tgt, tgt_gen;     /* targets of the current witness search */
+    double *cand;               /* a target's candidate shortcut weight */
     heap wh;
     /* final edges, in caller numbering, collected per contracted node */
     dlist *fup, *fdn;
@@ -227,26 +237,44 @@ static long contract(builder *b, uint32_t v, int commit, long *hops)
     for (uint32_t i = 0; i < in->n; i++) {
         uint32_t u = in->e[i].nbr;
         double wu = in->e[i].w, maxw = -1;
-        for (uint32_t j = 0; j < out->n; j++)
-            if (out->e[j].nbr != u && wu + out->e[j].w > maxw)
-                maxw = wu + out->e[j].w;
-        if (maxw < 0)
-            continue;
+        /* The targets w of u (v's out-neighbours), each with its candidate
+         * u -> v -> w (v's out-list has one edge per neighbour). */
         next_gen(b->tgt, &b->tgt_gen, b->n);
         uint32_t nt = 0;
-        for (uint32_t j = 0; j < out->n; j++)
-            if (out->e[j].nbr != u && b->tgt[out->e[j].nbr] != b->tgt_gen) {
-                b->tgt[out->e[j].nbr] = b->tgt_gen;
-                nt++;
+        for (uint32_t j = 0; j < out->n; j++) {
+            uint32_t w = out->e[j].nbr;
+            if (w == u)
+                continue;
+            b->tgt[w] = b->tgt_gen;
+            b->cand[w] = wu + out->e[j].w;
+            nt++;
+        }
+        if (!nt)
+            continue;
+        /* A direct edge u -> w no longer than the candidate is a witness:
+         * in the dense top of the hierarchy most targets have one, and
+         * this saves the search (a resolved target is unmarked). */
+        const dlist *uo = &b->out[u];
+        for (uint32_t j = 0; j < uo->n; j++) {
+            uint32_t x = uo->e[j].nbr;
+            if (x != v && b->tgt[x] == b->tgt_gen && uo->e[j].w <= b->cand[x]) {
+                b->tgt[x] = 0;
+                nt--;
             }
-        if (witness(b, u, v, maxw, commit ? WIT_SETTLE : SIM_SETTLE, nt) < 0)
+        }
+        for (uint32_t j = 0; j < out->n; j++) {
+            uint32_t w = out->e[j].nbr;
+            if (w != u && b->tgt[w] == b->tgt_gen && b->cand[w] > maxw)
+                maxw = b->cand[w];
+        }
+        if (nt && witness(b, u, v, maxw, commit ? WIT_SETTLE : SIM_SETTLE, nt) < 0)
             return -1;
         for (uint32_t j = 0; j < out->n; j++) {
             uint32_t w = out->e[j].nbr;
             if (w == u)
                 continue;
             double c = wu + out->e[j].w;
-            if (wdist(b, w) <= c)
+            if (b->tgt[w] != b->tgt_gen || wdist(b, w) <= c)
                 continue;
             count++;
             *hops += in->e[i].hops + out->e[j].hops;
@@ -331,6 +359,7 @@ static void builder_free(builder *b)
     free(b->dist);
     free(b->stamp);
     free(b->tgt);
+    free(b->cand);
     free(b->wh.a);
 }
 
@@ -391,8 +420,6 @@ static int emit(builder *b, sr__ch *ch)
 sr__ch *sr__ch_build(uint32_t n, const sr__ch_arc *arcs, size_t n_arcs, void (*progress)(void *, double), void *ctx)
 {
     builder b = {.n = n};
-    if (getenv("CHSIM")) SIM_SETTLE = atoi(getenv("CHSIM"));
-    if (getenv("CHWIT")) WIT_SETTLE = atoi(getenv("CHWIT"));
     sr__ch *ch = calloc(1, sizeof *ch);
     size_t nn = (size_t)n + 1;
     b.out = calloc(nn, sizeof *b.out);
@@ -406,10 +433,11 @@ sr__ch *sr__ch_build(uint32_t n, const sr__ch_arc *arcs, size_t n_arcs, void (*p
     b.dist = malloc(nn * sizeof *b.dist);
     b.stamp = calloc(nn, sizeof *b.stamp);
     b.tgt = calloc(nn, sizeof *b.tgt);
+    b.cand = malloc(nn * sizeof *b.cand);
     uint32_t *ver = calloc(nn, sizeof *ver);
     heap pq = {0};
     int oom = !ch || !b.out || !b.in || !b.fup || !b.fdn || !b.done || !b.rank || !b.level || !b.deleted || !b.dist ||
-              !b.stamp || !b.tgt || !ver;
+              !b.stamp || !b.tgt || !b.cand || !ver;
     /* Input arcs: self loops never help; of parallel arcs the lightest. */
     for (size_t i = 0; !oom && i < n_arcs; i++) {
         const sr__ch_arc *a = &arcs[i];
@@ -473,7 +501,10 @@ sr__ch *sr__ch_build(uint32_t n, const sr__ch_arc *arcs, size_t n_arcs, void (*p
             if (b.done[y] || ver[y] == next_rank)
                 continue;
             ver[y] = next_rank;
-            if (getenv("CHLAZY") && nb > (size_t)atoi(getenv("CHLAZY")))
+            /* The neighbours of a node of high degree (the dense top of
+             * the hierarchy) only get their level raised: simulating each
+             * of them again cost most of the build on grids. */
+            if (nb > FULL_UPDATE_NEIGHBOURS)
                 prio[y] = 1000.0 * b.level[y] + qpart[y];
             else {
                 prio[y] = priority(&b, y, &oom);
@@ -481,18 +512,6 @@ sr__ch *sr__ch_build(uint32_t n, const sr__ch_arc *arcs, size_t n_arcs, void (*p
             }
             if (!oom && hpush(&pq, prio[y], y) < 0)
                 oom = 1;
-        }
-        if (getenv("CHDBG") && next_rank % (n / 20 + 1) == 0) {
-            size_t md = 0, tot = 0, live = 0;
-            for (uint32_t q = 0; q < n; q++)
-                if (!b.done[q]) {
-                    live++;
-                    tot += b.out[q].n;
-                    if (b.out[q].n > md)
-                        md = b.out[q].n;
-                }
-            fprintf(stderr, "CHDBG rank %u clock %.2f live %zu avgdeg %.1f maxdeg %zu\n", next_rank,
-                    (double)clock() / CLOCKS_PER_SEC, live, live ? (double)tot / live : 0.0, md);
         }
         if (progress && (next_rank & 0xffff) == 0)
             progress(ctx, (double)next_rank / n);
