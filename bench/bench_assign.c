@@ -25,7 +25,8 @@ static int cmp(const void *a, const void *b)
 }
 
 /* tap-b's solve CPU seconds (process minus its read and set-up run), from
- * docs/PERFORMANCE.md, 2026-12-02; 0 where below the timer's resolution. */
+ * docs/PERFORMANCE.md, latest run of 2026-12-02 (Intel Xeon, 2 vCPUs); 0
+ * where below the timer's resolution. */
 typedef struct ref {
     const char *dir, *name;
     int runs;
@@ -81,13 +82,13 @@ static void bench(const ref *r, double tf, double df, int threads)
 int main(void)
 {
     static const ref nets[] = {
-        {"SiouxFalls", "SiouxFalls", 3, {0.0010, 0.0031, 0.0090}},
+        {"SiouxFalls", "SiouxFalls", 3, {0.0010, 0.0029, 0.0072}},
         {"Braess-Example", "Braess", 3, {0, 0, 0}},
-        {"Anaheim", "Anaheim", 3, {0.0139, 0.0151, 0.0499}},
-        {"Barcelona", "Barcelona", 3, {0.23, 0.30, 0.50}},
-        {"Winnipeg", "Winnipeg", 3, {0.34, 0.66, 1.10}},
-        {"Chicago-Sketch", "ChicagoSketch", 3, {0.48, 0.94, 1.65}},
-        {"Berlin-Center", "berlin-center", 1, {25.9, 50.0, 114.8}},
+        {"Anaheim", "Anaheim", 3, {0.0081, 0.0141, 0.0455}},
+        {"Barcelona", "Barcelona", 3, {0.156, 0.223, 0.412}},
+        {"Winnipeg", "Winnipeg", 3, {0.242, 0.410, 0.770}},
+        {"Chicago-Sketch", "ChicagoSketch", 3, {0.397, 0.644, 1.227}},
+        {"Berlin-Center", "berlin-center", 1, {13.6, 28.9, 74.1}},
     };
     printf("Algorithm B, median of 3 runs (Berlin-Center 1); ratio: CPU time over tap-b's solve time\n");
     for (size_t i = 0; i < sizeof nets / sizeof nets[0]; i++)

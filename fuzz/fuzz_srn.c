@@ -10,7 +10,8 @@
  * offsets, indexes, string offsets, the hierarchies' edges -- get the
  * input.  A file the reader accepts is then queried, with and without its
  * hierarchy, so whatever the checks let through is known to be safe for
- * the searches too.  Seeds: fuzz/corpus/srn/ (tests/data/mini compiled).
+ * the searches too.  Seeds: fuzz/corpus/srn/ (tests/data/mini compiled, and
+ * mini-documents.srn: the same with document rules, sections 35-39).
  */
 #include <stdint.h>
 #include <stdio.h>

@@ -640,6 +640,11 @@ typedef struct sr_calib_summary {
      * times); NaN without folds or without such observations. */
     double cv_median_abs_error_routes, cv_median_abs_error_parts;
     size_t n_cv_routes, n_cv_parts;
+    /* Tariffs: priced route observations (price per unit) in the period,
+     * and the median |cost - price| / price with the dataset's tariffs,
+     * with the fitted tariff factors, and leave-one-out; NaN without. */
+    size_t n_priced;
+    double price_median_abs_error_prior, price_median_abs_error, price_cv_median_abs_error;
 } sr_calib_summary;
 
 typedef struct sr_calib_param {
@@ -695,11 +700,14 @@ char *sr_result_json_head(const sr_network *net, const sr_result *r);
 char *sr_result_geojson(const sr_network *net, const sr_result *r, unsigned flags);
 /* The legs of every route as CSV (RFC 4180, CRLF, a header row): option,
  * leg, segment, places, mode, gauge, link, line, distance, time, cost,
- * CO2e, border, dwell, fee, times.  flags: none yet, pass 0. */
+ * CO2e, border, dwell, fee, times, service, then the leg's document and
+ * customs events ("kind document at place; ...") and their time and cost
+ * (empty when the route carries none).  flags: none yet, pass 0. */
 char *sr_result_csv(const sr_network *net, const sr_result *r, unsigned flags);
 /*
  * Write the result as an XLSX workbook at `path` (created or replaced):
- * sheets Options (totals per route), Segments and Legs, numbers as numbers.
+ * sheets Options (totals per route), Segments, Legs and Documents (one row
+ * per document or customs event), numbers as numbers.
  * Returns SR_OK, SR_EARG, or SR_EIO (nothing is left at path then).
  * Thread-safe for distinct paths.
  */
@@ -1656,6 +1664,104 @@ typedef struct sr_osm_stats {
 
 sr_code sr_osm_import(const char *path, const char *out_dir, const sr_osm_options *o, sr_osm_stats *st, char *err,
                       size_t errcap);
+
+/* ---- Corridor links matched to an imported network (src/lib/osm/match.c,
+ * docs/DATA.md "Matching corridor links to OpenStreetMap") ----
+ * For each link of the corridor dataset in corridor_dir, both end places
+ * snap to the nearest place of imported_dir (an sr_osm_import() output)
+ * that has a link of the same mode (rail: the same gauge) within
+ * radius_km; the shortest path by distance between them on those links
+ * (one-way roads respected) is accepted when |osm_km - distance_km| <=
+ * tolerance x distance_km.  out_dir (created if missing; must not be
+ * corridor_dir) gets the corridor dataset with each accepted link's
+ * distance_km and geometry from the OSM path and S-osm among its sources
+ * (sources.csv gets the S-osm row, NOTICE the ODbL notice); every other
+ * file and field is copied unchanged.  report (NULL: out_dir/
+ * match_report.csv) gets one CSV row per link: matched, or why not.
+ * Thread-safe (no shared state).  SR_EIO, SR_EDATA (a dataset does not
+ * load; err names file:line), SR_EARG, SR_ENOMEM; err (may be NULL) gets
+ * the reason. */
+#define SR_MATCH_RADIUS_KM 5.0
+#define SR_MATCH_TOLERANCE 0.25
+typedef struct sr_match_options {
+    double radius_km;       /* (0, 100]; default SR_MATCH_RADIUS_KM */
+    double tolerance;       /* (0, 10], relative; default SR_MATCH_TOLERANCE */
+} sr_match_options;
+void sr_match_options_init(sr_match_options *o);
+
+typedef struct sr_match_stats {
+    uint64_t links, matched;
+    uint64_t no_osm_lines;  /* the import has no link of the mode (gauge) */
+    uint64_t end_not_found; /* an end has no imported place within the radius */
+    uint64_t ends_meet;     /* both ends snap to one imported place */
+    uint64_t no_path, implausible;
+} sr_match_stats;
+
+sr_code sr_osm_match(const char *corridor_dir, const char *imported_dir, const char *out_dir, const char *report,
+                     const sr_match_options *o, sr_match_stats *st, char *err, size_t errcap);
+
+/* ---- First and last mile from coordinates (src/lib/osm/mile.c) ----
+ * A detailed road network (any dataset with road links, e.g. an
+ * sr_osm_import() output) opened beside the corridor network carries a
+ * route's first or last mile from coordinates to a corridor place.
+ *
+ * sr_coord_parse(): "LAT,LON" in decimal degrees, the syntax
+ * sr_place_resolve() takes (two plain decimals, one comma, no spaces or
+ * exponents, so a place name never reads as coordinates).  SR_OK; SR_EARG
+ * for that shape out of range ("95,7"); SR_EPLACE for anything else (a
+ * name).  Thread-safe. */
+sr_code sr_coord_parse(const char *text, double *lat, double *lon);
+
+typedef struct sr_detail sr_detail;
+/* Open the detailed network in dir (as sr_network_open()).  Always stores
+ * a handle in *out unless memory runs out; on failure it holds the reason
+ * (sr_detail_errmsg()) and must still be closed.  SR_EDATA also when it
+ * has no road link.  The caller owns the handle. */
+sr_code sr_detail_open(const char *dir, sr_detail **out);
+void sr_detail_close(sr_detail *d);
+/* The last failure on d, "" if none.  Owned by d. */
+const char *sr_detail_errmsg(const sr_detail *d);
+
+/* A point snaps to the nearest road place of the detailed network within
+ * SR_MILE_SNAP_KM; the candidates are the corridor places within
+ * SR_MILE_RADIUS_KM of the point (the SR_MILE_CANDIDATES nearest), each
+ * snapped the same way; one search by running time reaches them. */
+#define SR_MILE_SNAP_KM 2.0
+#define SR_MILE_RADIUS_KM 50.0
+#define SR_MILE_CANDIDATES 8
+
+typedef struct sr_mile {
+    int last;               /* 0: first mile, point -> place; 1: last mile, place -> point */
+    double lat, lon;        /* the point */
+    uint32_t place;         /* the corridor place (index in the corridor network) */
+    double snap_km;         /* point to the road place it starts or ends at */
+    double place_snap_km;   /* corridor place to its road place */
+    double distance_km, duration_h; /* on the detailed roads (the snaps not included) */
+    size_t n_links;         /* detailed links driven */
+    double *geom;           /* n_geom lon,lat pairs in travel order, both ends included */
+    size_t n_geom;
+} sr_mile;
+
+/* The first (last == 0) or last mile between the coordinates latlon and
+ * the corridor network, to the candidate place quickest by road.  On SR_OK *out is filled and owns its geometry
+ * (sr_mile_clear()).  SR_EARG for text that is not valid coordinates,
+ * SR_EPLACE when no road is within SR_MILE_SNAP_KM of the point or no
+ * corridor place qualifies, SR_ENOROUTE when no road leads there;
+ * sr_detail_errmsg(d) names the point.  One call at a time per d (it
+ * holds the search's scratch); corridor is only read. */
+sr_code sr_detail_mile(sr_detail *d, const sr_network *corridor, const char *latlon, int last, sr_mile *out);
+/* The same for every candidate corridor place the roads reach (at most
+ * max, quickest by road first; *n of them stored, each to be cleared):
+ * for a caller that picks the candidate whose mile and corridor route
+ * together are best, as route --detail does. */
+sr_code sr_detail_miles(sr_detail *d, const sr_network *corridor, const char *latlon, int last, sr_mile *out,
+                        size_t max, size_t *n);
+void sr_mile_clear(sr_mile *m);
+/* The mile as a JSON object {"mode":"road","from","to","distance_km",
+ * "duration_h","snap_km","place_snap_km","links","geometry"} (a GeoJSON
+ * LineString); the point end is {"lat","lon"}, the place end {"id",
+ * "name"}.  malloc()ed (sr_free()); NULL out of memory.  Thread-safe. */
+char *sr_mile_json(const sr_network *corridor, const sr_mile *m);
 
 #ifdef __cplusplus
 }

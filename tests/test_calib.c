@@ -601,6 +601,63 @@ static void collect(void *ctx, int is_error, const char *line)
         snprintf(out + n, 8192 - n, "%s\n", line);
 }
 
+/* Averages against the model's mean, and one-sided surveys against their
+ * side: with a rail dwell P90/P50 of 2.5 a survey mean of 40 h means a P50
+ * of 40 / exp(sigma^2 / 2) = 31.0 h; an exit survey of XB a-b and an entry
+ * survey split it into two sides whose sum the network gets. */
+static void means_and_sides(void **st)
+{
+    (void)st;
+    char *dir = syn_dataset(&truth, 1);
+    tu_write(dir, "time_spread.csv", "component,key,p90_over_p50,source\ncrossing,rail,2.5,S-t\n");
+    tu_write(dir, "observations.csv",
+             "id,subject,kind,crossing,direction,period,time_h,source,side\n"
+             "M1,crossing,survey,XA,a-b,2024,40,S-t,\nM2,crossing,survey,XA,a-b,2024,40,S-t,\n"
+             "M3,crossing,scheduled,XA,b-a,2024,12,S-t,\nM4,crossing,scheduled,XA,b-a,2024,12,S-t,\n"
+             "S1,crossing,scheduled,XB,a-b,2024,9,S-t,exit\nS2,crossing,scheduled,XB,a-b,2024,9,S-t,exit\n"
+             "S3,crossing,scheduled,XB,a-b,2024,3,S-t,entry\nS4,crossing,scheduled,XB,a-b,2024,3,S-t,entry\n");
+    sr_calib_options o;
+    sr_calib_options_init(&o);
+    o.folds = 0;
+    sr_calibration *c = NULL;
+    if (sr_calibrate(dir, &o, &c) != SR_OK)
+        fail_msg("calibrate: %s", sr_calibration_errmsg(c));
+    double sg = log(2.5) / 1.2815515655446004, want = 40 / exp(0.5 * sg * sg);
+    double ab = param(c, "dwell crossing XA a-b"), ba = param(c, "dwell crossing XA b-a");
+    double ex = param(c, "dwell crossing XB a-b exit side"), en = param(c, "dwell crossing XB a-b entry side");
+    double tot = param(c, "dwell crossing XB a-b");
+    printf("    XA a-b P50 %.2f h from a mean of 40 h (want %.2f); b-a %.2f h from a schedule of 12 h; "
+           "XB a-b sides %.2f + %.2f = %.2f h\n", ab, want, ba, ex, en, tot);
+    assert_true(fabs(ab / want - 1) < 0.03);
+    assert_true(fabs(ba / 12 - 1) < 0.03);
+    assert_true(fabs(ex / 9 - 1) < 0.05 && fabs(en / 3 - 1) < 0.05 && fabs(tot - ex - en) < 1e-9);
+    char *ov = sr_calibration_overlay(c);
+    assert_non_null(ov);
+    char line[96];
+    snprintf(line, sizeof line, "dwell crossing XB a-b %.2f ", tot);
+    assert_non_null(strstr(ov, line));
+    sr_free(ov);
+    sr_calibration_destroy(c);
+    tu_rmdir(dir);
+}
+
+/* The cost of the fastest A -> B route of a network (per 40ft). */
+static double route_cost(sr_network *net, const char *a, const char *b)
+{
+    sr_query *q = NULL;
+    assert_int_equal(sr_query_create(net, &q), SR_OK);
+    sr_route_options o;
+    sr_route_options_init(&o);
+    o.from = a;
+    o.to = b;
+    sr_result *r = NULL;
+    assert_int_equal(sr_route_query(q, &o, &r), SR_OK);
+    double c = sr_result_route(r, 0)->cost_usd;
+    sr_result_free(r);
+    sr_query_destroy(q);
+    return c;
+}
+
 /* Bad observation files are reported as FILE:LINE: field: message. */
 static void bad_observations(void **st)
 {
@@ -636,6 +693,18 @@ static void bad_observations(void **st)
         assert_non_null(strstr(sr_calibration_errmsg(c), cases[i].want));
         sr_calibration_destroy(c);
     }
+    /* A side is one country's side of a crossing in one direction. */
+    static const char *const side_rows[] = {"R1,route,average,A0,B2,,,2024,10,S-t,exit",
+                                            "X1,crossing,survey,,,XA,a-b,2024,10,S-t,inside",
+                                            "X1,crossing,survey,,,XA,both,2024,10,S-t,entry"};
+    for (size_t i = 0; i < 3; i++) {
+        char buf[1024], out[8192] = "";
+        snprintf(buf, sizeof buf, "id,subject,kind,origin,destination,crossing,direction,period,time_h,source,side\n%s\n",
+                 side_rows[i]);
+        tu_write(dir, "observations.csv", buf);
+        if (sr_check_data(dir, collect, out) < 1 || !strstr(out, "observations.csv:2: side:"))
+            fail_msg("row %s: output:\n%s", side_rows[i], out);
+    }
     /* A bad overlay line stops the network from opening with its line. */
     tu_write(dir, "observations.csv", "id,subject,kind,period,source\n");
     tu_write(dir, "calibrated.scn", "source S-t\ndwell crossing XA a-b 10 5\n");
@@ -652,6 +721,20 @@ static void bad_observations(void **st)
     double p50, p90;
     assert_int_equal(sr_crossing_dwell(net, 0, 0, &p50, &p90), SR_OK);
     assert_true(p50 == 10 && p90 == 25);
+    sr_network_close(net);
+    /* A tariff line scales the link tariffs of its class (fees stay). */
+    tu_write(dir, "calibrated.scn", "source S-t\n");
+    assert_int_equal(sr_network_open(dir, &net), SR_OK);
+    double c1 = route_cost(net, "A0", "B2");
+    sr_network_close(net);
+    tu_write(dir, "calibrated.scn", "source S-t\ntariff class rail1435 2\ntariff class rail1520 2\ntariff class road 2\n");
+    assert_int_equal(sr_network_open(dir, &net), SR_OK);
+    double c2 = route_cost(net, "A0", "B2");
+    sr_network_close(net);
+    assert_true(c1 > 0 && c2 > 1.5 * c1);
+    tu_write(dir, "calibrated.scn", "source S-t\ntariff class warp 2\n");
+    assert_int_equal(sr_network_open(dir, &net), SR_EDATA);
+    assert_non_null(strstr(sr_network_errmsg(net), "calibrated.scn:2: class:"));
     sr_network_close(net);
     tu_rmdir(dir);
 }
@@ -780,7 +863,23 @@ static void gate_shipped_data(void **st)
     if (s.cv_median_abs_error > 0.15)
         printf("    NOTE: cross-validated error over all observations %.1f %% is above 15 %% (see docs/CALIBRATION.md)\n",
                100 * s.cv_median_abs_error);
-    assert_true(s.cv_median_abs_error <= 0.25);
+    /* With the two-sided dwell model (one-sided surveys compared with their
+     * side, each survey counted once, not also as its side's prior) and
+     * averages compared with the model's mean, not its P50, the figure is
+     * 19.7 % (23.9 % before this round): the bound is what is reached, not
+     * the issue's 15 %, for the reasons above. */
+    assert_true(s.cv_median_abs_error <= 0.20);
+    /* Tariffs: a factor per carrier class fitted to the priced
+     * observations (robustly, in logs: the median error is a by-product,
+     * so it is bounded, not compared with the priors').  Reached: 7.4 %
+     * fitted, 9.6 % leave-one-out. */
+    printf("    tariffs: %zu priced observations, median |error| %.1f %% with the priors, %.1f %% fitted, %.1f %% "
+           "leave-one-out\n",
+           s.n_priced, 100 * s.price_median_abs_error_prior, 100 * s.price_median_abs_error,
+           100 * s.price_cv_median_abs_error);
+    assert_true(s.n_priced >= 8);
+    assert_true(s.price_median_abs_error <= 0.10);
+    assert_true(s.price_cv_median_abs_error <= 0.12);
     /* data/calibrated.scn must be what the calibration gives on data/ now. */
     char *ov = sr_calibration_overlay(c), *shipped = read_file("data/calibrated.scn");
     assert_non_null(ov);
@@ -927,6 +1026,7 @@ int main(void)
         cmocka_unit_test(synthetic_recovery),
         cmocka_unit_test(record_and_leakage),
         cmocka_unit_test(bad_observations),
+        cmocka_unit_test(means_and_sides),
         cmocka_unit_test(no_truck_between_rail_legs),
         cmocka_unit_test(seasonal_dwell),
         cmocka_unit_test(gate_shipped_data),

@@ -366,7 +366,8 @@ static void help_after_any_option(void **st)
     static const char *const cmds[] = {"route", "places", "network", "check-data", "assign", "compare",
                                        "critical", "reach", "matrix", "pipelines", "pipelines compare",
                                        "serve", "calibrate", "ship create", "ship event", "ship list",
-                                       "token create", "token list", "compile", "import-osm"};
+                                       "token create", "token list", "compile", "import-osm",
+                                       "match-osm"};
     static char help[1 << 16];
     int checked = 0;
     for (size_t c = 0; c < sizeof cmds / sizeof cmds[0]; c++) {
@@ -414,6 +415,16 @@ static void help_after_any_option(void **st)
     expect("ship create --frob", 2, "ship create: unknown option '--frob'");
     expect("calibrate extra", 2, "calibrate: unexpected argument 'extra'");
     expect("pipelines compare", 2, "pipelines compare: give one scenario FILE");
+    /* First and last mile (--detail) and match-osm: bad input names the
+     * parameter; a name stays a name. */
+    expect("route 95,7 BBDST --detail tests/data/mini" MINI, 2, "FROM: '95,7': coordinates out of range");
+    expect("route AAORI 40.0,140.0 --detail tests/data/mini" MINI, 2,
+           "TO: 40.0,140.0: no road of the detailed network within 2 km");
+    expect("route AAORI BBDST --detail tests/data/mini" MINI, 0, "total: 210 km, 9.5 h");
+    expect("route 40.0,100.0 BBDST --detail tests/data/mini --geojson" MINI, 2, "--detail: only with the table");
+    expect("match-osm tests/data/mini", 2, "match-osm: give CORRIDOR_DIR and IMPORTED_DIR");
+    expect("match-osm tests/data/monaco tests/data/mini", 2, "--out DIR is required");
+    expect("match-osm tests/data/monaco tests/data/mini --out /tmp/x --radius 0", 2, "--radius: '0'");
 }
 
 int main(int argc, char **argv)

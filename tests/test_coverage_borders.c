@@ -86,18 +86,18 @@ static void crossings_per_neighbour_pair(void **st)
         {"KZ", "UZ", 2, 6, "Saryagash, Oazis rail; Zhibek Zholy, Tazhen, Kazygurt, Kaplanbek, Atameken, Yallama road"},
         {"KZ", "TM", 1, 1, "Bolashak rail, Temir-Baba road (S-inform-2013-bolashak, S-west-trend-2025-12-kazygurt)"},
         {"KZ", "RU", 6, 5, "Trans-Siberian, Turksib, South Siberian, Northern route crossings"},
-        {"KG", "TJ", 0, 3, "Karamyk, Bor-Dobo, Kyzyl-Bel (S-west-orda-2025-03, S-cov9-24kg-2025-02)"},
+        {"KG", "TJ", 0, 4, "Karamyk, Bor-Dobo, Kyzyl-Bel, Kairagach (S-west-orda-2025-03, S-cov9c-24kg-2025-03-kgtj)"},
         {"KG", "UZ", 2, 2, "Kara-Suu, Khanabad rail; Dostuk, Kyzyl-Kiya road (S-cov9-24kg-2025-02)"},
         {"TJ", "UZ", 3, 3, "Bekabad, Kanibadam, Tursunzade rail; Tursunzade, Fotehobod, Sarazm road (S-cov9-skladi-2020-sarazm)"},
         {"TJ", "AF", 0, 1, "Panji Poyon-Sher Khan Bandar (S-cov9-carec-2022-tj)"},
-        {"UZ", "TM", 1, 1, "Farap rail and road (S-cov9-carec-2022-uz-bcp)"},
+        {"UZ", "TM", 1, 3, "Farap rail and road; Dashoguz-Shavat, Kunya-Urgench-Khojeyli road (S-cov9-carec-2022-uz-bcp, S-cov9c-sputnik-2021-shovot)"},
         {"UZ", "AF", 1, 1, "Friendship Bridge (S-west-wiki-friendship-bridge)"},
         {"TM", "AF", 2, 2, "Serhetabat-Torghundi, Imamnazar-Aqina (S-west-grantham-torghundi)"},
         {"TM", "IR", 2, 3, "Sarakhs, Inche Burun rail; Sarakhs, Bajgiran, Inche Burun road"},
-        {"AF", "IR", 0, 1, "Islam Qala-Dogharoun"},
-        {"AF", "PK", 0, 2, "Torkham, Chaman (S-cov9-carec-2022-pk)"},
+        {"AF", "IR", 1, 1, "Khaf-Herat railway at Shamtigh-Rozanak (S-cov9c-nca-2023-khafherat); Islam Qala-Dogharoun road"},
+        {"AF", "PK", 0, 3, "Torkham, Chaman (S-cov9-carec-2022-pk), Ghulam Khan (S-cov9c-dailypakistan-2020-ghulamkhan)"},
         {"IR", "PK", 1, 1, "Mirjaveh-Taftan (S-west-pakrail-ml)"},
-        {"MN", "RU", 2, 1, "Naushki, Ereentsav rail; Kyakhta road (S-east-portnews-naushki-2023)"},
+        {"MN", "RU", 2, 2, "Naushki, Ereentsav rail; Kyakhta, Tashanta-Tsagaannuur road (S-east-portnews-naushki-2023, S-cov9c-rpta-tashanta)"},
         {"CN", "AF", 0, 0, "no border post at the Wakhjir pass"},
     };
     print_message("    %-6s %5s %5s  %s\n", "pair", "rail", "road", "crossings (published list)");
@@ -169,6 +169,42 @@ static void directional_dwell_from_surveys(void **st)
         print_message("    %-30s a-b %6.2f h  b-a %6.2f h  %s\n", rows[i].id, ab, ba, rows[i].what);
         if (fabs(ab - rows[i].ab) > 1e-6 || fabs(ba - rows[i].ba) > 1e-6)
             fail_msg("%s: dwell %.2f / %.2f h, the survey gives %.2f / %.2f h", rows[i].id, ab, ba, rows[i].ab, rows[i].ba);
+    }
+}
+
+/* The main Kazakh crossings have a data/crossing_times.csv row for each
+ * direction: a survey where one is published, else the symmetric typical
+ * dwell labelled A-cov9c-dwell-symmetric.  Read from the file, since the
+ * calibration overlay (data/calibrated.scn) changes the loaded values. */
+static void kazakh_crossings_have_both_directions(void **st)
+{
+    (void)st;
+    static const char *const ids[] = {"X-ALASHANKOU-DOSTYK-RAIL", "X-KHORGOS-ALTYNKOL-RAIL", "X-KORDAY-AKZHOL-ROAD",
+                                      "X-ZHIBEKZHOLY-GISHTKUPRIK-ROAD"};
+    for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++) {
+        FILE *f = fopen("data/crossing_times.csv", "r");
+        assert_non_null(f);
+        char line[1024];
+        int ab = 0, ba = 0, labelled = 1;
+        size_t n = strlen(ids[i]);
+        while (fgets(line, sizeof line, f)) {
+            if (strncmp(line, ids[i], n) || line[n] != ',')
+                continue;
+            const char *dir = line + n + 1;
+            int is_ab = !strncmp(dir, "a-b,", 4) || !strncmp(dir, "both,", 5);
+            int is_ba = !strncmp(dir, "b-a,", 4) || !strncmp(dir, "both,", 5);
+            ab |= is_ab;
+            ba |= is_ba;
+            /* An assumption row names the symmetric-dwell label or another
+             * A- source; a survey row names its survey. */
+            if (strstr(line, ",assumption,") && !strstr(line, ",A-") && !strstr(line, ";A-"))
+                labelled = 0;
+        }
+        fclose(f);
+        print_message("    %-32s a-b %s  b-a %s\n", ids[i], ab ? "yes" : "no", ba ? "yes" : "no");
+        if (!ab || !ba || !labelled)
+            fail_msg("%s: crossing_times.csv needs a row per direction (a-b %d, b-a %d, labelled %d)", ids[i], ab, ba,
+                     labelled);
     }
 }
 
@@ -296,6 +332,8 @@ static void chinese_origins_cite_a_read_source(void **st)
         {"CN-NANNING", "S-cov9-people-2021-nanning"}, {"CN-HOHHOT", "S-cov9-cd-2016-innermongolia"},
         {"CN-BAOTOU", "S-cov9-cd-2016-innermongolia"}, {"CN-YINCHUAN", "S-cov9-people-2022-yinchuan"},
         {"CN-DONGGUAN", "S-cov9-56ok-2023-dongguan"},
+        {"CN-KUNMING", "S-cov9c-yunnan-2019-kunming"},  {"CN-NANTONG", "S-cov9c-chinaorg-2016-nantong"},
+        {"CN-YINGKOU", "S-cov9c-china-2014-yingkou"},
     };
     for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++) {
         char src[512];
@@ -364,15 +402,142 @@ static void routes_over_added_crossings(void **st)
     sr_result_free(r);
 }
 
+/* Golden routes over the crossings added last (cov9c), each checked against
+ * the sources named beside it. */
+static void routes_over_cov9c_crossings(void **st)
+{
+    (void)st;
+    sr_result *r;
+    /* Ashgabat -> Urgench by road crosses at Dashoguz-Shavat (S-cov9c-daryo-
+     * 2023-dashoguz; open for freight since November 2021, S-cov9c-sputnik-
+     * 2021-shovot) rather than the long way round by Farap and Bukhara. */
+    const query a = {"Ashgabat", "Urgench", SR_MODE_BIT(SR_ROAD)};
+    const sr_route *rt = first(&a, &r);
+    const sr_border_crossing *b = at_crossing(rt, "X-DASHOGUZ-SHAVAT-ROAD");
+    assert_non_null(b);
+    assert_string_equal(b->from_country, "TM");
+    assert_string_equal(b->to_country, "UZ");
+    assert_null(b->internal_union);
+    assert_null(at_crossing(rt, "X-FARAP-OLOT-ROAD"));
+    assert_true(rt->distance_km > 500 && rt->distance_km < 700);
+    print_message("    Ashgabat -> Urgench: %.0f km over Dashoguz-Shavat\n", rt->distance_km);
+    sr_result_free(r);
+    /* Dashoguz -> Kungrad by road over Kunya-Urgench-Khojeyli, the other
+     * checkpoint reopened for freight in November 2021 (S-cov9c-sputnik-
+     * 2021-shovot). */
+    const query a2 = {"Dashoguz", "Kungrad", SR_MODE_BIT(SR_ROAD)};
+    rt = first(&a2, &r);
+    assert_non_null(at_crossing(rt, "X-KUNYAURGENCH-KHOJEYLI-ROAD"));
+    sr_result_free(r);
+    /* Barnaul -> Olgii by road on the Chuysky trakt over Tashanta-
+     * Tsagaannuur (AH4, S-cov9c-rpta-tashanta). */
+    const query c = {"Barnaul", "Olgii", SR_MODE_BIT(SR_ROAD)};
+    rt = first(&c, &r);
+    b = at_crossing(rt, "X-TASHANTA-TSAGAANNUUR-ROAD");
+    assert_non_null(b);
+    assert_string_equal(b->from_country, "RU");
+    assert_string_equal(b->to_country, "MN");
+    assert_null(b->internal_union);
+    sr_result_free(r);
+    /* Tsagaannuur is closed from 29 December to 8 January (S-cov9c-
+     * centralasia-2025-12-tsagaannuur): a truck leaving Barnaul on
+     * 30 December crosses on 9 January at the earliest. */
+    {
+        sr_route_options t;
+        sr_route_options_init(&t);
+        t.from = "Barnaul";
+        t.to = "Olgii";
+        t.modes = SR_MODE_BIT(SR_ROAD);
+        size_t p;
+        assert_int_equal(sr_place_find(net, "Barnaul", &p), SR_OK);
+        assert_int_equal(sr_time_parse("2026-12-30T08:00", sr_network_place(net, p)->tz, &t.depart), SR_OK);
+        int64_t opens;
+        assert_int_equal(sr_time_parse("2027-01-09T00:00", "Asia/Barnaul", &opens), SR_OK);
+        r = NULL;
+        sr_code tc = sr_route_query(q, &t, &r);
+        if (tc == SR_OK) {
+            rt = sr_result_route(r, 0);
+            assert_non_null(at_crossing(rt, "X-TASHANTA-TSAGAANNUUR-ROAD"));
+            assert_true(rt->timed && rt->arrive >= opens);
+            print_message("    Barnaul -> Olgii leaving 30 Dec: %.1f days (border closed to 9 Jan)\n",
+                          (double)(rt->arrive - rt->depart) / 86400.0);
+        } else {
+            assert_int_equal(tc, SR_ENOROUTE);
+        }
+        sr_result_free(r);
+    }
+    /* Bannu -> Khost over Ghulam Khan (North Waziristan-Khost, S-cov9c-
+     * dailytimes-2020-ghulamkhan), trading six days a week without Saturday
+     * (S-cov9c-dailypakistan-2020-ghulamkhan). Peshawar -> Kabul keeps
+     * Torkham (checked in routes_report_directional_dwell). */
+    const query d = {"Bannu", "Khost", SR_MODE_BIT(SR_ROAD)};
+    rt = first(&d, &r);
+    b = at_crossing(rt, "X-GHULAMKHAN-ROAD");
+    assert_non_null(b);
+    assert_string_equal(b->from_country, "PK");
+    assert_string_equal(b->to_country, "AF");
+    assert_true(fabs(b->dwell_h - 28.2) < 1e-6);
+    assert_string_equal(sr_network_crossing(net, (size_t)crossing("X-GHULAMKHAN-ROAD"))->open_days,
+                        "Mon;Tue;Wed;Thu;Fri;Sun");
+    sr_result_free(r);
+    /* Mashhad -> Rozanak by rail on the Khaf-Herat railway, 1435 mm
+     * throughout (no gauge change): 300 km to Khaf (A-cov9c-distance), 78 km
+     * Khaf-border and 62 km border-Rozanak (S-cov9c-telgraf-2020-khafherat). */
+    const query e = {"Mashhad", "Rozanak", SR_MODE_BIT(SR_RAIL)};
+    rt = first(&e, &r);
+    b = at_crossing(rt, "X-SHAMTIGH-ROZANAK-RAIL");
+    assert_non_null(b);
+    assert_string_equal(b->from_country, "IR");
+    assert_string_equal(b->to_country, "AF");
+    assert_int_equal(rt->n_transfers, 0);
+    assert_true(fabs(rt->distance_km - (300 + 77 + 62)) < 1);
+    sr_result_free(r);
+    /* Rozanak -> Herat is planned (section 4, A-cov9c-khafherat-open): no
+     * rail route today. */
+    sr_route_options o;
+    sr_route_options_init(&o);
+    o.from = "Rozanak";
+    o.to = "Herat";
+    o.modes = SR_MODE_BIT(SR_RAIL);
+    r = NULL;
+    assert_int_not_equal(sr_route_query(q, &o, &r), SR_OK);
+    sr_result_free(r);
+    /* Isfana (Leilek) -> Khujand by road over Kairagach, reopened on
+     * 13 March 2025 with the Kyrgyz-Tajik border treaty (S-cov9c-24kg-2025-
+     * 03-kgtj); not internal to any union. */
+    const query g = {"Isfana", "Khujand", SR_MODE_BIT(SR_ROAD)};
+    rt = first(&g, &r);
+    b = at_crossing(rt, "X-KAIRAGACH-ROAD");
+    assert_non_null(b);
+    assert_string_equal(b->from_country, "KG");
+    assert_string_equal(b->to_country, "TJ");
+    assert_null(b->internal_union);
+    sr_result_free(r);
+    /* Almaty -> Bishkek by road: a Kazakhstan -> Kyrgyzstan crossing
+     * reported as internal to the EAEU. */
+    const query h = {"Almaty", "Bishkek", SR_MODE_BIT(SR_ROAD)};
+    rt = first(&h, &r);
+    assert_int_equal(rt->n_crossings, 1);
+    b = &rt->crossings[0];
+    print_message("    Almaty -> Bishkek over %s\n", sr_network_crossing(net, (size_t)b->crossing)->name);
+    assert_string_equal(b->from_country, "KZ");
+    assert_string_equal(b->to_country, "KG");
+    assert_non_null(b->internal_union);
+    assert_string_equal(b->internal_union, "EAEU");
+    sr_result_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(crossings_per_neighbour_pair),
         cmocka_unit_test(directional_dwell_from_surveys),
         cmocka_unit_test(routes_report_directional_dwell),
+        cmocka_unit_test(kazakh_crossings_have_both_directions),
         cmocka_unit_test(rail_capacity_not_below_throughput),
         cmocka_unit_test(chinese_origins_cite_a_read_source),
         cmocka_unit_test(routes_over_added_crossings),
+        cmocka_unit_test(routes_over_cov9c_crossings),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

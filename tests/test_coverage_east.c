@@ -216,8 +216,7 @@ static void port_to_moscow_prices(void **st)
 }
 
 /* Chinese cities with China-Europe or China-Central Asia train services
- * (sources on each place row of data/places.csv; A-east-origins for the
- * few without an individually read source). */
+ * (sources on each place row of data/places.csv). */
 static const char *const origins[] = {
     "Lianyungang", "Zhengzhou", "Xi'an",   "Chengdu",   "Chongqing", "Yiwu",         "Urumqi",    "Lanzhou",
     "Wuhan",       "Changsha",  "Suzhou",  "Hefei",     "Jinan",     "Qingdao",      "Tianjin",   "Beijing",

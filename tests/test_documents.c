@@ -17,7 +17,12 @@
  *    clearance entering Uzbekistan, one TIR carnet (USD 60,
  *    A-doc-tir-carnet), SCO multilateral permits (S-unescap-sco-road); under
  *    national transit instead a transit declaration in Kyrgyzstan
- *    (USD 150, A-doc-transit-declaration) and no carnet.
+ *    (USD 150, A-doc-transit-declaration) and no carnet; the Uzbek permit's
+ *    fee (USD 7.3, S-mondaq-uz-epermits) entering Uzbekistan either way;
+ *  - Urumqi -> Almaty by road: the Kazakh veterinary post and electronic
+ *    queue at Nur Zholy (S-kz-2020-vet-posts, S-qoldau-cgr-faq);
+ *  - timetabled routes (data/services): the same events, their time
+ *    shifting the arrival.
  * Then: totals are the sums of their parts with the events; a dataset
  * without documents/ routes as before; bad input in every file of
  * data/documents/ (FILE:LINE: field: message); the options' errors; the CLI
@@ -143,13 +148,16 @@ static void xian_duisburg_rail(void **st)
     assert_int_equal(ra->n_legs, rb->n_legs);
     assert_true(fabs(rb->duration_h - ra->duration_h - 0.667) < 1e-6);
     assert_true(fabs(rb->cost_usd - ra->cost_usd - 44) < 1e-6);
-    /* Customs: export from China, transit through Mongolia and the EAEU
-     * (none at the internal Russian-Belarusian border), import into the EU
-     * at Małaszewicze, none at the internal Polish-German border. */
+    /* Customs: export from China, one transit through the EAEU from
+     * Dostyk (none at its internal Kazakh-Russian and Russian-Belarusian
+     * borders: the calibrated network sends this train by the western
+     * corridor, as S-shiphub-2022-xian-duisburg reports the Xi'an-Duisburg
+     * trains, 9,908 km via Alashankou), import into the EU at Małaszewicze,
+     * none at the internal Polish-German border. */
     char cs[512];
     customs_str(ra, cs, sizeof cs);
-    assert_string_equal(cs, "export_clearance:CN transit_opened:MN transit_closed:MN transit_opened:RU none_internal:BY "
-                            "transit_closed:BY import_clearance:PL none_internal:DE");
+    assert_string_equal(cs, "export_clearance:CN transit_opened:KZ none_internal:RU none_internal:BY transit_closed:BY "
+                            "import_clearance:PL none_internal:DE");
     sr_result_free(a);
     sr_result_free(b);
 }
@@ -194,10 +202,24 @@ static void kashgar_tashkent_tir(void **st)
         assert_string_equal(r->customs[i].regime, "TIR");
     assert_int_equal(count_docs(r, SR_DOC_TIR_OPENED), 1);
     assert_int_equal(count_docs(r, SR_DOC_TIR_CLOSED), 1);
-    assert_true(fabs(r->documents_usd - 60) < 1e-9);
+    /* The carnet (USD 60) and the Uzbek permit's fee entering Uzbekistan
+     * (1/4 BCV, USD 7.3: S-mondaq-uz-epermits, S-aniq-uz-bhm,
+     * A-doc-uzs-usd); China-Kyrgyzstan publishes none (0). */
+    assert_true(fabs(r->documents_usd - 67.3) < 1e-9);
+    int uz_fee = 0;
     for (size_t i = 0; i < r->n_documents; i++)
-        if (r->documents[i].kind == SR_DOC_PERMIT)
-            assert_string_equal(r->documents[i].document, "SCO multilateral permit");
+        if (r->documents[i].kind == SR_DOC_PERMIT) {
+            const sr_document_event *e = &r->documents[i];
+            assert_string_equal(e->document, "SCO multilateral permit");
+            if (!strcmp(sr_network_place(net, e->at)->country, "UZ")) {
+                uz_fee++;
+                assert_true(fabs(e->cost_usd - 7.3) < 1e-9);
+                assert_non_null(strstr(e->source, "S-mondaq-uz-epermits"));
+            } else {
+                assert_true(e->cost_usd == 0);
+            }
+        }
+    assert_int_equal(uz_fee, 1);
     /* National transit: a declaration in Kyrgyzstan instead of a carnet. */
     sr_result *b = route("Kashgar", "Tashkent", SR_MODE_BIT(SR_ROAD), SR_NOTE_CIM_SMGS, SR_ROAD_TRANSIT);
     const sr_route *t = sr_result_route(b, 0);
@@ -205,7 +227,7 @@ static void kashgar_tashkent_tir(void **st)
     assert_int_equal(count_docs(t, SR_DOC_TIR_OPENED), 0);
     assert_string_equal(t->customs[1].regime, "transit declaration");
     assert_true(fabs(t->customs[1].cost_usd - 150) < 1e-9);
-    assert_true(fabs(t->documents_usd - 150) < 1e-9);
+    assert_true(fabs(t->documents_usd - 157.3) < 1e-9);
     assert_true(fabs((t->cost_usd - r->cost_usd) - 90) < 1e-6);
     /* Costs scale with the quantity, like fees. */
     sr_route_options o;
@@ -216,7 +238,7 @@ static void kashgar_tashkent_tir(void **st)
     o.quantity = 3;
     sr_result *c = NULL;
     assert_int_equal(sr_route_query(q, &o, &c), SR_OK);
-    assert_true(fabs(sr_result_route(c, 0)->documents_usd - 180) < 1e-9);
+    assert_true(fabs(sr_result_route(c, 0)->documents_usd - 3 * 67.3) < 1e-9);
     sr_result_free(a);
     sr_result_free(b);
     sr_result_free(c);
@@ -377,6 +399,10 @@ static void bad_input(void **st)
     BAD(SR__DF_PERMITS, ph, "KZ,KZ,none,S-x\n", "road_permits.csv:2: country_b: a pair needs two different countries");
     BAD(SR__DF_PERMITS, ph, "KZ,KG,none,S-x\nKG,KZ,sco,S-x\n", "road_permits.csv:3: country_b: the pair KG-KZ is listed twice");
     BAD(SR__DF_PERMITS, ph, "KZ,K1,none,S-x\n", "road_permits.csv:2: country_b: 'K1'");
+    const char *pf = "country_a,country_b,regime,fee_usd_20ft,fee_usd_40ft,fee_usd_t,source\n";
+    BAD(SR__DF_PERMITS, pf, "KZ,UZ,sco,7.3,x,0.37,S-x\n", "road_permits.csv:2: fee_usd_40ft: 'x'");
+    BAD(SR__DF_PERMITS, pf, "KZ,UZ,sco,-1,7.3,0.37,S-x\n", "road_permits.csv:2: fee_usd_20ft: '-1'");
+    BAD(SR__DF_PERMITS, pf, "KZ,KG,none,5,5,,S-x\n", "road_permits.csv:2: fee_usd_20ft: a fee for regime none");
     const char *fh = "crossing,into,kind,detail,source\n";
     BAD(SR__DF_FORMALITIES, fh, "X-NOWHERE,,veterinary,,S-x\n", "documents/formalities.csv:2: crossing: unknown crossing id 'X-NOWHERE'");
     BAD(SR__DF_FORMALITIES, fh, "X-KOZLOVICHI-KUKURYKI-ROAD,DE,veterinary,,S-x\n",
@@ -416,6 +442,153 @@ static void check_data_covers(void **st)
     assert_int_equal(system(cmd), 0);
 }
 
+/* Published checks per crossing (formalities.csv): Urumqi -> Almaty by road
+ * enters the EAEU at Nur Zholy, a Kazakh external veterinary post
+ * (S-kz-2020-vet-posts) with the CarGoRuqsat electronic queue
+ * (S-cal-2023-equeue, S-qoldau-cgr-faq); listed, adding no time or cost. */
+static void crossing_formalities(void **st)
+{
+    (void)st;
+    sr_result *a = route("Urumqi", "Almaty", SR_MODE_BIT(SR_ROAD), SR_NOTE_CIM_SMGS, SR_ROAD_TIR);
+    const sr_route *r = sr_result_route(a, 0);
+    check_sums(r);
+    int vet = 0, queue = 0;
+    for (size_t i = 0; i < r->n_documents; i++) {
+        const sr_document_event *e = &r->documents[i];
+        if (e->kind != SR_DOC_FORMALITY)
+            continue;
+        assert_string_equal(sr_network_place(net, e->at)->country, "KZ");
+        assert_true(e->duration_h == 0 && e->cost_usd == 0);
+        if (!strcmp(e->document, "veterinary")) {
+            vet++;
+            assert_non_null(strstr(e->source, "S-kz-2020-vet-posts"));
+        }
+        if (!strcmp(e->document, "electronic_queue")) {
+            queue++;
+            assert_non_null(strstr(e->source, "S-qoldau-cgr-faq"));
+        }
+    }
+    assert_int_equal(vet, 1);
+    assert_int_equal(queue, 1);
+    sr_result_free(a);
+    /* The other way, leaving Kazakhstan, the entry check is not listed. */
+    sr_result *b = route("Almaty", "Urumqi", SR_MODE_BIT(SR_ROAD), SR_NOTE_CIM_SMGS, SR_ROAD_TIR);
+    r = sr_result_route(b, 0);
+    for (size_t i = 0; i < r->n_documents; i++)
+        if (r->documents[i].kind == SR_DOC_FORMALITY)
+            assert_string_not_equal(r->documents[i].document, "veterinary");
+    sr_result_free(b);
+}
+
+/* ---- timetabled routes ------------------------------------------------------ */
+
+static sr_result *timed_route(const char *from, const char *to, unsigned modes, int note, const char *depart,
+                              const char *window)
+{
+    sr_route_options o;
+    sr_route_options_init(&o);
+    o.from = from;
+    o.to = to;
+    o.modes = modes;
+    o.consignment_note = note;
+    char err[256];
+    if (sr_route_options_set_times(net, &o, depart, NULL, window, err, sizeof err) != SR_OK)
+        fail_msg("times: %s", err);
+    sr_result *r = NULL;
+    sr_code c = sr_route_query(q, &o, &r);
+    if (c != SR_OK)
+        fail_msg("%s -> %s at %s: %s: %s", from, to, depart, sr_strerror(c), sr_query_errmsg(q));
+    return r;
+}
+
+/* Parts of a timed route: its cost is the sum of its parts and events (its
+ * duration is arrival minus departure, waits included). */
+static void check_timed_cost(const sr_route *r)
+{
+    double c = 0, du = 0;
+    for (size_t i = 0; i < r->n_legs; i++)
+        c += r->legs[i].cost_usd;
+    for (size_t i = 0; i < r->n_transfers; i++)
+        c += r->transfers[i].cost_usd;
+    for (size_t i = 0; i < r->n_crossings; i++)
+        c += r->crossings[i].fee_usd;
+    for (size_t i = 0; i < r->n_documents; i++)
+        du += r->documents[i].cost_usd;
+    for (size_t i = 0; i < r->n_customs; i++)
+        du += r->customs[i].cost_usd;
+    assert_true(r->timed);
+    assert_true(fabs(r->documents_usd - du) < 1e-6);
+    assert_true(fabs(r->cost_usd - (c + du)) < 1e-6);
+}
+
+/* The Xi'an block train (data/services) under both note options: the same
+ * journey; with separate notes the reissue at Małaszewicze delays every
+ * later step by its 40 minutes and adds its USD 44, as on the static route. */
+static void timetabled_documents(void **st)
+{
+    (void)st;
+    const char *dep = "2026-06-03T08:00+08:00";
+    sr_result *a = timed_route("Xi'an", "Duisburg", SR_MODE_BIT(SR_RAIL), SR_NOTE_CIM_SMGS, dep, NULL);
+    sr_result *b = timed_route("Xi'an", "Duisburg", SR_MODE_BIT(SR_RAIL), SR_NOTE_SEPARATE, dep, NULL);
+    const sr_route *ra = sr_result_route(a, 0), *rb = sr_result_route(b, 0);
+    check_timed_cost(ra);
+    check_timed_cost(rb);
+    assert_true(ra->n_boardings >= 1);
+    assert_int_equal(count_docs(ra, SR_DOC_REISSUED), 0);
+    assert_string_equal(ra->documents[0].document, "CIM/SMGS");
+    assert_string_equal(pid(ra->documents[0].at), "CNXIY");
+    assert_int_equal(count_docs(rb, SR_DOC_REISSUED), 1);
+    const sr_document_event *re = NULL;
+    for (size_t i = 0; i < rb->n_documents; i++)
+        if (rb->documents[i].kind == SR_DOC_REISSUED)
+            re = &rb->documents[i];
+    assert_string_equal(re->document, "CIM");
+    assert_string_equal(pid(re->at), "PL-MALASZEWICZE");
+    assert_true(fabs(rb->documents_h - 0.667) < 1e-9 && fabs(rb->documents_usd - 44) < 1e-9);
+    /* Same departure and service; arrival later by the reissue's time. */
+    assert_int_equal(ra->n_legs, rb->n_legs);
+    assert_true(ra->depart == rb->depart);
+    assert_int_equal(rb->arrive - ra->arrive, 2401); /* 0.667 h, rounded to the second */
+    assert_true(fabs(rb->cost_usd - ra->cost_usd - 44) < 1e-6);
+    /* Customs on board the service: export from China, transit through the
+     * EAEU, import into the EU at Małaszewicze, as the static route. */
+    char cs[512];
+    customs_str(ra, cs, sizeof cs);
+    assert_non_null(strstr(cs, "export_clearance:CN"));
+    assert_non_null(strstr(cs, "import_clearance:PL"));
+    assert_non_null(strstr(cs, "none_internal:BY"));
+    /* Each event's leg is a leg of the route. */
+    for (size_t i = 0; i < rb->n_documents; i++)
+        assert_true(rb->documents[i].leg < rb->n_legs);
+    for (size_t i = 0; i < rb->n_customs; i++)
+        assert_true(rb->customs[i].leg < rb->n_legs);
+    sr_result_free(a);
+    sr_result_free(b);
+    /* Every option of a window carries its documents too. */
+    sr_result *w = timed_route("Xi'an", "Duisburg", SR_MODE_BIT(SR_RAIL), SR_NOTE_SEPARATE, dep, "7d");
+    assert_true(sr_result_count(w) >= 1);
+    for (size_t i = 0; i < sr_result_count(w); i++) {
+        const sr_route *r = sr_result_route(w, i);
+        check_timed_cost(r);
+        assert_true(r->n_documents >= 2 && r->n_customs >= 2);
+    }
+    sr_result_free(w);
+    /* By road on continuous links: the TIR carnet and SCO permits as on the
+     * static route, the carnet's USD 60 in the cost. */
+    sr_result *t = timed_route("Kashgar", "Tashkent", SR_MODE_BIT(SR_ROAD), SR_NOTE_CIM_SMGS, "2026-06-03T08:00+08:00", NULL);
+    sr_result *s = route("Kashgar", "Tashkent", SR_MODE_BIT(SR_ROAD), SR_NOTE_CIM_SMGS, SR_ROAD_TIR);
+    const sr_route *rt = sr_result_route(t, 0), *rs = sr_result_route(s, 0);
+    check_timed_cost(rt);
+    assert_int_equal(count_docs(rt, SR_DOC_TIR_OPENED), 1);
+    assert_true(fabs(rt->documents_usd - rs->documents_usd) < 1e-9 && rt->documents_usd >= 60);
+    char c1[512], c2[512];
+    customs_str(rt, c1, sizeof c1);
+    customs_str(rs, c2, sizeof c2);
+    assert_string_equal(c1, c2);
+    sr_result_free(t);
+    sr_result_free(s);
+}
+
 /* ---- CLI and HTTP --------------------------------------------------------- */
 
 static void cli_documents(void **st)
@@ -426,6 +599,11 @@ static void cli_documents(void **st)
     if (rc != 0 || !strstr(out, "documents and customs (0.67 h, 44 USD") || !strstr(out, "reissued   CIM") ||
         !strstr(out, "import clearance         PL at Małaszewicze") || !strstr(out, "Osinovka -> Małaszewicze (rail 1520): SMGS"))
         fail_msg("route --documents: exit %d:\n%s", rc, out);
+    rc = tu_cli(argv0, "route \"Xi'an\" Duisburg --modes rail --depart 2026-06-03T08:00+08:00 --documents "
+                       "--consignment-note separate", out, sizeof out);
+    if (rc != 0 || !strstr(out, "documents and customs (0.67 h, 44 USD") || !strstr(out, "reissued   CIM") ||
+        !strstr(out, "arrive 2026-06-16T08:11+02:00"))
+        fail_msg("route --depart --documents: exit %d:\n%s", rc, out);
     rc = tu_cli(argv0, "route Kashgar Tashkent --modes road --documents", out, sizeof out);
     if (rc != 0 || !strstr(out, "tir_opened TIR carnet") || !strstr(out, "transit opened           KG") ||
         !strstr(out, "export clearance         CN"))
@@ -472,6 +650,20 @@ static void http_documents(void **st)
     assert_int_equal(r.status, 200);
     assert_non_null(strstr(r.body, "\"documents_usd\":0"));
     free(r.body);
+    /* A timetabled answer carries them too, the reissue in its arrival. */
+    assert_int_equal(hc_request(port, "GET",
+                                "/v1/route?from=CNXIY&to=DEDUI&modes=rail&consignment_note=separate"
+                                "&depart=2026-06-03T08:00%2B08:00",
+                                NULL, NULL, &r),
+                     0);
+    assert_int_equal(r.status, 200);
+    j = json_loads(r.body, 0, NULL);
+    rt = json_array_get(json_object_get(j, "routes"), 0);
+    assert_non_null(json_object_get(rt, "depart"));
+    assert_true(fabs(json_number_value(json_object_get(rt, "documents_usd")) - 44) < 1e-9);
+    assert_true(json_array_size(json_object_get(rt, "customs")) >= 2);
+    json_decref(j);
+    free(r.body);
     /* POST with the same members. */
     assert_int_equal(hc_request(port, "POST", "/v1/route", NULL,
                                 "{\"from\":\"Kashgar\",\"to\":\"Tashkent\",\"modes\":[\"road\"],\"road_regime\":\"transit\"}", &r),
@@ -496,7 +688,8 @@ int main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(xian_duisburg_rail),     cmocka_unit_test(almaty_bishkek_road),
         cmocka_unit_test(kashgar_tashkent_tir),   cmocka_unit_test(search_includes_documents),
-        cmocka_unit_test(weights_equal_events),
+        cmocka_unit_test(weights_equal_events),   cmocka_unit_test(timetabled_documents),
+        cmocka_unit_test(crossing_formalities),
         cmocka_unit_test(no_documents_dataset),   cmocka_unit_test(bad_input),
         cmocka_unit_test(check_data_covers),      cmocka_unit_test(cli_documents),
         cmocka_unit_test(http_documents),

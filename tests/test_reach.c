@@ -199,7 +199,7 @@ static void test_reach_properties(void **state)
     sr_query *q = NULL;
     assert_int_equal(sr_query_create(net, &q), SR_OK);
     size_t np = sr_network_place_count(net);
-    const char *all[2048]; /* the default dataset has 526 places */
+    const char *all[2048]; /* the default dataset has about 550 places */
     assert_true(np <= 2048);
     for (size_t i = 0; i < np; i++)
         all[i] = sr_network_place(net, i)->id;

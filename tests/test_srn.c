@@ -9,8 +9,9 @@
  * must carry everything a query reads; comparing the full JSON answers of
  * random queries of every kind (objectives, Pareto, reliable, avoid lists,
  * years, transfer limits, units, quantities) catches a field that was not
- * written or read back.  The damage tests edit the file with the layout of
- * docs/FORMAT.md, so they also check that the document is right.
+ * written or read back (the document rules of data/documents/ included).
+ * The damage tests edit the file with the layout of docs/FORMAT.md, so they
+ * also check that the document is right.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -144,8 +145,9 @@ static void test_dataset_roundtrip(void **state)
     if (stat("data/places.csv", &st) != 0)
         skip();
     char path[4200];
-    /* data/'s top-level files: the compiled file holds no documents/ rules
-     * (nor services/, pipelines/; docs/FORMAT.md), so compare like with like. */
+    /* data/'s top-level files: the compiled file holds no services/ or
+     * pipelines/ (docs/FORMAT.md), so compare like with like; documents/
+     * has its own test below. */
     char *src = tu_copy_dataset("data");
     char *tmp = compile_to(src, 0, path, sizeof path);
     sr_network *a = NULL, *b = NULL;
@@ -187,6 +189,59 @@ static void test_dataset_roundtrip(void **state)
     sr_network_close(b);
     tu_rmdir(tmp);
     tu_rmdir(src);
+}
+
+/* data/ with its documents/ rules (issue 14): the compiled file stores
+ * them (sections 35-39), so routes on it carry the same documents and
+ * customs events, under both note options and road regimes. */
+static void test_documents_roundtrip(void **state)
+{
+    (void)state;
+    struct stat st;
+    if (stat("data/documents/costs.csv", &st) != 0)
+        skip();
+    char path[4200];
+    char *tmp = compile_to("data", 0, path, sizeof path);
+    sr_network *a = NULL, *b = NULL;
+    assert_int_equal(sr_network_open("data", &a), SR_OK);
+    assert_int_equal(sr_network_open(path, &b), SR_OK);
+    sr_query *qa, *qb;
+    assert_int_equal(sr_query_create(a, &qa), SR_OK);
+    assert_int_equal(sr_query_create(b, &qb), SR_OK);
+    sr_route_options o;
+    sr_route_options_init(&o);
+    o.from = "Xi'an";
+    o.to = "Duisburg";
+    o.modes = SR_MODE_BIT(SR_RAIL);
+    o.consignment_note = SR_NOTE_SEPARATE;
+    sr_result *r = NULL;
+    assert_int_equal(sr_route_query(qb, &o, &r), SR_OK);
+    const sr_route *v = sr_result_route(r, 0);
+    assert_true(v->n_documents > 0 && v->n_customs > 0);
+    assert_true(fabs(v->documents_usd - 44) < 1e-9);
+    sr_result_free(r);
+    uint64_t seed = 11;
+    long n = 0;
+    size_t np = sr_network_place_count(a);
+    for (int k = 0; k < 200; k++) {
+        sr_route_options_init(&o);
+        o.from = sr_network_place(a, rn_next(&seed) % np)->id;
+        o.to = sr_network_place(a, rn_next(&seed) % np)->id;
+        o.objective = (sr_objective)(k % 5);
+        o.pareto = k % 7 == 0;
+        o.year = k % 11 == 0 ? 2030 : 0;
+        o.consignment_note = k % 2 ? SR_NOTE_SEPARATE : SR_NOTE_CIM_SMGS;
+        o.road_regime = k % 3 == 0 ? SR_ROAD_TRANSIT : SR_ROAD_TIR;
+        if (o.objective == SR_BY_BLEND)
+            o.weight_time_h = 10, o.weight_cost_usd = 1, o.weight_co2e_kg = 0.1;
+        same_answer(a, qa, b, qb, &o, &n);
+    }
+    printf("data/ with documents: %ld queries answered identically from CSV and the compiled file\n", n);
+    sr_query_destroy(qa);
+    sr_query_destroy(qb);
+    sr_network_close(a);
+    sr_network_close(b);
+    tu_rmdir(tmp);
 }
 
 /* ---- damaged files -------------------------------------------------------------- */
@@ -287,6 +342,51 @@ static int covered(const unsigned char *b, size_t n, size_t at)
     }
     (void)n;
     return 0;
+}
+
+/* Document rules damaged with valid checksums: refused, naming the rule. */
+static void test_documents_damage(void **state)
+{
+    (void)state;
+    struct stat st;
+    if (stat("data/documents/costs.csv", &st) != 0)
+        skip();
+    char path[4200], bad[4300];
+    char *tmp = compile_to("data", 0, path, sizeof path);
+    snprintf(bad, sizeof bad, "%s.bad", path);
+    size_t n;
+    unsigned char *orig = slurp(path, &n), *b = malloc(n);
+    uint64_t size;
+    struct {
+        uint32_t sec;
+        size_t at;
+        uint32_t value;
+        const char *want;
+    } cases[] = {
+        {SEC_DOC_RAIL, 4, 7, "rail document rule 0"},
+        {SEC_DOC_PERMITS, 0, 0x3030, "road-permit rule 0"},
+        {SEC_DOC_FORMALITIES, 0, 0xfffffff0u, "crossing formality 0"},
+        {SEC_DOC_COSTS, 0, 200, "document cost 0"},
+        {SEC_DOC_TIR, 12, 0xfffffff0u, "string offset"},
+        {SEC_META, 14 * 8, 9, "document rules of layout 9"},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        memcpy(b, orig, n);
+        unsigned char *p = section(b, cases[k].sec, &size);
+        assert_non_null(p);
+        assert_true(size >= cases[k].at + 4);
+        if (cases[k].sec == SEC_DOC_RAIL || cases[k].sec == SEC_DOC_COSTS)
+            p[cases[k].at] = (unsigned char)cases[k].value;
+        else
+            wr32(p + cases[k].at, cases[k].value);
+        reseal(b, n);
+        spit(bad, b, n);
+        refused(bad, cases[k].want);
+    }
+    free(orig);
+    free(b);
+    unlink(bad);
+    tu_rmdir(tmp);
 }
 
 static void test_damage(void **state)
@@ -451,6 +551,8 @@ int main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_random_roundtrip),
         cmocka_unit_test(test_dataset_roundtrip),
+        cmocka_unit_test(test_documents_roundtrip),
+        cmocka_unit_test(test_documents_damage),
         cmocka_unit_test(test_damage),
         cmocka_unit_test(test_cli),
     };

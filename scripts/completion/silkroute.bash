@@ -8,7 +8,7 @@ _silkroute()
     local cur prev words cword
     _init_completion || return
 
-    local commands="route places network check-data assign compare critical reach matrix pipelines calibrate serve ship token compile import-osm"
+    local commands="route places network check-data assign compare critical reach matrix pipelines calibrate serve ship token compile import-osm match-osm"
     if [[ $cword -eq 1 ]]; then
         COMPREPLY=($(compgen -W "$commands --help --version" -- "$cur"))
         return
@@ -24,6 +24,8 @@ _silkroute()
         --consignment-note) COMPREPLY=($(compgen -W "cim-smgs separate" -- "$cur")); return ;;
         --road-regime) COMPREPLY=($(compgen -W "tir transit" -- "$cur")); return ;;
         --data) _filedir; return ;;  # a dataset directory or a compiled .srn file
+        --detail) _filedir -d; return ;;
+        --report) _filedir; return ;;
         --web) _filedir -d; return ;;
         --ch) COMPREPLY=($(compgen -W "time cost co2 time,cost,co2 none" -- "$cur")); return ;;
         --unit) COMPREPLY=($(compgen -W "20ft 40ft t 20ft,40ft,t" -- "$cur")); return ;;
@@ -51,7 +53,7 @@ _silkroute()
         route) opts="--by --pareto --pareto-tolerance --modes --avoid-countries --avoid --year
                      --cargo --quantity --max-transfers --weights --data --json --geojson
                      --depart --arrive-by --window --min-transfer
-                     --documents --consignment-note --road-regime --help" ;;
+                     --documents --consignment-note --road-regime --detail --help" ;;
         places) opts="--limit --data --json --help" ;;
         network) opts="--geojson --modes --year --data --help" ;;
         check-data) _filedir -d; return ;;
@@ -76,6 +78,8 @@ _silkroute()
                  opts="--out --ch --unit --quiet --help" ;;
         import-osm) if [[ $cur != -* && $cword -eq 2 ]]; then _filedir; return; fi
                     opts="--out --country --quiet --help" ;;
+        match-osm) if [[ $cur != -* && $cword -le 3 ]]; then _filedir -d; return; fi
+                   opts="--out --report --radius --tolerance --quiet --help" ;;
     esac
     if [[ $cur == -* || -z $cur ]]; then
         COMPREPLY=($(compgen -W "$opts" -- "$cur"))

@@ -129,5 +129,6 @@ int cmd_matrix(int argc, char **argv);
 int cmd_pipelines(int argc, char **argv);
 int cmd_compile(int argc, char **argv);
 int cmd_import_osm(int argc, char **argv);
+int cmd_match_osm(int argc, char **argv);
 
 #endif

@@ -37,6 +37,7 @@ static const struct cmd {
     {"token", cmd_token, "create, list and revoke API tokens of the tracking API"},
     {"compile", cmd_compile, "write a compiled network file with contraction hierarchies"},
     {"import-osm", cmd_import_osm, "an OpenStreetMap extract as a dataset"},
+    {"match-osm", cmd_match_osm, "corridor links with geometry and distance from an OSM import"},
 };
 
 static void usage(FILE *f)

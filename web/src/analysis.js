@@ -3,7 +3,9 @@
 // widths by flow and colours by utilisation, saturated crossings marked,
 // the difference map against the base in TEU/year, the corridor totals as
 // a chart, and the critical-links ranking whose entries show on the map.
-// Data from /v1/assign, /v1/assign/compare and /v1/assign/critical.
+// Data from /v1/assign, /v1/assign/compare and /v1/assign/critical.  All
+// it writes is in the map's language; relabel() redraws a shown answer
+// when the language changes, without asking the server again.
 import L from 'leaflet';
 import { t } from './i18n.js';
 import { h, tx, num, downloads, fetchJson, fetchText, geojsonToCsv, setMapLegend, status } from './views.js';
@@ -33,6 +35,8 @@ const CUSTOM = '\u0001custom';
 const TEMPLATE = '# A scenario written here (docs/SCENARIOS.md): one edit per line.\n'
   + '# Close the Khorgos rail crossing and add capacity at Alashankou:\n'
   + 'close crossing X-KHORGOS-ALTYNKOL-RAIL\ncapacity crossing X-ALASHANKOU-DOSTYK-RAIL 2000\n';
+
+const KIND_LABEL = { link: 'anKindLink', crossing: 'anKindCrossing', terminal: 'anKindTerminal' };
 
 export function initAnalysis({ map, box, layer }) {
   const st = { scenarios: [], assign: null, assignGeo: null, compare: null, compareGeo: null, criticalGeo: null,
@@ -76,6 +80,8 @@ export function initAnalysis({ map, box, layer }) {
     return custom() ? [url, { method: 'POST', body: text.value, headers: { 'Content-Type': 'text/plain' } }] : [url];
   };
   const label = () => (custom() ? 'custom' : scen() || 'base');
+  // The same name as the reader sees it (label() names downloaded files).
+  const shown = () => (custom() ? t('anCustom') : scen() || t('anBaseLbl'));
 
   async function loadScenarios() {
     try {
@@ -98,7 +104,7 @@ export function initAnalysis({ map, box, layer }) {
       modeDiff.disabled = !withBase;
       if (!withBase && st.mode === 'diff') { st.mode = 'flows'; modeFlows.checked = true; }
       if (withBase && e) { st.mode = 'diff'; modeDiff.checked = true; }
-      status(msg, `${label() === 'base' ? 'Base year' : `Scenario ${label()}`}: ${num(a.totals.teu_per_year)} TEU/year assigned.`);
+      showStatus();
       renderTotals();
       renderChart();
       draw();
@@ -106,16 +112,20 @@ export function initAnalysis({ map, box, layer }) {
     } catch (err) { status(msg, String(err.message || err), true); }
   }
   form.addEventListener('submit', show);
+  function showStatus() {
+    const teu = num(st.assign.totals.teu_per_year);
+    status(msg, label() === 'base' ? t('anStatusBase', teu) : t('anStatusScen', shown(), teu));
+  }
 
   function renderTotals() {
     const a = st.assign.totals, c = st.compare;
     const row = (name, v, unit, ch) => h('tr', {}, h('th', { scope: 'row' }, name), h('td', {}, `${num(v)} ${unit}`),
       c ? h('td', { class: ch > 0 ? 'up' : ch < 0 ? 'down' : '' }, `${ch > 0 ? '+' : ''}${num(ch)}`) : null);
     totals.replaceChildren(h('table', { class: 'an-table' },
-      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, ''), h('th', { scope: 'col' }, label()), c ? h('th', { scope: 'col' }, 'change vs base') : null)),
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, ''), h('th', { scope: 'col' }, shown()), c ? h('th', { scope: 'col' }, t('anChange')) : null)),
       h('tbody', {},
-        row('Cost', a.cost_usd, 'USD/year', c?.change.cost_usd), row('Time', a.teu_hours, 'TEU-hours/year', c?.change.teu_hours),
-        row('CO2e', a.co2e_kg / 1000, 't/year', c ? c.change.co2e_kg / 1000 : 0))));
+        row(t('anRowCost'), a.cost_usd, t('anUsdYear'), c?.change.cost_usd), row(t('anRowTime'), a.teu_hours, t('anTeuHours'), c?.change.teu_hours),
+        row('CO2e', a.co2e_kg / 1000, t('anTYear'), c ? c.change.co2e_kg / 1000 : 0))));
     dlFlows.replaceChildren(downloads('Map', async () => (st.mode === 'diff'
       ? [`compare-${label()}.csv`, await fetchText(...req('/v1/assign/compare', 'csv')), 'text/csv']
       : [`assignment-${label()}.csv`, geojsonToCsv(st.assignGeo), 'text/csv']),
@@ -137,7 +147,7 @@ export function initAnalysis({ map, box, layer }) {
     svg.setAttribute('viewBox', `0 0 ${W} ${H}`);
     svg.setAttribute('id', 'an-chart');
     svg.setAttribute('role', 'img');
-    svg.setAttribute('aria-label', `Corridor totals, base and ${label()}, TEU per year`);
+    svg.setAttribute('aria-label', t('anChartAria', shown()));
     const add = (tag, attrs, txt) => {
       const e = document.createElementNS(NS, tag);
       for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
@@ -155,21 +165,21 @@ export function initAnalysis({ map, box, layer }) {
     });
     const ly = rows.length * rowH + 16;
     add('rect', { x: left, y: ly, width: 10, height: 9, class: 'bar-base' });
-    add('text', { x: left + 14, y: ly + 8, class: 'chart-label' }, 'base');
+    add('text', { x: left + 14, y: ly + 8, class: 'chart-label' }, t('anBaseLbl'));
     add('rect', { x: left + 60, y: ly, width: 10, height: 9, class: 'bar-scen' });
-    add('text', { x: left + 74, y: ly + 8, class: 'chart-label' }, `${label()} (change in TEU/year)`);
+    add('text', { x: left + 74, y: ly + 8, class: 'chart-label' }, t('anChartScen', shown()));
     chartBox.replaceChildren(chartBox.firstChild, svg);
   }
 
   function utilLegend() {
     const grad = `linear-gradient(90deg, ${UTIL_STOPS.map(([u, c]) => `${c} ${(u / 1.2) * 100}%`).join(', ')})`;
     return h('div', {},
-      h('strong', {}, 'Utilisation (flow / capacity)'),
+      h('strong', {}, t('anUtil')),
       h('div', { class: 'scale', style: `background: ${grad}` }),
       h('div', { class: 'scale-ticks' }, h('span', {}, '0%'), h('span', {}, '40%'), h('span', {}, '80%'), h('span', {}, '≥120%')),
-      h('div', {}, h('i', { class: 'swatch', style: `background:${NO_CAP}` }), 'no capacity in the data'),
-      h('div', {}, h('span', { class: 'mk-sat legend-sat' }, '!'), ' saturated crossing (≥ 100%)'),
-      h('strong', {}, 'Line width: flow, TEU/year'),
+      h('div', {}, h('i', { class: 'swatch', style: `background:${NO_CAP}` }), t('anNoCap')),
+      h('div', {}, h('span', { class: 'mk-sat legend-sat' }, '!'), ` ${t('anSat')}`),
+      h('strong', {}, t('anWidthFlow')),
       widthSamples(st.maxFlow));
   }
   function widthSamples(max) {
@@ -178,11 +188,11 @@ export function initAnalysis({ map, box, layer }) {
       h('i', { class: 'wline', style: `height:${Math.max(1, width(v, max)).toFixed(1)}px` }), ` ${num(v)}`)));
   }
   function diffLegend() {
-    return h('div', {}, h('strong', {}, `Difference ${label()} − base`),
-      h('div', {}, h('i', { class: 'swatch', style: 'background:#1a9641' }), 'gained flow'),
-      h('div', {}, h('i', { class: 'swatch', style: 'background:#c2185b' }), 'lost flow'),
-      h('div', {}, h('i', { class: 'swatch', style: 'background:#b0b0b0' }), 'unchanged'),
-      h('strong', {}, 'Line width: |change|, TEU/year'), widthSamples(st.maxFlow));
+    return h('div', {}, h('strong', {}, t('anDiffTitle', shown())),
+      h('div', {}, h('i', { class: 'swatch', style: 'background:#1a9641' }), t('anGained')),
+      h('div', {}, h('i', { class: 'swatch', style: 'background:#c2185b' }), t('anLost')),
+      h('div', {}, h('i', { class: 'swatch', style: 'background:#b0b0b0' }), t('anUnchanged')),
+      h('strong', {}, t('anWidthChange')), widthSamples(st.maxFlow));
   }
 
   function draw() {
@@ -206,8 +216,8 @@ export function initAnalysis({ map, box, layer }) {
         w = width(v, st.maxFlow);
       }
       const tip = diff
-        ? `${p.id}: base ${num(p.base_teu)} → ${num(p.scenario_teu)} TEU/year (${p.change_teu > 0 ? '+' : ''}${num(p.change_teu)})`
-        : `${p.id}: ${num(v)} TEU/year${p.capacity_teu_per_year > 0 ? `, utilisation ${num(100 * p.utilisation)}%` : ', no capacity in the data'}`;
+        ? `${p.id}: ${t('anTipChange', num(p.base_teu), num(p.scenario_teu))} (${p.change_teu > 0 ? '+' : ''}${num(p.change_teu)})`
+        : `${p.id}: ${num(v)} ${t('anTeuYear')}, ${p.capacity_teu_per_year > 0 ? t('anTipUtil', num(100 * p.utilisation)) : t('anNoCap')}`;
       L.geoJSON(f, { style: { color: colour, weight: w, opacity: 0.9, lineCap: 'round', className: `an-link${diff ? ' an-diff' : ''}` } })
         .bindTooltip(tip).addTo(layer);
     }
@@ -216,7 +226,7 @@ export function initAnalysis({ map, box, layer }) {
       const [lon, lat] = f.geometry.coordinates;
       const util = diff ? p.scenario_utilisation : p.utilisation;
       const sat = util >= 1;
-      const tip = `${p.name || p.crossing || p.id}: ${diff ? `base ${num(p.base_teu)} → ${num(p.scenario_teu)} TEU/year` : `${num(p.flow_teu)} TEU/year`}${util > 0 ? `, utilisation ${num(100 * util)}%` : ''}`;
+      const tip = `${p.name || p.crossing || p.id}: ${diff ? t('anTipChange', num(p.base_teu), num(p.scenario_teu)) : `${num(p.flow_teu)} ${t('anTeuYear')}`}${util > 0 ? `, ${t('anTipUtil', num(100 * util))}` : ''}`;
       if (sat)
         L.marker([lat, lon], { icon: L.divIcon({ className: 'mk-sat sat-crossing', html: '!', iconSize: [20, 20] }), keyboard: false, title: tip })
           .bindTooltip(tip).addTo(layer);
@@ -224,29 +234,34 @@ export function initAnalysis({ map, box, layer }) {
         L.circleMarker([lat, lon], { radius: 4, color: '#222', weight: 1, fillColor: '#fff', fillOpacity: 1, className: 'an-crossing' })
           .bindTooltip(tip).addTo(layer);
     }
-    setMapLegend(map, diff ? diffLegend() : utilLegend());
+    if (!box.hidden) setMapLegend(map, diff ? diffLegend() : utilLegend());
     document.body.dataset.analysis = `${st.mode}:${label()}`;
   }
 
   // ---- critical links
   async function ranking() {
-    critList.replaceChildren(h('li', { class: 'empty' }, 'Re-assigning with each loaded element at 10% capacity…'));
+    critList.replaceChildren(h('li', { class: 'empty' }, t('anCritWorking')));
     try {
       // One computation: the GeoJSON carries every entry of the ranking in
       // its features' properties, and the CSV is made from them.
       const g = await fetchJson(...req('/v1/assign/critical', 'geojson', 'top=15'));
       st.criticalGeo = g;
-      const ranking = g.features.map((f) => f.properties);
-      critList.replaceChildren(...ranking.map((r) => h('li', {},
-        h('button', { type: 'button', class: 'crit-item', 'data-rank': r.rank, onclick: () => focusCritical(r.rank) },
-          h('span', { class: 'crit-id' }, `${r.kind} ${r.id}`),
-          h('small', {}, r.isolates ? 'isolates demand' : `+${num(r.delta_generalized_cost_h)} generalised h/year, +${num(r.delta_cost_usd)} USD/year${r.notional_capacity ? ' (notional capacity)' : ''}`)))));
+      renderRanking();
       critDl.replaceChildren(downloads('Critical links',
         async () => [`critical-${label()}.csv`, geojsonToCsv(g), 'text/csv'],
         async () => [`critical-${label()}.geojson`, JSON.stringify(g), 'application/geo+json']));
     } catch (e) {
       critList.replaceChildren(h('li', { class: 'error' }, String(e.message || e)));
     }
+  }
+  function renderRanking() {
+    const ranking = st.criticalGeo.features.map((f) => f.properties);
+    const active = Number(document.body.dataset.critical);
+    critList.replaceChildren(...ranking.map((r) => h('li', {},
+      h('button', { type: 'button', class: `crit-item${r.rank === active ? ' active' : ''}`, 'data-rank': r.rank, onclick: () => focusCritical(r.rank) },
+        h('span', { class: 'crit-id' }, `${t(KIND_LABEL[r.kind] || r.kind)} ${r.id}`),
+        h('small', {}, r.isolates ? t('anIsolates')
+          : `${t('anCritDelta', num(r.delta_generalized_cost_h), num(r.delta_cost_usd))}${r.notional_capacity ? ` ${t('anNotional')}` : ''}`)))));
   }
   function focusCritical(rank) {
     highlight.clearLayers();
@@ -270,6 +285,15 @@ export function initAnalysis({ map, box, layer }) {
         await loadScenarios();
         await show(null);
       } else draw();
+    },
+    relabel() {
+      if (st.assign) {
+        showStatus();
+        renderTotals();
+        renderChart();
+        draw();
+      }
+      if (st.criticalGeo) renderRanking();
     },
   };
 }

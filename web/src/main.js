@@ -636,6 +636,8 @@ function drawPareto() {
 }
 
 // ---------------------------------------------------------------- language
+// The tab views (views.js), made once the network has loaded.
+let viewsApi = null;
 function applyLang(l) {
   setLang(l);
   document.documentElement.lang = l === 'zh' ? 'zh-Hans' : l;
@@ -647,6 +649,7 @@ function applyLang(l) {
   renderLegend();
   pipes.relabel();
   relabelShipments();
+  viewsApi?.relabel();
   if (state.routes.length && !$('result').hidden) renderResult(false);
   if (state.lastError) showError(state.lastError.body, state.lastError.status);
   try { localStorage.setItem('silkroute.lang', l); } catch { /* private mode */ }
@@ -710,7 +713,7 @@ function restoreFromHash() {
 
 Promise.all([loadBasemap(), loadNetwork()]).then(() => {
   // The Analysis, Reach and Matrix views (views.js) share the map.
-  initViews({ map, places: state.places, routeLayers: [linkLayer, routeLayer, markLayer] });
+  viewsApi = initViews({ map, places: state.places, routeLayers: [linkLayer, routeLayer, markLayer] });
   document.body.dataset.ready = '1';
   restoreFromHash();
 }, (e) => {

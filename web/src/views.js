@@ -160,5 +160,8 @@ export function initViews(ctx) {
     e.preventDefault();
   });
   show('route');
-  return { show };
+  // A language change redraws the answers the views show (their static
+  // labels follow data-i18n like the rest of the page).
+  const relabel = () => { for (const v of views) v.api?.relabel?.(); };
+  return { show, relabel };
 }

@@ -95,7 +95,7 @@ await test('analysis: a scenario written in the page', async () => {
   await page.fill('#an-text', 'close crossing X-KHORGOS-ALTYNKOL-RAIL\nclose crossing X-KHORGOS-NURZHOLY-ROAD\n');
   await page.click('#an-run');
   await page.waitForSelector('body[data-analysis="diff:custom"]', { timeout: 20000 });
-  assert((await page.textContent('#an-status')).includes('custom'), await page.textContent('#an-status'));
+  assert((await page.textContent('#an-status')).includes('written here'), await page.textContent('#an-status'));
   await page.fill('#an-text', 'frobnicate everything\n');
   await page.click('#an-run');
   await page.waitForSelector('#an-status.error', { timeout: 10000 });
@@ -205,13 +205,31 @@ await test('the views in the chosen language', async () => {
   assert((await page.textContent('#tab-analysis')) === '分析', `tab: ${await page.textContent('#tab-analysis')}`);
   await page.click('#tab-analysis');
   assert((await page.textContent('#view-analysis h2')) === '货运分配', 'analysis heading not in Chinese');
+  // The assignment and ranking already shown are redrawn in Chinese.
+  const anStatus = await page.textContent('#an-status');
+  assert(anStatus.includes('标箱/年') && !anStatus.includes('TEU/year'), `analysis status: ${anStatus}`);
+  const anLegend = await page.textContent('#analysis-legend');
+  assert(anLegend.includes('标箱/年') && !/Line width|Difference|Utilisation/.test(anLegend), `analysis legend: ${anLegend}`);
+  const crit = await page.textContent('#an-critical');
+  assert(!/generalised|isolates|\blink\b/.test(crit), `critical ranking left in English: ${crit.slice(0, 120)}`);
+  await shot('zh-analysis');
   await page.click('#tab-matrix');
   assert((await page.textContent('#mx-run')) === '计算矩阵', 'matrix button not in Chinese');
+  // The answer already shown is redrawn in the new language: caption, corner,
+  // place names and "no route" cells, without a new request.
+  const zhTable = await page.textContent('#mx-table');
+  assert(zhTable.includes('起点 \\ 终点') && zhTable.includes('西安'), `matrix table not in Chinese: ${zhTable.slice(0, 120)}`);
+  assert(!/no route|from \\ to|Xi'an/.test(zhTable), `English left in the matrix table: ${zhTable.slice(0, 120)}`);
+  assert((await page.textContent('#analysis-legend')).includes('矩阵地点'), 'matrix legend not in Chinese');
   await shot('zh-matrix');
   await page.click('button[data-lang="ru"]');
   assert((await page.textContent('#mx-run')) === 'Рассчитать матрицу', 'matrix button not in Russian');
   await page.click('#tab-reach');
   assert((await page.textContent('label[for="rc-budget"]')) === 'Бюджет', 'reach label not in Russian');
+  const rcStatus = await page.textContent('#rc-status');
+  assert(rcStatus.startsWith('Пунктов') && rcStatus.includes('Сиань'), `reach status not in Russian: ${rcStatus}`);
+  assert((await page.textContent('#analysis-legend')).includes('Интервал прибытия'), 'reach legend not in Russian');
+  assert((await page.textContent('#rc-unit')) === 'дн.', `reach unit: ${await page.textContent('#rc-unit')}`);
   await axe('reach in Russian');
   await page.click('button[data-lang="en"]');
   assert((await page.textContent('#tab-reach')) === 'Reach', 'tab not back in English');

@@ -10,42 +10,15 @@
 // axe-core finds no critical or serious violation in either.
 // Screenshots go to tests/artifacts/.  Prints cmocka-style summary lines
 // for tests/run.sh.  Environment as ui.test.mjs (SILKROUTE_BIN, CHROMIUM).
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { join, resolve } from 'node:path';
+import { artifacts, assert, axe as axeOn, bin, openBrowser, root, startServer, suite } from './harness.mjs';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const bin = resolve(root, process.env.SILKROUTE_BIN || 'build/silkroute');
 const data = resolve(root, process.env.SILKROUTE_TEST_DATA || 'tests/data/server');
-const exe = process.env.CHROMIUM || '/usr/bin/chromium';
-const artifacts = join(root, 'tests/artifacts');
-mkdirSync(artifacts, { recursive: true });
-
-let passed = 0, failed = 0;
-async function test(name, fn) {
-  const t0 = Date.now();
-  try {
-    await fn();
-    passed++;
-    console.log(`[       OK ] ${name} (${Date.now() - t0} ms)`);
-  } catch (e) {
-    failed++;
-    console.log(`[  FAILED  ] ${name}: ${e && e.message ? e.message.split('\n')[0] : e}`);
-  }
-}
-function assert(cond, msg) { if (!cond) throw new Error(msg); }
-for (const [what, p] of [['silkroute binary', bin], ['chromium', exe], ['web bundle', join(root, 'web/dist/index.html')]]) {
-  if (!existsSync(p)) {
-    console.log(`[==========] shipments: ${what} missing (${p})`);
-    console.log('[  FAILED  ] 1 test(s), listed below:');
-    process.exit(1);
-  }
-}
-const axePath = join(root, 'web/node_modules/axe-core/axe.min.js');
-const watchdog = setTimeout(() => { console.log('[  FAILED  ] 1 test(s): shipments test timed out'); process.exit(1); }, 120000);
+const S = suite('shipments', 120000);
+const test = S.test;
 
 const dir = mkdtempSync(join(tmpdir(), 'silkroute-ship-ui-'));
 const store = join(dir, 'track.db');
@@ -64,41 +37,16 @@ for (const [type, place, time] of [['GTOT', 'CNXIA', '2026-06-03T20:00+08:00'], 
   cli('ship', 'event', 'PO-4711', '--data', data, '--type', type, '--place', place, '--time', time);
 }
 
-const proc = spawn(bin, ['serve', '--port', '0', '--data', data, '--web', join(root, 'web/dist'), '--store', store, '--quiet',
-  '--threads', '2'], { stdio: ['ignore', 'pipe', 'ignore'] });
-process.on('exit', () => { proc.kill('SIGKILL'); rmSync(dir, { recursive: true, force: true }); });
-const base = await new Promise((res, rej) => {
-  let out = '';
-  proc.stdout.on('data', (d) => { out += d; const m = out.match(/http:\/\/[^\s]+\//); if (m) res(m[0]); });
-  proc.on('exit', (c) => rej(new Error(`server exited ${c}`)));
-  setTimeout(() => rej(new Error('server did not start')), 10000);
-});
-const userDir = mkdtempSync(join(tmpdir(), 'silkroute-ship-ui-b-'));
-const browser = await chromium.launchPersistentContext(userDir, {
-  executablePath: exe, headless: true, viewport: { width: 1280, height: 800 },
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync'],
-});
-const page = browser.pages()[0] || await browser.newPage();
-const errors = [];
+process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+const { base } = await startServer(data, ['--store', store]);
+const { page, external, pageErrors: errors, close } = await openBrowser([base]);
+S.onDone(close);
 const urls = [];
-page.on('pageerror', (e) => errors.push(String(e)));
 page.on('request', (r) => urls.push(r.url()));
 const shot = (name) => page.screenshot({ path: join(artifacts, `ships-${name}.png`) });
 
-// axe-core on the page as it is: no critical or serious violation.
-async function axe(view) {
-  if (!existsSync(axePath)) throw new Error(`axe-core missing (${axePath}): run make web`);
-  if (!(await page.evaluate(() => Boolean(window.axe)))) await page.addScriptTag({ path: axePath });
-  const res = await page.evaluate(async () => {
-    const r = await window.axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, n: v.nodes.length, where: v.nodes.slice(0, 3).map((x) => x.target.join(' ')) }));
-  });
-  const bad = res.filter((v) => v.impact === 'critical' || v.impact === 'serious');
-  assert(bad.length === 0, `axe on ${view}: ${bad.map((v) => `${v.impact} ${v.id} x${v.n} at ${v.where.join(' | ')}`).join('; ')}`);
-}
+const axe = (view) => axeOn(page, view);
 
-console.log('[==========] Running shipments tests.');
 await test('a wrong token is refused', async () => {
   await page.goto(base);
   await page.waitForSelector('body[data-ready="1"]', { timeout: 15000 });
@@ -189,15 +137,10 @@ await test('the Shipments view in Chinese and Russian', async () => {
   assert((await page.textContent('#ship-toggle')) === 'Shipments', 'back in English');
 });
 
-await test('the token never appears in a URL; no page errors', async () => {
+await test('the token never appears in a URL; no requests outside the server; no page errors', async () => {
   assert(!urls.some((u) => u.includes(reader) || u.includes(writer)), 'token in a URL');
+  assert(external.length === 0, `requests outside the server: ${external.join(', ')}`);
   assert(errors.length === 0, `page errors: ${errors.join('; ')}`);
 });
 
-clearTimeout(watchdog);
-await browser.close();
-rmSync(userDir, { recursive: true, force: true });
-console.log(`[==========] ${passed + failed} test(s) run.`);
-console.log(`[  PASSED  ] ${passed} test(s).`);
-if (failed) console.log(`[  FAILED  ] ${failed} test(s), listed above.`);
-process.exit(failed ? 1 : 0);
+await S.done();

@@ -149,6 +149,9 @@ await test('timetabled route: ready-at time, departure, arrival and services', a
   assert(/wait \d+(\.\d)? (h|days)/.test(legs), 'no waiting time shown');
   // Waiting for a service is a gap in the timeline.
   assert(await page.locator('#timeline rect.tl-wait').count() >= 1, 'no waiting gap in the timeline');
+  // Timetabled answers carry the documents and customs list too (docs/DOCUMENTS.md).
+  const docs = await page.textContent('#documents');
+  assert(docs.includes('export clearance') && docs.includes('import clearance'), `documents of the timed route: ${docs}`);
   const url = page.url();
   assert(url.includes('depart=2026-06-03T08%3A00'), `departure not in the address: ${url}`);
   await shot('8-timed');

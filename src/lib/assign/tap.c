@@ -359,7 +359,8 @@ static inline void eval(const solver *s, uint32_t a, double v, double *c, double
         *d = 0;
     } else {
         /* d/dv of t0*b*m*(v/c)^p = t0*b*m*p*(v/c)^(p-1)/c */
-        double rq = p == 1 ? 1.0 : (s->pk[a] == 4 ? r * r * r : (r > 0 ? pow(r, p - 1) : 0.0));
+        /* (v/c)^(p-1) from (v/c)^p: one pow() per link update, not two. */
+        double rq = p == 1 ? 1.0 : (s->pk[a] == 4 ? r * r * r : (r > 0 ? rp / r : 0.0));
         *d = t0 * b * m * p * rq / s->cap[a];
     }
 }
@@ -627,7 +628,6 @@ typedef struct spjob {
 static void sp_warm(const solver *s, const spwork *w, uint32_t r)
 {
     uint32_t n = s->n, o = s->orig[r];
-    const uint8_t *inb = s->inb + (size_t)r * s->m;
     const uint32_t *topo = s->topo + (size_t)r * s->n, tn = s->topo_n[r];
     const uint32_t *ba = s->barc + (size_t)r * s->m, *bc = s->bcnt + (size_t)r * s->n;
     double *dist = w->dist;
@@ -643,7 +643,7 @@ static void sp_warm(const solver *s, const spwork *w, uint32_t r)
         double lv = INFINITY;
         for (uint32_t end = k + bc[i]; k < end; k++) {
             uint32_t a = ba[k];
-            if (inb[a] && dist[s->tail[a]] + s->cost[a] < lv)
+            if (dist[s->tail[a]] + s->cost[a] < lv)
                 lv = dist[s->tail[a]] + s->cost[a];
         }
         dist[v] = lv;
@@ -872,17 +872,47 @@ static sr_code solve_fw(solver *s, const sr_tap_options *o, sr_tap_stats *st)
  * Algorithm B
  * ---------------------------------------------------------------------- */
 
+/* Bush links grouped by head in the bush's topological order (backward-
+ * star order within a head, so ties break as in a star scan), after a new
+ * order.  bush_update() writes the same groups itself while it prunes and
+ * adds, so they never hold a link outside the bush and the label passes
+ * need not check. */
+static void bush_arcs(solver *s, uint32_t r)
+{
+    const uint8_t *inb = s->inb + (size_t)r * s->m;
+    const uint32_t *topo = s->topo + (size_t)r * s->n;
+    uint32_t *ba = s->barc + (size_t)r * s->m, nb = 0, *bc = s->bcnt + (size_t)r * s->n;
+    for (uint32_t i = 1, tn = s->topo_n[r]; i < tn; i++) {
+        uint32_t v = topo[i], before = nb;
+        for (uint32_t k = s->in_off[v]; k < s->in_off[v + 1]; k++)
+            if (inb[s->in_lk[k]])
+                ba[nb++] = s->in_lk[k];
+        bc[i] = nb - before;
+    }
+    s->bn[r] = nb;
+}
+
 /* Kahn's algorithm over bush r; writes topo order, returns 0 or -1 if the
- * bush has a cycle (which the update rules exclude; checked anyway). */
-static int bush_topo(solver *s, uint32_t r)
+ * bush has a cycle (which the update rules exclude; checked anyway).
+ * With grouped != 0 the link groups are current for the bush's links
+ * (bush_update() has just written them over the same nodes), so they give
+ * the in-degrees without a scan of every network link. */
+static int bush_topo(solver *s, uint32_t r, int grouped)
 {
     const uint8_t *inb = s->inb + (size_t)r * s->m;
     uint32_t *topo = s->topo + (size_t)r * s->n, n = s->n, o = s->orig[r];
     uint32_t *indeg = s->indeg, members = 1;
-    memset(indeg, 0, n * sizeof *indeg);
-    for (uint32_t a = 0; a < s->m; a++)
-        if (inb[a] && indeg[s->head[a]]++ == 0)
-            members++;
+    if (grouped) {
+        const uint32_t *bc = s->bcnt + (size_t)r * s->n;
+        for (uint32_t i = 1, tn = s->topo_n[r]; i < tn; i++)
+            if ((indeg[topo[i]] = bc[i]) > 0)
+                members++;
+    } else {
+        memset(indeg, 0, n * sizeof *indeg);
+        for (uint32_t a = 0; a < s->m; a++)
+            if (inb[a] && indeg[s->head[a]]++ == 0)
+                members++;
+    }
     uint32_t qh = 0, qt = 0;
     topo[qt++] = o;
     while (qh < qt) {
@@ -899,17 +929,7 @@ static int bush_topo(solver *s, uint32_t r)
      * a cycle blocked it (the origin has none: links into it never join). */
     if (qt != members)
         return -1;
-    /* Bush links grouped by head in topological order (backward-star order
-     * within a head, so ties break as in a star scan). */
-    uint32_t *ba = s->barc + (size_t)r * s->m, nb = 0, *bc = s->bcnt + (size_t)r * s->n;
-    for (uint32_t i = 1; i < qt; i++) {
-        uint32_t v = topo[i], before = nb;
-        for (uint32_t k = s->in_off[v]; k < s->in_off[v + 1]; k++)
-            if (inb[s->in_lk[k]])
-                ba[nb++] = s->in_lk[k];
-        bc[i] = nb - before;
-    }
-    s->bn[r] = nb;
+    bush_arcs(s, r);
     return 0;
 }
 
@@ -936,7 +956,7 @@ static sr_code bush_init(solver *s, uint32_t r)
         bf[a] = nf[v];
         nf[s->tail[a]] += nf[v];
     }
-    bush_topo(s, r);
+    bush_topo(s, r, 0);
     return SR_OK;
 }
 
@@ -946,7 +966,6 @@ static sr_code bush_init(solver *s, uint32_t r)
  * all bush links, which bush_update() needs to keep the bush acyclic. */
 static void bush_labels(solver *s, uint32_t r, int all_arcs)
 {
-    const uint8_t *inb = s->inb + (size_t)r * s->m;
     const double *bf = s->bf + (size_t)r * s->m;
     const uint32_t *topo = s->topo + (size_t)r * s->n;
     uint32_t tn = s->topo_n[r];
@@ -962,37 +981,50 @@ static void bush_labels(solver *s, uint32_t r, int all_arcs)
     const uint32_t *ba = s->barc + (size_t)r * s->m;
     const uint32_t *bc = s->bcnt + (size_t)r * s->n;
     uint32_t k = 0;
+    const uint32_t *tail = s->tail;
+    const double *cost = s->cost;
+    uint32_t *Lp = s->Lp, *Up = s->Up;
     for (uint32_t i = 1; i < tn; i++) {
         uint32_t v = topo[i];
+        if (bc[i] == 1) {
+            /* Most bush nodes have one link in: nothing to compare, and
+             * no unpredictable branch. */
+            uint32_t a = ba[k++], u = tail[a];
+            double c = cost[a], lv = L[u] + c;
+            if (all_arcs)
+                Ua[v] = Ua[u] + c;
+            L[v] = lv;
+            Lp[v] = Up[v] = a;
+            U[v] = bf[a] > 0 ? U[u] + c : lv;
+            continue;
+        }
         double lv = INFINITY, uv = -INFINITY, av = -INFINITY;
         uint32_t lp = NONE, up = NONE;
+        /* Selections written as conditional moves: which link is shortest
+         * or longest is data-dependent and mispredicts as a branch. */
         for (uint32_t end = k + bc[i]; k < end; k++) {
             uint32_t a = ba[k];
-            if (!inb[a])
-                continue; /* pruned since the list was built */
-            uint32_t u = s->tail[a];
-            double c = s->cost[a];
-            if (L[u] + c < lv) {
-                lv = L[u] + c;
-                lp = a;
-            }
-            if (bf[a] > 0 && U[u] + c > uv) {
-                uv = U[u] + c;
-                up = a;
-            }
+            uint32_t u = tail[a];
+            double c = cost[a];
+            double tl = L[u] + c, tu = U[u] + c;
+            int bl = tl < lv, bu = bf[a] > 0 && tu > uv;
+            lv = bl ? tl : lv;
+            lp = bl ? a : lp;
+            uv = bu ? tu : uv;
+            up = bu ? a : up;
             if (all_arcs && Ua[u] + c > av)
                 av = Ua[u] + c;
         }
         if (all_arcs)
             Ua[v] = av;
         L[v] = lv;
-        s->Lp[v] = lp;
+        Lp[v] = lp;
         if (up == NONE) {
             U[v] = lv;
-            s->Up[v] = lp;
+            Up[v] = lp;
         } else {
             U[v] = uv;
-            s->Up[v] = up;
+            Up[v] = up;
         }
     }
 }
@@ -1013,44 +1045,56 @@ static long bush_update(solver *s, uint32_t r)
     /* One pass gives all three labels: pruning removes neither a shortest
      * path link nor one with flow, so L and U stay as they are. */
     bush_labels(s, r, 1);
-    for (uint32_t a = 0; a < s->m; a++)
-        if (inb[a] && bf[a] <= 0 && s->Lp[s->head[a]] != a) {
-            inb[a] = 0;
-            bf[a] = 0;
-        }
+    uint32_t tn = s->topo_n[r];
     for (uint32_t v = 0; v < s->n; v++)
         s->pos[v] = UINT32_MAX;
-    for (uint32_t i = 0; i < s->topo_n[r]; i++)
+    for (uint32_t i = 0; i < tn; i++)
         s->pos[topo[i]] = i;
+    /* One pass over the backward stars of the bush's nodes in topological
+     * order both prunes and adds, and writes the new link groups as
+     * bush_arcs() would (links into nodes outside the bush stay out). */
+    uint32_t *ba = s->barc + (size_t)r * s->m, nb = 0, *bc = s->bcnt + (size_t)r * s->n;
     long added = 0;
     uint32_t nback = 0;
-    for (uint32_t a = 0; a < s->m; a++) {
-        if (inb[a])
-            continue;
-        uint32_t u = s->tail[a], v = s->head[a];
-        if (v == o || !passable(s, u, o) || s->pos[u] == UINT32_MAX || s->pos[v] == UINT32_MAX)
-            continue;
-        if (s->U[u] + s->cost[a] < s->U[v]) {
-            if (s->pos[u] > s->pos[v]) {
+    for (uint32_t i = 1; i < tn; i++) {
+        uint32_t v = topo[i], before = nb;
+        for (uint32_t k = s->in_off[v]; k < s->in_off[v + 1]; k++) {
+            uint32_t a = s->in_lk[k];
+            if (inb[a]) {
+                if (!(bf[a] <= 0 && s->Lp[v] != a)) {
+                    ba[nb++] = a;
+                    continue;
+                }
+                /* Pruned; it may join again below, as a shortcut. */
+                inb[a] = 0;
+                bf[a] = 0;
+            }
+            uint32_t u = s->tail[a];
+            if (!passable(s, u, o) || s->pos[u] == UINT32_MAX || !(s->U[u] + s->cost[a] < s->U[v]))
+                continue;
+            if (s->pos[u] > i) {
                 if (!(s->Ua[u] < s->Ua[v]))
                     continue;
                 s->back[nback++] = a;
             }
             inb[a] = 1;
+            ba[nb++] = a;
             added++;
         }
+        bc[i] = nb - before;
     }
-    /* Pruning keeps the topological order valid; only additions need a
-     * new one. */
-    if (added == 0)
-        return 0;
-    if (bush_topo(s, r) == 0)
+    s->bn[r] = nb;
+    /* Pruning and links forward in the order keep the topological order
+     * valid; only backward links need a new one. */
+    if (nback == 0)
+        return added;
+    if (bush_topo(s, r, 1) == 0)
         return added;
     /* A backward link closed a cycle: drop the backward ones. */
     for (uint32_t k = 0; k < nback; k++)
         inb[s->back[k]] = 0;
     added -= nback;
-    if (bush_topo(s, r))
+    if (bush_topo(s, r, 0))
         return -1;
     return added;
 }
@@ -1142,26 +1186,28 @@ static double bush_shift(solver *s, uint32_t r, double tol)
 static void bush_fix(solver *s, uint32_t r)
 {
     double *bf = s->bf + (size_t)r * s->m;
-    const uint8_t *inb = s->inb + (size_t)r * s->m;
     const uint32_t *topo = s->topo + (size_t)r * s->n;
-    for (uint32_t i = 1; i < s->topo_n[r]; i++) {
-        uint32_t v = topo[i];
+    const uint32_t *ba = s->barc + (size_t)r * s->m, *bc = s->bcnt + (size_t)r * s->n;
+    /* One pass over the bush's links in topological order of their heads:
+     * a node's in-links all come before its out-links, so when a link is
+     * reached its tail is known to have inflow or not (U[] as a flag). */
+    double *dry = s->U;
+    dry[topo[0]] = 0;
+    uint32_t k = 0;
+    for (uint32_t i = 1, tn = s->topo_n[r]; i < tn; i++) {
         double in = 0;
-        for (uint32_t k = s->in_off[v]; k < s->in_off[v + 1]; k++)
-            if (inb[s->in_lk[k]])
-                in += bf[s->in_lk[k]];
-        if (in > 0)
-            continue;
-        for (uint32_t k = s->out_off[v]; k < s->out_off[v + 1]; k++) {
-            uint32_t a = s->out_lk[k];
-            if (inb[a] && bf[a] > 0) {
+        for (uint32_t end = k + bc[i]; k < end; k++) {
+            uint32_t a = ba[k];
+            if (dry[s->tail[a]] != 0 && bf[a] > 0) {
                 s->flow[a] -= bf[a];
                 if (s->flow[a] < 0)
                     s->flow[a] = 0;
                 bf[a] = 0;
                 update_link(s, a);
             }
+            in += bf[a];
         }
+        dry[topo[i]] = in > 0 ? 0 : 1;
     }
 }
 

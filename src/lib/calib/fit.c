@@ -48,11 +48,17 @@
 #define IRLS_MAX 50
 #define SIGMA_TYPICAL 0.15   /* relative uncertainty of an average or survey figure */
 #define SIGMA_SPECIAL 0.60   /* record and pilot runs: a single train, not the typical time */
+#define SIGMA_PRICE 0.15     /* relative uncertainty of a published market rate */
+#define TAU_TARIFF 0.5       /* prior spread of a tariff factor (in logs) */
 
 /* P_DWELL_YEAR: the dwell of one crossing and direction in one year, where
  * surveys of several single years exist; regularised toward its P_DWELL
  * parent (a hierarchical model), so a year without data falls back to it. */
-enum { P_CLASS = 0, P_DWELL = 1, P_XFER = 2, P_DWELL_YEAR = 3 };
+/* P_SIDE: one country's side (exit or entry) of a crossing and direction,
+ * where a survey times that side alone; the crossing's dwell is then the
+ * sum of its two sides, so a one-sided survey is compared with its side
+ * and the route observations move the total. */
+enum { P_CLASS = 0, P_DWELL = 1, P_XFER = 2, P_DWELL_YEAR = 3, P_SIDE = 4 };
 #define TAU_YEAR 0.5
 
 typedef struct param {
@@ -61,7 +67,9 @@ typedef struct param {
     long x;                 /* P_DWELL: crossing */
     int dir;
     int year;               /* P_DWELL_YEAR */
-    size_t parent;          /* P_DWELL_YEAR: index of the P_DWELL */
+    int side;               /* P_SIDE, P_DWELL_YEAR: SR__SIDE_EXIT or SR__SIDE_ENTRY, else 0 */
+    size_t split;           /* P_DWELL: index of its exit side (entry = split + 1) when split, else 0 */
+    size_t parent;          /* P_DWELL_YEAR: index of the P_DWELL or P_SIDE; P_SIDE: its P_DWELL */
     uint32_t place;         /* P_XFER */
     int f, t;               /* classes, f < t */
     double prior, value, tau, scale;
@@ -78,9 +86,11 @@ typedef struct orow {
     /* sparse row of the linear model */
     int n;
     int *j;
-    double *a;
+    double *a;              /* coefficients of the parts' P50s */
+    double *m;              /* per part: mean / P50 of its log-normal where the observation is a mean, else 1 */
     double km;              /* route distance */
     double cost_usd;        /* route cost per the observation's unit (price observations) */
+    double cost_cls[SR_CLASS_COUNT];   /* ... of it, the link tariffs per carrier class (the rest: fees) */
     uint64_t sig;           /* hash of the route */
     int routed;             /* 0: no route under the constraints */
     char path[512];         /* route summary: places where the mode or class changes */
@@ -100,6 +110,12 @@ struct sr_calibration {
     orow *rows;
     double *pred, *pred90, *cvpred, *weight, *sigma;
     int *fit;               /* 1: a time observation in the fit */
+    /* tariffs: a cost factor per carrier class, fitted to priced observations */
+    double tariff[SR_CLASS_COUNT];
+    int tariff_used[SR_CLASS_COUNT];
+    double *cost_fit, *cost_cv;     /* per observation: fitted and leave-one-out cost (NAN: not priced) */
+    size_t n_priced;
+    double price_err_prior, price_err_fit, price_err_cv;   /* median |error| of priced observations */
     sr_calib_summary sum;
 };
 
@@ -139,18 +155,29 @@ static double dwell_p90(const param *p, double p50)
     return fmax(p->p90_survey, p50 * p->ratio);
 }
 
-static int year_param(const sr_calibration *c, long x, int dir, int year)
+static int year_param(const sr_calibration *c, long x, int dir, int side, int year)
 {
     for (size_t j = 0; j < c->np; j++)
-        if (c->par[j].type == P_DWELL_YEAR && c->par[j].x == x && c->par[j].dir == dir && c->par[j].year == year)
+        if (c->par[j].type == P_DWELL_YEAR && c->par[j].x == x && c->par[j].dir == dir && c->par[j].side == side &&
+            c->par[j].year == year)
             return (int)j;
     return -1;
+}
+
+static size_t whole_param(long x, int dir) { return SR_CLASS_COUNT + 2 * (size_t)x + (size_t)dir; }
+
+/* The parameter a one-sided survey of (x, dir) predicts: its side when the
+ * crossing is split, else the whole crossing. */
+static size_t side_param(const sr_calibration *c, long x, int dir, int side)
+{
+    size_t w = whole_param(x, dir);
+    return side && c->par[w].split ? c->par[w].split + (size_t)side - 1 : w;
 }
 
 static int build_params(sr_calibration *c)
 {
     sr_network *net = c->net;
-    size_t cap = SR_CLASS_COUNT + 2 * (size_t)net->n_crossings + net->n_xfers + c->n_obs + 1;
+    size_t cap = SR_CLASS_COUNT + 2 * (size_t)net->n_crossings + net->n_xfers + 3 * c->n_obs + 1;
     c->par = calloc(cap, sizeof *c->par);
     if (!c->par)
         return -1;
@@ -201,8 +228,41 @@ static int build_params(sr_calibration *c)
             snprintf(p->name, sizeof p->name, "transfer %s %s %s", net->places[pl].id, sr_class_name((sr_class)x->from),
                      sr_class_name((sr_class)x->to));
         }
+    /* Two sides where a survey times one side of a crossing and direction.
+     * Each side starts at half the crossing's dwell of crossings.csv (the
+     * figure before any survey; assumption A-dwell-side), not at the
+     * crossing_times.csv figure: that figure is one of the side's own
+     * surveys, which enters the fit once, as an observation (as a prior as
+     * well it would count twice, and a held-out survey would be its own
+     * prior).  The surveys then fix their side and the route observations
+     * the other. */
+    for (size_t i = 0; i < c->n_obs; i++) {
+        const sr__obs *o = &c->obs[i];
+        if (o->subject != SR__OBS_CROSSING || !o->side)
+            continue;
+        size_t w = whole_param(o->crossing, o->dirs == 2);
+        if (c->par[w].split)
+            continue;
+        c->par[w].split = c->np;
+        for (int sd = SR__SIDE_EXIT; sd <= SR__SIDE_ENTRY; sd++) {
+            param *p = &c->par[c->np++];
+            *p = c->par[w];
+            p->type = P_SIDE;
+            p->side = sd;
+            p->split = 0;
+            p->parent = w;
+            p->prior_alt = fmax(c->par[w].prior_alt, 0) / 2;
+            p->prior = p->value = p->prior_survey = p->prior_alt;
+            p->prior_year = 0;
+            p->p90_survey = 0;
+            p->scale = fmax(p->prior, 1);
+            char base[160];
+            snprintf(base, sizeof base, "%.150s", c->par[w].name);
+            snprintf(p->name, sizeof p->name, "%s %s side", base, sd == SR__SIDE_EXIT ? "exit" : "entry");
+        }
+    }
     /* Per-year dwell where single-year surveys of at least two different
-     * years exist for a crossing and direction. */
+     * years exist for a crossing, direction and side. */
     for (size_t i = 0; i < c->n_obs; i++) {
         const sr__obs *o = &c->obs[i];
         if (o->subject != SR__OBS_CROSSING || o->period_from != o->period_to || (o->dirs != 1 && o->dirs != 2))
@@ -212,15 +272,16 @@ static int build_params(sr_calibration *c)
         for (size_t k = 0; k < c->n_obs; k++) {
             const sr__obs *q = &c->obs[k];
             if (q->subject == SR__OBS_CROSSING && q->crossing == o->crossing && q->dirs == o->dirs &&
-                q->period_from == q->period_to && q->period_from != o->period_from)
+                q->side == o->side && q->period_from == q->period_to && q->period_from != o->period_from)
                 other = 1;
         }
-        if (!other || year_param(c, o->crossing, d, o->period_from) >= 0)
+        if (!other || year_param(c, o->crossing, d, o->side, o->period_from) >= 0)
             continue;
-        size_t parent = SR_CLASS_COUNT + 2 * (size_t)o->crossing + (size_t)d;
+        size_t parent = side_param(c, o->crossing, d, o->side);
         param *p = &c->par[c->np++];
         *p = c->par[parent];
         p->type = P_DWELL_YEAR;
+        p->side = c->par[parent].type == P_SIDE ? o->side : 0;
         p->year = o->period_from;
         p->parent = parent;
         p->tau = TAU_YEAR;
@@ -242,11 +303,12 @@ static void apply(sr_calibration *c, const double *theta)
         net->links[i].duration_h = net->link_base_h[i] * f[sr__time_class(net, &net->links[i])];
     for (size_t j = SR_CLASS_COUNT; j < c->np; j++) {
         const param *p = &c->par[j];
-        if (p->type == P_DWELL_YEAR)
-            continue; /* used by the surveys of its year only */
+        if (p->type == P_DWELL_YEAR || p->type == P_SIDE)
+            continue; /* year: used by the surveys of its year only; sides: through their crossing */
         if (p->type == P_DWELL) {
-            net->x_p50[2 * p->x + p->dir] = theta[j];
-            net->x_p90[2 * p->x + p->dir] = dwell_p90(p, theta[j]);
+            double v = p->split ? theta[p->split] + theta[p->split + 1] : theta[j];
+            net->x_p50[2 * p->x + p->dir] = v;
+            net->x_p90[2 * p->x + p->dir] = dwell_p90(p, v);
         } else {
             for (uint32_t i = net->xfer_off[p->place]; i < net->xfer_off[p->place + 1]; i++) {
                 sr__xfer *x = &net->xfers[i];
@@ -261,6 +323,8 @@ static void apply(sr_calibration *c, const double *theta)
 }
 
 /* ---- the linear model of one observation ------------------------------------ */
+
+static void row_means(const sr_calibration *c, size_t i);
 
 static int row_add(orow *r, int j, double a, size_t *cap)
 {
@@ -279,9 +343,14 @@ static int row_add(orow *r, int j, double a, size_t *cap)
         if (!na)
             return -1;
         r->a = na;
+        double *nm = realloc(r->m, nc * sizeof *nm);
+        if (!nm)
+            return -1;
+        r->m = nm;
         *cap = nc;
     }
     r->j[r->n] = j;
+    r->m[r->n] = 1;
     r->a[r->n++] = a;
     return 0;
 }
@@ -322,6 +391,7 @@ static sr_code route_part(sr_calibration *c, const sr__obs *o, uint32_t from, ui
         int cls = sr__time_class(net, k);
         if (row_add(r, cls, net->link_base_h[l->link], cap) < 0)
             goto oom;
+        r->cost_cls[cls] += l->cost_usd;
         r->km += l->distance_km;
         r->sig = mix64(r->sig, l->link * 2u + (l->from == k->from));
         if (cls != prev_cls) {
@@ -337,7 +407,11 @@ static sr_code route_part(sr_calibration *c, const sr__obs *o, uint32_t from, ui
             continue;
         const sr_crossing *x = &net->crossings[b->crossing];
         int dir = strcmp(b->from_country, net->places[x->place_a].country) != 0;
-        if (row_add(r, SR_CLASS_COUNT + 2 * b->crossing + dir, 1, cap) < 0)
+        size_t w = whole_param(b->crossing, dir);
+        if (c->par[w].split) {
+            if (row_add(r, (int)c->par[w].split, 1, cap) < 0 || row_add(r, (int)c->par[w].split + 1, 1, cap) < 0)
+                goto oom;
+        } else if (row_add(r, (int)w, 1, cap) < 0)
             goto oom;
     }
     for (size_t i = 0; i < v->n_transfers; i++) {
@@ -364,6 +438,7 @@ static sr_code build_row(sr_calibration *c, size_t i)
     orow *r = &c->rows[i];
     free(r->j);
     free(r->a);
+    free(r->m);
     memset(r, 0, sizeof *r);
     size_t cap = 0;
     if (o->subject == SR__OBS_ROUTE) {
@@ -381,6 +456,7 @@ static sr_code build_row(sr_calibration *c, size_t i)
                 return rc;
         }
         r->routed = 1;
+        row_means(c, i);
         return SR_OK;
     }
     if (o->subject == SR__OBS_CROSSING) {
@@ -388,9 +464,14 @@ static sr_code build_row(sr_calibration *c, size_t i)
         for (int d = 0; d < 2; d++) {
             if (!(o->dirs & (1 << d)))
                 continue;
-            int j = o->period_from == o->period_to ? year_param(c, o->crossing, d, o->period_from) : -1;
-            if (row_add(r, j >= 0 ? j : SR_CLASS_COUNT + 2 * (int)o->crossing + d, 1.0 / nd, &cap) < 0)
-                return SR_ENOMEM;
+            int j = o->period_from == o->period_to ? year_param(c, o->crossing, d, o->side, o->period_from) : -1;
+            size_t w = whole_param(o->crossing, d);
+            if (j >= 0 || o->side || !c->par[w].split) {
+                if (row_add(r, j >= 0 ? j : (int)side_param(c, o->crossing, d, o->side), 1.0 / nd, &cap) < 0)
+                    return SR_ENOMEM;
+            } else if (row_add(r, (int)c->par[w].split, 1.0 / nd, &cap) < 0 ||
+                       row_add(r, (int)c->par[w].split + 1, 1.0 / nd, &cap) < 0)
+                return SR_ENOMEM; /* a whole-crossing survey of a split crossing: both sides */
         }
     }
     if ((o->subject == SR__OBS_CROSSING || o->subject == SR__OBS_TRANSFER) && o->place >= 0) {
@@ -399,6 +480,7 @@ static sr_code build_row(sr_calibration *c, size_t i)
             return SR_ENOMEM;
     }
     r->routed = o->subject != SR__OBS_TRAINS;
+    row_means(c, i);
     return SR_OK;
 }
 
@@ -406,8 +488,41 @@ static double row_dot(const orow *r, const double *theta)
 {
     double s = 0;
     for (int k = 0; k < r->n; k++)
-        s += r->a[k] * theta[r->j[k]];
+        s += r->a[k] * r->m[k] * theta[r->j[k]];
     return s;
+}
+
+/* An average (a survey's mean, a route's average, one tracked shipment)
+ * is the mean of the time, not its median: for a log-normal part with
+ * P90/P50 = q the mean is P50 exp(sigma^2 / 2), sigma = ln q / 1.2816, and
+ * the mean of a sum is the sum of the means (what Fenton-Wilkinson keeps).
+ * Schedules, record and pilot runs are compared with the P50.  The
+ * ratio is the component's default (time_spread.csv, transfers.csv), not
+ * a surveyed P90: with a fixed P90 the mean would grow as the P50 falls,
+ * and the fit could run away. */
+static int is_mean(const sr__obs *o)
+{
+    return o->kind == SR__KIND_AVERAGE || o->kind == SR__KIND_SURVEY || o->kind == SR__KIND_TRACKED;
+}
+
+static double mean_factor(const sr_calibration *c, int j)
+{
+    const param *p = &c->par[j];
+    double q = p->ratio;
+    if (p->type == P_CLASS)
+        q = c->net->run_ratio[p->cls];
+    if (!(q > 1))
+        return 1;
+    double sg = log(q) / 1.2815515655446004;
+    return exp(0.5 * sg * sg);
+}
+
+static void row_means(const sr_calibration *c, size_t i)
+{
+    orow *r = &c->rows[i];
+    int on = is_mean(&c->obs[i]);
+    for (int k = 0; k < r->n; k++)
+        r->m[k] = on ? mean_factor(c, r->j[k]) : 1;
 }
 
 /* ---- robust regularised least squares ---------------------------------------- */
@@ -562,9 +677,10 @@ static int fit_rows(sr_calibration *c, const int *use, double *theta)
             double ws = w / (s * s);
             for (int k = 0; k < r->n; k++) {
                 size_t ak = (size_t)map[r->j[k]];
-                b[ak] += ws * r->a[k] * t;
+                double ek = r->a[k] * r->m[k];
+                b[ak] += ws * ek * t;
                 for (int l = 0; l < r->n; l++)
-                    A[ak * np + (size_t)map[r->j[l]]] += ws * r->a[k] * r->a[l];
+                    A[ak * np + (size_t)map[r->j[l]]] += ws * ek * r->a[l] * r->m[l];
             }
         }
         if (cholesky_solve(A, b, na) < 0) {
@@ -693,7 +809,7 @@ static double pred_p90(sr_calibration *c, size_t i)
         const param *p = &c->par[r->j[k]];
         double v = r->a[k] * p->value;
         double ratio = p->type == P_CLASS ? (c->net->run_ratio[p->cls] > 0 ? c->net->run_ratio[p->cls] : 1)
-                       : (p->type == P_DWELL || p->type == P_DWELL_YEAR) && p->value > 0 ? dwell_p90(p, p->value) / p->value
+                       : (p->type == P_DWELL || p->type == P_DWELL_YEAR || p->type == P_SIDE) && p->value > 0 ? dwell_p90(p, p->value) / p->value
                                                                                            : p->ratio;
         p50[n] = v;
         p90[n++] = v * ratio;
@@ -701,6 +817,113 @@ static double pred_p90(sr_calibration *c, size_t i)
     sr__lnsum s;
     sr__lognormal_sum(p50, p90, n, &s);
     return fmax(s.p90, s.sum_p50);
+}
+
+/* ---- tariffs ------------------------------------------------------------------ */
+
+/* A priced observation in the calibrated period with a route. */
+static int priced(const sr_calibration *c, size_t i)
+{
+    const sr__obs *o = &c->obs[i];
+    return o->subject == SR__OBS_ROUTE && o->price_usd > 0 && o->unit >= 0 && c->rows[i].routed && in_period(c, o);
+}
+
+/* The route's cost with tariff factors f: its fees as they are plus each
+ * class's link tariffs times the class's factor (the routes were costed
+ * with factors 1, the private network's own tariffs). */
+static double cost_pred(const orow *r, const double *f)
+{
+    double s = r->cost_usd;
+    for (int k = 0; k < SR_CLASS_COUNT; k++)
+        s += (f[k] - 1) * r->cost_cls[k];
+    return s;
+}
+
+/* Fit a tariff factor per carrier class to the priced observations (all
+ * but `skip`, -1 for none) by the same robust regularised least squares in
+ * logs as the times: sum_i w_i rho(ln(cost_i / price_i) / 0.15) + sum_k
+ * (ln f_k / 0.5)^2, Cauchy's weights, Gauss-Newton.  The routes are those
+ * of the time fit (a forwarder's rate is for the ordinary, fastest
+ * service), so no re-routing is needed.  Classes no price touches stay 1. */
+static void tariff_solve(const sr_calibration *c, long skip, double *f, int *used)
+{
+    enum { K = SR_CLASS_COUNT };
+    double A[K * K], b[K];
+    for (int k = 0; k < K; k++) {
+        f[k] = 1;
+        used[k] = 0;
+    }
+    for (size_t i = 0; i < c->n_obs; i++)
+        for (int k = 0; priced(c, i) && (long)i != skip && k < K; k++)
+            if (c->rows[i].cost_cls[k] > 0)
+                used[k] = 1;
+    for (int it = 0; it < 50; it++) {
+        memset(A, 0, sizeof A);
+        for (int k = 0; k < K; k++) {
+            double f0 = fmax(f[k], 1e-3), lam = used[k] ? 1 / (TAU_TARIFF * f0 * TAU_TARIFF * f0) : 1;
+            A[k * K + k] = lam;
+            b[k] = used[k] ? lam * f0 * (1 - log(f0)) : 1;
+        }
+        for (size_t i = 0; i < c->n_obs; i++) {
+            if (!priced(c, i) || (long)i == skip)
+                continue;
+            const orow *r = &c->rows[i];
+            double y = c->obs[i].price_usd, p0 = fmax(cost_pred(r, f), 1e-6 * y);
+            double res = log(p0 / y) / SIGMA_PRICE, w = 1 / (1 + (res / CAUCHY_C) * (res / CAUCHY_C));
+            double sd = SIGMA_PRICE * p0, t = p0 * (1 - log(p0 / y)), fixed = r->cost_usd, ws = w / (sd * sd);
+            for (int k = 0; k < K; k++)
+                fixed -= r->cost_cls[k];
+            for (int k = 0; k < K; k++) {
+                if (!used[k])
+                    continue;
+                b[k] += ws * r->cost_cls[k] * (t - fixed);
+                for (int l = 0; l < K; l++)
+                    if (used[l])
+                        A[k * K + l] += ws * r->cost_cls[k] * r->cost_cls[l];
+            }
+        }
+        if (cholesky_solve(A, b, K) < 0)
+            return;
+        double change = 0;
+        for (int k = 0; k < K; k++) {
+            double v = fmin(5, fmax(0.2, b[k]));
+            change = fmax(change, fabs(v - f[k]));
+            f[k] = v;
+        }
+        if (change < 1e-9)
+            break;
+    }
+}
+
+/* Fit the tariffs, then predict each priced observation with the fit and
+ * with a fit without it (leave-one-out: there are few prices). */
+static void tariff_fit(sr_calibration *c)
+{
+    double f[SR_CLASS_COUNT], g[SR_CLASS_COUNT], e0[64], e1[64], e2[64];
+    int used[SR_CLASS_COUNT], u2[SR_CLASS_COUNT];
+    tariff_solve(c, -1, f, used);
+    memcpy(c->tariff, f, sizeof f);
+    memcpy(c->tariff_used, used, sizeof used);
+    size_t n = 0;
+    for (size_t i = 0; i < c->n_obs; i++) {
+        c->cost_fit[i] = c->cost_cv[i] = NAN;
+        if (!priced(c, i))
+            continue;
+        tariff_solve(c, (long)i, g, u2);
+        c->cost_fit[i] = cost_pred(&c->rows[i], f);
+        c->cost_cv[i] = cost_pred(&c->rows[i], g);
+        double y = c->obs[i].price_usd;
+        if (n < 64) {
+            e0[n] = fabs(c->rows[i].cost_usd - y) / y;
+            e1[n] = fabs(c->cost_fit[i] - y) / y;
+            e2[n] = fabs(c->cost_cv[i] - y) / y;
+            n++;
+        }
+    }
+    c->n_priced = n;
+    c->price_err_prior = median(e0, n);
+    c->price_err_fit = median(e1, n);
+    c->price_err_cv = median(e2, n);
 }
 
 /* ---- the calibration ------------------------------------------------------------ */
@@ -816,10 +1039,13 @@ sr_code sr_calibrate(const char *dir, const sr_calib_options *o, sr_calibration 
     c->weight = calloc(n + 1, sizeof(double));
     c->sigma = calloc(n + 1, sizeof(double));
     c->fit = calloc(n + 1, sizeof(int));
+    c->cost_fit = calloc(n + 1, sizeof(double));
+    c->cost_cv = calloc(n + 1, sizeof(double));
     int *use = calloc(n + 1, sizeof(int));
     double *theta = malloc(c->np * sizeof *theta), *th2 = malloc(c->np * sizeof *th2);
     double *err = malloc((n + 1) * sizeof *err);
-    if (!c->rows || !c->pred || !c->pred90 || !c->cvpred || !c->weight || !c->sigma || !c->fit || !use || !theta ||
+    if (!c->rows || !c->pred || !c->pred90 || !c->cvpred || !c->weight || !c->sigma || !c->fit || !c->cost_fit ||
+        !c->cost_cv || !use || !theta ||
         !th2 || !err) {
         rc = SR_ENOMEM;
         goto done;
@@ -872,6 +1098,14 @@ sr_code sr_calibrate(const char *dir, const sr_calib_options *o, sr_calibration 
     for (size_t j = 0; j < c->np; j++)
         if (c->par[j].type == P_DWELL_YEAR && c->par[j].used)
             c->par[c->par[j].parent].used = 1;
+    /* A split crossing's dwell is the sum of its sides (what apply() puts
+     * into the network and the overlay writes). */
+    for (size_t j = 0; j < c->np; j++)
+        if (c->par[j].type == P_DWELL && c->par[j].split) {
+            size_t e = c->par[j].split;
+            c->par[j].value = theta[e] + theta[e + 1];
+            c->par[j].used = c->par[e].used || c->par[e + 1].used;
+        }
     c->sum.converged = conv;
     c->sum.iterations = rounds;
     c->sum.n_observations = n;
@@ -927,7 +1161,7 @@ sr_code sr_calibrate(const char *dir, const sr_calib_options *o, sr_calibration 
                 if (ob->subject != SR__OBS_CROSSING || ob->period_from != ob->period_to)
                     continue;
                 for (int dd = 0; dd < 2; dd++) {
-                    param *p = &c->par[SR_CLASS_COUNT + 2 * (size_t)ob->crossing + (size_t)dd];
+                    param *p = &c->par[side_param(c, ob->crossing, dd, ob->side)];
                     if ((ob->dirs & (1 << dd)) && p->prior_year == ob->period_from) {
                         p->prior = p->prior_alt;
                         p->prior_year = -p->prior_year; /* restored below */
@@ -952,7 +1186,7 @@ sr_code sr_calibrate(const char *dir, const sr_calib_options *o, sr_calibration 
                     err[ncv++] = fabs(c->cvpred[i] - c->obs[i].time_h) / c->obs[i].time_h;
             }
             for (size_t j = 0; j < c->np; j++)
-                if (c->par[j].type == P_DWELL && c->par[j].prior_year < 0) {
+                if ((c->par[j].type == P_DWELL || c->par[j].type == P_SIDE) && c->par[j].prior_year < 0) {
                     c->par[j].prior_year = -c->par[j].prior_year;
                     c->par[j].prior = c->par[j].prior_survey;
                 }
@@ -985,6 +1219,7 @@ sr_code sr_calibrate(const char *dir, const sr_calib_options *o, sr_calibration 
                                    : robust_weight(res, CAUCHY_ROUNDS);
             }
     }
+    tariff_fit(c);
     rc = SR_OK;
 done:
     free(use);
@@ -1003,6 +1238,7 @@ void sr_calibration_destroy(sr_calibration *c)
     for (size_t i = 0; c->rows && i < c->n_obs; i++) {
         free(c->rows[i].j);
         free(c->rows[i].a);
+        free(c->rows[i].m);
     }
     free(c->rows);
     free(c->pred);
@@ -1011,6 +1247,8 @@ void sr_calibration_destroy(sr_calibration *c)
     free(c->weight);
     free(c->sigma);
     free(c->fit);
+    free(c->cost_fit);
+    free(c->cost_cv);
     free(c->obs);
     free(c->par);
     sr_query_destroy(c->q);
@@ -1025,6 +1263,10 @@ sr_code sr_calibration_summary(const sr_calibration *c, sr_calib_summary *out)
     if (!c || !out || !c->par)
         return SR_EARG;
     *out = c->sum;
+    out->n_priced = c->n_priced;
+    out->price_median_abs_error_prior = c->price_err_prior;
+    out->price_median_abs_error = c->price_err_fit;
+    out->price_cv_median_abs_error = c->price_err_cv;
     return SR_OK;
 }
 
@@ -1101,8 +1343,11 @@ char *sr_calibration_overlay(const sr_calibration *c)
     if (!isnan(c->sum.cv_median_abs_error))
         sb(&b, ", %d-fold cross-validated %.1f %%", c->folds, 100 * c->sum.cv_median_abs_error);
     sb(&b, ".\n# Re-run: make calibrate   (build/silkroute calibrate --out data/calibrated.scn)\n"
-           "# Lines: time class CLASS FACTOR | dwell crossing ID DIR P50_H P90_H | transfer PLACE FROM TO P50_H P90_H\n"
+           "# Lines: time class CLASS FACTOR | tariff class CLASS FACTOR | dwell crossing ID DIR P50_H P90_H | transfer PLACE FROM TO P50_H P90_H\n"
            "source S-silkroute-calibration\n");
+    for (int k = 0; k < SR_CLASS_COUNT; k++)
+        if (c->tariff_used[k])
+            sb(&b, "tariff class %s %.4f\n", sr_class_name((sr_class)k), c->tariff[k]);
     for (size_t j = 0; j < c->np; j++) {
         const param *p = &c->par[j];
         if (!p->used)
@@ -1112,7 +1357,16 @@ char *sr_calibration_overlay(const sr_calibration *c)
         else if (p->type == P_DWELL)
             sb(&b, "dwell crossing %s %s %.2f %.2f\n", c->net->crossings[p->x].id, p->dir ? "b-a" : "a-b", p->value,
                dwell_p90(p, p->value));
-        else if (p->type == P_DWELL_YEAR)
+        else if (p->type == P_SIDE)
+            sb(&b, "# %s side of %s %s: %.2f h\n", p->side == SR__SIDE_EXIT ? "exit" : "entry",
+               c->net->crossings[p->x].id, p->dir ? "b-a" : "a-b", p->value);
+        else if (p->type == P_DWELL_YEAR && c->par[p->parent].type == P_SIDE) {
+            /* the year's total: this side's year plus the other side's pooled dwell */
+            size_t e = c->par[c->par[p->parent].parent].split;
+            double v = p->value + c->par[p->side == SR__SIDE_EXIT ? e + 1 : e].value;
+            sb(&b, "dwell crossing %s %s %.2f %.2f year %d\n", c->net->crossings[p->x].id, p->dir ? "b-a" : "a-b", v,
+               dwell_p90(&c->par[c->par[p->parent].parent], v), p->year);
+        } else if (p->type == P_DWELL_YEAR)
             sb(&b, "dwell crossing %s %s %.2f %.2f year %d\n", c->net->crossings[p->x].id, p->dir ? "b-a" : "a-b",
                p->value, dwell_p90(p, p->value), p->year);
         else
@@ -1151,9 +1405,14 @@ static const char *obs_reason(const sr_calibration *c, size_t i, char *buf, size
     /* Tariffs are not fitted (three priced observations, docs/CALIBRATION.md):
      * the report compares the model's cost with the published price. */
     if (o->subject == SR__OBS_ROUTE && !(o->time_h > 0) && o->price_usd > 0 && c->rows[i].routed) {
-        snprintf(buf, cap, "price only: model %.0f USD per %s against %.0f published (%+.0f %%)", c->rows[i].cost_usd,
-                 sr_unit_name((sr_unit)o->unit), o->price_usd,
-                 100 * (c->rows[i].cost_usd - o->price_usd) / o->price_usd);
+        if (isfinite(c->cost_fit[i]))
+            snprintf(buf, cap, "price: fitted %.0f USD per %s (%+.0f %%; priors %.0f, leave-one-out %.0f) against %.0f published",
+                     c->cost_fit[i], sr_unit_name((sr_unit)o->unit), 100 * (c->cost_fit[i] - o->price_usd) / o->price_usd,
+                     c->rows[i].cost_usd, c->cost_cv[i], o->price_usd);
+        else
+            snprintf(buf, cap, "price only: model %.0f USD per %s against %.0f published (%+.0f %%)", c->rows[i].cost_usd,
+                     sr_unit_name((sr_unit)o->unit), o->price_usd,
+                     100 * (c->rows[i].cost_usd - o->price_usd) / o->price_usd);
         return buf;
     }
     if (o->subject == SR__OBS_TRAINS)
@@ -1178,7 +1437,7 @@ char *sr_calibration_json(const sr_calibration *c, unsigned flags)
     if (!c || !c->par)
         return NULL;
     const char *nl = flags & SR_JSON_PRETTY ? "\n" : "";
-    char rbuf[160];
+    char rbuf[256];
     sbuf b = {0};
     sb(&b, "{\"code\":\"Ok\",\"summary\":{\"converged\":%s,\"iterations\":%d,\"observations\":%zu,\"fitted\":%zu,"
            "\"parameters\":%zu,\"median_abs_error\":",
@@ -1194,7 +1453,23 @@ char *sr_calibration_json(const sr_calibration *c, unsigned flags)
     json_num(&b, c->sum.share_in_range);
     sb(&b, ",\"share_distance_within_10pct\":");
     json_num(&b, c->sum.share_distance_ok);
-    sb(&b, ",\"distance_observations\":%zu},%s\"parameters\":[", c->sum.n_distance, nl);
+    sb(&b, ",\"distance_observations\":%zu,\"priced_observations\":%zu,\"price_median_abs_error_prior\":", c->sum.n_distance,
+       c->n_priced);
+    json_num(&b, c->price_err_prior);
+    sb(&b, ",\"price_median_abs_error\":");
+    json_num(&b, c->price_err_fit);
+    sb(&b, ",\"price_cv_median_abs_error\":");
+    json_num(&b, c->price_err_cv);
+    sb(&b, "},%s\"tariffs\":[", nl);
+    int tfirst = 1;
+    for (int k = 0; k < SR_CLASS_COUNT; k++)
+        if (c->tariff_used[k]) {
+            sb(&b, "%s{\"class\":\"%s\",\"prior\":1,\"value\":", tfirst ? "" : ",", sr_class_name((sr_class)k));
+            json_num(&b, c->tariff[k]);
+            sb(&b, "}");
+            tfirst = 0;
+        }
+    sb(&b, "],%s\"parameters\":[", nl);
     int first = 1;
     for (size_t j = 0; j < c->np; j++) {
         if (!c->par[j].used)
@@ -1243,7 +1518,11 @@ char *sr_calibration_json(const sr_calibration *c, unsigned flags)
                 sb(&b, ",\"price_usd\":");
                 json_num(&b, o->price_usd);
                 sb(&b, ",\"predicted_cost_usd\":");
+                json_num(&b, c->rows[i].routed ? c->cost_fit[i] : NAN);
+                sb(&b, ",\"prior_cost_usd\":");
                 json_num(&b, c->rows[i].routed ? c->rows[i].cost_usd : NAN);
+                sb(&b, ",\"cv_cost_usd\":");
+                json_num(&b, c->cost_cv[i]);
             }
         }
         sb(&b, ",\"reason\":");
@@ -1258,7 +1537,7 @@ char *sr_calibration_text(const sr_calibration *c)
 {
     if (!c || !c->par)
         return NULL;
-    char rbuf[160];
+    char rbuf[256];
     sbuf b = {0};
     sb(&b, "calibration: %zu observations, %zu fitted, %zu free parameters; %s after %d rounds\n",
        c->sum.n_observations, c->sum.n_fitted, c->sum.n_params, c->sum.converged ? "converged" : "NOT converged",
@@ -1268,10 +1547,12 @@ char *sr_calibration_text(const sr_calibration *c)
         sb(&b, ", %.1f %% %d-fold cross-validated (transit times %.1f %% of %zu, border and terminal times %.1f %% of %zu)",
            100 * c->sum.cv_median_abs_error, c->folds, 100 * c->sum.cv_median_abs_error_routes, c->sum.n_cv_routes,
            100 * c->sum.cv_median_abs_error_parts, c->sum.n_cv_parts);
-    sb(&b, "; %.0f %% inside the published range; distances within 10 %%: %.0f %% of %zu\n\n",
+    sb(&b, "; %.0f %% inside the published range; distances within 10 %%: %.0f %% of %zu\n",
        100 * c->sum.share_in_range, 100 * c->sum.share_distance_ok, c->sum.n_distance);
+    sb(&b, "tariffs: %zu priced observations, median |error| %.1f %% with the priors, %.1f %% fitted, %.1f %% leave-one-out\n\n",
+       c->n_priced, 100 * c->price_err_prior, 100 * c->price_err_fit, 100 * c->price_err_cv);
     sb(&b, "%-28s %-10s %-10s %9s %9s %9s %9s %7s %5s %6s  %s\n", "observation", "subject", "kind", "observed", "range",
-       "P50", "P90", "CV", "in", "weight", "note");
+       "model", "P90", "CV", "in", "weight", "note");
     for (size_t i = 0; i < c->n_obs; i++) {
         const sr__obs *o = &c->obs[i];
         if (o->subject == SR__OBS_TRAINS) {
@@ -1298,6 +1579,12 @@ char *sr_calibration_text(const sr_calibration *c)
            c->fit[i] ? c->weight[i] : 0.0, obs_reason(c, i, rbuf, sizeof rbuf));
     }
     sb(&b, "\nparameters (prior -> fitted):\n");
+    for (int k = 0; k < SR_CLASS_COUNT; k++)
+        if (c->tariff_used[k]) {
+            char nm[64];
+            snprintf(nm, sizeof nm, "tariff class %s", sr_class_name((sr_class)k));
+            sb(&b, "  %-60s %9.3f -> %9.3f\n", nm, 1.0, c->tariff[k]);
+        }
     for (size_t j = 0; j < c->np; j++)
         if (c->par[j].used)
             sb(&b, "  %-60s %9.3f -> %9.3f\n", c->par[j].name, c->par[j].prior, c->par[j].value);

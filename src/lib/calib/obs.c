@@ -81,7 +81,7 @@ static int onum(oload *L, sr__csv *c, const char *col, double lo, double hi, dou
 }
 
 static const char *const known_cols[] = {"id", "subject", "kind", "origin", "destination", "via", "modes",
-                                         "avoid_countries", "avoid", "crossing", "direction", "place", "from_class",
+                                         "avoid_countries", "avoid", "crossing", "direction", "side", "place", "from_class",
                                          "to_class", "period", "distance_km", "time_min_h", "time_h", "time_max_h",
                                          "p90_h", "price_usd", "unit", "count", "count_unit", "note", "source",
                                          NULL};
@@ -282,6 +282,19 @@ int sr__obs_read(const sr_network *net, const char *path, const char *display, s
         o.dirs = sr__parse_direction(sr__csv_get(&c, sr__csv_col(&c, "direction")));
         if (!o.dirs) {
             oerr(&L, "direction", "'%s' must be a-b, b-a or both", sr__csv_get(&c, sr__csv_col(&c, "direction")));
+            ok = 0;
+        }
+        s = sr__csv_get(&c, sr__csv_col(&c, "side"));
+        if (!strcmp(s, "exit"))
+            o.side = SR__SIDE_EXIT;
+        else if (!strcmp(s, "entry"))
+            o.side = SR__SIDE_ENTRY;
+        else if (*s) {
+            oerr(&L, "side", "'%s' must be exit, entry or empty (the whole crossing)", s);
+            ok = 0;
+        }
+        if (o.side && (o.subject != SR__OBS_CROSSING || (o.dirs != 1 && o.dirs != 2))) {
+            oerr(&L, "side", "only for a crossing observation in one direction (a-b or b-a)");
             ok = 0;
         }
         if (o.subject == SR__OBS_CROSSING && o.crossing < 0 && ok) {

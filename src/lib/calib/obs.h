@@ -11,6 +11,11 @@
 #define SR__OBS_MAX_VIA 4
 
 enum { SR__OBS_ROUTE = 0, SR__OBS_CROSSING = 1, SR__OBS_TRANSFER = 2, SR__OBS_TRAINS = 3 };
+/* A border survey usually times one country's side of a crossing: the
+ * exit formalities of the country left or the entry formalities of the
+ * country entered (CAREC CPMM reports outbound and inbound times per
+ * reporting country); the crossing's dwell is the sum of its two sides. */
+enum { SR__SIDE_WHOLE = 0, SR__SIDE_EXIT = 1, SR__SIDE_ENTRY = 2 };
 enum { SR__KIND_AVERAGE = 0, SR__KIND_SCHEDULED, SR__KIND_RECORD, SR__KIND_PILOT, SR__KIND_SURVEY, SR__KIND_TRACKED };
 
 typedef struct sr__obs {
@@ -27,6 +32,7 @@ typedef struct sr__obs {
     int n_avoid_ids;
     long crossing;                  /* -1 */
     int dirs;                       /* bit 0 a-b, bit 1 b-a */
+    int side;                       /* SR__SIDE_*: the whole crossing, or one country's side of it */
     long place;                     /* transfer place, -1 */
     int from_class, to_class;
     int period_from, period_to;

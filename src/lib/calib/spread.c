@@ -412,6 +412,7 @@ static void load_crossing_times(sload *S, const char *dir)
  * separated by blanks, '#' comments:
  *   source ID                               the source id of the fit
  *   time class CLASS FACTOR                 running times of a class x FACTOR
+ *   tariff class CLASS FACTOR               link tariffs of a class x FACTOR
  *   dwell crossing ID a-b|b-a|both P50 P90  border dwell
  *   dwell crossing ID DIR P50 P90 year Y    the dwell of year Y (queries with --year Y)
  *   transfer PLACE FROM TO P50 P90          a transfer row (both directions)
@@ -448,6 +449,29 @@ static int overlay_line(sload *S, char *line)
         for (uint32_t i = 0; i < net->n_links; i++)
             if ((int)sr__time_class(net, &net->links[i]) == k)
                 net->links[i].duration_h = net->link_base_h[i] * v1;
+        return 0;
+    }
+    if (!strcmp(w[0], "tariff") && n == 4 && !strcmp(w[1], "class")) {
+        /* Link tariffs of a class x FACTOR; border and transfer fees stay. */
+        int k = sr__class_parse(w[2]);
+        if (k < 0) {
+            serr(S, "class", "'%s' is not a carrier class", w[2]);
+            return -1;
+        }
+        if (parse_num(w[3], 0.05, 20, &v1) != 1) {
+            serr(S, "tariff", "'%s' is not a factor in [0.05, 20]", w[3]);
+            return -1;
+        }
+        for (uint32_t a = 0; a < net->n_arcs; a++) {
+            const sr_link *lk = &net->links[net->arc_link[a]];
+            if ((int)sr__time_class(net, lk) == k)
+                for (int u = 0; u < SR_UNIT_COUNT; u++)
+                    net->arc_cost[u][a] += (v1 - 1) * lk->cost_usd[u];
+        }
+        for (uint32_t i = 0; i < net->n_links; i++)
+            if ((int)sr__time_class(net, &net->links[i]) == k)
+                for (int u = 0; u < SR_UNIT_COUNT; u++)
+                    net->links[i].cost_usd[u] *= v1;
         return 0;
     }
     int year = 0;
@@ -521,7 +545,7 @@ static int overlay_line(sload *S, char *line)
         }
         return 0;
     }
-    serr(S, w[0], "unknown edit; expected: source ID | time class CLASS FACTOR | dwell crossing ID DIR P50 P90 [year Y] | "
+    serr(S, w[0], "unknown edit; expected: source ID | time class CLASS FACTOR | tariff class CLASS FACTOR | dwell crossing ID DIR P50 P90 [year Y] | "
                   "transfer PLACE FROM TO P50 P90");
     return -1;
 }

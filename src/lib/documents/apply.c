@@ -223,7 +223,17 @@ static void arc_events(const sr__doc_query *dq, uint32_t a, uint32_t leg, sink *
         const sr__permit_rule *pr = docs->arc_permit[a];
         int reg = pr ? pr->regime : SR__PERMIT_BILATERAL;
         static const char *const pdoc[3] = {"bilateral permit", "SCO multilateral permit", "no permit"};
-        doc_event(s, dq, SR_DOC_PERMIT, pdoc[reg], head, leg, reg == SR__PERMIT_NONE ? NULL : dq->cost[SR__EV_PERMIT][SR_ROAD],
+        /* The pair's published fee on top of costs.csv's permit row. */
+        sr__doc_cost pc = {.event = SR__EV_PERMIT, .mode = SR_ROAD}, *pcp = NULL;
+        if (reg != SR__PERMIT_NONE) {
+            const sr__doc_cost *row = dq->cost[SR__EV_PERMIT][SR_ROAD];
+            if (row)
+                pc = *row;
+            for (int u = 0; pr && u < SR_UNIT_COUNT; u++)
+                pc.cost_usd[u] += pr->fee_usd[u];
+            pcp = row || pr ? &pc : NULL;
+        }
+        doc_event(s, dq, SR_DOC_PERMIT, pdoc[reg], head, leg, pcp,
                   pr ? (reg == SR__PERMIT_NONE ? "road haulage between these countries needs no permit"
                                                : reg == SR__PERMIT_SCO ? "SCO Agreement on international road transport"
                                                                       : "bilateral road transport agreement")
@@ -292,8 +302,11 @@ void sr__doc_arc_weight(const sr__doc_query *dq, uint32_t a, double *h, double *
     } while (0)
     if (k->mode == SR_RAIL && reissue_applies(dq, docs->arc_reissue[a]))
         ADD(dq->cost[SR__EV_RECONSIGNMENT][SR_RAIL]);
-    if (k->mode == SR_ROAD && (!docs->arc_permit[a] || docs->arc_permit[a]->regime != SR__PERMIT_NONE))
+    if (k->mode == SR_ROAD && (!docs->arc_permit[a] || docs->arc_permit[a]->regime != SR__PERMIT_NONE)) {
         ADD(dq->cost[SR__EV_PERMIT][SR_ROAD]);
+        if (docs->arc_permit[a])
+            uu += docs->arc_permit[a]->fee_usd[dq->unit] * dq->qty;
+    }
     uint32_t tail = arc_tail(net, a), head = net->arc_head[a];
     const char *un = dq->year ? sr_network_common_union(net, net->places[tail].country, net->places[head].country,
                                                         dq->year)
@@ -340,6 +353,12 @@ static int leg_conv(const sr__docs *docs, const char *cc, unsigned gauge)
 
 int sr__doc_annotate(const sr__doc_query *dq, const uint32_t *steps, size_t n, sr__route_buf *rb)
 {
+    return sr__doc_annotate_legs(dq, steps, NULL, n, rb);
+}
+
+int sr__doc_annotate_legs(const sr__doc_query *dq, const uint32_t *steps, const uint32_t *legs, size_t n,
+                          sr__route_buf *rb)
+{
     if (!dq->docs)
         return 0;
     const sr_network *net = dq->net;
@@ -355,12 +374,19 @@ int sr__doc_annotate(const sr__doc_query *dq, const uint32_t *steps, size_t n, s
         uint32_t h = steps[i];
         if (h < net->n_arcs) {
             const sr_link *k = &net->links[net->arc_link[h]];
-            leg = nlegs++;
+            uint32_t prev = leg;
+            if (legs) {
+                leg = legs[i];
+                nlegs = leg + 1;
+            } else {
+                prev = nlegs ? nlegs - 1 : 0;
+                leg = nlegs++;
+            }
             if ((int)k->mode != run_mode) {
                 if (run_mode >= 0) {
                     /* The previous run's document ends where this leg starts. */
                     const char *d = run_mode == SR_RAIL && conv >= 0 ? (common ? "CIM/SMGS" : conv_doc[conv]) : mode_doc[run_mode];
-                    doc_event(&s, dq, SR_DOC_CLOSED, d, rb->legs[leg - 1].to, leg - 1, NULL, "end of the run by this mode", NULL);
+                    doc_event(&s, dq, SR_DOC_CLOSED, d, rb->legs[prev].to, prev, NULL, "end of the run by this mode", NULL);
                 }
                 run_mode = (int)k->mode;
                 conv = k->mode == SR_RAIL ? leg_conv(docs, net->places[arc_tail(net, h)].country, k->gauge_mm) : -1;

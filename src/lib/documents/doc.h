@@ -55,6 +55,7 @@ typedef struct sr__tir_rule {
 typedef struct sr__permit_rule {
     char a[3], b[3];        /* unordered pair */
     uint8_t regime;         /* SR__PERMIT_* */
+    double fee_usd[SR_UNIT_COUNT]; /* published fee of the permit per cargo unit, 0 when none is published */
     const char *source;
 } sr__permit_rule;
 
@@ -155,5 +156,10 @@ void sr__doc_xfer_weight(const sr__doc_query *dq, uint32_t x, double *h, double 
 /* Append the documents and customs events of a built route (steps: arcs,
  * or n_arcs + transfer row, as the router's paths) to rb; 0 or -1 (memory). */
 int sr__doc_annotate(const sr__doc_query *dq, const uint32_t *steps, size_t n, sr__route_buf *rb);
+/* The same where several steps belong to one leg (a scheduled service's
+ * ride passes borders and gauge changes, timetable/search.c): legs[i] is the
+ * route leg of arc step i, in order; transfer steps ignore it. */
+int sr__doc_annotate_legs(const sr__doc_query *dq, const uint32_t *steps, const uint32_t *legs, size_t n,
+                          sr__route_buf *rb);
 
 #endif

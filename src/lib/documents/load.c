@@ -137,7 +137,7 @@ static const char *const required[SR__DF_COUNT][5] = {
 static const char *const known[SR__DF_COUNT][9] = {
     {"country", "gauge_mm", "convention", "common_note", "source", "note", NULL},
     {"country", "tir_since", "etir_since", "source", "note", NULL},
-    {"country_a", "country_b", "regime", "source", "note", NULL},
+    {"country_a", "country_b", "regime", "fee_usd_20ft", "fee_usd_40ft", "fee_usd_t", "source", "note", NULL},
     {"crossing", "into", "kind", "detail", "source", "note", NULL},
     {"event", "mode", "regime", "time_h", "cost_usd_20ft", "cost_usd_40ft", "cost_usd_t", "source", "note"},
 };
@@ -210,6 +210,22 @@ static void row_permit(sr__docs *docs, const sr__csv *c, sr__diag *d)
     if (ok && !strcmp(r.a, r.b)) {
         report(d, c, "country_b", "a pair needs two different countries (%s twice)", r.a);
         ok = 0;
+    }
+    /* The permit's fee where one is published (optional columns, per
+     * cargo unit like costs.csv); none for a pair that needs no permit. */
+    static const char *const fcols[SR_UNIT_COUNT] = {"fee_usd_20ft", "fee_usd_40ft", "fee_usd_t"};
+    for (int u = 0; u < SR_UNIT_COUNT; u++) {
+        const char *f = get(c, fcols[u]);
+        int e;
+        if (!*f)
+            continue;
+        if ((e = sr__parse_double(f, 0, 1e5, &r.fee_usd[u]))) {
+            report(d, c, fcols[u], "'%.40s' %s (USD per unit, 0-100000)", f, sr__num_why(e));
+            ok = 0;
+        } else if (r.fee_usd[u] > 0 && reg == SR__PERMIT_NONE) {
+            report(d, c, fcols[u], "a fee for regime none (no permit is needed)");
+            ok = 0;
+        }
     }
     r.source = source(docs, d, c, &ok);
     for (size_t i = 0; ok && i < docs->n_permits; i++) {

@@ -1,8 +1,10 @@
 /*
  * export.c - route results as spreadsheets: CSV (RFC 4180, one row per
  * leg) and XLSX workbooks (libxlsxwriter: an options sheet, a segments
- * sheet and a legs sheet, with numbers as numbers and units in the
- * headers), for forwarders who carry a plan into their own tools.  The
+ * sheet, a legs sheet and a documents sheet, with numbers as numbers and
+ * units in the headers), for forwarders who carry a plan into their own
+ * tools.  The documents and customs events (docs/DOCUMENTS.md) are on the
+ * leg they belong to in the CSV, one event per row in the workbook.  The
  * GeoJSON export is sr_result_geojson() in json.c.
  */
 #include <stdio.h>
@@ -52,6 +54,43 @@ static const char *crossing_name(const sr_network *net, const sr_border_crossing
     return x->crossing >= 0 ? net->crossings[x->crossing].name : net->places[x->at].name_en;
 }
 
+/* The document and customs events of leg k as one CSV field ("kind
+ * document at place; ..."), and their time and cost summed. */
+static void leg_events(sr__buf *b, const sr_network *net, const sr_route *rt, size_t k, double *h, double *usd)
+{
+    sr__buf t;
+    sr__buf_init(&t, (size_t)1 << 20);
+    *h = *usd = 0;
+    for (size_t i = 0; i < rt->n_documents; i++) {
+        const sr_document_event *e = &rt->documents[i];
+        if (e->leg != k)
+            continue;
+        sr__buf_printf(&t, "%s%s %s at %s", t.len ? "; " : "", sr_document_kind_name(e->kind), e->document,
+                       net->places[e->at].name_en);
+        *h += e->duration_h;
+        *usd += e->cost_usd;
+    }
+    for (size_t i = 0; i < rt->n_customs; i++) {
+        const sr_customs_event *e = &rt->customs[i];
+        if (e->leg != k)
+            continue;
+        sr__buf_printf(&t, "%s%s %s at %s", t.len ? "; " : "", sr_customs_kind_name(e->kind), e->country,
+                       net->places[e->at].name_en);
+        if (e->internal_union)
+            sr__buf_printf(&t, " (internal to %s)", e->internal_union);
+        else if (e->regime && *e->regime)
+            sr__buf_printf(&t, " (%s)", e->regime);
+        *h += e->duration_h;
+        *usd += e->cost_usd;
+    }
+    char *txt = sr__buf_take(&t);
+    if (!txt)
+        b->failed = 1; /* out of memory: the whole export fails */
+    else
+        csv_str(b, txt);
+    free(txt);
+}
+
 char *sr_result_csv(const sr_network *net, const sr_result *r, unsigned flags)
 {
     (void)flags;
@@ -61,7 +100,8 @@ char *sr_result_csv(const sr_network *net, const sr_result *r, unsigned flags)
     /* The same ceiling as JSON answers: exports are no larger than them. */
     sr__buf_init(&b, (size_t)256 << 20);
     sr__buf_puts(&b, "option,leg,segment,from,from_name,to,to_name,mode,gauge_mm,link,name,distance_km,duration_h,"
-                     "cost_usd,co2e_kg,border,dwell_h,fee_usd,depart,arrive,service\r\n");
+                     "cost_usd,co2e_kg,border,dwell_h,fee_usd,depart,arrive,service,documents,documents_h,"
+                     "documents_usd\r\n");
     for (size_t i = 0; i < sr_result_count(r); i++) {
         const sr_route *rt = sr_result_route(r, i);
         size_t seg = 0, seg_end = 0;
@@ -103,6 +143,13 @@ char *sr_result_csv(const sr_network *net, const sr_result *r, unsigned flags)
             }
             sr__buf_printf(&b, "%s,%s,", d1, d2);
             csv_str(&b, l->service);
+            sr__buf_puts(&b, ",");
+            double dh, du;
+            leg_events(&b, net, rt, k, &dh, &du);
+            if (rt->n_documents || rt->n_customs)
+                sr__buf_printf(&b, ",%.2f,%.2f", dh, du);
+            else
+                sr__buf_puts(&b, ",,");
             sr__buf_puts(&b, "\r\n");
         }
     }
@@ -152,7 +199,8 @@ sr_code sr_result_xlsx(const sr_network *net, const sr_result *r, const char *pa
     /* Options: one row per route, the totals a forwarder compares. */
     lxw_worksheet *wo = workbook_add_worksheet(x.wb, "Options");
     static const char *const ho[] = {"option", "from", "to", "distance (km)", "duration (h)", "duration (days)",
-                                     "cost (USD)", "CO2e (kg)", "transfers", "border crossings", "depart", "arrive"};
+                                     "cost (USD)", "CO2e (kg)", "transfers", "border crossings", "depart", "arrive",
+                                     "documents (h)", "documents (USD)"};
     heads(&x, wo, ho, sizeof ho / sizeof ho[0]);
     for (size_t i = 0; i < sr_result_count(r); i++) {
         const sr_route *rt = sr_result_route(r, i);
@@ -175,6 +223,11 @@ sr_code sr_result_xlsx(const sr_network *net, const sr_result *r, const char *pa
             worksheet_write_string(wo, row, 10, d, NULL);
             time_str(d, sizeof d, 1, rt->arrive, rt->arrive_utc_offset_s);
             worksheet_write_string(wo, row, 11, d, NULL);
+        }
+        if (rt->n_documents || rt->n_customs) {
+            /* In the totals above (docs/DOCUMENTS.md). */
+            worksheet_write_number(wo, row, 12, rt->documents_h, x.num2);
+            worksheet_write_number(wo, row, 13, rt->documents_usd, x.num0);
         }
     }
 
@@ -250,6 +303,45 @@ sr_code sr_result_xlsx(const sr_network *net, const sr_result *r, const char *pa
                 time_str(d, sizeof d, 1, l->arrive, l->arrive_utc_offset_s);
                 worksheet_write_string(wl, row, 16, d, NULL);
             }
+        }
+    }
+    /* Documents: every document and customs event of each option, in
+     * route order per kind (documents first, then customs). */
+    lxw_worksheet *wd = workbook_add_worksheet(x.wb, "Documents");
+    static const char *const hd[] = {"option", "leg", "event", "kind", "document or regime", "country", "at",
+                                     "duration (h)", "cost (USD)", "detail", "sources"};
+    heads(&x, wd, hd, sizeof hd / sizeof hd[0]);
+    row = 1;
+    for (size_t i = 0; i < sr_result_count(r); i++) {
+        const sr_route *rt = sr_result_route(r, i);
+        for (size_t k = 0; k < rt->n_documents; k++, row++) {
+            const sr_document_event *e = &rt->documents[k];
+            worksheet_write_number(wd, row, 0, (double)(i + 1), NULL);
+            worksheet_write_number(wd, row, 1, (double)e->leg + 1, NULL);
+            worksheet_write_string(wd, row, 2, "document", NULL);
+            worksheet_write_string(wd, row, 3, sr_document_kind_name(e->kind), NULL);
+            worksheet_write_string(wd, row, 4, e->document ? e->document : "", NULL);
+            worksheet_write_string(wd, row, 5, net->places[e->at].country, NULL);
+            worksheet_write_string(wd, row, 6, net->places[e->at].name_en, NULL);
+            worksheet_write_number(wd, row, 7, e->duration_h, x.num2);
+            worksheet_write_number(wd, row, 8, e->cost_usd, x.num0);
+            worksheet_write_string(wd, row, 9, e->detail ? e->detail : "", NULL);
+            worksheet_write_string(wd, row, 10, e->source ? e->source : "", NULL);
+        }
+        for (size_t k = 0; k < rt->n_customs; k++, row++) {
+            const sr_customs_event *e = &rt->customs[k];
+            worksheet_write_number(wd, row, 0, (double)(i + 1), NULL);
+            worksheet_write_number(wd, row, 1, (double)e->leg + 1, NULL);
+            worksheet_write_string(wd, row, 2, "customs", NULL);
+            worksheet_write_string(wd, row, 3, sr_customs_kind_name(e->kind), NULL);
+            worksheet_write_string(wd, row, 4, e->internal_union ? e->internal_union : e->regime ? e->regime : "", NULL);
+            worksheet_write_string(wd, row, 5, e->country, NULL);
+            worksheet_write_string(wd, row, 6, net->places[e->at].name_en, NULL);
+            worksheet_write_number(wd, row, 7, e->duration_h, x.num2);
+            worksheet_write_number(wd, row, 8, e->cost_usd, x.num0);
+            worksheet_write_string(wd, row, 9, e->internal_union ? "internal border of a customs union: no clearance" : "",
+                                   NULL);
+            worksheet_write_string(wd, row, 10, e->source ? e->source : "", NULL);
         }
     }
     /* workbook_close() writes the file; a failure there (full disk, bad

@@ -40,6 +40,7 @@
 #include <unistd.h>
 
 #include "ch/ch.h"
+#include "documents/doc.h"
 #include "network.h"
 #include "srn.h"
 
@@ -229,6 +230,69 @@ static int id_order(uint32_t *out, uint32_t n, const sr_network *net, int kind)
     return 0;
 }
 
+/* The document rules as read from documents/ (docs/FORMAT.md, sections
+ * 35-39): the rows themselves, so the reader indexes them against the
+ * network exactly as the folder's loader does. */
+static void w_docs(wr *w, const sr__docs *d)
+{
+    unsigned char b[REC_DOC_COST];
+    w_begin(w, SEC_DOC_RAIL, d->n_rail);
+    for (size_t i = 0; i < d->n_rail; i++) {
+        memset(b, 0, sizeof b);
+        memcpy(b, d->rail[i].country, 2);
+        b[2] = (unsigned char)(d->rail[i].gauge_mm & 0xff);
+        b[3] = (unsigned char)(d->rail[i].gauge_mm >> 8);
+        b[4] = d->rail[i].conv;
+        b[5] = d->rail[i].common;
+        le32(b + 8, w_str(w, d->rail[i].source));
+        w_bytes(w, b, REC_DOC_RAIL);
+    }
+    w_begin(w, SEC_DOC_TIR, d->n_tir);
+    for (size_t i = 0; i < d->n_tir; i++) {
+        memset(b, 0, sizeof b);
+        memcpy(b, d->tir[i].country, 2);
+        le32(b + 4, (uint32_t)d->tir[i].since);
+        le32(b + 8, (uint32_t)d->tir[i].etir_since);
+        le32(b + 12, w_str(w, d->tir[i].source));
+        w_bytes(w, b, REC_DOC_TIR);
+    }
+    w_begin(w, SEC_DOC_PERMITS, d->n_permits);
+    for (size_t i = 0; i < d->n_permits; i++) {
+        memset(b, 0, sizeof b);
+        memcpy(b, d->permits[i].a, 2);
+        memcpy(b + 2, d->permits[i].b, 2);
+        b[4] = d->permits[i].regime;
+        le32(b + 8, w_str(w, d->permits[i].source));
+        for (int u = 0; u < SR_UNIT_COUNT; u++)
+            lef64(b + 16 + 8 * u, d->permits[i].fee_usd[u]);
+        w_bytes(w, b, REC_DOC_PERMIT);
+    }
+    w_begin(w, SEC_DOC_FORMALITIES, d->n_formalities);
+    for (size_t i = 0; i < d->n_formalities; i++) {
+        const sr__formality *f = &d->formalities[i];
+        memset(b, 0, sizeof b);
+        le32(b, (uint32_t)f->crossing);
+        memcpy(b + 4, f->into, 2);
+        le32(b + 8, w_str(w, f->kind));
+        le32(b + 12, w_str(w, f->detail));
+        le32(b + 16, w_str(w, f->source));
+        w_bytes(w, b, REC_DOC_FORMALITY);
+    }
+    w_begin(w, SEC_DOC_COSTS, d->n_costs);
+    for (size_t i = 0; i < d->n_costs; i++) {
+        const sr__doc_cost *c = &d->costs[i];
+        memset(b, 0, sizeof b);
+        b[0] = c->event;
+        b[1] = c->mode;
+        b[2] = c->regime;
+        lef64(b + 8, c->time_h);
+        for (int u = 0; u < SR_UNIT_COUNT; u++)
+            lef64(b + 16 + 8 * u, c->cost_usd[u]);
+        le32(b + 40, w_str(w, c->source));
+        w_bytes(w, b, REC_DOC_COST);
+    }
+}
+
 static void w_network(wr *w, const sr_network *net)
 {
     uint32_t np = net->n_places, nl = net->n_links, nx = net->n_crossings, na = net->n_arcs;
@@ -241,7 +305,8 @@ static void w_network(wr *w, const sr_network *net)
             if (net->ch->ch[o][u])
                 ch_mask |= 1u << (o * SR_UNIT_COUNT + u);
     uint64_t meta[META_WORDS] = {np, nl, nx, na, net->n_xfers, net->n_classes, net->n_unions, net->n_names,
-                                 net->n_xyear, n_geom, ch_mask, SR_UNIT_COUNT, SR_CLASS_COUNT, SR_MODE_COUNT};
+                                 net->n_xyear, n_geom, ch_mask, SR_UNIT_COUNT, SR_CLASS_COUNT, SR_MODE_COUNT,
+                                 net->docs ? SRN_DOCS_LAYOUT : 0};
     unsigned char b[REC_LINK];
     w_begin(w, SEC_META, META_WORDS);
     for (unsigned i = 0; i < META_WORDS; i++) {
@@ -433,6 +498,8 @@ static void w_network(wr *w, const sr_network *net)
     w_begin(w, SEC_OVERLAY, 1);
     le32(b, w_str(w, net->overlay_source));
     w_bytes(w, b, 4);
+    if (net->docs)
+        w_docs(w, net->docs);
     for (int o = 0; net->ch && o < SR__CH_OBJECTIVES; o++)
         for (int u = 0; u < SR_UNIT_COUNT; u++)
             if (net->ch->ch[o][u])
@@ -856,6 +923,140 @@ static sr_code load_ch(rd *r, int k, uint32_t n_states, uint32_t n_steps)
     return SR_OK;
 }
 
+/* A country code of a document rule: two capitals, or (into, optional)
+ * two zero bytes. */
+static int doc_cc(const unsigned char *p, char out[3], int may_be_empty)
+{
+    out[0] = (char)p[0];
+    out[1] = (char)p[1];
+    out[2] = 0;
+    if (may_be_empty && !p[0] && !p[1])
+        return 1;
+    return p[0] >= 'A' && p[0] <= 'Z' && p[1] >= 'A' && p[1] <= 'Z';
+}
+
+/* The number of records of an optional-count section (its table entry). */
+static uint64_t sec_count(const rd *r, uint32_t id)
+{
+    const rsec *s = find(r, id);
+    return s ? s->count : 0;
+}
+
+/* Sections 35-39: the document rules, indexed as the folder's loader does
+ * (documents/load.c), so a compiled file's routes carry the same events. */
+static sr_code load_docs(rd *r)
+{
+    sr_network *net = r->net;
+    sr_code rc = SR_OK;
+    const unsigned char *p;
+    sr__docs *d = calloc(1, sizeof *d);
+    if (!d)
+        return SR_ENOMEM;
+    size_t n[5];
+    for (int k = 0; k < 5; k++) {
+        n[k] = (size_t)sec_count(r, SEC_DOC_RAIL + (uint32_t)k);
+        if (n[k] > (1u << 24)) {
+            sr__docs_free(d);
+            return fail(r, "corrupted: section %u holds %zu document rules", SEC_DOC_RAIL + k, n[k]);
+        }
+    }
+#define DOC_FAIL(...)                      \
+    do {                                   \
+        sr__docs_free(d);                  \
+        return fail(r, __VA_ARGS__);       \
+    } while (0)
+#define DOC_STR(dst, off)                                                               \
+    do {                                                                                \
+        if (!((dst) = str_at(r, (off))))                                                \
+            DOC_FAIL("corrupted: a string offset lies outside the string table");       \
+    } while (0)
+#define DOC_SEC(id, cnt, rec)                           \
+    do {                                                \
+        if (!(p = sec(r, (id), (cnt), (rec), &rc))) {   \
+            sr__docs_free(d);                           \
+            return rc;                                  \
+        }                                               \
+    } while (0)
+    d->rail = calloc(n[0] ? n[0] : 1, sizeof *d->rail);
+    d->tir = calloc(n[1] ? n[1] : 1, sizeof *d->tir);
+    d->permits = calloc(n[2] ? n[2] : 1, sizeof *d->permits);
+    d->formalities = calloc(n[3] ? n[3] : 1, sizeof *d->formalities);
+    d->costs = calloc(n[4] ? n[4] : 1, sizeof *d->costs);
+    if (!d->rail || !d->tir || !d->permits || !d->formalities || !d->costs) {
+        sr__docs_free(d);
+        return SR_ENOMEM;
+    }
+    d->cap_rail = n[0], d->cap_tir = n[1], d->cap_permits = n[2], d->cap_formalities = n[3], d->cap_costs = n[4];
+    DOC_SEC(SEC_DOC_RAIL, n[0], REC_DOC_RAIL);
+    for (size_t i = 0; i < n[0]; i++, p += REC_DOC_RAIL) {
+        sr__rail_rule *x = &d->rail[d->n_rail++];
+        if (!doc_cc(p, x->country, 0) || p[4] > SR__CONV_CIM || p[5] > 1)
+            DOC_FAIL("corrupted: rail document rule %zu", i);
+        x->gauge_mm = (uint16_t)(p[2] | p[3] << 8);
+        x->conv = p[4];
+        x->common = p[5];
+        DOC_STR(x->source, g32(p + 8));
+    }
+    DOC_SEC(SEC_DOC_TIR, n[1], REC_DOC_TIR);
+    for (size_t i = 0; i < n[1]; i++, p += REC_DOC_TIR) {
+        sr__tir_rule *x = &d->tir[d->n_tir++];
+        if (!doc_cc(p, x->country, 0))
+            DOC_FAIL("corrupted: TIR rule %zu", i);
+        x->since = (int)g32(p + 4);
+        x->etir_since = (int)g32(p + 8);
+        DOC_STR(x->source, g32(p + 12));
+    }
+    DOC_SEC(SEC_DOC_PERMITS, n[2], REC_DOC_PERMIT);
+    for (size_t i = 0; i < n[2]; i++, p += REC_DOC_PERMIT) {
+        sr__permit_rule *x = &d->permits[d->n_permits++];
+        if (!doc_cc(p, x->a, 0) || !doc_cc(p + 2, x->b, 0) || p[4] > SR__PERMIT_NONE)
+            DOC_FAIL("corrupted: road-permit rule %zu", i);
+        x->regime = p[4];
+        for (int u = 0; u < SR_UNIT_COUNT; u++) {
+            x->fee_usd[u] = gf64(p + 16 + 8 * u);
+            if (!isfinite(x->fee_usd[u]) || x->fee_usd[u] < 0)
+                DOC_FAIL("corrupted: road-permit rule %zu", i);
+        }
+        DOC_STR(x->source, g32(p + 8));
+    }
+    DOC_SEC(SEC_DOC_FORMALITIES, n[3], REC_DOC_FORMALITY);
+    for (size_t i = 0; i < n[3]; i++, p += REC_DOC_FORMALITY) {
+        sr__formality *x = &d->formalities[d->n_formalities++];
+        x->crossing = (int32_t)g32(p);
+        if (x->crossing < 0 || (uint32_t)x->crossing >= net->n_crossings || !doc_cc(p + 4, x->into, 1))
+            DOC_FAIL("corrupted: crossing formality %zu", i);
+        DOC_STR(x->kind, g32(p + 8));
+        DOC_STR(x->detail, g32(p + 12));
+        DOC_STR(x->source, g32(p + 16));
+    }
+    DOC_SEC(SEC_DOC_COSTS, n[4], REC_DOC_COST);
+    for (size_t i = 0; i < n[4]; i++, p += REC_DOC_COST) {
+        sr__doc_cost *x = &d->costs[d->n_costs++];
+        x->event = p[0];
+        x->mode = p[1];
+        x->regime = p[2];
+        x->time_h = gf64(p + 8);
+        int ok = x->event < SR__EV_COUNT && x->mode <= SR_MODE_COUNT && x->regime <= SR__REG_TRANSIT &&
+                 isfinite(x->time_h) && x->time_h >= 0;
+        for (int u = 0; u < SR_UNIT_COUNT; u++) {
+            x->cost_usd[u] = gf64(p + 16 + 8 * u);
+            ok = ok && isfinite(x->cost_usd[u]) && x->cost_usd[u] >= 0;
+        }
+        if (!ok)
+            DOC_FAIL("corrupted: document cost %zu", i);
+        DOC_STR(x->source, g32(p + 40));
+    }
+#undef DOC_SEC
+#undef DOC_STR
+#undef DOC_FAIL
+    if (sr__docs_index(net, d) < 0) {
+        sr__docs_free(d);
+        return SR_ENOMEM;
+    }
+    net->docs = d;
+    return SR_OK;
+}
+
 static sr_code load_all(rd *r)
 {
     sr_network *net = r->net;
@@ -1138,6 +1339,10 @@ static sr_code load_all(rd *r)
     const char *ov;
     STR(ov, g32(p));
     snprintf(net->overlay_source, sizeof net->overlay_source, "%s", ov);
+    CHECK(meta[14] <= SRN_DOCS_LAYOUT, "written with document rules of layout %llu; this silkroute reads layout %u: "
+          "compile the dataset again with this version", (unsigned long long)meta[14], SRN_DOCS_LAYOUT);
+    if (meta[14] == SRN_DOCS_LAYOUT && (rc = load_docs(r)) != SR_OK)
+        return rc;
     if (ch_mask) {
         net->ch = calloc(1, sizeof *net->ch);
         if (!net->ch)

@@ -24,7 +24,11 @@ enum {
     SEC_ARC_COST0, SEC_ARC_COST1, SEC_ARC_COST2, SEC_ARC_CO20, SEC_ARC_CO21, SEC_ARC_CO22,
     SEC_ARC_P90, SEC_ARC_XI, SEC_XFER_OFF, SEC_XFERS, SEC_CLASSES, SEC_MODES, SEC_NAMES,
     SEC_PLACE_BY_ID, SEC_CROSSING_BY_ID, SEC_X_P50, SEC_X_P90, SEC_X_P90_GIVEN, SEC_LINK_BASE_H,
-    SEC_XYEAR, SEC_UNIONS, SEC_OVERLAY, SEC_LINK_BY_ID,
+    SEC_XYEAR, SEC_UNIONS, SEC_OVERLAY,
+    /* Document rules (documents/, present when META word 14 is 1). */
+    SEC_DOC_RAIL, SEC_DOC_TIR, SEC_DOC_PERMITS, SEC_DOC_FORMALITIES, SEC_DOC_COSTS,
+    /* Links in order of their ids (version 2). */
+    SEC_LINK_BY_ID,
     /* Hierarchy k = objective * 3 + unit: SEC_CH + 8 k + part. */
     SEC_CH = 64
 };
@@ -41,6 +45,12 @@ enum { CH_META = 0, CH_NODE_OF, CH_UP_OFF, CH_DN_OFF, CH_UP, CH_DN };
 #define REC_XYEAR 24u
 #define REC_UNION 16u
 #define REC_CH_EDGE 24u
+#define REC_DOC_RAIL 12u
+#define REC_DOC_TIR 16u
+#define REC_DOC_PERMIT 40u
+#define REC_DOC_FORMALITY 24u
+#define REC_DOC_COST 48u
+#define SRN_DOCS_LAYOUT 1u   /* META word 14 when the file holds document rules */
 #define META_WORDS 16u
 
 uint32_t sr__crc32(uint32_t crc, const void *data, size_t n);

@@ -13,6 +13,7 @@
 
 #include "budget.h"
 #include "csv.h"
+#include "documents/doc.h"
 #include "network.h"
 #include "num.h"
 #include "route.h"
@@ -465,7 +466,16 @@ sr_code sr__tt_route_query(const sr_network *net, const sr_route_options *o, uin
     p.banned_place = banned_place;
     p.banned_crossing = banned_crossing;
     p.budget = budget;
+    /* The document rules as the static router applies them (documents/). */
+    sr__doc_query dq;
+    memset(&dq, 0, sizeof dq);
+    if (net->docs) {
+        if (sr__doc_query_init(&dq, net, o->year, o->consignment_note, o->road_regime, o->unit, o->quantity, from, to) < 0)
+            return SR_ENOMEM;
+        p.doc = &dq;
+    }
     sr_code rc = sr__tt_search(&p, out, err, errcap);
+    sr__doc_query_free(&dq);
     if (rc != SR_OK || o->pareto || o->objective == SR_BY_TIME || o->window_s > 0)
         return rc;
     /* A single route by cost, CO2e or a blend: the best of the Pareto set

@@ -1411,6 +1411,7 @@ void sr__tt_free(struct sr_timetable *tt)
     free(tt->st_via_len);
     free(tt->st_via_g0);
     free(tt->st_via_g1);
+    free(tt->st_via_a0);
     free(tt->via);
     free(tt->ev_off);
     free(tt->place_zone);

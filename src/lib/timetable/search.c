@@ -26,6 +26,13 @@
  * the earliest of them, and repeats; arrive-by bisects the departure time
  * (arrival is monotone in departure time).  A final filter keeps the options
  * not dominated in (later departure, earlier arrival, cost, CO2e, transfers).
+ *
+ * Document rules (documents/, docs/DOCUMENTS.md) weigh the steps as in the
+ * static router: a border arc or transfer adds its reissue, carnet or
+ * declaration time and cost after it; a scheduled ride adds those of the
+ * borders and gauge changes it passes (via.c) at the stop where the cargo
+ * is unloaded, since a timetable's stop times hold no paperwork.  The
+ * route then lists the same events (build_docs()).
  */
 #include <math.h>
 #include <stdarg.h>
@@ -34,6 +41,7 @@
 #include <string.h>
 
 #include "budget.h"
+#include "documents/doc.h"
 #include "network.h"
 #include "route.h"
 #include "timetable/search.h"
@@ -58,6 +66,7 @@ typedef struct tlab {
     uint16_t pos_from, pos_to;
     uint8_t kind, dead, moved;
     uint8_t fixed;      /* windows: the journey so far has a fixed event */
+    int32_t doc_s;      /* of t - dep: document and customs time of this step (documents/) */
     /* Windows, fixed journeys: how much later the cargo could have left the
      * origin and still made this journey (the wait at its first fixed
      * event); 0 for continuous journeys. */
@@ -251,6 +260,76 @@ static int arc_usable(const ctx *x, uint32_t a)
     return 1;
 }
 
+/* ---- documents ----------------------------------------------------------- */
+
+/* The document time and cost of one network step (arc, or n_arcs + transfer
+ * row) under the query's rules; nothing without rules or step. */
+static void step_doc(const ctx *x, uint32_t step, double *h, double *usd)
+{
+    *h = *usd = 0;
+    const sr__doc_query *dq = x->p->doc;
+    if (!dq || !dq->docs || step == NONE)
+        return;
+    if (step < x->net->n_arcs)
+        sr__doc_arc_weight(dq, step, h, usd);
+    else
+        sr__doc_xfer_weight(dq, step - x->net->n_arcs, h, usd);
+}
+
+/* The class of a gauge for the gauge changes of a ride (via.c). */
+static int gauge_cls(const sr_network *net, uint16_t g)
+{
+    int c = sr__class_of_gauge(net, g);
+    return c >= 0 ? c : SR_CLASS_RAIL1435;
+}
+
+/* The network steps a ride of trip k from stop position pf to pt passes,
+ * in order, for the document rules: the first arc (it opens the run's
+ * note), the border arcs and the gauge changes (via.c).  Calls emit() with
+ * each; the search sums their weights, build() lists their events. */
+typedef void (*step_fn)(void *ctx, uint32_t step);
+
+/* The steps between stops s and s + 1 of trip k (s absolute), the gauge
+ * change at stop s + 1 included; last: s + 1 is where the ride ends. */
+static void pair_steps(const ctx *x, uint32_t k, uint32_t s, int first, int last, step_fn emit, void *c)
+{
+    const sr_timetable *tt = x->tt;
+    const sr_network *net = x->net;
+    if (!net || !tt->st_via_off)
+        return;
+    uint32_t off = tt->st_via_off[s], len = tt->st_via_len[s];
+    uint32_t a0 = tt->st_via_a0 ? tt->st_via_a0[s] : NONE;
+    if (first && a0 != NONE && !(len && tt->via[off].kind == SR__VIA_BORDER && tt->via[off].step == a0))
+        emit(c, a0);
+    for (uint32_t v = off; v < off + len; v++)
+        if (tt->via[v].step != NONE)
+            emit(c, tt->via[v].step);
+    const sr__route *rr = &tt->routes[tt->trip_route[k]];
+    uint16_t g1 = tt->st_via_g1[s];
+    uint16_t g2 = !last ? tt->st_via_g0[s + 1] : rr->mode == SR_RAIL ? (uint16_t)sr_network_class_gauge(net, (sr_class)rr->cls) : 0;
+    if (g1 && g2 && g1 != g2) {
+        uint32_t st = sr__tt_gauge_step(net, tt->stop_place[tt->st_stop[s + 1]], gauge_cls(net, g1), gauge_cls(net, g2));
+        if (st != NONE)
+            emit(c, st);
+    }
+}
+
+typedef struct doc_sum {
+    const ctx *x;
+    double h, usd;
+} doc_sum;
+
+static void sum_step(void *c, uint32_t step)
+{
+    doc_sum *d = c;
+    double h, u;
+    step_doc(d->x, step, &h, &u);
+    d->h += h;
+    d->usd += u;
+}
+
+static int32_t doc_seconds(double h) { return (int32_t)llround(h * 3600.0); }
+
 static int expand_links(ctx *x, uint32_t id)
 {
     const sr_network *net = x->net;
@@ -283,6 +362,15 @@ static int expand_links(ctx *x, uint32_t id)
         }
         N.dep = start;
         N.c = L.c + p->qty * net->arc_cost[p->unit][a];
+        if (p->doc && p->doc->docs && p->doc->docs->arc_border[a]) {
+            /* Reconsignment, carnets, transit declarations: after the
+             * crossing, before the truck or train goes on. */
+            double dh, du;
+            sr__doc_arc_weight(p->doc, a, &dh, &du);
+            N.doc_s = doc_seconds(dh);
+            N.t += N.doc_s;
+            N.c += du;
+        }
         N.e = L.e + p->qty * net->arc_co2[p->unit][a];
         N.state = net->arc_head[a] * x->ncls + cls;
         N.pred = id;
@@ -310,6 +398,13 @@ static int expand_links(ctx *x, uint32_t id)
         N.t = start + (int64_t)llround(tr->duration_h * 3600.0);
         N.dep = start;
         N.c = L.c + p->qty * tr->cost_usd[p->unit];
+        if (p->doc && p->doc->docs && p->doc->docs->xfer_reissue[t]) {
+            double dh, du;
+            sr__doc_xfer_weight(p->doc, t, &dh, &du);
+            N.doc_s = doc_seconds(dh);
+            N.t += N.doc_s;
+            N.c += du;
+        }
         N.e = L.e;
         N.state = place * x->ncls + tr->to;
         N.pred = id;
@@ -437,16 +532,30 @@ static int expand_trips(ctx *x, uint32_t id)
         if (earliest_instance(x, k, pos, ready, &dep, &day) < 0)
             continue;
         int64_t base = dep - tt->st_dep[s + pos];
+        /* Documents of the ride so far (the stop pairs before j, the gauge
+         * changes at their stops), and of the boarding transfer. */
+        doc_sum acc = {x, 0, 0};
+        if (p->doc && xf != NONE)
+            sum_step(&acc, x->net->n_arcs + xf);
         for (uint32_t j = pos + 1; j < tt->trip_len[k]; j++) {
             uint32_t pl = tt->stop_place[tt->st_stop[s + j]];
+            doc_sum here = acc;
+            if (p->doc) {
+                pair_steps(x, k, s + j - 1, j == pos + 1, 1, sum_step, &here);
+                pair_steps(x, k, s + j - 1, j == pos + 1, 0, sum_step, &acc);
+            }
             if (pl == UINT32_MAX || pl == place || (p->banned_place && p->banned_place[pl]))
                 continue;
             tlab N = {0};
             double c, e, km;
             ride_cost(x, k, pos, j, &c, &e, &km);
-            N.t = base + tt->st_arr[s + j];
+            /* The timetable's stops do not include the paperwork: a
+             * reissue or declaration on the way delays the cargo's
+             * availability at the stop it is unloaded at. */
+            N.doc_s = doc_seconds(here.h);
+            N.t = base + tt->st_arr[s + j] + N.doc_s;
             N.dep = dep;
-            N.c = L.c + c + xcost;
+            N.c = L.c + c + xcost + here.usd;
             N.e = L.e + e;
             N.state = pl * x->ncls + cls;
             N.pred = id;
@@ -627,6 +736,29 @@ static double run_ratio(const sr_network *net, sr_class c)
     return (unsigned)c < SR_CLASS_COUNT && net->run_ratio[c] > 0 ? net->run_ratio[c] : 1;
 }
 
+/* The network steps of a journey with the route leg of each, for the
+ * document rules' listing (sr__doc_annotate_legs). */
+typedef struct step_list {
+    uint32_t *step, *leg;
+    size_t n, cap, cap2;
+    uint32_t cur_leg;
+    int failed;
+} step_list;
+
+static void push_step(void *c, uint32_t step)
+{
+    step_list *l = c;
+    if (sr__grow((void **)&l->step, &l->cap, l->n + 1, sizeof *l->step) < 0 ||
+        sr__grow((void **)&l->leg, &l->cap2, l->n + 1, sizeof *l->leg) < 0) {
+        l->failed = 1;
+        return;
+    }
+    l->step[l->n] = step;
+    l->leg[l->n++] = l->cur_leg;
+}
+
+static sr_code build_docs(const ctx *x, const uint32_t *st, size_t n, sr__route_buf *rb);
+
 static sr_code build(const ctx *x, const uint32_t *st, size_t n, int64_t depart, sr__route_buf *rb)
 {
     const sr_network *net = x->net;
@@ -671,7 +803,7 @@ static sr_code build(const ctx *x, const uint32_t *st, size_t n, int64_t depart,
         leg.from = from;
         leg.to = to;
         leg.depart = L->dep;
-        leg.arrive = L->t;
+        leg.arrive = L->t - L->doc_s; /* the documents' time follows the leg (build_docs) */
         leg.wait_h = (double)(L->dep - prev_t) / 3600.0;
         leg.depart_utc_offset_s = place_offset(x, from, L->dep);
         leg.arrive_utc_offset_s = place_offset(x, to, L->t);
@@ -709,7 +841,7 @@ static sr_code build(const ctx *x, const uint32_t *st, size_t n, int64_t depart,
             leg.mode = (sr_mode)r->mode;
             leg.gauge_mm = r->mode == SR_RAIL ? (uint16_t)(x->net ? sr_network_class_gauge(x->net, (sr_class)r->cls) : 1435) : 0;
             leg.distance_km = km;
-            leg.duration_h = (double)(L->t - L->dep) / 3600.0;
+            leg.duration_h = (double)(leg.arrive - L->dep) / 3600.0;
             leg.cost_usd = c;
             leg.co2e_kg = e;
             leg.service = tt->trip_id[L->how];
@@ -771,6 +903,11 @@ static sr_code build(const ctx *x, const uint32_t *st, size_t n, int64_t depart,
             }
         }
     }
+    if (p->doc && p->doc->docs) {
+        sr_code rc = build_docs(x, st, n, rb);
+        if (rc != SR_OK)
+            return rc;
+    }
     sr__route_totals(rb);
     sr_route *v = &rb->view;
     int64_t arrive = n ? x->lab[st[n - 1]].t : depart;
@@ -782,6 +919,39 @@ static sr_code build(const ctx *x, const uint32_t *st, size_t n, int64_t depart,
     sr__route_set_duration(v, (double)(arrive - depart) / 3600.0);
     v->n_boardings = boardings;
     return SR_OK;
+}
+
+/* The documents and customs events of a journey: its network steps (arcs,
+ * transfers, and what each ride passes) in the static router's terms, so
+ * the listing is the one the search's weights summed (expand_links,
+ * expand_trips). */
+static sr_code build_docs(const ctx *x, const uint32_t *st, size_t n, sr__route_buf *rb)
+{
+    const sr_network *net = x->net;
+    step_list l = {0};
+    uint32_t leg = 0;
+    for (size_t i = 0; i < n && !l.failed; i++) {
+        const tlab *L = &x->lab[st[i]];
+        l.cur_leg = leg;
+        if (L->kind == K_XFER) {
+            push_step(&l, net->n_arcs + L->how);
+            continue;
+        }
+        if (L->kind == K_TRIP && L->xfer != NONE)
+            push_step(&l, net->n_arcs + L->xfer);
+        if (L->kind == K_ARC) {
+            push_step(&l, L->how);
+        } else {
+            uint32_t s0 = x->tt->trip_st[L->how];
+            for (uint32_t j = L->pos_from; j < L->pos_to; j++)
+                pair_steps(x, L->how, s0 + j, j == L->pos_from, j + 1 == L->pos_to, push_step, &l);
+        }
+        leg++;
+    }
+    int bad = l.failed || sr__doc_annotate_legs(x->p->doc, l.step, l.leg, l.n, rb) < 0;
+    free(l.step);
+    free(l.leg);
+    return bad ? SR_ENOMEM : SR_OK;
 }
 
 /* ---- the query kinds ------------------------------------------------------------ */

@@ -24,6 +24,9 @@ typedef struct sr__tt_plan {
     const uint8_t *banned_place;     /* n_places or NULL */
     const uint8_t *banned_crossing;  /* n_crossings or NULL */
     struct sr__budget *budget;       /* shared by every search of the query; NULL: none */
+    /* The document rules (documents/): their time and cost are added to
+     * the steps that carry them, and routes list them.  NULL: none. */
+    const struct sr__doc_query *doc;
 } sr__tt_plan;
 
 /* Run a timetabled query.  On SR_OK *out holds the routes (timed), sorted

@@ -102,6 +102,10 @@ typedef struct sr__via {
     uint32_t at;              /* place: entry post of the border, or where the gauge changes */
     uint8_t from_cls, to_cls; /* SR__VIA_GAUGE */
     char from_country[3], to_country[3];
+    /* The network step it is, for the document rules (documents/): the
+     * border arc in the direction of travel, or n_arcs + the transfer row of
+     * the gauge change at `at`; UINT32_MAX when the network has none. */
+    uint32_t step;
 } sr__via;
 
 typedef struct sr__route {
@@ -184,6 +188,7 @@ struct sr_timetable {
      * via[st_via_off[s] .. + st_via_len[s]].  NULL without a network. */
     uint32_t *st_via_off, *st_via_len;
     uint16_t *st_via_g0, *st_via_g1;  /* gauge of the first and last link between s and s + 1, 0 unknown */
+    uint32_t *st_via_a0;              /* first arc of the path between s and s + 1, UINT32_MAX unknown */
     struct sr__via *via;
     uint32_t n_via;
 };
@@ -209,6 +214,9 @@ sr_code sr__gtfs_load_mem(struct sr_timetable *tt, const struct sr_network *net,
 void sr__tt_free(struct sr_timetable *tt);
 /* via.c: the borders and gauge changes between consecutive stops. */
 sr_code sr__tt_build_via(struct sr_timetable *tt, const struct sr_network *net);
+/* The transfer row of a change of class at a place as a step number
+ * (n_arcs + row) for the document rules, UINT32_MAX when there is none. */
+uint32_t sr__tt_gauge_step(const struct sr_network *net, uint32_t at, int from_cls, int to_cls);
 /* Index of a zone, loading it on first use; -1 with tt->errmsg set. */
 int sr__tt_zone(struct sr_timetable *tt, const char *name);
 /* Index of a stop by stop_id, or -1. */

@@ -126,9 +126,37 @@ static uint8_t gauge_class(const sr_network *net, uint16_t g)
     return c >= 0 ? (uint8_t)c : SR_CLASS_RAIL1435;
 }
 
+/* The arc that runs along link l from place at (UINT32_MAX: none). */
+static uint32_t arc_along(const sr_network *net, uint32_t at, uint32_t l, uint32_t next)
+{
+    for (uint32_t k = net->arc_off[at]; k < net->arc_off[at + 1]; k++)
+        if (net->arc_link[k] == l && net->arc_head[k] == next)
+            return k;
+    return UINT32_MAX;
+}
+
+/* The transfer row for a change of class at place at, as a step number
+ * (n_arcs + row), or UINT32_MAX when the network has none. */
+static uint32_t xfer_step(const sr_network *net, uint32_t at, uint8_t from, uint8_t to)
+{
+    for (uint32_t x = net->xfer_off[at]; x < net->xfer_off[at + 1]; x++)
+        if (net->xfers[x].from == from && net->xfers[x].to == to)
+            return net->n_arcs + x;
+    return UINT32_MAX;
+}
+
+uint32_t sr__tt_gauge_step(const sr_network *net, uint32_t at, int from_cls, int to_cls)
+{
+    if (!net || at >= net->n_places || from_cls < 0 || to_cls < 0)
+        return UINT32_MAX;
+    return xfer_step(net, at, (uint8_t)from_cls, (uint8_t)to_cls);
+}
+
 /* The events of path a -> b (found by path()) appended to tt->via; the
- * gauges of its first and last links in *g0, *g1 (0 unless rail). */
-static int events(sr_timetable *tt, size_t *cap, dj *w, uint32_t a, uint32_t b, int n, uint16_t *g0, uint16_t *g1)
+ * gauges of its first and last links in *g0, *g1 (0 unless rail), its
+ * first arc in *a0. */
+static int events(sr_timetable *tt, size_t *cap, dj *w, uint32_t a, uint32_t b, int n, uint16_t *g0, uint16_t *g1,
+                  uint32_t *a0)
 {
     const sr_network *net = w->net;
     uint32_t *links = malloc((size_t)(n ? n : 1) * sizeof *links);
@@ -138,6 +166,7 @@ static int events(sr_timetable *tt, size_t *cap, dj *w, uint32_t a, uint32_t b, 
     for (uint32_t p = b; p != a; p = w->pred_place[p])
         links[--i] = w->pred_link[p];
     uint32_t at = a;
+    *a0 = arc_along(net, a, links[0], net->links[links[0]].from == a ? net->links[links[0]].to : net->links[links[0]].from);
     *g0 = net->links[links[0]].mode == SR_RAIL ? net->links[links[0]].gauge_mm : 0;
     *g1 = net->links[links[n - 1]].mode == SR_RAIL ? net->links[links[n - 1]].gauge_mm : 0;
     for (int k = 0; k < n; k++) {
@@ -146,14 +175,15 @@ static int events(sr_timetable *tt, size_t *cap, dj *w, uint32_t a, uint32_t b, 
         if (k > 0 && l->mode == SR_RAIL) {
             const sr_link *prev = &net->links[links[k - 1]];
             if (prev->gauge_mm != l->gauge_mm) {
-                sr__via v = {SR__VIA_GAUGE, -1, at, gauge_class(net, prev->gauge_mm), gauge_class(net, l->gauge_mm), {0}, {0}};
+                uint8_t fc = gauge_class(net, prev->gauge_mm), tc = gauge_class(net, l->gauge_mm);
+                sr__via v = {SR__VIA_GAUGE, -1, at, fc, tc, {0}, {0}, xfer_step(net, at, fc, tc)};
                 if (add_event(tt, cap, &v) < 0)
                     goto fail;
             }
         }
         const char *ca = net->places[at].country, *cb = net->places[next].country;
         if (*ca && *cb && strcmp(ca, cb)) {
-            sr__via v = {SR__VIA_BORDER, l->crossing, next, 0, 0, {0}, {0}};
+            sr__via v = {SR__VIA_BORDER, l->crossing, next, 0, 0, {0}, {0}, arc_along(net, at, links[k], next)};
             memcpy(v.from_country, ca, 3);
             memcpy(v.to_country, cb, 3);
             if (add_event(tt, cap, &v) < 0)
@@ -172,6 +202,7 @@ typedef struct pair {
     uint64_t key;       /* a << 33 | b << 1 | 1; 0 empty */
     uint32_t off, len;
     uint16_t g0, g1;    /* gauge of the path's first and last link (rail) */
+    uint32_t a0;        /* the path's first arc */
 } pair;
 
 sr_code sr__tt_build_via(sr_timetable *tt, const sr_network *net)
@@ -182,6 +213,7 @@ sr_code sr__tt_build_via(sr_timetable *tt, const sr_network *net)
     tt->st_via_len = calloc((size_t)tt->n_st + 1, sizeof *tt->st_via_len);
     tt->st_via_g0 = calloc((size_t)tt->n_st + 1, sizeof *tt->st_via_g0);
     tt->st_via_g1 = calloc((size_t)tt->n_st + 1, sizeof *tt->st_via_g1);
+    tt->st_via_a0 = malloc(((size_t)tt->n_st + 1) * sizeof *tt->st_via_a0);
     dj w = {net, malloc(net->n_places * sizeof(double)), malloc(net->n_places * sizeof(uint32_t)),
             malloc(net->n_places * sizeof(uint32_t)), NULL, 0, 0};
     size_t nslots = 1;
@@ -190,7 +222,9 @@ sr_code sr__tt_build_via(sr_timetable *tt, const sr_network *net)
     pair *tab = calloc(nslots, sizeof *tab);
     size_t cap = 0, npairs = 0;
     sr_code rc = SR_ENOMEM;
-    if (!tt->st_via_off || !tt->st_via_len || !tt->st_via_g0 || !tt->st_via_g1 || !w.dist || !w.pred_link || !w.pred_place || !tab)
+    if (tt->st_via_a0)
+        memset(tt->st_via_a0, 0xff, ((size_t)tt->n_st + 1) * sizeof *tt->st_via_a0);
+    if (!tt->st_via_off || !tt->st_via_len || !tt->st_via_g0 || !tt->st_via_g1 || !tt->st_via_a0 || !w.dist || !w.pred_link || !w.pred_place || !tab)
         goto done;
     for (uint32_t k = 0; k < tt->n_trips; k++) {
         int mode = tt->routes[tt->trip_route[k]].mode;
@@ -209,8 +243,9 @@ sr_code sr__tt_build_via(sr_timetable *tt, const sr_network *net)
                 npairs++;
                 tab[h].key = key;
                 tab[h].off = tt->n_via;
+                tab[h].a0 = UINT32_MAX;
                 int n = path(&w, a, b, mode);
-                if (n > 0 && events(tt, &cap, &w, a, b, n, &tab[h].g0, &tab[h].g1) < 0)
+                if (n > 0 && events(tt, &cap, &w, a, b, n, &tab[h].g0, &tab[h].g1, &tab[h].a0) < 0)
                     goto done;
                 tab[h].len = tt->n_via - tab[h].off;
             }
@@ -218,6 +253,7 @@ sr_code sr__tt_build_via(sr_timetable *tt, const sr_network *net)
             tt->st_via_len[s] = tab[h].len;
             tt->st_via_g0[s] = tab[h].g0;
             tt->st_via_g1[s] = tab[h].g1;
+            tt->st_via_a0[s] = tab[h].a0;
         }
     }
     rc = SR_OK;
