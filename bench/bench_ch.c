@@ -4,7 +4,9 @@
  * query latency with the hierarchy against the router's Dijkstra, on one
  * dataset (medians, p99, ratios; docs/PERFORMANCE.md).
  *
- *   bench_ch [DIR] [--queries N] [--export OUT]
+ *   bench_ch [DIR] [--queries N] [--export OUT] [--export-only]
+ *   bench_ch --open FILE      open time of a compiled file (median of 5),
+ *                             then the first query's time (the lazy checks)
  *
  * DIR defaults to the built-in dataset; for the large synthetic network
  * make one with bench/gen_synthetic.py DIR 530 530 (1.08 M links).
@@ -15,7 +17,10 @@
  * OUT/target_place and OUT/classes (one u32: a state is place x classes
  * + class; a query runs from every state of its source place to every
  * state of its target place), with OUT/ch_distance (f64: the router's weight, hours; infinity: no route) to check
- * the other side's answers against.  Nothing of RoutingKit is here.
+ * the other side's answers against.  --export-only stops after writing
+ * the graph (the queries are the same LCG pairs, see main()), so that the
+ * other side can run without waiting for silkroute's contraction.
+ * Nothing of RoutingKit is here.
  */
 #include <math.h>
 #include <stdio.h>
@@ -135,15 +140,67 @@ static int export_graph(const sr_network *net, const char *out)
     return rc;
 }
 
+/* bench_ch --open FILE: how long opening a compiled file takes, and the
+ * first hierarchy query after it (which pays the hierarchy's lazy checks,
+ * docs/FORMAT.md "When the checks run"). */
+static int open_only(const char *path)
+{
+    double lt[5], lc[5], loads[3] = {0};
+    getloadavg(loads, 3);
+    sr_network *srn = NULL;
+    for (int k = 0; k < 5; k++) {
+        sr_network_close(srn);
+        srn = NULL;
+        double t0 = now_s(), c0 = cpu_s();
+        if (sr_network_open(path, &srn) != SR_OK) {
+            fprintf(stderr, "bench_ch: %s\n", sr_network_errmsg(srn));
+            sr_network_close(srn);
+            return 1;
+        }
+        lt[k] = now_s() - t0;
+        lc[k] = cpu_s() - c0;
+    }
+    qsort(lt, 5, sizeof *lt, cmp_double);
+    qsort(lc, 5, sizeof *lc, cmp_double);
+    struct stat st;
+    stat(path, &st);
+    printf("%s: %.1f MB, %zu places, %zu links (load average %.1f)\n", path, (double)st.st_size / 1048576.0,
+           sr_network_place_count(srn), sr_network_link_count(srn), loads[0]);
+    printf("  open                               median %.1f ms wall (min %.1f, max %.1f), %.1f ms CPU; "
+           "RSS %.0f MB\n",
+           lt[2] * 1e3, lt[0] * 1e3, lt[4] * 1e3, lc[2] * 1e3, mem_mb("VmRSS:"));
+    sr_query *q;
+    sr_query_create(srn, &q);
+    for (int k = 0; k < 3; k++) {
+        sr_route_options o;
+        sr_route_options_init(&o);
+        o.from = sr_network_place(srn, (size_t)k)->id;
+        o.to = sr_network_place(srn, sr_network_place_count(srn) - 1 - (size_t)k)->id;
+        sr_result *res = NULL;
+        double t0 = now_s(), c0 = cpu_s();
+        sr_code rc = sr_route_query(q, &o, &res);
+        printf("  query %d after open                 %.1f ms wall, %.1f ms CPU: %s\n", k + 1, (now_s() - t0) * 1e3,
+               (cpu_s() - c0) * 1e3, sr_strerror(rc));
+        sr_result_free(res);
+    }
+    sr_query_destroy(q);
+    sr_network_close(srn);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     const char *dir = NULL, *out = NULL;
-    int nq = 2000;
+    int nq = 2000, export_only = 0;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--queries") && i + 1 < argc)
             nq = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--export") && i + 1 < argc)
             out = argv[++i];
+        else if (!strcmp(argv[i], "--export-only"))
+            export_only = 1;
+        else if (!strcmp(argv[i], "--open") && i + 1 < argc)
+            return open_only(argv[++i]);
         else
             dir = argv[i];
     }
@@ -166,6 +223,10 @@ int main(int argc, char **argv)
     printf("  CSV load                           %9.3f s wall, %.3f s CPU\n", t_load, c_load);
     if (out && export_graph(csv, out) < 0)
         fprintf(stderr, "bench_ch: export to %s failed\n", out);
+    if (export_only) {
+        sr_network_close(csv);
+        return 0;
+    }
 
     /* Preprocessing: the hierarchy of the default query (time, 40ft). */
     sr_network *chn = NULL;

@@ -9,7 +9,15 @@ with rail and road between neighbours, border crossings on every
 cross-country link, gauge changes at the border posts, rail/road transfers
 at every place, a few ferries and air links.  Deterministic (fixed seed).
 
-usage: bench/gen_synthetic.py DIR [W H]
+With --road-like the grid is shaped like a road network instead, which
+has a hierarchy of road classes that contraction hierarchies exploit (a
+uniform grid has none and is their hardest case): every link is a road,
+local roads at 40 km/h, every 8th row and column an arterial at 70 km/h,
+every 32nd a motorway at 100 km/h (running times in duration_h); rail only
+along the motorway lines, and no air links.  Both shapes are benchmarked
+(docs/PERFORMANCE.md).
+
+usage: bench/gen_synthetic.py DIR [W H] [--road-like]
 """
 import math
 import os
@@ -18,11 +26,13 @@ import sys
 
 
 def main():
-    if len(sys.argv) not in (2, 4) or sys.argv[1].startswith("-"):
-        sys.exit("usage: bench/gen_synthetic.py DIR [W H]")
-    out = sys.argv[1]
-    w = int(sys.argv[2]) if len(sys.argv) > 2 else 16
-    h = int(sys.argv[3]) if len(sys.argv) > 3 else 10
+    args = [a for a in sys.argv[1:] if a != "--road-like"]
+    road_like = len(args) != len(sys.argv) - 1
+    if len(args) not in (1, 3) or args[0].startswith("-"):
+        sys.exit("usage: bench/gen_synthetic.py DIR [W H] [--road-like]")
+    out = args[0]
+    w = int(args[1]) if len(args) > 1 else 16
+    h = int(args[2]) if len(args) > 2 else 10
     if w < 2 or h < 1 or w * h > 5_000_000:
         sys.exit("gen_synthetic.py: W >= 2, H >= 1 and W*H <= 5,000,000")
     rnd = random.Random(20261124)
@@ -63,8 +73,11 @@ def main():
             a, b = places[i], places[j]
             dist = round(gc(a, b) * rnd.uniform(1.05, 1.4), 1)
             cross = a[1] != b[1]
+            # The line the link runs along: a row (dx) or a column (dy).
+            line = y if dx else x
+            speed = 100 if line % 32 == 0 else 70 if line % 8 == 0 else 40
             for mode in ("rail", "road"):
-                if mode == "rail" and rnd.random() < 0.15:
+                if mode == "rail" and (rnd.random() < 0.15 or (road_like and speed < 100)):
                     continue
                 xid = ""
                 if cross:
@@ -76,17 +89,18 @@ def main():
                     gauge = "1435" if a[1] == countries[0] and b[1] == countries[0] else "1520"
                     if cross and a[1] == countries[0]:
                         gauge = "1435"
-                links.append((mode, a[0], b[0], gauge, dist, xid))
+                dur = round(dist / speed, 4) if road_like and mode == "road" else ""
+                links.append((mode, a[0], b[0], gauge, dist, xid, dur))
     # Ferries along the first row and air links between every 7th place.
     for x in range(0, w - 3, 3):
         a, b = places[idx[(x, 0)]], places[idx[(x + 3, 0)]]
-        links.append(("sea", a[0], b[0], "", round(gc(a, b) * 1.3, 1), ""))
-    hubs = [i for i in range(len(places)) if i % 7 == 0]
+        links.append(("sea", a[0], b[0], "", round(gc(a, b) * 1.3, 1), "", ""))
+    hubs = [i for i in range(len(places)) if i % 7 == 0 and not road_like]
     for k in range(len(hubs) - 1):
         a, b = places[hubs[k]], places[hubs[k + 1]]
-        links.append(("air", a[0], b[0], "", round(gc(a, b) * 1.05 + 1, 1), ""))
+        links.append(("air", a[0], b[0], "", round(gc(a, b) * 1.05 + 1, 1), "", ""))
     classes = {}
-    for mode, a, b, gauge, _, _ in links:
+    for mode, a, b, gauge, _, _, _ in links:
         c = "rail" + gauge if mode == "rail" else mode
         classes.setdefault(a, set()).add(c)
         classes.setdefault(b, set()).add(c)
@@ -116,8 +130,8 @@ def main():
           [(p[0], "Town " + p[0], p[1], "city", p[2], p[3], "A-syn") for p in places])
     write("crossings.csv", "id,name,mode,place_a,place_b,dwell_h,fee_usd_20ft,fee_usd_40ft,fee_usd_t,source",
           [(x[0], x[0], x[1], x[2], x[3], x[4], 50, 80, 2, "A-syn") for x in crossings])
-    write("links.csv", "id,from,to,mode,gauge_mm,distance_km,crossing,source",
-          [("L%d" % i, l[1], l[2], l[0], l[3], l[4], l[5], "A-syn") for i, l in enumerate(links)])
+    write("links.csv", "id,from,to,mode,gauge_mm,distance_km,duration_h,crossing,source",
+          [("L%d" % i, l[1], l[2], l[0], l[3], l[4], l[6], l[5], "A-syn") for i, l in enumerate(links)])
     write("transfers.csv", "place,kind,from,to,duration_h,cost_usd_20ft,cost_usd_40ft,cost_usd_t,source",
           [(t[0], t[1], t[2], t[3], t[4], t[5], t[5] * 1.5, t[5] / 20, "A-syn") for t in transfers])
     print("%s: %d places, %d links, %d crossings, %d transfers" % (out, len(places), len(links), len(crossings), len(transfers)))

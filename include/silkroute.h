@@ -728,7 +728,11 @@ char *sr_place_json(const sr_network *net, size_t idx, unsigned flags);
  * Check the dataset in `dir` against docs/DATA.md: every problem is one line
  * "FILE:LINE: field: message" written to the callback (may be NULL).
  * Returns the number of errors (warnings are reported but not counted), or
- * -1 if `dir` cannot be read.  Thread-safe.
+ * -1 if `dir` cannot be read.  `dir` may also be a compiled network file
+ * (sr_network_compile()): it is then checked in full -- every checksum and
+ * every hierarchy, which sr_network_open() leaves to first use
+ * (docs/FORMAT.md) -- and its first problem is the one error, a line
+ * "FILE: message".  Thread-safe.
  */
 typedef void (*sr_report_fn)(void *ctx, int is_error, const char *line);
 long sr_check_data(const char *dir, sr_report_fn report, void *ctx);

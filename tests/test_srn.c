@@ -25,6 +25,7 @@
 
 #include <cmocka.h>
 
+#include "network.h"
 #include "silkroute.h"
 #include "srn/srn.h"
 #include "util.h"
@@ -107,6 +108,19 @@ static void test_random_roundtrip(void **state)
             rn_options(&m, &rq, &o);
             same_answer(a, qa, b, qb, &o, &n);
         }
+        /* Ids resolve to the same places and links (a compiled file
+         * bisects its sorted id orders instead of hashing, names.c). */
+        for (size_t i = 0; i < sr_network_place_count(a); i++) {
+            const char *id = sr_network_place(a, i)->id;
+            assert_int_equal(sr__place_id_find(b, id), sr__place_id_find(a, id));
+        }
+        for (size_t i = 0; i < sr_network_link_count(a); i++) {
+            const char *id = sr_network_link(a, i)->id;
+            assert_int_equal(sr__link_find(b, id), sr__link_find(a, id));
+        }
+        assert_int_equal(sr__place_id_find(b, "no such place"), -1);
+        assert_int_equal(sr__link_find(b, "no such link"), -1);
+        assert_int_equal(sr__link_find(b, ""), -1);
         /* The network export is the same too. */
         char *ga = sr_network_geojson(a, SR_MODES_ALL, 0, 0), *gb = sr_network_geojson(b, SR_MODES_ALL, 0, 0);
         assert_non_null(ga);
@@ -272,6 +286,21 @@ static void refused(const char *path, const char *want)
     sr_network_close(net);
 }
 
+/* check-data on a compiled file checks everything at open: the number of
+ * errors it reports (0 or 1). */
+static long check_errors(const char *path)
+{
+    sr_code first;
+    long e = sr_check_data_code(path, NULL, NULL, &first);
+    assert_true(e == 0 || e == 1);
+    assert_true(e == 0 ? first == SR_OK : first == SR_EDATA);
+    return e;
+}
+
+/* Whether byte `at` of the file lies in the header, the table or a
+ * section (the padding between sections belongs to none). */
+static int covered(const unsigned char *b, size_t n, size_t at);
+
 /* Recompute the checksums after an edit, as docs/FORMAT.md defines them. */
 static void reseal(unsigned char *b, size_t n)
 {
@@ -298,6 +327,21 @@ static unsigned char *section(unsigned char *b, uint32_t id, uint64_t *size)
         }
     }
     return NULL;
+}
+
+static int covered(const unsigned char *b, size_t n, size_t at)
+{
+    uint64_t toff = rd64(b + 24);
+    if (at < SRN_HEADER || at >= toff)
+        return 1;
+    uint32_t ns = rd32(b + 32);
+    for (uint32_t i = 0; i < ns; i++) {
+        const unsigned char *t = b + toff + 32 * i;
+        if (at >= rd64(t + 8) && at < rd64(t + 8) + rd64(t + 16))
+            return 1;
+    }
+    (void)n;
+    return 0;
 }
 
 /* Document rules damaged with valid checksums: refused, naming the rule. */
@@ -362,23 +406,28 @@ static void test_damage(void **state)
     assert_int_equal(memcmp(orig, SRN_MAGIC, 8), 0);
 
     /* A flipped bit anywhere is found: every 37th byte in turn. */
-    long tried = 0;
+    long tried = 0, lazy = 0;
     for (size_t at = 0; at < n; at += 37) {
         memcpy(b, orig, n);
         b[at] ^= 0x10;
         spit(bad, b, n);
         sr_network *net = NULL;
         sr_code rc = sr_network_open(bad, &net);
-        /* Padding between sections is covered by no checksum: harmless. */
+        sr_network_close(net);
+        /* A hierarchy's sections are checked on first use, and every
+         * section by check-data; padding between sections is covered by
+         * no checksum: harmless. */
         if (rc == SR_OK) {
-            sr_network_close(net);
+            assert_int_equal(check_errors(bad), covered(orig, n, at));
+            lazy += covered(orig, n, at);
             continue;
         }
         assert_int_equal(rc, SR_EDATA);
-        sr_network_close(net);
+        assert_int_equal(check_errors(bad), 1);
         tried++;
     }
     assert_true(tried > 0);
+    assert_true(lazy > 0);
     /* Truncated and extended. */
     spit(bad, orig, n - 1);
     refused(bad, "truncated");
@@ -417,8 +466,36 @@ static void test_damage(void **state)
         wr32(up, 0); /* an edge that does not go up */
         reseal(b, n);
         spit(bad, b, n);
-        refused(bad, "hierarchy");
+        /* Opens (the hierarchy is checked on first use); a query that
+         * would use it fails with SR_EDATA and says why, every time; a
+         * constrained query (Dijkstra) still answers; check-data refuses. */
+        sr_network *net = NULL;
+        assert_int_equal(sr_network_open(bad, &net), SR_OK);
+        sr_query *q;
+        assert_int_equal(sr_query_create(net, &q), SR_OK);
+        for (int k = 0; k < 2; k++) {
+            sr_route_options o;
+            sr_route_options_init(&o);
+            o.from = sr_network_place(net, 0)->id;
+            o.to = sr_network_place(net, 1)->id;
+            o.unit = SR_UNIT_40FT;
+            sr_result *res = NULL;
+            assert_int_equal(sr_route_query(q, &o, &res), SR_EDATA);
+            assert_null(res);
+            if (!strstr(sr_query_errmsg(q), "hierarchy"))
+                fail_msg("expected 'hierarchy' in: %s", sr_query_errmsg(q));
+            o.year = 2030;
+            sr_code drc = sr_route_query(q, &o, &res);
+            assert_true(drc == SR_OK || drc == SR_ENOROUTE);
+            sr_result_free(res);
+        }
+        sr_query_destroy(q);
+        sr_network_close(net);
+        assert_int_equal(check_errors(bad), 1);
+        sr_check_data_code(bad, NULL, NULL, NULL);
     }
+    /* check-data passes the original. */
+    assert_int_equal(check_errors(path), 0);
     memcpy(b, orig, n);
     unsigned char *links = section(b, SEC_LINKS, &sz);
     wr32(links + 8, 999999); /* link 0 from a place that does not exist */

@@ -131,17 +131,35 @@ static const char *link_id_of(const sr_network *net, uint32_t i) { return net->l
 
 int sr__build_id_index(sr_network *net)
 {
-    return index_ids(&net->place_idx, net->n_places, place_id_of, net) < 0 ||
+    /* A compiled file bisects its sorted id orders instead (below). */
+    return (!net->place_by_id && index_ids(&net->place_idx, net->n_places, place_id_of, net) < 0) ||
                    index_ids(&net->crossing_idx, net->n_crossings, crossing_id_of, net) < 0 ||
-                   index_ids(&net->link_idx, net->n_links, link_id_of, net) < 0
+                   (!net->link_by_id && index_ids(&net->link_idx, net->n_links, link_id_of, net) < 0)
                ? -1
                : 0;
+}
+
+/* The first entry of order[0..n) (indexes sorted by id) whose id is id. */
+static long bisect_ids(const uint32_t *order, uint32_t n, const char *(*id_of)(const sr_network *, uint32_t),
+                       const sr_network *net, const char *id)
+{
+    uint32_t lo = 0, hi = n;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (strcmp(id_of(net, order[mid]), id) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && !strcmp(id_of(net, order[lo]), id) ? (long)order[lo] : -1;
 }
 
 long sr__place_id_find(const sr_network *net, const char *id)
 {
     if (net->place_idx.cap)
         return sr__idhash_get(&net->place_idx, id);
+    if (net->place_by_id)
+        return bisect_ids(net->place_by_id, net->n_places, place_id_of, net, id);
     for (uint32_t p = 0; p < net->n_places; p++)
         if (!strcmp(net->places[p].id, id))
             return (long)p;
@@ -152,6 +170,8 @@ long sr__link_find(const sr_network *net, const char *id)
 {
     if (net->link_idx.cap)
         return sr__idhash_get(&net->link_idx, id);
+    if (net->link_by_id)
+        return bisect_ids(net->link_by_id, net->n_links, link_id_of, net, id);
     for (uint32_t i = 0; i < net->n_links; i++)
         if (net->links[i].id && !strcmp(net->links[i].id, id))
             return (long)i;

@@ -63,6 +63,10 @@ void sr__network_free(sr_network *net)
     sr__idhash_free(&net->place_idx);
     sr__idhash_free(&net->crossing_idx);
     sr__idhash_free(&net->link_idx);
+    /* Copies only on a big-endian host: in the mapping, the release above
+     * has set them to NULL. */
+    free(net->place_by_id);
+    free(net->link_by_id);
     sr__spread_free(net);
     sr__unions_free(net);
     sr__docs_free(net->docs);

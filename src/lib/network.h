@@ -88,6 +88,9 @@ struct sr_network {
     /* Places, crossings and links by id (idhash/idhash.h), for look-ups in
      * O(1) (names.c): a linear scan cost 1.6 ms at 273,000 places. */
     sr__idhash place_idx, crossing_idx, link_idx;
+    /* A compiled file's places and links in order of their ids (arrays of
+     * the mapping, srn/srn.c), bisected instead of hashed: NULL otherwise. */
+    uint32_t *place_by_id, *link_by_id;
 
     /* Time distributions (calib/spread.c): border dwell P50 and P90 per
      * crossing and direction ([2x] from place_a's country, [2x+1] the
@@ -203,9 +206,11 @@ static inline int sr__link_usable(const sr_link *l, int year)
 const char *sr__default_dir(void);
 void sr__network_free(sr_network *net);
 /* srn/srn.c: open a compiled network file into net (arrays into its
- * mapping); the message in net->errmsg on failure.  sr__srn_release()
+ * mapping); the message in net->errmsg on failure.  verify_all: check
+ * every checksum and hierarchy now (check-data) instead of the large
+ * sections on first use.  sr__srn_release()
  * drops the pointers into the mapping and unmaps it (sr__network_free()). */
-sr_code sr__srn_open(sr_network *net, const char *path);
+sr_code sr__srn_open(sr_network *net, const char *path, int verify_all);
 void sr__srn_release(sr_network *net);
 /* Direction of arc a across its crossing: 0 from place_a's country, 1 the
  * other way (only meaningful when the arc's link names a crossing). */

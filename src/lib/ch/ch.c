@@ -8,11 +8,18 @@
  * remembering v) unless a witness path u ~> w that avoids v is at most as
  * long; the witness search is a Dijkstra from u bounded by the longest
  * candidate and by a number of settled nodes, so a search cut short only
- * adds a shortcut that was not needed, never loses a path.  Importance is
- * the edge difference (shortcuts added minus arcs removed) plus the number
- * of contracted neighbours and a level term, kept in a heap with lazy
- * updates: the top is re-evaluated before it is contracted and the
- * neighbours of a contracted node are re-evaluated after.
+ * adds a shortcut that was not needed, never loses a path; a direct edge
+ * no longer than the candidate settles a pair without a search.
+ * Importance is dominated by the level (one more than the highest
+ * contracted neighbour), then the edge quotient (shortcuts added over arcs
+ * removed) and the hop quotient (the input arcs they stand for), the
+ * ordering RoutingKit uses: nodes go nearly level by level, which keeps
+ * the remaining graph sparse where the network has no hierarchy of its
+ * own (a grid).  Priorities sit in a heap with lazy updates: the top is
+ * re-evaluated before it is contracted; the neighbours of a contracted
+ * node are re-evaluated after it when it had few, otherwise only their
+ * level term is updated, because re-simulating every neighbour of every
+ * node in the dense top cost most of the build (docs/PERFORMANCE.md).
  *
  * Querying.  With nodes numbered by rank, every shortest path has a form
  * that first climbs in rank and then descends; a forward search on the
@@ -36,6 +43,10 @@
 #define NONE SR__CH_NONE
 #define SIM_SETTLE 20       /* witness search bound while estimating importance */
 #define WIT_SETTLE 100      /* and while contracting (measured: docs/PERFORMANCE.md) */
+/* A contracted node with at most this many neighbours has them all
+ * re-evaluated; above it only their level term changes, and the queue's
+ * top is re-evaluated before it is contracted (docs/PERFORMANCE.md). */
+#define FULL_UPDATE_NEIGHBOURS 8
 
 /* ---- a binary heap of (key, id) with lazy deletion ------------------------- */
 
@@ -95,6 +106,7 @@ static hitem hpop(heap *h)
 
 typedef struct dedge {
     uint32_t nbr, mid, step;
+    uint32_t hops;          /* input arcs the edge stands for (1: an input arc) */
     double w;
 } dedge;
 
@@ -114,6 +126,7 @@ typedef struct builder {
     double *dist;
     uint32_t *stamp, gen;
     uint32_t *tgt, tgt_gen;     /* targets of the current witness search */
+    double *cand;               /* a target's candidate shortcut weight */
     heap wh;
     /* final edges, in caller numbering, collected per contracted node */
     dlist *fup, *fdn;
@@ -144,23 +157,23 @@ static void dl_remove(dlist *l, uint32_t nbr)
 }
 
 /* Add or lower the arc u -> w; 0 unchanged, 1 added or lowered, -1 no memory. */
-static int set_arc(builder *b, uint32_t u, uint32_t w, double wt, uint32_t mid, uint32_t step)
+static int set_arc(builder *b, uint32_t u, uint32_t w, double wt, uint32_t mid, uint32_t step, uint32_t hops)
 {
     dlist *o = &b->out[u];
     for (uint32_t i = 0; i < o->n; i++)
         if (o->e[i].nbr == w) {
             if (o->e[i].w <= wt)
                 return 0;
-            o->e[i] = (dedge){w, mid, step, wt};
+            o->e[i] = (dedge){w, mid, step, hops, wt};
             dlist *in = &b->in[w];
             for (uint32_t j = 0; j < in->n; j++)
                 if (in->e[j].nbr == u) {
-                    in->e[j] = (dedge){u, mid, step, wt};
+                    in->e[j] = (dedge){u, mid, step, hops, wt};
                     break;
                 }
             return 1;
         }
-    if (dl_add(o, (dedge){w, mid, step, wt}) < 0 || dl_add(&b->in[w], (dedge){u, mid, step, wt}) < 0)
+    if (dl_add(o, (dedge){w, mid, step, hops, wt}) < 0 || dl_add(&b->in[w], (dedge){u, mid, step, hops, wt}) < 0)
         return -1;
     return 1;
 }
@@ -216,37 +229,57 @@ static inline double wdist(const builder *b, uint32_t x) { return b->stamp[x] ==
 
 /* Contract v (commit) or only count the shortcuts it needs.  Returns the
  * count, or -1 when memory runs out. */
-static long contract(builder *b, uint32_t v, int commit)
+static long contract(builder *b, uint32_t v, int commit, long *hops)
 {
     dlist *in = &b->in[v], *out = &b->out[v];
     long count = 0;
+    *hops = 0;
     for (uint32_t i = 0; i < in->n; i++) {
         uint32_t u = in->e[i].nbr;
         double wu = in->e[i].w, maxw = -1;
-        for (uint32_t j = 0; j < out->n; j++)
-            if (out->e[j].nbr != u && wu + out->e[j].w > maxw)
-                maxw = wu + out->e[j].w;
-        if (maxw < 0)
-            continue;
+        /* The targets w of u (v's out-neighbours), each with its candidate
+         * u -> v -> w (v's out-list has one edge per neighbour). */
         next_gen(b->tgt, &b->tgt_gen, b->n);
         uint32_t nt = 0;
-        for (uint32_t j = 0; j < out->n; j++)
-            if (out->e[j].nbr != u && b->tgt[out->e[j].nbr] != b->tgt_gen) {
-                b->tgt[out->e[j].nbr] = b->tgt_gen;
-                nt++;
+        for (uint32_t j = 0; j < out->n; j++) {
+            uint32_t w = out->e[j].nbr;
+            if (w == u)
+                continue;
+            b->tgt[w] = b->tgt_gen;
+            b->cand[w] = wu + out->e[j].w;
+            nt++;
+        }
+        if (!nt)
+            continue;
+        /* A direct edge u -> w no longer than the candidate is a witness:
+         * in the dense top of the hierarchy most targets have one, and
+         * this saves the search (a resolved target is unmarked). */
+        const dlist *uo = &b->out[u];
+        for (uint32_t j = 0; j < uo->n; j++) {
+            uint32_t x = uo->e[j].nbr;
+            if (x != v && b->tgt[x] == b->tgt_gen && uo->e[j].w <= b->cand[x]) {
+                b->tgt[x] = 0;
+                nt--;
             }
-        if (witness(b, u, v, maxw, commit ? WIT_SETTLE : SIM_SETTLE, nt) < 0)
+        }
+        for (uint32_t j = 0; j < out->n; j++) {
+            uint32_t w = out->e[j].nbr;
+            if (w != u && b->tgt[w] == b->tgt_gen && b->cand[w] > maxw)
+                maxw = b->cand[w];
+        }
+        if (nt && witness(b, u, v, maxw, commit ? WIT_SETTLE : SIM_SETTLE, nt) < 0)
             return -1;
         for (uint32_t j = 0; j < out->n; j++) {
             uint32_t w = out->e[j].nbr;
             if (w == u)
                 continue;
             double c = wu + out->e[j].w;
-            if (wdist(b, w) <= c)
+            if (b->tgt[w] != b->tgt_gen || wdist(b, w) <= c)
                 continue;
             count++;
+            *hops += in->e[i].hops + out->e[j].hops;
             if (commit) {
-                int r = set_arc(b, u, w, c, v, NONE);
+                int r = set_arc(b, u, w, c, v, NONE, in->e[i].hops + out->e[j].hops);
                 if (r < 0)
                     return -1;
                 b->shortcuts += (uint64_t)r;
@@ -258,13 +291,22 @@ static long contract(builder *b, uint32_t v, int commit)
 
 static double priority(builder *b, uint32_t v, int *oom)
 {
-    long sc = contract(b, v, 0);
+    long hops;
+    long sc = contract(b, v, 0, &hops);
     if (sc < 0) {
         *oom = 1;
         return 0;
     }
-    double removed = (double)b->in[v].n + b->out[v].n;
-    return 2.0 * ((double)sc - removed) + b->deleted[v] + b->level[v];
+    /* Edge quotient and hop quotient (shortcuts added over arcs removed,
+     * and the input arcs they stand for), dominated by the level: nodes
+     * are contracted nearly level by level, which keeps the remaining
+     * graph sparse on networks without a natural hierarchy (grids). */
+    double removed = 1.0 + b->in[v].n + b->out[v].n, hops_removed = 1.0;
+    for (uint32_t i = 0; i < b->in[v].n; i++)
+        hops_removed += b->in[v].e[i].hops;
+    for (uint32_t i = 0; i < b->out[v].n; i++)
+        hops_removed += b->out[v].e[i].hops;
+    return 1000.0 * b->level[v] + 1000.0 * (double)sc / removed + 1000.0 * (double)hops / hops_removed;
 }
 
 /* Move v's remaining edges to the final lists and out of its neighbours'. */
@@ -317,6 +359,7 @@ static void builder_free(builder *b)
     free(b->dist);
     free(b->stamp);
     free(b->tgt);
+    free(b->cand);
     free(b->wh.a);
 }
 
@@ -390,24 +433,26 @@ sr__ch *sr__ch_build(uint32_t n, const sr__ch_arc *arcs, size_t n_arcs, void (*p
     b.dist = malloc(nn * sizeof *b.dist);
     b.stamp = calloc(nn, sizeof *b.stamp);
     b.tgt = calloc(nn, sizeof *b.tgt);
+    b.cand = malloc(nn * sizeof *b.cand);
     uint32_t *ver = calloc(nn, sizeof *ver);
     heap pq = {0};
     int oom = !ch || !b.out || !b.in || !b.fup || !b.fdn || !b.done || !b.rank || !b.level || !b.deleted || !b.dist ||
-              !b.stamp || !b.tgt || !ver;
+              !b.stamp || !b.tgt || !b.cand || !ver;
     /* Input arcs: self loops never help; of parallel arcs the lightest. */
     for (size_t i = 0; !oom && i < n_arcs; i++) {
         const sr__ch_arc *a = &arcs[i];
         if (a->tail == a->head || a->tail >= n || a->head >= n || !(a->w < INFINITY))
             continue;
-        if (set_arc(&b, a->tail, a->head, a->w, NONE, a->step) < 0)
+        if (set_arc(&b, a->tail, a->head, a->w, NONE, a->step, 1) < 0)
             oom = 1;
     }
     /* The heap holds (priority, node); an entry whose priority is stale is
      * recognised by comparing with the current one (prio[] via ver[]). */
-    double *prio = malloc(nn * sizeof *prio);
-    oom |= !prio;
+    double *prio = malloc(nn * sizeof *prio), *qpart = malloc(nn * sizeof *qpart);
+    oom |= !prio || !qpart;
     for (uint32_t v = 0; !oom && v < n; v++) {
         prio[v] = priority(&b, v, &oom);
+        qpart[v] = prio[v] - 1000.0 * b.level[v];
         if (!oom && hpush(&pq, prio[v], v) < 0)
             oom = 1;
     }
@@ -423,13 +468,15 @@ sr__ch *sr__ch_build(uint32_t n, const sr__ch_arc *arcs, size_t n_arcs, void (*p
         double p = priority(&b, v, &oom);
         if (oom)
             break;
+        qpart[v] = p - 1000.0 * b.level[v];
         if (p > it.key && pq.n && p > pq.a[0].key) {
             prio[v] = p;
             if (hpush(&pq, p, v) < 0)
                 oom = 1;
             continue;
         }
-        if (contract(&b, v, 1) < 0) {
+        long hops;
+        if (contract(&b, v, 1, &hops) < 0) {
             oom = 1;
             break;
         }
@@ -454,7 +501,15 @@ sr__ch *sr__ch_build(uint32_t n, const sr__ch_arc *arcs, size_t n_arcs, void (*p
             if (b.done[y] || ver[y] == next_rank)
                 continue;
             ver[y] = next_rank;
-            prio[y] = priority(&b, y, &oom);
+            /* The neighbours of a node of high degree (the dense top of
+             * the hierarchy) only get their level raised: simulating each
+             * of them again cost most of the build on grids. */
+            if (nb > FULL_UPDATE_NEIGHBOURS)
+                prio[y] = 1000.0 * b.level[y] + qpart[y];
+            else {
+                prio[y] = priority(&b, y, &oom);
+                qpart[y] = prio[y] - 1000.0 * b.level[y];
+            }
             if (!oom && hpush(&pq, prio[y], y) < 0)
                 oom = 1;
         }
@@ -464,6 +519,7 @@ sr__ch *sr__ch_build(uint32_t n, const sr__ch_arc *arcs, size_t n_arcs, void (*p
     free(nbrs);
     free(pq.a);
     free(prio);
+    free(qpart);
     free(ver);
     if (!oom && emit(&b, ch) < 0)
         oom = 1;
@@ -493,6 +549,7 @@ typedef struct sr__ch_scratch {
 
 void sr__ch_init_loaded(sr__ch *ch)
 {
+    atomic_init(&ch->check_state, 0);
     pthread_mutex_init(&ch->lock, NULL);
     ch->lock_ready = 1;
     ch->pool = NULL;
@@ -526,6 +583,7 @@ void sr__ch_free(sr__ch *ch)
     }
     if (ch->lock_ready)
         pthread_mutex_destroy(&ch->lock);
+    free(ch->check_ctx);
     if (!ch->borrowed) {
         free(ch->node_of);
         free(ch->up_off);
@@ -619,11 +677,29 @@ static int unpack(const sr__ch *ch, uint32_t tail, uint32_t head, const sr__ch_e
     return 0;
 }
 
+int sr__ch_checked(sr__ch *ch)
+{
+    int st = atomic_load(&ch->check_state);
+    if (st == 1 || !ch->check)
+        return 0;
+    if (st == 0) {
+        pthread_mutex_lock(&ch->lock);
+        if (atomic_load(&ch->check_state) == 0)
+            atomic_store(&ch->check_state,
+                         ch->check(ch, ch->check_ctx, ch->check_msg, sizeof ch->check_msg) == 0 ? 1 : 2);
+        pthread_mutex_unlock(&ch->lock);
+        st = atomic_load(&ch->check_state);
+    }
+    return st == 1 ? 0 : -1;
+}
+
 int sr__ch_query(sr__ch *ch, const uint32_t *src, size_t ns, const uint32_t *dst, size_t nd, double *dist,
                  uint32_t **steps, size_t *n_steps)
 {
     *steps = NULL;
     *n_steps = 0;
+    if (sr__ch_checked(ch) < 0)
+        return -2;
     sr__ch_scratch *s = scratch_get(ch);
     if (!s)
         return -1;

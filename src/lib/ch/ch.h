@@ -23,6 +23,7 @@
 #define SR_CH_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -64,6 +65,16 @@ typedef struct sr__ch {
     int lock_ready;         /* lock initialised (sr__ch_init_loaded) */
     pthread_mutex_t lock;
     struct sr__ch_scratch *pool;
+    /* A check run once, under the lock, before the first query: a mapped
+     * file's hierarchy is verified (checksums, structure) on first use
+     * rather than when the file is opened (srn/srn.c).  It returns 0 when
+     * the arrays are sound, else writes why into msg.  check_ctx is freed
+     * with the hierarchy.  check_state: 0 not run, 1 sound, 2 corrupted
+     * (check_msg says why); NULL check: sound. */
+    int (*check)(const struct sr__ch *ch, void *ctx, char *msg, size_t cap);
+    void *check_ctx;
+    atomic_int check_state;
+    char check_msg[384];
 } sr__ch;
 
 /* Build the hierarchy of n nodes and the arcs (copied; any order, parallel
@@ -75,11 +86,16 @@ sr__ch *sr__ch_build(uint32_t n, const sr__ch_arc *arcs, size_t n_arcs, void (*p
 void sr__ch_init_loaded(sr__ch *ch);
 void sr__ch_free(sr__ch *ch);
 
+/* Run the hierarchy's first-use check now if it has not run (thread-safe);
+ * 0 when sound, -1 when corrupted (ch->check_msg says why). */
+int sr__ch_checked(sr__ch *ch);
+
 /*
  * The shortest path from any of src[0..ns) to any of dst[0..nd) (caller's
  * node numbers).  On success returns 0 with *dist and the steps of the
  * path in order in *steps (malloc()ed, *n_steps of them; the caller frees);
- * 1 when no path exists; -1 when memory runs out.
+ * 1 when no path exists; -1 when memory runs out; -2 when the hierarchy's
+ * first-use check found it corrupted (ch->check_msg).
  */
 int sr__ch_query(sr__ch *ch, const uint32_t *src, size_t ns, const uint32_t *dst, size_t nd, double *dist,
                  uint32_t **steps, size_t *n_steps);

@@ -32,7 +32,7 @@ sr_code sr_network_open(const char *dir, sr_network **out)
     struct stat st;
     if (stat(dir, &st) == 0 && S_ISREG(st.st_mode)) {
         /* A compiled network file (srn/srn.c); no services of its own. */
-        sr_code rc = sr__srn_open(net, dir);
+        sr_code rc = sr__srn_open(net, dir, 0);
         return rc == SR_OK ? sr__tt_attach(net) : rc;
     }
     if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
@@ -70,11 +70,36 @@ void sr_network_close(sr_network *net)
     sr__network_free(net);
 }
 
+/* A compiled network file: opened with every checksum and hierarchy
+ * checked (sr_network_open() leaves the large sections to first use,
+ * srn/srn.c); its first problem is the one error. */
+static long check_compiled(const char *path, sr_report_fn report, void *ctx, sr_code *first)
+{
+    sr_network *net = calloc(1, sizeof *net);
+    if (!net)
+        return -1;
+    sr__classes_init(net);
+    net->dir = strdup(path);
+    sr_code rc = net->dir ? sr__srn_open(net, path, 1) : SR_ENOMEM;
+    long errors = 0;
+    if (rc != SR_OK && rc != SR_ENOMEM) {
+        errors = 1;
+        if (report)
+            report(ctx, 1, net->errmsg);
+    }
+    sr_network_close(net);
+    if (first)
+        *first = rc;
+    return rc == SR_ENOMEM ? -1 : errors;
+}
+
 long sr_check_data_code(const char *dir, sr_report_fn report, void *ctx, sr_code *first)
 {
     if (first)
         *first = SR_EIO;
     struct stat st;
+    if (dir && stat(dir, &st) == 0 && S_ISREG(st.st_mode))
+        return check_compiled(dir, report, ctx, first);
     if (!dir || stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
         return -1;
     sr_network *net = calloc(1, sizeof *net);

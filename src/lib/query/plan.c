@@ -120,6 +120,11 @@ static sr_code ch_route(sr_query *q, sr__ch *ch, sr_result **out)
     uint32_t *steps;
     size_t n;
     int r = sr__ch_query(ch, src, nc, dst, nc, &dist, &steps, &n);
+    if (r == -2) {
+        /* The compiled file's hierarchy failed its first-use check. */
+        snprintf(pp.err, pp.errcap, "%s", ch->check_msg);
+        return SR_EDATA;
+    }
     if (r < 0)
         return SR_ENOMEM;
     if (r > 0)

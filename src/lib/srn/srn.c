@@ -11,9 +11,20 @@
  * place; a big-endian host converts them into memory of its own (slower,
  * still correct).  Each section has a CRC-32 and the header and table have
  * their own, so a truncated, damaged or foreign file is refused with a
- * message naming what is wrong; after the checksums every count, offset
- * and index is checked against the others, so a file that was crafted
- * with valid checksums still cannot make a search read out of bounds.
+ * message naming what is wrong; every count, offset and index is checked
+ * against the others, so a file that was crafted with valid checksums
+ * still cannot make a search read out of bounds.
+ *
+ * When the checks run (docs/FORMAT.md): opening a file must stay in
+ * milliseconds at a million links, and a checksum pass over half a
+ * gigabyte alone takes a third of a second.  So sr_network_open() checks
+ * the header, the table and every section of at most SRN_EAGER_CRC bytes,
+ * and the structure of everything it decodes; a hierarchy's sections
+ * (most of the file) are checksummed and checked when that hierarchy is
+ * first queried (sr__ch_checked()), and a query on a damaged one fails
+ * with SR_EDATA; the checksums of the other large sections are verified by
+ * sr_check_data() on the file (silkroute check-data FILE), which checks
+ * everything at open.
  * The file is written to PATH.tmp and renamed, so a failed compile never
  * leaves a partial file under the name asked for.
  */
@@ -198,14 +209,20 @@ typedef struct id_ix {
     const char *id;
     uint32_t i;
 } id_ix;
-static int cmp_id_ix(const void *a, const void *b) { return strcmp(((const id_ix *)a)->id, ((const id_ix *)b)->id); }
+static int cmp_id_ix(const void *a, const void *b)
+{
+    const id_ix *x = a, *y = b;
+    int c = strcmp(x->id, y->id);
+    /* Equal ids (links may repeat one) keep their order: the first wins. */
+    return c ? c : (x->i > y->i) - (x->i < y->i);
+}
 static int id_order(uint32_t *out, uint32_t n, const sr_network *net, int kind)
 {
     id_ix *t = malloc(((size_t)n + 1) * sizeof *t);
     if (!t)
         return -1;
     for (uint32_t i = 0; i < n; i++)
-        t[i] = (id_ix){kind ? net->crossings[i].id : net->places[i].id, i};
+        t[i] = (id_ix){kind == 2 ? net->links[i].id : kind ? net->crossings[i].id : net->places[i].id, i};
     qsort(t, n, sizeof *t, cmp_id_ix);
     for (uint32_t i = 0; i < n; i++)
         out[i] = t[i].i;
@@ -432,7 +449,7 @@ static void w_network(wr *w, const sr_network *net)
     }
     /* The indexes in order of their ids (the file keeps the order, a
      * reader checks it and builds its hash indexes from the ids). */
-    uint32_t *order = malloc(((size_t)(np > nx ? np : nx) + 1) * 4);
+    uint32_t *order = malloc(((size_t)(np > nx ? (np > nl ? np : nl) : (nx > nl ? nx : nl)) + 1) * 4);
     w_begin(w, SEC_PLACE_BY_ID, np);
     if (order && id_order(order, np, net, 0) == 0)
         w_u32s(w, order, np);
@@ -441,6 +458,11 @@ static void w_network(wr *w, const sr_network *net)
     w_begin(w, SEC_CROSSING_BY_ID, nx);
     if (order && id_order(order, nx, net, 1) == 0)
         w_u32s(w, order, nx);
+    else
+        w->err = ENOMEM;
+    w_begin(w, SEC_LINK_BY_ID, nl);
+    if (order && id_order(order, nl, net, 2) == 0)
+        w_u32s(w, order, nl);
     else
         w->err = ENOMEM;
     free(order);
@@ -595,6 +617,7 @@ struct sr__srn_map {
 
 typedef struct rd {
     sr_network *net;
+    int verify_all;         /* every checksum and hierarchy at open */
     const unsigned char *base;
     uint64_t len;
     rsec *sec;
@@ -696,6 +719,27 @@ static void *array(rd *r, uint32_t id, uint64_t n, unsigned elem, int *borrowed,
     return c;
 }
 
+/* calloc() for the decoded record arrays (freed with free()): above a few
+ * megabytes, aligned to 2 MiB and advised into transparent huge pages,
+ * because at a million links faulting in 190 MB of 4 KiB pages cost more
+ * than decoding the records (docs/PERFORMANCE.md). */
+static void *big_calloc(size_t n, size_t size)
+{
+    size_t bytes = n * size, huge = (size_t)2 << 20;
+    if (size && bytes / size != n)
+        return NULL;
+    if (bytes < 4 * huge)
+        return calloc(n, size);
+    void *p = NULL;
+    if (posix_memalign(&p, huge, bytes) != 0)
+        return NULL;
+#ifdef MADV_HUGEPAGE
+    madvise(p, bytes & ~(huge - 1), MADV_HUGEPAGE);
+#endif
+    memset(p, 0, bytes);
+    return p;
+}
+
 /* A string at offset off of the table; NULL when out of range. */
 static const char *str_at(const rd *r, uint32_t off) { return off < r->n_str ? r->str + off : NULL; }
 
@@ -740,12 +784,77 @@ static sr_code check_header(rd *r)
               "corrupted: section %u lies outside the file", s->id);
         for (uint32_t j = 0; j < i; j++)
             CHECK(r->sec[j].id != s->id, "corrupted: section %u appears twice", s->id);
-        CHECK(sr__crc32(0, r->base + s->off, (size_t)s->size) == s->crc,
+        /* Large sections are checksummed on first use or by check-data
+         * (the comment at the top). */
+        int eager = r->verify_all || (s->id < SEC_CH && s->size <= SRN_EAGER_CRC);
+        CHECK(!eager || sr__crc32(0, r->base + s->off, (size_t)s->size) == s->crc,
               "corrupted: the checksum of section %u does not match (the file was damaged after it was written)",
               s->id);
     }
     return SR_OK;
 }
+
+/* What a hierarchy's first-use check needs: its sections in the mapping. */
+#define SRN_CH_PARTS (CH_DN + 1)
+typedef struct srn_ch_ctx {
+    int k;
+    uint32_t n_steps;
+    const unsigned char *base;
+    rsec sec[SRN_CH_PARTS];
+    char path[300];
+} srn_ch_ctx;
+
+#define CHCHECK(cond, ...)                                                 \
+    do {                                                                   \
+        if (!(cond)) {                                                     \
+            int n_ = snprintf(msg, cap, "%s: corrupted: hierarchy %d: ", cx->path, cx->k); \
+            if (n_ >= 0 && (size_t)n_ < cap)                               \
+                snprintf(msg + n_, cap - (size_t)n_, __VA_ARGS__);          \
+            return -1;                                                     \
+        }                                                                  \
+    } while (0)
+
+/* The sections' checksums, then the structure: ranks a permutation,
+ * offsets monotone, edges upward, every index in range -- so a query
+ * cannot leave its arrays. */
+static int srn_ch_check(const sr__ch *ch, void *ctx, char *msg, size_t cap)
+{
+    const srn_ch_ctx *cx = ctx;
+    for (int part = 0; part < SRN_CH_PARTS; part++) {
+        const rsec *s = &cx->sec[part];
+        CHCHECK(sr__crc32(0, cx->base + s->off, (size_t)s->size) == s->crc,
+                "the checksum of section %u does not match (the file was damaged after it was written)", s->id);
+    }
+    uint64_t n = ch->n, nu = ch->n_up, nd = ch->n_dn;
+    uint8_t *seen = calloc((size_t)n + 1, 1);
+    CHCHECK(seen, "out of memory while checking it");
+    int bad = 0;
+    for (uint64_t i = 0; i < n && !bad; i++) {
+        uint32_t x = ch->node_of[i];
+        bad = x >= n || seen[x];
+        if (!bad)
+            seen[x] = 1;
+    }
+    free(seen);
+    CHCHECK(!bad, "node ranks are not a permutation");
+    CHCHECK(ch->up_off[0] == 0 && ch->dn_off[0] == 0 && ch->up_off[n] == nu && ch->dn_off[n] == nd, "edge offsets");
+    for (uint64_t x = 0; x < n; x++) {
+        CHCHECK(ch->up_off[x] <= ch->up_off[x + 1] && ch->dn_off[x] <= ch->dn_off[x + 1], "edge offsets decrease");
+        for (int d = 0; d < 2; d++) {
+            const uint32_t *off = d ? ch->dn_off : ch->up_off;
+            const sr__ch_edge *E = d ? ch->dn : ch->up;
+            for (uint32_t i = off[x]; i < off[x + 1]; i++) {
+                const sr__ch_edge *e = &E[i];
+                CHCHECK(e->other > x && e->other < n &&
+                            (e->mid == SR__CH_NONE ? e->step < cx->n_steps : e->mid < x) && e->w >= 0 &&
+                            e->w < INFINITY,
+                        "edge %u of node %llu", i, (unsigned long long)x);
+            }
+        }
+    }
+    return 0;
+}
+#undef CHCHECK
 
 static sr_code load_ch(rd *r, int k, uint32_t n_states, uint32_t n_steps)
 {
@@ -792,35 +901,24 @@ static sr_code load_ch(rd *r, int k, uint32_t n_states, uint32_t n_steps)
         else
             ch->up = E;
     }
-    /* Structure: ranks a permutation, offsets monotone, edges upward,
-     * every index in range -- so a query cannot leave its arrays. */
-    uint8_t *seen = calloc((size_t)n + 1, 1);
-    if (!seen)
+    /* The checksums and the structure are checked on first use (or now,
+     * for check-data): see the comment at the top. */
+    srn_ch_ctx *cx = calloc(1, sizeof *cx);
+    if (!cx)
         return SR_ENOMEM;
-    int bad = 0;
-    for (uint64_t i = 0; i < n && !bad; i++) {
-        uint32_t x = ch->node_of[i];
-        bad = x >= n || seen[x];
-        if (!bad)
-            seen[x] = 1;
+    ch->check = srn_ch_check;
+    ch->check_ctx = cx;
+    cx->k = k;
+    cx->n_steps = n_steps;
+    cx->base = r->base;
+    snprintf(cx->path, sizeof cx->path, "%s", r->path);
+    for (int part = 0; part < SRN_CH_PARTS; part++) {
+        const rsec *sp = find(r, base + (uint32_t)part);
+        cx->sec[part] = *sp; /* present: sec() found each above */
     }
-    free(seen);
-    CHECK(!bad, "corrupted: hierarchy %d: node ranks are not a permutation", k);
-    CHECK(ch->up_off[0] == 0 && ch->dn_off[0] == 0 && ch->up_off[n] == nu && ch->dn_off[n] == nd,
-          "corrupted: hierarchy %d: edge offsets", k);
-    for (uint64_t x = 0; x < n; x++) {
-        CHECK(ch->up_off[x] <= ch->up_off[x + 1] && ch->dn_off[x] <= ch->dn_off[x + 1],
-              "corrupted: hierarchy %d: edge offsets decrease", k);
-        for (int d = 0; d < 2; d++) {
-            const uint32_t *off = d ? ch->dn_off : ch->up_off;
-            const sr__ch_edge *E = d ? ch->dn : ch->up;
-            for (uint32_t i = off[x]; i < off[x + 1]; i++) {
-                const sr__ch_edge *e = &E[i];
-                CHECK(e->other > x && e->other < n && (e->mid == SR__CH_NONE ? e->step < n_steps : e->mid < x) &&
-                          e->w >= 0 && e->w < INFINITY,
-                      "corrupted: hierarchy %d: edge %u of node %llu", k, i, (unsigned long long)x);
-            }
-        }
+    if (r->verify_all && sr__ch_checked(ch) < 0) {
+        snprintf(r->msg, r->cap, "%s", ch->check_msg);
+        return SR_EDATA;
     }
     return SR_OK;
 }
@@ -1008,7 +1106,7 @@ static sr_code load_all(rd *r)
 
     if (!(p = sec(r, SEC_PLACES, np, REC_PLACE, &rc)))
         return rc;
-    net->places = calloc((size_t)np + 1, sizeof *net->places);
+    net->places = big_calloc((size_t)np + 1, sizeof *net->places);
     if (!net->places)
         return SR_ENOMEM;
     net->n_places = np;
@@ -1066,7 +1164,7 @@ static sr_code load_all(rd *r)
     }
     if (!(p = sec(r, SEC_LINKS, nl, REC_LINK, &rc)))
         return rc;
-    net->links = calloc((size_t)nl + 1, sizeof *net->links);
+    net->links = big_calloc((size_t)nl + 1, sizeof *net->links);
     if (!net->links)
         return SR_ENOMEM;
     net->n_links = nl;
@@ -1134,7 +1232,7 @@ static sr_code load_all(rd *r)
 
     if (!(p = sec(r, SEC_XFERS, nt, REC_XFER, &rc)))
         return rc;
-    net->xfers = calloc((size_t)nt + 1, sizeof *net->xfers);
+    net->xfers = big_calloc((size_t)nt + 1, sizeof *net->xfers);
     if (!net->xfers)
         return SR_ENOMEM;
     for (uint32_t i = 0; i < nt; i++, p += REC_XFER) {
@@ -1180,15 +1278,26 @@ static sr_code load_all(rd *r)
         /* Look-ups bisect the keys: they must be in order. */
         CHECK(i == 0 || strcmp(net->names[i - 1].key, net->names[i].key) <= 0, "corrupted: names out of order");
     }
-    /* The id indexes are freed with the network: copies. */
-    if (!(p = sec(r, SEC_PLACE_BY_ID, np, 4, &rc)))
-        return rc;
+    /* Places and links are looked up by bisecting their id orders in the
+     * mapping (names.c): hashing a million link ids took 150 ms, more than
+     * the rest of the open.  Every index is checked here (so a bisection
+     * cannot leave the arrays); the order only by check-data, since a file
+     * out of order can only make a look-up miss. */
+    ARR(place_by_id, SEC_PLACE_BY_ID, np, 4, 0);
+    ARR(link_by_id, SEC_LINK_BY_ID, nl, 4, 0);
     for (uint32_t i = 0; i < np; i++) {
-        uint32_t k = g32(p + 4 * i);
+        uint32_t k = net->place_by_id[i];
         CHECK(k < np, "corrupted: place index");
-        CHECK(i == 0 || strcmp(net->places[g32(p + 4 * (i - 1))].id, net->places[k].id) < 0,
+        CHECK(!r->verify_all || i == 0 || strcmp(net->places[net->place_by_id[i - 1]].id, net->places[k].id) < 0,
               "corrupted: place ids out of order");
     }
+    for (uint32_t i = 0; i < nl; i++) {
+        uint32_t k = net->link_by_id[i], j = i ? net->link_by_id[i - 1] : 0;
+        CHECK(k < nl, "corrupted: link index");
+        int c = r->verify_all && i ? strcmp(net->links[j].id, net->links[k].id) : -1;
+        CHECK(c < 0 || (c == 0 && j < k), "corrupted: link ids out of order");
+    }
+    /* The crossings (few) get a hash index as from CSV. */
     if (!(p = sec(r, SEC_CROSSING_BY_ID, nx, 4, &rc)))
         return rc;
     for (uint32_t i = 0; i < nx; i++) {
@@ -1197,8 +1306,6 @@ static sr_code load_all(rd *r)
         CHECK(i == 0 || strcmp(net->crossings[g32(p + 4 * (i - 1))].id, net->crossings[k].id) < 0,
               "corrupted: crossing ids out of order");
     }
-    /* Look-ups go through hash indexes of the ids (idhash/), as for a
-     * network read from CSV. */
     if (sr__build_id_index(net) < 0)
         return SR_ENOMEM;
     ARR(x_p50, SEC_X_P50, 2 * (uint64_t)nx, 8, 1);
@@ -1253,9 +1360,9 @@ static sr_code load_all(rd *r)
     return SR_OK;
 }
 
-sr_code sr__srn_open(sr_network *net, const char *path)
+sr_code sr__srn_open(sr_network *net, const char *path, int verify_all)
 {
-    rd r = {.net = net, .msg = net->errmsg, .cap = sizeof net->errmsg, .path = path};
+    rd r = {.net = net, .verify_all = verify_all, .msg = net->errmsg, .cap = sizeof net->errmsg, .path = path};
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     struct stat st;
     if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {

@@ -9,10 +9,13 @@
 #include <stdint.h>
 
 #define SRN_MAGIC "\x89SRNET\r\n"
-#define SRN_VERSION 1u
+#define SRN_VERSION 2u
 #define SRN_HEADER 64u
 #define SRN_BOM 0x01020304u
 #define SRN_MAX_SECTIONS 256u
+/* Sections of at most this many bytes are checksummed when the file is
+ * opened; larger ones on first use or by check-data (srn.c, FORMAT.md). */
+#define SRN_EAGER_CRC (1u << 20)
 
 /* Section ids (docs/FORMAT.md, "Sections"). */
 enum {
@@ -24,6 +27,8 @@ enum {
     SEC_XYEAR, SEC_UNIONS, SEC_OVERLAY,
     /* Document rules (documents/, present when META word 14 is 1). */
     SEC_DOC_RAIL, SEC_DOC_TIR, SEC_DOC_PERMITS, SEC_DOC_FORMALITIES, SEC_DOC_COSTS,
+    /* Links in order of their ids (version 2). */
+    SEC_LINK_BY_ID,
     /* Hierarchy k = objective * 3 + unit: SEC_CH + 8 k + part. */
     SEC_CH = 64
 };
