@@ -29,7 +29,7 @@ SANFLAGS =
 OPT     ?= -O2 -g
 endif
 
-PKGS      := jansson libutf8proc xlsxwriter sqlite3 libcrypto libpq readosm
+PKGS      := jansson libutf8proc xlsxwriter sqlite3 libcrypto libpq readosm expat
 SRV_PKGS  := libmicrohttpd zlib
 TEST_PKGS := cmocka
 PKG_CFLAGS  := $(shell pkg-config --cflags $(PKGS) $(SRV_PKGS) 2>/dev/null)

@@ -4,7 +4,7 @@
 # bare system gets make too) and again by `make run` and `make test`; does nothing
 # when everything is present.  Installing needs root (or sudo).
 set -e
-PKGS="build-essential pkg-config libjansson-dev libutf8proc-dev libmicrohttpd-dev libcmocka-dev libsqlite3-dev libxlsxwriter-dev zlib1g-dev libssl-dev libpq-dev libreadosm-dev clang tzdata"
+PKGS="build-essential pkg-config libjansson-dev libutf8proc-dev libmicrohttpd-dev libcmocka-dev libsqlite3-dev libxlsxwriter-dev zlib1g-dev libssl-dev libpq-dev libreadosm-dev libexpat1-dev clang tzdata"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -235,8 +235,31 @@ static void test_generated(void **state)
     /* Errors: a missing file, a file that is not OSM, a bad country. */
     assert_int_not_equal(sr_osm_import("/nonexistent.osm.pbf", out, NULL, NULL, err, sizeof err), SR_OK);
     assert_true(*err);
-    /* A damaged PBF (readosm's XML reader leaks its expat parser when the
-     * XML is malformed, a fault of that library: not exercised here). */
+    /* XML that readosm 1.1.0a would crash on (a <tag> without v) or leak
+     * on (invalid UTF-8): refused before readosm sees it, with the line
+     * (fuzz_osm findings; src/lib/osm/xmlcheck.c).  Under the sanitizers
+     * this also shows that nothing leaks. */
+    static const struct {
+        const char *xml, *want;
+    } bad[] = {
+        {"<?xml version='1.0'?>\n<osm version='0.6'>\n <node id='1' lat='45' lon='80'><tag k='name'/></node>\n</osm>\n",
+         "line 3: <tag> without its v attribute"},
+        {"<?xml version='1.0'?>\n<osm version='0.6'>\n <node id='1' lat='45' lon='80'><tag k='name' v='\xff\xfe'/></node>\n"
+         "</osm>\n",
+         "line 3: not well-formed XML"},
+        {"<?xml version='1.0'?>\n<osm version='0.6'>\n <way id='9'><nd/></way>\n</osm>\n", "line 3: <nd> without its ref attribute"},
+        {"<?xml version='1.0'?>\n<osm version='0.6'>\n <node id='1' lat='45'/>\n</osm>\n",
+         "line 3: <node> without its lon attribute"},
+        {"<osm><node id='1' lat='45' lon='80'>", "not well-formed XML"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_equal(tu_write(dir, "bad.osm", bad[i].xml), 0);
+        snprintf(in, sizeof in, "%s/bad.osm", dir);
+        assert_int_equal(sr_osm_import(in, out, NULL, NULL, err, sizeof err), SR_EDATA);
+        if (!strstr(err, bad[i].want) || !strstr(err, "bad.osm: "))
+            fail_msg("case %zu: %s", i, err);
+    }
+    /* A damaged PBF. */
     assert_int_equal(tu_write(dir, "bad.osm.pbf", "\x7f\x7f\x7f\x7fnot a pbf block at all"), 0);
     snprintf(in, sizeof in, "%s/bad.osm.pbf", dir);
     assert_int_not_equal(sr_osm_import(in, out, NULL, NULL, err, sizeof err), SR_OK);

@@ -32,12 +32,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 
 #include <readosm.h>
 
 #include "silkroute.h"
+#include "osmgraph.h"
 #include "util.h"
 
 enum { W_RAIL = 0, W_ROAD = 1, W_FERRY = 2 };
@@ -330,6 +332,17 @@ sr_code sr_osm_import(const char *path, const char *out, const sr_osm_options *o
     }
     imp m = {.o = opt, .st = st};
     sr_code rc = SR_OK;
+    /* readosm reads XML when the name ends in .osm (and PBF otherwise);
+     * such a file is checked first, see xmlcheck.c. */
+    size_t plen = strlen(path);
+    if (plen >= 4 && strcasecmp(path + plen - 4, ".osm") == 0) {
+        char why[256];
+        if (sr__osm_xml_check(path, why, sizeof why) < 0) {
+            if (err)
+                snprintf(err, errcap, "%s: %s", path, why);
+            return strcmp(why, "cannot open") == 0 ? SR_EIO : SR_EDATA;
+        }
+    }
     for (int pass = 0; pass < 2 && rc == SR_OK; pass++) {
         const void *h = NULL;
         int r = readosm_open(path, &h);

@@ -52,4 +52,9 @@ size_t sr__og_path(const sr__og *g, uint32_t p, uint32_t *arcs, size_t cap);
 /* Where arc a leaves from. */
 uint32_t sr__og_arc_from(const sr__og *g, uint32_t a);
 
+/* Check an OpenStreetMap XML file before readosm reads it (xmlcheck.c):
+ * well-formed, and every element has the attributes readosm needs.  0, or
+ * -1 with the reason (with its line) in err. */
+int sr__osm_xml_check(const char *path, char *err, size_t errcap);
+
 #endif
