@@ -639,6 +639,28 @@ static void num_properties(void **st)
             fail_msg("'%s' did not read back", buf);
         }
     }
+    /* Short decimals take a path without strtod() (num.c: fast_decimal):
+     * every one must be the very double strtod() reads, -0 included, for
+     * up to 15 significant digits and 22 decimals and just past them. */
+    for (int i = 0; i < 300000; i++) {
+        int intd = (int)(next_rand() % 10), fracd = (int)(next_rand() % 25);
+        size_t k = 0;
+        if (next_rand() % 4 == 0)
+            buf[k++] = '-';
+        for (int j = 0; j < intd; j++)
+            buf[k++] = (char)('0' + next_rand() % 10);
+        if (!intd || next_rand() % 2)
+            buf[k++] = (char)('0' + next_rand() % 10);
+        if (fracd && next_rand() % 8) {
+            buf[k++] = '.';
+            for (int j = 0; j < fracd; j++)
+                buf[k++] = (char)('0' + (j % 5 == 4 ? 0 : next_rand() % 10));
+        }
+        buf[k] = 0;
+        double d, ref = strtod(buf, NULL);
+        if (sr__parse_double(buf, -HUGE_VAL, HUGE_VAL, &d) != 0 || memcmp(&d, &ref, sizeof d) != 0)
+            fail_msg("'%s' read as %.17g, strtod %.17g", buf, d, ref);
+    }
     static const char alpha[] = "0123456789.-+eExX ,\tin";
     for (int i = 0; i < 200000; i++) {
         size_t n = next_rand() % 8;

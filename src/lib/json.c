@@ -10,7 +10,9 @@
  */
 #include <jansson.h>
 #include <math.h>
+#include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
 
@@ -339,9 +341,91 @@ static void jw_true(jw *w)
 #define KN(w, k, v) (jw_key(w, k), jw_num(w, v, 0.01, 2))
 #define KI(w, k, v) (jw_key(w, k), jw_int(w, v))
 
+/* A place's compact object, written once (sr_network.place_frag). */
+struct sr__frag {
+    size_t len;
+    char s[];
+};
+
+static void jw_place_obj(jw *w, const sr_network *net, uint32_t p, const sr_crossing *x);
+
+/* The cached object of place p, NULL when memory runs out (the caller
+ * then writes it directly).  A slot holds NULL until some thread has
+ * written the object; two threads may both write it, and the loser of the
+ * compare-and-swap frees its copy, so every reader sees one complete
+ * object (release on store, acquire on load). */
+static const struct sr__frag *place_frag(const sr_network *net, uint32_t p)
+{
+    sr_network *mnet = (sr_network *)net; /* only the cache's slots change */
+    _Atomic(struct sr__frag *) *slots = atomic_load_explicit(&mnet->place_frag, memory_order_acquire);
+    if (!slots) {
+        _Atomic(struct sr__frag *) *fresh = calloc(net->n_places ? net->n_places : 1, sizeof *fresh);
+        if (!fresh)
+            return NULL;
+        _Atomic(struct sr__frag *) *expected = NULL;
+        if (atomic_compare_exchange_strong_explicit(&mnet->place_frag, &expected, fresh, memory_order_acq_rel,
+                                                    memory_order_acquire)) {
+            slots = fresh;
+        } else {
+            free(fresh);
+            slots = expected;
+        }
+    }
+    struct sr__frag *f = atomic_load_explicit(&slots[p], memory_order_acquire);
+    if (f)
+        return f;
+    jw t;
+    jw_init(&t, 0);
+    jw_place_obj(&t, net, p, NULL);
+    if (t.b.failed || !t.b.p) {
+        sr__buf_free(&t.b);
+        return NULL;
+    }
+    f = malloc(sizeof *f + t.b.len + 1);
+    if (!f) {
+        sr__buf_free(&t.b);
+        return NULL;
+    }
+    f->len = t.b.len;
+    memcpy(f->s, t.b.p, t.b.len + 1);
+    sr__buf_free(&t.b);
+    struct sr__frag *expected = NULL;
+    if (!atomic_compare_exchange_strong_explicit(&slots[p], &expected, f, memory_order_acq_rel,
+                                                 memory_order_acquire)) {
+        free(f);
+        f = expected;
+    }
+    return f;
+}
+
+void sr__place_frags_free(sr_network *net)
+{
+    _Atomic(struct sr__frag *) *slots = atomic_load(&net->place_frag);
+    if (!slots)
+        return;
+    for (uint32_t i = 0; i < net->n_places; i++)
+        free(atomic_load(&slots[i]));
+    free(slots);
+    atomic_store(&net->place_frag, NULL);
+}
+
 /* The place object of the contract; with a crossing, "at" names the
- * crossing and keeps the entry post's place for position. */
+ * crossing and keeps the entry post's place for position.  A plain place
+ * in a compact answer is copied from its cached object. */
 static void jw_place(jw *w, const sr_network *net, uint32_t p, const sr_crossing *x)
+{
+    if (!x && !w->pretty && w->depth + 1 < JW_MAX_DEPTH && p < net->n_places) {
+        const struct sr__frag *f = place_frag(net, p);
+        if (f) {
+            jw_value_prefix(w);
+            jw_put(w, f->s, f->len);
+            return;
+        }
+    }
+    jw_place_obj(w, net, p, x);
+}
+
+static void jw_place_obj(jw *w, const sr_network *net, uint32_t p, const sr_crossing *x)
 {
     const sr_place *pl = &net->places[p];
     jw_open(w, '{');

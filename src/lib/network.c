@@ -42,6 +42,7 @@ void sr__network_free(sr_network *net)
         return;
     sr__net_ch_free(net->ch);
     net->ch = NULL;
+    sr__place_frags_free(net);
     /* First: the arrays that point into a compiled file's mapping. */
     sr__srn_release(net);
     free(net->dir);
