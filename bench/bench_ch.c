@@ -32,7 +32,7 @@
 #include <unistd.h>
 
 #include "ch/ch.h"
-#include "network.h"
+#include "network/network.h"
 #include "silkroute.h"
 
 static double now_s(void)

@@ -19,7 +19,7 @@
 
 #include "silkroute.h"
 
-/* The router's switch to its reference Pareto search (src/lib/route.h,
+/* The router's switch to its reference Pareto search (src/lib/route/route.h,
  * internal; benchmarks and tests only). */
 extern int sr__pareto_reference;
 

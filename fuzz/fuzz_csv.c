@@ -1,5 +1,5 @@
 /*
- * fuzz_csv.c - libFuzzer target for the CSV reader alone (src/lib/csv.h).
+ * fuzz_csv.c - libFuzzer target for the CSV reader alone (src/lib/core/csv.h).
  *
  * Why separately from fuzz_load: the reader is the code that touches raw
  * bytes (quotes, CRLF, BOM, comments, limits), and without the loader's
@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "csv.h"
+#include "core/csv.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -17,9 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "file.h"
-#include "num.h"
-#include "util.h"
+#include "core/file.h"
+#include "core/num.h"
+#include "core/util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -252,7 +252,7 @@ size_t sr_place_suggest(const sr_network *net, const char *name, size_t *out, si
 long sr_crossing_find(const sr_network *net, const char *id);
 
 /*
- * Carrier classes of a network (src/lib/gauge.c): the five fixed classes
+ * Carrier classes of a network (src/lib/network/gauge.c): the five fixed classes
  * plus one per further rail gauge its links use.  Classes are numbered
  * 0 .. count-1.  Thread-safe; the strings are owned by net.
  */

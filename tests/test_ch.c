@@ -26,7 +26,7 @@
 #include <cmocka.h>
 
 #include "ch/ch.h"
-#include "network.h"
+#include "network/network.h"
 #include "silkroute.h"
 #include "util.h"
 #include "util_randnet.h"

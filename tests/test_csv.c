@@ -1,5 +1,5 @@
 /*
- * test_csv.c - unit tests of the bounded CSV reader (src/lib/csv.c): quoting,
+ * test_csv.c - unit tests of the bounded CSV reader (src/lib/core/csv.c): quoting,
  * line numbers, comments, BOM, CRLF, and every malformed-input error.
  */
 #include <setjmp.h>
@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "csv.h"
+#include "core/csv.h"
 
 static void open_ok(sr__csv *c, const char *s)
 {

@@ -41,8 +41,8 @@
 
 #include "../src/server/server.h"
 #include "documents/doc.h"
-#include "network.h"
-#include "route.h"
+#include "network/network.h"
+#include "route/route.h"
 #include "http_client.h"
 #include "silkroute.h"
 #include "util.h"

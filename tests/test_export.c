@@ -20,7 +20,7 @@
 
 #include <zlib.h>
 
-#include "csv.h"
+#include "core/csv.h"
 #include "silkroute.h"
 
 static sr_network *net;

@@ -23,10 +23,10 @@
 
 #include "silkroute.h"
 #include "util.h"
-#include "../src/lib/csv.h"
-#include "../src/lib/file.h"
-#include "../src/lib/num.h"
-#include "../src/lib/util.h"
+#include "../src/lib/core/csv.h"
+#include "../src/lib/core/file.h"
+#include "../src/lib/core/num.h"
+#include "../src/lib/core/util.h"
 
 #define MINI "tests/data/mini"
 

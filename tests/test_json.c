@@ -1,6 +1,6 @@
 /*
  * test_json.c - the streaming JSON writer of routes, route GeoJSON and
- * errors (src/lib/json.c) against jansson: every document must parse, and
+ * errors (src/lib/core/json.c) against jansson: every document must parse, and
  * jansson re-encoding it with the contract's settings (reals "%.12g",
  * compact or indent 2) must give back the very same bytes.  That pins the
  * fast writer to the format the contract was first published in.

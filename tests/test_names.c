@@ -11,7 +11,7 @@
 #include <string.h>
 #include <utf8proc.h>
 
-#include "network.h"
+#include "network/network.h"
 
 static sr_network *net;
 

@@ -1,5 +1,5 @@
 /*
- * test_route_diff.c - differential tests of the router (src/lib/route.c)
+ * test_route_diff.c - differential tests of the router (src/lib/route/route.c)
  * against a plain brute force (tests/util_randnet.c).
  *
  * Why: Dijkstra over (layer, place, class) states and Pareto label setting
@@ -27,8 +27,8 @@
 #include <cmocka.h>
 
 #include "documents/doc.h"
-#include "network.h"
-#include "route.h"
+#include "network/network.h"
+#include "route/route.h"
 #include "silkroute.h"
 #include "util_randnet.h"
 

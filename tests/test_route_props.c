@@ -21,7 +21,7 @@
 
 #include <cmocka.h>
 
-#include "csv.h"
+#include "core/csv.h"
 #include "silkroute.h"
 #include "util_randnet.h"
 

@@ -25,7 +25,7 @@
 
 #include <cmocka.h>
 
-#include "network.h"
+#include "network/network.h"
 #include "silkroute.h"
 #include "srn/srn.h"
 #include "util.h"

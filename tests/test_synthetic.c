@@ -23,8 +23,8 @@
 
 #include <cmocka.h>
 
-#include "network.h"
-#include "route.h"
+#include "network/network.h"
+#include "route/route.h"
 #include "silkroute.h"
 #include "util.h"
 #include "util_randnet.h"

@@ -20,8 +20,8 @@
 
 #include <cmocka.h>
 
-#include "csv.h"
-#include "network.h"
+#include "core/csv.h"
+#include "network/network.h"
 #include "silkroute.h"
 #include "timetable/search.h"
 #include "timetable/tt.h"

@@ -97,7 +97,7 @@ int cli_split_list(char *s, const char **out, int max);
 void cli_progress_attach(sr_query *q);
 void cli_progress_done(void);
 /* Parse a whole decimal integer within [lo, hi]; 0 on success.  Both use
- * the library's one strict parser (src/lib/num.h): no hex, no blanks. */
+ * the library's one strict parser (src/lib/core/num.h): no hex, no blanks. */
 int cli_parse_int(const char *s, long lo, long hi, long *out);
 /* Parse a finite decimal within [lo, hi]; 0 on success. */
 int cli_parse_double(const char *s, double lo, double hi, double *out);

@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 
 #include "cli.h"
-#include "num.h" /* the library's strict number parser */
+#include "core/num.h" /* the library's strict number parser */
 
 #define MAX_ARG CLI_MAX_ARG
 

@@ -13,8 +13,8 @@
 #include "cli.h"
 /* Internal to the library but shared on purpose: the CLI parses numbers
  * and escapes messages exactly as the library does for data files. */
-#include "num.h"
-#include "util.h"
+#include "core/num.h"
+#include "core/util.h"
 
 static const struct cmd {
     const char *name;

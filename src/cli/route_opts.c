@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "num.h" /* the library's strict number parser */
+#include "core/num.h" /* the library's strict number parser */
 
 int cli_route_opt(int oc, const char *v, sr_route_options *o, cli_route_bufs *b, int json, int *status)
 {

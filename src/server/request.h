@@ -91,7 +91,7 @@ void sr__route_req_free(sr__route_req *r);
 long sr__parse_modes(const char *s, const char *param, char *err, size_t errlen);
 /* Numbers (sr__parse_long, sr__parse_double) are parsed by the library's
  * one strict parser, shared with the CLI and the data files. */
-#include "num.h"
+#include "core/num.h"
 
 /* HTTP status for a library code: SR_EARG 400, SR_EPLACE 404,
  * SR_ENOROUTE 422, SR_ELIMIT 422 (the query needs more work than its

@@ -13,8 +13,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "network.h"
-#include "util.h"
+#include "network/network.h"
+#include "core/util.h"
 
 static char *dump(json_t *j, unsigned flags)
 {

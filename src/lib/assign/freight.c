@@ -23,10 +23,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "csv.h"
-#include "file.h"
-#include "network.h"
-#include "num.h"
+#include "core/csv.h"
+#include "core/file.h"
+#include "network/network.h"
+#include "core/num.h"
 #include "silkroute.h"
 #include "tap.h"
 

@@ -27,7 +27,7 @@
 
 #include "silkroute.h"
 #include "tap.h"
-#include "util.h"
+#include "core/util.h"
 
 /* ------------------------------------------------------------------------
  * Problem construction

@@ -16,11 +16,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "file.h"
-#include "num.h"
+#include "core/file.h"
+#include "core/num.h"
 #include "silkroute.h"
 #include "tap.h"
-#include "util.h"
+#include "core/util.h"
 
 #define MAX_LINE 65536            /* longest accepted line, bytes */
 #define MAX_FILE (1024L << 20)    /* largest accepted file, bytes */

@@ -7,7 +7,7 @@
 
 #include <stddef.h>
 
-#include "network.h"
+#include "network/network.h"
 
 #define SR__OVERLAY_MAX_BYTES (4 << 20)
 

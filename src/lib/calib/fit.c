@@ -39,7 +39,7 @@
 
 #include "calib.h"
 #include "obs.h"
-#include "route.h"
+#include "route/route.h"
 
 #define CAUCHY_C 2.385      /* 95 % efficiency at the normal */
 #define TUKEY_C 4.685       /* the same for Tukey's biweight */

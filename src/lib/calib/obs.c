@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "calib.h"
-#include "csv.h"
+#include "core/csv.h"
 #include "obs.h"
 
 /* "tracked": a time observed by silkroute's own shipment tracking

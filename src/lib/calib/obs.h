@@ -5,7 +5,7 @@
 #ifndef SR_OBS_H
 #define SR_OBS_H
 
-#include "network.h"
+#include "network/network.h"
 
 #define SR__OBS_MAX 100000
 #define SR__OBS_MAX_VIA 4

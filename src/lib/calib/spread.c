@@ -24,9 +24,9 @@
 #include <string.h>
 
 #include "calib.h"
-#include "csv.h"
-#include "network.h"
-#include "util.h"
+#include "core/csv.h"
+#include "network/network.h"
+#include "core/util.h"
 
 /* z of the standard normal at 0.9. */
 #define Z90 1.2815515655446004

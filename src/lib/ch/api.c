@@ -6,7 +6,7 @@
 #include <stdlib.h>
 
 #include "ch.h"
-#include "network.h"
+#include "network/network.h"
 
 typedef struct prog {
     sr_progress_fn fn;

@@ -38,7 +38,7 @@
 #include <string.h>
 
 #include "ch.h"
-#include "util.h"
+#include "core/util.h"
 
 #define NONE SR__CH_NONE
 #define SIM_SETTLE 20       /* witness search bound while estimating importance */

@@ -19,7 +19,7 @@
 #include <stdlib.h>
 
 #include "ch.h"
-#include "network.h"
+#include "network/network.h"
 
 /* The router's tie-break share of the other criteria (route.c prepare()). */
 #define EPS 1e-7

@@ -15,8 +15,8 @@
 
 #include <stdint.h>
 
-#include "network.h"
-#include "route.h"
+#include "network/network.h"
+#include "route/route.h"
 
 enum { SR__CONV_SMGS = 0, SR__CONV_CIM = 1 };
 enum { SR__PERMIT_BILATERAL = 0, SR__PERMIT_SCO = 1, SR__PERMIT_NONE = 2 };

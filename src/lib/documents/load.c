@@ -15,9 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "csv.h"
+#include "core/csv.h"
 #include "doc.h"
-#include "num.h"
+#include "core/num.h"
 
 const char *const sr__doc_file_names[SR__DF_COUNT] = {"rail_notes.csv", "tir.csv", "road_permits.csv",
                                                        "formalities.csv", "costs.csv"};

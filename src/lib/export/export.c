@@ -12,9 +12,9 @@
 #include <string.h>
 #include <xlsxwriter.h>
 
-#include "network.h"
-#include "route.h"
-#include "util.h"
+#include "network/network.h"
+#include "route/route.h"
+#include "core/util.h"
 
 /* A CSV field, quoted when it holds a comma, quote, CR or LF. */
 static void csv_str(sr__buf *b, const char *s)

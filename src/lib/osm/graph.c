@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "osm/osmgraph.h"
-#include "util.h"
+#include "core/util.h"
 
 static int keep(const sr_link *k, sr_mode mode, unsigned gauge)
 {

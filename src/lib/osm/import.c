@@ -40,7 +40,7 @@
 
 #include "silkroute.h"
 #include "osmgraph.h"
-#include "util.h"
+#include "core/util.h"
 
 enum { W_RAIL = 0, W_ROAD = 1, W_FERRY = 2 };
 

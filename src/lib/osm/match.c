@@ -27,10 +27,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "csv.h"
+#include "core/csv.h"
 #include "osm/osmgraph.h"
 #include "silkroute.h"
-#include "util.h"
+#include "core/util.h"
 
 enum { M_MATCHED, M_NO_MODE, M_END_FROM, M_END_TO, M_ENDS_MEET, M_NO_PATH, M_IMPLAUSIBLE };
 static const char *const status_name[] = {"matched",   "no_osm_lines", "end_not_found", "end_not_found",

@@ -20,7 +20,7 @@
 
 #include "osm/osmgraph.h"
 #include "silkroute.h"
-#include "util.h"
+#include "core/util.h"
 
 struct sr_detail {
     sr_network *net;

@@ -16,8 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "budget.h"
-#include "network.h"
+#include "core/budget.h"
+#include "network/network.h"
 #include "pareto/pareto.h"
 
 #define NONE UINT32_MAX

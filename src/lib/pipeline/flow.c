@@ -22,7 +22,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "network.h"
+#include "network/network.h"
 #include "pipeline/mcf.h"
 #include "pipeline/pipe.h"
 

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "csv.h"
+#include "core/csv.h"
 #include "pipeline/pipe.h"
 
 const char *const sr__pipe_file_names[SR__PF_COUNT] = {

@@ -17,7 +17,7 @@
 #include <string.h>
 
 #include "pipeline/mcf.h"
-#include "util.h"
+#include "core/util.h"
 
 /* Residual capacities at or below this are treated as zero, so that
  * rounding in sums of capacities never leaves phantom paths. */

@@ -8,7 +8,7 @@
 #define SR_PIPELINE_PIPE_H
 
 #include "silkroute.h"
-#include "util.h"
+#include "core/util.h"
 
 /* Limits: a pipeline dataset is small; these bound memory and work. */
 #define SR__PIPE_MAX_ROWS 10000      /* rows per file */

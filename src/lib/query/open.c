@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 
 #include "calib/calib.h"
-#include "network.h"
+#include "network/network.h"
 #include "pipeline/pipe.h"
 #include "timetable/tt.h"
 

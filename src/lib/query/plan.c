@@ -13,10 +13,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "budget.h"
+#include "core/budget.h"
 #include "ch/ch.h"
-#include "network.h"
-#include "route.h"
+#include "network/network.h"
+#include "route/route.h"
 #include "timetable/tt.h"
 
 typedef struct ranked {

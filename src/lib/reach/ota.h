@@ -19,9 +19,9 @@
 #include <stdint.h>
 
 #include "documents/doc.h"
-#include "heap.h"
-#include "network.h"
-#include "route.h"
+#include "core/heap.h"
+#include "network/network.h"
+#include "route/route.h"
 
 typedef struct sr__ota {
     const sr_network *net;

@@ -41,7 +41,7 @@
 
 #include "ch/ch.h"
 #include "documents/doc.h"
-#include "network.h"
+#include "network/network.h"
 #include "srn.h"
 
 static int host_le(void)

@@ -11,12 +11,12 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "budget.h"
-#include "csv.h"
+#include "core/budget.h"
+#include "core/csv.h"
 #include "documents/doc.h"
-#include "network.h"
-#include "num.h"
-#include "route.h"
+#include "network/network.h"
+#include "core/num.h"
+#include "route/route.h"
 #include "timetable/search.h"
 #include "timetable/tt.h"
 

@@ -15,9 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "csv.h"
-#include "network.h"
-#include "num.h"
+#include "core/csv.h"
+#include "network/network.h"
+#include "core/num.h"
 #include "timetable/tt.h"
 
 /* ---- A small string -> index hash map ----------------------------------- */

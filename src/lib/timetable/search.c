@@ -40,10 +40,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "budget.h"
+#include "core/budget.h"
 #include "documents/doc.h"
-#include "network.h"
-#include "route.h"
+#include "network/network.h"
+#include "route/route.h"
 #include "timetable/search.h"
 
 #define NONE UINT32_MAX

@@ -21,7 +21,7 @@
 #include <stdint.h>
 
 #include "silkroute.h"
-#include "util.h"
+#include "core/util.h"
 
 struct sr_network;
 

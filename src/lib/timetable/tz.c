@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "file.h"
+#include "core/file.h"
 #include "timetable/tt.h"
 
 #define TZ_MAX_FILE 65536

@@ -17,9 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "network.h"
+#include "network/network.h"
 #include "timetable/tt.h"
-#include "util.h"
+#include "core/util.h"
 
 #define MAX_PAIRS 20000   /* more distinct stop pairs: too costly at load, skipped */
 

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "track.h"
-#include "util.h"
+#include "core/util.h"
 
 /* The stops of a booked route the observations export looks at. */
 #define SR__EXPORT_MAX_STOPS 512

@@ -29,7 +29,7 @@
 #include <string.h>
 
 #include "calib/calib.h"
-#include "route.h"
+#include "route/route.h"
 #include "timetable/search.h"
 #include "timetable/tt.h"
 #include "track.h"

@@ -17,8 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "csv.h"
-#include "network.h"
+#include "core/csv.h"
+#include "network/network.h"
 
 struct sr__union_member {
     const char *name;   /* union id, e.g. "EAEU" (arena) */

@@ -6,8 +6,8 @@
  */
 #include <string.h>
 
-#include "network.h"
-#include "route.h"
+#include "network/network.h"
+#include "route/route.h"
 
 /* Does the route transfer (gauge or mode change) right after leg i? */
 static int transfer_after(const sr_route *r, size_t i)

@@ -14,12 +14,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "csv.h"
+#include "core/csv.h"
 #include "idhash/idhash.h"
 #include "pipeline/pipe.h"
 #include "documents/doc.h"
-#include "network.h"
-#include "num.h"
+#include "network/network.h"
+#include "core/num.h"
 #include "timetable/tt.h"
 
 #define MAX_PLACES 4000000u

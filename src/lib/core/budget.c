@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <time.h>
 
-#include "budget.h"
+#include "core/budget.h"
 
 static int64_t now_ns(void)
 {

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "silkroute.h"
-#include "util.h"
+#include "core/util.h"
 
 const char *sr_strerror(sr_code code)
 {

@@ -19,7 +19,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "util.h"
+#include "core/util.h"
 
 typedef struct sr__heap_item {
     double key;

@@ -16,7 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "file.h"
+#include "core/file.h"
 
 static const char *kind_of(mode_t m)
 {

@@ -16,8 +16,8 @@
 #include <string.h>
 #include <utf8proc.h>
 
-#include "network.h"
-#include "route.h"
+#include "network/network.h"
+#include "route/route.h"
 
 static json_t *num(double v, double unit)
 {

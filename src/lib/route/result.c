@@ -7,8 +7,8 @@
 #include <string.h>
 
 #include "calib/calib.h"
-#include "route.h"
-#include "util.h"
+#include "route/route.h"
+#include "core/util.h"
 
 void sr__route_init(sr__route_buf *rb)
 {

@@ -9,8 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "network.h"
-#include "route.h"
+#include "network/network.h"
+#include "route/route.h"
 
 /* Set while a diagnosis runs its own queries on this thread, so that those
  * do not diagnose themselves. */

@@ -15,7 +15,7 @@
 #include <string.h>
 #include <utf8proc.h>
 
-#include "network.h"
+#include "network/network.h"
 
 #define MAX_NAME_BYTES 1024
 

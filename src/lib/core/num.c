@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "num.h"
+#include "core/num.h"
 
 /* Length of the longest decimal of the grammar at the start of s, or 0. */
 static size_t scan_decimal(const char *s, int allow_frac)

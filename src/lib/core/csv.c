@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "csv.h"
-#include "file.h"
+#include "core/csv.h"
+#include "core/file.h"
 
 size_t sr__csv_max_file = SR__CSV_MAX_FILE;
 

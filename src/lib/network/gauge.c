@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "network.h"
+#include "network/network.h"
 
 void sr__classes_init(sr_network *net)
 {

@@ -26,12 +26,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "budget.h"
+#include "core/budget.h"
 #include "documents/doc.h"
-#include "heap.h"
-#include "network.h"
+#include "core/heap.h"
+#include "network/network.h"
 #include "pareto/pareto.h"
-#include "route.h"
+#include "route/route.h"
 
 #define NONE UINT32_MAX
 #define DEFAULT_MAX_LABELS 2000000u

@@ -24,7 +24,7 @@
 
 #include "idhash/idhash.h"
 #include "silkroute.h"
-#include "util.h"
+#include "core/util.h"
 
 typedef struct sr__xfer {
     uint8_t from, to;       /* carrier classes; stored once per direction */

@@ -15,7 +15,7 @@
 #include "calib/calib.h"
 #include "documents/doc.h"
 #include "ch/ch.h"
-#include "network.h"
+#include "network/network.h"
 
 const char *sr__default_dir(void)
 {
