@@ -130,9 +130,15 @@ static void coordinates(void **st)
     assert_int_equal(sr__parse_latlon("43.25,76.95", &lat, &lon), 0);
     assert_true(lat == 43.25 && lon == 76.95);
     assert_int_equal(sr__parse_latlon("-12,+130.5", &lat, &lon), 0);
-    const char *bad[] = {"43.25, 76.95", "1e1,2", "91,0", "0,181", "43.25", ",", "a,b", "1..2,3", "1,2,3", ""};
+    const char *bad[] = {"43.25, 76.95", "1e1,2", "43.25", ",", "a,b", "1..2,3", "1,2,3", ""};
     for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++)
         assert_int_equal(sr__parse_latlon(bad[k], &lat, &lon), -1);
+    /* Of the shape, but off the globe: told apart (sr_coord_parse() says
+     * SR_EARG for these, SR_EPLACE for the others). */
+    assert_int_equal(sr__parse_latlon("91,0", &lat, &lon), -2);
+    assert_int_equal(sr__parse_latlon("0,181", &lat, &lon), -2);
+    assert_int_equal(sr_coord_parse("91,0", &lat, &lon), SR_EARG);
+    assert_int_equal(sr_coord_parse("a,b", &lat, &lon), SR_EPLACE);
     assert_int_equal(sr_place_nearest(net, 100, 0, &i, &km), SR_EARG);
 }
 

@@ -247,7 +247,7 @@ int sr__parse_latlon(const char *s, double *lat, double *lon)
         p = q + 1;
     }
     if (!(v[0] >= -90 && v[0] <= 90 && v[1] >= -180 && v[1] <= 180))
-        return -1;
+        return -2; /* coordinates, but not on the globe */
     *lat = v[0];
     *lon = v[1];
     return 0;

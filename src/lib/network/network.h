@@ -265,7 +265,8 @@ long sr__place_id_find(const sr_network *net, const char *id);
 long sr__link_find(const sr_network *net, const char *id);
 /* Smallest edit distance from key (normalised) to a name of place p. */
 int sr__name_distance(const sr_network *net, size_t p, const char *key);
-/* Parse "LAT,LON" strictly; 0 or -1. */
+/* Parse "LAT,LON" strictly (names.c): 0; -1 when text is not of that
+ * shape; -2 when it is but lies off the globe. */
 int sr__parse_latlon(const char *s, double *lat, double *lon);
 /* The message for a place that does not resolve: suggestions for a near
  * miss, the distance for coordinates beyond the network. */

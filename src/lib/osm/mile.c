@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "network/network.h"
 #include "osm/osmgraph.h"
 #include "silkroute.h"
 #include "core/util.h"
@@ -32,34 +33,10 @@ sr_code sr_coord_parse(const char *text, double *lat, double *lon)
 {
     if (!text || !lat || !lon)
         return SR_EARG;
-    /* The shape of coordinates: two plain decimals and one comma, nothing
-     * else (as sr_place_resolve() reads them); then the range. */
-    const char *p = text;
-    double v[2];
-    for (int k = 0; k < 2; k++) {
-        const char *q = p;
-        if (*q == '-' || *q == '+')
-            q++;
-        size_t digits = 0, dots = 0;
-        for (; (*q >= '0' && *q <= '9') || *q == '.'; q++) {
-            if (*q == '.')
-                dots++;
-            else
-                digits++;
-        }
-        if (!digits || dots > 1 || q - p > 24 || (k == 0 ? *q != ',' : *q != 0))
-            return SR_EPLACE;
-        char buf[32];
-        memcpy(buf, p, (size_t)(q - p));
-        buf[q - p] = 0;
-        v[k] = strtod(buf, NULL);
-        p = q + 1;
-    }
-    if (!(v[0] >= -90 && v[0] <= 90 && v[1] >= -180 && v[1] <= 180))
-        return SR_EARG;
-    *lat = v[0];
-    *lon = v[1];
-    return SR_OK;
+    /* The resolver's own reading of coordinates (sr_place_resolve()), so
+     * that what names a point here names the same point there. */
+    int r = sr__parse_latlon(text, lat, lon);
+    return r == 0 ? SR_OK : r == -2 ? SR_EARG : SR_EPLACE;
 }
 
 sr_code sr_detail_open(const char *dir, sr_detail **out)
