@@ -74,7 +74,9 @@ int sr__osm_xml_check(const char *path, char *err, size_t errcap)
             snprintf(err, errcap, "cannot open");
         return -1;
     }
-    xcheck x = {.p = XML_ParserCreate("UTF-8"), .err = err, .errcap = errcap};
+    /* No encoding given: the declaration decides, as it will for readosm
+     * (an unknown one must fail here, not there). */
+    xcheck x = {.p = XML_ParserCreate(NULL), .err = err, .errcap = errcap};
     if (!x.p) {
         fclose(f);
         if (err)
