@@ -261,6 +261,23 @@ static void test_generated(void **state)
         if (!strstr(err, bad[i].want) || !strstr(err, "bad.osm: "))
             fail_msg("case %zu: %s", i, err);
     }
+    /* A node given twice keeps its last version and leaks nothing (under
+     * the sanitizers; a fuzz_osm finding). */
+    assert_int_equal(tu_write(dir, "dup.osm",
+                              "<?xml version='1.0'?>\n<osm version='0.6'>\n"
+                              " <node id='1' lat='45' lon='80'><tag k='name' v='One'/><tag k='railway' v='station'/></node>\n"
+                              " <node id='1' lat='45' lon='80'><tag k='name' v='Two'/><tag k='railway' v='station'/></node>\n"
+                              " <node id='2' lat='45' lon='80.1'><tag k='name' v='Three'/><tag k='railway' v='station'/></node>\n"
+                              " <way id='5'><nd ref='1'/><nd ref='2'/><tag k='railway' v='rail'/></way>\n</osm>\n"),
+                     0);
+    snprintf(in, sizeof in, "%s/dup.osm", dir);
+    char out2[4300];
+    snprintf(out2, sizeof out2, "%s/dup", dir);
+    rc = sr_osm_import(in, out2, NULL, NULL, err, sizeof err);
+    if (rc != SR_OK)
+        fail_msg("duplicate node: %s", err);
+    assert_int_equal(lines_with(out2, "places.csv", ",Two,"), 1);
+    assert_int_equal(lines_with(out2, "places.csv", ",One,"), 0);
     /* A damaged PBF. */
     assert_int_equal(tu_write(dir, "bad.osm.pbf", "\x7f\x7f\x7f\x7fnot a pbf block at all"), 0);
     snprintf(in, sizeof in, "%s/bad.osm.pbf", dir);

@@ -248,7 +248,11 @@ static int on_node(const void *ud, const readosm_node *nd)
     n->station = r && (!strcmp(r, "station") || !strcmp(r, "halt") || !strcmp(r, "yard"));
     country_tag(n, nd->tag_count, nd->tags);
     /* Names of the nodes that become places (ends, junctions, posts,
-     * stations) only: the rest are geometry. */
+     * stations) only: the rest are geometry.  A node given twice (a
+     * damaged extract; fuzz_osm) keeps its last version, as its
+     * coordinates do. */
+    free(n->name);
+    n->name = NULL;
     if (nm && (n->border || n->station || n->uses >= 2) && !(n->name = strdup(nm))) {
         m->oom = 1;
         return READOSM_ABORT;
