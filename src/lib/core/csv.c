@@ -14,6 +14,7 @@
 
 #include "core/csv.h"
 #include "core/file.h"
+#include "core/util.h"
 
 size_t sr__csv_max_file = SR__CSV_MAX_FILE;
 
@@ -25,34 +26,8 @@ static size_t utf8_valid_prefix(const unsigned char *s, size_t n)
 {
     size_t i = 0;
     while (i < n) {
-        unsigned char c = s[i];
-        size_t k;
-        uint32_t cp;
-        if (c < 0x80) {
-            i++;
-            continue;
-        } else if ((c & 0xE0) == 0xC0) {
-            k = 2;
-            cp = c & 0x1F;
-        } else if ((c & 0xF0) == 0xE0) {
-            k = 3;
-            cp = c & 0x0F;
-        } else if ((c & 0xF8) == 0xF0) {
-            k = 4;
-            cp = c & 0x07;
-        } else {
-            return i;
-        }
-        if (i + k > n)
-            return i;
-        for (size_t j = 1; j < k; j++) {
-            if ((s[i + j] & 0xC0) != 0x80)
-                return i;
-            cp = (cp << 6) | (s[i + j] & 0x3F);
-        }
-        /* Overlong forms, surrogates and values past U+10FFFF are invalid. */
-        if ((k == 2 && cp < 0x80) || (k == 3 && cp < 0x800) || (k == 4 && cp < 0x10000) || cp > 0x10FFFF ||
-            (cp >= 0xD800 && cp <= 0xDFFF))
+        size_t k = sr__utf8_seq(s + i, n - i);
+        if (!k)
             return i;
         i += k;
     }

@@ -159,11 +159,10 @@ int sr__grow(void **arr, size_t *cap, size_t need, size_t elem)
     return 0;
 }
 
-/* Length of the valid UTF-8 sequence at s (1-4), or 0 if it is not one.
- * s is NUL-terminated, so reading up to the first byte that fails is
- * safe. */
-static size_t utf8_seq(const unsigned char *s)
+size_t sr__utf8_seq(const unsigned char *s, size_t n)
 {
+    if (!n)
+        return 0;
     unsigned c = s[0];
     size_t k;
     uint32_t cp;
@@ -181,11 +180,14 @@ static size_t utf8_seq(const unsigned char *s)
     } else {
         return 0;
     }
+    if (k > n)
+        return 0;
     for (size_t j = 1; j < k; j++) {
         if ((s[j] & 0xC0) != 0x80)
             return 0;
         cp = (cp << 6) | (s[j] & 0x3F);
     }
+    /* Overlong forms, surrogates and values past U+10FFFF are invalid. */
     if ((k == 2 && cp < 0x80) || (k == 3 && cp < 0x800) || (k == 4 && cp < 0x10000) || cp > 0x10FFFF ||
         (cp >= 0xD800 && cp <= 0xDFFF))
         return 0;
@@ -200,7 +202,7 @@ size_t sr__escape(char *dst, size_t cap, const char *src)
     if (!cap)
         return 0;
     while (*s) {
-        size_t k = utf8_seq(s);
+        size_t k = sr__utf8_seq(s, 4); /* NUL-terminated: stops at the NUL */
         /* C1 controls are two bytes in UTF-8 (C2 80 .. C2 9F); some
          * terminals act on them like ESC [. */
         int bad = k == 0 || (k == 1 && (*s < 0x20 || *s == 0x7F)) || (k == 2 && s[0] == 0xC2 && s[1] < 0xA0);

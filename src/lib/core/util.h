@@ -40,6 +40,10 @@ void sr__buf_free(sr__buf *b);
 
 /* Overflow-checked array growth: ensure *arr has room for need elements. */
 int sr__grow(void **arr, size_t *cap, size_t need, size_t elem);
+/* Length of the valid UTF-8 sequence at s (1 to 4 bytes, none beyond n),
+ * or 0 when it is not one: overlong forms, surrogates and values past
+ * U+10FFFF are invalid.  The one UTF-8 check of the library. */
+size_t sr__utf8_seq(const unsigned char *s, size_t n);
 
 /* Enumeration lookups (error.c). */
 int sr__name_index(const char *const *tab, int n, const char *s);
