@@ -1,7 +1,8 @@
 /*
  * heap.h - the binary min-heap of (key, state id) pairs shared by the
  * library's label-setting searches: the router's Dijkstra (route.c) and the
- * one-to-all search of reach and matrices (reach/ota.c).
+ * one-to-all search of reach and matrices (reach/ota.c), and the paths
+ * between a scheduled trip's stops (timetable/via.c).
  *
  * Why one copy: reach and matrices promise the router's answer cell for
  * cell (tests/test_reach.c), which holds only if both searches settle

@@ -19,55 +19,20 @@
 
 #include "network/network.h"
 #include "timetable/tt.h"
+#include "core/heap.h"
 #include "core/util.h"
 
 #define MAX_PAIRS 20000   /* more distinct stop pairs: too costly at load, skipped */
-
-typedef struct qitem {
-    double d;
-    uint32_t p;
-} qitem;
 
 typedef struct dj {
     const sr_network *net;
     double *dist;
     uint32_t *pred_link, *pred_place;
-    qitem *heap;
-    size_t n_heap, cap_heap;
+    /* The shared heap (core/heap.h): ties between equal distances go to
+     * the smaller place id, so the events of two equally short paths do
+     * not depend on push order. */
+    sr__heap heap;
 } dj;
-
-static int qpush(dj *w, double d, uint32_t p)
-{
-    if (sr__grow((void **)&w->heap, &w->cap_heap, w->n_heap + 1, sizeof *w->heap) < 0)
-        return -1;
-    size_t i = w->n_heap++;
-    while (i && w->heap[(i - 1) / 2].d > d) {
-        w->heap[i] = w->heap[(i - 1) / 2];
-        i = (i - 1) / 2;
-    }
-    w->heap[i] = (qitem){d, p};
-    return 0;
-}
-
-static qitem qpop(dj *w)
-{
-    qitem top = w->heap[0], last = w->heap[--w->n_heap];
-    size_t i = 0, n = w->n_heap;
-    for (;;) {
-        size_t c = 2 * i + 1;
-        if (c >= n)
-            break;
-        if (c + 1 < n && w->heap[c + 1].d < w->heap[c].d)
-            c++;
-        if (w->heap[c].d >= last.d)
-            break;
-        w->heap[i] = w->heap[c];
-        i = c;
-    }
-    if (n)
-        w->heap[i] = last;
-    return top;
-}
 
 /* Shortest path a -> b by distance over open links of mode m.  Returns the
  * number of links (stored from b backwards in w->pred_*), or -1. */
@@ -76,28 +41,28 @@ static int path(dj *w, uint32_t a, uint32_t b, int m)
     const sr_network *net = w->net;
     for (uint32_t p = 0; p < net->n_places; p++)
         w->dist[p] = HUGE_VAL;
-    w->n_heap = 0;
+    w->heap.n = 0;
     w->dist[a] = 0;
     w->pred_link[a] = UINT32_MAX;
-    if (qpush(w, 0, a) < 0)
+    if (sr__heap_push(&w->heap, 0, a) < 0)
         return -1;
-    while (w->n_heap) {
-        qitem it = qpop(w);
-        if (it.d > w->dist[it.p])
+    while (w->heap.n) {
+        sr__heap_item it = sr__heap_pop(&w->heap);
+        if (it.key > w->dist[it.id])
             continue;
-        if (it.p == b)
+        if (it.id == b)
             break;
-        for (uint32_t k = net->arc_off[it.p]; k < net->arc_off[it.p + 1]; k++) {
+        for (uint32_t k = net->arc_off[it.id]; k < net->arc_off[it.id + 1]; k++) {
             const sr_link *l = &net->links[net->arc_link[k]];
             if ((int)l->mode != m || l->status != SR_OPEN)
                 continue;
             uint32_t h = net->arc_head[k];
-            double d = it.d + l->distance_km;
+            double d = it.key + l->distance_km;
             if (d < w->dist[h]) {
                 w->dist[h] = d;
                 w->pred_link[h] = net->arc_link[k];
-                w->pred_place[h] = it.p;
-                if (qpush(w, d, h) < 0)
+                w->pred_place[h] = it.id;
+                if (sr__heap_push(&w->heap, d, h) < 0)
                     return -1;
             }
         }
@@ -215,7 +180,7 @@ sr_code sr__tt_build_via(sr_timetable *tt, const sr_network *net)
     tt->st_via_g1 = calloc((size_t)tt->n_st + 1, sizeof *tt->st_via_g1);
     tt->st_via_a0 = malloc(((size_t)tt->n_st + 1) * sizeof *tt->st_via_a0);
     dj w = {net, malloc(net->n_places * sizeof(double)), malloc(net->n_places * sizeof(uint32_t)),
-            malloc(net->n_places * sizeof(uint32_t)), NULL, 0, 0};
+            malloc(net->n_places * sizeof(uint32_t)), {NULL, 0, 0}};
     size_t nslots = 1;
     while (nslots < 4 * (size_t)MAX_PAIRS)
         nslots <<= 1;
@@ -262,7 +227,7 @@ done:
     free(w.dist);
     free(w.pred_link);
     free(w.pred_place);
-    free(w.heap);
+    sr__heap_free(&w.heap);
     if (rc != SR_OK)
         snprintf(tt->errmsg, sizeof tt->errmsg, "out of memory");
     return rc;
