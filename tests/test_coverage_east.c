@@ -129,8 +129,14 @@ static void harbin_moscow_through_manzhouli(void **st)
 static void zhengzhou_moscow_through_mongolia(void **st)
 {
     (void)st;
+    /* Without Kazakhstan and the two north-eastern crossings the route must take the central
+     * corridor.  Manzhouli is avoided since the calibration of issue 10 (obs10): the central
+     * corridor's published times (Qingdao and Tianjin to Moscow via Erenhot, 14-15 days) fit
+     * the Erenhot-Zamyn-Uud dwell to about 47 h, which makes Manzhouli the faster way from
+     * Zhengzhou; this test is about the Mongolian line being there, not about which is faster. */
     static const char *const kz[] = {"KZ", NULL};
-    sr_result *res = route("Zhengzhou", "Moscow", RAIL, kz, NULL);
+    static const char *const ne[] = {"CN-MANZHOULI", "CN-SUIFENHE", NULL};
+    sr_result *res = route("Zhengzhou", "Moscow", RAIL, kz, ne);
     const sr_route *r = sr_result_route(res, 0);
     assert_true(crosses(r, "CN", "MN"));
     assert_true(crosses(r, "MN", "RU"));
