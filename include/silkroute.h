@@ -619,7 +619,7 @@ typedef struct sr_calib_options {
     int year;                   /* 0: see period; else fit the observations whose period contains it */
     int period_from, period_to; /* both 0: every observation; else those whose period overlaps it */
     int folds;                  /* cross-validation folds, default 5 (0: none) */
-    int max_iterations;         /* route-fit-re-route rounds, default 200 */
+    int max_iterations;         /* route-fit-re-route rounds, default 400 */
 } sr_calib_options;
 
 typedef struct sr_calib_summary {

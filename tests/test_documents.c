@@ -602,7 +602,7 @@ static void cli_documents(void **st)
     rc = tu_cli(argv0, "route \"Xi'an\" Duisburg --modes rail --depart 2026-06-03T08:00+08:00 --documents "
                        "--consignment-note separate", out, sizeof out);
     if (rc != 0 || !strstr(out, "documents and customs (0.67 h, 44 USD") || !strstr(out, "reissued   CIM") ||
-        !strstr(out, "arrive 2026-06-16T07:14+02:00"))
+        !strstr(out, "arrive 2026-06-16T07:15+02:00"))
         fail_msg("route --depart --documents: exit %d:\n%s", rc, out);
     rc = tu_cli(argv0, "route Kashgar Tashkent --modes road --documents", out, sizeof out);
     if (rc != 0 || !strstr(out, "tir_opened TIR carnet") || !strstr(out, "transit opened           KG") ||

@@ -45,6 +45,16 @@
 #define TUKEY_C 4.685       /* the same for Tukey's biweight */
 #define CAUCHY_ROUNDS 10
 #define CONV_TOL 1e-3      /* largest parameter step (relative to its scale) at the fixed point */
+/* Ties between routes.  Where two routes of an observation are (nearly)
+ * equally fast, the steps of 1/k settle theta at the tie, but the router
+ * then alternates between the two for ever and "the same routes twice"
+ * would never hold (Lanzhou -> Tashkent by road over Irkeshtam or
+ * Torugart).  A change of route
+ * counts as a change only when the new route is faster than the old one,
+ * both priced with the same theta, by more than TIE_TOL; within it the
+ * observation keeps its old route (its row), which changes the prediction
+ * by less than the tolerance, and the fit sees the same rows each round. */
+#define TIE_TOL 0.01
 #define IRLS_MAX 50
 #define SIGMA_TYPICAL 0.15   /* relative uncertainty of an average or survey figure */
 #define SIGMA_SPECIAL 0.60   /* record and pilot runs: a single train, not the typical time */
@@ -132,7 +142,7 @@ void sr_calib_options_init(sr_calib_options *o)
 {
     memset(o, 0, sizeof *o);
     o->folds = 5;
-    o->max_iterations = 200;
+    o->max_iterations = 400;
 }
 
 /* ---- parameters ------------------------------------------------------------ */
@@ -432,14 +442,19 @@ oom:
     return SR_ENOMEM;
 }
 
-static sr_code build_row(sr_calibration *c, size_t i)
+static void row_free(orow *r)
 {
-    const sr__obs *o = &c->obs[i];
-    orow *r = &c->rows[i];
     free(r->j);
     free(r->a);
     free(r->m);
     memset(r, 0, sizeof *r);
+}
+
+static sr_code build_row(sr_calibration *c, size_t i)
+{
+    const sr__obs *o = &c->obs[i];
+    orow *r = &c->rows[i];
+    row_free(r);
     size_t cap = 0;
     if (o->subject == SR__OBS_ROUTE) {
         uint32_t stops[SR__OBS_MAX_VIA + 2];
@@ -729,13 +744,33 @@ static int fixed_point(sr_calibration *c, const int *use, double *theta, int *co
         for (size_t i = 0; i < c->n_obs; i++) {
             if (!use[i])
                 continue;
+            /* The previous round's route, priced with this round's theta;
+             * kept aside until the new route is known. */
+            orow old = c->rows[i];
+            double before = round > 1 ? row_dot(&old, theta) : 0;
+            memset(&c->rows[i], 0, sizeof c->rows[i]);
             if (build_row(c, i) != SR_OK) {
+                row_free(&old);
                 free(sig);
                 free(prev);
                 return -1;
             }
-            if (c->rows[i].sig != sig[i])
+            if (round > 1 && c->rows[i].sig != sig[i]) {
+                double now = row_dot(&c->rows[i], theta);
+                int tie = before <= now * (1 + TIE_TOL);
+                if (getenv("SR_CALIB_DEBUG"))
+                    fprintf(stderr, "  route of %s: %.2f h -> %.2f h%s\n", c->obs[i].id, before, now,
+                            tie ? " (a tie: kept)" : "");
+                if (tie) {
+                    /* Keep the old route's row, so the fit sees the same
+                     * rows from round to round and theta can settle. */
+                    row_free(&c->rows[i]);
+                    c->rows[i] = old;
+                    continue;
+                }
                 same = 0;
+            }
+            row_free(&old);
             sig[i] = c->rows[i].sig;
         }
         memcpy(prev, theta, c->np * sizeof *prev);
@@ -985,7 +1020,7 @@ sr_code sr_calibrate(const char *dir, const sr_calib_options *o, sr_calibration 
         }
     }
     c->folds = o->folds;
-    c->max_iter = o->max_iterations ? o->max_iterations : 200;
+    c->max_iter = o->max_iterations ? o->max_iterations : 400;
     c->period_from = 0;
     c->period_to = 9999;
     if (o->year)
