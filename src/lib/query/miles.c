@@ -74,9 +74,9 @@ static sr_code route_pairs(sr_query *q, sr_route_options *o, sr_mile cand[2][SR_
     double best = HUGE_VAL, best_h = HUGE_VAL, road_h = HUGE_VAL, road_km = 0;
     sr_result *br = NULL;
     size_t road_place = 0;
-    sr_code c = SR_OK;
-    for (size_t a = 0; a < n[0]; a++)
-        for (size_t b = 0; b < n[1]; b++) {
+    sr_code c = SR_OK, lim = SR_OK;
+    for (size_t a = 0; a < n[0] && lim == SR_OK; a++)
+        for (size_t b = 0; b < n[1] && lim == SR_OK; b++) {
             o->from = ncand[0] ? sr_network_place(net, cand[0][a].place)->id : end0[0];
             o->to = ncand[1] ? sr_network_place(net, cand[1][b].place)->id : end0[1];
             size_t fi, ti;
@@ -91,7 +91,14 @@ static sr_code route_pairs(sr_query *q, sr_route_options *o, sr_mile cand[2][SR_
                 continue;
             }
             sr_result *r = NULL;
-            if (sr_route_query(q, o, &r) == SR_OK) {
+            sr_code rc = sr_route_query(q, o, &r);
+            if (rc == SR_ELIMIT) {
+                /* The one budget is spent (or the query cancelled): no
+                 * further pair can be searched, and none is known best. */
+                lim = rc;
+                continue;
+            }
+            if (rc == SR_OK) {
                 double v = mile_score(o, r, h);
                 if (v < best) {
                     sr_result_free(br);
@@ -108,7 +115,13 @@ static sr_code route_pairs(sr_query *q, sr_route_options *o, sr_mile cand[2][SR_
             }
             sr_result_free(r);
         }
-    if (road_h < HUGE_VAL && road_h <= best_h) {
+    if (lim != SR_OK) {
+        /* q's message names the limit (sr_query_errmsg()). */
+        sr_result_free(br);
+        br = NULL;
+        c = lim;
+        m->routed = 1;
+    } else if (road_h < HUGE_VAL && road_h <= best_h) {
         /* Sooner by road through one place than by any corridor route. */
         sr__prepared pp;
         sr__query_prepared(q, &pp);
