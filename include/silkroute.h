@@ -1718,7 +1718,17 @@ typedef struct sr_detail sr_detail;
  * (sr_detail_errmsg()) and must still be closed.  SR_EDATA also when it
  * has no road link.  The caller owns the handle. */
 sr_code sr_detail_open(const char *dir, sr_detail **out);
+/* A second handle on d's detailed network for another thread: it shares
+ * d's network and road arcs (read only) and has its own search scratch
+ * (about 40 bytes per place of the detailed network), so that searches on
+ * d and on each clone may run at the same time.  d must not be a clone
+ * and must stay open until every clone is closed.  SR_EARG (d failed to
+ * open, or is a clone), SR_ENOMEM.  The caller owns *out. */
+sr_code sr_detail_clone(const sr_detail *d, sr_detail **out);
+/* Closes d (a clone: its scratch only). */
 void sr_detail_close(sr_detail *d);
+/* The detailed network's size (0 for NULL).  Thread-safe. */
+void sr_detail_stats(const sr_detail *d, size_t *places, size_t *links);
 /* The last failure on d, "" if none.  Owned by d. */
 const char *sr_detail_errmsg(const sr_detail *d);
 
@@ -1762,6 +1772,54 @@ void sr_mile_clear(sr_mile *m);
  * LineString); the point end is {"lat","lon"}, the place end {"id",
  * "name"}.  malloc()ed (sr_free()); NULL out of memory.  Thread-safe. */
 char *sr_mile_json(const sr_network *corridor, const sr_mile *m);
+
+/* ---- A route with its first and last mile (src/lib/query/miles.c) ----
+ * What `route FROM TO --detail DIR` and the server's /v1/route answer when
+ * an end is given as coordinates. */
+typedef struct sr_miles {
+    /* In: the names of the two ends in messages; NULL: "from", "to". */
+    const char *label[2];
+    /* Out: the first (0) and last (1) mile, where have[e]. */
+    sr_mile mile[2];
+    int have[2];
+    /* Out: 1 when the answer (or failure) is the corridor route's, to be
+     * explained by sr_route_error_json(); 0 when the query failed at a
+     * mile or needs no corridor route (sr_query_errmsg() says why). */
+    int routed;
+} sr_miles;
+
+/* Does this end need a mile?  1 when text is coordinates (in range or
+ * not: out of range is an error of sr_route_query_miles()), 0 for a
+ * place id or name.  Thread-safe. */
+int sr_is_coords(const char *text);
+
+/* The route of o with each end given as coordinates driven on the detailed
+ * network d to a corridor place: for every pair of candidate places
+ * (sr_detail_miles(), a named end is its one place) the corridor route is
+ * searched, and the pair whose miles and route together are best by o's
+ * objective is kept (the miles count in time only: they have no tariff or
+ * CO2e model).  All the searches draw from one work budget, q's
+ * (sr_query_set_budget()).  o is static (no depart, arrive_by or window:
+ * SR_EARG).  On return o->from and o->to name the corridor places routed
+ * between (ids owned by q's network; the ends as given otherwise), so
+ * that sr_route_error_json(q, o, ...) explains a failed route.  On SR_OK
+ * *res is the corridor route and m->mile[e] is filled where m->have[e]
+ * (sr_miles_clear()).  Errors, with sr_query_errmsg(q) naming the end
+ * ("from: 95,7: ..."): SR_EARG (coordinates out of range; both ends
+ * nearer by road through one place than by any corridor route), SR_EPLACE
+ * (no road within SR_MILE_SNAP_KM, no corridor place near), SR_ENOROUTE,
+ * SR_ELIMIT and every error of sr_route_query().  Thread rules: q's and
+ * d's (one call at a time on each; sr_detail_clone() for more threads);
+ * d NULL: as sr_route_query(). */
+sr_code sr_route_query_miles(sr_query *q, sr_detail *d, sr_route_options *o, sr_result **res, sr_miles *m);
+void sr_miles_clear(sr_miles *m);
+/* sr_result_json(net, res, flags) with "first_mile" and "last_mile"
+ * (sr_mile_json()) and "door_to_door" (per route option, in the order of
+ * "routes": {"distance_km","duration_h"} of route and miles together)
+ * added before its closing brace; every other byte is sr_result_json()'s.
+ * Without any mile, sr_result_json() itself.  malloc()ed (sr_free());
+ * NULL out of memory.  Thread-safe. */
+char *sr_result_json_miles(const sr_network *net, const sr_result *res, unsigned flags, const sr_miles *m);
 
 #ifdef __cplusplus
 }

@@ -158,6 +158,17 @@ static void test_route_params_ok(void **state)
     assert_int_equal(route_q("/v1/route?from=a&to=b&cargo=25t", &r, err), 0);
     assert_int_equal(r.opts.unit, SR_UNIT_T);
     assert_true(r.opts.quantity == 25.0);
+    assert_int_equal(r.mile, -1); /* not given: the server decides */
+    sr__route_req_free(&r);
+    /* First and last mile (serve --detail): true, false, or a 400. */
+    assert_int_equal(route_q("/v1/route?from=43.73,7.41&to=b&mile=true", &r, err), 0);
+    assert_int_equal(r.mile, 1);
+    sr__route_req_free(&r);
+    assert_int_equal(route_q("/v1/route?from=43.73,7.41&to=b&mile=false", &r, err), 0);
+    assert_int_equal(r.mile, 0);
+    sr__route_req_free(&r);
+    assert_int_equal(route_q("/v1/route?from=43.73,7.41&to=b&mile=2", &r, err), 400);
+    assert_non_null(strstr(err, "parameter 'mile'"));
     sr__route_req_free(&r);
 }
 

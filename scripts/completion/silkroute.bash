@@ -63,7 +63,7 @@ _silkroute()
         compare) opts="--base --data --demand --year --gap --max-iterations --objective --json --help" ;;
         critical) opts="--loss --top --only --scenario --data --demand --year --gap --objective --json --help" ;;
         serve) opts="--port --bind --data --threads --web --timeout --max-request-time
-                     --max-connections --max-per-address --max-query-time --max-work --cache --quiet --store --help" ;;
+                     --max-connections --max-per-address --max-query-time --max-work --cache --quiet --store --detail --help" ;;
         ship) case ${words[2]} in
                   create) opts="--from --to --ref --ready --container --option --by --modes --cargo --quantity
                                 --promised --late-after --year --data --store --json" ;;

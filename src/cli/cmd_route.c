@@ -171,109 +171,6 @@ static void print_totals(const sr_route *r)
     }
 }
 
-/* What the objective minimises, over a route and the miles' hours (which
- * carry no tariff or CO2e model: they count only where time does). */
-static double mile_score(const sr_route_options *o, const sr_result *res, double mile_h)
-{
-    double best = HUGE_VAL;
-    for (size_t i = 0; i < sr_result_count(res); i++) {
-        const sr_route *r = sr_result_route(res, i);
-        double v;
-        switch (o->objective) {
-        case SR_BY_COST: v = r->cost_usd + 1e-9 * (r->duration_h + mile_h); break;
-        case SR_BY_CO2: v = r->co2e_kg + 1e-9 * (r->duration_h + mile_h); break;
-        case SR_BY_BLEND:
-            v = o->weight_time_h * (r->duration_h + mile_h) + o->weight_cost_usd * r->cost_usd +
-                o->weight_co2e_kg * r->co2e_kg;
-            break;
-        case SR_BY_RELIABLE: v = r->duration_p90_h + mile_h; break;
-        default: v = r->duration_h + mile_h;
-        }
-        if (v < best)
-            best = v;
-    }
-    return best;
-}
-
-/* The corridor route for every pair of candidate places of the first and
- * last mile (a named end is its one place), the best by the objective
- * with the miles kept in miles[]; the others are cleared.  When no pair
- * routes, the error is that of the quickest miles' pair; when every pair
- * meets at one place, merr says so. */
-static sr_code route_with_miles(const sr_network *net, sr_query *q, sr_route_options *o,
-                                sr_mile cand[2][SR_MILE_CANDIDATES], const size_t *ncand, sr_result **res,
-                                sr_mile *miles, int *have, char *merr, size_t merrcap)
-{
-    const char *end0[2] = {o->from, o->to};
-    size_t n[2] = {ncand[0] ? ncand[0] : 1, ncand[1] ? ncand[1] : 1}, pick[2] = {0, 0};
-    double best = HUGE_VAL, best_h = HUGE_VAL, road_h = HUGE_VAL, road_km = 0;
-    sr_result *br = NULL;
-    size_t road_place = 0;
-    sr_code c = SR_OK;
-    for (size_t a = 0; a < n[0]; a++)
-        for (size_t b = 0; b < n[1]; b++) {
-            o->from = ncand[0] ? sr_network_place(net, cand[0][a].place)->id : end0[0];
-            o->to = ncand[1] ? sr_network_place(net, cand[1][b].place)->id : end0[1];
-            size_t fi, ti;
-            double h = (ncand[0] ? cand[0][a].duration_h : 0) + (ncand[1] ? cand[1][b].duration_h : 0);
-            if (sr_place_find(net, o->from, &fi) == SR_OK && sr_place_find(net, o->to, &ti) == SR_OK && fi == ti) {
-                /* Both miles meet at one place: the trip by road alone. */
-                if (h < road_h) {
-                    road_h = h;
-                    road_place = fi;
-                    road_km = (ncand[0] ? cand[0][a].distance_km : 0) + (ncand[1] ? cand[1][b].distance_km : 0);
-                }
-                continue;
-            }
-            sr_result *r = NULL;
-            if (sr_route_query(q, o, &r) == SR_OK) {
-                double v = mile_score(o, r, h);
-                if (v < best) {
-                    sr_result_free(br);
-                    br = r;
-                    best = v;
-                    best_h = HUGE_VAL;
-                    for (size_t i = 0; i < sr_result_count(r); i++)
-                        if (sr_result_route(r, i)->duration_h + h < best_h)
-                            best_h = sr_result_route(r, i)->duration_h + h;
-                    pick[0] = a;
-                    pick[1] = b;
-                    continue;
-                }
-            }
-            sr_result_free(r);
-        }
-    if (road_h < HUGE_VAL && road_h <= best_h) {
-        /* Sooner by road through one place than by any corridor route. */
-        snprintf(merr, merrcap,
-                 "FROM and TO are nearer by road alone (%.1f km, %.2f h through %s) than by any corridor route: "
-                 "no corridor route is needed",
-                 road_km, road_h, sr_network_place(net, road_place)->id);
-        sr_result_free(br);
-        br = NULL;
-        c = SR_EARG;
-    } else if (!br) {
-        o->from = ncand[0] ? sr_network_place(net, cand[0][0].place)->id : end0[0];
-        o->to = ncand[1] ? sr_network_place(net, cand[1][0].place)->id : end0[1];
-        c = sr_route_query(q, o, res);
-    } else {
-        *res = br;
-        o->from = ncand[0] ? sr_network_place(net, cand[0][pick[0]].place)->id : end0[0];
-        o->to = ncand[1] ? sr_network_place(net, cand[1][pick[1]].place)->id : end0[1];
-    }
-    for (int e = 0; e < 2; e++) {
-        for (size_t i = 0; i < ncand[e]; i++) {
-            if (i == pick[e]) {
-                miles[e] = cand[e][i];
-                have[e] = 1;
-            } else {
-                sr_mile_clear(&cand[e][i]);
-            }
-        }
-    }
-    return c;
-}
-
 /* A first or last mile in the tables: the road leg before or after the
  * corridor route. */
 static void print_mile(const sr_network *net, const sr_mile *m)
@@ -297,65 +194,6 @@ static void print_door_to_door(const sr_route *r, const sr_mile *m, const int *h
             km += m[e].distance_km, h += m[e].duration_h;
     printf("  door to door: %.0f km, %.1f h (%.1f days) with the %s\n", km, h, hours_to_days(h),
            have[0] && have[1] ? "first and last mile" : have[0] ? "first mile" : "last mile");
-}
-
-/* The route's JSON with first_mile, last_mile and door_to_door added
- * before its closing brace: every existing field stays as it is. */
-static char *add_miles_json(const sr_network *net, const sr_result *res, char *s, const sr_mile *m,
-                            const int *have)
-{
-    size_t len = strlen(s);
-    while (len && (s[len - 1] == '\n' || s[len - 1] == ' '))
-        len--;
-    if (!len || s[len - 1] != '}') {
-        sr_free(s);
-        return NULL;
-    }
-    char *mj[2] = {NULL, NULL};
-    size_t need = len + 256;
-    for (int e = 0; e < 2; e++)
-        if (have[e]) {
-            mj[e] = sr_mile_json(net, &m[e]);
-            if (!mj[e]) {
-                sr_free(mj[0]);
-                sr_free(s);
-                return NULL;
-            }
-            need += strlen(mj[e]) + 32;
-        }
-    size_t nr = sr_result_count(res);
-    need += nr * 64;
-    char *out = malloc(need);
-    if (!out) {
-        sr_free(mj[0]);
-        sr_free(mj[1]);
-        sr_free(s);
-        return NULL;
-    }
-    size_t k = len - 1;
-    while (k && (s[k - 1] == '\n' || s[k - 1] == ' '))
-        k--;
-    memcpy(out, s, k);
-    size_t o = k;
-    for (int e = 0; e < 2; e++)
-        if (mj[e])
-            o += (size_t)snprintf(out + o, need - o, ",\n  \"%s\": %s", e ? "last_mile" : "first_mile", mj[e]);
-    /* Door-to-door totals per route option, in the order of "routes". */
-    o += (size_t)snprintf(out + o, need - o, ",\n  \"door_to_door\": [");
-    for (size_t i = 0; i < nr; i++) {
-        const sr_route *r = sr_result_route(res, i);
-        double km = r->distance_km, h = r->duration_h;
-        for (int e = 0; e < 2; e++)
-            if (have[e])
-                km += m[e].distance_km, h += m[e].duration_h;
-        o += (size_t)snprintf(out + o, need - o, "%s{\"distance_km\": %.3f, \"duration_h\": %.3f}", i ? ", " : "", km,
-                              h);
-    }
-    snprintf(out + o, need - o, "]\n}\n");
-    sr_free(mj[0]);
-    sr_free(mj[1]);
-    sr_free(s);
-    return out;
 }
 
 int cmd_route(int argc, char **argv)
@@ -502,10 +340,9 @@ int cmd_route(int argc, char **argv)
     if (!net)
         return status;
     /* First and last mile: coordinates drive to a corridor place on the
-     * detailed roads, and the corridor route starts or ends there. */
-    sr_mile miles[2], cand[2][SR_MILE_CANDIDATES];
-    int have_mile[2] = {0, 0};
-    size_t ncand[2] = {0, 0};
+     * detailed roads, and the corridor route starts or ends there
+     * (sr_route_query_miles(), the same as the server's). */
+    sr_miles miles = {.label = {"FROM", "TO"}};
     sr_detail *det = NULL;
     if (detail) {
         sr_code dc = sr_detail_open(detail, &det);
@@ -515,34 +352,11 @@ int cmd_route(int argc, char **argv)
             sr_network_close(net);
             return status;
         }
-        for (int e = 0; e < 2; e++) {
-            double la, lo;
-            sr_code pc = sr_coord_parse(pos[e], &la, &lo);
-            if (pc == SR_EPLACE)
-                continue; /* a place id or name: no mile */
-            sr_code mc = pc == SR_OK ? sr_detail_miles(det, net, pos[e], e, cand[e], SR_MILE_CANDIDATES, &ncand[e])
-                                     : SR_EARG;
-            if (mc != SR_OK) {
-                status = pc == SR_OK ? cli_fail(json, mc, "%s: %s", e ? "TO" : "FROM", sr_detail_errmsg(det))
-                                     : cli_fail(json, SR_EARG,
-                                                "%s: '%s': coordinates out of range (latitude -90..90, "
-                                                "longitude -180..180)",
-                                                e ? "TO" : "FROM", pos[e]);
-                for (size_t i = 0; e && i < ncand[0]; i++)
-                    sr_mile_clear(&cand[0][i]);
-                sr_detail_close(det);
-                sr_network_close(net);
-                return status;
-            }
-        }
     }
     /* Times without an offset are local at the origin (departure) or the
      * destination (arrive-by). */
     char terr[256];
     if (sr_route_options_set_times(net, &o, depart_s, arrive_s, window_s, terr, sizeof terr) != SR_OK) {
-        for (int e = 0; e < 2; e++)
-            for (size_t i = 0; i < ncand[e]; i++)
-                sr_mile_clear(&cand[e][i]);
         sr_detail_close(det);
         sr_network_close(net);
         return cli_fail(json, SR_EARG, "--%s", terr);
@@ -555,12 +369,13 @@ int cmd_route(int argc, char **argv)
          * limits asked for (the library's work budget otherwise). */
         sr_query_set_budget(q, max_work, time_limit_ms);
         cli_progress_attach(q);
-        if (ncand[0] || ncand[1]) {
-            char merr[512] = "";
-            c = route_with_miles(net, q, &o, cand, ncand, &res, miles, have_mile, merr, sizeof merr);
-            if (*merr) {
+        if (det && (sr_is_coords(o.from) || sr_is_coords(o.to))) {
+            c = sr_route_query_miles(q, det, &o, &res, &miles);
+            /* A mile that cannot be driven (or is not needed) is the
+             * message alone, not the route error object. */
+            if (c != SR_OK && !miles.routed) {
                 cli_progress_done();
-                status = cli_fail(json, c, "%s", merr);
+                status = cli_fail(json, c, "%s", sr_query_errmsg(q));
                 goto out;
             }
         } else {
@@ -588,9 +403,8 @@ int cmd_route(int argc, char **argv)
         status = !s || fputs(s, stdout) == EOF ? EXIT_FAIL : EXIT_OK;
         sr_free(s);
     } else if (json || geojson) {
-        char *s = json ? sr_result_json(net, res, SR_JSON_PRETTY | (geometry ? SR_JSON_GEOMETRY : 0)) : sr_result_geojson(net, res, SR_JSON_PRETTY);
-        if (s && (have_mile[0] || have_mile[1]))
-            s = add_miles_json(net, res, s, miles, have_mile);
+        unsigned jf = SR_JSON_PRETTY | (geometry ? SR_JSON_GEOMETRY : 0);
+        char *s = json ? sr_result_json_miles(net, res, jf, &miles) : sr_result_geojson(net, res, SR_JSON_PRETTY);
         status = !s || cli_puts(s) ? EXIT_FAIL : EXIT_OK;
         sr_free(s);
     } else {
@@ -609,16 +423,16 @@ int cmd_route(int argc, char **argv)
         for (size_t i = 0; i < n; i++) {
             if (n > 1)
                 printf("Option %zu of %zu\n", i + 1, n);
-            if (have_mile[0])
-                print_mile(net, &miles[0]);
+            if (miles.have[0])
+                print_mile(net, &miles.mile[0]);
             if (legs)
                 print_legs(net, sr_result_route(res, i));
             else
                 print_segments(net, sr_result_route(res, i));
-            if (have_mile[1])
-                print_mile(net, &miles[1]);
-            if (have_mile[0] || have_mile[1])
-                print_door_to_door(sr_result_route(res, i), miles, have_mile);
+            if (miles.have[1])
+                print_mile(net, &miles.mile[1]);
+            if (miles.have[0] || miles.have[1])
+                print_door_to_door(sr_result_route(res, i), miles.mile, miles.have);
             if (documents)
                 cli_print_documents(net, sr_result_route(res, i));
         }
@@ -627,9 +441,7 @@ int cmd_route(int argc, char **argv)
 out:
     sr_result_free(res);
     sr_query_destroy(q);
-    for (int e = 0; e < 2; e++)
-        if (have_mile[e])
-            sr_mile_clear(&miles[e]);
+    sr_miles_clear(&miles);
     sr_detail_close(det);
     sr_network_close(net);
     return status;

@@ -36,7 +36,7 @@ static int usage(FILE *f, int status)
     fprintf(f, "usage: silkroute serve [--port 8080] [--bind 127.0.0.1] [--data DIR] [--threads N]\n"
                "                       [--web DIR] [--timeout S] [--max-request-time S] [--max-connections N]\n"
                "                       [--max-per-address N] [--max-query-time S] [--max-work N]\n"
-               "                       [--cache SIZE] [--store URI] [--quiet]\n\n"
+               "                       [--cache SIZE] [--store URI] [--detail DIR|FILE] [--quiet]\n\n"
                "Serve the HTTP JSON API under /v1 and the web map at /.\n"
                "  --port N             TCP port (0: any free port); default 8080\n"
                "  --bind ADDR          numeric IPv4 or IPv6 address; default 127.0.0.1\n"
@@ -63,6 +63,9 @@ static int usage(FILE *f, int status)
                "  --alert-interval S   check missing milestones and send webhooks every S seconds;\n"
                "                       default 60\n"
                "  --milestone-margin H a milestone is missing H hours after its time; default 12\n"
+               "  --detail DIR|FILE    detailed road network (e.g. from silkroute import-osm): routes\n"
+               "                       from or to coordinates get their first and last mile on it,\n"
+               "                       as route --detail does; default none (coordinates snap)\n"
                "  --quiet              no access log (default: one line per request on stderr)\n"
                CLI_EXIT_CODES,
             SR_WEBDIR);
@@ -74,17 +77,18 @@ int cmd_serve(int argc, char **argv)
     sr__server_config cfg = {.bind = "127.0.0.1", .port = 8080, .access_log = stderr};
     if (getenv("SILKROUTE_STORE") && *getenv("SILKROUTE_STORE"))
         cfg.store = getenv("SILKROUTE_STORE");
-    const char *data = NULL;
+    const char *data = NULL, *detail = NULL;
     const char *web = getenv("SILKROUTE_WEB");
     int web_given = web != NULL;
     long v;
-    enum { O_QUIET = 256, O_PORT, O_BIND, O_DATA, O_STORE, O_ALERT_INTERVAL, O_MILESTONE_MARGIN, O_WEB, O_THREADS, O_TIMEOUT, O_MAX_REQUEST_TIME, O_CACHE, O_MAX_PER_ADDRESS, O_MAX_QUERY_TIME, O_MAX_WORK, O_MAX_CONNECTIONS };
+    enum { O_QUIET = 256, O_PORT, O_BIND, O_DATA, O_STORE, O_ALERT_INTERVAL, O_MILESTONE_MARGIN, O_WEB, O_THREADS, O_TIMEOUT, O_MAX_REQUEST_TIME, O_CACHE, O_MAX_PER_ADDRESS, O_MAX_QUERY_TIME, O_MAX_WORK, O_MAX_CONNECTIONS, O_DETAIL };
     static const struct option opts[] = {
         {"help", no_argument, NULL, 'h'},
         {"quiet", no_argument, NULL, O_QUIET},
         {"port", required_argument, NULL, O_PORT},
         {"bind", required_argument, NULL, O_BIND},
         {"data", required_argument, NULL, O_DATA},
+        {"detail", required_argument, NULL, O_DETAIL},
         {"store", required_argument, NULL, O_STORE},
         {"alert-interval", required_argument, NULL, O_ALERT_INTERVAL},
         {"milestone-margin", required_argument, NULL, O_MILESTONE_MARGIN},
@@ -122,6 +126,10 @@ int cmd_serve(int argc, char **argv)
             cfg.bind = val;
         } else if (oc == O_DATA) {
             data = val;
+        } else if (oc == O_DETAIL) {
+            if (!*val)
+                return cli_fail(0, SR_EARG, "--detail: a directory or compiled network file is required");
+            detail = val;
         } else if (oc == O_STORE) {
             cfg.store = val;
         } else if (oc == O_ALERT_INTERVAL) {
@@ -204,6 +212,19 @@ int cmd_serve(int argc, char **argv)
     sr_network *net = cli_open_network(data, 0, &status);
     if (!net)
         return status;
+    /* The detailed network is opened once; every worker clones its
+     * handle (the roads are shared, the search scratch is per thread). */
+    sr_detail *det = NULL;
+    if (detail) {
+        sr_code dc = sr_detail_open(detail, &det);
+        if (dc != SR_OK) {
+            status = cli_fail(0, dc, "--detail: %s", sr_detail_errmsg(det));
+            sr_detail_close(det);
+            sr_network_close(net);
+            return status;
+        }
+        cfg.detail = det;
+    }
 
     /* Every connection is a descriptor: raise the soft limit to the hard
      * one, and keep the connection limit below what it allows (with room
@@ -233,6 +254,7 @@ int cmd_serve(int argc, char **argv)
     sr__server *srv;
     char err[512];
     if (sr__server_start(net, &cfg, &srv, err, sizeof err)) {
+        sr_detail_close(det);
         sr_network_close(net);
         return cli_fail(0, SR_EIO, "%s", err);
     }
@@ -245,6 +267,7 @@ int cmd_serve(int argc, char **argv)
     sigwait(&set, &sig);
     fprintf(stderr, "silkroute: %s received, finishing requests in flight\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
     sr__server_stop(srv, 10000);
+    sr_detail_close(det);
     sr_network_close(net);
     return EXIT_OK;
 }

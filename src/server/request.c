@@ -218,6 +218,7 @@ static void route_req_init(sr__route_req *r, size_t cap)
     memset(r, 0, sizeof *r);
     sr_route_options_init(&r->opts);
     r->opts.max_options = SR__DEFAULT_OPTIONS;
+    r->mile = -1;
     r->cap = cap;
     r->arena = malloc(cap ? cap : 1);
 }
@@ -493,6 +494,9 @@ static int apply_param(sr__route_req *r, const char *key, const char *val, char 
     } else if (!strcmp(key, "geometry")) {
         if (parse_bool(val, &r->geometry))
             return fail(err, errlen, 400, "parameter 'geometry': expected true or false; got '%.64s'", val);
+    } else if (!strcmp(key, "mile")) {
+        if (parse_bool(val, &r->mile))
+            return fail(err, errlen, 400, "parameter 'mile': expected true or false; got '%.64s'", val);
     } else {
         return fail(err, errlen, 400, "unknown parameter '%.64s'", key);
     }

@@ -63,6 +63,8 @@ typedef struct sr__route_req {
     int geojson;          /* format=geojson */
     int format;           /* SR__FMT_*: json, geojson, csv or xlsx */
     int geometry;         /* geometry=true: legs carry their LineString */
+    int mile;             /* mile=true (1), false (0), not given (-1): first and last mile
+                           * from coordinates on the server's detailed network */
     char *arena;
     size_t used, cap;
     /* Timetabled queries (issue 4): kept as text and applied by the route
@@ -75,7 +77,7 @@ typedef struct sr__route_req {
  * Fill r from query parameters or a JSON body.  Both accept exactly the
  * options of `silkroute route`: from, to, by, pareto, pareto_tolerance, modes,
  * avoid_countries, avoid, year, cargo, quantity, max_transfers, weights,
- * depart, arrive_by, window, min_transfer, max_options and format; anything
+ * depart, arrive_by, window, min_transfer, max_options, format, geometry and mile; anything
  * else is a 400 naming it.  Both paths reject control characters in every
  * value (a JSON string may carry them escaped, a query string may not), so
  * one set of options has one meaning whichever way it came.

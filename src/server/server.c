@@ -54,7 +54,8 @@ extern const char sr__openapi_json[];
 #define MAX_PLACES_LIMIT 100
 
 typedef struct qnode {
-    sr_query *q;
+    sr_query *q;        /* NULL in a node that holds a detail clone */
+    sr_detail *d;
     struct qnode *next;
 } qnode;
 
@@ -166,6 +167,7 @@ static sr_query *thread_query(sr__server *s)
         return NULL;
     }
     n->q = q;
+    n->d = NULL;
     pthread_mutex_lock(&s->lock);
     n->next = s->queries;
     s->queries = n;
@@ -173,6 +175,39 @@ static sr_query *thread_query(sr__server *s)
     tl_owner = s;
     tl_query = q;
     return q;
+}
+
+/* The first and last mile's search scratch is per thread too: each pool
+ * thread clones the detailed network's handle (sr_detail_clone(): the
+ * roads are shared, only the scratch is its own), so mile searches run in
+ * parallel without a lock.  NULL when the server has no detailed network
+ * or memory runs out. */
+static _Thread_local const sr__server *tl_detail_owner;
+static _Thread_local sr_detail *tl_detail;
+
+static sr_detail *thread_detail(sr__server *s)
+{
+    if (!s->cfg.detail)
+        return NULL;
+    if (tl_detail_owner == s && tl_detail)
+        return tl_detail;
+    sr_detail *d = NULL;
+    if (sr_detail_clone(s->cfg.detail, &d) != SR_OK)
+        return NULL;
+    qnode *n = malloc(sizeof *n);
+    if (!n) {
+        sr_detail_close(d);
+        return NULL;
+    }
+    n->q = NULL;
+    n->d = d;
+    pthread_mutex_lock(&s->lock);
+    n->next = s->queries;
+    s->queries = n;
+    pthread_mutex_unlock(&s->lock);
+    tl_detail_owner = s;
+    tl_detail = d;
+    return d;
 }
 
 /* ---------------------------------------------------------------------------
@@ -480,6 +515,17 @@ static enum MHD_Result ep_health(req *rq, struct MHD_Connection *con, const sr__
                           "uptime_s", (json_int_t)(time(NULL) - s->started), "route_cache", "enabled",
                           s->cache != NULL, "entries", (json_int_t)entries, "bytes", (json_int_t)bytes, "hits",
                           (json_int_t)hits, "misses", (json_int_t)misses);
+    /* Whether routes from coordinates get a first and last mile (the web
+     * map offers "from a map point" then), and on how large a network. */
+    if (o) {
+        size_t dp, dl;
+        sr_detail_stats(s->cfg.detail, &dp, &dl);
+        json_object_set_new(o, "detail",
+                            s->cfg.detail ? json_pack("{s:I,s:I,s:f,s:f}", "places", (json_int_t)dp, "links",
+                                                      (json_int_t)dl, "snap_km", SR_MILE_SNAP_KM, "radius_km",
+                                                      SR_MILE_RADIUS_KM)
+                                          : json_null());
+    }
     char *j = o ? json_dumps(o, JSON_COMPACT) : NULL;
     json_decref(o);
     return reply_json(rq, con, 200, j, free);
@@ -529,6 +575,7 @@ static void route_key(const sr__route_req *rr, sbuf *b)
         int32_t objective, pareto, year, unit, max_transfers, min_transfer_s, geojson, format, geometry;
         uint32_t modes;
         int32_t consignment_note, road_regime; /* documents/ options */
+        int32_t mile;                          /* first and last mile on the detailed network */
     } f;
     memset(&f, 0, sizeof f);
     f.depart = o->depart;
@@ -552,7 +599,8 @@ static void route_key(const sr__route_req *rr, sbuf *b)
     f.modes = o->modes;
     f.consignment_note = o->consignment_note;
     f.road_regime = o->road_regime;
-    key_bytes(b, "route/2", 7);
+    f.mile = rr->mile;
+    key_bytes(b, "route/3", 7);
     key_bytes(b, &f, sizeof f);
     key_str(b, o->from);
     key_str(b, o->to);
@@ -732,6 +780,33 @@ static enum MHD_Result ep_route(req *rq, struct MHD_Connection *con, const sr__t
         sr__route_req_free(&rr);
         return reply_sr_error(rq, con, st, st == 413 ? SR_ELIMIT : st >= 500 ? SR_ENOMEM : SR_EARG, err);
     }
+    /* First and last mile (--detail): an end given as coordinates drives
+     * on the detailed roads to a corridor place, unless mile=false asks
+     * for the plain snap to the nearest place.  rr.mile becomes what is
+     * done, for the cache key. */
+    int coords = sr_is_coords(rr.opts.from) || sr_is_coords(rr.opts.to);
+    if (rr.mile == 1 && !s->cfg.detail) {
+        sr__route_req_free(&rr);
+        return reply_sr_error(rq, con, 400, SR_EARG,
+                              "parameter 'mile': this server has no detailed network for a first or last mile "
+                              "(start it with silkroute serve --detail DIR); without mile, coordinates snap to "
+                              "the nearest place");
+    }
+    if (rr.mile == 1 && !coords) {
+        sr__route_req_free(&rr);
+        return reply_sr_error(rq, con, 400, SR_EARG,
+                              "parameter 'mile': neither 'from' nor 'to' is coordinates LAT,LON");
+    }
+    rr.mile = s->cfg.detail && coords && rr.mile != 0;
+    if (rr.mile && (rr.format != SR__FMT_JSON || rr.depart || rr.arrive_by || rr.window)) {
+        const char *p = rr.format != SR__FMT_JSON ? "format" : rr.depart ? "depart" : rr.arrive_by ? "arrive_by" : "window";
+        snprintf(err, sizeof err,
+                 "parameter '%s': a route with a first or last mile is static and answered in json only "
+                 "(mile=false snaps the coordinates to the nearest place instead)",
+                 p);
+        sr__route_req_free(&rr);
+        return reply_sr_error(rq, con, 400, SR_EARG, err);
+    }
     /* depart, arrive_by, window: times without an offset are local at the
      * origin or destination, so they are read against the network. */
     if (sr_route_options_set_times(s->net, &rr.opts, rr.depart, rr.arrive_by, rr.window, err, sizeof err) != SR_OK) {
@@ -769,14 +844,24 @@ static enum MHD_Result ep_route(req *rq, struct MHD_Connection *con, const sr__t
     sr_query_set_budget(q, s->cfg.max_work, (s->cfg.max_query_s ? s->cfg.max_query_s : 20) * 1000u);
     track_query(s, con, q, 1);
     sr_result *res = NULL;
+    sr_miles miles = {.routed = 1};
+    sr_detail *det = rr.mile ? thread_detail(s) : NULL;
+    if (rr.mile && !det) {
+        track_query(s, con, q, 0);
+        free(key.p);
+        sr__route_req_free(&rr);
+        return reply_sr_error(rq, con, 500, SR_ENOMEM, "cannot create the detailed network's search state");
+    }
     /* While shutting down, no new search starts: it would only be
      * cancelled, and must not hold up the stop. */
-    sr_code c = atomic_load(&s->draining) ? SR_ELIMIT : sr_route_query(q, &rr.opts, &res);
+    sr_code c = atomic_load(&s->draining) ? SR_ELIMIT
+                : det                      ? sr_route_query_miles(q, det, &rr.opts, &res, &miles)
+                                           : sr_route_query(q, &rr.opts, &res);
     track_query(s, con, q, 0);
     char *body;
     size_t blen = 0;           /* xlsx: binary, not NUL-terminated text */
     int status;
-    if (c == SR_OK && rr.format == SR__FMT_JSON && sr_result_count(res) > STREAM_MIN_OPTIONS) {
+    if (c == SR_OK && !det && rr.format == SR__FMT_JSON && sr_result_count(res) > STREAM_MIN_OPTIONS) {
         free(key.p);
         sr__route_req_free(&rr);
         return reply_stream(rq, con, s->net, res, jflags);
@@ -792,15 +877,17 @@ static enum MHD_Result ep_route(req *rq, struct MHD_Connection *con, const sr__t
             m = atomic_load(&s->draining) ? "cancelled: the server is shutting down"
                                           : "cancelled: the request ran longer than the server's max-request-time";
         }
-        /* NoRoute names what blocks it, UnknownPlace suggests places. */
-        body = cancelled ? sr_error_json(c, m, 0) : sr_route_error_json(q, &rr.opts, c, 0);
+        /* NoRoute names what blocks it, UnknownPlace suggests places; a
+         * mile that cannot be driven is its message alone (as the CLI's). */
+        body = cancelled || !miles.routed ? sr_error_json(c, m, 0) : sr_route_error_json(q, &rr.opts, c, 0);
     } else {
         status = 200;
         body = rr.format == SR__FMT_GEOJSON ? sr_result_geojson(s->net, res, 0)
                : rr.format == SR__FMT_CSV   ? sr_result_csv(s->net, res, 0)
                : rr.format == SR__FMT_XLSX  ? xlsx_bytes(s->net, res, &blen)
-                                            : sr_result_json(s->net, res, jflags);
+                                            : sr_result_json_miles(s->net, res, jflags, &miles);
     }
+    sr_miles_clear(&miles);
     sr_result_free(res);
     sr__route_req_free(&rr);
     if (!body) {
@@ -1938,6 +2025,7 @@ void sr__server_stop(sr__server *s, int grace_ms)
     for (qnode *n = s->queries, *next; n; n = next) {
         next = n->next;
         sr_query_destroy(n->q);
+        sr_detail_close(n->d);
         free(n);
     }
     sr__cache_free(s->cache);

@@ -38,6 +38,8 @@ typedef struct sr__server_config {
     unsigned alert_interval_ms; /* alert timer and webhook sender period (webhook.h); default 60000 */
     long milestone_margin_s;   /* a milestone is missing this long after its time; default 12 h */
     unsigned analysis_jobs;    /* assignment computations at once (analysis.h); 0: 2 */
+    const sr_detail *detail;   /* detailed road network for first and last miles (sr_detail_open(),
+                                * must outlive the server; each worker clones it); NULL: none */
 } sr__server_config;
 
 typedef struct sr__server sr__server;

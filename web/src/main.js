@@ -20,6 +20,8 @@ const state = {
   routes: [],
   sel: 0,
   clickNext: 'from',
+  pick: null,                 // 'from' | 'to' while a map point is being picked
+  miles: null,                // the answer's first_mile, last_mile, door_to_door
 };
 
 async function api(path, opts) {
@@ -36,6 +38,9 @@ const linkLayer = L.layerGroup().addTo(map);
 const markLayer = L.layerGroup().addTo(map);
 const placeLayer = L.layerGroup().addTo(map);
 const routeLayer = L.layerGroup().addTo(map);
+// The map for the browser tests, which click at coordinates through its
+// projection (web/test/mile.test.mjs).
+window.__silkrouteMap = map;
 
 async function loadBasemap() {
   const topo = await (await fetch('countries.json')).json();
@@ -136,6 +141,7 @@ function renderLegend() {
 }
 
 function clickPlace(p) {
+  if (state.pick) return; // the map's own click takes the point
   const which = !state.chosen.from ? 'from' : !state.chosen.to ? 'to' : state.clickNext;
   choose(which, p);
   state.clickNext = which === 'from' ? 'to' : 'from';
@@ -279,6 +285,7 @@ async function runQuery() {
   const r = await api(`/v1/route?${q}`);
   if (r.status !== 200) {
     state.lastError = { body: r.body, status: r.status };
+    state.miles = null;
     showError(r.body, r.status);
     $('result').hidden = true;
     routeLayer.clearLayers();
@@ -292,6 +299,8 @@ async function runQuery() {
   // The query in the address, so that a route can be shared or reloaded.
   history.replaceState(null, '', `#${q}`);
   state.routes = r.body.routes;
+  state.miles = r.body.first_mile || r.body.last_mile
+    ? { first: r.body.first_mile, last: r.body.last_mile, d2d: r.body.door_to_door || [] } : null;
   state.sel = 0;
   renderResult(true);
 }
@@ -353,6 +362,7 @@ function renderResult(fit) {
     pick.addEventListener('change', () => { state.sel = Number(pick.value); renderResult(true); });
   }
   renderSegments(r);
+  renderMiles();
   const list = (el, items, text) => {
     el.innerHTML = '';
     if (!items.length) { el.innerHTML = `<li class="empty">${t('none')}</li>`; return; }
@@ -480,11 +490,34 @@ function renderExports(r) {
   p.querySelector('p').textContent = `${t('routeSheet')} · ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC · ${opts}`;
 }
 
+// The first and last mile (a server with --detail, docs/API.md): road legs
+// on the detailed network between a map point and the corridor place.
+function renderMiles() {
+  const box = $('miles-box'), ul = $('miles'), m = state.miles;
+  box.hidden = !m;
+  ul.innerHTML = '';
+  if (!m) return;
+  const add = (cls, text) => { const li = document.createElement('li'); li.className = cls; li.textContent = text; ul.appendChild(li); };
+  if (m.first) add('mile first', t('firstMile', fmt(m.first.distance_km, 1), fmt(m.first.duration_h, 2), placeName(m.first.to)));
+  if (m.last) add('mile last', t('lastMile', fmt(m.last.distance_km, 1), fmt(m.last.duration_h, 2), placeName(m.last.from)));
+  const d = m.d2d[state.sel];
+  if (d) add('mile d2d', t('doorToDoor', fmt(d.distance_km), days(d.duration_h)));
+}
+
 function drawRoute(r, fit) {
   routeLayer.clearLayers();
   // Fade the network so that the route stands out.
   map.getContainer().classList.add('has-route');
   const pts = [];
+  for (const m of [state.miles?.first, state.miles?.last].filter(Boolean)) {
+    const ll = (m.geometry?.coordinates || []).map(([lon, lat]) => [lat, lon]);
+    if (ll.length < 2) continue;
+    pts.push(...ll);
+    L.polyline(ll, { color: '#fff', weight: 8, opacity: 0.9, interactive: false }).addTo(routeLayer);
+    L.polyline(ll, { color: MODE_COLORS.road, weight: 4, dashArray: '6 5', className: 'route-mile' })
+      .bindTooltip(() => `${m === state.miles.first ? t('firstMile', fmt(m.distance_km, 1), fmt(m.duration_h, 2), placeName(m.to))
+        : t('lastMile', fmt(m.distance_km, 1), fmt(m.duration_h, 2), placeName(m.from))}`).addTo(routeLayer);
+  }
   for (const g of r.legs) {
     const ll = [[g.from.lat, g.from.lon], [g.to.lat, g.to.lon]];
     pts.push(...ll);
@@ -498,10 +531,12 @@ function drawRoute(r, fit) {
   for (const x of r.border_crossings || [])
     L.marker([x.at.lat, x.at.lon], { icon: L.divIcon({ className: 'mk-cross', html: '', iconSize: [14, 14] }), title: `${t('borderCrossing')}: ${placeName(x.at)}` })
       .bindTooltip(() => `${t('borderCrossing')}: ${placeName(x.at)} (${x.from_country} → ${x.to_country})`).addTo(routeLayer);
-  const ends = [r.legs[0]?.from, r.legs[r.legs.length - 1]?.to].filter(Boolean);
+  // A map point end is where the door-to-door trip starts or ends.
+  const pt = (m, end) => (m ? { ...m[end], name: `${t('mapPoint')} ${fmt(m[end].lat, 4)}, ${fmt(m[end].lon, 4)}` } : null);
+  const ends = [pt(state.miles?.first, 'from') || r.legs[0]?.from, pt(state.miles?.last, 'to') || r.legs[r.legs.length - 1]?.to].filter(Boolean);
   ends.forEach((p, i) => L.circleMarker([p.lat, p.lon], { radius: 8, color: '#111', weight: 2, fillColor: i ? '#e74c3c' : '#27ae60', fillOpacity: 1 })
     .bindTooltip(() => placeName(p), { permanent: true, direction: 'top', className: 'end-label' }).addTo(routeLayer));
-  if (fit && pts.length) map.fitBounds(L.latLngBounds(pts), { padding: [40, 40], maxZoom: 7, animate: false });
+  if (fit && pts.length) map.fitBounds(L.latLngBounds(pts), { padding: [40, 40], maxZoom: state.miles ? 15 : 7, animate: false });
 }
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -654,6 +689,32 @@ function applyLang(l) {
   if (state.lastError) showError(state.lastError.body, state.lastError.status);
   try { localStorage.setItem('silkroute.lang', l); } catch { /* private mode */ }
 }
+
+// ---------------------------------------------------------------- map points
+// Offered when the server has a detailed road network (/v1/health
+// "detail"): a click on the map gives an end as coordinates, and the
+// answer carries its first or last mile.
+function setPick(which) {
+  state.pick = which;
+  map.getContainer().classList.toggle('picking', Boolean(which));
+  for (const w of ['from', 'to']) $(`pick-${w}`).setAttribute('aria-pressed', String(w === which));
+  if (which) { $('status').className = ''; $('status').textContent = t('pickNow', t(which)); }
+}
+for (const w of ['from', 'to']) $(`pick-${w}`).addEventListener('click', () => setPick(state.pick === w ? null : w));
+map.on('click', (e) => {
+  if (!state.pick) return;
+  const which = state.pick, ll = e.latlng.wrap();
+  const id = `${ll.lat.toFixed(5)},${ll.lng.toFixed(5)}`;
+  setPick(null);
+  $('status').textContent = '';
+  choose(which, { id, name: id, lat: ll.lat, lon: ll.lng, point: true });
+  if (state.chosen.from && state.chosen.to) runQuery();
+});
+api('/v1/health').then((r) => {
+  const has = r.status === 200 && r.body && r.body.detail;
+  $('pick-box').hidden = !has;
+  document.body.dataset.detail = has ? '1' : '0';
+});
 
 // ---------------------------------------------------------------- start
 for (const b of document.querySelectorAll('[data-lang]')) b.addEventListener('click', () => applyLang(b.dataset.lang));

@@ -126,6 +126,33 @@ void sr__og_free(sr__og *g)
     memset(g, 0, sizeof *g);
 }
 
+int sr__og_view(sr__og *view, const sr__og *g)
+{
+    *view = *g;
+    view->dist = malloc((g->n ? g->n : 1) * sizeof *view->dist);
+    view->pred = malloc((g->n ? g->n : 1) * sizeof *view->pred);
+    view->stamp = calloc(g->n ? g->n : 1, sizeof *view->stamp);
+    view->cur = 0;
+    view->heap = NULL;
+    view->hkey = NULL;
+    view->n_heap = view->cap_heap = 0;
+    if (!view->dist || !view->pred || !view->stamp) {
+        sr__og_view_free(view);
+        return -1;
+    }
+    return 0;
+}
+
+void sr__og_view_free(sr__og *view)
+{
+    free(view->dist);
+    free(view->pred);
+    free(view->stamp);
+    free(view->heap);
+    free(view->hkey);
+    memset(view, 0, sizeof *view);
+}
+
 long sr__og_nearest(const sr__og *g, double lat, double lon, double max_km, double *km)
 {
     /* A degree of latitude is at least 110.5 km, so every place within

@@ -26,6 +26,7 @@
 struct sr_detail {
     sr_network *net;
     sr__og fwd, rev;
+    const sr_detail *parent;    /* sr_detail_clone(): net and arcs are the parent's */
     char err[512];
 };
 
@@ -68,14 +69,54 @@ sr_code sr_detail_open(const char *dir, sr_detail **out)
     return SR_OK;
 }
 
+sr_code sr_detail_clone(const sr_detail *d, sr_detail **out)
+{
+    if (!out)
+        return SR_EARG;
+    *out = NULL;
+    if (!d || !d->net || d->parent || !d->fwd.n_arcs)
+        return SR_EARG;
+    sr_detail *c = calloc(1, sizeof *c);
+    if (!c)
+        return SR_ENOMEM;
+    /* Only the search scratch is per handle: the network and the arcs
+     * are read, never written, by a search. */
+    c->net = d->net;
+    c->parent = d;
+    if (sr__og_view(&c->fwd, &d->fwd) < 0) {
+        free(c);
+        return SR_ENOMEM;
+    }
+    if (sr__og_view(&c->rev, &d->rev) < 0) {
+        sr__og_view_free(&c->fwd);
+        free(c);
+        return SR_ENOMEM;
+    }
+    *out = c;
+    return SR_OK;
+}
+
 void sr_detail_close(sr_detail *d)
 {
     if (!d)
         return;
-    sr__og_free(&d->fwd);
-    sr__og_free(&d->rev);
-    sr_network_close(d->net);
+    if (d->parent) {
+        sr__og_view_free(&d->fwd);
+        sr__og_view_free(&d->rev);
+    } else {
+        sr__og_free(&d->fwd);
+        sr__og_free(&d->rev);
+        sr_network_close(d->net);
+    }
     free(d);
+}
+
+void sr_detail_stats(const sr_detail *d, size_t *places, size_t *links)
+{
+    if (places)
+        *places = d && d->net ? sr_network_place_count(d->net) : 0;
+    if (links)
+        *links = d && d->net ? sr_network_link_count(d->net) : 0;
 }
 
 const char *sr_detail_errmsg(const sr_detail *d)

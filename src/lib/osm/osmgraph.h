@@ -36,6 +36,13 @@ typedef struct sr__og {
  * turned around (for searches towards a place).  0, or -1 out of memory. */
 int sr__og_build(sr__og *g, const sr_network *net, sr_mode mode, unsigned gauge, int reverse);
 void sr__og_free(sr__og *g);
+/* A view of g for another thread: g's arcs and nearest-node index shared
+ * (read only; g must outlive the view), Dijkstra scratch of its own
+ * (20 bytes per place), so searches on g and its views may run at once.
+ * 0, or -1 out of memory.  Freed by sr__og_view_free(), never by
+ * sr__og_free(). */
+int sr__og_view(sr__og *view, const sr__og *g);
+void sr__og_view_free(sr__og *view);
 /* The place with an arc nearest to (lat, lon) within max_km, or -1; its
  * great-circle distance in *km. */
 long sr__og_nearest(const sr__og *g, double lat, double lon, double max_km, double *km);

@@ -73,6 +73,7 @@ struct sr_query {
     atomic_int cancel;
     uint64_t work_max;
     unsigned work_ms;
+    int budget_held;            /* sr__query_hold_budget(): prepare() keeps the running budget */
     /* per-state arrays */
     size_t cap_states;
     uint32_t *stamp, gen;
@@ -242,7 +243,7 @@ static sr_code prepare(sr_query *q, const sr_route_options *o, int need_to)
     q->errmsg[0] = 0;
     /* One budget per query: the searches a no-route diagnosis runs
      * (diagnose.c) draw from the budget of the query they explain. */
-    if (!sr__diagnosing()) {
+    if (!sr__diagnosing() && !q->budget_held) {
         sr__budget_start(&q->budget, q->work_max, q->work_ms, &q->cancel);
         q->budget.progress = q->progress;
         q->budget.progress_ctx = q->progress_ctx;
@@ -1070,6 +1071,16 @@ sr_code sr__route_static(sr_query *q, const sr_route_options *o, sr_result **out
 }
 
 const sr_network *sr__query_net(const sr_query *q) { return q->net; }
+void sr__query_hold_budget(sr_query *q, int hold)
+{
+    if (hold && !q->budget_held) {
+        sr__budget_start(&q->budget, q->work_max, q->work_ms, &q->cancel);
+        q->budget.progress = q->progress;
+        q->budget.progress_ctx = q->progress_ctx;
+    }
+    q->budget_held = hold != 0;
+}
+
 void sr__query_prepared(sr_query *q, sr__prepared *out)
 {
     out->from = q->plan.from;

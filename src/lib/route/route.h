@@ -90,6 +90,12 @@ typedef struct sr__prepared {
 sr_code sr__route_prepare(sr_query *q, const sr_route_options *o);
 /* Record which constraints block the last SR_ENOROUTE (sr_query_blocked()). */
 void sr__query_set_blocked(sr_query *q, unsigned mask);
+/* hold != 0: start q's budget now and let the queries run on q until
+ * hold == 0 draw from it instead of each starting its own, so that a
+ * query made of several route queries (a route with first and last
+ * miles, query/miles.c, tries every pair of candidate places) has one
+ * budget in all. */
+void sr__query_hold_budget(sr_query *q, int hold);
 /* What sr__route_prepare() built (pointers owned by q). */
 void sr__query_prepared(sr_query *q, sr__prepared *out);
 const sr_network *sr__query_net(const sr_query *q);
