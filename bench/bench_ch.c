@@ -117,7 +117,7 @@ static int export_graph(const sr_network *net, const char *out)
             for (uint32_t a = net->arc_off[p]; a < net->arc_off[p + 1]; a++) {
                 if (net->arc_cls[a] != c)
                     continue;
-                double x = sr__net_ch_arc_weight(net, SR_BY_TIME, SR_UNIT_40FT, a);
+                double x = sr__net_ch_arc_weight(net, SR_BY_TIME, SR_UNIT_40FT, NULL, a);
                 if (x < INFINITY) {
                     head[m] = net->arc_head[a] * nc + c;
                     w[m++] = (uint32_t)llround(x * 36000.0);
@@ -126,7 +126,7 @@ static int export_graph(const sr_network *net, const char *out)
             for (uint32_t x = net->xfer_off[p]; x < net->xfer_off[p + 1]; x++)
                 if (net->xfers[x].from == c) {
                     head[m] = p * nc + net->xfers[x].to;
-                    w[m++] = (uint32_t)llround(sr__net_ch_xfer_weight(net, SR_BY_TIME, SR_UNIT_40FT, x) * 36000.0);
+                    w[m++] = (uint32_t)llround(sr__net_ch_xfer_weight(net, SR_BY_TIME, SR_UNIT_40FT, NULL, x) * 36000.0);
                 }
         }
     first[ns] = (uint32_t)m;

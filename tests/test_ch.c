@@ -27,6 +27,7 @@
 
 #include "ch/ch.h"
 #include "network/network.h"
+#include "route/route.h"
 #include "silkroute.h"
 #include "util.h"
 #include "util_randnet.h"
@@ -69,7 +70,23 @@ static void compare(sr_query *qc, sr_query *qd, const sr_route_options *o, int e
         int same = a->n_legs == b->n_legs && a->n_transfers == b->n_transfers;
         for (size_t i = 0; same && i < a->n_legs; i++)
             same = a->legs[i].link == b->legs[i].link && a->legs[i].from == b->legs[i].from;
+        for (size_t i = 0; same && i < a->n_transfers; i++)
+            same = a->transfers[i].from_class == b->transfers[i].from_class &&
+                   a->transfers[i].to_class == b->transfers[i].to_class;
         t->same_route += same;
+        if (same) {
+            /* The same path (legs and transfers): the same answer,
+             * documents and all. */
+            char *ja = sr_result_route_json(sr__query_net(qc), rc, 0, 0),
+                 *jb = sr_result_route_json(sr__query_net(qd), rd, 0, 0);
+            assert_non_null(ja);
+            assert_non_null(jb);
+            if (strcmp(ja, jb))
+                fail_msg("%s: %s -> %s obj %d unit %d: same path, different JSON:\n%s\n%s", what, o->from, o->to,
+                         o->objective, o->unit, ja, jb);
+            free(ja);
+            free(jb);
+        }
         /* The totals are the router's own sums of the parts. */
         double s = 0;
         for (size_t i = 0; i < a->n_legs; i++)
@@ -91,20 +108,106 @@ static void compare(sr_query *qc, sr_query *qd, const sr_route_options *o, int e
 
 /* ---- random networks --------------------------------------------------------- */
 
+/* Random document rules for a random network's countries AA, BB, CC
+ * (docs/DATA.md "Documents"): TIR parties, rail conventions with and
+ * without the common note, road permits, and costed events whose export,
+ * import and transit rows differ, so that border arcs weigh differently
+ * for different origin and destination territories; sometimes a customs
+ * union of two of the countries.  Returns 0 or -1. */
+static int write_random_docs(const char *dir, uint64_t *rng)
+{
+    static const char *const cc[] = {"AA", "BB", "CC"};
+    static const char *const ev[] = {"reconsignment",  "export_clearance", "import_clearance", "transit_opened",
+                                     "transit_closed", "tir_carnet",       "permit"};
+    static const char *const md[] = {"rail", "road", "sea", "air", "any"};
+    char path[1024];
+    snprintf(path, sizeof path, "%s/documents", dir);
+    if (mkdir(path, 0777) != 0)
+        return -1;
+    FILE *f;
+    snprintf(path, sizeof path, "%s/documents/tir.csv", dir);
+    if (!(f = fopen(path, "w")))
+        return -1;
+    fprintf(f, "country,tir_since,etir_since,source,note\n");
+    for (int i = 0; i < 3; i++)
+        if (rn_int(rng, 0, 3))
+            fprintf(f, "%s,1990,%s,A-t,\n", cc[i], rn_int(rng, 0, 1) ? "2020" : "");
+    fclose(f);
+    snprintf(path, sizeof path, "%s/documents/rail_notes.csv", dir);
+    if (!(f = fopen(path, "w")))
+        return -1;
+    fprintf(f, "country,gauge_mm,convention,common_note,source,note\n");
+    for (int i = 0; i < 3; i++)
+        fprintf(f, "%s,,%s,%d,A-t,\n", cc[i], rn_int(rng, 0, 1) ? "cim" : "smgs", rn_int(rng, 0, 1));
+    fclose(f);
+    snprintf(path, sizeof path, "%s/documents/road_permits.csv", dir);
+    if (!(f = fopen(path, "w")))
+        return -1;
+    fprintf(f, "country_a,country_b,regime,fee_usd_20ft,fee_usd_40ft,fee_usd_t,source,note\n");
+    if (rn_int(rng, 0, 1))
+        fprintf(f, "AA,BB,%s,%d,%d,%d,A-t,\n", rn_int(rng, 0, 1) ? "bilateral" : "sco", rn_int(rng, 0, 90),
+                rn_int(rng, 0, 90), rn_int(rng, 0, 9));
+    if (rn_int(rng, 0, 1))
+        fprintf(f, "BB,CC,none,,,,A-t,\n");
+    fclose(f);
+    snprintf(path, sizeof path, "%s/documents/costs.csv", dir);
+    if (!(f = fopen(path, "w")))
+        return -1;
+    fprintf(f, "event,mode,regime,time_h,cost_usd_20ft,cost_usd_40ft,cost_usd_t,source,note\n");
+    for (int e = 0; e < 7; e++) {
+        /* reconsignment is a rail event; carnets and permits road ones. */
+        int m = e == 0 ? 0 : e >= 5 ? 1 : rn_int(rng, 0, 3);
+        const char *reg = m == 1 && e != 6 ? (e == 5 || rn_int(rng, 0, 1) ? "tir" : "transit") : "any";
+        if (rn_int(rng, 0, 4))
+            fprintf(f, "%s,%s,%s,%g,%d,%d,%g,A-t,\n", ev[e], md[m], reg, 0.25 * rn_int(rng, 0, 12),
+                    rn_int(rng, 0, 300), rn_int(rng, 0, 300), 0.5 * rn_int(rng, 0, 20));
+        if (e >= 1 && e <= 4 && rn_int(rng, 0, 1))
+            fprintf(f, "%s,any,any,%g,%d,%d,%g,A-t,\n", ev[e], 0.5 * rn_int(rng, 0, 6), rn_int(rng, 0, 200),
+                    rn_int(rng, 0, 200), 0.5 * rn_int(rng, 0, 10));
+    }
+    fclose(f);
+    if (rn_int(rng, 0, 2) == 0) {
+        snprintf(path, sizeof path, "%s/unions.csv", dir);
+        if (!(f = fopen(path, "w")))
+            return -1;
+        fprintf(f, "union,country,since,until,source\nU1,AA,2000,,A-t\nU1,%s,2000,,A-t\n", rn_int(rng, 0, 1) ? "BB" : "CC");
+        fclose(f);
+    }
+    return 0;
+}
+
+/* A query's document options: mostly the defaults, which the hierarchy
+ * answers; else separate notes or national transit, which fall back. */
+static int random_doc_options(sr_route_options *o, uint64_t *rng)
+{
+    int k = rn_int(rng, 0, 5);
+    if (k == 4)
+        o->consignment_note = SR_NOTE_SEPARATE;
+    if (k == 5)
+        o->road_regime = SR_ROAD_TRANSIT;
+    return k < 4;
+}
+
 static void test_random(void **state)
 {
     (void)state;
     uint64_t rng = 0x5eed17c4ull;
     tally t = {0};
     long valid = 0;
+    long with_docs = 0;
     for (int cs = 0; cs < 300; cs++) {
         rn_net m;
         rn_generate(&m, &rng);
         char *dir = rn_tempdir();
         assert_non_null(dir);
         assert_int_equal(rn_write(&m, dir), 0);
+        /* Every other network has document rules. */
+        int docs = cs % 2;
+        if (docs)
+            assert_int_equal(write_random_docs(dir, &rng), 0);
         sr_network *nc = NULL, *nd = NULL;
-        assert_int_equal(sr_network_open(dir, &nc), SR_OK);
+        if (sr_network_open(dir, &nc) != SR_OK)
+            fail_msg("random case %d (%s): %s", cs, dir, nc ? sr_network_errmsg(nc) : "?");
         assert_int_equal(sr_network_open(dir, &nd), SR_OK);
         assert_int_equal(sr_network_build_ch(nc, SR_CH_ALL_METRICS, NULL, NULL), SR_OK);
         assert_int_equal(sr_network_ch_metrics(nc), SR_CH_ALL_METRICS);
@@ -134,12 +237,17 @@ static void test_random(void **state)
             if (!dflt)
                 expect = o.quantity == 1 && o.modes == SR_MODES_ALL && !o.year && o.max_transfers < 0 &&
                          !o.n_avoid && !o.n_avoid_countries && o.objective <= SR_BY_CO2;
+            /* Non-default document options: Dijkstra (query/plan.c). */
+            if (docs && !random_doc_options(&o, &rng))
+                expect = 0;
+            with_docs += docs;
             if (!expect)
                 t.fallback++;
             compare(qc, qd, &o, expect, &t, "random");
-            /* The hierarchy's route is a valid route of the model. */
+            /* The hierarchy's route is a valid route of the model (which
+             * knows nothing of documents). */
             sr_result *r = NULL;
-            if (expect && sr_route_query(qc, &o, &r) == SR_OK) {
+            if (expect && !docs && sr_route_query(qc, &o, &r) == SR_OK) {
                 rn_vec v;
                 char why[512];
                 if (rn_check_route(&m, &rq, nc, sr_result_route(r, 0), &v, why, sizeof why) != 0)
@@ -154,10 +262,10 @@ static void test_random(void **state)
         sr_network_close(nd);
         rn_rmdir(dir);
     }
-    printf("random: %ld queries (%ld by Dijkstra as a fallback, %ld no route), %ld hierarchy routes checked valid, "
-           "%ld identical routes\n",
-           t.queries, t.fallback, t.noroute, valid, t.same_route);
-    assert_true(valid > 1000);
+    printf("random: %ld queries (%ld on networks with document rules, %ld by Dijkstra as a fallback, %ld no route), "
+           "%ld hierarchy routes checked valid, %ld identical routes\n",
+           t.queries, with_docs, t.fallback, t.noroute, valid, t.same_route);
+    assert_true(valid > 500);
 }
 
 /* ---- synthetic grids and the shipped dataset -------------------------------- */
@@ -185,8 +293,9 @@ static void pairs(const char *dir, int n_pairs, uint64_t seed, const char *what)
         o.unit = (sr_unit)((k / 3) % SR_UNIT_COUNT);
         compare(qc, qd, &o, 1, &t, what);
     }
-    /* A few constrained queries: the fallback. */
-    for (int k = 0; k < 30; k++) {
+    /* A few constrained queries: the fallback.  On a network with document
+     * rules, separate notes and national transit are among them. */
+    for (int k = 0; k < 50; k++) {
         size_t a = rn_next(&seed) % np, b = rn_next(&seed) % np;
         if (a == b)
             continue;
@@ -194,13 +303,18 @@ static void pairs(const char *dir, int n_pairs, uint64_t seed, const char *what)
         sr_route_options_init(&o);
         o.from = sr_network_place(nc, a)->id;
         o.to = sr_network_place(nc, b)->id;
-        if (k % 3 == 0)
+        int expect = 0;
+        if (k % 5 == 0)
             o.modes = SR_MODE_BIT(SR_ROAD) | SR_MODE_BIT(SR_RAIL);
-        else if (k % 3 == 1)
+        else if (k % 5 == 1)
             o.quantity = 2;
-        else
+        else if (k % 5 == 2)
             o.max_transfers = 2;
-        compare(qc, qd, &o, 0, &t, what);
+        else if (k % 5 == 3)
+            o.consignment_note = SR_NOTE_SEPARATE, expect = !nc->docs;
+        else
+            o.road_regime = SR_ROAD_TRANSIT, expect = !nc->docs;
+        compare(qc, qd, &o, expect, &t, what);
     }
     printf("%s: %ld queries, %ld no route, %ld identical routes\n", what, t.queries, t.noroute, t.same_route);
     sr_query_destroy(qc);
@@ -232,15 +346,18 @@ static void test_dataset(void **state)
     if (stat("data/places.csv", &st) != 0)
         skip();
     /* The top-level files of data/ (tu_copy_dataset copies no folders):
-     * no documents/, whose rules make every query fall back to Dijkstra
-     * (query/plan.c), so here the hierarchy answers. */
+     * no documents/, one hierarchy per metric. */
     char *dir = tu_copy_dataset("data");
     pairs(dir, 1500, 42, "data/ without documents/");
     tu_rmdir(dir);
-    /* With documents/: the fallback, every time. */
+    /* With documents/: one hierarchy per metric and pair of customs
+     * territory classes, with the default document options' weights. */
+    pairs("data", 6000, 43, "data/ with documents/");
+    /* The fixed query of the HTTP benchmark (bench/http_bench.sh). */
     sr_network *net = NULL;
     assert_int_equal(sr_network_open("data", &net), SR_OK);
     assert_int_equal(sr_network_build_ch(net, SR_CH_METRIC(SR_BY_TIME, SR_UNIT_40FT), NULL, NULL), SR_OK);
+    assert_int_equal(sr_network_ch_metrics(net), SR_CH_METRIC(SR_BY_TIME, SR_UNIT_40FT));
     sr_query *q;
     assert_int_equal(sr_query_create(net, &q), SR_OK);
     sr_route_options o;
@@ -248,6 +365,10 @@ static void test_dataset(void **state)
     o.from = "CNXIY";
     o.to = "DEDUI";
     sr_result *r = NULL;
+    assert_int_equal(sr_route_query(q, &o, &r), SR_OK);
+    assert_int_equal(sr_query_used_ch(q), 1);
+    sr_result_free(r);
+    o.objective = SR_BY_COST; /* no hierarchy of this metric: Dijkstra */
     assert_int_equal(sr_route_query(q, &o, &r), SR_OK);
     assert_int_equal(sr_query_used_ch(q), 0);
     sr_result_free(r);

@@ -194,6 +194,55 @@ static void test_dataset_roundtrip(void **state)
 /* data/ with its documents/ rules (issue 14): the compiled file stores
  * them (sections 35-39), so routes on it carry the same documents and
  * customs events, under both note options and road regimes. */
+/* A dataset with document rules compiled with hierarchies (version 3):
+ * one per metric and pair of customs territory classes (ch/net_ch.c),
+ * stored after SEC_CH_DOCS; the file answers from them exactly as the
+ * dataset with the same hierarchies built in memory. */
+static void test_documents_ch_roundtrip(void **state)
+{
+    (void)state;
+    struct stat st;
+    if (stat("data/documents/costs.csv", &st) != 0)
+        skip();
+    unsigned metrics = SR_CH_METRIC(SR_BY_TIME, SR_UNIT_40FT) | SR_CH_METRIC(SR_BY_COST, SR_UNIT_20FT);
+    char path[4200];
+    char *tmp = compile_to("data", metrics, path, sizeof path);
+    sr_network *a = NULL, *b = NULL;
+    assert_int_equal(sr_network_open("data", &a), SR_OK);
+    assert_int_equal(sr_network_build_ch(a, metrics, NULL, NULL), SR_OK);
+    if (sr_network_open(path, &b) != SR_OK)
+        fail_msg("open %s: %s", path, sr_network_errmsg(b));
+    assert_int_equal(sr_network_ch_metrics(b), metrics);
+    sr_query *qa, *qb;
+    assert_int_equal(sr_query_create(a, &qa), SR_OK);
+    assert_int_equal(sr_query_create(b, &qb), SR_OK);
+    uint64_t seed = 23;
+    long n = 0, used = 0;
+    size_t np = sr_network_place_count(a);
+    for (int k = 0; k < 300; k++) {
+        sr_route_options o;
+        sr_route_options_init(&o);
+        o.from = sr_network_place(a, rn_next(&seed) % np)->id;
+        o.to = sr_network_place(a, rn_next(&seed) % np)->id;
+        if (k % 2)
+            o.objective = SR_BY_COST, o.unit = SR_UNIT_20FT;
+        if (k % 10 == 9)
+            o.road_regime = SR_ROAD_TRANSIT; /* not the hierarchies' document options */
+        same_answer(a, qa, b, qb, &o, &n);
+        assert_int_equal(sr_query_used_ch(qa), sr_query_used_ch(qb));
+        used += sr_query_used_ch(qb);
+    }
+    assert_true(used > 200);
+    print_message("    %ld answers compared, %ld from the file's hierarchies\n", n, used);
+    sr_query_destroy(qa);
+    sr_query_destroy(qb);
+    sr_network_close(a);
+    sr_network_close(b);
+    /* check-data verifies every stored hierarchy. */
+    assert_int_equal(sr_check_data(path, NULL, NULL), 0);
+    tu_rmdir(tmp);
+}
+
 static void test_documents_roundtrip(void **state)
 {
     (void)state;
@@ -552,6 +601,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_random_roundtrip),
         cmocka_unit_test(test_dataset_roundtrip),
         cmocka_unit_test(test_documents_roundtrip),
+        cmocka_unit_test(test_documents_ch_roundtrip),
         cmocka_unit_test(test_documents_damage),
         cmocka_unit_test(test_damage),
         cmocka_unit_test(test_cli),

@@ -81,42 +81,10 @@ int cmd_compile(int argc, char **argv)
         usage(stderr);
         return cli_fail(0, SR_EARG, "%s", !dir ? "a dataset directory is required" : "--out FILE is required");
     }
-    unsigned objs = 0, umask = 0;
-    const char *list[8];
-    int n = strcmp(chs, "none") ? cli_split_list(chs, list, 8) : 0;
-    if (n < 0)
-        return cli_fail(0, SR_EARG, "--ch: at most 3 objectives");
-    for (int k = 0; k < n; k++) {
-        if (!strcmp(list[k], "time"))
-            objs |= 1u << SR_BY_TIME;
-        else if (!strcmp(list[k], "cost"))
-            objs |= 1u << SR_BY_COST;
-        else if (!strcmp(list[k], "co2"))
-            objs |= 1u << SR_BY_CO2;
-        else
-            return cli_fail(0, SR_EARG, "--ch: '%s' is not one of time, cost, co2, none", list[k]);
-    }
-    n = cli_split_list(units, list, 8);
-    if (n <= 0)
-        return cli_fail(0, SR_EARG, "--unit: expected a list of 20ft, 40ft, t");
-    for (int k = 0; k < n; k++) {
-        if (!strcmp(list[k], "20ft"))
-            umask |= 1u << SR_UNIT_20FT;
-        else if (!strcmp(list[k], "40ft"))
-            umask |= 1u << SR_UNIT_40FT;
-        else if (!strcmp(list[k], "t"))
-            umask |= 1u << SR_UNIT_T;
-        else
-            return cli_fail(0, SR_EARG, "--unit: '%s' is not one of 20ft, 40ft, t", list[k]);
-    }
     unsigned metrics = 0;
     int total = 0;
-    for (int o = 0; o < 3; o++)
-        for (int u = 0; u < SR_UNIT_COUNT; u++)
-            if ((objs & (1u << o)) && (umask & (1u << u))) {
-                metrics |= SR_CH_METRIC(o, u);
-                total++;
-            }
+    if ((status = cli_ch_metrics(chs, units, &metrics, &total)) != 0)
+        return status;
     double t0 = now_s();
     sr_network *net = cli_open_network(dir, 0, &status);
     if (!net)

@@ -36,7 +36,8 @@ static int usage(FILE *f, int status)
     fprintf(f, "usage: silkroute serve [--port 8080] [--bind 127.0.0.1] [--data DIR] [--threads N]\n"
                "                       [--web DIR] [--timeout S] [--max-request-time S] [--max-connections N]\n"
                "                       [--max-per-address N] [--max-query-time S] [--max-work N]\n"
-               "                       [--cache SIZE] [--store URI] [--detail DIR|FILE] [--quiet]\n\n"
+               "                       [--cache SIZE] [--ch LIST] [--ch-unit LIST] [--store URI]\n"
+               "                       [--detail DIR|FILE] [--quiet]\n\n"
                "Serve the HTTP JSON API under /v1 and the web map at /.\n"
                "  --port N             TCP port (0: any free port); default 8080\n"
                "  --bind ADDR          numeric IPv4 or IPv6 address; default 127.0.0.1\n"
@@ -57,6 +58,10 @@ static int usage(FILE *f, int status)
                "  --cache SIZE         bytes of route answers to remember (the network never changes\n"
                "                       while serving), with an optional K, M or G; 0: no cache;\n"
                "                       default 64M\n"
+               "  --ch LIST            build contraction hierarchies at start-up for these objectives\n"
+               "                       (time, cost, co2, or none; default time,cost,co2): default\n"
+               "                       queries of those metrics then skip Dijkstra, with the same answer\n"
+               "  --ch-unit LIST       the cargo units of those hierarchies (20ft, 40ft, t); default 40ft\n"
                "  --store URI          tracking store (a SQLite file or postgresql://...; default\n"
                "                       $SILKROUTE_STORE): shipment API under /v1/shipments with bearer\n"
                "                       tokens (silkroute token create); without it tracking is off\n"
@@ -78,10 +83,11 @@ int cmd_serve(int argc, char **argv)
     if (getenv("SILKROUTE_STORE") && *getenv("SILKROUTE_STORE"))
         cfg.store = getenv("SILKROUTE_STORE");
     const char *data = NULL, *detail = NULL;
+    char chs[64] = "time,cost,co2", chu[64] = "40ft";
     const char *web = getenv("SILKROUTE_WEB");
     int web_given = web != NULL;
     long v;
-    enum { O_QUIET = 256, O_PORT, O_BIND, O_DATA, O_STORE, O_ALERT_INTERVAL, O_MILESTONE_MARGIN, O_WEB, O_THREADS, O_TIMEOUT, O_MAX_REQUEST_TIME, O_CACHE, O_MAX_PER_ADDRESS, O_MAX_QUERY_TIME, O_MAX_WORK, O_MAX_CONNECTIONS, O_DETAIL };
+    enum { O_QUIET = 256, O_PORT, O_BIND, O_DATA, O_STORE, O_ALERT_INTERVAL, O_MILESTONE_MARGIN, O_WEB, O_THREADS, O_TIMEOUT, O_MAX_REQUEST_TIME, O_CACHE, O_MAX_PER_ADDRESS, O_MAX_QUERY_TIME, O_MAX_WORK, O_MAX_CONNECTIONS, O_DETAIL, O_CH, O_CH_UNIT };
     static const struct option opts[] = {
         {"help", no_argument, NULL, 'h'},
         {"quiet", no_argument, NULL, O_QUIET},
@@ -97,6 +103,8 @@ int cmd_serve(int argc, char **argv)
         {"timeout", required_argument, NULL, O_TIMEOUT},
         {"max-request-time", required_argument, NULL, O_MAX_REQUEST_TIME},
         {"cache", required_argument, NULL, O_CACHE},
+        {"ch", required_argument, NULL, O_CH},
+        {"ch-unit", required_argument, NULL, O_CH_UNIT},
         {"max-per-address", required_argument, NULL, O_MAX_PER_ADDRESS},
         {"max-query-time", required_argument, NULL, O_MAX_QUERY_TIME},
         {"max-work", required_argument, NULL, O_MAX_WORK},
@@ -130,6 +138,11 @@ int cmd_serve(int argc, char **argv)
             if (!*val)
                 return cli_fail(0, SR_EARG, "--detail: a directory or compiled network file is required");
             detail = val;
+        } else if (oc == O_CH || oc == O_CH_UNIT) {
+            char *dst = oc == O_CH ? chs : chu;
+            if (strlen(val) >= sizeof chs)
+                return cli_fail(0, SR_EARG, "--%s: list too long", oc == O_CH ? "ch" : "ch-unit");
+            snprintf(dst, sizeof chs, "%s", val);
         } else if (oc == O_STORE) {
             cfg.store = val;
         } else if (oc == O_ALERT_INTERVAL) {
@@ -208,10 +221,28 @@ int cmd_serve(int argc, char **argv)
         fprintf(stderr, "silkroute: warning: no web UI in '%s' (run `make web`); serving the API only\n", SR_WEBDIR);
     }
 
-    int status;
+    int status, n_ch;
+    unsigned metrics;
+    {
+        /* Checked before loading, like every other usage error. */
+        char a[64], b[64];
+        memcpy(a, chs, sizeof a);
+        memcpy(b, chu, sizeof b);
+        if ((status = cli_ch_metrics(a, b, &metrics, &n_ch)) != 0)
+            return status;
+    }
     sr_network *net = cli_open_network(data, 0, &status);
     if (!net)
         return status;
+    /* The network is shared read-only by the worker threads: its
+     * hierarchies are built now, before serving (on data/ about 0.2 s of
+     * CPU per metric, docs/PERFORMANCE.md). */
+    sr_code chc = sr_network_build_ch(net, metrics, NULL, NULL);
+    if (chc != SR_OK) {
+        sr_network_close(net);
+        return cli_fail(0, chc, "building the contraction hierarchies: %s", sr_strerror(chc));
+    }
+
     /* The detailed network is opened once; every worker clones its
      * handle (the roads are shared, the search scratch is per thread). */
     sr_detail *det = NULL;

@@ -11,9 +11,10 @@
  *
  * The network half (net_ch.c) builds the state graph of a network for one
  * metric -- objective (time, cost, CO2e) and cargo unit, quantity 1, all
- * modes, links open today, no avoided places -- and hands it to ch.c; the
- * query layer (query/plan.c) uses it only for queries with exactly that
- * metric and falls back to Dijkstra otherwise (docs/ARCHITECTURE.md).
+ * modes, links open today, no avoided places, the default document options
+ * -- and hands it to ch.c; the query layer (query/plan.c) uses it only for
+ * queries with exactly that metric and falls back to Dijkstra otherwise
+ * (docs/ARCHITECTURE.md).
  *
  * Thread rules: a built sr__ch is read-only and may be queried from any
  * number of threads at once; each query takes scratch space from a pool
@@ -105,21 +106,63 @@ int sr__ch_query(sr__ch *ch, const uint32_t *src, size_t ns, const uint32_t *dst
 /* The metrics a network may carry hierarchies for: objective x unit. */
 #define SR__CH_OBJECTIVES 3 /* SR_BY_TIME, SR_BY_COST, SR_BY_CO2 */
 
+/*
+ * On a network with document rules (documents/) the default query's
+ * document weights -- year 0, the CIM/SMGS common note, the TIR road
+ * regime, the metric's unit, quantity 1 -- are fixed per arc and transfer
+ * except for one thing: whether a border arc's tail lies in the origin's
+ * customs territory (export clearance and the TIR carnet instead of
+ * closing a transit) and its head in the destination's (import clearance
+ * instead of opening one).  So the origin countries are grouped into
+ * classes that give every arc the same weight, likewise the destination
+ * countries, and one hierarchy is built per metric and pair of classes
+ * (net_ch.c, sr__net_ch_docs_classes()).  On data/ the import and transit
+ * rows cost the same, so there is one destination class.
+ */
+typedef struct sr__net_ch_docs {
+    uint64_t serial;        /* the sr__docs serial the classes were made for */
+    uint32_t n_countries;   /* the document rules' country indexes */
+    uint32_t n_ocls, n_dcls;
+    uint32_t *ocls, *dcls;  /* per country index: origin / destination class */
+    uint32_t *orep, *drep;  /* per class: a place in one of its countries */
+    /* per metric: n_ocls * n_dcls hierarchies, [oc * n_dcls + dc]; NULL
+     * until built */
+    sr__ch **ch[SR__CH_OBJECTIVES][SR_UNIT_COUNT];
+} sr__net_ch_docs;
+
 typedef struct sr__net_ch {
     /* State numbering: state = place * n_classes + class; the hierarchy's
      * caller node numbers are these states. */
     uint32_t n_classes;
+    /* A network without document rules: one hierarchy per metric. */
     sr__ch *ch[SR__CH_OBJECTIVES][SR_UNIT_COUNT]; /* NULL: not built */
+    /* A network with document rules: the hierarchies per territory class
+     * (NULL when the network has no document rules). */
+    sr__net_ch_docs *docs;
 } sr__net_ch;
 
-/* Build the hierarchy of one metric on net (whose arrays must be final). */
-sr__ch *sr__net_ch_build(const sr_network *net, sr_objective obj, sr_unit unit, void (*progress)(void *, double),
-                         void *ctx);
+/* Build the hierarchy of one metric on net (whose arrays must be final).
+ * On a network with document rules, from and to are places whose customs
+ * territories the document weights are those of (a default query between
+ * them); without rules they are ignored. */
+sr__ch *sr__net_ch_build(const sr_network *net, sr_objective obj, sr_unit unit, uint32_t from, uint32_t to,
+                         void (*progress)(void *, double), void *ctx);
 /* The weight a state-graph arc or transfer has under the metric: the same
  * expression the router's Dijkstra uses at quantity 1 (route.c), or
- * INFINITY when the arc is not usable for a default query. */
-double sr__net_ch_arc_weight(const sr_network *net, sr_objective obj, sr_unit unit, uint32_t a);
-double sr__net_ch_xfer_weight(const sr_network *net, sr_objective obj, sr_unit unit, uint32_t x);
+ * INFINITY when the arc is not usable for a default query.  dq: the
+ * default document query of the hierarchy (NULL: no document rules). */
+struct sr__doc_query;
+double sr__net_ch_arc_weight(const sr_network *net, sr_objective obj, sr_unit unit, const struct sr__doc_query *dq,
+                             uint32_t a);
+double sr__net_ch_xfer_weight(const sr_network *net, sr_objective obj, sr_unit unit, const struct sr__doc_query *dq,
+                              uint32_t x);
+/* Group the document rules' countries into origin and destination classes
+ * (nc->docs); 0, or -1 when memory runs out.  Does nothing when the
+ * network has no rules or the classes are already made. */
+int sr__net_ch_docs_classes(const sr_network *net, sr__net_ch *nc);
+/* The hierarchy of a metric for a default query from place `from` to
+ * place `to`, or NULL when none is built. */
+sr__ch *sr__net_ch_for(const sr_network *net, sr_objective obj, sr_unit unit, uint32_t from, uint32_t to);
 void sr__net_ch_free(sr__net_ch *nc);
 
 #endif

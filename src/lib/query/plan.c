@@ -90,18 +90,22 @@ static int cap_options(sr_result *r, size_t max)
  * objective and unit.  Anything that changes arc weights or usability for
  * this query -- another quantity, a blend, modes, a year, avoided places,
  * crossings or countries, a transfer limit (layers), the reliable or
- * Pareto search, a departure time -- falls back to Dijkstra.  So does any
- * query on a network with document rules (documents/): reconsignments and
- * customs declarations add weights that depend on the query's options and
- * that the hierarchy was not built with.
+ * Pareto search, a departure time -- falls back to Dijkstra.  On a network
+ * with document rules (documents/) the hierarchies carry the document
+ * weights of the default document options: the CIM/SMGS common note and
+ * the TIR road regime in year 0; separate notes or national transit fall
+ * back to Dijkstra too.  There the hierarchy is the one of the customs
+ * territory classes of the query's origin and destination (net_ch.c).
  */
-static sr__ch *ch_for(const sr_network *net, const sr_route_options *o)
+static sr__ch *ch_for(const sr_network *net, const sr_route_options *o, uint32_t from, uint32_t to)
 {
-    if (!net->ch || net->docs || o->pareto || o->quantity != 1 || o->modes != SR_MODES_ALL || o->year != 0 ||
+    if (!net->ch || o->pareto || o->quantity != 1 || o->modes != SR_MODES_ALL || o->year != 0 ||
         o->max_transfers >= 0 || o->n_avoid || o->n_avoid_countries || o->depart != SR_TIME_NONE ||
         o->arrive_by != SR_TIME_NONE || (unsigned)o->objective > SR_BY_CO2 || (unsigned)o->unit >= SR_UNIT_COUNT)
         return NULL;
-    return net->ch->ch[o->objective][o->unit];
+    if (net->docs && (o->consignment_note != SR_NOTE_CIM_SMGS || o->road_regime != SR_ROAD_TIR))
+        return NULL;
+    return sr__net_ch_for(net, o->objective, o->unit, from, to);
 }
 
 /* The hierarchy's shortest path from any class at the origin to any class
@@ -160,7 +164,9 @@ static sr_code route_query(sr_query *q, const sr_route_options *o, sr_result **o
                 v->on_time_probability = sr_route_prob_within(v, (double)(o->arrive_by - v->depart) / 3600.0);
         }
     } else {
-        sr__ch *ch = ch_for(sr__query_net(q), o);
+        sr__prepared pp;
+        sr__query_prepared(q, &pp);
+        sr__ch *ch = ch_for(sr__query_net(q), o, pp.from, pp.to);
         sr__query_set_used_ch(q, ch != NULL);
         rc = ch ? ch_route(q, ch, out) : sr__route_static(q, o, out);
     }

@@ -293,6 +293,40 @@ static void w_docs(wr *w, const sr__docs *d)
     }
 }
 
+/* The hierarchies of a network with document rules (ch/net_ch.c): the
+ * territory classes in SEC_CH_DOCS, then per metric of its mask and pair
+ * of classes i (origin class * D + destination class) hierarchy
+ * SRN_CH_DOCS_K0 + j, j counting the pairs of every metric in turn; a
+ * pair of a class without a place has none.  More than SRN_MAX_CH: none
+ * are written (the file's queries run Dijkstra, docs/FORMAT.md). */
+static void w_ch_docs(wr *w, const sr_network *net)
+{
+    const sr__net_ch_docs *cd = net->ch && net->docs ? net->ch->docs : NULL;
+    if (!cd || cd->serial != net->docs->serial)
+        return;
+    uint32_t mask = 0, n_metrics = 0;
+    for (int k = 0; k < SR__CH_OBJECTIVES * SR_UNIT_COUNT; k++)
+        if (cd->ch[k / SR_UNIT_COUNT][k % SR_UNIT_COUNT])
+            mask |= 1u << k, n_metrics++;
+    uint64_t pairs = (uint64_t)cd->n_ocls * cd->n_dcls;
+    if (!mask || pairs * n_metrics > SRN_MAX_CH)
+        return;
+    uint32_t hdr[4] = {cd->n_countries, cd->n_ocls, cd->n_dcls, mask};
+    w_begin(w, SEC_CH_DOCS, 4 + 2 * (uint64_t)cd->n_countries + cd->n_ocls + cd->n_dcls);
+    w_u32s(w, hdr, 4);
+    w_u32s(w, cd->ocls, cd->n_countries);
+    w_u32s(w, cd->dcls, cd->n_countries);
+    w_u32s(w, cd->orep, cd->n_ocls);
+    w_u32s(w, cd->drep, cd->n_dcls);
+    uint32_t j = 0;
+    for (int k = 0; k < SR__CH_OBJECTIVES * SR_UNIT_COUNT; k++) {
+        sr__ch *const *v = cd->ch[k / SR_UNIT_COUNT][k % SR_UNIT_COUNT];
+        for (uint64_t i = 0; v && i < pairs; i++, j++)
+            if (v[i])
+                w_ch(w, (int)(SRN_CH_DOCS_K0 + j), v[i], net->n_places * net->n_classes);
+    }
+}
+
 static void w_network(wr *w, const sr_network *net)
 {
     uint32_t np = net->n_places, nl = net->n_links, nx = net->n_crossings, na = net->n_arcs;
@@ -504,6 +538,7 @@ static void w_network(wr *w, const sr_network *net)
         for (int u = 0; u < SR_UNIT_COUNT; u++)
             if (net->ch->ch[o][u])
                 w_ch(w, o * SR_UNIT_COUNT + u, net->ch->ch[o][u], np * net->n_classes);
+    w_ch_docs(w, net);
     w_begin(w, SEC_STRINGS, w->n_str);
     w_bytes(w, w->str, w->n_str);
 }
@@ -856,7 +891,7 @@ static int srn_ch_check(const sr__ch *ch, void *ctx, char *msg, size_t cap)
 }
 #undef CHCHECK
 
-static sr_code load_ch(rd *r, int k, uint32_t n_states, uint32_t n_steps)
+static sr_code load_ch(rd *r, int k, uint32_t n_states, uint32_t n_steps, sr__ch **dst)
 {
     uint32_t base = SEC_CH + 8u * (uint32_t)k;
     sr_code rc = SR_OK;
@@ -873,7 +908,7 @@ static sr_code load_ch(rd *r, int k, uint32_t n_states, uint32_t n_steps)
     ch->n_up = nu;
     ch->n_dn = nd;
     ch->n_shortcuts = g64(m + 24);
-    r->net->ch->ch[k / SR_UNIT_COUNT][k % SR_UNIT_COUNT] = ch;
+    *dst = ch;
     int le = host_le(), bw;
     ch->borrowed = le;
     if (!(ch->node_of = array(r, base + CH_NODE_OF, n, 4, &bw, &rc)) ||
@@ -944,6 +979,79 @@ static uint64_t sec_count(const rd *r, uint32_t id)
 
 /* Sections 35-39: the document rules, indexed as the folder's loader does
  * (documents/load.c), so a compiled file's routes carry the same events. */
+/* The hierarchies of a network with document rules (w_ch_docs()). */
+static sr_code load_ch_docs(rd *r, uint32_t np, uint32_t nc, uint32_t n_steps)
+{
+    sr_network *net = r->net;
+    sr_code rc = SR_OK;
+    const rsec *s = find(r, SEC_CH_DOCS);
+    CHECK(s->count >= 4 && s->size == 4 * s->count, "corrupted: section %u has a bad size", SEC_CH_DOCS);
+    const unsigned char *p = r->base + s->off;
+    uint32_t n = g32(p), no = g32(p + 4), nd = g32(p + 8), mask = g32(p + 12);
+    uint32_t want_n = net->docs->n_countries ? net->docs->n_countries : 1;
+    CHECK(n == want_n && no >= 1 && no <= n && nd >= 1 && nd <= n && mask && !(mask >> SR__CH_OBJECTIVES * SR_UNIT_COUNT) &&
+              s->count == 4 + 2 * (uint64_t)n + no + nd,
+          "corrupted: the hierarchies' territory classes (section %u)", SEC_CH_DOCS);
+    uint64_t pairs = (uint64_t)no * nd, n_metrics = 0;
+    for (uint32_t m = mask; m; m &= m - 1)
+        n_metrics++;
+    CHECK(pairs * n_metrics <= SRN_MAX_CH, "corrupted: %llu hierarchies", (unsigned long long)(pairs * n_metrics));
+    if (!net->ch) {
+        net->ch = calloc(1, sizeof *net->ch);
+        if (!net->ch)
+            return SR_ENOMEM;
+        net->ch->n_classes = nc;
+    }
+    sr__net_ch_docs *cd = calloc(1, sizeof *cd);
+    if (!cd)
+        return SR_ENOMEM;
+    net->ch->docs = cd; /* freed with the network from here on */
+    cd->serial = net->docs->serial;
+    cd->n_countries = n;
+    cd->n_ocls = no;
+    cd->n_dcls = nd;
+    cd->ocls = malloc(n * sizeof *cd->ocls);
+    cd->dcls = malloc(n * sizeof *cd->dcls);
+    cd->orep = malloc(no * sizeof *cd->orep);
+    cd->drep = malloc(nd * sizeof *cd->drep);
+    if (!cd->ocls || !cd->dcls || !cd->orep || !cd->drep)
+        return SR_ENOMEM;
+    p += 16;
+    for (uint32_t i = 0; i < n; i++) {
+        cd->ocls[i] = g32(p + 4 * i);
+        cd->dcls[i] = g32(p + 4 * ((uint64_t)n + i));
+        CHECK(cd->ocls[i] < no && cd->dcls[i] < nd, "corrupted: the hierarchies' territory classes (section %u)",
+              SEC_CH_DOCS);
+    }
+    p += 8 * (uint64_t)n;
+    for (uint32_t i = 0; i < no + nd; i++) {
+        uint32_t v = g32(p + 4 * (uint64_t)i);
+        CHECK(v < np || v == UINT32_MAX, "corrupted: the hierarchies' territory classes (section %u)", SEC_CH_DOCS);
+        if (i < no)
+            cd->orep[i] = v;
+        else
+            cd->drep[i - no] = v;
+    }
+    uint32_t j = 0;
+    for (int k = 0; k < SR__CH_OBJECTIVES * SR_UNIT_COUNT; k++) {
+        if (!(mask >> k & 1))
+            continue;
+        sr__ch **v = calloc(pairs, sizeof *v);
+        if (!v)
+            return SR_ENOMEM;
+        cd->ch[k / SR_UNIT_COUNT][k % SR_UNIT_COUNT] = v;
+        for (uint64_t i = 0; i < pairs; i++, j++) {
+            int kk = (int)(SRN_CH_DOCS_K0 + j);
+            /* A pair of a class without a place has no hierarchy. */
+            if (cd->orep[i / nd] == UINT32_MAX || cd->drep[i % nd] == UINT32_MAX)
+                continue;
+            if ((rc = load_ch(r, kk, np * nc, n_steps, &v[i])) != SR_OK)
+                return rc;
+        }
+    }
+    return SR_OK;
+}
+
 static sr_code load_docs(rd *r)
 {
     sr_network *net = r->net;
@@ -1350,11 +1458,13 @@ static sr_code load_all(rd *r)
         net->ch->n_classes = nc;
         for (int k = 0; k < SR__CH_OBJECTIVES * SR_UNIT_COUNT; k++)
             if (ch_mask & (1u << k)) {
-                rc = load_ch(r, k, np * nc, na + nt);
+                rc = load_ch(r, k, np * nc, na + nt, &net->ch->ch[k / SR_UNIT_COUNT][k % SR_UNIT_COUNT]);
                 if (rc != SR_OK)
                     return rc;
             }
     }
+    if (meta[14] == SRN_DOCS_LAYOUT && find(r, SEC_CH_DOCS) && (rc = load_ch_docs(r, np, nc, na + nt)) != SR_OK)
+        return rc;
 #undef STR
 #undef ARR
     return SR_OK;

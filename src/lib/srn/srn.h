@@ -9,10 +9,10 @@
 #include <stdint.h>
 
 #define SRN_MAGIC "\x89SRNET\r\n"
-#define SRN_VERSION 2u
+#define SRN_VERSION 3u
 #define SRN_HEADER 64u
 #define SRN_BOM 0x01020304u
-#define SRN_MAX_SECTIONS 256u
+#define SRN_MAX_SECTIONS 65536u
 /* Sections of at most this many bytes are checksummed when the file is
  * opened; larger ones on first use or by check-data (srn.c, FORMAT.md). */
 #define SRN_EAGER_CRC (1u << 20)
@@ -29,9 +29,17 @@ enum {
     SEC_DOC_RAIL, SEC_DOC_TIR, SEC_DOC_PERMITS, SEC_DOC_FORMALITIES, SEC_DOC_COSTS,
     /* Links in order of their ids (version 2). */
     SEC_LINK_BY_ID,
-    /* Hierarchy k = objective * 3 + unit: SEC_CH + 8 k + part. */
+    /* The customs territory classes of the hierarchies of a network with
+     * document rules (version 3). */
+    SEC_CH_DOCS,
+    /* Hierarchy k = objective * 3 + unit: SEC_CH + 8 k + part; on a network
+     * with document rules, hierarchy 9 + j instead (SEC_CH_DOCS). */
     SEC_CH = 64
 };
+/* The first hierarchy number of a network with document rules. */
+#define SRN_CH_DOCS_K0 9u
+/* At most this many hierarchies in a file (sections: 6 each). */
+#define SRN_MAX_CH 8192u
 enum { CH_META = 0, CH_NODE_OF, CH_UP_OFF, CH_DN_OFF, CH_UP, CH_DN };
 
 /* Record sizes in bytes. */
