@@ -325,7 +325,7 @@ int main(int argc, char **argv)
     }
     double t_ch = now_s() - t0, c_ch = cpu_s() - c0;
     const sr__ch *ch = chn->ch->ch[SR_BY_TIME][SR_UNIT_40FT];
-    double ch_mb = ((double)(ch->n_up + ch->n_dn) * sizeof(sr__ch_edge) + 3.0 * ((double)ch->n + 1) * 4) / 1048576.0;
+    double ch_mb = ((double)(ch->n_up + ch->n_dn) * (sizeof(sr__ch_edge) + 8) + 3.0 * ((double)ch->n + 1) * 4) / 1048576.0;
     printf("  contraction (time, 40ft)           %9.3f s wall, %.3f s CPU; %u nodes, %llu edges up, %llu down, "
            "%llu shortcuts\n",
            t_ch, c_ch, ch->n, (unsigned long long)ch->n_up, (unsigned long long)ch->n_dn,

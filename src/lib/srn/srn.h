@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 #define SRN_MAGIC "\x89SRNET\r\n"
-#define SRN_VERSION 2u
+#define SRN_VERSION 3u
 #define SRN_HEADER 64u
 #define SRN_BOM 0x01020304u
 #define SRN_MAX_SECTIONS 256u
@@ -32,7 +32,7 @@ enum {
     /* Hierarchy k = objective * 3 + unit: SEC_CH + 8 k + part. */
     SEC_CH = 64
 };
-enum { CH_META = 0, CH_NODE_OF, CH_UP_OFF, CH_DN_OFF, CH_UP, CH_DN };
+enum { CH_META = 0, CH_NODE_OF, CH_UP_OFF, CH_DN_OFF, CH_UP, CH_DN, CH_UP_HALF, CH_DN_HALF };
 
 /* Record sizes in bytes. */
 #define REC_PLACE 48u
@@ -44,7 +44,7 @@ enum { CH_META = 0, CH_NODE_OF, CH_UP_OFF, CH_DN_OFF, CH_UP, CH_DN };
 #define REC_NAME 8u
 #define REC_XYEAR 24u
 #define REC_UNION 16u
-#define REC_CH_EDGE 24u
+#define REC_CH_EDGE 16u
 #define REC_DOC_RAIL 12u
 #define REC_DOC_TIR 16u
 #define REC_DOC_PERMIT 40u
