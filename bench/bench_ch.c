@@ -4,9 +4,16 @@
  * query latency with the hierarchy against the router's Dijkstra, on one
  * dataset (medians, p99, ratios; docs/PERFORMANCE.md).
  *
- *   bench_ch [DIR] [--queries N] [--export OUT] [--export-only]
+ *   bench_ch [DIR] [--queries N] [--export OUT] [--export-only] [--keep FILE]
  *   bench_ch --open FILE      open time of a compiled file (median of 5),
  *                             then the first query's time (the lazy checks)
+ *   bench_ch --search FILE [--queries N] [--rounds R]
+ *                             the hierarchy search (+ unpack) alone on a
+ *                             compiled file with the time hierarchy, the
+ *                             same LCG pairs, R rounds; prints a checksum of
+ *                             every distance and path, so that two builds
+ *                             of the query code can be compared for equal
+ *                             answers as well as for time
  *
  * DIR defaults to the built-in dataset; for the large synthetic network
  * make one with bench/gen_synthetic.py DIR 530 530 (1.08 M links).
@@ -20,6 +27,7 @@
  * the other side's answers against.  --export-only stops after writing
  * the graph (the queries are the same LCG pairs, see main()), so that the
  * other side can run without waiting for silkroute's contraction.
+ * --keep FILE writes the compiled file there and keeps it (for --search).
  * Nothing of RoutingKit is here.
  */
 #include <math.h>
@@ -188,10 +196,79 @@ static int open_only(const char *path)
     return 0;
 }
 
+/* bench_ch --search FILE: the hierarchy's search and unpacking alone, on
+ * the pairs main() draws, R rounds over the same pairs (the median is over
+ * all of them); the FNV-1a checksum covers every distance's bits and every
+ * step id, so equal checksums mean equal answers, paths included. */
+static int search_only(const char *path, int nq, int rounds)
+{
+    double loads[3] = {0};
+    getloadavg(loads, 3);
+    sr_network *srn = NULL;
+    if (sr_network_open(path, &srn) != SR_OK) {
+        fprintf(stderr, "bench_ch: %s\n", sr_network_errmsg(srn));
+        sr_network_close(srn);
+        return 1;
+    }
+    sr__ch *ch = srn->ch ? srn->ch->ch[SR_BY_TIME][SR_UNIT_40FT] : NULL;
+    if (!ch) {
+        fprintf(stderr, "bench_ch: %s has no time hierarchy\n", path);
+        sr_network_close(srn);
+        return 1;
+    }
+    size_t np = sr_network_place_count(srn);
+    uint32_t nc = srn->n_classes, src[SR_CLASS_MAX], dst[SR_CLASS_MAX];
+    double *v = malloc((size_t)nq * (size_t)rounds * sizeof *v);
+    size_t nv = 0, noroute = 0, total_steps = 0;
+    uint64_t sum = 1469598103934665603ull;
+    for (int r = 0; r < rounds; r++) {
+        uint64_t seed = 20261202;
+        for (int k = 0; k < nq; k++) {
+            seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+            uint32_t a = (uint32_t)((seed >> 33) % np);
+            seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+            uint32_t b = (uint32_t)((seed >> 33) % np);
+            if (a == b)
+                b = (b + 1) % (uint32_t)np;
+            for (uint32_t c = 0; c < nc; c++)
+                src[c] = a * nc + c, dst[c] = b * nc + c;
+            double dd = 0;
+            uint32_t *steps = NULL;
+            size_t n = 0;
+            double s0 = tcpu_us();
+            int rc = sr__ch_query(ch, src, nc, dst, nc, &dd, &steps, &n);
+            v[nv++] = tcpu_us() - s0;
+            if (r == 0) {
+                uint64_t bits;
+                memcpy(&bits, &dd, sizeof bits);
+                sum = (sum ^ (uint64_t)(rc + 3)) * 1099511628211ull;
+                if (rc == 0) {
+                    sum = (sum ^ bits) * 1099511628211ull;
+                    for (size_t i = 0; i < n; i++)
+                        sum = (sum ^ steps[i]) * 1099511628211ull;
+                    total_steps += n;
+                } else
+                    noroute++;
+            }
+            free(steps);
+        }
+    }
+    printf("%s: %u nodes, %llu + %llu edges; %d pairs x %d rounds (%zu without a route, %zu steps), load average "
+           "%.1f\n",
+           path, ch->n, (unsigned long long)ch->n_up, (unsigned long long)ch->n_dn, nq, rounds, noroute, total_steps,
+           loads[0]);
+    stats("hierarchy search only (+ unpack)", v, nv, NULL);
+    printf("  answers checksum                   %016llx\n", (unsigned long long)sum);
+    free(v);
+    sr_network_close(srn);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     const char *dir = NULL, *out = NULL;
-    int nq = 2000, export_only = 0;
+    const char *search = NULL, *keep = NULL;
+    int nq = 2000, export_only = 0, rounds = 1;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--queries") && i + 1 < argc)
             nq = atoi(argv[++i]);
@@ -201,11 +278,19 @@ int main(int argc, char **argv)
             export_only = 1;
         else if (!strcmp(argv[i], "--open") && i + 1 < argc)
             return open_only(argv[++i]);
+        else if (!strcmp(argv[i], "--search") && i + 1 < argc)
+            search = argv[++i];
+        else if (!strcmp(argv[i], "--keep") && i + 1 < argc)
+            keep = argv[++i];
+        else if (!strcmp(argv[i], "--rounds") && i + 1 < argc)
+            rounds = atoi(argv[++i]);
         else
             dir = argv[i];
     }
     if (nq < 1)
         nq = 1;
+    if (search)
+        return search_only(search, nq, rounds < 1 ? 1 : rounds);
     double la = 0, loads[3] = {0};
     if (getloadavg(loads, 3) > 0)
         la = loads[0];
@@ -240,7 +325,7 @@ int main(int argc, char **argv)
     }
     double t_ch = now_s() - t0, c_ch = cpu_s() - c0;
     const sr__ch *ch = chn->ch->ch[SR_BY_TIME][SR_UNIT_40FT];
-    double ch_mb = ((double)(ch->n_up + ch->n_dn) * sizeof(sr__ch_edge) + 3.0 * ((double)ch->n + 1) * 4) / 1048576.0;
+    double ch_mb = ((double)(ch->n_up + ch->n_dn) * (sizeof(sr__ch_edge) + 8) + 3.0 * ((double)ch->n + 1) * 4) / 1048576.0;
     printf("  contraction (time, 40ft)           %9.3f s wall, %.3f s CPU; %u nodes, %llu edges up, %llu down, "
            "%llu shortcuts\n",
            t_ch, c_ch, ch->n, (unsigned long long)ch->n_up, (unsigned long long)ch->n_dn,
@@ -251,7 +336,10 @@ int main(int argc, char **argv)
 
     /* The compiled file: size and load time (median of 5 opens). */
     char path[256];
-    snprintf(path, sizeof path, "/tmp/bench_ch.%ld.srn", (long)getpid());
+    if (keep)
+        snprintf(path, sizeof path, "%s", keep);
+    else
+        snprintf(path, sizeof path, "/tmp/bench_ch.%ld.srn", (long)getpid());
     char err[512];
     t0 = now_s();
     if (sr_network_compile(chn, path, err, sizeof err) != SR_OK) {
@@ -367,6 +455,7 @@ int main(int argc, char **argv)
     sr_network_close(srn);
     sr_network_close(chn);
     sr_network_close(csv);
-    unlink(path);
+    if (!keep)
+        unlink(path);
     return 0;
 }

@@ -421,6 +421,28 @@ static void test_graph(void **state)
                                    .step = (uint32_t)a};
         sr__ch *ch = sr__ch_build(n, arcs, na, NULL, NULL);
         assert_non_null(ch);
+        /* Every shortcut's stored halves sit at its bypassed node, join its
+         * ends and add up to its weight (unpacking follows them). */
+        for (int dir = 0; dir < 2; dir++) {
+            const uint32_t *off = dir ? ch->dn_off : ch->up_off, *half = dir ? ch->dn_half : ch->up_half;
+            const sr__ch_edge *E = dir ? ch->dn : ch->up;
+            for (uint32_t x = 0; x < ch->n; x++)
+                for (uint32_t i = off[x]; i < off[x + 1]; i++) {
+                    if (!(E[i].via & SR__CH_SHORTCUT)) {
+                        assert_true(E[i].via < na);
+                        assert_int_equal(half[2 * i], SR__CH_NONE);
+                        continue;
+                    }
+                    uint32_t m = E[i].via & ~SR__CH_SHORTCUT, h1 = half[2 * i], h2 = half[2 * i + 1];
+                    uint32_t tail = dir ? E[i].other : x, head = dir ? x : E[i].other;
+                    assert_true(m < x);
+                    assert_true(h1 >= ch->dn_off[m] && h1 < ch->dn_off[m + 1]);
+                    assert_true(h2 >= ch->up_off[m] && h2 < ch->up_off[m + 1]);
+                    assert_int_equal(ch->dn[h1].other, tail);
+                    assert_int_equal(ch->up[h2].other, head);
+                    assert_true(ch->dn[h1].w + ch->up[h2].w == E[i].w);
+                }
+        }
         for (int k = 0; k < 30; k++) {
             uint32_t s = (uint32_t)rn_int(&rng, 0, (int)n - 1), t = (uint32_t)rn_int(&rng, 0, (int)n - 1);
             double want = ref_dist(n, arcs, na, s, t), got = -1;

@@ -492,6 +492,12 @@ static void test_damage(void **state)
     wr32(b + 60, sr__crc32(0, b, 60));
     spit(bad, b, n);
     refused(bad, "format version");
+    /* The version before (24-byte hierarchy edges) is refused the same way:
+     * compile again. */
+    wr32(b + 8, SRN_VERSION - 1);
+    wr32(b + 60, sr__crc32(0, b, 60));
+    spit(bad, b, n);
+    refused(bad, "compile the dataset again");
     /* Not one at all. */
     spit(bad, (const unsigned char *)"id,name\nx,y\n", 12);
     refused(bad, "not a compiled network file");

@@ -27,8 +27,10 @@
  * (reversed) from the targets meet at its top.  Each direction stops once
  * its smallest key is at least the best meeting so far, and a node whose
  * distance is beaten through a higher neighbour is not expanded ("stall on
- * demand").  Shortcuts are unpacked into the caller's step ids by looking
- * up their two halves at the bypassed node.
+ * demand").  Shortcuts are unpacked into the caller's step ids through
+ * the indexes of their two halves, stored with the hierarchy (found once
+ * when it is built, where the query used to search the bypassed node's
+ * edge lists for them).
  *
  * Ties: among paths of exactly equal weight the hierarchy may find another
  * one than a plain Dijkstra; the weight is the same (tests/test_ch.c).
@@ -127,6 +129,7 @@ typedef struct builder {
     uint32_t *stamp, gen;
     uint32_t *tgt, tgt_gen;     /* targets of the current witness search */
     double *cand;               /* a target's candidate shortcut weight */
+    uint32_t *pos, *pos_stamp, pos_gen; /* index of u's edge to x in out[u], while u's shortcuts are added */
     heap wh;
     /* final edges, in caller numbering, collected per contracted node */
     dlist *fup, *fdn;
@@ -175,6 +178,35 @@ static int set_arc(builder *b, uint32_t u, uint32_t w, double wt, uint32_t mid, 
         }
     if (dl_add(o, (dedge){w, mid, step, hops, wt}) < 0 || dl_add(&b->in[w], (dedge){u, mid, step, hops, wt}) < 0)
         return -1;
+    return 1;
+}
+
+static void next_gen(uint32_t *stamp, uint32_t *gen, size_t n);
+
+/* set_arc() for the tail u whose out-list positions are in b->pos (stamped
+ * pos_gen): the same result without scanning u's out-list, which in the
+ * dense top of a grid's hierarchy (thousands of neighbours) made adding a
+ * node's shortcuts cubic in its degree. */
+static int set_arc_indexed(builder *b, uint32_t u, uint32_t w, double wt, uint32_t mid, uint32_t hops)
+{
+    dlist *o = &b->out[u];
+    if (b->pos_stamp[w] == b->pos_gen) {
+        dedge *e = &o->e[b->pos[w]];
+        if (e->w <= wt)
+            return 0;
+        *e = (dedge){w, mid, NONE, hops, wt};
+        dlist *in = &b->in[w];
+        for (uint32_t j = 0; j < in->n; j++)
+            if (in->e[j].nbr == u) {
+                in->e[j] = (dedge){u, mid, NONE, hops, wt};
+                break;
+            }
+        return 1;
+    }
+    if (dl_add(o, (dedge){w, mid, NONE, hops, wt}) < 0 || dl_add(&b->in[w], (dedge){u, mid, NONE, hops, wt}) < 0)
+        return -1;
+    b->pos_stamp[w] = b->pos_gen;
+    b->pos[w] = o->n - 1;
     return 1;
 }
 
@@ -269,6 +301,13 @@ static long contract(builder *b, uint32_t v, int commit, long *hops)
         }
         if (nt && witness(b, u, v, maxw, commit ? WIT_SETTLE : SIM_SETTLE, nt) < 0)
             return -1;
+        if (commit) {
+            next_gen(b->pos_stamp, &b->pos_gen, b->n);
+            for (uint32_t j = 0; j < uo->n; j++) {
+                b->pos_stamp[uo->e[j].nbr] = b->pos_gen;
+                b->pos[uo->e[j].nbr] = j;
+            }
+        }
         for (uint32_t j = 0; j < out->n; j++) {
             uint32_t w = out->e[j].nbr;
             if (w == u)
@@ -279,7 +318,7 @@ static long contract(builder *b, uint32_t v, int commit, long *hops)
             count++;
             *hops += in->e[i].hops + out->e[j].hops;
             if (commit) {
-                int r = set_arc(b, u, w, c, v, NONE, in->e[i].hops + out->e[j].hops);
+                int r = set_arc_indexed(b, u, w, c, v, in->e[i].hops + out->e[j].hops);
                 if (r < 0)
                     return -1;
                 b->shortcuts += (uint64_t)r;
@@ -360,7 +399,18 @@ static void builder_free(builder *b)
     free(b->stamp);
     free(b->tgt);
     free(b->cand);
+    free(b->pos);
+    free(b->pos_stamp);
     free(b->wh.a);
+}
+
+/* The edge of `list` (from off[x]..off[x+1]) whose other end is y. */
+static const sr__ch_edge *find_edge(const uint32_t *off, const sr__ch_edge *list, uint32_t x, uint32_t y)
+{
+    for (uint32_t i = off[x]; i < off[x + 1]; i++)
+        if (list[i].other == y)
+            return &list[i];
+    return NULL;
 }
 
 /* The final CSR arrays in rank numbering from the per-node lists. */
@@ -404,16 +454,41 @@ static int emit(builder *b, sr__ch *ch)
         sr__ch_edge *u = ch->up + ch->up_off[r], *d = ch->dn + ch->dn_off[r];
         for (uint32_t i = 0; i < b->fup[v].n; i++) {
             const dedge *e = &b->fup[v].e[i];
-            u[i] = (sr__ch_edge){.other = b->rank[e->nbr], .mid = e->mid == NONE ? NONE : b->rank[e->mid],
-                                 .step = e->step, .w = e->w};
+            u[i] = (sr__ch_edge){.other = b->rank[e->nbr],
+                                 .via = e->mid == NONE ? e->step : SR__CH_SHORTCUT | b->rank[e->mid], .w = e->w};
         }
         for (uint32_t i = 0; i < b->fdn[v].n; i++) {
             const dedge *e = &b->fdn[v].e[i];
-            d[i] = (sr__ch_edge){.other = b->rank[e->nbr], .mid = e->mid == NONE ? NONE : b->rank[e->mid],
-                                 .step = e->step, .w = e->w};
+            d[i] = (sr__ch_edge){.other = b->rank[e->nbr],
+                                 .via = e->mid == NONE ? e->step : SR__CH_SHORTCUT | b->rank[e->mid], .w = e->w};
         }
     }
     free(by_rank);
+    /* Each shortcut's two halves, found once here (the same edges the
+     * query found by searching before: one edge per pair and direction). */
+    ch->up_half = malloc((2 * nu + 2) * sizeof *ch->up_half);
+    ch->dn_half = malloc((2 * nd + 2) * sizeof *ch->dn_half);
+    if (!ch->up_half || !ch->dn_half)
+        return -1;
+    for (int dir = 0; dir < 2; dir++) {
+        const uint32_t *off = dir ? ch->dn_off : ch->up_off;
+        const sr__ch_edge *E = dir ? ch->dn : ch->up;
+        uint32_t *half = dir ? ch->dn_half : ch->up_half;
+        for (uint32_t x = 0; x < n; x++)
+            for (uint32_t i = off[x]; i < off[x + 1]; i++) {
+                half[2 * i] = half[2 * i + 1] = NONE;
+                if (!(E[i].via & SR__CH_SHORTCUT))
+                    continue;
+                uint32_t m = E[i].via & ~SR__CH_SHORTCUT;
+                uint32_t tail = dir ? E[i].other : x, head = dir ? x : E[i].other;
+                const sr__ch_edge *e1 = find_edge(ch->dn_off, ch->dn, m, tail); /* tail -> m */
+                const sr__ch_edge *e2 = find_edge(ch->up_off, ch->up, m, head); /* m -> head */
+                if (!e1 || !e2)
+                    return -1; /* cannot happen: contracting m left both */
+                half[2 * i] = (uint32_t)(e1 - ch->dn);
+                half[2 * i + 1] = (uint32_t)(e2 - ch->up);
+            }
+    }
     return 0;
 }
 
@@ -434,15 +509,21 @@ sr__ch *sr__ch_build(uint32_t n, const sr__ch_arc *arcs, size_t n_arcs, void (*p
     b.stamp = calloc(nn, sizeof *b.stamp);
     b.tgt = calloc(nn, sizeof *b.tgt);
     b.cand = malloc(nn * sizeof *b.cand);
+    b.pos = malloc(nn * sizeof *b.pos);
+    b.pos_stamp = calloc(nn, sizeof *b.pos_stamp);
     uint32_t *ver = calloc(nn, sizeof *ver);
     heap pq = {0};
-    int oom = !ch || !b.out || !b.in || !b.fup || !b.fdn || !b.done || !b.rank || !b.level || !b.deleted || !b.dist ||
-              !b.stamp || !b.tgt || !b.cand || !ver;
+    int oom = n >= SR__CH_SHORTCUT || !ch || !b.out || !b.in || !b.fup || !b.fdn || !b.done || !b.rank || !b.level || !b.deleted || !b.dist ||
+              !b.stamp || !b.tgt || !b.cand || !b.pos || !b.pos_stamp || !ver;
     /* Input arcs: self loops never help; of parallel arcs the lightest. */
     for (size_t i = 0; !oom && i < n_arcs; i++) {
         const sr__ch_arc *a = &arcs[i];
         if (a->tail == a->head || a->tail >= n || a->head >= n || !(a->w < INFINITY))
             continue;
+        if (a->step >= SR__CH_SHORTCUT) {
+            oom = 1; /* the edge record has no room for it (ch.h) */
+            break;
+        }
         if (set_arc(&b, a->tail, a->head, a->w, NONE, a->step, 1) < 0)
             oom = 1;
     }
@@ -537,13 +618,21 @@ sr__ch *sr__ch_build(uint32_t n, const sr__ch_arc *arcs, size_t n_arcs, void (*p
 
 /* ---- queries ------------------------------------------------------------------ */
 
+/* A node's state in one direction of a query: its distance, the query
+ * (generation) that set it, and the edge that reached it (its index in
+ * up[] or dn[], NONE at a source).  Kept together so that a relaxation or
+ * a stall test touches one cache line, not three; the node an edge comes
+ * from is found from the offsets when the path is unpacked. */
+typedef struct qnode {
+    double d;
+    uint32_t stamp;
+    uint32_t pe;
+} qnode;
+
 typedef struct sr__ch_scratch {
     struct sr__ch_scratch *next;
-    double *df, *db;
-    uint32_t *sf, *sb, gen;     /* stamps */
-    uint32_t *pf, *pb;          /* edge index (up[] / dn[]) that reached the node, NONE at a source */
-    uint32_t *tf, *tb;          /* the node it came from */
-    uint8_t *is_tgt;            /* stamped with gen when a target (in sb) */
+    qnode *qf, *qb;
+    uint32_t gen;
     heap hf, hb;
 } sr__ch_scratch;
 
@@ -560,14 +649,8 @@ static void scratch_free(sr__ch_scratch *s)
 {
     if (!s)
         return;
-    free(s->df);
-    free(s->db);
-    free(s->sf);
-    free(s->sb);
-    free(s->pf);
-    free(s->pb);
-    free(s->tf);
-    free(s->tb);
+    free(s->qf);
+    free(s->qb);
     free(s->hf.a);
     free(s->hb.a);
     free(s);
@@ -590,6 +673,8 @@ void sr__ch_free(sr__ch *ch)
         free(ch->dn_off);
         free(ch->up);
         free(ch->dn);
+        free(ch->up_half);
+        free(ch->dn_half);
     }
     free(ch);
 }
@@ -607,15 +692,9 @@ static sr__ch_scratch *scratch_get(sr__ch *ch)
     s = calloc(1, sizeof *s);
     if (!s)
         return NULL;
-    s->df = malloc(n * sizeof *s->df);
-    s->db = malloc(n * sizeof *s->db);
-    s->sf = calloc(n, sizeof *s->sf);
-    s->sb = calloc(n, sizeof *s->sb);
-    s->pf = malloc(n * sizeof *s->pf);
-    s->pb = malloc(n * sizeof *s->pb);
-    s->tf = malloc(n * sizeof *s->tf);
-    s->tb = malloc(n * sizeof *s->tb);
-    if (!s->df || !s->db || !s->sf || !s->sb || !s->pf || !s->pb || !s->tf || !s->tb) {
+    s->qf = calloc(n, sizeof *s->qf);
+    s->qb = calloc(n, sizeof *s->qb);
+    if (!s->qf || !s->qb) {
         scratch_free(s);
         return NULL;
     }
@@ -630,51 +709,79 @@ static void scratch_put(sr__ch *ch, sr__ch_scratch *s)
     pthread_mutex_unlock(&ch->lock);
 }
 
-/* The edge of `list` (from off[x]..off[x+1]) whose other end is y. */
-static const sr__ch_edge *find_edge(const uint32_t *off, const sr__ch_edge *list, uint32_t x, uint32_t y)
+/* The node whose edge list (off[x]..off[x+1]) holds edge i: the last x
+ * with off[x] <= i (an empty list before it has the same offset). */
+static uint32_t edge_tail(const uint32_t *off, uint32_t n, uint32_t i)
 {
-    for (uint32_t i = off[x]; i < off[x + 1]; i++)
-        if (list[i].other == y)
-            return &list[i];
-    return NULL;
+    uint32_t lo = 0, hi = n; /* off[lo] <= i < off[hi] */
+    while (hi - lo > 1) {
+        uint32_t m = lo + (hi - lo) / 2;
+        if (off[m] <= i)
+            lo = m;
+        else
+            hi = m;
+    }
+    return lo;
 }
 
-typedef struct ustack {
-    uint32_t tail, head;
-    const sr__ch_edge *e;
-} ustack;
-
-/* Append the steps of edge e (tail -> head) to out. */
-static int unpack(const sr__ch *ch, uint32_t tail, uint32_t head, const sr__ch_edge *e, uint32_t **out, size_t *n,
-                  size_t *cap)
+/* Append the steps of edge i of up[] (dn = 0) or dn[] (dn = 1) to out:
+ * a shortcut is replaced by its two halves, depth first, first half
+ * first, until only input arcs remain. */
+static int unpack(const sr__ch *ch, int dn, uint32_t i, uint32_t **out, size_t *n, size_t *cap)
 {
-    ustack *st = NULL;
-    size_t ns = 0, cs = 0;
-    if (sr__grow((void **)&st, &cs, 1, sizeof *st) < 0)
-        return -1;
-    st[ns++] = (ustack){tail, head, e};
+    /* A stack of (edge index, list): 64 entries on the C stack cover the
+     * hierarchies measured (depth grows with the levels), more go to the
+     * heap. */
+    uint32_t st_i[64];
+    uint8_t st_d[64];
+    uint32_t *hi = NULL;
+    uint8_t *hd = NULL;
+    size_t ns = 0, cs = 64;
+    uint32_t *si = st_i;
+    uint8_t *sd = st_d;
+    si[ns] = i;
+    sd[ns++] = (uint8_t)dn;
+    int rc = 0;
     while (ns) {
-        ustack u = st[--ns];
-        if (u.e->mid == NONE) {
+        ns--;
+        uint32_t e = si[ns];
+        int d = sd[ns];
+        const sr__ch_edge *E = d ? ch->dn : ch->up;
+        if (!(E[e].via & SR__CH_SHORTCUT)) {
             if (sr__grow((void **)out, cap, *n + 1, sizeof **out) < 0) {
-                free(st);
-                return -1;
+                rc = -1;
+                break;
             }
-            (*out)[(*n)++] = u.e->step;
+            (*out)[(*n)++] = E[e].via;
             continue;
         }
-        uint32_t m = u.e->mid;
-        const sr__ch_edge *e1 = find_edge(ch->dn_off, ch->dn, m, u.tail); /* tail -> m */
-        const sr__ch_edge *e2 = find_edge(ch->up_off, ch->up, m, u.head); /* m -> head */
-        if (!e1 || !e2 || sr__grow((void **)&st, &cs, ns + 2, sizeof *st) < 0) {
-            free(st);
-            return -1;
+        const uint32_t *h = (d ? ch->dn_half : ch->up_half) + 2 * (size_t)e;
+        if (ns + 2 > cs) {
+            size_t nc = 2 * cs;
+            uint32_t *ni = malloc(nc * sizeof *ni);
+            uint8_t *nd = malloc(nc);
+            if (!ni || !nd) {
+                free(ni);
+                free(nd);
+                rc = -1;
+                break;
+            }
+            memcpy(ni, si, ns * sizeof *ni);
+            memcpy(nd, sd, ns);
+            free(hi);
+            free(hd);
+            si = hi = ni;
+            sd = hd = nd;
+            cs = nc;
         }
-        st[ns++] = (ustack){m, u.head, e2};
-        st[ns++] = (ustack){u.tail, m, e1};
+        si[ns] = h[1]; /* m -> head, in up[] */
+        sd[ns++] = 0;
+        si[ns] = h[0]; /* tail -> m, in dn[] */
+        sd[ns++] = 1;
     }
-    free(st);
-    return 0;
+    free(hi);
+    free(hd);
+    return rc;
 }
 
 int sr__ch_checked(sr__ch *ch)
@@ -703,25 +810,23 @@ int sr__ch_query(sr__ch *ch, const uint32_t *src, size_t ns, const uint32_t *dst
     sr__ch_scratch *s = scratch_get(ch);
     if (!s)
         return -1;
-    next_gen(s->sf, &s->gen, ch->n);
+    /* Both directions share one generation; at a wrap both are reset. */
+    if (++s->gen == 0) {
+        for (size_t i = 0; i < ch->n; i++)
+            s->qf[i].stamp = s->qb[i].stamp = 0;
+        s->gen = 1;
+    }
     uint32_t g = s->gen;
-    /* Both stamp arrays share one generation. */
-    if (g == 1)
-        memset(s->sb, 0, (size_t)ch->n * sizeof *s->sb);
     s->hf.n = s->hb.n = 0;
     int oom = 0;
     for (size_t i = 0; i < ns; i++) {
         uint32_t x = ch->node_of[src[i]];
-        s->sf[x] = g;
-        s->df[x] = 0;
-        s->pf[x] = NONE;
+        s->qf[x] = (qnode){0, g, NONE};
         oom |= hpush(&s->hf, 0, x) < 0;
     }
     for (size_t i = 0; i < nd; i++) {
         uint32_t x = ch->node_of[dst[i]];
-        s->sb[x] = g;
-        s->db[x] = 0;
-        s->pb[x] = NONE;
+        s->qb[x] = (qnode){0, g, NONE};
         oom |= hpush(&s->hb, 0, x) < 0;
     }
     double best = INFINITY;
@@ -729,7 +834,7 @@ int sr__ch_query(sr__ch *ch, const uint32_t *src, size_t ns, const uint32_t *dst
     /* A source that is also a target meets at distance 0. */
     for (size_t i = 0; i < ns; i++) {
         uint32_t x = ch->node_of[src[i]];
-        if (s->sb[x] == g && best > 0) {
+        if (s->qb[x].stamp == g && best > 0) {
             best = 0;
             meet = x;
         }
@@ -741,25 +846,23 @@ int sr__ch_query(sr__ch *ch, const uint32_t *src, size_t ns, const uint32_t *dst
             break;
         fwd = kf <= kb;
         heap *h = fwd ? &s->hf : &s->hb;
-        double *d = fwd ? s->df : s->db, *od = fwd ? s->db : s->df;
-        uint32_t *st = fwd ? s->sf : s->sb, *ost = fwd ? s->sb : s->sf;
-        uint32_t *pr = fwd ? s->pf : s->pb, *tl = fwd ? s->tf : s->tb;
+        qnode *q = fwd ? s->qf : s->qb, *oq = fwd ? s->qb : s->qf;
         const uint32_t *off = fwd ? ch->up_off : ch->dn_off, *ooff = fwd ? ch->dn_off : ch->up_off;
         const sr__ch_edge *E = fwd ? ch->up : ch->dn, *OE = fwd ? ch->dn : ch->up;
         hitem it = hpop(h);
         uint32_t x = it.id;
-        if (it.key > d[x])
+        if (it.key > q[x].d)
             continue;
-        if (ost[x] == g && it.key + od[x] < best) {
-            best = it.key + od[x];
+        if (oq[x].stamp == g && it.key + oq[x].d < best) {
+            best = it.key + oq[x].d;
             meet = x;
         }
         /* Stall on demand: x is reached more cheaply from a higher node
          * through an edge of the other direction's list. */
         int stalled = 0;
         for (uint32_t i = ooff[x]; i < ooff[x + 1] && !stalled; i++) {
-            uint32_t y = OE[i].other;
-            if (st[y] == g && d[y] + OE[i].w < it.key)
+            const qnode *qy = &q[OE[i].other];
+            if (qy->stamp == g && qy->d + OE[i].w < it.key)
                 stalled = 1;
         }
         if (stalled)
@@ -769,17 +872,15 @@ int sr__ch_query(sr__ch *ch, const uint32_t *src, size_t ns, const uint32_t *dst
             double nd2 = it.key + E[i].w;
             if (nd2 >= best)
                 continue;
-            if (st[y] != g || nd2 < d[y]) {
-                st[y] = g;
-                d[y] = nd2;
-                pr[y] = i;
-                tl[y] = x;
+            qnode *qy = &q[y];
+            if (qy->stamp != g || nd2 < qy->d) {
+                *qy = (qnode){nd2, g, i};
                 if (hpush(h, nd2, y) < 0) {
                     oom = 1;
                     break;
                 }
-                if (ost[y] == g && nd2 + od[y] < best) {
-                    best = nd2 + od[y];
+                if (oq[y].stamp == g && nd2 + oq[y].d < best) {
+                    best = nd2 + oq[y].d;
                     meet = y;
                 }
             }
@@ -796,19 +897,17 @@ int sr__ch_query(sr__ch *ch, const uint32_t *src, size_t ns, const uint32_t *dst
     /* The forward half, source -> meet, in order; then meet -> target. */
     uint32_t *chain = NULL;
     size_t nc = 0, cc = 0, cap = 0;
-    for (uint32_t x = meet; s->pf[x] != NONE; x = s->tf[x]) {
+    for (uint32_t x = meet; s->qf[x].pe != NONE; x = edge_tail(ch->up_off, ch->n, s->qf[x].pe)) {
         if (sr__grow((void **)&chain, &cc, nc + 1, sizeof *chain) < 0) {
             oom = 1;
             break;
         }
         chain[nc++] = x;
     }
-    for (size_t k = nc; !oom && k-- > 0;) {
-        uint32_t x = chain[k];
-        oom = unpack(ch, s->tf[x], x, &ch->up[s->pf[x]], steps, n_steps, &cap) < 0;
-    }
-    for (uint32_t x = meet; !oom && s->pb[x] != NONE; x = s->tb[x])
-        oom = unpack(ch, x, s->tb[x], &ch->dn[s->pb[x]], steps, n_steps, &cap) < 0;
+    for (size_t k = nc; !oom && k-- > 0;)
+        oom = unpack(ch, 0, s->qf[chain[k]].pe, steps, n_steps, &cap) < 0;
+    for (uint32_t x = meet; !oom && s->qb[x].pe != NONE; x = edge_tail(ch->dn_off, ch->n, s->qb[x].pe))
+        oom = unpack(ch, 1, s->qb[x].pe, steps, n_steps, &cap) < 0;
     free(chain);
     scratch_put(ch, s);
     if (oom) {

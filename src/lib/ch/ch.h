@@ -39,14 +39,15 @@ typedef struct sr__ch_arc {
     uint32_t step;
 } sr__ch_arc;
 
-/* An edge of the hierarchy: `other` is the higher-ranked end; `mid` is the
- * contracted node a shortcut bypasses, or SR__CH_NONE for an input arc
- * whose step id is `step`. */
+/* An edge of the hierarchy, 16 bytes so that four share a cache line:
+ * `other` is the higher-ranked end; `via` is, for a shortcut,
+ * SR__CH_SHORTCUT | the rank of the contracted node it bypasses, and for
+ * an input arc its step id (below SR__CH_SHORTCUT).  Building refuses a
+ * graph whose node count or step ids reach that bit. */
+#define SR__CH_SHORTCUT 0x80000000u
 typedef struct sr__ch_edge {
     uint32_t other;
-    uint32_t mid;
-    uint32_t step;
-    uint32_t pad;
+    uint32_t via;
     double w;
 } sr__ch_edge;
 
@@ -59,6 +60,12 @@ typedef struct sr__ch {
      * dn[x]: edges other -> x with rank other > x (backward search). */
     uint32_t *up_off, *dn_off;  /* n + 1 each */
     sr__ch_edge *up, *dn;
+    /* up_half[2i], up_half[2i+1] (dn_half likewise): for a shortcut
+     * tail -> m -> head, the index in dn[] of its first half tail -> m and
+     * the index in up[] of its second half m -> head (both stored at m);
+     * NONE, NONE for an input arc.  Unpacking follows them instead of
+     * searching m's edge lists. */
+    uint32_t *up_half, *dn_half;
     uint64_t n_up, n_dn;
     uint64_t n_shortcuts;
     /* Set when the arrays live in a mapped file (srn/srn.c frees them). */
@@ -80,7 +87,8 @@ typedef struct sr__ch {
 
 /* Build the hierarchy of n nodes and the arcs (copied; any order, parallel
  * arcs allowed).  progress (may be NULL) is called now and then with the
- * share done.  Returns NULL when memory runs out. */
+ * share done.  Returns NULL when memory runs out, or when n or a step id
+ * is not below SR__CH_SHORTCUT. */
 sr__ch *sr__ch_build(uint32_t n, const sr__ch_arc *arcs, size_t n_arcs, void (*progress)(void *, double),
                      void *ctx);
 /* Prepare a hierarchy whose arrays were set by the caller (a mapped file). */

@@ -195,13 +195,15 @@ static void w_ch(wr *w, int k, const sr__ch *ch, uint32_t n_states)
         for (uint64_t i = 0; i < n; i++) {
             unsigned char b[REC_CH_EDGE];
             le32(b, e[i].other);
-            le32(b + 4, e[i].mid);
-            le32(b + 8, e[i].step);
-            le32(b + 12, 0);
-            lef64(b + 16, e[i].w);
+            le32(b + 4, e[i].via);
+            lef64(b + 8, e[i].w);
             w_bytes(w, b, sizeof b);
         }
     }
+    w_begin(w, base + CH_UP_HALF, 2 * ch->n_up);
+    w_u32s(w, ch->up_half, (size_t)(2 * ch->n_up));
+    w_begin(w, base + CH_DN_HALF, 2 * ch->n_dn);
+    w_u32s(w, ch->dn_half, (size_t)(2 * ch->n_dn));
 }
 
 /* Place (kind 0) or crossing (kind 1) indexes in order of their ids. */
@@ -830,7 +832,7 @@ static sr_code check_header(rd *r)
 }
 
 /* What a hierarchy's first-use check needs: its sections in the mapping. */
-#define SRN_CH_PARTS (CH_DN + 1)
+#define SRN_CH_PARTS (CH_DN_HALF + 1)
 typedef struct srn_ch_ctx {
     int k;
     uint32_t n_steps;
@@ -878,10 +880,20 @@ static int srn_ch_check(const sr__ch *ch, void *ctx, char *msg, size_t cap)
         for (int d = 0; d < 2; d++) {
             const uint32_t *off = d ? ch->dn_off : ch->up_off;
             const sr__ch_edge *E = d ? ch->dn : ch->up;
+            const uint32_t *half = d ? ch->dn_half : ch->up_half;
             for (uint32_t i = off[x]; i < off[x + 1]; i++) {
                 const sr__ch_edge *e = &E[i];
+                /* A shortcut's halves sit at its bypassed node m < x and
+                 * join its ends (so unpacking descends and ends). */
+                uint32_t m = e->via & ~SR__CH_SHORTCUT, h1 = half[2 * i], h2 = half[2 * i + 1];
+                uint32_t tail = d ? e->other : (uint32_t)x, head = d ? (uint32_t)x : e->other;
+                CHCHECK(!(e->via & SR__CH_SHORTCUT) || (m < x && h1 >= ch->dn_off[m] && h1 < ch->dn_off[m + 1] &&
+                                                        h2 >= ch->up_off[m] && h2 < ch->up_off[m + 1] &&
+                                                        ch->dn[h1].other == tail && ch->up[h2].other == head),
+                        "the halves of shortcut %u of node %llu", i, (unsigned long long)x);
                 CHCHECK(e->other > x && e->other < n &&
-                            (e->mid == SR__CH_NONE ? e->step < cx->n_steps : e->mid < x) && e->w >= 0 &&
+                            ((e->via & SR__CH_SHORTCUT) ? (e->via & ~SR__CH_SHORTCUT) < x : e->via < cx->n_steps) &&
+                            e->w >= 0 &&
                             e->w < INFINITY,
                         "edge %u of node %llu", i, (unsigned long long)x);
             }
@@ -928,14 +940,17 @@ static sr_code load_ch(rd *r, int k, uint32_t n_states, uint32_t n_steps, sr__ch
             if (!E)
                 return SR_ENOMEM;
             for (uint64_t i = 0; i < cnt; i++)
-                E[i] = (sr__ch_edge){.other = g32(e + 24 * i), .mid = g32(e + 24 * i + 4),
-                                     .step = g32(e + 24 * i + 8), .w = gf64(e + 24 * i + 16)};
+                E[i] = (sr__ch_edge){.other = g32(e + REC_CH_EDGE * i), .via = g32(e + REC_CH_EDGE * i + 4),
+                                     .w = gf64(e + REC_CH_EDGE * i + 8)};
         }
         if (d)
             ch->dn = E;
         else
             ch->up = E;
     }
+    if (!(ch->up_half = array(r, base + CH_UP_HALF, 2 * nu, 4, &bw, &rc)) ||
+        !(ch->dn_half = array(r, base + CH_DN_HALF, 2 * nd, 4, &bw, &rc)))
+        return rc;
     /* The checksums and the structure are checked on first use (or now,
      * for check-data): see the comment at the top. */
     srn_ch_ctx *cx = calloc(1, sizeof *cx);

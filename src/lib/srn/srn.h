@@ -38,9 +38,9 @@ enum {
 };
 /* The first hierarchy number of a network with document rules. */
 #define SRN_CH_DOCS_K0 9u
-/* At most this many hierarchies in a file (sections: 6 each). */
-#define SRN_MAX_CH 8192u
-enum { CH_META = 0, CH_NODE_OF, CH_UP_OFF, CH_DN_OFF, CH_UP, CH_DN };
+/* At most this many hierarchies in a file (sections: 8 each, parts below). */
+#define SRN_MAX_CH 8000u
+enum { CH_META = 0, CH_NODE_OF, CH_UP_OFF, CH_DN_OFF, CH_UP, CH_DN, CH_UP_HALF, CH_DN_HALF };
 
 /* Record sizes in bytes. */
 #define REC_PLACE 48u
@@ -52,7 +52,7 @@ enum { CH_META = 0, CH_NODE_OF, CH_UP_OFF, CH_DN_OFF, CH_UP, CH_DN };
 #define REC_NAME 8u
 #define REC_XYEAR 24u
 #define REC_UNION 16u
-#define REC_CH_EDGE 24u
+#define REC_CH_EDGE 16u
 #define REC_DOC_RAIL 12u
 #define REC_DOC_TIR 16u
 #define REC_DOC_PERMIT 40u
