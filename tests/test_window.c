@@ -11,8 +11,10 @@
  *     answer offers for departure t equals the depart-at query's;
  *   - soundness: every option is what a depart-at query at its departure
  *     finds (or beats), and no option dominates another.
- * The regression: all modes from Xi'an to Duisburg once listed only the
- * road option and lost the scheduled block trains.
+ * The regressions: all modes from Xi'an to Duisburg once listed only the
+ * road option and lost the scheduled block trains; a train boarded
+ * downstream, which may leave the origin hours later, was lost behind the
+ * same train boarded upstream (test_regression_downstream_boarding).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -22,8 +24,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "silkroute.h"
+#include "util.h"
 
 static sr_network *net;
 static sr_query *q;
@@ -222,6 +226,89 @@ static void test_regression_block_trains(void **st)
     assert_true(trains >= 1);      /* the scheduled block train is listed with all modes */
 }
 
+/* The mini network (tests/data/mini: AAORI -> AA-BORDER -> BB-BORDER ->
+ * BBDST by rail, 20 h continuously) with one daily train calling at AAORI
+ * (01:00), AA-BORDER (06:00, reached by rail in 2 h) and BBDST (22:00).
+ * From a window starting at 00:00 the train boarded at AAORI must leave by
+ * 01:00 and is cheaper; boarded at AA-BORDER it can leave the origin up to
+ * 04:00 and arrive as early.  The continuous journey leaving 1 h later
+ * beats the first (21:00 + 1 h), leaving 4 h later not the second; the
+ * search once let the first, whose departure is earlier, dominate the
+ * second, then pruned the first by the continuous one, and the window lost
+ * the train that a depart-at query at 04:00 finds. */
+static const char *const DOWNSTREAM_FILES[][2] = {
+    {"services/agency.txt", "agency_id,agency_name,agency_url,agency_timezone\nT,Train Co,http://x,Asia/Shanghai\n"},
+    {"services/stops.txt", "stop_id,stop_name\nAAORI,Origin City\nAA-BORDER,Border West\nBBDST,Destination\n"},
+    {"services/routes.txt", "route_id,agency_id,route_short_name,route_long_name,route_type\nTR,T,T1,Through train,2\n"},
+    {"services/route_freight.txt", "route_id,class,capacity_teu,price_20ft_usd,price_40ft_usd,price_t_usd,units,assumed,source\n"
+                                   "TR,rail1435,100,150,200,10,20ft;40ft;t,1,A-test\n"},
+    {"services/trips.txt", "route_id,service_id,trip_id\nTR,DAILY,T-1\n"},
+    {"services/stop_times.txt", "trip_id,arrival_time,departure_time,stop_id,stop_sequence,shape_dist_traveled\n"
+                                "T-1,01:00:00,01:00:00,AAORI,1,0\nT-1,06:00:00,06:00:00,AA-BORDER,2,100\n"
+                                "T-1,22:00:00,22:00:00,BBDST,3,210\n"},
+    {"services/calendar.txt", "service_id,monday,tuesday,wednesday,thursday,friday,saturday,sunday,start_date,end_date\n"
+                              "DAILY,1,1,1,1,1,1,1,20260101,20261231\n"},
+};
+
+/* Set-up and tear-down of that test: run() and check_pair() query the
+ * globals, so they point at the mini network for it, and back after it
+ * (the tear-down runs when the test fails too). */
+static sr_network *keep_net;
+static sr_query *keep_q;
+static char *mini_dir;
+
+static int setup_downstream(void **st)
+{
+    (void)st;
+    mini_dir = tu_copy_dataset("tests/data/mini");
+    if (!mini_dir)
+        return -1;
+    char sub[1100];
+    snprintf(sub, sizeof sub, "%s/services", mini_dir);
+    if (mkdir(sub, 0700) != 0)
+        return -1;
+    for (size_t i = 0; i < sizeof DOWNSTREAM_FILES / sizeof *DOWNSTREAM_FILES; i++)
+        if (tu_write(mini_dir, DOWNSTREAM_FILES[i][0], DOWNSTREAM_FILES[i][1]) != 0)
+            return -1;
+    keep_net = net;
+    keep_q = q;
+    net = NULL;
+    q = NULL;
+    if (sr_network_open(mini_dir, &net) != SR_OK) {
+        print_error("%s\n", sr_network_errmsg(net));
+        return -1;
+    }
+    return sr_query_create(net, &q) == SR_OK ? 0 : -1;
+}
+
+static int teardown_downstream(void **st)
+{
+    (void)st;
+    sr_query_destroy(q);
+    sr_network_close(net);
+    net = keep_net;
+    q = keep_q;
+    tu_rmdir(mini_dir);
+    mini_dir = NULL;
+    return 0;
+}
+
+static void test_regression_downstream_boarding(void **st)
+{
+    (void)st;
+    static opt ans[64];
+    size_t n = run("AAORI", "BBDST", SR_MODE_BIT(SR_RAIL), 0, "2026-06-03T00:00+08:00", "1d", ans, 64);
+    int64_t t0;
+    assert_int_equal(sr_time_parse("2026-06-03T00:00+08:00", NULL, &t0), SR_OK);
+    /* The train boarded at AA-BORDER: leave by 04:00, arrive 22:00. */
+    int found = 0;
+    for (size_t i = 0; i < n; i++)
+        found |= ans[i].fixed && ans[i].dep == t0 + 4 * 3600 && ans[i].arr == t0 + 22 * 3600;
+    assert_true(found);
+    check_pair("AAORI", "BBDST", SR_MODE_BIT(SR_RAIL), 0, "2026-06-03T00:00+08:00", 1, 15);
+    check_pair("AAORI", "BBDST", SR_MODE_BIT(SR_RAIL), 1, "2026-06-03T00:00+08:00", 1, 15);
+}
+
 static void test_earliest_profile(void **st)
 {
     (void)st;
@@ -288,6 +375,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_regression_block_trains),
+        cmocka_unit_test_setup_teardown(test_regression_downstream_boarding, setup_downstream, teardown_downstream),
         cmocka_unit_test(test_service_reports_borders),
         cmocka_unit_test(test_earliest_profile),
         cmocka_unit_test(test_pareto_window),

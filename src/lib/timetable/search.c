@@ -159,12 +159,26 @@ static inline int dom_crit(const ctx *x, const tlab *a, int64_t t, double c, dou
  * leave at any time, also beats a fixed one that it still beats when it
  * leaves as much later as the fixed one could (its slack): otherwise a
  * detour through a timed crossing, fixed only by that, would stand in for
- * the later block trains the fixed kind is kept for. */
+ * the later block trains the fixed kind is kept for.
+ *
+ * A fixed journey beats another fixed one only if, besides, its arrival
+ * less its slack is no later than the other's: then every continuous
+ * journey that beats it (shifted by its slack) beats the other too, and
+ * the relation stays transitive.  Without this a train boarded upstream,
+ * which must leave early, beat the same train boarded downstream, which
+ * arrives as early and may leave hours later, and was then itself beaten by
+ * the continuous journey shifted by its small slack; shifted by the larger
+ * slack that one arrives later, and the window lost the later departure.
+ * A later departure that arrives as much later (the next train of a
+ * headway) is still beaten: the window's next search, from just after
+ * the first one's departure, finds it. */
 static inline int dom(const ctx *x, const tlab *a, int64_t t, double c, double e, unsigned n, int fixed,
                       int64_t slack)
 {
     if (x->flagged && a->fixed != fixed)
         return !a->fixed && dom_crit(x, a, t - slack, c, e, n);
+    if (x->flagged && fixed && a->t - a->slack > t - slack)
+        return 0;
     return dom_crit(x, a, t, c, e, n);
 }
 
@@ -183,10 +197,13 @@ static int target_prunes(const ctx *x, int64_t t, double c, double e, unsigned n
             continue;
         if (!x->flagged)
             return 1;
-        if (x->lab[i].fixed)
-            by_fixed = 1;
-        else
+        if (x->lab[i].fixed) {
+            /* A fixed one only as dom() says. */
+            if (!fixed || x->lab[i].t - x->lab[i].slack <= t - slack)
+                by_fixed = 1;
+        } else {
             by_cont = 1;
+        }
     }
     return fixed ? by_fixed : by_fixed && by_cont;
 }
