@@ -83,7 +83,7 @@ int cmd_compile(int argc, char **argv)
     }
     unsigned metrics = 0;
     int total = 0;
-    if ((status = cli_ch_metrics(chs, units, &metrics, &total)) != 0)
+    if ((status = cli_ch_metrics(chs, units, "unit", &metrics, &total)) != 0)
         return status;
     double t0 = now_s();
     sr_network *net = cli_open_network(dir, 0, &status);

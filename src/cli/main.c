@@ -243,7 +243,7 @@ sr_network *cli_open_network(const char *dir, int json, int *status)
     return net;
 }
 
-int cli_ch_metrics(char *chs, char *units, unsigned *metrics_out, int *count)
+int cli_ch_metrics(char *chs, char *units, const char *unit_opt, unsigned *metrics_out, int *count)
 {
     unsigned objs = 0, umask = 0;
     const char *list[8];
@@ -262,7 +262,7 @@ int cli_ch_metrics(char *chs, char *units, unsigned *metrics_out, int *count)
     }
     n = cli_split_list(units, list, 8);
     if (n <= 0)
-        return cli_fail(0, SR_EARG, "--unit: expected a list of 20ft, 40ft, t");
+        return cli_fail(0, SR_EARG, "--%s: expected a list of 20ft, 40ft, t", unit_opt);
     for (int k = 0; k < n; k++) {
         if (!strcmp(list[k], "20ft"))
             umask |= 1u << SR_UNIT_20FT;
@@ -271,7 +271,7 @@ int cli_ch_metrics(char *chs, char *units, unsigned *metrics_out, int *count)
         else if (!strcmp(list[k], "t"))
             umask |= 1u << SR_UNIT_T;
         else
-            return cli_fail(0, SR_EARG, "--unit: '%s' is not one of 20ft, 40ft, t", list[k]);
+            return cli_fail(0, SR_EARG, "--%s: '%s' is not one of 20ft, 40ft, t", unit_opt, list[k]);
     }
     unsigned metrics = 0;
     int total = 0;

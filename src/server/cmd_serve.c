@@ -228,7 +228,7 @@ int cmd_serve(int argc, char **argv)
         char a[64], b[64];
         memcpy(a, chs, sizeof a);
         memcpy(b, chu, sizeof b);
-        if ((status = cli_ch_metrics(a, b, &metrics, &n_ch)) != 0)
+        if ((status = cli_ch_metrics(a, b, "ch-unit", &metrics, &n_ch)) != 0)
             return status;
     }
     sr_network *net = cli_open_network(data, 0, &status);
