@@ -93,9 +93,8 @@ int cli_route_opt(int oc, const char *v, sr_route_options *o, cli_route_bufs *b,
  * count, or -1 when there are more than max entries. */
 int cli_split_list(char *s, const char **out, int max);
 /* The SR_CH_METRIC mask of --ch LIST (time, cost, co2, or none) and
- * the unit list (20ft, 40ft, t) of option --UNIT_OPT, both split in place;
- * *count: how many
- * metrics.  0, or the exit status of a usage error (already reported). */
+ * the unit list (20ft, 40ft, t) of option --UNIT_OPT (named in errors),
+ * both split in place; *count: how many metrics.  0, or the exit status of a usage error (already reported). */
 int cli_ch_metrics(char *chs, char *units, const char *unit_opt, unsigned *metrics, int *count);
 /* A progress counter on stderr for long queries on q, when stderr is a
  * terminal (sr_query_set_progress()); cli_progress_done() clears it. */
