@@ -140,12 +140,14 @@ static void run(sr_query *q, const sr_network *net, series *s, int pareto, sr_ob
 
 int main(int argc, char **argv)
 {
-    /* bench_route [DIR] [--reps N] [--pairs N] [--pareto-only]
+    /* bench_route [DIR] [--reps N] [--pairs N] [--pareto-only | --no-pareto]
      * [--reference-pareto]: the options
      * are for profiling runs (perf record -- build/bench/bench_route ...)
-     * and for large synthetic grids (--pairs: a fixed random sample). */
+     * and for large synthetic grids (--pairs: a fixed random sample).
+     * --no-pareto skips the Pareto series, which takes minutes on data/,
+     * so that the single-objective figure can be re-run in seconds. */
     const char *dir = NULL;
-    int force_reps = 0, pareto_only = 0;
+    int force_reps = 0, pareto_only = 0, no_pareto = 0;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--reps") && i + 1 < argc)
             force_reps = atoi(argv[++i]);
@@ -155,6 +157,8 @@ int main(int argc, char **argv)
             sr__pareto_reference = 1; /* the earlier search, side by side */
         else if (!strcmp(argv[i], "--pareto-only"))
             pareto_only = 1;
+        else if (!strcmp(argv[i], "--no-pareto"))
+            no_pareto = 1;
         else
             dir = argv[i];
     }
@@ -193,9 +197,11 @@ int main(int argc, char **argv)
         return 1;
     }
     series s[4] = {{.name = "time"}, {.name = "cost"}, {.name = "co2"}, {.name = "pareto"}};
-    /* Warm-up: the first query allocates the per-query arrays. */
+    /* Warm-up: the first query allocates the per-query arrays (a Pareto
+     * pass, which takes minutes on data/; a single-objective one when
+     * --no-pareto asks for seconds). */
     series warm = {.name = "warm"}, js = {.name = "json (time)"};
-    run(q, net, &warm, 1, SR_BY_TIME);
+    run(q, net, &warm, !no_pareto, SR_BY_TIME);
     free(warm.lat);
     free(warm.cpu);
     for (int r = 0; r < reps; r++) {
@@ -206,7 +212,8 @@ int main(int argc, char **argv)
             run(q, net, &s[1], 0, SR_BY_COST);
             run(q, net, &s[2], 0, SR_BY_CO2);
         }
-        run(q, net, &s[3], 1, SR_BY_TIME);
+        if (!no_pareto)
+            run(q, net, &s[3], 1, SR_BY_TIME);
     }
     series single = {.name = "single (all)"};
     for (int k = 0; k < 3; k++)
