@@ -20,6 +20,9 @@
 /* Limits of one request.  The URI limit is well below libmicrohttpd's
  * connection buffer so that our JSON 414 answers, not its HTML one. */
 #define SR__MAX_URI 8192
+/* libmicrohttpd's memory per connection (request line, headers, the
+ * answer's header lines): twice the URI limit. */
+#define SR__MHD_POOL (2 * SR__MAX_URI)
 #define SR__MAX_BODY 65536
 #define SR__MAX_PARAMS 32
 #define SR__ERRLEN 512
