@@ -13,7 +13,12 @@
  *                             same LCG pairs, R rounds; prints a checksum of
  *                             every distance and path, so that two builds
  *                             of the query code can be compared for equal
- *                             answers as well as for time
+ *                             answers as well as for time (and one of the
+ *                             distances alone: two hierarchies that sum a
+ *                             path's weights in another order may differ
+ *                             in the last bit).  Compiled with
+ *                             -DSR_CH_STATS (ch.c and this file) it also
+ *                             prints the search's work per query
  *
  * DIR defaults to the built-in dataset; for the large synthetic network
  * make one with bench/gen_synthetic.py DIR 530 530 (1.08 M links).
@@ -220,7 +225,7 @@ static int search_only(const char *path, int nq, int rounds)
     uint32_t nc = srn->n_classes, src[SR_CLASS_MAX], dst[SR_CLASS_MAX];
     double *v = malloc((size_t)nq * (size_t)rounds * sizeof *v);
     size_t nv = 0, noroute = 0, total_steps = 0;
-    uint64_t sum = 1469598103934665603ull;
+    uint64_t sum = 1469598103934665603ull, dsum = sum;
     for (int r = 0; r < rounds; r++) {
         uint64_t seed = 20261202;
         for (int k = 0; k < nq; k++) {
@@ -242,8 +247,10 @@ static int search_only(const char *path, int nq, int rounds)
                 uint64_t bits;
                 memcpy(&bits, &dd, sizeof bits);
                 sum = (sum ^ (uint64_t)(rc + 3)) * 1099511628211ull;
+                dsum = (dsum ^ (uint64_t)(rc + 3)) * 1099511628211ull;
                 if (rc == 0) {
                     sum = (sum ^ bits) * 1099511628211ull;
+                    dsum = (dsum ^ bits) * 1099511628211ull;
                     for (size_t i = 0; i < n; i++)
                         sum = (sum ^ steps[i]) * 1099511628211ull;
                     total_steps += n;
@@ -258,7 +265,18 @@ static int search_only(const char *path, int nq, int rounds)
            path, ch->n, (unsigned long long)ch->n_up, (unsigned long long)ch->n_dn, nq, rounds, noroute, total_steps,
            loads[0]);
     stats("hierarchy search only (+ unpack)", v, nv, NULL);
-    printf("  answers checksum                   %016llx\n", (unsigned long long)sum);
+#ifdef SR_CH_STATS
+    {
+        extern unsigned long long sr__ch_st_pop, sr__ch_st_settle, sr__ch_st_stall, sr__ch_st_relax, sr__ch_st_push,
+            sr__ch_st_stallscan;
+        double q = (double)nv;
+        printf("  per query: pops %.0f settled %.0f stalled %.0f stall-scan %.0f relaxed %.0f pushed %.0f\n",
+               sr__ch_st_pop / q, sr__ch_st_settle / q, sr__ch_st_stall / q, sr__ch_st_stallscan / q,
+               sr__ch_st_relax / q, sr__ch_st_push / q);
+    }
+#endif
+    printf("  answers checksum                   %016llx (distances alone %016llx)\n", (unsigned long long)sum,
+           (unsigned long long)dsum);
     free(v);
     sr_network_close(srn);
     return 0;

@@ -409,6 +409,7 @@ static void test_graph(void **state)
     (void)state;
     uint64_t rng = 99;
     long checked = 0;
+    uint64_t default_shortcuts = 0, tiny_shortcuts = 0;
     for (int cs = 0; cs < 200; cs++) {
         uint32_t n = (uint32_t)rn_int(&rng, 2, 60);
         size_t na = (size_t)rn_int(&rng, 0, (int)n * 4);
@@ -419,60 +420,73 @@ static void test_graph(void **state)
                                    /* few distinct weights: many ties; zero weights too */
                                    .w = (double)rn_int(&rng, 0, 5),
                                    .step = (uint32_t)a};
-        sr__ch *ch = sr__ch_build(n, arcs, na, NULL, NULL);
-        assert_non_null(ch);
-        /* Every shortcut's stored halves sit at its bypassed node, join its
-         * ends and add up to its weight (unpacking follows them). */
-        for (int dir = 0; dir < 2; dir++) {
-            const uint32_t *off = dir ? ch->dn_off : ch->up_off, *half = dir ? ch->dn_half : ch->up_half;
-            const sr__ch_edge *E = dir ? ch->dn : ch->up;
-            for (uint32_t x = 0; x < ch->n; x++)
-                for (uint32_t i = off[x]; i < off[x + 1]; i++) {
-                    if (!(E[i].via & SR__CH_SHORTCUT)) {
-                        assert_true(E[i].via < na);
-                        assert_int_equal(half[2 * i], SR__CH_NONE);
-                        continue;
+        /* The default witness bounds, and a bound of one settled node with
+         * no neighbour re-evaluation: a bound only adds shortcuts, so that
+         * hierarchy must be exact too. */
+        for (int lv = 0; lv < 2; lv++) {
+            const sr__ch_limits tiny = {1, 1, 0};
+            sr__ch *ch = sr__ch_build_limits(n, arcs, na, lv ? &tiny : NULL, NULL, NULL);
+            assert_non_null(ch);
+            if (lv)
+                tiny_shortcuts += ch->n_shortcuts;
+            else
+                default_shortcuts += ch->n_shortcuts;
+            /* Every shortcut's stored halves sit at its bypassed node, join its
+             * ends and add up to its weight (unpacking follows them). */
+            for (int dir = 0; dir < 2; dir++) {
+                const uint32_t *off = dir ? ch->dn_off : ch->up_off, *half = dir ? ch->dn_half : ch->up_half;
+                const sr__ch_edge *E = dir ? ch->dn : ch->up;
+                for (uint32_t x = 0; x < ch->n; x++)
+                    for (uint32_t i = off[x]; i < off[x + 1]; i++) {
+                        if (!(E[i].via & SR__CH_SHORTCUT)) {
+                            assert_true(E[i].via < na);
+                            assert_int_equal(half[2 * i], SR__CH_NONE);
+                            continue;
+                        }
+                        uint32_t m = E[i].via & ~SR__CH_SHORTCUT, h1 = half[2 * i], h2 = half[2 * i + 1];
+                        uint32_t tail = dir ? E[i].other : x, head = dir ? x : E[i].other;
+                        assert_true(m < x);
+                        assert_true(h1 >= ch->dn_off[m] && h1 < ch->dn_off[m + 1]);
+                        assert_true(h2 >= ch->up_off[m] && h2 < ch->up_off[m + 1]);
+                        assert_int_equal(ch->dn[h1].other, tail);
+                        assert_int_equal(ch->up[h2].other, head);
+                        assert_true(ch->dn[h1].w + ch->up[h2].w == E[i].w);
                     }
-                    uint32_t m = E[i].via & ~SR__CH_SHORTCUT, h1 = half[2 * i], h2 = half[2 * i + 1];
-                    uint32_t tail = dir ? E[i].other : x, head = dir ? x : E[i].other;
-                    assert_true(m < x);
-                    assert_true(h1 >= ch->dn_off[m] && h1 < ch->dn_off[m + 1]);
-                    assert_true(h2 >= ch->up_off[m] && h2 < ch->up_off[m + 1]);
-                    assert_int_equal(ch->dn[h1].other, tail);
-                    assert_int_equal(ch->up[h2].other, head);
-                    assert_true(ch->dn[h1].w + ch->up[h2].w == E[i].w);
+            }
+            for (int k = 0; k < 30; k++) {
+                uint32_t s = (uint32_t)rn_int(&rng, 0, (int)n - 1), t = (uint32_t)rn_int(&rng, 0, (int)n - 1);
+                double want = ref_dist(n, arcs, na, s, t), got = -1;
+                uint32_t *steps;
+                size_t ns;
+                int r = sr__ch_query(ch, &s, 1, &t, 1, &got, &steps, &ns);
+                if (want == INFINITY) {
+                    assert_int_equal(r, 1);
+                    continue;
                 }
-        }
-        for (int k = 0; k < 30; k++) {
-            uint32_t s = (uint32_t)rn_int(&rng, 0, (int)n - 1), t = (uint32_t)rn_int(&rng, 0, (int)n - 1);
-            double want = ref_dist(n, arcs, na, s, t), got = -1;
-            uint32_t *steps;
-            size_t ns;
-            int r = sr__ch_query(ch, &s, 1, &t, 1, &got, &steps, &ns);
-            if (want == INFINITY) {
-                assert_int_equal(r, 1);
-                continue;
+                assert_int_equal(r, 0);
+                assert_true(fabs(got - want) < 1e-9);
+                /* The unpacked steps form a path s -> t of that weight. */
+                uint32_t at = s;
+                double sum = 0;
+                for (size_t i = 0; i < ns; i++) {
+                    assert_true(steps[i] < na);
+                    assert_int_equal(arcs[steps[i]].tail, at);
+                    at = arcs[steps[i]].head;
+                    sum += arcs[steps[i]].w;
+                }
+                assert_int_equal(at, t);
+                assert_true(fabs(sum - want) < 1e-9);
+                free(steps);
+                checked++;
             }
-            assert_int_equal(r, 0);
-            assert_true(fabs(got - want) < 1e-9);
-            /* The unpacked steps form a path s -> t of that weight. */
-            uint32_t at = s;
-            double sum = 0;
-            for (size_t i = 0; i < ns; i++) {
-                assert_true(steps[i] < na);
-                assert_int_equal(arcs[steps[i]].tail, at);
-                at = arcs[steps[i]].head;
-                sum += arcs[steps[i]].w;
-            }
-            assert_int_equal(at, t);
-            assert_true(fabs(sum - want) < 1e-9);
-            free(steps);
-            checked++;
+            sr__ch_free(ch);
         }
-        sr__ch_free(ch);
         free(arcs);
     }
-    printf("graph: %ld paths checked against a plain Dijkstra\n", checked);
+    printf("graph: %ld paths checked against a plain Dijkstra; shortcuts %llu with the default witness bounds, "
+           "%llu with a bound of 1\n",
+           checked, (unsigned long long)default_shortcuts, (unsigned long long)tiny_shortcuts);
+    assert_true(tiny_shortcuts > default_shortcuts);
 }
 
 int main(void)

@@ -43,12 +43,6 @@
 #include "core/util.h"
 
 #define NONE SR__CH_NONE
-#define SIM_SETTLE 20       /* witness search bound while estimating importance */
-#define WIT_SETTLE 100      /* and while contracting (measured: docs/PERFORMANCE.md) */
-/* A contracted node with at most this many neighbours has them all
- * re-evaluated; above it only their level term changes, and the queue's
- * top is re-evaluated before it is contracted (docs/PERFORMANCE.md). */
-#define FULL_UPDATE_NEIGHBOURS 8
 
 /* ---- a binary heap of (key, id) with lazy deletion ------------------------- */
 
@@ -134,6 +128,7 @@ typedef struct builder {
     /* final edges, in caller numbering, collected per contracted node */
     dlist *fup, *fdn;
     uint64_t shortcuts;
+    sr__ch_limits lim; /* the witness bounds (ch.h) */
 } builder;
 
 static int dl_add(dlist *l, dedge e)
@@ -299,7 +294,7 @@ static long contract(builder *b, uint32_t v, int commit, long *hops)
             if (w != u && b->tgt[w] == b->tgt_gen && b->cand[w] > maxw)
                 maxw = b->cand[w];
         }
-        if (nt && witness(b, u, v, maxw, commit ? WIT_SETTLE : SIM_SETTLE, nt) < 0)
+        if (nt && witness(b, u, v, maxw, commit ? b->lim.wit_settle : b->lim.sim_settle, nt) < 0)
             return -1;
         if (commit) {
             next_gen(b->pos_stamp, &b->pos_gen, b->n);
@@ -494,7 +489,18 @@ static int emit(builder *b, sr__ch *ch)
 
 sr__ch *sr__ch_build(uint32_t n, const sr__ch_arc *arcs, size_t n_arcs, void (*progress)(void *, double), void *ctx)
 {
+    return sr__ch_build_limits(n, arcs, n_arcs, NULL, progress, ctx);
+}
+
+sr__ch *sr__ch_build_limits(uint32_t n, const sr__ch_arc *arcs, size_t n_arcs, const sr__ch_limits *lim,
+                            void (*progress)(void *, double), void *ctx)
+{
     builder b = {.n = n};
+    b.lim = lim ? *lim : (sr__ch_limits){SR__CH_SIM_SETTLE, SR__CH_WIT_SETTLE, SR__CH_FULL_UPDATE};
+    if (b.lim.sim_settle < 1)
+        b.lim.sim_settle = 1;
+    if (b.lim.wit_settle < 1)
+        b.lim.wit_settle = 1;
     sr__ch *ch = calloc(1, sizeof *ch);
     size_t nn = (size_t)n + 1;
     b.out = calloc(nn, sizeof *b.out);
@@ -582,10 +588,12 @@ sr__ch *sr__ch_build(uint32_t n, const sr__ch_arc *arcs, size_t n_arcs, void (*p
             if (b.done[y] || ver[y] == next_rank)
                 continue;
             ver[y] = next_rank;
-            /* The neighbours of a node of high degree (the dense top of
-             * the hierarchy) only get their level raised: simulating each
-             * of them again cost most of the build on grids. */
-            if (nb > FULL_UPDATE_NEIGHBOURS)
+            /* With a full_update bound (ch.h), the neighbours of a node of
+             * high degree (the dense top of the hierarchy) only get their
+             * level raised: simulating each of them again costs most of
+             * the build on grids.  By default every neighbour is
+             * re-evaluated, which gives the smaller hierarchy. */
+            if (nb > b.lim.full_update)
                 prio[y] = 1000.0 * b.level[y] + qpart[y];
             else {
                 prio[y] = priority(&b, y, &oom);
@@ -800,6 +808,16 @@ int sr__ch_checked(sr__ch *ch)
     return st == 1 ? 0 : -1;
 }
 
+/* Counters of the query's work (heap pops, settled and stalled nodes,
+ * edges scanned), compiled in only with -DSR_CH_STATS: bench_ch built
+ * that way prints them per query, to compare search spaces with another
+ * implementation (docs/PERFORMANCE.md).  Not thread-safe; off by default. */
+#ifdef SR_CH_STATS
+unsigned long long sr__ch_st_pop, sr__ch_st_settle, sr__ch_st_stall, sr__ch_st_relax, sr__ch_st_push, sr__ch_st_stallscan;
+#define ST(x) (x)++
+#else
+#define ST(x) ((void)0)
+#endif
 int sr__ch_query(sr__ch *ch, const uint32_t *src, size_t ns, const uint32_t *dst, size_t nd, double *dist,
                  uint32_t **steps, size_t *n_steps)
 {
@@ -851,8 +869,10 @@ int sr__ch_query(sr__ch *ch, const uint32_t *src, size_t ns, const uint32_t *dst
         const sr__ch_edge *E = fwd ? ch->up : ch->dn, *OE = fwd ? ch->dn : ch->up;
         hitem it = hpop(h);
         uint32_t x = it.id;
+        ST(sr__ch_st_pop);
         if (it.key > q[x].d)
             continue;
+        ST(sr__ch_st_settle);
         if (oq[x].stamp == g && it.key + oq[x].d < best) {
             best = it.key + oq[x].d;
             meet = x;
@@ -862,19 +882,24 @@ int sr__ch_query(sr__ch *ch, const uint32_t *src, size_t ns, const uint32_t *dst
         int stalled = 0;
         for (uint32_t i = ooff[x]; i < ooff[x + 1] && !stalled; i++) {
             const qnode *qy = &q[OE[i].other];
+            ST(sr__ch_st_stallscan);
             if (qy->stamp == g && qy->d + OE[i].w < it.key)
                 stalled = 1;
         }
-        if (stalled)
+        if (stalled) {
+            ST(sr__ch_st_stall);
             continue;
+        }
         for (uint32_t i = off[x]; i < off[x + 1]; i++) {
             uint32_t y = E[i].other;
             double nd2 = it.key + E[i].w;
+            ST(sr__ch_st_relax);
             if (nd2 >= best)
                 continue;
             qnode *qy = &q[y];
             if (qy->stamp != g || nd2 < qy->d) {
                 *qy = (qnode){nd2, g, i};
+                ST(sr__ch_st_push);
                 if (hpush(h, nd2, y) < 0) {
                     oom = 1;
                     break;

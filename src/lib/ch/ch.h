@@ -85,12 +85,33 @@ typedef struct sr__ch {
     char check_msg[384];
 } sr__ch;
 
+/* How hard the contraction looks for witnesses.  A witness search (a
+ * Dijkstra from a neighbour, avoiding the node being contracted) stops
+ * after this many settled nodes; a path it did not find becomes a
+ * shortcut, so a bound only adds shortcuts and the hierarchy stays exact
+ * (tests/test_ch.c builds with a bound of 1).  A higher bound finds more
+ * witnesses: fewer shortcuts, a smaller query search, a slower build.
+ * full_update: a contracted node with at most this many neighbours has
+ * them all re-evaluated; above it only their level term changes, and the
+ * queue's top is re-evaluated (lazily) before it is contracted. */
+typedef struct sr__ch_limits {
+    int sim_settle;       /* while estimating a node's importance */
+    int wit_settle;       /* while contracting it */
+    size_t full_update;
+} sr__ch_limits;
+#define SR__CH_SIM_SETTLE 100
+#define SR__CH_WIT_SETTLE 500
+#define SR__CH_FULL_UPDATE SIZE_MAX
+
 /* Build the hierarchy of n nodes and the arcs (copied; any order, parallel
  * arcs allowed).  progress (may be NULL) is called now and then with the
  * share done.  Returns NULL when memory runs out, or when n or a step id
  * is not below SR__CH_SHORTCUT. */
 sr__ch *sr__ch_build(uint32_t n, const sr__ch_arc *arcs, size_t n_arcs, void (*progress)(void *, double),
                      void *ctx);
+/* The same with the witness bounds given (NULL: the defaults above). */
+sr__ch *sr__ch_build_limits(uint32_t n, const sr__ch_arc *arcs, size_t n_arcs, const sr__ch_limits *lim,
+                            void (*progress)(void *, double), void *ctx);
 /* Prepare a hierarchy whose arrays were set by the caller (a mapped file). */
 void sr__ch_init_loaded(sr__ch *ch);
 void sr__ch_free(sr__ch *ch);
