@@ -8,9 +8,18 @@
  * threads (the gap's shortest paths in parallel).  Reading the files is
  * not timed.  Skips networks whose files are missing.  Both wall-clock and
  * process CPU time are printed: on a shared machine CPU time is steadier.
+ *
+ * `bench_assign --one NET.tntp TRIPS.tntp GAP` reads one network (not
+ * timed) and prints the process CPU time of one sr_tap_solve() call, its
+ * iterations, gap and objective.  This is the silkroute side of the
+ * tap-b comparison of short cases (docs/PERFORMANCE.md, "Branch
+ * assign16d"): one solve per process, as tap-b runs, timed the same way
+ * as a hand-made copy of tap-b times its AlgorithmB() call, so that
+ * neither side's reading, set-up or process start enters the figure.
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -79,8 +88,44 @@ static void bench(const ref *r, double tf, double df, int threads)
     sr_tap_destroy(tap);
 }
 
-int main(void)
+/* One solve in a fresh process; see the file comment. */
+static int one(const char *net, const char *trips, const char *gap)
 {
+    char *end;
+    double g = strtod(gap, &end);
+    if (*end || !(g >= 0)) {
+        fprintf(stderr, "bench_assign --one: GAP '%s' is not a number >= 0\n", gap);
+        return 2;
+    }
+    sr_tap *tap;
+    if (sr_tap_read_tntp(net, trips, &tap) != SR_OK) {
+        fprintf(stderr, "bench_assign --one: %s\n", sr_tap_errmsg(tap));
+        sr_tap_destroy(tap);
+        return 1;
+    }
+    sr_tap_options o;
+    sr_tap_options_init(&o);
+    o.gap = g;
+    sr_tap_stats st = {0};
+    struct timespec c0, c1;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c0);
+    sr_code rc = sr_tap_solve(tap, &o, &st);
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c1);
+    printf("solve_cpu %.6f it %ld gap %.3e obj %.15g %s\n",
+           (double)(c1.tv_sec - c0.tv_sec) + 1e-9 * (double)(c1.tv_nsec - c0.tv_nsec), st.iterations,
+           st.relative_gap, st.objective, sr_code_name(rc));
+    sr_tap_destroy(tap);
+    return rc == SR_OK ? 0 : 1;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc == 5 && !strcmp(argv[1], "--one"))
+        return one(argv[2], argv[3], argv[4]);
+    if (argc != 1) {
+        fprintf(stderr, "usage: bench_assign [--one NET.tntp TRIPS.tntp GAP]\n");
+        return 2;
+    }
     static const ref nets[] = {
         {"SiouxFalls", "SiouxFalls", 3, {0.0010, 0.0029, 0.0072}},
         {"Braess-Example", "Braess", 3, {0, 0, 0}},
