@@ -163,6 +163,18 @@ static char *jw_take_route(jw *w)
     if (!w->b.failed) {
         size_t want = w->b.len + 1 > JW_FIRST_CAP ? w->b.len + 1 : JW_FIRST_CAP;
         jw_route_hint = want < JW_HINT_MAX ? want + want / 8 : JW_HINT_MAX;
+        /* A small answer after a large one would keep the large buffer:
+         * the server's cache counts an answer by its length, so the slack
+         * is given back when it is more than the answer itself (the same
+         * bound as the doublings without a hint).  Shrinking in place
+         * copies nothing. */
+        if (w->b.p && w->b.cap > 2 * (w->b.len + 1)) {
+            char *p = realloc(w->b.p, w->b.len + 1);
+            if (p) {
+                w->b.p = p;
+                w->b.cap = w->b.len + 1;
+            }
+        }
     }
     return sr__buf_take(&w->b);
 }
